@@ -1,0 +1,425 @@
+"""The data model of DESIGN.md as SQLAlchemy 2 typed models.
+
+Constraints stop bad data at the door: foreign keys, natural unique keys, and checks
+(score 1-5, month is the first of a month, amounts finite, shares between 0 and 1).
+Departments, cost categories and responsibility areas are rows, never constants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+PROJECT_STATUSES = ("proposed", "active", "on_hold", "done", "cancelled")
+RAG_VALUES = ("green", "amber", "red")
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+SURVEY_DIMENSIONS = ("ability", "benevolence", "integrity", "communication", "strategy")
+
+# Largest absolute amount accepted; it also rejects NaN and infinity on PostgreSQL,
+# where NaN sorts above every number.
+MAX_AMOUNT = 1_000_000_000_000
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Amount = Numeric(14, 2, asdecimal=False)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _finite(column: str) -> str:
+    return f"{column} > -{MAX_AMOUNT} AND {column} < {MAX_AMOUNT}"
+
+
+def first_of_month_check(column: str, name: str) -> list[CheckConstraint]:
+    """A month column holds the first day of a month (checked per dialect)."""
+    return [
+        CheckConstraint(f"strftime('%d', {column}) = '01'", name=name).ddl_if(
+            dialect="sqlite"
+        ),
+        CheckConstraint(f"EXTRACT(DAY FROM {column}) = 1", name=name).ddl_if(
+            dialect="postgresql"
+        ),
+    ]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Department(Base):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+
+class Project(Base):
+    __tablename__ = "project"
+    __table_args__ = (
+        CheckConstraint(_in("status", PROJECT_STATUSES), name="status"),
+        CheckConstraint(f"rag IS NULL OR {_in('rag', RAG_VALUES)}", name="rag"),
+        CheckConstraint("planned_end >= planned_start", name="planned_period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    planned_start: Mapped[dt.date] = mapped_column(Date)
+    planned_end: Mapped[dt.date] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
+    rag: Mapped[str | None] = mapped_column(String(10))
+    rag_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Funding(Base):
+    """A department's commitment to a project; agreed_share NULL means an equal split."""
+
+    __tablename__ = "funding"
+    __table_args__ = (
+        UniqueConstraint("project_id", "department_id"),
+        CheckConstraint(
+            _finite("committed_amount") + " AND committed_amount >= 0", name="amount"
+        ),
+        CheckConstraint(
+            "agreed_share IS NULL OR (agreed_share >= 0 AND agreed_share <= 1)",
+            name="share",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    committed_amount: Mapped[float] = mapped_column(Amount)
+    agreed_share: Mapped[float | None] = mapped_column(Numeric(5, 4, asdecimal=False))
+
+
+class ResponsibilityArea(Base):
+    """An area of ownership; expected_department_id is the house rule, kept as data."""
+
+    __tablename__ = "responsibility_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    expected_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id")
+    )
+
+
+class Ownership(Base):
+    """Who is accountable for an area of a project. Two rows for one area is a double owner."""
+
+    __tablename__ = "ownership"
+    __table_args__ = (UniqueConstraint("project_id", "area_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    area_id: Mapped[int] = mapped_column(ForeignKey("responsibility_area.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+
+
+class TeamMember(Base):
+    __tablename__ = "team_member"
+    __table_args__ = (
+        UniqueConstraint("project_id", "person_ref", "start_month"),
+        CheckConstraint("fte > 0 AND fte <= 1.5", name="fte"),
+        CheckConstraint("end_month IS NULL OR end_month >= start_month", name="period"),
+        *first_of_month_check("start_month", "start_month_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    person_ref: Mapped[str] = mapped_column(String(40))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    fte: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False))
+    start_month: Mapped[dt.date] = mapped_column(Date)
+    end_month: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class InsightGoal(Base):
+    __tablename__ = "insight_goal"
+    __table_args__ = (
+        UniqueConstraint("project_id", "code"),
+        CheckConstraint(_finite("target_value"), name="target_value"),
+        CheckConstraint(
+            f"achieved_value IS NULL OR ({_finite('achieved_value')})",
+            name="achieved_value",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    code: Mapped[str] = mapped_column(String(20))
+    goal: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(String(200))
+    target_value: Mapped[float] = mapped_column(Numeric(14, 2, asdecimal=False))
+    target_date: Mapped[dt.date] = mapped_column(Date)
+    achieved_value: Mapped[float | None] = mapped_column(
+        Numeric(14, 2, asdecimal=False)
+    )
+    achieved_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class CostCategory(Base):
+    __tablename__ = "cost_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+
+class BudgetLine(Base):
+    """Planned and actual spend of one project, month, funding department and cost category.
+
+    actual NULL means nothing booked yet; a negative actual is a correction.
+    """
+
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        UniqueConstraint("project_id", "month", "department_id", "category_id"),
+        CheckConstraint(_finite("planned"), name="planned"),
+        CheckConstraint(f"actual IS NULL OR ({_finite('actual')})", name="actual"),
+        *first_of_month_check("month", "month_first"),
+        Index("ix_budget_line_month_dept", "month", "department_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    month: Mapped[dt.date] = mapped_column(Date)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("cost_category.id"))
+    planned: Mapped[float] = mapped_column(Amount)
+    actual: Mapped[float | None] = mapped_column(Amount)
+
+
+class Progress(Base):
+    __tablename__ = "progress"
+    __table_args__ = (
+        UniqueConstraint("project_id", "month"),
+        CheckConstraint("pct_complete >= 0 AND pct_complete <= 100", name="pct"),
+        *first_of_month_check("month", "month_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE")
+    )
+    month: Mapped[dt.date] = mapped_column(Date)
+    pct_complete: Mapped[float] = mapped_column(Numeric(5, 2, asdecimal=False))
+
+
+class SurveyWave(Base):
+    __tablename__ = "survey_wave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    fielded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class SurveyInvitation(Base):
+    __tablename__ = "survey_invitation"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "department_id"),
+        CheckConstraint("invited_count >= 0", name="invited"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE")
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    invited_count: Mapped[int] = mapped_column(Integer)
+
+
+class SurveyItem(Base):
+    __tablename__ = "survey_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    text_nl: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    dimension: Mapped[str] = mapped_column(String(40))
+    rated_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    reverse_coded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SurveyResponse(Base):
+    """One answer of a pseudonymous respondent of a department to an item in a wave."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (
+        UniqueConstraint("wave_id", "respondent_ref", "item_id"),
+        CheckConstraint("score >= 1 AND score <= 5", name="score"),
+        Index(
+            "ix_survey_response_wave_dept_item", "wave_id", "department_id", "item_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE")
+    )
+    respondent_ref: Mapped[str] = mapped_column(String(40))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id"))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class SurveyComment(Base):
+    __tablename__ = "survey_comment"
+    __table_args__ = (UniqueConstraint("wave_id", "respondent_ref", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_wave.id", ondelete="CASCADE")
+    )
+    respondent_ref: Mapped[str] = mapped_column(String(40))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    dimension: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SteeringDecision(Base):
+    __tablename__ = "steering_decision"
+    __table_args__ = (*first_of_month_check("meeting_month", "meeting_month_first"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_month: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SteeringAction(Base):
+    __tablename__ = "steering_action"
+    __table_args__ = (
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        *first_of_month_check("meeting_month", "meeting_month_first"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_month: Mapped[dt.date] = mapped_column(Date, index=True)
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("steering_decision.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    owner_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    owner_person: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditLog(Base):
+    """Append-only trail of every write: who, when, what, old and new values (JSON)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(20))
+    old_values: Mapped[str | None] = mapped_column(Text)
+    new_values: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiTarget(Base):
+    """Thresholds that colour a KPI: green at or beyond `green`, amber at or beyond `amber`."""
+
+    __tablename__ = "kpi_target"
+    __table_args__ = (
+        CheckConstraint("direction IN ('higher', 'lower')", name="direction"),
+    )
+
+    kpi: Mapped[str] = mapped_column(String(60), primary_key=True)
+    green: Mapped[float] = mapped_column(Numeric(14, 4, asdecimal=False))
+    amber: Mapped[float] = mapped_column(Numeric(14, 4, asdecimal=False))
+    direction: Mapped[str] = mapped_column(String(10))
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ImportLog(Base):
+    __tablename__ = "import_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class SavedScenario(Base):
+    __tablename__ = "saved_scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    params: Mapped[str] = mapped_column(Text)
+
+
+class AppState(Base):
+    """Small key/value settings; `data_version` is bumped by every write so that each
+    app process can drop its caches at its next rerun."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
