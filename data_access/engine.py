@@ -96,9 +96,7 @@ def create_db_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseUnavailable(
-            f"The database URL is not valid: {describe_url(url)}"
-        ) from exc
+        raise DatabaseUnavailable(f"The database URL is not valid: {describe_url(url)}") from exc
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -166,9 +164,7 @@ def check_connection(engine: Engine) -> None:
 def read_data_version(engine: Engine) -> int:
     """The data version: a cheap read every rerun; it changes after every write."""
     with engine.connect() as conn:
-        value = conn.scalar(
-            select(AppState.value).where(AppState.key == DATA_VERSION_KEY)
-        )
+        value = conn.scalar(select(AppState.value).where(AppState.key == DATA_VERSION_KEY))
     return int(value) if value is not None else 0
 
 
@@ -180,6 +176,4 @@ def bump_data_version(conn: Any) -> None:
         .values(value=cast(cast(AppState.value, Integer) + 1, Text))
     )
     if result.rowcount == 0:
-        conn.execute(
-            AppState.__table__.insert().values(key=DATA_VERSION_KEY, value="1")
-        )
+        conn.execute(AppState.__table__.insert().values(key=DATA_VERSION_KEY, value="1"))

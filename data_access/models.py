@@ -56,12 +56,8 @@ def _finite(column: str) -> str:
 def first_of_month_check(column: str, name: str) -> list[CheckConstraint]:
     """A month column holds the first day of a month (checked per dialect)."""
     return [
-        CheckConstraint(f"strftime('%d', {column}) = '01'", name=name).ddl_if(
-            dialect="sqlite"
-        ),
-        CheckConstraint(f"EXTRACT(DAY FROM {column}) = 1", name=name).ddl_if(
-            dialect="postgresql"
-        ),
+        CheckConstraint(f"strftime('%d', {column}) = '01'", name=name).ddl_if(dialect="sqlite"),
+        CheckConstraint(f"EXTRACT(DAY FROM {column}) = 1", name=name).ddl_if(dialect="postgresql"),
     ]
 
 
@@ -104,9 +100,7 @@ class Funding(Base):
     __tablename__ = "funding"
     __table_args__ = (
         UniqueConstraint("project_id", "department_id"),
-        CheckConstraint(
-            _finite("committed_amount") + " AND committed_amount >= 0", name="amount"
-        ),
+        CheckConstraint(_finite("committed_amount") + " AND committed_amount >= 0", name="amount"),
         CheckConstraint(
             "agreed_share IS NULL OR (agreed_share >= 0 AND agreed_share <= 1)",
             name="share",
@@ -114,9 +108,7 @@ class Funding(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     committed_amount: Mapped[float] = mapped_column(Amount)
     agreed_share: Mapped[float | None] = mapped_column(Numeric(5, 4, asdecimal=False))
@@ -131,9 +123,7 @@ class ResponsibilityArea(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name_nl: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
-    expected_department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department.id")
-    )
+    expected_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
 
 class Ownership(Base):
@@ -143,9 +133,7 @@ class Ownership(Base):
     __table_args__ = (UniqueConstraint("project_id", "area_id", "department_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     area_id: Mapped[int] = mapped_column(ForeignKey("responsibility_area.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
 
@@ -160,9 +148,7 @@ class TeamMember(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     person_ref: Mapped[str] = mapped_column(String(40))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     fte: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False))
@@ -182,17 +168,13 @@ class InsightGoal(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(20))
     goal: Mapped[str] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(String(200))
     target_value: Mapped[float] = mapped_column(Numeric(14, 2, asdecimal=False))
     target_date: Mapped[dt.date] = mapped_column(Date)
-    achieved_value: Mapped[float | None] = mapped_column(
-        Numeric(14, 2, asdecimal=False)
-    )
+    achieved_value: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
     achieved_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
@@ -221,9 +203,7 @@ class BudgetLine(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     month: Mapped[dt.date] = mapped_column(Date)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     category_id: Mapped[int] = mapped_column(ForeignKey("cost_category.id"))
@@ -240,9 +220,7 @@ class Progress(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        ForeignKey("project.id", ondelete="CASCADE")
-    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     month: Mapped[dt.date] = mapped_column(Date)
     pct_complete: Mapped[float] = mapped_column(Numeric(5, 2, asdecimal=False))
 
@@ -264,9 +242,7 @@ class SurveyInvitation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE")
-    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     invited_count: Mapped[int] = mapped_column(Integer)
 
@@ -290,15 +266,11 @@ class SurveyResponse(Base):
     __table_args__ = (
         UniqueConstraint("wave_id", "respondent_ref", "item_id"),
         CheckConstraint("score >= 1 AND score <= 5", name="score"),
-        Index(
-            "ix_survey_response_wave_dept_item", "wave_id", "department_id", "item_id"
-        ),
+        Index("ix_survey_response_wave_dept_item", "wave_id", "department_id", "item_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE")
-    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     respondent_ref: Mapped[str] = mapped_column(String(40))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id"))
@@ -310,9 +282,7 @@ class SurveyComment(Base):
     __table_args__ = (UniqueConstraint("wave_id", "respondent_ref", "dimension"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    wave_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_wave.id", ondelete="CASCADE")
-    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     respondent_ref: Mapped[str] = mapped_column(String(40))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     dimension: Mapped[str | None] = mapped_column(String(40))
@@ -327,9 +297,7 @@ class SteeringDecision(Base):
     meeting_month: Mapped[dt.date] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="SET NULL")
-    )
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="SET NULL"))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -344,9 +312,7 @@ class SteeringAction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_month: Mapped[dt.date] = mapped_column(Date, index=True)
-    decision_id: Mapped[int | None] = mapped_column(
-        ForeignKey("steering_decision.id", ondelete="SET NULL")
-    )
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("steering_decision.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     owner_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     owner_person: Mapped[str] = mapped_column(String(200))
@@ -377,9 +343,7 @@ class KpiTarget(Base):
     """Thresholds that colour a KPI: green at or beyond `green`, amber at or beyond `amber`."""
 
     __tablename__ = "kpi_target"
-    __table_args__ = (
-        CheckConstraint("direction IN ('higher', 'lower')", name="direction"),
-    )
+    __table_args__ = (CheckConstraint("direction IN ('higher', 'lower')", name="direction"),)
 
     kpi: Mapped[str] = mapped_column(String(60), primary_key=True)
     green: Mapped[float] = mapped_column(Numeric(14, 4, asdecimal=False))

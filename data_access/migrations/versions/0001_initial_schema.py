@@ -82,18 +82,12 @@ def upgrade() -> None:
     op.create_table(
         "kpi_target",
         sa.Column("kpi", sa.String(length=60), nullable=False),
-        sa.Column(
-            "green", sa.Numeric(precision=14, scale=4, asdecimal=False), nullable=False
-        ),
-        sa.Column(
-            "amber", sa.Numeric(precision=14, scale=4, asdecimal=False), nullable=False
-        ),
+        sa.Column("green", sa.Numeric(precision=14, scale=4, asdecimal=False), nullable=False),
+        sa.Column("amber", sa.Numeric(precision=14, scale=4, asdecimal=False), nullable=False),
         sa.Column("direction", sa.String(length=10), nullable=False),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "direction IN ('higher', 'lower')", name=op.f("ck_kpi_target_direction")
-        ),
+        sa.CheckConstraint("direction IN ('higher', 'lower')", name=op.f("ck_kpi_target_direction")),
         sa.PrimaryKeyConstraint("kpi", name=op.f("pk_kpi_target")),
     )
     op.create_table(
@@ -116,9 +110,7 @@ def upgrade() -> None:
             "status IN ('proposed', 'active', 'on_hold', 'done', 'cancelled')",
             name=op.f("ck_project_status"),
         ),
-        sa.CheckConstraint(
-            "planned_end >= planned_start", name=op.f("ck_project_planned_period")
-        ),
+        sa.CheckConstraint("planned_end >= planned_start", name=op.f("ck_project_planned_period")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project")),
         sa.UniqueConstraint("code", name=op.f("uq_project_code")),
     )
@@ -153,9 +145,7 @@ def upgrade() -> None:
             sa.Numeric(precision=14, scale=2, asdecimal=False),
             nullable=False,
         ),
-        sa.Column(
-            "actual", sa.Numeric(precision=14, scale=2, asdecimal=False), nullable=True
-        ),
+        sa.Column("actual", sa.Numeric(precision=14, scale=2, asdecimal=False), nullable=True),
         _first_of_month("month", "ck_budget_line_month_first"),
         sa.CheckConstraint(
             "actual IS NULL OR (actual > -1000000000000 AND actual < 1000000000000)",
@@ -191,9 +181,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("budget_line", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_budget_line_month_dept", ["month", "department_id"], unique=False
-        )
+        batch_op.create_index("ix_budget_line_month_dept", ["month", "department_id"], unique=False)
 
     op.create_table(
         "funding",
@@ -230,9 +218,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_funding")),
-        sa.UniqueConstraint(
-            "project_id", "department_id", name=op.f("uq_funding_project_id")
-        ),
+        sa.UniqueConstraint("project_id", "department_id", name=op.f("uq_funding_project_id")),
     )
     op.create_table(
         "insight_goal",
@@ -268,9 +254,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insight_goal")),
-        sa.UniqueConstraint(
-            "project_id", "code", name=op.f("uq_insight_goal_project_id")
-        ),
+        sa.UniqueConstraint("project_id", "code", name=op.f("uq_insight_goal_project_id")),
     )
     op.create_table(
         "progress",
@@ -283,9 +267,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         _first_of_month("month", "ck_progress_month_first"),
-        sa.CheckConstraint(
-            "pct_complete >= 0 AND pct_complete <= 100", name=op.f("ck_progress_pct")
-        ),
+        sa.CheckConstraint("pct_complete >= 0 AND pct_complete <= 100", name=op.f("ck_progress_pct")),
         sa.ForeignKeyConstraint(
             ["project_id"],
             ["project.id"],
@@ -369,9 +351,7 @@ def upgrade() -> None:
         sa.Column("wave_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("invited_count", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "invited_count >= 0", name=op.f("ck_survey_invitation_invited")
-        ),
+        sa.CheckConstraint("invited_count >= 0", name=op.f("ck_survey_invitation_invited")),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["department.id"],
@@ -384,9 +364,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_survey_invitation")),
-        sa.UniqueConstraint(
-            "wave_id", "department_id", name=op.f("uq_survey_invitation_wave_id")
-        ),
+        sa.UniqueConstraint("wave_id", "department_id", name=op.f("uq_survey_invitation_wave_id")),
     )
     op.create_table(
         "survey_item",
@@ -411,9 +389,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("person_ref", sa.String(length=40), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "fte", sa.Numeric(precision=4, scale=2, asdecimal=False), nullable=False
-        ),
+        sa.Column("fte", sa.Numeric(precision=4, scale=2, asdecimal=False), nullable=False),
         sa.Column("start_month", sa.Date(), nullable=False),
         sa.Column("end_month", sa.Date(), nullable=True),
         _first_of_month("start_month", "ck_team_member_start_month_first"),
@@ -518,9 +494,7 @@ def upgrade() -> None:
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "score >= 1 AND score <= 5", name=op.f("ck_survey_response_score")
-        ),
+        sa.CheckConstraint("score >= 1 AND score <= 5", name=op.f("ck_survey_response_score")),
         sa.ForeignKeyConstraint(
             ["department_id"],
             ["department.id"],

@@ -1,0 +1,51 @@
+"""Reference data for filters and labels: departments, statuses, categories, months."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from data_access.models import BudgetLine, CostCategory, Department, Project
+
+
+def load_departments(*, engine: Engine) -> pd.DataFrame:
+    """Departments: code, name_nl, name_en, ordered by code."""
+    query = select(Department.code, Department.name_nl, Department.name_en).order_by(Department.code)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["code", "name_nl", "name_en"])
+
+
+def load_categories(*, engine: Engine) -> pd.DataFrame:
+    """Cost categories: code, name_nl, name_en."""
+    query = select(CostCategory.code, CostCategory.name_nl, CostCategory.name_en).order_by(CostCategory.code)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["code", "name_nl", "name_en"])
+
+
+def load_projects_list(*, engine: Engine) -> pd.DataFrame:
+    """Projects for pickers: code, name, status."""
+    query = select(Project.code, Project.name, Project.status).order_by(Project.code)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=["code", "name", "status"])
+
+
+def load_month_bounds(*, engine: Engine) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """(first planned month, last planned month, last month with any actual booked)."""
+    query = select(
+        func.min(BudgetLine.month),
+        func.max(BudgetLine.month),
+        select(func.max(BudgetLine.month)).where(BudgetLine.actual.is_not(None)).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        first, last, last_actual = conn.execute(query).one()
+    return _as_date(first), _as_date(last), _as_date(last_actual)
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,80 @@
+"""Every UI text exists in Dutch and English; formats follow the locale."""
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from i18n import LANGUAGES, load_catalog, normalise_language, translate
+from i18n.format import format_day, format_eur, format_eur_compact, format_month, format_number, format_pct
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ["app.py", "pages", "ui", "kpis", "charts", "reports", "data_access", "access"]
+KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+
+
+def _code_files() -> list[Path]:
+    files: list[Path] = []
+    for name in CODE_DIRS:
+        path = ROOT / name
+        files += [path] if path.is_file() else sorted(path.rglob("*.py")) if path.exists() else []
+    return files
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_key_has_both_languages_and_same_placeholders() -> None:
+    catalog = load_catalog()
+    assert catalog, "no messages loaded"
+    for key, texts in catalog.items():
+        for lang in LANGUAGES:
+            assert texts.get(lang, "").strip(), f"{key!r} has no {lang} text"
+        assert _placeholders(texts["nl"]) == _placeholders(texts["en"]), f"{key!r} placeholders differ"
+
+
+def test_every_key_used_in_code_exists() -> None:
+    catalog = load_catalog()
+    used = {key for path in _code_files() for key in KEY_CALL.findall(path.read_text(encoding="utf-8"))}
+    assert used, "the scan found no t('...') calls; the pattern is broken"
+    missing = sorted(key for key in used if key not in catalog)
+    assert not missing, f"keys used in code but missing from i18n/messages: {missing}"
+
+
+def test_translate_fills_placeholders_and_falls_back_to_the_key() -> None:
+    assert translate("overview.joint_detail", "en", joint=3, total=5) == "3 of 5 projects jointly funded"
+    assert (
+        translate("overview.joint_detail", "nl", joint=3, total=5)
+        == "3 van 5 projecten gezamenlijk gefinancierd"
+    )
+    assert translate("no.such.key", "nl") == "no.such.key"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("en", "en"), ("EN", "en"), ("fr", "nl"), (None, "nl"), ("", "nl")]
+)
+def test_normalise_language(value: object, expected: str) -> None:
+    assert normalise_language(value) == expected
+
+
+def test_euro_amounts_follow_the_locale() -> None:
+    assert format_eur(1234567, "nl") == "€ 1.234.567"
+    assert format_eur(1234567, "en") == "€1,234,567"
+    assert format_eur(-1234.5, "nl", decimals=2) == "€ -1.234,50"
+    assert format_eur(float("nan"), "nl") == "n/a"
+    assert format_eur(None, "en") == "n/a"
+    assert format_eur_compact(2_450_000, "nl") == "€\u00a02,5\u00a0mln"
+    assert format_eur_compact(2_450_000, "en") == "€2.5m"
+
+
+def test_percentages_numbers_and_months() -> None:
+    assert format_pct(0.9534, "nl", decimals=1) == "95,3%"
+    assert format_pct(0.9534, "en", decimals=1) == "95.3%"
+    assert format_pct(float("inf"), "en") == "n/a"
+    assert format_number(1234.5, "nl", decimals=1) == "1.234,5"
+    assert format_month(dt.date(2026, 10, 1), "nl") == "oktober 2026"
+    assert format_month(dt.date(2026, 10, 1), "en") == "October 2026"
+    assert format_day(dt.date(2026, 10, 31), "nl") == "31-10-2026"

@@ -1,0 +1,183 @@
+"""The global filters: sidebar widgets with explicit keys, kept in the URL query string.
+
+A link with the query string opens the same view; unknown or invalid values fall back to
+sane defaults with a notice instead of an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from data_access.models import PROJECT_STATUSES
+from data_access.reference import load_departments, load_month_bounds
+from i18n import LANGUAGES, normalise_language
+from kpis.periods import Filters, add_months, last_closed_month, months_between
+from ui.data import cached
+from ui.i18n import LANG_KEY, lang, t
+from ui.i18n import month as month_label
+
+AS_OF_KEY = "f_as_of"
+FROM_KEY = "f_from"
+DEPARTMENTS_KEY = "f_departments"
+STATUSES_KEY = "f_statuses"
+FILTERS_KEY = "filters"
+NOTICES_KEY = "_url_notices"
+URL_LOADED_KEY = "_url_loaded"
+
+
+def _parse_month(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text.strip()[:7], "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def _month_param(month: dt.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def month_options(today: dt.date | None = None) -> tuple[list[dt.date], dt.date]:
+    """The months one may pick as "as of", and the default: the last closed month with actuals."""
+    today = today or dt.date.today()
+    first, last, last_actual = cached(load_month_bounds)
+    closed = last_closed_month(today)
+    if first is None or last is None:
+        return [closed], closed
+    end = max(first, min(last, closed))
+    options = months_between(first, end)
+    default = min(last_actual or end, end)
+    return options, default
+
+
+def init_language() -> None:
+    """Take the language from the URL before anything else, so even errors speak it."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
+
+
+def _load_from_url(months: list[dt.date], departments: list[str]) -> None:
+    """Once per session: take the filters from the query string, noting what was invalid."""
+    if st.session_state.get(URL_LOADED_KEY):
+        return
+    st.session_state[URL_LOADED_KEY] = True
+    params = st.query_params
+    notices: list[str] = []
+    if "lang" in params:
+        if params["lang"] in LANGUAGES:
+            st.session_state[LANG_KEY] = params["lang"]
+        else:
+            notices.append("lang")
+    for name, key in (("asof", AS_OF_KEY), ("from", FROM_KEY)):
+        if name in params:
+            parsed = _parse_month(params[name])
+            if parsed in months:
+                st.session_state[key] = parsed
+            else:
+                notices.append(name)
+    for name, key, allowed in (
+        ("dept", DEPARTMENTS_KEY, departments),
+        ("status", STATUSES_KEY, list(PROJECT_STATUSES)),
+    ):
+        if name in params:
+            values = [v for v in params[name].split(",") if v]
+            known = [v for v in values if v in allowed]
+            if len(known) != len(values):
+                notices.append(name)
+            st.session_state[key] = known
+    st.session_state[NOTICES_KEY] = notices
+
+
+def _write_url(filters: Filters) -> None:
+    wanted = {
+        "lang": lang(),
+        "asof": _month_param(filters.as_of),
+        "from": _month_param(filters.period_start),
+    }
+    if filters.departments:
+        wanted["dept"] = ",".join(filters.departments)
+    if filters.statuses:
+        wanted["status"] = ",".join(filters.statuses)
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def render_global_filters() -> Filters:
+    """Draw the sidebar filters and return them; also kept in session state and the URL."""
+    months, default_as_of = month_options()
+    department_rows = cached(load_departments)
+    department_codes = list(department_rows["code"])
+    names = dict(zip(department_rows["code"], department_rows[f"name_{lang()}"], strict=True))
+    _load_from_url(months, department_codes)
+
+    st.session_state.setdefault(LANG_KEY, "nl")
+    st.session_state.setdefault(AS_OF_KEY, default_as_of)
+    if st.session_state[AS_OF_KEY] not in months:
+        st.session_state[AS_OF_KEY] = default_as_of
+    st.session_state.setdefault(FROM_KEY, dt.date(st.session_state[AS_OF_KEY].year, 1, 1))
+
+    with st.sidebar:
+        st.radio(
+            t("filters.language"),
+            options=list(LANGUAGES),
+            key=LANG_KEY,
+            format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
+            horizontal=True,
+        )
+        as_of = st.selectbox(
+            t("filters.as_of"),
+            options=months[::-1],
+            key=AS_OF_KEY,
+            format_func=month_label,
+            help=t("filters.as_of_help"),
+        )
+        start_options = [m for m in months if m <= as_of] or [as_of]
+        if st.session_state[FROM_KEY] not in start_options:
+            st.session_state[FROM_KEY] = max(dt.date(as_of.year, 1, 1), start_options[0])
+        period_start = st.selectbox(
+            t("filters.period_start"),
+            options=start_options[::-1],
+            key=FROM_KEY,
+            format_func=month_label,
+            help=t("filters.period_help"),
+        )
+        departments = st.multiselect(
+            t("filters.departments"),
+            options=department_codes,
+            key=DEPARTMENTS_KEY,
+            format_func=lambda code: names.get(code, code),
+            placeholder=t("filters.all"),
+        )
+        statuses = st.multiselect(
+            t("filters.statuses"),
+            options=list(PROJECT_STATUSES),
+            key=STATUSES_KEY,
+            format_func=lambda status: t(f"status.{status}"),
+            placeholder=t("filters.all"),
+        )
+    filters = Filters(
+        as_of=as_of,
+        period_start=period_start,
+        departments=tuple(departments),
+        statuses=tuple(statuses),
+    )
+    st.session_state[FILTERS_KEY] = filters
+    _write_url(filters)
+    return filters
+
+
+def show_url_notices() -> None:
+    """Tell the user once which values from a shared link were not understood."""
+    notices = st.session_state.pop(NOTICES_KEY, None)
+    if notices:
+        st.warning(t("filters.url_invalid", names=", ".join(notices)))
+
+
+def current_filters() -> Filters:
+    """The filters chosen in the sidebar this run (pages call this, never the widgets)."""
+    filters = st.session_state.get(FILTERS_KEY)
+    if filters is None:
+        closed = last_closed_month(dt.date.today())
+        filters = Filters(as_of=closed, period_start=add_months(closed, -(closed.month - 1)))
+    return filters

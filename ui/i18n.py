@@ -1,0 +1,49 @@
+"""Translation and formatting at the Streamlit edge: the language lives in session state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from i18n import DEFAULT_LANGUAGE, translate
+from i18n import format as fmt
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+
+
+def t(key: str, /, **params: object) -> str:
+    """The UI text for `key` in the chosen language."""
+    return translate(key, lang(), **params)
+
+
+def eur(amount: float | None, *, decimals: int = 0) -> str:
+    return fmt.format_eur(amount, lang(), decimals=decimals)
+
+
+def eur_compact(amount: float | None) -> str:
+    return fmt.format_eur_compact(amount, lang())
+
+
+def pct(ratio: float | None, *, decimals: int = 0) -> str:
+    return fmt.format_pct(ratio, lang(), decimals=decimals)
+
+
+def number(value: float | None, *, decimals: int = 0) -> str:
+    return fmt.format_number(value, lang(), decimals=decimals)
+
+
+def signed(value: float | None, *, decimals: int = 1, suffix: str = "") -> str:
+    return fmt.format_signed(value, lang(), decimals=decimals, suffix=suffix)
+
+
+def month(value: dt.date, *, short: bool = False) -> str:
+    return fmt.format_month(value, lang(), short=short)
+
+
+def day(value: dt.date | None) -> str:
+    return fmt.format_day(value, lang())
