@@ -1,0 +1,544 @@
+"""The demo data generator: idempotent, deterministic, the same on SQLite and PostgreSQL, and
+carrying the planted problems that the dashboard is meant to surface."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sqlalchemy import Engine, func, select
+from sqlalchemy.sql import Select
+
+from data_access.demo import (
+    DEMO_AS_OF,
+    DEMO_LAST_ACTUAL_MONTH,
+    DEMO_PLANTED,
+    build_demo_data,
+    main,
+    projects_for_budget_lines,
+    seed_demo,
+)
+from data_access.engine import create_db_engine, read_data_version, upgrade_schema
+from data_access.models import (
+    AppState,
+    BudgetLine,
+    CostCategory,
+    Department,
+    Funding,
+    InsightGoal,
+    KpiTarget,
+    Ownership,
+    Progress,
+    Project,
+    ResponsibilityArea,
+    SteeringAction,
+    SteeringDecision,
+    SurveyComment,
+    SurveyInvitation,
+    SurveyItem,
+    SurveyResponse,
+    SurveyWave,
+    TeamMember,
+)
+
+SEEDED = (
+    Department,
+    CostCategory,
+    ResponsibilityArea,
+    Project,
+    Funding,
+    Ownership,
+    TeamMember,
+    InsightGoal,
+    BudgetLine,
+    Progress,
+    SurveyWave,
+    SurveyInvitation,
+    SurveyItem,
+    SurveyResponse,
+    SurveyComment,
+    SteeringDecision,
+    SteeringAction,
+)
+CUTOFF = pd.Timestamp(DEMO_LAST_ACTUAL_MONTH)
+
+
+def frame(engine: Engine, query: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {model.__tablename__: conn.scalar(select(func.count()).select_from(model)) for model in SEEDED}
+
+
+def fingerprint(engine: Engine) -> dict[str, object]:
+    """Counts and sums that must agree between backends (sums rounded to the cent)."""
+    sums = {
+        "planned": func.sum(BudgetLine.planned),
+        "actual": func.sum(BudgetLine.actual),
+        "actual_rows": func.count(BudgetLine.actual),
+        "score": func.sum(SurveyResponse.score),
+    }
+    with engine.connect() as conn:
+        values: dict[str, object] = dict(table_counts(engine))
+        values["planned"] = round(float(conn.scalar(select(sums["planned"]))), 2)
+        values["actual"] = round(float(conn.scalar(select(sums["actual"]))), 2)
+        values["actual_rows"] = conn.scalar(select(sums["actual_rows"]))
+        values["score"] = int(conn.scalar(select(sums["score"])))
+        values["pct"] = round(float(conn.scalar(select(func.sum(Progress.pct_complete)))), 2)
+        values["fte"] = round(float(conn.scalar(select(func.sum(TeamMember.fte)))), 2)
+        values["committed"] = round(float(conn.scalar(select(func.sum(Funding.committed_amount)))), 2)
+        values["target"] = round(float(conn.scalar(select(func.sum(InsightGoal.target_value)))), 2)
+    return values
+
+
+def budget(engine: Engine) -> pd.DataFrame:
+    lines = frame(
+        engine,
+        select(
+            Project.code,
+            Project.status,
+            Department.code.label("dept"),
+            BudgetLine.month,
+            BudgetLine.planned,
+            BudgetLine.actual,
+        )
+        .join(Project, Project.id == BudgetLine.project_id)
+        .join(Department, Department.id == BudgetLine.department_id),
+    )
+    lines["month"] = pd.to_datetime(lines["month"])
+    lines["actual"] = lines["actual"].astype(float)
+    return lines
+
+
+def funders(engine: Engine) -> pd.DataFrame:
+    rows = frame(
+        engine,
+        select(Project.code, Department.code.label("dept"), Funding.agreed_share, Funding.committed_amount)
+        .join(Project, Project.id == Funding.project_id)
+        .join(Department, Department.id == Funding.department_id),
+    )
+    count = rows.groupby("code")["dept"].transform("count")
+    rows["agreed"] = rows["agreed_share"].astype(float).fillna(1 / count)
+    rows["n_funders"] = count
+    return rows
+
+
+# -- idempotency, determinism, backends ------------------------------------------------
+
+
+def test_seed_is_idempotent_and_equal_on_both_backends(
+    empty_engine: Engine, demo_sqlite_engine: Engine
+) -> None:
+    version = read_data_version(empty_engine)
+    counts = seed_demo(empty_engine)
+    assert counts == table_counts(empty_engine)
+    assert counts["project"] == 25 and counts["department"] == 3 and counts["cost_category"] == 4
+    assert read_data_version(empty_engine) == version + 1
+
+    assert seed_demo(empty_engine) == {}
+    assert seed_demo(empty_engine, scale="large", n_projects=30) == {}
+    assert table_counts(empty_engine) == counts
+    assert read_data_version(empty_engine) == version + 1
+
+    # The same content on this backend as on the SQLite reference seeded by conftest.
+    assert fingerprint(empty_engine) == fingerprint(demo_sqlite_engine)
+
+
+def test_two_fresh_databases_hold_identical_rows(tmp_path: Path, demo_sqlite_engine: Engine) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'again.db'}")
+    upgrade_schema(engine)
+    seed_demo(engine)
+    dumps = [
+        select(Project).order_by(Project.code),
+        select(Funding).order_by(Funding.id),
+        select(Ownership).order_by(Ownership.id),
+        select(TeamMember).order_by(TeamMember.id),
+        select(InsightGoal).order_by(InsightGoal.id),
+        select(BudgetLine).order_by(BudgetLine.id),
+        select(Progress).order_by(Progress.id),
+        select(SurveyResponse).order_by(SurveyResponse.id),
+        select(SurveyComment).order_by(SurveyComment.id),
+        select(SteeringAction).order_by(SteeringAction.id),
+    ]
+    for query in dumps:
+        with engine.connect() as a, demo_sqlite_engine.connect() as b:
+            assert a.execute(query).all() == b.execute(query).all(), query
+    engine.dispose()
+
+
+def test_the_seed_drives_the_numbers() -> None:
+    one = build_demo_data()
+    other = build_demo_data(seed=1)
+    assert len(one.lines["planned"]) == len(other.lines["planned"])  # same plan grid
+    assert not np.array_equal(one.lines["planned"], other.lines["planned"])
+    assert [p.code for p in one.projects] == [p.code for p in other.projects]
+
+
+# -- planted features (on SQLite and PostgreSQL) ---------------------------------------
+
+
+def test_projects_statuses_and_funding(demo_engine: Engine) -> None:
+    projects = frame(demo_engine, select(Project.code, Project.status, Project.actual_end, Project.rag))
+    assert len(projects) == 25
+    by_status = projects.groupby("status")["code"].apply(lambda c: tuple(sorted(c))).to_dict()
+    assert by_status["done"] == DEMO_PLANTED["done"]
+    assert by_status["proposed"] == DEMO_PLANTED["proposed"]
+    assert by_status["on_hold"] == DEMO_PLANTED["on_hold"]
+    assert by_status["cancelled"] == DEMO_PLANTED["cancelled"]
+    assert len(by_status["active"]) == 18
+    done = projects[projects.status.isin(["done", "cancelled"])]
+    assert done["actual_end"].notna().all()
+    assert projects[projects.status == "active"]["actual_end"].isna().all()
+
+    rows = funders(demo_engine)
+    n = rows.groupby("code")["n_funders"].first()
+    assert tuple(sorted(n[n == 1].index)) == DEMO_PLANTED["single_funded"]
+    assert tuple(n[n == 3].index) == DEMO_PLANTED["three_funders"]
+    assert (n >= 2).sum() == 21
+    recorded = rows[rows.agreed_share.notna()]
+    assert tuple(sorted(recorded.code.unique())) == DEMO_PLANTED["recorded_split"]
+    assert recorded.groupby("code")["agreed_share"].sum().round(4).eq(1.0).all()
+    three = rows[rows.code == "P-009"].set_index("dept")["agreed_share"].to_dict()
+    assert three == {"MKT": 0.4, "IT": 0.4, "FIN": 0.2}
+
+
+def test_budget_lines_and_planted_budget_problems(demo_engine: Engine) -> None:
+    lines = budget(demo_engine)
+    assert (lines.month.dt.day == 1).all()
+    assert lines.month.min() == pd.Timestamp("2024-01-01")
+    assert lines.month.max() == pd.Timestamp("2026-12-01")
+    assert lines[lines.month > CUTOFF]["actual"].isna().all()
+    assert set(lines[lines.actual < 0].code) == set(DEMO_PLANTED["negative_actuals"])
+    unplanned = lines[(lines.planned == 0) & lines.actual.notna()]
+    assert set(unplanned.code) == set(DEMO_PLANTED["actual_without_plan"])
+    assert (lines[lines.planned != 0].planned > 0).all()
+    # P-004 started two months late: nothing booked in its first two planned months.
+    p004 = lines[lines.code == "P-004"]
+    assert p004[p004.month < pd.Timestamp("2025-03-01")]["actual"].isna().all()
+    assert p004[p004.month == pd.Timestamp("2025-03-01")]["actual"].notna().all()
+    # The cancelled project's actuals stop at the cancellation.
+    p021 = lines[lines.code == "P-021"]
+    assert p021[p021.month > pd.Timestamp("2025-06-01")]["actual"].isna().all()
+    assert p021[p021.month > pd.Timestamp("2025-06-01")]["planned"].gt(0).all()
+    assert not lines.code.isin(DEMO_PLANTED["proposed"]).any()
+
+    # Committed funding equals the department's plan, to the cent.
+    rows = funders(demo_engine)
+    plan = lines.groupby(["code", "dept"])["planned"].sum().round(2)
+    committed = rows.set_index(["code", "dept"])["committed_amount"].loc[plan.index]
+    assert np.allclose(plan.values, committed.values, atol=0.005)
+
+    to_date = lines[lines.month <= CUTOFF]
+    spend = to_date.groupby("code")[["planned", "actual"]].sum()
+    realisation = spend.actual / spend.planned
+    assert set(realisation[realisation >= 1.15].index) == set(DEMO_PLANTED["over_budget"])
+    assert realisation.drop(list(DEMO_PLANTED["over_budget"])).max() < 1.1
+
+    share = to_date.groupby(["code", "dept"])["actual"].sum()
+    share = (share / share.groupby(level="code").transform("sum")).rename("share").reset_index()
+    joint = rows[rows.n_funders >= 2].merge(share, on=["code", "dept"])
+    drift = (joint.share - joint.agreed).abs().groupby(joint.code).max()
+    assert set(drift[drift > 0.10].index) == set(DEMO_PLANTED["funding_drift"])
+    assert drift.drop(list(DEMO_PLANTED["funding_drift"])).max() < 0.05
+    it_share = joint[(joint.code == "P-002") & (joint.dept == "IT")]["share"].iloc[0]
+    assert 0.3 < it_share < 0.4
+
+
+def test_progress_and_lateness(demo_engine: Engine) -> None:
+    progress = frame(
+        demo_engine,
+        select(Project.code, Progress.month, Progress.pct_complete).join(
+            Project, Project.id == Progress.project_id
+        ),
+    )
+    progress["month"] = pd.to_datetime(progress["month"])
+    assert progress.month.max() == CUTOFF
+    assert progress.pct_complete.between(0, 100).all()
+    for _, series in progress.sort_values("month").groupby("code")["pct_complete"]:
+        assert series.is_monotonic_increasing
+    projects = frame(demo_engine, select(Project.code, Project.status))
+    active = set(projects[projects.status == "active"].code)
+    assert active - set(progress.code) == set(DEMO_PLANTED["no_progress"])
+    finished = progress.sort_values("month").groupby("code")["pct_complete"].last()
+    assert (finished[list(DEMO_PLANTED["done"])] == 100).all()
+
+    lines = budget(demo_engine)
+    bac = lines.groupby("code")["planned"].sum()
+    pv = lines[lines.month <= CUTOFF].groupby("code")["planned"].sum()
+    spi = (finished / 100 * bac / pv).dropna()
+    spi = spi[spi.index.isin(active)]
+    assert set(spi[spi < 0.8].index) == set(DEMO_PLANTED["late"])
+    assert spi.drop(list(DEMO_PLANTED["late"])).min() > 0.9
+
+
+def test_ownership_house_rule_and_clarity(demo_engine: Engine) -> None:
+    owners = frame(
+        demo_engine,
+        select(
+            Project.code,
+            ResponsibilityArea.code.label("area"),
+            Ownership.department_id,
+            ResponsibilityArea.expected_department_id,
+        )
+        .join(Project, Project.id == Ownership.project_id)
+        .join(ResponsibilityArea, ResponsibilityArea.id == Ownership.area_id),
+    )
+    per_area = owners.groupby(["code", "area"])["department_id"].transform("count")
+    against_rule = owners[owners.department_id != owners.expected_department_id]
+    single_breaches = against_rule[per_area[against_rule.index] == 1]
+    assert len(single_breaches) == 2
+    assert tuple(sorted(single_breaches.code)) == DEMO_PLANTED["house_rule_breach"]
+    # The double owner's second department is against the rule as well.
+    assert set(against_rule.code) == set(DEMO_PLANTED["house_rule_breach"] + DEMO_PLANTED["double_owner"])
+    doubles = owners.groupby(["code", "area"]).size()
+    assert tuple(doubles[doubles > 1].index.get_level_values("code")) == DEMO_PLANTED["double_owner"]
+    areas = owners.groupby("code")["area"].nunique()
+    assert tuple(areas[areas < 4].index) == DEMO_PLANTED["missing_owner"]
+    assert len(areas) == 25
+    expected = frame(
+        demo_engine,
+        select(ResponsibilityArea.code, Department.code.label("dept")).join(
+            Department, Department.id == ResponsibilityArea.expected_department_id
+        ),
+    )
+    assert dict(zip(expected.code, expected.dept, strict=True)) == {
+        "data_processing": "IT",
+        "data_policy": "IT",
+        "customer_database": "MKT",
+        "campaign_use": "MKT",
+    }
+
+
+def test_teams(demo_engine: Engine) -> None:
+    team = frame(
+        demo_engine,
+        select(
+            Project.code,
+            TeamMember.person_ref,
+            Department.code.label("dept"),
+            TeamMember.fte,
+            TeamMember.start_month,
+            TeamMember.end_month,
+        )
+        .join(Project, Project.id == TeamMember.project_id)
+        .join(Department, Department.id == TeamMember.department_id),
+    )
+    assert team.person_ref.str.fullmatch(r"E-\d{5}").all()
+    assert team.fte.between(0.01, 1.0).all()
+    assert (pd.to_datetime(team.start_month).dt.day == 1).all()
+    ended = team.dropna(subset=["end_month"])
+    assert (ended.end_month >= ended.start_month).all()
+    rows = funders(demo_engine)
+    joint = rows[rows.n_funders >= 2].code.unique()
+    staffed = team.groupby("code")["dept"].agg(set)
+    unmixed = [code for code in joint if not {"MKT", "IT"} <= staffed[code]]
+    assert tuple(sorted(unmixed)) == DEMO_PLANTED["unmixed_team"]
+    assert "FIN" in staffed["P-009"]
+
+
+def test_insight_goals(demo_engine: Engine) -> None:
+    goals = frame(
+        demo_engine,
+        select(
+            Project.code,
+            InsightGoal.code.label("goal"),
+            InsightGoal.target_value,
+            InsightGoal.target_date,
+            InsightGoal.achieved_value,
+            InsightGoal.achieved_date,
+        ).join(Project, Project.id == InsightGoal.project_id),
+    )
+    assert goals.groupby("code").size().between(1, 3).all() and goals.code.nunique() == 25
+    reached = goals.achieved_date.notna()
+    assert (goals.achieved_value.notna() == reached).all()
+    assert (goals[reached].achieved_value >= goals[reached].target_value).all()
+    assert (goals[reached].achieved_date <= DEMO_AS_OF).all()
+    overdue = goals[~reached & (goals.target_date < DEMO_AS_OF)]
+    assert tuple(sorted(overdue.code.unique())) == DEMO_PLANTED["goals_overdue_open"]
+    late = goals[reached & (goals.achieved_date > goals.target_date)]
+    assert tuple(sorted(late.code.unique())) == DEMO_PLANTED["goals_reached_late"]
+    assert (reached & (goals.achieved_date <= goals.target_date)).sum() >= 10
+    assert (~reached & (goals.target_date > DEMO_AS_OF)).sum() >= 8
+
+
+def test_survey_groups_and_confidentiality(demo_engine: Engine) -> None:
+    answers = frame(
+        demo_engine,
+        select(SurveyWave.code.label("wave"), SurveyResponse.respondent_ref, Department.code.label("dept"))
+        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+        .join(Department, Department.id == SurveyResponse.department_id),
+    )
+    per_respondent = answers.groupby(["wave", "respondent_ref"]).size()
+    assert (per_respondent == 30).all()
+    respondents = answers.drop_duplicates().groupby(["wave", "dept"]).size().unstack()
+    assert list(respondents.index) == ["W2025-1", "W2025-2", "W2026-1", "W2026-2"]
+    assert (respondents["FIN"] == 4).all() and (respondents["FIN"] < 5).all()
+    assert respondents["MKT"].between(30, 38).all() and respondents["IT"].between(40, 50).all()
+    assert all(ref.startswith(f"R-{wave}-") for wave, ref in per_respondent.index)
+
+    invited = frame(
+        demo_engine,
+        select(SurveyWave.code.label("wave"), Department.code.label("dept"), SurveyInvitation.invited_count)
+        .join(SurveyWave, SurveyWave.id == SurveyInvitation.wave_id)
+        .join(Department, Department.id == SurveyInvitation.department_id),
+    ).pivot(index="wave", columns="dept", values="invited_count")
+    assert (invited >= respondents).all().all()
+    assert invited["FIN"].eq(6).all()
+
+    items = frame(demo_engine, select(SurveyItem.code, SurveyItem.dimension, SurveyItem.reverse_coded))
+    assert len(items) == 30 and items.reverse_coded.sum() == 10
+    assert "ABI-IT-1" in set(items.code) and "STR-MKT-3" in set(items.code)
+    assert items.groupby("dimension").size().eq(6).all()
+
+    comments = frame(
+        demo_engine,
+        select(SurveyComment.text, Department.code.label("dept")).join(
+            Department, Department.id == SurveyComment.department_id
+        ),
+    )
+    assert set(comments.dept) == {"MKT", "IT"} and len(comments) >= 16
+
+
+def _scores(engine: Engine) -> pd.DataFrame:
+    rated = Department.__table__.alias("rated")
+    rater = Department.__table__.alias("rater")
+    rows = frame(
+        engine,
+        select(
+            SurveyWave.code.label("wave"),
+            SurveyResponse.respondent_ref.label("ref"),
+            rater.c.code.label("rater"),
+            rated.c.code.label("rated"),
+            SurveyItem.code.label("item"),
+            SurveyItem.dimension,
+            SurveyItem.reverse_coded,
+            SurveyResponse.score,
+        )
+        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
+        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
+        .join(rater, rater.c.id == SurveyResponse.department_id)
+        .join(rated, rated.c.id == SurveyItem.rated_department_id),
+    )
+    rows["value"] = np.where(rows.reverse_coded.astype(bool), 6 - rows.score, rows.score)
+    return rows
+
+
+def _alpha(items: pd.DataFrame) -> float:
+    k = items.shape[1]
+    return k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+
+
+def test_survey_trends_gap_and_reliability(demo_sqlite_engine: Engine) -> None:
+    rows = _scores(demo_sqlite_engine)
+    assert rows.score.between(1, 5).all()
+    pairs = rows[rows.rater != rows.rated]
+    index = pairs.groupby(["rater", "rated", "wave"])["value"].mean().sub(1).div(4).mul(100)
+    mkt_on_it = index.loc[("MKT", "IT")]
+    assert mkt_on_it.is_monotonic_increasing
+
+    # Marketing's view of IT improves significantly between the last two waves.
+    per_person = pairs[pairs.rater == "MKT"].groupby(["wave", "ref"])["value"].mean()
+    test = stats.ttest_ind(per_person["W2026-1"], per_person["W2026-2"], equal_var=False)
+    assert test.pvalue < 0.01 and per_person["W2026-2"].mean() > per_person["W2026-1"].mean()
+
+    # IT's view of marketing on strategy stays low: a perception gap in every wave.
+    dim = pairs.groupby(["rater", "rated", "dimension", "wave"])["value"].mean().sub(1).div(4).mul(100)
+    it_strategy = dim.loc[("IT", "MKT", "strategy")]
+    mkt_strategy = dim.loc[("MKT", "IT", "strategy")]
+    assert (it_strategy < 40).all() and (mkt_strategy - it_strategy > 5).all()
+
+    # IT's view of marketing's communication drops in the last wave.
+    comm = pairs[(pairs.rater == "IT") & (pairs.dimension == "communication")]
+    comm = comm.groupby(["wave", "ref"])["value"].mean()
+    drop = stats.ttest_ind(comm["W2026-1"], comm["W2026-2"], equal_var=False)
+    assert comm["W2026-2"].mean() < comm["W2026-1"].mean() and drop.pvalue < 0.05
+
+    # Every 3-item scale is reliable (Cronbach's alpha), pooled over the waves.
+    rated_by_staff = rows[rows.rater.isin(["MKT", "IT"])]
+    for (rated, dimension), group in rated_by_staff.groupby(["rated", "dimension"]):
+        wide = group.pivot_table(index=["wave", "ref"], columns="item", values="value")
+        assert _alpha(wide) > 0.7, (rated, dimension)
+
+
+def test_steering_log_and_no_targets(demo_engine: Engine) -> None:
+    actions = frame(
+        demo_engine,
+        select(
+            SteeringAction.meeting_month,
+            SteeringAction.due_date,
+            SteeringAction.status,
+            SteeringAction.closed_on,
+            SteeringAction.created_by,
+            SteeringAction.decision_id,
+        ),
+    )
+    decisions = frame(demo_engine, select(SteeringDecision.meeting_month, SteeringDecision.created_by))
+    months = sorted(set(pd.to_datetime(decisions.meeting_month).dt.strftime("%Y-%m")))
+    assert months == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    assert set(actions.created_by) == {"demo"} and set(decisions.created_by) == {"demo"}
+    assert actions.decision_id.notna().all()
+    done = actions[actions.status == "done"]
+    assert done.closed_on.notna().all()
+    assert (done.closed_on > done.due_date).sum() >= 1  # closed, but after the due date
+    still_open = actions[actions.status.isin(["open", "in_progress"])]
+    assert still_open.closed_on.isna().all()
+    assert (still_open.due_date < DEMO_AS_OF).sum() >= 2  # overdue
+    assert (still_open.due_date > DEMO_AS_OF).sum() >= 2  # not yet due
+    with demo_engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(KpiTarget)) == 0
+        assert conn.scalar(select(AppState.value).where(AppState.key == "data_version")) is not None
+
+
+# -- the large profile -----------------------------------------------------------------
+
+
+def test_small_run_of_the_large_profile(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'large40.db'}")
+    upgrade_schema(engine)
+    counts = seed_demo(engine, scale="large", n_projects=40)
+    assert counts == table_counts(engine)
+    assert counts["project"] == 40 and counts["cost_category"] == 12
+    assert 15_000 < counts["budget_line"] < 35_000
+    assert counts["survey_response"] == 9_900
+    lines = budget(engine)
+    assert lines[lines.month > CUTOFF]["actual"].isna().all()
+    assert {"P-001", "P-040"} <= set(lines.code)
+    engine.dispose()
+
+
+def test_large_profile_size_without_database() -> None:
+    data = build_demo_data(scale="large")
+    assert len(data.projects) == 2000
+    assert 1_150_000 <= len(data.lines["planned"]) <= 1_250_000
+    assert 190_000 <= len(data.responses["score"]) <= 210_000
+    assert not np.isnan(data.lines["planned"]).any()
+    assert (data.lines["month"][~np.isnan(data.lines["actual"])] <= 33).all()
+    assert 90_000 <= projects_for_budget_lines(100_000) * 617 <= 110_000
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="exactly 25"):
+        build_demo_data(scale="demo", n_projects=100)
+    with pytest.raises(ValueError, match="unknown scale"):
+        build_demo_data(scale="huge")
+    with pytest.raises(ValueError, match="at least 25"):
+        build_demo_data(scale="large", n_projects=10)
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["--database-url", url]) == 0
+    out = capsys.readouterr().out
+    assert "budget_line" in out and "seeded demo data" in out
+    assert main(["--database-url", url]) == 0
+    assert "nothing seeded" in capsys.readouterr().out
+    assert main(["--database-url", "nosuchdb://x"]) == 1
+    assert date(2026, 10, 1) == DEMO_LAST_ACTUAL_MONTH
