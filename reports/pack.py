@@ -1,0 +1,323 @@
+"""The meeting pack for a month: content from the same pure functions as the screen, and a CLI.
+
+    python -m reports.pack --month 2026-10 --out pack/ [--lang nl|en] [--from 2026-01]
+                           [--departments IT,MKT] [--statuses active,on_hold] [--database-url URL]
+
+writes pack.pptx, pack.pdf, tables.xlsx and one CSV per table into --out, without a browser
+(for a scheduled job). The database URL comes from --database-url, else DATABASE_URL, the
+secrets file or the embedded SQLite file, as for the app; the schema is not changed.
+
+`build_pack` is a demonstration of the content for now: the Overview's four KPIs (the same
+loaders, KPI functions and formatters as views/overview.py, so the figures are identical),
+a planned-against-actual chart per month, the budget and insight-goal tables, exceptions
+derived from the tiles' RAG, and the as-of month's decisions and actions. Survey comments
+are never loaded; the trust figure passes the confidentiality gate of kpis.trust.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from charts.reports import monthly_budget_chart
+from data_access.budget import load_budget_totals
+from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
+from data_access.projects import load_funding_by_project, load_insight_goals
+from data_access.reference import load_departments
+from data_access.reports import load_budget_by_month, load_meeting_actions, load_meeting_decisions
+from data_access.survey import load_trust_groups, load_waves
+from data_access.targets import load_targets
+from i18n import LANGUAGES, translate
+from i18n.format import format_eur_compact, format_month, format_number, format_pct, format_signed
+from kpis.budget import realisation, variance
+from kpis.common import KpiValue
+from kpis.periods import Filters
+from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
+from kpis.targets import rag
+from kpis.trust import latest_wave_trust
+from reports.content import KpiTile, Pack, PackChart, PackTable
+from reports.pdf_pack import FontMissing, build_pdf
+from reports.pptx_pack import build_pptx
+from reports.tables import to_csv_bytes, to_xlsx_bytes
+
+
+def _shown(kpi: KpiValue, formatter: Callable[[float], str], lang: str) -> str:
+    """The value as the Overview shows it: formatted, or the "n/a" text."""
+    return formatter(kpi.value) if kpi.value is not None else translate("kpi.na", lang)
+
+
+def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str] | None = None) -> list[str]:
+    """The filters in words for the title page: period, then every filter that narrows."""
+    names = department_names or {}
+    lines = [
+        translate(
+            "reports.filter.period",
+            lang,
+            start=format_month(filters.period_start, lang),
+            end=format_month(filters.as_of, lang),
+        )
+    ]
+    if filters.departments:
+        values = ", ".join(names.get(code, code) for code in filters.departments)
+        lines.append(translate("reports.filter.departments", lang, values=values))
+    if filters.statuses:
+        values = ", ".join(translate(f"status.{status}", lang) for status in filters.statuses)
+        lines.append(translate("reports.filter.statuses", lang, values=values))
+    if filters.projects:
+        lines.append(translate("reports.filter.projects", lang, values=", ".join(filters.projects)))
+    if filters.categories:
+        lines.append(translate("reports.filter.categories", lang, values=", ".join(filters.categories)))
+    return lines
+
+
+def overview_tiles(engine: Engine, *, filters: Filters, lang: str) -> tuple[list[KpiTile], list[str]]:
+    """The Overview's four KPI tiles as the screen shows them, with RAG; and exceptions notes."""
+    targets = load_targets(engine=engine)
+    totals = load_budget_totals(engine=engine, filters=filters)
+    budget = realisation(actual=totals["actual"], planned=totals["planned"])
+    funding = load_funding_by_project(engine=engine, filters=filters)
+    joint = joint_share(funding)
+    goals = load_insight_goals(engine=engine, filters=filters)
+    on_time = goals_on_time(goals, as_of_end=filters.as_of_end)
+    waves = load_waves(engine=engine, filters=filters)
+    groups = load_trust_groups(engine=engine, filters=filters, wave_ids=[int(i) for i in waves["id"]])
+    trust = latest_wave_trust(waves, groups)
+
+    def tr(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    overrun = variance(actual=totals["actual"], planned=totals["planned"])
+    budget_note = tr(
+        "overview.budget_detail",
+        actual=format_eur_compact(totals["actual"], lang),
+        planned=format_eur_compact(totals["planned"], lang),
+    )
+    reached, due = count_goals(goals, as_of_end=filters.as_of_end)
+    change = trust.change
+    trust_note = (
+        tr("overview.trust_detail", wave=trust.wave_code, respondents=trust.current.respondents)
+        if trust.current.index.available
+        else tr(trust.current.index.reason or "kpi.na.no_survey")
+    )
+    tiles = [
+        KpiTile(
+            name=tr("kpi.budget_realisation"),
+            value_text=_shown(budget, lambda v: format_pct(v, lang, decimals=1), lang),
+            rag=rag(budget.value, targets["budget_realisation"]),
+            change_text=tr("overview.variance", amount=format_eur_compact(overrun, lang))
+            if budget.available
+            else None,
+            note=budget_note if budget.available else tr(budget.reason or "kpi.na"),
+        ),
+        KpiTile(
+            name=tr("kpi.joint_share"),
+            value_text=_shown(joint, lambda v: format_pct(v, lang), lang),
+            rag=rag(joint.value, targets["joint_share"]),
+            note=tr("overview.joint_detail", joint=count_joint_projects(funding), total=len(funding))
+            if joint.available
+            else tr(joint.reason or "kpi.na"),
+        ),
+        KpiTile(
+            name=tr("kpi.trust_index"),
+            value_text=_shown(trust.current.index, lambda v: format_number(v, lang, decimals=1), lang),
+            rag=rag(trust.current.index.value, targets["trust_index"]),
+            change_text=format_signed(change.value, lang, suffix=" " + tr("unit.points"))
+            if change.available
+            else None,
+            note=trust_note,
+        ),
+        KpiTile(
+            name=tr("kpi.goals_on_time"),
+            value_text=_shown(on_time, lambda v: format_pct(v, lang), lang),
+            rag=rag(on_time.value, targets["goals_on_time"]),
+            note=tr("overview.goals_detail", reached=reached, due=due)
+            if on_time.available
+            else tr(on_time.reason or "kpi.na"),
+        ),
+    ]
+    exceptions = [
+        tr("reports.exception.kpi", name=tile.name, value=tile.value_text, rag=tr(f"rag.{tile.rag}"))
+        for tile in tiles
+        if tile.rag in ("red", "amber")
+    ]
+    if trust.current.hidden_groups:
+        exceptions.append(tr("reports.exception.hidden_groups", count=trust.current.hidden_groups))
+    return tiles, exceptions
+
+
+def build_pack(
+    engine: Engine, *, filters: Filters, lang: str, exported_at: dt.datetime | None = None
+) -> Pack:
+    """The meeting pack for `filters` in `lang` (see the module docstring for what it holds)."""
+
+    def tr(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    departments = load_departments(engine=engine)
+    names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
+    tiles, exceptions = overview_tiles(engine, filters=filters, lang=lang)
+
+    by_month = load_budget_by_month(engine=engine, filters=filters)
+    chart = monthly_budget_chart(
+        by_month,
+        month_title=tr("reports.chart.month"),
+        amount_title=tr("reports.chart.amount"),
+        series_title=tr("reports.chart.series"),
+        planned_label=tr("reports.chart.planned"),
+        actual_label=tr("reports.chart.actual"),
+    )
+    budget_table = by_month.rename(
+        columns={
+            "month": tr("reports.col.month"),
+            "planned": tr("reports.col.planned"),
+            "actual": tr("reports.col.actual"),
+        }
+    )
+    goals = load_insight_goals(engine=engine, filters=filters)
+    due_this_year = pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year
+    goals_table = goals[due_this_year].rename(
+        columns={
+            "project": tr("reports.col.project"),
+            "code": tr("reports.col.goal"),
+            "target_date": tr("reports.col.target_date"),
+            "achieved_date": tr("reports.col.achieved_date"),
+            "target_value": tr("reports.col.target_value"),
+            "achieved_value": tr("reports.col.achieved_value"),
+        }
+    )
+    decisions = (
+        load_meeting_decisions(engine=engine, filters=filters)
+        .drop(columns="meeting_month")
+        .rename(
+            columns={
+                "project": tr("reports.col.project"),
+                "title": tr("reports.col.decision"),
+                "description": tr("reports.col.description"),
+            }
+        )
+    )
+    actions = load_meeting_actions(engine=engine, filters=filters)
+    actions = actions.assign(
+        meeting_month=actions["meeting_month"].map(lambda month: format_month(month, lang, short=True)),
+        department=actions["department"].map(lambda code: names.get(code, code)),
+        status=actions["status"].map(lambda status: tr(f"reports.action_status.{status}")),
+    ).rename(
+        columns={
+            "meeting_month": tr("reports.col.meeting"),
+            "title": tr("reports.col.action"),
+            "department": tr("reports.col.department"),
+            "owner": tr("reports.col.owner"),
+            "due_date": tr("reports.col.due"),
+            "status": tr("reports.col.status"),
+        }
+    )
+    return Pack(
+        title=tr("reports.title"),
+        as_of=filters.as_of,
+        lang=lang,
+        exported_at=exported_at or dt.datetime.now().replace(microsecond=0),
+        filters_text=filters_text(filters, lang=lang, department_names=names),
+        kpis=tiles,
+        charts=[PackChart(title=tr("reports.chart.budget_month"), chart=chart)],
+        tables=[
+            PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
+            PackTable(title=tr("reports.table.goals"), frame=goals_table),
+        ],
+        exceptions=exceptions,
+        decisions=PackTable(title=tr("reports.section.decisions"), frame=decisions),
+        actions=PackTable(title=tr("reports.section.actions"), frame=actions),
+    )
+
+
+def pack_tables(pack: Pack) -> dict[str, pd.DataFrame]:
+    """Every table of the pack by title, for the Excel workbook and the CSV files."""
+    return {table.title: table.frame for table in pack.all_tables()}
+
+
+def file_slug(title: str) -> str:
+    """A safe file name part from a title: `Budget per maand` → `budget-per-maand`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug or "table"
+
+
+def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
+    """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = pack_tables(pack)
+    files = {
+        "pack.pptx": build_pptx(pack),
+        "pack.pdf": build_pdf(pack),
+        "tables.xlsx": to_xlsx_bytes(tables, lang=pack.lang),
+    }
+    for title, frame in tables.items():
+        files[f"{file_slug(title)}.csv"] = to_csv_bytes(frame, lang=pack.lang)
+    written = []
+    for name, data in files.items():
+        path = out_dir / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a month in the form YYYY-MM: {text!r}") from exc
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(code.strip() for code in text.split(",") if code.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reports.pack",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--month", type=_month, required=True, help="the as-of month, YYYY-MM")
+    parser.add_argument("--from", dest="start", type=_month, help="period start, YYYY-MM (default: January)")
+    parser.add_argument("--out", type=Path, default=Path("pack"), help="output folder (default: pack/)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="nl")
+    parser.add_argument("--departments", type=_codes, default=(), help="department codes, comma separated")
+    parser.add_argument("--statuses", type=_codes, default=(), help="project statuses, comma separated")
+    parser.add_argument("--database-url", help="SQLAlchemy URL; default as for the app")
+    args = parser.parse_args(argv)
+    try:
+        filters = Filters(
+            as_of=args.month,
+            period_start=args.start or dt.date(args.month.year, 1, 1),
+            departments=args.departments,
+            statuses=args.statuses,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    url = args.database_url or resolve_database_url().url
+    try:
+        engine = create_db_engine(url)
+        check_connection(engine)
+        pack = build_pack(engine, filters=filters, lang=args.lang)
+        written = write_pack(pack, args.out)
+    except (DatabaseUnavailable, FontMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"error: the database could not be read ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
