@@ -22,7 +22,7 @@ from charts.theme import GRID, MUTED, PRIMARY, RAG_COLORS, TEXT
 from reports.content import KpiTile, Pack, PackTable, cell_text, fit_widths, numeric_columns
 from reports.render import chart_png, png_size
 
-SLIDE_WIDTH = Inches(13.333)
+SLIDE_WIDTH = Emu(12192000)  # 13.333 in: 16:9 at 7.5 in high
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
 BODY_TOP = Inches(1.35)

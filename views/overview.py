@@ -9,6 +9,7 @@ from kpis.budget import realisation, variance
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
 from ui.data import cached
+from ui.downloads import download_pack
 from ui.filters import current_filters
 from ui.i18n import eur_compact, month, number, pct, signed, t
 
@@ -77,3 +78,7 @@ with goals_col:
         st.caption(t("overview.goals_detail", reached=reached, due=due))
     else:
         st.caption(t(on_time.reason))
+
+# Meeting pack export (issue 7); to be placed in the single view when that lands.
+st.divider()
+download_pack(filters=filters)

@@ -1,0 +1,266 @@
+"""The meeting pack: same figures as the screen, real files that open, no comments, no formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.util import Pt
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from data_access.budget import load_budget_totals
+from data_access.demo import DEMO_LAST_ACTUAL_MONTH
+from data_access.models import SurveyComment
+from data_access.reports import load_budget_by_month, load_meeting_actions, load_meeting_decisions
+from kpis.periods import Filters
+from reports.content import KpiTile, Pack, PackTable
+from reports.pack import build_pack, main, pack_tables
+from reports.pdf_pack import FontMissing, _font_paths, build_pdf
+from reports.pptx_pack import build_pptx
+from reports.render import png_size
+from reports.tables import to_xlsx_bytes
+from tests.apptest_helpers import metric_values, open_app
+
+EXPORTED = dt.datetime(2026, 11, 3, 9, 30)
+FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
+
+
+def pptx_texts(data: bytes) -> list[str]:
+    """All text on each slide (shapes and table cells), one string per slide."""
+    slides = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        slides.append("\n".join(parts))
+    return slides
+
+
+def pdf_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.fixture(scope="module")
+def packs(demo_sqlite_engine) -> dict[str, tuple[Pack, bytes, bytes]]:
+    result = {}
+    for lang in ("nl", "en"):
+        pack = build_pack(demo_sqlite_engine, filters=FILTERS, lang=lang, exported_at=EXPORTED)
+        result[lang] = (pack, build_pptx(pack), build_pdf(pack))
+    return result
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_pack_shows_exactly_the_overview_figures(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url, packs, lang
+):
+    at = open_app(monkeypatch, demo_sqlite_url, query={"lang": lang})
+    assert at.session_state["filters"] == FILTERS
+    shown = metric_values(at)
+    pack, pptx_data, pdf_data = packs[lang]
+    assert {tile.name: tile.value_text for tile in pack.kpis} == shown
+    kpi_slide = pptx_texts(pptx_data)[1]
+    kpi_page = pdf_texts(pdf_data)[1]
+    for name, value in shown.items():
+        assert any(ch.isdigit() for ch in value)
+        assert value in kpi_slide, f"{name} {value!r} not on the KPI slide"
+        assert value in kpi_page, f"{name} {value!r} not on the KPI page"
+    assert at.get("download_button"), "no download buttons on the Overview"
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert len(labels) == 3
+
+
+def test_slides_hold_title_kpis_charts_tables_and_numbers(packs) -> None:
+    pack, data, _ = packs["nl"]
+    presentation = Presentation(io.BytesIO(data))
+    assert (presentation.slide_width, presentation.slide_height) == (Pt(960), Pt(540))  # 16:9
+    texts = pptx_texts(data)
+    goals_rows = len(pack.tables[1].frame)
+    expected = 4 + 1 + -(-goals_rows // 12) + 1 + 1  # title, kpis, chart, exceptions; tables
+    assert len(texts) == expected
+    assert "Stand per oktober 2026" in texts[0]
+    assert "Periode: januari 2026 t/m oktober 2026" in texts[0]
+    assert "Geëxporteerd op 03-11-2026 09:30" in texts[0]
+    assert all(f"dia {n} van {expected}" in text for n, text in enumerate(texts[1:], start=2))
+    for tile in pack.kpis:
+        assert tile.rag is not None
+        assert {"green": "Op koers", "amber": "Aandacht", "red": "Actie nodig"}[tile.rag] in texts[1]
+    chart_slide = presentation.slides[2]
+    pictures = [shape for shape in chart_slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == 1
+    assert png_size(pictures[0].image.blob)[0] > 1000
+    assert "Begroot en werkelijk per maand" in texts[2]
+    tables = [s for s in presentation.slides for shape in s.shapes if shape.has_table]
+    assert len(tables) == expected - 4
+    sizes = [
+        run.font.size
+        for slide in presentation.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    ]
+    assert sizes and all(size is not None and size >= Pt(12) for size in sizes)
+    assert any("Besluiten" in text for text in texts) and any("Acties" in text for text in texts)
+
+
+def test_pdf_is_a4_landscape_with_page_numbers_and_export_date(packs) -> None:
+    pack, _, data = packs["en"]
+    reader = PdfReader(io.BytesIO(data))
+    texts = pdf_texts(data)
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert width == pytest.approx(841.89, abs=0.5) and height == pytest.approx(595.28, abs=0.5)
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"page {number} of {total}" in text
+        assert "Exported on 3 Nov 2026 09:30" in text
+    assert "As of October 2026" in texts[0]
+    chart_page = reader.pages[2]
+    assert len(chart_page.images) == 1
+    assert "Planned and actual per month" in texts[2]
+    assert "Exceptions" in texts[3]
+    assert any("Decisions" in text for text in texts) and any("Actions" in text for text in texts)
+
+
+def test_pdf_page_renders_to_png(packs, tmp_path: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: apt-get install poppler-utils (.ci/run installs it)")
+    _, _, data = packs["nl"]
+    (tmp_path / "pack.pdf").write_bytes(data)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "3",
+            "-l",
+            "3",
+            str(tmp_path / "pack.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    [png] = list(tmp_path.glob("page*.png"))
+    from PIL import Image
+
+    with Image.open(png) as image:
+        assert image.width > image.height  # landscape
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50, "the chart page looks blank"
+
+
+def test_no_survey_comment_reaches_any_export(demo_sqlite_engine, packs) -> None:
+    with demo_sqlite_engine.connect() as conn:
+        comments = [text for text in conn.scalars(select(SurveyComment.text)) if len(text) > 15]
+    assert comments, "the demo data has no comments to check against"
+    for pack, pptx_data, pdf_data in packs.values():
+        workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pack_tables(pack), lang=pack.lang)))
+        cells = " ".join(str(c.value) for ws in workbook for row in ws.iter_rows() for c in row)
+        everything = " ".join(pptx_texts(pptx_data) + pdf_texts(pdf_data)) + cells
+        assert not [comment for comment in comments if comment[:40] in everything]
+
+
+def test_a_small_group_alone_gives_no_trust_figure(demo_sqlite_engine) -> None:
+    filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH, departments=("FIN",))
+    pack = build_pack(demo_sqlite_engine, filters=filters, lang="nl", exported_at=EXPORTED)
+    trust = next(tile for tile in pack.kpis if tile.name == "Vertrouwensindex")
+    assert trust.value_text == "n.v.t." and trust.rag is None
+    assert "Afdelingen: Financiën" in pack.filters_text
+
+
+def test_budget_table_and_chart_data_add_up_to_the_totals(demo_engine) -> None:
+    by_month = load_budget_by_month(engine=demo_engine, filters=FILTERS)
+    totals = load_budget_totals(engine=demo_engine, filters=FILTERS)
+    assert len(by_month) == 10
+    assert by_month["planned"].sum() == pytest.approx(totals["planned"])
+    assert by_month["actual"].sum() == pytest.approx(totals["actual"])
+    assert pd.to_datetime(by_month["month"]).is_monotonic_increasing
+
+
+def test_decisions_and_actions_of_the_month(demo_engine) -> None:
+    decisions = load_meeting_decisions(engine=demo_engine, filters=FILTERS)
+    actions = load_meeting_actions(engine=demo_engine, filters=FILTERS)
+    assert len(decisions) >= 1
+    assert set(pd.to_datetime(decisions["meeting_month"]).dt.date) == {FILTERS.as_of}
+    assert len(actions) >= 1
+    months = pd.to_datetime(actions["meeting_month"]).dt.date
+    assert (months <= FILTERS.as_of).all()
+    assert ((months == FILTERS.as_of) | actions["status"].isin(["open", "in_progress"])).all()
+    earlier = load_meeting_decisions(engine=demo_engine, filters=Filters.year_to_date(dt.date(2026, 4, 1)))
+    assert earlier.empty
+
+
+def _tiny_pack(**changes) -> Pack:
+    base = Pack(
+        title="Test pack",
+        as_of=dt.date(2026, 10, 1),
+        lang="nl",
+        exported_at=EXPORTED,
+        kpis=[KpiTile("Budgetrealisatie", "104,7%", "green", "+1", "note")],
+        decisions=PackTable("Besluiten", pd.DataFrame({"Besluit": ['=HYPERLINK("http://x","y")']})),
+        actions=PackTable(
+            "Acties",
+            pd.DataFrame({"Actie": [f"Actie {i}" for i in range(30)], "Bedrag": [-120.5] * 30}),
+        ),
+    )
+    return Pack(**{**base.__dict__, **changes})
+
+
+def test_long_tables_continue_on_the_next_slide_and_injection_is_neutralised() -> None:
+    pack = _tiny_pack()
+    texts = pptx_texts(build_pptx(pack))
+    action_slides = [text for text in texts if "Acties" in text]
+    assert len(action_slides) == 3 and "(vervolg)" in action_slides[1]
+    assert "-120,5" in action_slides[0]
+    workbook = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pack_tables(pack), lang="nl")))
+    assert workbook["Besluiten"]["A2"].value.startswith("'=")
+    assert workbook["Acties"]["B2"].value == -120.5
+    assert all(c.data_type != "f" for ws in workbook for row in ws.iter_rows() for c in row)
+
+
+def test_an_empty_pack_still_builds() -> None:
+    pack = Pack(title="Leeg", as_of=dt.date(2026, 10, 1), lang="en", exported_at=EXPORTED)
+    assert len(pptx_texts(build_pptx(pack))) == 2  # title and "no exceptions"
+    assert "No exceptions this month." in " ".join(pdf_texts(build_pdf(pack)))
+
+
+def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FontMissing, match="fonts-dejavu-core"):
+        _font_paths(tmp_path)
+
+
+def test_command_line_writes_the_pack(demo_sqlite_url, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "pack"
+    code = main(["--month", "2026-10", "--out", str(out), "--lang", "en", "--database-url", demo_sqlite_url])
+    assert code == 0
+    names = {path.name for path in out.iterdir()}
+    assert {"pack.pptx", "pack.pdf", "tables.xlsx", "budget-per-month.csv", "actions.csv"} <= names
+    workbook = openpyxl.load_workbook(out / "tables.xlsx")
+    sheet = workbook["Budget per month"]
+    assert sheet["A2"].is_date and isinstance(sheet["B2"].value, float)
+    assert all(c.data_type != "f" for ws in workbook for row in ws.iter_rows() for c in row)
+    assert (out / "budget-per-month.csv").read_bytes().startswith(b"\xef\xbb\xbfMonth,Planned")
+    assert len(PdfReader(out / "pack.pdf").pages) >= 5
+
+
+def test_command_line_reports_a_bad_database_clearly(tmp_path: Path, capsys) -> None:
+    url = "postgresql+psycopg://alice:s3cret@127.0.0.1:1/none"
+    assert main(["--month", "2026-10", "--out", str(tmp_path), "--database-url", url]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be reached" in err and "s3cret" not in err
+    with pytest.raises(SystemExit):
+        main(["--month", "2026-13", "--out", str(tmp_path)])

@@ -1,0 +1,94 @@
+"""Download buttons for tables and the meeting pack (the Streamlit edge of reports/).
+
+Files are made only when the button is clicked (`data` is a callable, run by Streamlit on
+a separate thread without Streamlit commands), so a page does not pay for exports nobody
+asks for. The callables use pure functions only: no session state, no cache.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from access.roles import READ
+from kpis.periods import Filters
+from reports.pack import build_pack, file_slug, pack_tables
+from reports.pdf_pack import build_pdf
+from reports.pptx_pack import build_pptx
+from reports.tables import to_csv_bytes, to_xlsx_bytes
+from ui.auth import require
+from ui.data import get_engine
+from ui.i18n import lang, t
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF_MIME = "application/pdf"
+
+
+def download_table(frame: pd.DataFrame, *, name: str, key: str) -> None:
+    """CSV (in the chosen language's convention) and Excel buttons for a table shown on the page.
+
+    `frame` is the table as shown, filters applied, headers translated; `name` its title.
+    """
+    require(READ)
+    language = lang()
+    snapshot = frame.copy()
+    slug = file_slug(name)
+    row = st.container(horizontal=True)
+    with row:
+        st.download_button(
+            t("reports.download.csv"),
+            data=lambda: to_csv_bytes(snapshot, lang=language),
+            file_name=f"{slug}.csv",
+            mime=CSV_MIME,
+            key=f"{key}_csv",
+            on_click="ignore",
+            icon=":material/download:",
+            help=t("reports.download.csv_help"),
+        )
+        st.download_button(
+            t("reports.download.excel"),
+            data=lambda: to_xlsx_bytes({name: snapshot}, lang=language),
+            file_name=f"{slug}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            icon=":material/table_view:",
+        )
+
+
+def download_pack(*, filters: Filters, key: str = "pack") -> None:
+    """The meeting pack section: PPTX, PDF and Excel of the pack's tables for `filters`."""
+    require(READ)
+    engine = get_engine()
+    language = lang()
+    stem = f"{file_slug(t('reports.download.title'))}-{filters.as_of:%Y-%m}-{language}"
+
+    def pptx() -> bytes:
+        return build_pptx(build_pack(engine, filters=filters, lang=language))
+
+    def pdf() -> bytes:
+        return build_pdf(build_pack(engine, filters=filters, lang=language))
+
+    def xlsx() -> bytes:
+        return to_xlsx_bytes(pack_tables(build_pack(engine, filters=filters, lang=language)), lang=language)
+
+    st.subheader(t("reports.download.title"))
+    st.caption(t("reports.download.caption"))
+    buttons = (
+        ("pptx", t("reports.download.pptx"), pptx, PPTX_MIME, ":material/slideshow:"),
+        ("pdf", t("reports.download.pdf"), pdf, PDF_MIME, ":material/picture_as_pdf:"),
+        ("xlsx", t("reports.download.xlsx"), xlsx, XLSX_MIME, ":material/table_view:"),
+    )
+    with st.container(horizontal=True):
+        for suffix, label, make, mime, icon in buttons:
+            st.download_button(
+                label,
+                data=make,
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"{key}_{suffix}",
+                on_click="ignore",
+                icon=icon,
+            )
