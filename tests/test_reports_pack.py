@@ -112,6 +112,11 @@ def test_slides_hold_title_kpis_charts_tables_and_numbers(packs) -> None:
     ]
     assert sizes and all(size is not None and size >= Pt(12) for size in sizes)
     assert any("Besluiten" in text for text in texts) and any("Acties" in text for text in texts)
+    for slide in presentation.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= presentation.slide_width + Pt(1)
+            assert shape.top + shape.height <= presentation.slide_height + Pt(1)
 
 
 def test_pdf_is_a4_landscape_with_page_numbers_and_export_date(packs) -> None:
