@@ -166,9 +166,10 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     columns = ["project", "name", "status", "pct_complete", "progress_month"]
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
-    frame["progress_month"] = [_as_date(value) for value in frame["progress_month"]]
-    frame["pct_complete"] = [None if value is None else float(value) for value in frame["pct_complete"]]
-    return frame.astype({"pct_complete": "object"})
+    return frame.assign(
+        progress_month=_objects([_as_date(value) for value in frame["progress_month"]], frame),
+        pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
+    )
 
 
 def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -204,8 +205,18 @@ def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     columns = ["project", "department", "committed", "agreed_share"]
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
-    frame["agreed_share"] = [None if value is None else float(value) for value in frame["agreed_share"]]
-    return frame.astype({"committed": "float64", "agreed_share": "object"})
+    return frame.astype({"committed": "float64"}).assign(
+        agreed_share=_objects([_float_or_none(value) for value in frame["agreed_share"]], frame)
+    )
+
+
+def _float_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _objects(values: list, frame: pd.DataFrame) -> pd.Series:
+    """A column that keeps None as None (pandas would turn it into NaN in a float column)."""
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def _as_date(value: object) -> dt.date | None:

@@ -108,7 +108,7 @@ def variance_table(frame: pd.DataFrame, *, by: str, target: Target) -> pd.DataFr
         variance=grouped["actual"] - grouped["planned"],
         variance_pct=[variance_pct(actual=a, planned=p) for a, p in pairs],
         realisation=values,
-        rag=[rag(v.value, target) for v in values],
+        rag=pd.Series([rag(v.value, target) for v in values], index=grouped.index, dtype=object),
     )[columns].reset_index(drop=True)
 
 
