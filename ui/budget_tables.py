@@ -11,18 +11,19 @@ from collections.abc import Callable
 import pandas as pd
 
 from i18n import translate
-from i18n.format import format_eur, format_number, format_pct, format_signed, half_up
+from i18n.format import format_eur, format_eur_compact, format_number, format_pct, format_signed, half_up
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
 from kpis.targets import Target, rag
 
-RAG_SYMBOLS = {"green": "🟢", "amber": "🟠", "red": "🔴"}
+# Plain symbols that common fonts carry (colour emoji are missing on many Linux desktops).
+RAG_SYMBOLS = {"green": "✓", "amber": "⚠", "red": "✗"}
 
 
 def rag_label(value: str | None, lang: str) -> str:
-    """The RAG word with a symbol, so colour is never the only cue: `🔴 Actie nodig`."""
+    """The RAG word with a symbol, so colour is never the only cue: `✗ Actie nodig`."""
     if value is None:
-        return "⚪ " + translate("rag.none", lang)
+        return "– " + translate("rag.none", lang)
     return f"{RAG_SYMBOLS[value]} {translate(f'rag.{value}', lang)}"
 
 
@@ -33,6 +34,12 @@ def kpi_text(value: KpiValue, formatter: Callable[[float], str], lang: str) -> s
 
 def money(amount: float | None, lang: str) -> str:
     return format_eur(amount, lang)
+
+
+def signed_money(amount: float, lang: str, *, compact: bool = False) -> str:
+    """Euros with a leading sign, `+€ 322k` / `-€ 1.250`, so a metric delta points the right way."""
+    text = (format_eur_compact if compact else format_eur)(abs(amount), lang)
+    return ("-" if float(half_up(amount, 0)) < 0 else "+") + text
 
 
 def signed_pct(ratio_value: float, lang: str) -> str:

@@ -31,7 +31,7 @@ from kpis.budget import (
     year_summary,
 )
 from ui.auth import require
-from ui.budget_tables import drift_rows, earned_value_rows, variance_rows
+from ui.budget_tables import drift_rows, earned_value_rows, signed_money, variance_rows
 from ui.components import rag_badge
 from ui.data import cached
 from ui.filters import current_filters
@@ -130,7 +130,7 @@ with cols[0]:
         period_realisation,
         lambda v: pct(v, decimals=1),
         help_text=t("kpi.budget_realisation.help"),
-        delta=t("budget.variance_delta", amount=eur_compact(variance(**totals))),
+        delta=t("budget.variance_delta", amount=signed_money(variance(**totals), lang(), compact=True)),
         badge=rag_of(period_realisation, targets["budget_realisation"]),
         detail=t(
             "budget.detail", actual=eur_compact(totals["actual"]), planned=eur_compact(totals["planned"])
@@ -196,10 +196,11 @@ with cols[2]:
         portfolio.eac,
         eur_compact,
         help_text=t("budget.help.eac"),
-        delta=t("budget.vac_delta", amount=eur_compact(portfolio.vac.value))
-        if portfolio.vac.available
-        else None,
-        detail=t("budget.bac_detail", bac=eur_compact(portfolio.bac)),
+        detail=t(
+            "budget.bac_detail",
+            bac=eur_compact(portfolio.bac),
+            vac=eur_compact(portfolio.vac.value) if portfolio.vac.available else t("kpi.na"),
+        ),
     )
 with cols[3]:
     _show(
@@ -286,7 +287,7 @@ with tabs[2]:
             forecast.run_rate,
             eur,
             help_text=t("budget.help.run_rate"),
-            delta=t("budget.against_plan", amount=eur(forecast.run_rate_variance.value))
+            delta=t("budget.against_plan", amount=signed_money(forecast.run_rate_variance.value, lang()))
             if forecast.run_rate_variance.available
             else None,
         )
@@ -294,7 +295,7 @@ with tabs[2]:
         st.metric(
             t("budget.kpi.eac_forecast"),
             eur(forecast.eac_based),
-            delta=t("budget.against_plan", amount=eur(forecast.eac_variance)),
+            delta=t("budget.against_plan", amount=signed_money(forecast.eac_variance, lang())),
             delta_color="inverse",
             help=t("budget.help.eac_forecast"),
         )
@@ -377,10 +378,18 @@ with tabs[4]:
                 t("budget.col.pct_complete"),
                 t("kpi.na")
                 if figures is None or figures.pct_complete is None
-                else pct(figures.pct_complete / 100),
+                else pct(figures.pct_complete / 100, decimals=1),
             )
             if figures is not None and figures.pct_complete is None:
                 st.caption(t("budget.na.no_progress"))
+            elif figures is not None:
+                st.caption(
+                    t(
+                        "budget.project_eac",
+                        eac=eur_compact(figures.eac.value) if figures.eac.available else t("kpi.na"),
+                        bac=eur_compact(figures.bac),
+                    )
+                )
         if figures is not None:
             with cols[2]:
                 _show(
@@ -399,12 +408,8 @@ with tabs[4]:
                     badge=rag_of(figures.spi, targets["spi"]),
                 )
         _charts(cumulative_series(project_frame, as_of=filters.as_of), "budget_project")
-        left, right = st.columns(2)
-        for column, dimension, names in (
-            (left, "department", department_names),
-            (right, "category", category_names),
-        ):
-            with column:
+        for dimension, names in (("department", department_names), ("category", category_names)):
+            with st.container():
                 st.dataframe(
                     variance_rows(
                         variance_table(to_date, by=dimension, target=targets["budget_realisation"]),
