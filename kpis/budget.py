@@ -54,8 +54,20 @@ def frame_totals(frame: pd.DataFrame) -> dict[str, float]:
     return {"planned": float(frame["planned"].sum()), "actual": float(frame["actual"].sum())}
 
 
-def _upto(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+def up_to(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The rows of a budget frame for months up to and including `as_of` (to date)."""
     return frame[frame["month"] <= as_of]
+
+
+def for_project(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows of a table with a `project` column that belong to project `code`."""
+    return table[table["project"] == code].reset_index(drop=True) if not table.empty else table
+
+
+def project_earned_value(table: pd.DataFrame, code: str) -> EarnedValue | None:
+    """One project's EarnedValue from an `earned_value_table`; None when it is not there."""
+    rows = for_project(table, code)
+    return None if rows.empty else rows.loc[0, "ev_figures"]
 
 
 def cumulative_series(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
@@ -72,7 +84,7 @@ def cumulative_series(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     planned = monthly.assign(series="planned", amount=monthly["planned"])
     actual = monthly.assign(series="actual", amount=monthly["actual"])
     planned = planned.assign(cumulative=planned["amount"].cumsum())
-    actual = actual.assign(cumulative=actual["amount"].cumsum()).pipe(_upto, as_of)
+    actual = actual.assign(cumulative=actual["amount"].cumsum()).pipe(up_to, as_of)
     return pd.concat([planned, actual], ignore_index=True)[["month", "series", "amount", "cumulative"]]
 
 
@@ -82,7 +94,7 @@ def monthly_trend(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     frame (month, ..., planned, actual) -> (month, planned, actual, realisation). A month
     with actuals but no plan has realisation n/a (`kpi.na.no_plan`).
     """
-    monthly = _upto(frame, as_of).groupby("month", as_index=False)[["planned", "actual"]].sum()
+    monthly = up_to(frame, as_of).groupby("month", as_index=False)[["planned", "actual"]].sum()
     return monthly.assign(
         realisation=[
             realisation(actual=a, planned=p)
@@ -139,7 +151,7 @@ def year_summary(year_frame: pd.DataFrame, *, as_of: dt.date) -> YearSummary:
         if not year_frame.empty
         else year_frame
     )
-    ytd = frame_totals(_upto(in_year, as_of)) if not in_year.empty else frame_totals(in_year)
+    ytd = frame_totals(up_to(in_year, as_of)) if not in_year.empty else frame_totals(in_year)
     full = frame_totals(in_year)
     return YearSummary(
         planned_ytd=ytd["planned"],
@@ -216,7 +228,7 @@ def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of
     if projects.empty:
         return pd.DataFrame(columns=columns + kpis)
     plan = all_frame.groupby("project")["planned"].sum() if not all_frame.empty else pd.Series(dtype=float)
-    to_date = _upto(all_frame, as_of) if not all_frame.empty else all_frame
+    to_date = up_to(all_frame, as_of) if not all_frame.empty else all_frame
     pv = to_date.groupby("project")["planned"].sum() if not to_date.empty else pd.Series(dtype=float)
     ac = to_date.groupby("project")["actual"].sum() if not to_date.empty else pd.Series(dtype=float)
     rows = []
@@ -306,7 +318,7 @@ def eac_year_forecast(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of
     if year_frame.empty:
         return 0.0
     in_year = year_frame[[m.year == as_of.year for m in year_frame["month"]]]
-    actual_ytd = _upto(in_year, as_of).groupby("project")["actual"].sum()
+    actual_ytd = up_to(in_year, as_of).groupby("project")["actual"].sum()
     remaining = in_year[in_year["month"] > as_of].groupby("project")["planned"].sum()
     info = ev_table.set_index("project") if not ev_table.empty else pd.DataFrame(columns=["status", "cpi"])
     total = float(actual_ytd.sum())

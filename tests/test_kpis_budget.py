@@ -291,3 +291,13 @@ def test_empty_inputs_give_empty_results() -> None:
     assert max_funding_drift(funding_drift(empty_spend, FUNDING.iloc[0:0], tolerance=10)).reason
     assert variance_table(ALL.iloc[0:0], by="project", target=REALISATION).empty
     assert cumulative_series(ALL.iloc[0:0], as_of=AS_OF).empty
+
+
+def test_project_helpers_pick_one_project() -> None:
+    from kpis.budget import for_project, project_earned_value, up_to
+
+    table = earned_value_table(ALL, PROJECTS, as_of=AS_OF)
+    assert project_earned_value(table, "A").cpi.value == pytest.approx(1.0)
+    assert project_earned_value(table, "Z") is None
+    assert list(for_project(table, "C")["project"]) == ["C"]
+    assert set(up_to(ALL, AS_OF)["month"]) == {D(2026, 1, 1), D(2026, 2, 1)}
