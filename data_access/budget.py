@@ -2,20 +2,68 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+import datetime as dt
+from typing import Any, Literal
 
-from data_access.filtering import all_of, department_condition, project_conditions
-from data_access.models import BudgetLine, CostCategory, Project
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.models import BudgetLine, CostCategory, Department, Funding, Progress, Project
 from kpis.periods import Filters
 
+Span = Literal["period", "period_to_year_end", "year", "all"]
+DepartmentFilter = Literal["lines", "funders"]
 
-def _line_conditions(filters: Filters) -> list:
-    conditions = [
-        BudgetLine.month >= filters.period_start,
-        BudgetLine.month <= filters.as_of,
-        *project_conditions(filters),
-        *department_condition(BudgetLine.department_id, filters),
-    ]
+# The only columns a caller may group budget lines by (the whitelist for `by`).
+BUDGET_DIMENSIONS: dict[str, Any] = {
+    "project": Project.code,
+    "department": Department.code,
+    "category": CostCategory.code,
+    "status": Project.status,
+}
+SPANS: tuple[str, ...] = ("period", "period_to_year_end", "year", "all")
+
+
+def span_months(filters: Filters, span: Span) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last plan month of a span (None: unbounded).
+
+    - "period": period start .. as-of month (the reporting period);
+    - "period_to_year_end": period start .. December of the as-of year;
+    - "year": January .. December of the as-of year;
+    - "all": every month of every plan.
+    Actuals never count after the as-of month, whatever the span.
+    """
+    december = dt.date(filters.as_of.year, 12, 1)
+    spans: dict[str, tuple[dt.date | None, dt.date | None]] = {
+        "period": (filters.period_start, filters.as_of),
+        "period_to_year_end": (filters.period_start, december),
+        "year": (filters.year_start, december),
+        "all": (None, None),
+    }
+    if span not in spans:
+        raise ValueError(f"Unknown span {span!r}; choose one of {', '.join(SPANS)}")
+    return spans[span]
+
+
+def _line_conditions(
+    filters: Filters,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    department_filter: DepartmentFilter = "lines",
+) -> list:
+    conditions: list = [*project_conditions(filters)]
+    if start is not None:
+        conditions.append(BudgetLine.month >= start)
+    if end is not None:
+        conditions.append(BudgetLine.month <= end)
+    if department_filter == "lines":
+        conditions += department_condition(BudgetLine.department_id, filters)
+    elif department_filter == "funders":
+        conditions += funded_by_selected(filters)
+    else:
+        raise ValueError(f"Unknown department_filter {department_filter!r}")
     if filters.categories:
         chosen = select(CostCategory.id).where(CostCategory.code.in_(filters.categories))
         conditions.append(BudgetLine.category_id.in_(chosen.scalar_subquery()))
@@ -31,8 +79,151 @@ def load_budget_totals(*, engine: Engine, filters: Filters) -> dict[str, float]:
         )
         .select_from(BudgetLine)
         .join(Project, Project.id == BudgetLine.project_id)
-        .where(all_of(_line_conditions(filters)))
+        .where(all_of(_line_conditions(filters, start=filters.period_start, end=filters.as_of)))
     )
     with engine.connect() as conn:
         row = conn.execute(query).one()
     return {"planned": float(row.planned), "actual": float(row.actual)}
+
+
+def load_budget_by_month(
+    *,
+    engine: Engine,
+    filters: Filters,
+    by: tuple[str, ...] = (),
+    span: Span = "period",
+    department_filter: DepartmentFilter = "lines",
+) -> pd.DataFrame:
+    """Monthly Σ planned and Σ actual, grouped in the database by `month` and `by`.
+
+    `by` takes names from BUDGET_DIMENSIONS only ("project", "department" = funding
+    department code, "category", "status"). `span` picks the plan months (see
+    `span_months`); actuals after the as-of month are left out (they count as 0), so a
+    span past the as-of month shows the plan ahead. `department_filter` "lines" keeps
+    only the lines of the selected departments; "funders" keeps every line of the
+    projects that a selected department funds (for funding shares).
+
+    Columns: month, *by, planned, actual (floats; NULL actual counts as 0). This is the
+    "baseline frame" the KPI functions in kpis.budget take, and that a scenario may
+    transform before calling them.
+    """
+    unknown = [name for name in by if name not in BUDGET_DIMENSIONS]
+    if unknown or len(set(by)) != len(by):
+        raise ValueError(f"Group by only distinct names from {sorted(BUDGET_DIMENSIONS)}; got {by!r}")
+    start, end = span_months(filters, span)
+    groups = [BUDGET_DIMENSIONS[name].label(name) for name in by]
+    actual_to_date = case((BudgetLine.month <= filters.as_of, BudgetLine.actual), else_=None)
+    query = (
+        select(
+            BudgetLine.month.label("month"),
+            *groups,
+            func.coalesce(func.sum(BudgetLine.planned), 0.0).label("planned"),
+            func.coalesce(func.sum(actual_to_date), 0.0).label("actual"),
+        )
+        .select_from(BudgetLine)
+        .join(Project, Project.id == BudgetLine.project_id)
+        .join(Department, Department.id == BudgetLine.department_id)
+        .join(CostCategory, CostCategory.id == BudgetLine.category_id)
+        .where(all_of(_line_conditions(filters, start=start, end=end, department_filter=department_filter)))
+        .group_by(BudgetLine.month, *[BUDGET_DIMENSIONS[name] for name in by])
+        .order_by(BudgetLine.month, *[BUDGET_DIMENSIONS[name] for name in by])
+    )
+    columns = ["month", *by, "planned", "actual"]
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["month"] = [_as_date(value) for value in frame["month"]]
+    return frame.astype({"planned": "float64", "actual": "float64", **{name: "object" for name in by}})
+
+
+def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Per filtered project: project (code), name, status, and its latest progress on or
+    before the as-of month: pct_complete (None when no progress row yet) and progress_month.
+
+    Projects qualify by the status and project filters and, with departments chosen, when
+    a chosen department funds them.
+    """
+    latest = (
+        select(Progress.project_id, func.max(Progress.month).label("month"))
+        .where(Progress.month <= filters.as_of)
+        .group_by(Progress.project_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Project.code.label("project"),
+            Project.name,
+            Project.status,
+            Progress.pct_complete,
+            Progress.month.label("progress_month"),
+        )
+        .select_from(Project)
+        .outerjoin(latest, latest.c.project_id == Project.id)
+        .outerjoin(Progress, (Progress.project_id == Project.id) & (Progress.month == latest.c.month))
+        .where(all_of([*project_conditions(filters), *funded_by_selected(filters)]))
+        .order_by(Project.code)
+    )
+    columns = ["project", "name", "status", "pct_complete", "progress_month"]
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    return frame.assign(
+        progress_month=_objects([_as_date(value) for value in frame["progress_month"]], frame),
+        pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
+    )
+
+
+def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Every funder of the filtered projects: project, department, committed, agreed_share.
+
+    agreed_share is the recorded share (0..1) or None (an equal split of what is not
+    recorded, resolved by kpis.budget.agreed_shares). All funders of a project are kept,
+    even when a department filter is set: a share only means something against the
+    whole project. Projects qualify as in `load_project_progress`, and must have started
+    by the as-of month.
+    """
+    query = (
+        select(
+            Project.code.label("project"),
+            Department.code.label("department"),
+            Funding.committed_amount.label("committed"),
+            Funding.agreed_share,
+        )
+        .select_from(Funding)
+        .join(Project, Project.id == Funding.project_id)
+        .join(Department, Department.id == Funding.department_id)
+        .where(
+            all_of(
+                [
+                    Project.planned_start <= filters.as_of_end,
+                    *project_conditions(filters),
+                    *funded_by_selected(filters),
+                ]
+            )
+        )
+        .order_by(Project.code, Department.code)
+    )
+    columns = ["project", "department", "committed", "agreed_share"]
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    return frame.astype({"committed": "float64"}).assign(
+        agreed_share=_objects([_float_or_none(value) for value in frame["agreed_share"]], frame)
+    )
+
+
+def _float_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _objects(values: list, frame: pd.DataFrame) -> pd.Series:
+    """A column that keeps None as None (pandas would turn it into NaN in a float column)."""
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

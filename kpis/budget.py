@@ -1,8 +1,27 @@
-"""Budget realisation: planned against actual."""
+"""Budget realisation: planned against actual, earned value, forecast and funding drift.
+
+The functions take small "budget frames" as returned by
+data_access.budget.load_budget_by_month: one row per month and group, with `month`
+(first of the month), optional `project` / `department` / `category` / `status`
+columns, and float `planned` and `actual` (actual counts 0 after the as-of month). A
+what-if scenario may transform such a frame and call the same functions.
+
+Values that cannot be computed (a division by zero, no progress data) are KpiValue
+n/a with an i18n key as the reason, never inf or NaN.
+"""
 
 from __future__ import annotations
 
-from kpis.common import KpiValue, ratio
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpis.common import KpiValue, not_available, ratio
+from kpis.targets import Rag, Target, rag
+
+# Projects that will not spend any more: their remaining plan is not forecast.
+CLOSED_STATUSES = ("done", "cancelled")
 
 
 def realisation(*, actual: float | None, planned: float | None) -> KpiValue:
@@ -17,3 +36,472 @@ def realisation(*, actual: float | None, planned: float | None) -> KpiValue:
 def variance(*, actual: float | None, planned: float | None) -> float:
     """Variance in euros = Σ actual − Σ planned (positive means overspend)."""
     return (actual or 0.0) - (planned or 0.0)
+
+
+def variance_pct(*, actual: float | None, planned: float | None) -> KpiValue:
+    """Variance in % of plan = (Σ actual − Σ planned) / Σ planned, as a ratio (0.12 = +12%).
+
+    n/a when nothing was planned (reason `kpi.na.no_plan`), e.g. a month with actuals but
+    no plan.
+    """
+    return ratio(variance(actual=actual, planned=planned), planned, reason_if_zero="kpi.na.no_plan")
+
+
+def frame_totals(frame: pd.DataFrame) -> dict[str, float]:
+    """{"planned": Σ planned, "actual": Σ actual} over every row of a budget frame."""
+    if frame.empty:
+        return {"planned": 0.0, "actual": 0.0}
+    return {"planned": float(frame["planned"].sum()), "actual": float(frame["actual"].sum())}
+
+
+def up_to(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The rows of a budget frame for months up to and including `as_of` (to date)."""
+    return frame[frame["month"] <= as_of]
+
+
+def for_project(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows of a table with a `project` column that belong to project `code`."""
+    return table[table["project"] == code].reset_index(drop=True) if not table.empty else table
+
+
+def project_earned_value(table: pd.DataFrame, code: str) -> EarnedValue | None:
+    """One project's EarnedValue from an `earned_value_table`; None when it is not there."""
+    rows = for_project(table, code)
+    return None if rows.empty else rows.loc[0, "ev_figures"]
+
+
+def cumulative_series(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """Monthly and cumulative planned and actual, long format for a chart.
+
+    frame (month, ..., planned, actual) -> rows (month, series, amount, cumulative), with
+    series "planned" for every month of the frame and "actual" only for months up to and
+    including `as_of` (later months have no closed books, so they are left out rather than
+    drawn as zero). cumulative = running Σ from the frame's first month.
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=["month", "series", "amount", "cumulative"])
+    monthly = frame.groupby("month", as_index=False)[["planned", "actual"]].sum().sort_values("month")
+    planned = monthly.assign(series="planned", amount=monthly["planned"])
+    actual = monthly.assign(series="actual", amount=monthly["actual"])
+    planned = planned.assign(cumulative=planned["amount"].cumsum())
+    actual = actual.assign(cumulative=actual["amount"].cumsum()).pipe(up_to, as_of)
+    return pd.concat([planned, actual], ignore_index=True)[["month", "series", "amount", "cumulative"]]
+
+
+def monthly_trend(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """Per closed month up to `as_of`: planned, actual, realisation (KpiValue: actual / planned).
+
+    frame (month, ..., planned, actual) -> (month, planned, actual, realisation). A month
+    with actuals but no plan has realisation n/a (`kpi.na.no_plan`).
+    """
+    monthly = up_to(frame, as_of).groupby("month", as_index=False)[["planned", "actual"]].sum()
+    return monthly.assign(
+        realisation=[
+            realisation(actual=a, planned=p)
+            for a, p in zip(monthly["actual"], monthly["planned"], strict=True)
+        ]
+    )
+
+
+def variance_table(frame: pd.DataFrame, *, by: str, target: Target) -> pd.DataFrame:
+    """Planned against actual per value of `by` (e.g. "department"), summed over the months.
+
+    Columns: `by`, planned, actual, variance (€ = actual − planned), variance_pct
+    (KpiValue, (actual − planned) / planned), realisation (KpiValue, actual / planned) and
+    rag (realisation against `target`, None when n/a). Rows ordered by `by`.
+    """
+    columns = [by, "planned", "actual", "variance", "variance_pct", "realisation", "rag"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = frame.groupby(by, as_index=False)[["planned", "actual"]].sum().sort_values(by)
+    pairs = list(zip(grouped["actual"], grouped["planned"], strict=True))
+    values = [realisation(actual=a, planned=p) for a, p in pairs]
+    return grouped.assign(
+        variance=grouped["actual"] - grouped["planned"],
+        variance_pct=[variance_pct(actual=a, planned=p) for a, p in pairs],
+        realisation=values,
+        rag=pd.Series([rag(v.value, target) for v in values], index=grouped.index, dtype=object),
+    )[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """Year to date and full year of the as-of year (see `year_summary`)."""
+
+    planned_ytd: float
+    actual_ytd: float
+    planned_full_year: float
+    realisation_ytd: KpiValue
+    variance_ytd: float
+    variance_pct_ytd: KpiValue
+    months_elapsed: int
+    months_remaining: int
+
+
+def year_summary(year_frame: pd.DataFrame, *, as_of: dt.date) -> YearSummary:
+    """Year to date (January .. as-of month) and full year (January .. December) figures.
+
+    `year_frame` holds the months of the as-of year (span "year"). planned_ytd and
+    actual_ytd = Σ over months ≤ as_of; planned_full_year = Σ planned over all 12 months;
+    realisation_ytd = actual_ytd / planned_ytd; variance_ytd = actual_ytd − planned_ytd;
+    months_elapsed = as-of month number (1..12); months_remaining = 12 − months_elapsed.
+    """
+    in_year = (
+        year_frame[[m.year == as_of.year for m in year_frame["month"]]]
+        if not year_frame.empty
+        else year_frame
+    )
+    ytd = frame_totals(up_to(in_year, as_of)) if not in_year.empty else frame_totals(in_year)
+    full = frame_totals(in_year)
+    return YearSummary(
+        planned_ytd=ytd["planned"],
+        actual_ytd=ytd["actual"],
+        planned_full_year=full["planned"],
+        realisation_ytd=realisation(**ytd),
+        variance_ytd=variance(**ytd),
+        variance_pct_ytd=variance_pct(**ytd),
+        months_elapsed=as_of.month,
+        months_remaining=12 - as_of.month,
+    )
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    """Earned-value figures of one project or of the portfolio (see `earned_value`)."""
+
+    bac: float
+    pv: float
+    ac: float
+    pct_complete: float | None
+    ev: KpiValue
+    cpi: KpiValue
+    spi: KpiValue
+    eac: KpiValue
+    vac: KpiValue
+
+
+def earned_value(*, bac: float, pv: float, ac: float, pct_complete: float | None) -> EarnedValue:
+    """Earned value from budget at completion, planned value, actual cost and % complete.
+
+    - BAC (budget at completion) = Σ planned over the whole plan;
+    - PV (planned value) = Σ planned up to and including the as-of month;
+    - AC (actual cost) = Σ actual up to and including the as-of month;
+    - EV (earned value) = % complete / 100 × BAC;
+    - CPI (cost performance index) = EV / AC: below 1 means more spent than earned;
+    - SPI (schedule performance index) = EV / PV: below 1 means behind schedule;
+    - EAC (estimate at completion) = BAC / CPI;
+    - VAC (variance at completion) = BAC − EAC: negative means an expected overrun.
+    Without progress data EV and everything after it are n/a (`budget.na.no_progress`);
+    AC = 0 makes CPI n/a (`budget.na.no_actuals`), AC < 0 too (`budget.na.net_credit`);
+    PV = 0 makes SPI n/a (`budget.na.no_pv`); CPI = 0 (nothing earned yet) makes EAC n/a
+    (`budget.na.nothing_earned`).
+    """
+    if pct_complete is None:
+        missing = not_available("budget.na.no_progress")
+        return EarnedValue(bac, pv, ac, None, missing, missing, missing, missing, missing)
+    ev = pct_complete / 100.0 * bac
+    if ac < 0:
+        cpi = not_available("budget.na.net_credit")
+    else:
+        cpi = ratio(ev, ac, reason_if_zero="budget.na.no_actuals")
+    spi = ratio(ev, pv, reason_if_zero="budget.na.no_pv")
+    if not cpi.available:
+        eac = vac = not_available(cpi.reason or "budget.na.no_actuals")
+    else:
+        eac = ratio(bac, cpi.value, reason_if_zero="budget.na.nothing_earned")
+        vac = KpiValue(bac - eac.value) if eac.available else eac
+    return EarnedValue(bac, pv, ac, pct_complete, KpiValue(ev), cpi, spi, eac, vac)
+
+
+def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
+    """Earned value per project.
+
+    `all_frame` is a budget frame with `project` over the whole plan (span "all");
+    `projects` has project, status and pct_complete (latest on or before as-of, None when
+    none). For each project in `projects`: BAC = Σ planned (all months), PV = Σ planned
+    over months ≤ as_of, AC = Σ actual over months ≤ as_of; the rest as in
+    `earned_value`. Columns: project, status, has_progress, ev_figures (EarnedValue),
+    bac, pv, ac, pct_complete, ev, cpi, spi, eac, vac (the last five KpiValue).
+    """
+    columns = ["project", "status", "has_progress", "ev_figures", "bac", "pv", "ac", "pct_complete"]
+    kpis = ["ev", "cpi", "spi", "eac", "vac"]
+    if projects.empty:
+        return pd.DataFrame(columns=columns + kpis)
+    plan = all_frame.groupby("project")["planned"].sum() if not all_frame.empty else pd.Series(dtype=float)
+    to_date = up_to(all_frame, as_of) if not all_frame.empty else all_frame
+    pv = to_date.groupby("project")["planned"].sum() if not to_date.empty else pd.Series(dtype=float)
+    ac = to_date.groupby("project")["actual"].sum() if not to_date.empty else pd.Series(dtype=float)
+    rows = []
+    for code, status, pct in zip(
+        projects["project"], projects["status"], projects["pct_complete"], strict=True
+    ):
+        pct_value = None if pct is None or pd.isna(pct) else float(pct)
+        figures = earned_value(
+            bac=float(plan.get(code, 0.0)),
+            pv=float(pv.get(code, 0.0)),
+            ac=float(ac.get(code, 0.0)),
+            pct_complete=pct_value,
+        )
+        rows.append(
+            {
+                "project": code,
+                "status": status,
+                "has_progress": pct_value is not None,
+                "ev_figures": figures,
+                "bac": figures.bac,
+                "pv": figures.pv,
+                "ac": figures.ac,
+                "pct_complete": pct_value,
+                **{name: getattr(figures, name) for name in kpis},
+            }
+        )
+    return pd.DataFrame(rows, columns=columns + kpis)
+
+
+def portfolio_earned_value(table: pd.DataFrame) -> EarnedValue:
+    """Portfolio earned value = the project figures summed over projects WITH progress data.
+
+    BAC, PV, AC and EV are Σ over those projects (a project without progress data would
+    add cost without earned value and so bias CPI down); CPI = ΣEV / ΣAC,
+    SPI = ΣEV / ΣPV, EAC = ΣBAC / CPI, VAC = ΣBAC − EAC; pct_complete is the BAC-weighted
+    % complete (ΣEV / ΣBAC × 100). n/a (`budget.na.no_progress`) when no project has
+    progress data.
+    """
+    tracked = table[table["has_progress"]] if not table.empty else table
+    if tracked.empty:
+        return earned_value(bac=0.0, pv=0.0, ac=0.0, pct_complete=None)
+    bac, pv, ac = (float(tracked[name].sum()) for name in ("bac", "pv", "ac"))
+    ev = float(sum(value.value for value in tracked["ev"]))
+    pct = ev / bac * 100.0 if bac else 0.0
+    return earned_value(bac=bac, pv=pv, ac=ac, pct_complete=pct)
+
+
+def count_tracked(table: pd.DataFrame) -> tuple[int, int]:
+    """(projects with progress data, projects) in an earned-value table."""
+    return (int(table["has_progress"].sum()) if not table.empty else 0), len(table)
+
+
+def run_rate_forecast(*, actual_ytd: float, months_elapsed: int, months_remaining: int) -> KpiValue:
+    """Run-rate forecast to year end = actual YTD + (actual YTD / months elapsed) × months remaining.
+
+    It assumes the average monthly spend so far goes on. n/a without elapsed months.
+    """
+    monthly = ratio(actual_ytd, float(months_elapsed), reason_if_zero="budget.na.no_months")
+    if not monthly.available:
+        return monthly
+    return KpiValue(actual_ytd + monthly.value * months_remaining)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Year-end forecasts against the full-year plan (see `forecast_year_end`)."""
+
+    planned_full_year: float
+    actual_ytd: float
+    run_rate: KpiValue
+    eac_based: float
+    run_rate_variance: KpiValue
+    eac_variance: float
+
+
+def eac_year_forecast(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date) -> float:
+    """EAC-based forecast to year end = Σ over projects of (actual YTD + remaining plan / CPI).
+
+    For each project, the plan of the months after `as_of` up to December is expected to
+    cost plan / CPI, the project's cost efficiency so far carried into the rest of the
+    year (BAC / CPI scaled to the year's remaining plan). Projects without a CPI (no
+    progress data, no actuals yet) keep their remaining plan as it is (CPI taken as 1).
+    Done and cancelled projects (CLOSED_STATUSES) spend nothing more. `year_frame` has
+    `project` and the months of the as-of year; `ev_table` is `earned_value_table`'s
+    result.
+    """
+    if year_frame.empty:
+        return 0.0
+    in_year = year_frame[[m.year == as_of.year for m in year_frame["month"]]]
+    actual_ytd = up_to(in_year, as_of).groupby("project")["actual"].sum()
+    remaining = in_year[in_year["month"] > as_of].groupby("project")["planned"].sum()
+    info = ev_table.set_index("project") if not ev_table.empty else pd.DataFrame(columns=["status", "cpi"])
+    total = float(actual_ytd.sum())
+    for code, plan_left in remaining.items():
+        status = info["status"].get(code) if code in info.index else None
+        if status in CLOSED_STATUSES:
+            continue
+        cpi = info["cpi"].get(code) if code in info.index else None
+        factor = cpi.value if cpi is not None and cpi.available and cpi.value > 0 else 1.0
+        total += float(plan_left) / factor
+    return total
+
+
+def forecast_year_end(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date) -> Forecast:
+    """Both year-end forecasts against the full-year plan of the as-of year.
+
+    run_rate = `run_rate_forecast` on the year's actuals; eac_based = `eac_year_forecast`;
+    the variances are forecast − full-year plan (positive means a forecast overspend).
+    """
+    summary = year_summary(year_frame, as_of=as_of)
+    run_rate = run_rate_forecast(
+        actual_ytd=summary.actual_ytd,
+        months_elapsed=summary.months_elapsed,
+        months_remaining=summary.months_remaining,
+    )
+    eac = eac_year_forecast(year_frame, ev_table, as_of=as_of)
+    return Forecast(
+        planned_full_year=summary.planned_full_year,
+        actual_ytd=summary.actual_ytd,
+        run_rate=run_rate,
+        eac_based=eac,
+        run_rate_variance=KpiValue(run_rate.value - summary.planned_full_year)
+        if run_rate.available
+        else run_rate,
+        eac_variance=eac - summary.planned_full_year,
+    )
+
+
+def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
+    """Each funder's agreed share of its project, with unrecorded shares resolved.
+
+    `funding` has project, department, committed, agreed_share (0..1 or None). A recorded
+    share stands; the funders without a recorded share split what is left equally:
+    (1 − Σ recorded shares of the project) / number of funders without one, never below 0.
+    So with no share recorded at all every funder gets 1 / n. Adds column `share`.
+    """
+    if funding.empty:
+        return funding.assign(share=pd.Series(dtype=float))
+    rows = []
+    for _, group in funding.groupby("project", sort=True):
+        recorded = [s for s in group["agreed_share"] if s is not None and not pd.isna(s)]
+        open_count = len(group) - len(recorded)
+        rest = max(0.0, 1.0 - float(sum(recorded))) / open_count if open_count else 0.0
+        shares = [rest if s is None or pd.isna(s) else float(s) for s in group["agreed_share"]]
+        rows.append(group.assign(share=shares))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _drift_rows(actual: pd.Series, agreed: pd.Series, tolerance: float, no_spend: str) -> pd.DataFrame:
+    """Per department (index): actual, actual_share, agreed_share, drift_pp (KpiValue), flagged."""
+    departments = sorted(set(actual.index) | set(agreed.index))
+    actual = actual.reindex(departments, fill_value=0.0)
+    agreed = agreed.reindex(departments, fill_value=0.0)
+    total = float(actual.sum())
+    shares = (
+        [ratio(float(a), total, reason_if_zero=no_spend) for a in actual]
+        if total > 0
+        else [not_available(no_spend) for _ in departments]
+    )
+    drifts = [
+        KpiValue((s.value - float(g)) * 100.0) if s.available else s
+        for s, g in zip(shares, agreed, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "department": departments,
+            "actual": [float(a) for a in actual],
+            "actual_share": shares,
+            "agreed_share": [float(g) for g in agreed],
+            "drift_pp": drifts,
+            "flagged": [d.available and abs(d.value) > tolerance for d in drifts],
+        }
+    )
+
+
+def joint_projects(funding: pd.DataFrame) -> list[str]:
+    """Codes of the projects two or more departments fund, in code order."""
+    if funding.empty:
+        return []
+    counts = funding.groupby("project")["department"].nunique()
+    return sorted(counts[counts >= 2].index)
+
+
+def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
+    """Funding drift per jointly funded project and funding department.
+
+    `spend` is a budget frame with project and department (actual to date; months and
+    other columns are summed); `funding` as for `agreed_shares`. For every joint project
+    (two or more funders) and every department that funds it or booked on it:
+    actual_share = department's Σ actual / project's Σ actual (to date);
+    drift_pp = (actual_share − agreed_share) × 100 in percentage points, positive when the
+    department pays more than agreed; flagged when |drift_pp| > `tolerance`. A department
+    that books without a funding row has agreed share 0. When the project's Σ actual is
+    not positive (no actuals yet) shares and drift are n/a (`budget.na.no_actuals`).
+    Columns: project, department, actual, actual_share, agreed_share, drift_pp, flagged.
+    """
+    columns = ["project", "department", "actual", "actual_share", "agreed_share", "drift_pp", "flagged"]
+    joint = joint_projects(funding)
+    if not joint:
+        return pd.DataFrame(columns=columns)
+    shares = agreed_shares(funding)
+    per_dept = (
+        spend[spend["project"].isin(joint)].groupby(["project", "department"])["actual"].sum()
+        if not spend.empty
+        else pd.Series(dtype=float)
+    )
+    parts = []
+    for code in joint:
+        actual = per_dept[code] if code in per_dept.index.get_level_values(0) else pd.Series(dtype=float)
+        agreed = shares[shares["project"] == code].set_index("department")["share"]
+        parts.append(_drift_rows(actual, agreed, tolerance, "budget.na.no_actuals").assign(project=code))
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
+    """Funding drift over all joint projects together, per department.
+
+    actual_share = department's Σ actual over joint projects / Σ actual of joint projects;
+    agreed_share = committed-weighted agreed share: Σ_p committed_p × share_p,d / Σ_p
+    committed_p, with committed_p the project's total commitment (so a big project's
+    agreement weighs more, as its money does; projects without any commitment weigh 0);
+    drift_pp = (actual_share − agreed_share) × 100; flagged when |drift_pp| > tolerance.
+    Columns: department, actual, actual_share, agreed_share, drift_pp, flagged.
+    """
+    columns = ["department", "actual", "actual_share", "agreed_share", "drift_pp", "flagged"]
+    joint = joint_projects(funding)
+    if not joint:
+        return pd.DataFrame(columns=columns)
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    committed = shares.groupby("project")["committed"].sum()
+    weight_total = float(committed.sum())
+    weighted = shares.assign(weight=shares["project"].map(committed) * shares["share"])
+    agreed = (
+        weighted.groupby("department")["weight"].sum() / weight_total
+        if weight_total > 0
+        else weighted.groupby("department")["weight"].sum() * 0.0
+    )
+    actual = (
+        spend[spend["project"].isin(joint)].groupby("department")["actual"].sum()
+        if not spend.empty
+        else pd.Series(dtype=float)
+    )
+    return _drift_rows(actual, agreed, tolerance, "budget.na.no_actuals")[columns]
+
+
+def max_funding_drift(drift: pd.DataFrame) -> KpiValue:
+    """The largest |drift_pp| in a `funding_drift` (or portfolio) table, in percentage points.
+
+    n/a (`budget.na.no_joint_actuals`) when no joint project has actuals yet.
+    """
+    values = [abs(d.value) for d in drift["drift_pp"] if d.available] if not drift.empty else []
+    return KpiValue(max(values)) if values else not_available("budget.na.no_joint_actuals")
+
+
+def count_drifting(drift: pd.DataFrame) -> tuple[int, int]:
+    """(joint projects with a flagged department, joint projects with actuals) in a drift table."""
+    if drift.empty:
+        return 0, 0
+    measured = drift[[d.available for d in drift["drift_pp"]]]
+    flagged = measured.groupby("project")["flagged"].any()
+    return int(flagged.sum()), len(flagged)
+
+
+def funding_balance(drift: pd.DataFrame) -> KpiValue:
+    """Funding balance = joint projects with every department within tolerance / joint
+    projects with actuals (from a `funding_drift` table; tolerance was applied there).
+
+    n/a (`budget.na.no_joint_actuals`) when no joint project has actuals yet.
+    """
+    flagged, measured = count_drifting(drift)
+    return ratio(float(measured - flagged), float(measured), reason_if_zero="budget.na.no_joint_actuals")
+
+
+def rag_of(value: KpiValue, target: Target) -> Rag | None:
+    """The RAG colour of a KpiValue against a target; None when n/a."""
+    return rag(value.value, target)

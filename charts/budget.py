@@ -1,0 +1,122 @@
+"""Budget charts: planned against actual per month and cumulative, and funding drift.
+
+Texts (titles, series names) are passed in, translated by the caller.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from charts.theme import MUTED, PRIMARY, RAG_COLORS, department_colors
+
+SERIES_COLORS = {"planned": MUTED, "actual": PRIMARY}
+
+
+def _series_frame(series: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    return series.assign(
+        month=pd.to_datetime(series["month"]),
+        label=series["series"].map(labels),
+    )
+
+
+def _series_color(labels: dict[str, str], title: str) -> alt.Color:
+    names = [labels["planned"], labels["actual"]]
+    return alt.Color(
+        "label:N",
+        title=title,
+        scale=alt.Scale(domain=names, range=[SERIES_COLORS["planned"], SERIES_COLORS["actual"]]),
+        legend=alt.Legend(orient="top"),
+    )
+
+
+def monthly_chart(
+    series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
+) -> alt.Chart:
+    """Grouped bars per month: planned and actual (from kpis.budget.cumulative_series)."""
+    data = _series_frame(series, labels)
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(month):O", title=x_title, axis=alt.Axis(format="%b %y", labelAngle=-45)),
+            xOffset=alt.XOffset("label:N", sort=[labels["planned"], labels["actual"]]),
+            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format="~s")),
+            color=_series_color(labels, legend_title),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title=x_title, format="%B %Y"),
+                alt.Tooltip("label:N", title=legend_title),
+                alt.Tooltip("amount:Q", title=y_title, format=",.0f"),
+            ],
+        )
+        .properties(height=280)
+    )
+
+
+def cumulative_chart(
+    series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
+) -> alt.LayerChart:
+    """Cumulative actual as an area, with the cumulative plan as a dashed reference line."""
+    data = _series_frame(series, labels)
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
+        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
+        color=_series_color(labels, legend_title),
+        tooltip=[
+            alt.Tooltip("month:T", title=x_title, format="%B %Y"),
+            alt.Tooltip("label:N", title=legend_title),
+            alt.Tooltip("cumulative:Q", title=y_title, format=",.0f"),
+        ],
+    )
+    actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
+    planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
+    return (actual + planned).properties(height=280)
+
+
+def drift_chart(
+    drift: pd.DataFrame,
+    *,
+    tolerance: float,
+    department_names: dict[str, str],
+    title: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+) -> alt.LayerChart:
+    """Drift in percentage points per project and department (from kpis.budget.funding_drift),
+    with the tolerance band drawn as red rules at ± tolerance. Rows without a drift are left out."""
+    rows = drift[[value.available for value in drift["drift_pp"]]] if not drift.empty else drift
+    data = pd.DataFrame(
+        {
+            "project": rows["project"] if not rows.empty else [],
+            "department": [department_names.get(d, d) for d in rows["department"]] if not rows.empty else [],
+            "drift_pp": [value.value for value in rows["drift_pp"]] if not rows.empty else [],
+        }
+    )
+    codes = sorted(set(department_names) | set(rows["department"]))
+    colors = department_colors(codes)
+    bars = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("project:N", title=y_title),
+            yOffset=alt.YOffset("department:N"),
+            x=alt.X("drift_pp:Q", title=x_title),
+            color=alt.Color(
+                "department:N",
+                title=legend_title,
+                scale=alt.Scale(
+                    domain=[department_names.get(c, c) for c in codes], range=[colors[c] for c in codes]
+                ),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("project:N", title=y_title),
+                alt.Tooltip("department:N", title=legend_title),
+                alt.Tooltip("drift_pp:Q", title=x_title, format="+.1f"),
+            ],
+        )
+    )
+    limits = pd.DataFrame({"limit": [-tolerance, tolerance]})
+    rules = alt.Chart(limits).mark_rule(color=RAG_COLORS["red"], strokeDash=[4, 4]).encode(x=alt.X("limit:Q"))
+    return (bars + rules).properties(height=alt.Step(14))

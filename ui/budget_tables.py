@@ -1,0 +1,224 @@
+"""Budget tables as display strings in a language (pure: no Streamlit, no arithmetic).
+
+Amounts are rounded per cell for display only; totals come from the unrounded figures,
+so a total may differ by a euro from the sum of the rounded cells (the page says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from i18n import translate
+from i18n.format import format_eur, format_eur_compact, format_number, format_pct, format_signed, half_up
+from kpis.budget import EarnedValue, realisation, variance, variance_pct
+from kpis.common import KpiValue
+from kpis.targets import Target, rag
+
+# Plain symbols that common fonts carry (colour emoji are missing on many Linux desktops).
+RAG_SYMBOLS = {"green": "✓", "amber": "⚠", "red": "✗"}
+
+
+def rag_label(value: str | None, lang: str) -> str:
+    """The RAG word with a symbol, so colour is never the only cue: `✗ Actie nodig`."""
+    if value is None:
+        return "– " + translate("rag.none", lang)
+    return f"{RAG_SYMBOLS[value]} {translate(f'rag.{value}', lang)}"
+
+
+def kpi_text(value: KpiValue, formatter: Callable[[float], str], lang: str) -> str:
+    """A KpiValue formatted, or the language's "n/a"."""
+    return formatter(value.value) if value.available else translate("kpi.na", lang)
+
+
+def money(amount: float | None, lang: str) -> str:
+    return format_eur(amount, lang)
+
+
+def signed_money(amount: float, lang: str, *, compact: bool = False) -> str:
+    """Euros with a leading sign, `+€ 322k` / `-€ 1.250`, so a metric delta points the right way."""
+    text = (format_eur_compact if compact else format_eur)(abs(amount), lang)
+    return ("-" if float(half_up(amount, 0)) < 0 else "+") + text
+
+
+def signed_pct(ratio_value: float, lang: str) -> str:
+    """A ratio as a signed percentage: 0.123 -> `+12,3%`."""
+    return format_signed(ratio_value * 100, lang, decimals=1, suffix="%")
+
+
+def index_text(value: float, lang: str) -> str:
+    return format_number(value, lang, decimals=2)
+
+
+def points(value: float, lang: str) -> str:
+    """Percentage points with their sign, rounded first so that −0.04 reads `±0,0 pp`."""
+    value = float(half_up(value, 1))
+    return format_signed(value, lang, decimals=1, suffix=" " + translate("budget.unit.pp", lang))
+
+
+def _reason(values: list[KpiValue], lang: str) -> str:
+    reasons = [translate(v.reason, lang) for v in values if not v.available and v.reason]
+    return reasons[0] if reasons else ""
+
+
+def variance_rows(
+    table: pd.DataFrame, *, by: str, names: dict[str, str], total: dict[str, float], lang: str, target: Target
+) -> pd.DataFrame:
+    """kpis.budget.variance_table as text, with a last row for the (unrounded) total."""
+    header = {
+        "name": translate(f"budget.group.{by}", lang),
+        "planned": translate("budget.col.planned", lang),
+        "actual": translate("budget.col.actual", lang),
+        "variance": translate("budget.col.variance", lang),
+        "variance_pct": translate("budget.col.variance_pct", lang),
+        "realisation": translate("budget.col.realisation", lang),
+        "rag": translate("budget.col.rag", lang),
+        "note": translate("budget.col.note", lang),
+    }
+    rows = [
+        {
+            "name": names.get(code, code),
+            "planned": money(p, lang),
+            "actual": money(a, lang),
+            "variance": money(v, lang),
+            "variance_pct": kpi_text(vp, lambda x: signed_pct(x, lang), lang),
+            "realisation": kpi_text(r, lambda x: format_pct(x, lang, decimals=1), lang),
+            "rag": rag_label(g, lang),
+            "note": _reason([r], lang),
+        }
+        for code, p, a, v, vp, r, g in zip(
+            table[by],
+            table["planned"],
+            table["actual"],
+            table["variance"],
+            table["variance_pct"],
+            table["realisation"],
+            table["rag"],
+            strict=True,
+        )
+    ]
+    overall = realisation(**total)
+    rows.append(
+        {
+            "name": translate("budget.total", lang),
+            "planned": money(total["planned"], lang),
+            "actual": money(total["actual"], lang),
+            "variance": money(variance(**total), lang),
+            "variance_pct": kpi_text(variance_pct(**total), lambda x: signed_pct(x, lang), lang),
+            "realisation": kpi_text(overall, lambda x: format_pct(x, lang, decimals=1), lang),
+            "rag": rag_label(rag(overall.value, target), lang),
+            "note": _reason([overall], lang),
+        }
+    )
+    return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
+
+
+def earned_value_rows(
+    table: pd.DataFrame,
+    *,
+    names: dict[str, str],
+    lang: str,
+    cpi_target: Target,
+    spi_target: Target,
+    portfolio: EarnedValue | None = None,
+) -> pd.DataFrame:
+    """kpis.budget.earned_value_table as text: one row per project, then the portfolio row."""
+    header = {
+        "project": translate("budget.group.project", lang),
+        "status": translate("budget.col.status", lang),
+        "pct_complete": translate("budget.col.pct_complete", lang),
+        "bac": "BAC",
+        "pv": "PV",
+        "ev": "EV",
+        "ac": "AC",
+        "cpi": "CPI",
+        "spi": "SPI",
+        "eac": "EAC",
+        "vac": "VAC",
+        "note": translate("budget.col.note", lang),
+    }
+    targets = (cpi_target, spi_target)
+    rows = [
+        _ev_row(
+            f"{code} · {names.get(code, '')}".rstrip(" ·"),
+            translate(f"status.{status}", lang),
+            figures,
+            lang,
+            targets,
+        )
+        for code, status, figures in zip(table["project"], table["status"], table["ev_figures"], strict=True)
+    ]
+    if portfolio is not None:
+        rows.append(_ev_row(translate("budget.portfolio", lang), "", portfolio, lang, targets))
+    return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
+
+
+def _ev_row(
+    label: str, status: str, figures: EarnedValue, lang: str, targets: tuple[Target, Target]
+) -> dict[str, str]:
+    pct_complete = figures.pct_complete
+    return {
+        "project": label,
+        "status": status,
+        "pct_complete": translate("kpi.na", lang)
+        if pct_complete is None
+        else format_number(pct_complete, lang, decimals=1) + "%",
+        "bac": money(figures.bac, lang),
+        "pv": money(figures.pv, lang),
+        "ev": kpi_text(figures.ev, lambda x: money(x, lang), lang),
+        "ac": money(figures.ac, lang),
+        "cpi": _index_with_rag(figures.cpi, targets[0], lang),
+        "spi": _index_with_rag(figures.spi, targets[1], lang),
+        "eac": kpi_text(figures.eac, lambda x: money(x, lang), lang),
+        "vac": kpi_text(figures.vac, lambda x: money(x, lang), lang),
+        "note": _reason([figures.ev, figures.cpi, figures.spi, figures.eac], lang),
+    }
+
+
+def _index_with_rag(value: KpiValue, target: Target, lang: str) -> str:
+    if not value.available:
+        return translate("kpi.na", lang)
+    return f"{RAG_SYMBOLS[rag(value.value, target)]} {index_text(value.value, lang)}"
+
+
+def drift_rows(
+    drift: pd.DataFrame,
+    *,
+    department_names: dict[str, str],
+    project_names: dict[str, str] | None,
+    lang: str,
+    target: Target,
+) -> pd.DataFrame:
+    """kpis.budget.funding_drift (or the portfolio table, without `project`) as text."""
+    header = {
+        "project": translate("budget.group.project", lang),
+        "department": translate("budget.group.department", lang),
+        "actual": translate("budget.col.actual_to_date", lang),
+        "actual_share": translate("budget.col.actual_share", lang),
+        "agreed_share": translate("budget.col.agreed_share", lang),
+        "drift_pp": translate("budget.col.drift", lang),
+        "rag": translate("budget.col.rag", lang),
+        "note": translate("budget.col.note", lang),
+    }
+    if project_names is None:
+        header.pop("project")
+    rows = []
+    for record in drift.to_dict("records"):
+        drift_value: KpiValue = record["drift_pp"]
+        row = {
+            "department": department_names.get(record["department"], record["department"]),
+            "actual": money(record["actual"], lang),
+            "actual_share": kpi_text(record["actual_share"], lambda x: format_pct(x, lang, decimals=1), lang),
+            "agreed_share": format_pct(record["agreed_share"], lang, decimals=1),
+            "drift_pp": kpi_text(drift_value, lambda x: points(x, lang), lang),
+            "rag": rag_label(rag(abs(drift_value.value), target) if drift_value.available else None, lang),
+            "note": translate("budget.drift.flagged", lang)
+            if record["flagged"]
+            else _reason([drift_value], lang),
+        }
+        if project_names is not None:
+            code = record["project"]
+            row["project"] = f"{code} · {project_names.get(code, '')}".rstrip(" ·")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(header)).rename(columns=header)

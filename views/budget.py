@@ -1,0 +1,444 @@
+"""Budget: planned against actual, earned value, forecast to year end and funding drift."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from access.roles import READ
+from charts.budget import cumulative_chart, drift_chart, monthly_chart
+from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
+from data_access.reference import load_categories, load_departments
+from data_access.targets import load_targets
+from kpis.budget import (
+    count_drifting,
+    count_tracked,
+    cumulative_series,
+    earned_value_table,
+    for_project,
+    forecast_year_end,
+    frame_totals,
+    funding_drift,
+    max_funding_drift,
+    portfolio_earned_value,
+    portfolio_funding_drift,
+    project_earned_value,
+    rag_of,
+    realisation,
+    up_to,
+    variance,
+    variance_pct,
+    variance_table,
+    year_summary,
+)
+from ui.auth import require
+from ui.budget_tables import drift_rows, earned_value_rows, signed_money, variance_rows
+from ui.components import rag_badge
+from ui.data import cached
+from ui.filters import current_filters
+from ui.i18n import eur, eur_compact, lang, month, number, pct, signed, t
+
+require(READ)
+filters = current_filters()
+targets = cached(load_targets)
+tolerance = targets["funding_drift_pp"].green
+
+departments = cached(load_departments)
+department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+categories = cached(load_categories)
+category_names = dict(zip(categories["code"], categories[f"name_{lang()}"], strict=True))
+projects = cached(load_project_progress, filters=filters)
+project_names = dict(zip(projects["project"], projects["name"], strict=True))
+
+period_frame = cached(load_budget_by_month, filters=filters)
+year_frame = cached(load_budget_by_month, filters=filters, by=("project",), span="year")
+all_frame = cached(load_budget_by_month, filters=filters, by=("project",), span="all")
+chart_frame = cached(load_budget_by_month, filters=filters, span="period_to_year_end")
+spend = cached(
+    load_budget_by_month,
+    filters=filters,
+    by=("project", "department"),
+    span="all",
+    department_filter="funders",
+)
+funding = cached(load_funding_shares, filters=filters)
+
+totals = frame_totals(period_frame)
+summary = year_summary(year_frame, as_of=filters.as_of)
+ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
+portfolio = portfolio_earned_value(ev_table)
+tracked, project_count = count_tracked(ev_table)
+forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+drift = funding_drift(spend, funding, tolerance=tolerance)
+drift_total = portfolio_funding_drift(spend, funding, tolerance=tolerance)
+largest_drift = max_funding_drift(drift)
+drifting, measured = count_drifting(drift)
+
+SERIES = {"planned": t("budget.series.planned"), "actual": t("budget.series.actual")}
+ROUNDING_NOTE = t("budget.rounding_note")
+
+
+def _show(label, kpi, formatter, *, help_text, delta=None, badge=None, detail=None, delta_color="inverse"):
+    st.metric(
+        label,
+        formatter(kpi.value) if kpi.available else t("kpi.na"),
+        delta=delta if kpi.available else None,
+        delta_color=delta_color,
+        help=help_text,
+    )
+    if badge is not None:
+        rag_badge(badge)
+    if not kpi.available:
+        st.caption(t(kpi.reason))
+    elif detail:
+        st.caption(detail)
+
+
+def _index(value):
+    return number(value, decimals=2)
+
+
+def _charts(series, key_prefix):
+    left, right = st.columns(2)
+    chart_texts = {
+        "labels": SERIES,
+        "x_title": t("budget.chart.month"),
+        "y_title": t("budget.chart.amount"),
+        "legend_title": t("budget.chart.series"),
+    }
+    with left:
+        st.altair_chart(
+            monthly_chart(series, title=t("budget.chart.monthly"), **chart_texts),
+            width="stretch",
+            key=f"{key_prefix}_monthly",
+        )
+    with right:
+        st.altair_chart(
+            cumulative_chart(series, title=t("budget.chart.cumulative"), **chart_texts),
+            width="stretch",
+            key=f"{key_prefix}_cumulative",
+        )
+
+
+st.title(t("budget.title"))
+st.caption(t("budget.caption", as_of=month(filters.as_of), start=month(filters.period_start, short=True)))
+
+period_realisation = realisation(**totals)
+cols = st.columns(4, border=True)
+with cols[0]:
+    _show(
+        t("kpi.budget_realisation"),
+        period_realisation,
+        lambda v: pct(v, decimals=1),
+        help_text=t("kpi.budget_realisation.help"),
+        delta=t("budget.variance_delta", amount=signed_money(variance(**totals), lang(), compact=True)),
+        badge=rag_of(period_realisation, targets["budget_realisation"]),
+        detail=t(
+            "budget.detail", actual=eur_compact(totals["actual"]), planned=eur_compact(totals["planned"])
+        ),
+    )
+with cols[1]:
+    _show(
+        t("budget.kpi.variance_pct"),
+        variance_pct(**totals),
+        lambda v: signed(v * 100, suffix="%"),
+        help_text=t("budget.help.variance_pct"),
+        detail=t("budget.variance_eur", amount=eur(variance(**totals))),
+    )
+with cols[2]:
+    _show(
+        t("budget.kpi.ytd"),
+        summary.realisation_ytd,
+        lambda v: pct(v, decimals=1),
+        help_text=t("budget.help.ytd"),
+        badge=rag_of(summary.realisation_ytd, targets["budget_realisation"]),
+        detail=t(
+            "budget.detail",
+            actual=eur_compact(summary.actual_ytd),
+            planned=eur_compact(summary.planned_ytd),
+        ),
+    )
+with cols[3]:
+    st.metric(
+        t("budget.kpi.full_year_plan"),
+        eur_compact(summary.planned_full_year),
+        help=t("budget.help.full_year_plan", year=filters.as_of.year),
+    )
+    st.caption(
+        t(
+            "budget.full_year_detail",
+            forecast=eur_compact(forecast.run_rate.value) if forecast.run_rate.available else t("kpi.na"),
+            eac=eur_compact(forecast.eac_based),
+        )
+    )
+
+cols = st.columns(4, border=True)
+with cols[0]:
+    _show(
+        "CPI",
+        portfolio.cpi,
+        _index,
+        help_text=t("budget.help.cpi"),
+        badge=rag_of(portfolio.cpi, targets["cpi"]),
+        detail=t("budget.tracked", tracked=tracked, total=project_count),
+    )
+with cols[1]:
+    _show(
+        "SPI",
+        portfolio.spi,
+        _index,
+        help_text=t("budget.help.spi"),
+        badge=rag_of(portfolio.spi, targets["spi"]),
+        detail=t("budget.tracked", tracked=tracked, total=project_count),
+    )
+with cols[2]:
+    _show(
+        "EAC",
+        portfolio.eac,
+        eur_compact,
+        help_text=t("budget.help.eac"),
+        detail=t(
+            "budget.bac_detail",
+            bac=eur_compact(portfolio.bac),
+            vac=eur_compact(portfolio.vac.value) if portfolio.vac.available else t("kpi.na"),
+        ),
+    )
+with cols[3]:
+    _show(
+        t("budget.kpi.max_drift"),
+        largest_drift,
+        lambda v: number(v, decimals=1) + " " + t("budget.unit.pp"),
+        help_text=t("budget.help.max_drift", tolerance=number(tolerance, decimals=0)),
+        badge=rag_of(largest_drift, targets["funding_drift_pp"]),
+        detail=t("budget.drifting", flagged=drifting, measured=measured),
+    )
+
+tabs = st.tabs(
+    [
+        t("budget.tab.realisation"),
+        t("budget.tab.earned_value"),
+        t("budget.tab.forecast"),
+        t("budget.tab.drift"),
+        t("budget.tab.project"),
+        t("budget.tab.glossary"),
+    ]
+)
+
+with tabs[0]:
+    _charts(cumulative_series(chart_frame, as_of=filters.as_of), "budget_portfolio")
+    st.caption(t("budget.chart.note", year=filters.as_of.year))
+    group = st.radio(
+        t("budget.group_by"),
+        options=["department", "category", "project"],
+        format_func=lambda name: t(f"budget.group.{name}"),
+        horizontal=True,
+        key="budget_group_by",
+    )
+    grouped = cached(load_budget_by_month, filters=filters, by=(group,))
+    names = {"department": department_names, "category": category_names, "project": project_names}[group]
+    st.dataframe(
+        variance_rows(
+            variance_table(grouped, by=group, target=targets["budget_realisation"]),
+            by=group,
+            names=names,
+            total=frame_totals(grouped),
+            lang=lang(),
+            target=targets["budget_realisation"],
+        ),
+        hide_index=True,
+        key="budget_variance_table",
+    )
+    st.caption(t("budget.variance_note") + " " + ROUNDING_NOTE)
+
+with tabs[1]:
+    st.caption(t("budget.ev_note", tracked=tracked, total=project_count, as_of=month(filters.as_of)))
+    st.dataframe(
+        earned_value_rows(
+            ev_table,
+            names=project_names,
+            lang=lang(),
+            cpi_target=targets["cpi"],
+            spi_target=targets["spi"],
+            portfolio=portfolio,
+        ),
+        hide_index=True,
+        key="budget_ev_table",
+    )
+    st.caption(
+        t(
+            "budget.ev_thresholds",
+            cpi_green=_index(targets["cpi"].green),
+            cpi_amber=_index(targets["cpi"].amber),
+            spi_green=_index(targets["spi"].green),
+            spi_amber=_index(targets["spi"].amber),
+        )
+        + " "
+        + ROUNDING_NOTE
+    )
+
+with tabs[2]:
+    cols = st.columns(4, border=True)
+    with cols[0]:
+        st.metric(t("budget.kpi.full_year_plan"), eur(forecast.planned_full_year))
+    with cols[1]:
+        st.metric(t("budget.kpi.actual_ytd"), eur(forecast.actual_ytd))
+    with cols[2]:
+        _show(
+            t("budget.kpi.run_rate"),
+            forecast.run_rate,
+            eur,
+            help_text=t("budget.help.run_rate"),
+            delta=t("budget.against_plan", amount=signed_money(forecast.run_rate_variance.value, lang()))
+            if forecast.run_rate_variance.available
+            else None,
+        )
+    with cols[3]:
+        st.metric(
+            t("budget.kpi.eac_forecast"),
+            eur(forecast.eac_based),
+            delta=t("budget.against_plan", amount=signed_money(forecast.eac_variance, lang())),
+            delta_color="inverse",
+            help=t("budget.help.eac_forecast"),
+        )
+    st.caption(t("budget.forecast_note", year=filters.as_of.year, months=summary.months_remaining))
+
+with tabs[3]:
+    st.subheader(t("budget.drift.portfolio"))
+    st.dataframe(
+        drift_rows(
+            drift_total,
+            department_names=department_names,
+            project_names=None,
+            lang=lang(),
+            target=targets["funding_drift_pp"],
+        ),
+        hide_index=True,
+        key="budget_drift_portfolio",
+    )
+    st.caption(t("budget.drift.portfolio_note"))
+    st.subheader(t("budget.drift.projects"))
+    st.dataframe(
+        drift_rows(
+            drift,
+            department_names=department_names,
+            project_names=project_names,
+            lang=lang(),
+            target=targets["funding_drift_pp"],
+        ),
+        hide_index=True,
+        key="budget_drift_projects",
+    )
+    if not drift.empty:
+        st.altair_chart(
+            drift_chart(
+                drift,
+                tolerance=tolerance,
+                department_names=department_names,
+                title=t("budget.chart.drift"),
+                x_title=t("budget.col.drift"),
+                y_title=t("budget.group.project"),
+                legend_title=t("budget.group.department"),
+            ),
+            width="stretch",
+            key="budget_drift_chart",
+        )
+    st.caption(t("budget.drift.note", tolerance=number(tolerance, decimals=0)))
+
+with tabs[4]:
+    codes = list(projects["project"])
+    if not codes:
+        st.info(t("kpi.na.no_projects"))
+    else:
+        code = st.selectbox(
+            t("budget.project_picker"),
+            options=codes,
+            format_func=lambda c: f"{c} · {project_names.get(c, '')}",
+            key="budget_project",
+        )
+        one = replace(filters, projects=(code,))
+        project_frame = cached(load_budget_by_month, filters=one, by=("department", "category"), span="all")
+        to_date = up_to(project_frame, filters.as_of)
+        figures = project_earned_value(ev_table, code)
+        project_totals = frame_totals(to_date)
+        cols = st.columns(4, border=True)
+        with cols[0]:
+            _show(
+                t("budget.kpi.realisation_to_date"),
+                realisation(**project_totals),
+                lambda v: pct(v, decimals=1),
+                help_text=t("budget.help.realisation_to_date"),
+                badge=rag_of(realisation(**project_totals), targets["budget_realisation"]),
+                detail=t(
+                    "budget.detail",
+                    actual=eur_compact(project_totals["actual"]),
+                    planned=eur_compact(project_totals["planned"]),
+                ),
+            )
+        with cols[1]:
+            st.metric(
+                t("budget.col.pct_complete"),
+                t("kpi.na")
+                if figures is None or figures.pct_complete is None
+                else pct(figures.pct_complete / 100, decimals=1),
+            )
+            if figures is not None and figures.pct_complete is None:
+                st.caption(t("budget.na.no_progress"))
+            elif figures is not None:
+                st.caption(
+                    t(
+                        "budget.project_eac",
+                        eac=eur_compact(figures.eac.value) if figures.eac.available else t("kpi.na"),
+                        bac=eur_compact(figures.bac),
+                    )
+                )
+        if figures is not None:
+            with cols[2]:
+                _show(
+                    "CPI",
+                    figures.cpi,
+                    _index,
+                    help_text=t("budget.help.cpi"),
+                    badge=rag_of(figures.cpi, targets["cpi"]),
+                )
+            with cols[3]:
+                _show(
+                    "SPI",
+                    figures.spi,
+                    _index,
+                    help_text=t("budget.help.spi"),
+                    badge=rag_of(figures.spi, targets["spi"]),
+                )
+        _charts(cumulative_series(project_frame, as_of=filters.as_of), "budget_project")
+        for dimension, names in (("department", department_names), ("category", category_names)):
+            with st.container():
+                st.dataframe(
+                    variance_rows(
+                        variance_table(to_date, by=dimension, target=targets["budget_realisation"]),
+                        by=dimension,
+                        names=names,
+                        total=project_totals,
+                        lang=lang(),
+                        target=targets["budget_realisation"],
+                    ),
+                    hide_index=True,
+                    key=f"budget_project_{dimension}",
+                )
+        st.caption(t("budget.project_note") + " " + ROUNDING_NOTE)
+        st.subheader(t("budget.drift.project"))
+        project_drift = for_project(drift, code)
+        if project_drift.empty:
+            st.caption(t("budget.drift.not_joint"))
+        else:
+            st.dataframe(
+                drift_rows(
+                    project_drift,
+                    department_names=department_names,
+                    project_names=None,
+                    lang=lang(),
+                    target=targets["funding_drift_pp"],
+                ),
+                hide_index=True,
+                key="budget_project_drift",
+            )
+
+with tabs[5]:
+    st.markdown(t("budget.glossary"))
