@@ -76,8 +76,9 @@ def format_signed(value: float | None, lang: str, *, decimals: int = 1, suffix: 
     if _missing(value):
         return NOT_AVAILABLE
     assert value is not None
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{format_number(abs(value), lang, decimals=decimals)}{suffix}"
+    rounded = float(half_up(value, decimals))
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    return f"{sign}{format_number(abs(rounded), lang, decimals=decimals)}{suffix}"
 
 
 def format_month(month: dt.date, lang: str, *, short: bool = False) -> str:

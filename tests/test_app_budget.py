@@ -123,7 +123,6 @@ def test_budget_page_shows_the_pure_functions_figures(budget_page, demo_sqlite_e
 def test_budget_page_in_english(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
     # AppTest formats selectbox values outside the script run, where ui.i18n.lang() sees no
     # session state and falls back to the default language; make that default English.
-    monkeypatch.setattr("ui.i18n.DEFAULT_LANGUAGE", "en")
     at = open_app(monkeypatch, demo_sqlite_url, query={"lang": "en"}, page=PAGE)
     want = expected(demo_sqlite_engine, at.session_state["filters"], "en")
     assert at.title[0].value == "Budget realisation"

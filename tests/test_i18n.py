@@ -11,7 +11,7 @@ from i18n import LANGUAGES, load_catalog, normalise_language, translate
 from i18n.format import format_day, format_eur, format_eur_compact, format_month, format_number, format_pct
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ["app.py", "pages", "ui", "kpis", "charts", "reports", "data_access", "access"]
+CODE_DIRS = ["app.py", "views", "ui", "kpis", "charts", "reports", "data_access", "access"]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 
 
@@ -78,3 +78,11 @@ def test_percentages_numbers_and_months() -> None:
     assert format_month(dt.date(2026, 10, 1), "nl") == "oktober 2026"
     assert format_month(dt.date(2026, 10, 1), "en") == "October 2026"
     assert format_day(dt.date(2026, 10, 31), "nl") == "31-10-2026"
+
+
+def test_signed_changes_round_before_choosing_the_sign() -> None:
+    from i18n.format import format_signed
+
+    assert format_signed(-0.04, "nl") == "±0,0"
+    assert format_signed(2.345, "en", suffix=" pt") == "+2.3 pt"
+    assert format_signed(-1.25, "nl") == "−1,3"

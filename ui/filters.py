@@ -12,11 +12,11 @@ import streamlit as st
 
 from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_departments, load_month_bounds
-from i18n import LANGUAGES, normalise_language
+from i18n import LANGUAGES, normalise_language, translate
+from i18n.format import format_month
 from kpis.periods import Filters, add_months, last_closed_month, months_between
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
-from ui.i18n import month as month_label
 
 AS_OF_KEY = "f_as_of"
 FROM_KEY = "f_from"
@@ -117,6 +117,13 @@ def render_global_filters() -> Filters:
         st.session_state[AS_OF_KEY] = default_as_of
     st.session_state.setdefault(FROM_KEY, dt.date(st.session_state[AS_OF_KEY].year, 1, 1))
 
+    # Widgets' format functions may be called outside the script run (AppTest does),
+    # where session state is not available: capture the language now.
+    current = lang()
+
+    def month_label(month: dt.date) -> str:
+        return format_month(month, current)
+
     with st.sidebar:
         st.radio(
             t("filters.language"),
@@ -153,7 +160,7 @@ def render_global_filters() -> Filters:
             t("filters.statuses"),
             options=list(PROJECT_STATUSES),
             key=STATUSES_KEY,
-            format_func=lambda status: t(f"status.{status}"),
+            format_func=lambda status: translate(f"status.{status}", current),
             placeholder=t("filters.all"),
         )
     filters = Filters(
