@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from access.roles import RIGHTS
@@ -67,3 +68,28 @@ def auth_secrets(
 def signed_in(claims: dict[str, Any]) -> dict[str, Any]:
     """What st.user holds for a person signed in with these claims."""
     return {"is_logged_in": True, **claims}
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """A secrets.toml text for `data` (strings, bools, lists of strings, nested tables)."""
+
+    def value(item: Any) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, list):
+            return "[" + ", ".join(value(v) for v in item) + "]"
+        return json.dumps(str(item))
+
+    lines: list[str] = []
+
+    def table(name: str, section: dict[str, Any]) -> None:
+        plain = {k: v for k, v in section.items() if not isinstance(v, dict)}
+        nested = {k: v for k, v in section.items() if isinstance(v, dict)}
+        if name:
+            lines.append(f"[{name}]")
+        lines.extend(f"{json.dumps(k)} = {value(v)}" for k, v in plain.items())
+        for key, sub in nested.items():
+            table(f"{name}.{json.dumps(key)}" if name else json.dumps(key), sub)
+
+    table("", data)
+    return "\n".join(lines) + "\n"

@@ -25,6 +25,12 @@ from ui.i18n import t
 
 require(MANAGE_ROLES)
 
+
+def _label(role):
+    text = t(f"role.{role}")
+    return text[:1].upper() + text[1:]
+
+
 st.title(t("roles.title"))
 st.caption(t("roles.caption"))
 
@@ -56,7 +62,7 @@ st.caption(t("roles.emails_help"))
 with st.form("role_emails"):
     typed = {
         role: st.text_area(
-            t(f"role.{role}").capitalize(),
+            _label(role),
             value="\n".join(settings.emails.get(role, ())),
             key=f"role_emails_{role}",
             height=100,
