@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -64,11 +65,11 @@ def test_config_hides_errors_and_protects_against_xsrf() -> None:
 
 def test_example_secrets_hold_only_placeholders() -> None:
     text = (ROOT / ".streamlit" / "secrets.toml.example").read_text()
-    example = tomllib.loads(
-        "\n".join(line.removeprefix("# ") for line in text.splitlines() if "=" in line or "[" in line)
-    )
+    setting = re.compile(r'^# (\[[\w.]+\]|"?[\w-]+"? = .*)$')
+    example = tomllib.loads("\n".join(line[2:] for line in text.splitlines() if setting.match(line)))
     auth = example["auth"]
     assert auth["cookie_secret"] == auth["client_secret"] == "CHANGE-ME"
+    assert example["roles"]["mapping"]["alignment-cio"] == "cio"
     assert (ROOT / ".gitignore").read_text().count(".streamlit/secrets.toml") >= 1
 
 
@@ -162,3 +163,23 @@ def test_log_scanner_finds_what_it_looks_for(tmp_path) -> None:
         True,
         False,
     ]
+
+
+def test_identifiers_from_a_whitelist(empty_engine) -> None:
+    """A sort column typed into a URL can only select a whitelisted column, on both databases."""
+    import pandas as pd
+    import pytest
+    from sqlalchemy import select
+
+    from data_access.identifiers import whitelisted
+    from data_access.models import Department
+
+    allowed = {"code": Department.code, "name": Department.name_en}
+    assert whitelisted("name", allowed, default="code") is Department.name_en
+    for hostile in ("code; DROP TABLE department", "name_nl", None, ""):
+        column = whitelisted(hostile, allowed, default="code")
+        assert column is Department.code
+        with empty_engine.connect() as conn:
+            pd.DataFrame(conn.execute(select(Department.code).order_by(column)).all())
+    with pytest.raises(ValueError):
+        whitelisted("code", allowed, default="id")
