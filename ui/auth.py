@@ -24,8 +24,9 @@ from access.roles import (
     user_from_claims,
 )
 from data_access.role_settings import load_role_emails
+from i18n import LANGUAGES
 from ui.data import cached
-from ui.i18n import t
+from ui.i18n import LANG_KEY, t
 
 _MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~:$"
 
@@ -109,6 +110,22 @@ def plain_text(value: str) -> str:
     return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in value)
 
 
+def code_text(value: str) -> str:
+    """`value` as inline code: shown literally, never as a link or formatting."""
+    return "`" + value.replace("`", "'") + "`"
+
+
+def _language_switch() -> None:
+    """The language choice on the pages shown before the frame (sign-in, refused)."""
+    st.radio(
+        t("filters.language"),
+        options=list(LANGUAGES),
+        key=LANG_KEY,
+        format_func=lambda code: {"nl": "Nederlands", "en": "English"}[code],
+        horizontal=True,
+    )
+
+
 def render_configuration_error(problems: list[str]) -> None:
     st.title(t("auth.config_error_title"))
     st.error(t("auth.config_error"), icon=":material/gpp_bad:")
@@ -119,6 +136,8 @@ def render_configuration_error(problems: list[str]) -> None:
 
 def render_sign_in() -> None:
     """The sign-in page: one button per configured identity provider; stops the run."""
+    with st.sidebar:
+        _language_switch()
     st.title(t("auth.sign_in_title"))
     st.write(t("auth.sign_in_intro"))
     providers = provider_names(auth_settings())
@@ -138,9 +157,11 @@ def render_sign_in() -> None:
 
 def render_refused(user: User) -> None:
     """The page for a signed-in person without a role; stops the run."""
+    with st.sidebar:
+        _language_switch()
     st.title(t("auth.refused_title"))
     st.error(t("auth.refused"), icon=":material/block:")
-    st.caption(t("auth.signed_in_as", name=plain_text(user.name)))
+    st.caption(t("auth.signed_in_as", name=code_text(user.name)))
     st.button(t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
     st.stop()
 
