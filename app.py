@@ -1,13 +1,14 @@
-"""The frame: page config, the current user, the global filters and navigation."""
+"""The frame: page config, the sign-in gate, the global filters and role-filtered navigation."""
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.engine import DatabaseUnavailable
-from ui.auth import current_user
+from ui.auth import gate, render_user_badge
 from ui.data import get_engine
 from ui.filters import init_language, render_global_filters, show_url_notices
 from ui.i18n import t
+from ui.navigation import build_navigation
 
 st.set_page_config(page_title="Alignment dashboard", page_icon=":material/handshake:", layout="wide")
 
@@ -21,23 +22,16 @@ def _database_error(exc: Exception) -> None:
 
 init_language()
 try:
+    user = gate()  # before the database: the sign-in page needs none
     get_engine()
     render_global_filters()
 except (DatabaseUnavailable, SQLAlchemyError) as exc:
     _database_error(exc)
 
-user = current_user()
 with st.sidebar:
-    if user.local_mode:
-        st.caption(f":material/lock_open: {t('auth.local_mode')}")
-    else:
-        st.caption(f":material/person: {user.name} · {t(f'role.{user.role}')}")
+    render_user_badge(user)
 
-pages = [
-    st.Page("views/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
-    st.Page("views/budget.py", title=t("nav.budget"), icon=":material/payments:"),
-]
-navigation = st.navigation(pages)
+navigation = build_navigation(user)
 show_url_notices()
 try:
     navigation.run()

@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
+# No [auth] section: local mode. Non-empty, so AppTest does not fall back to the real file.
+LOCAL_SECRETS: dict = {"tests": {"secrets_file": "none"}}
 
 
 def open_app(
@@ -17,10 +19,18 @@ def open_app(
     query: dict[str, str] | None = None,
     page: str | None = None,
     user: dict | None = None,
+    secrets: dict | None = None,
+    script: str = "app.py",
+    check: bool = True,
 ) -> AppTest:
-    """Run app.py once against `database_url` (optionally switching to `page`), ready to inspect."""
+    """Run `script` (app.py) once against `database_url` (optionally switching to `page`).
+
+    `secrets` replaces .streamlit/secrets.toml for the run (a developer's real file is never
+    read: without `secrets` the app runs in local mode); `user` is what st.user returns.
+    """
     monkeypatch.setenv("DATABASE_URL", database_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / script), default_timeout=120)
+    at.secrets = secrets if secrets is not None else dict(LOCAL_SECRETS)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if user is not None:
@@ -28,7 +38,8 @@ def open_app(
     at.run()
     if page is not None:
         at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
+    if check:
+        assert not at.exception, [e.value for e in at.exception]
     return at
 
 

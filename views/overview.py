@@ -2,17 +2,20 @@
 
 import streamlit as st
 
+from access.roles import READ
 from data_access.budget import load_budget_totals
 from data_access.projects import load_funding_by_project, load_insight_goals
 from data_access.survey import load_trust_groups, load_waves
 from kpis.budget import realisation, variance
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
+from ui.auth import require
 from ui.data import cached
 from ui.downloads import download_pack
 from ui.filters import current_filters
 from ui.i18n import eur_compact, month, number, pct, signed, t
 
+require(READ)
 filters = current_filters()
 
 st.title(t("overview.title"))

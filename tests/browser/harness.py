@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,13 +66,26 @@ def _is_healthy(base_url: str) -> bool:
 
 @contextmanager
 def streamlit_server(
-    *, database_url: str, log_dir: Path, port: int | None = None, timeout_s: float = STARTUP_TIMEOUT_S
+    *,
+    database_url: str,
+    log_dir: Path,
+    port: int | None = None,
+    timeout_s: float = STARTUP_TIMEOUT_S,
+    secrets_file: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port over `database_url`; yield its base URL."""
+    """Run `streamlit run app.py` on a free loopback port over `database_url`; yield its base URL.
+
+    The server reads only `secrets_file` (default: an empty one, so local mode), never the
+    developer's .streamlit/secrets.toml. Its output goes to streamlit-<port>.log in `log_dir`.
+    """
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"streamlit-{port}.log"
+    if secrets_file is None:
+        secrets_file = log_dir / "no-secrets.toml"
+        secrets_file.write_text("# local mode: no [auth]\n")
     # SEED_DEMO: the app fills an empty non-embedded database with the demo data too.
     env = os.environ | {"DATABASE_URL": database_url, "SEED_DEMO": "1", "PYTHONUNBUFFERED": "1"}
     command = [
@@ -86,6 +99,8 @@ def streamlit_server(
         "--server.address=127.0.0.1",
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
+        f"--secrets.files={secrets_file}",
+        *extra_args,
     ]
     # A file, not a pipe: a chatty server must never block on a full pipe buffer.
     with log_path.open("wb") as log:

@@ -1,0 +1,189 @@
+"""Hardening checks on the configuration and the source code (no server needed)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+from tests.apptest_helpers import ROOT
+
+CODE_DIRS = [
+    "app.py",
+    "views",
+    "ui",
+    "access",
+    "data_access",
+    "kpis",
+    "charts",
+    "reports",
+    "i18n",
+    "scripts",
+    "bench",
+]
+# Calls whose first argument becomes SQL text: only a string literal may go there.
+SQL_TEXT_CALLS = {"text", "literal_column", "exec_driver_sql", "execute", "TextClause"}
+
+
+def _code_files() -> list[Path]:
+    files: list[Path] = []
+    for name in CODE_DIRS:
+        path = ROOT / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += sorted(path.rglob("*.py"))
+    return files
+
+
+def _calls(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _is_literal_string(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def test_config_hides_errors_and_protects_against_xsrf() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    # "none": generic messages only. The legacy `false` now means "stacktrace" (see
+    # `streamlit config show`), which would still put tracebacks in the browser.
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"].get("enableCORS", True) is True
+    assert "cookieSecret" not in config["server"], "the cookie secret belongs in secrets.toml, never here"
+
+
+def test_example_secrets_hold_only_placeholders() -> None:
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text()
+    setting = re.compile(r'^# (\[[\w.]+\]|"?[\w-]+"? = .*)$')
+    example = tomllib.loads("\n".join(line[2:] for line in text.splitlines() if setting.match(line)))
+    auth = example["auth"]
+    assert auth["cookie_secret"] == auth["client_secret"] == "CHANGE-ME"
+    assert example["roles"]["mapping"]["alignment-cio"] == "cio"
+    assert (ROOT / ".gitignore").read_text().count(".streamlit/secrets.toml") >= 1
+
+
+def test_scanner_finds_what_it_looks_for(tmp_path) -> None:
+    """The scans below would catch the patterns they forbid."""
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        'st.markdown(name, unsafe_allow_html=True)\nst.html(f"<b>{name}</b>")\n'
+        'conn.execute(text(f"SELECT * FROM t WHERE a = {a}"))\nconn.execute("DROP " + t)\n'
+    )
+    calls = _calls(bad)
+    assert _unsafe_html(calls, bad) and len(_dynamic_sql(calls, bad)) == 2
+
+
+def _unsafe_html(calls: list[ast.Call], path: Path) -> list[str]:
+    found = []
+    for call in calls:
+        for keyword in call.keywords:
+            if keyword.arg == "unsafe_allow_html" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+            ):
+                found.append(f"{path}:{call.lineno} unsafe_allow_html")
+        if _name(call) == "html" and not all(_is_literal_string(arg) for arg in call.args):
+            found.append(f"{path}:{call.lineno} st.html with a non-literal argument")
+    return found
+
+
+def _is_built_string(node: ast.AST) -> bool:
+    """An f-string, a concatenation, %-formatting or .format(): text assembled at run time."""
+    if isinstance(node, ast.JoinedStr | ast.BinOp):
+        return True
+    return isinstance(node, ast.Call) and _name(node) == "format"
+
+
+def _dynamic_sql(calls: list[ast.Call], path: Path) -> list[str]:
+    found = []
+    for call in calls:
+        name, first = _name(call), call.args[0] if call.args else None
+        if first is None:
+            continue
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        # SQLAlchemy's text() is called bare or on the module (sa.text); a method of
+        # another object that happens to be named text (st.text, pack.text) is not SQL.
+        is_sqlalchemy = receiver is None or (
+            isinstance(receiver, ast.Name) and receiver.id in {"sa", "sqlalchemy"}
+        )
+        if name in {"text", "literal_column"} and is_sqlalchemy and not _is_literal_string(first):
+            found.append(f"{path}:{call.lineno} {name}() with SQL that is not a string literal")
+        if name in {"execute", "exec_driver_sql", "executescript"} and _is_built_string(first):
+            found.append(f"{path}:{call.lineno} {name}() with SQL built from strings")
+    return found
+
+
+def test_no_html_from_data_or_users() -> None:
+    problems = [problem for path in _code_files() for problem in _unsafe_html(_calls(path), path)]
+    assert not problems, problems
+
+
+def test_sql_only_with_bound_parameters() -> None:
+    """No SQL text built from strings: text()/execute() take literals, values go in as parameters."""
+    problems = [problem for path in _code_files() for problem in _dynamic_sql(_calls(path), path)]
+    assert not problems, problems
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    if isinstance(call.func, ast.Name):
+        return call.func.id == "print"
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    return (
+        isinstance(receiver, ast.Name)
+        and receiver.id.lower().lstrip("_") in {"log", "logger", "logging"}
+        and _name(call) in {"debug", "info", "warning", "error", "exception", "critical", "log"}
+    )
+
+
+def test_no_secrets_or_urls_logged() -> None:
+    """No logging or printing of a database URL, the auth section, the user's claims or a token."""
+    risky = ("url", "secret", "token", "password", "auth_settings", "st.user", "claims", "secrets")
+    problems = []
+    for path in _code_files():
+        for call in _calls(path):
+            if not _is_log_call(call):
+                continue
+            source = ast.unparse(call).lower()
+            if any(word in source for word in risky) and "describe_url" not in source:
+                problems.append(f"{path}:{call.lineno} {ast.unparse(call)[:80]}")
+    assert not problems, problems
+
+
+def test_log_scanner_finds_what_it_looks_for(tmp_path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text('print(database_url)\n_LOGGER.info("claims %s", st.user)\nst.warning(t("x"))\n')
+    assert [_is_log_call(call) for call in _calls(bad) if _name(call) in {"print", "info", "warning"}] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_identifiers_from_a_whitelist(empty_engine) -> None:
+    """A sort column typed into a URL can only select a whitelisted column, on both databases."""
+    import pandas as pd
+    import pytest
+    from sqlalchemy import select
+
+    from data_access.identifiers import whitelisted
+    from data_access.models import Department
+
+    allowed = {"code": Department.code, "name": Department.name_en}
+    assert whitelisted("name", allowed, default="code") is Department.name_en
+    for hostile in ("code; DROP TABLE department", "name_nl", None, ""):
+        column = whitelisted(hostile, allowed, default="code")
+        assert column is Department.code
+        with empty_engine.connect() as conn:
+            pd.DataFrame(conn.execute(select(Department.code).order_by(column)).all())
+    with pytest.raises(ValueError):
+        whitelisted("code", allowed, default="id")

@@ -1,0 +1,51 @@
+"""The page registry: every page with the right it needs; navigation shows only what the role may use.
+
+Add a page with one PageSpec line. Hiding is not protection: each page also calls
+`require(right)` itself (tests/test_auth_pages.py checks both for every entry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from access.roles import MANAGE_ROLES, READ, User
+from ui.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    right: str
+    default: bool = False
+    heading_key: str | None = None  # the page's own title when it differs from the menu entry
+
+    @property
+    def heading(self) -> str:
+        return self.heading_key or self.title_key
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/overview.py", "nav.overview", ":material/dashboard:", READ, default=True),
+    PageSpec("views/budget.py", "nav.budget", ":material/payments:", READ, heading_key="budget.title"),
+    PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
+)
+
+
+def visible_pages(user: User, pages: tuple[PageSpec, ...] = PAGES) -> list[PageSpec]:
+    """The pages `user` may open, in registry order."""
+    return [page for page in pages if user.may(page.right)]
+
+
+def build_navigation(user: User) -> StreamlitPage:
+    """st.navigation over the pages the user may open (only those can be reached by URL)."""
+    return st.navigation(
+        [
+            st.Page(page.path, title=t(page.title_key), icon=page.icon, default=page.default)
+            for page in visible_pages(user)
+        ]
+    )
