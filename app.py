@@ -35,6 +35,8 @@ with st.sidebar:
 
 pages = [
     st.Page("views/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("views/steering.py", title=t("nav.steering"), icon=":material/gavel:"),
+    st.Page("views/catalogue.py", title=t("nav.catalogue"), icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 show_url_notices()
