@@ -12,11 +12,11 @@ import streamlit as st
 
 from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_departments, load_month_bounds
-from i18n import LANGUAGES, normalise_language
+from i18n import LANGUAGES, normalise_language, translate
+from i18n.format import format_month
 from kpis.periods import Filters, add_months, last_closed_month, months_between
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
-from ui.i18n import month as month_label
 
 AS_OF_KEY = "f_as_of"
 FROM_KEY = "f_from"
@@ -117,6 +117,9 @@ def render_global_filters() -> Filters:
         st.session_state[AS_OF_KEY] = default_as_of
     st.session_state.setdefault(FROM_KEY, dt.date(st.session_state[AS_OF_KEY].year, 1, 1))
 
+    # Labels in the language of this run, bound now: AppTest calls format_func outside the
+    # script run, where the session's language cannot be read.
+    chosen = lang()
     with st.sidebar:
         st.radio(
             t("filters.language"),
@@ -129,7 +132,7 @@ def render_global_filters() -> Filters:
             t("filters.as_of"),
             options=months[::-1],
             key=AS_OF_KEY,
-            format_func=month_label,
+            format_func=lambda m: format_month(m, chosen),
             help=t("filters.as_of_help"),
         )
         start_options = [m for m in months if m <= as_of] or [as_of]
@@ -139,7 +142,7 @@ def render_global_filters() -> Filters:
             t("filters.period_start"),
             options=start_options[::-1],
             key=FROM_KEY,
-            format_func=month_label,
+            format_func=lambda m: format_month(m, chosen),
             help=t("filters.period_help"),
         )
         departments = st.multiselect(
@@ -153,7 +156,7 @@ def render_global_filters() -> Filters:
             t("filters.statuses"),
             options=list(PROJECT_STATUSES),
             key=STATUSES_KEY,
-            format_func=lambda status: t(f"status.{status}"),
+            format_func=lambda status: translate(f"status.{status}", chosen),
             placeholder=t("filters.all"),
         )
     filters = Filters(

@@ -59,7 +59,7 @@ code = st.selectbox(
     t("catalogue.edit.kpi"),
     options=with_target,
     key="catalogue_kpi",
-    format_func=lambda c: t(BY_CODE[c].text_key("name")),
+    format_func={c: t(BY_CODE[c].text_key("name")) for c in with_target}.get,
 )
 current = targets[code]
 direction = DEFAULT_TARGETS[code].direction

@@ -108,7 +108,7 @@ meeting = st.selectbox(
     options=meeting_options,
     index=meeting_options.index(filters.as_of),
     key="steering_month",
-    format_func=month,
+    format_func={m: month(m) for m in meeting_options}.get,
 )
 
 replayable = cached(load_actions, up_to_month=filters.as_of)
@@ -154,7 +154,9 @@ else:
     department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
     project_codes = ["", *cached(load_projects_list)["code"]]
     decision_options = [None, *[int(i) for i in decisions["id"]]]
-    decision_titles = dict(zip(decisions["id"], decisions["title"], strict=True))
+    decision_labels = {None: t("steering.field.none")} | {
+        int(i): f"#{i} {title}" for i, title in zip(decisions["id"], decisions["title"], strict=True)
+    }
 
     add_decision_col, add_action_col = st.columns(2)
     with add_decision_col, st.form("steering_add_decision", clear_on_submit=True):
@@ -165,7 +167,7 @@ else:
             t("steering.field.project"),
             options=project_codes,
             key="steering_d_project",
-            format_func=lambda code: code or t("steering.field.none"),
+            format_func={code: code or t("steering.field.none") for code in project_codes}.get,
         )
         if st.form_submit_button(t("steering.submit.add_decision"), type="primary"):
             try:
@@ -190,7 +192,7 @@ else:
             t("steering.field.decision"),
             options=decision_options,
             key="steering_a_decision",
-            format_func=lambda i: t("steering.field.none") if i is None else f"#{i} {decision_titles[i]}",
+            format_func=decision_labels.get,
         )
         a_title = st.text_input(t("steering.field.title"), key="steering_a_title")
         a_department = st.selectbox(
