@@ -191,3 +191,16 @@ def test_catalogue_refuses_green_laxer_than_amber(monkeypatch, writable) -> None
     assert not at.exception
     assert any("groene drempel moet minstens zo hoog" in e.value for e in at.error)
     assert load_target_changes(engine=engine).empty
+
+
+def test_catalogue_details_for_a_kpi_without_target(monkeypatch, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=CATALOGUE, query={"lang": "en"})
+    at.selectbox(key="catalogue_kpi").set_value("eac").run()
+    assert not at.exception
+    assert [x.value for x in at.text] == [
+        "Expected total cost at completion if the current cost performance continues.",
+        "BAC / CPI, with BAC = total planned budget",
+        "Budget lines and monthly progress per project",
+    ]
+    assert any("no green, amber and red thresholds" in c.value for c in at.caption)
+    assert len(at.number_input) == 0

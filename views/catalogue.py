@@ -14,13 +14,13 @@ FLASH_KEY = "catalogue_flash"
 COLUMNS = [
     "group",
     "name",
-    "definition",
-    "formula",
-    "unit",
-    "source",
-    "direction",
     "green",
     "amber",
+    "direction",
+    "unit",
+    "definition",
+    "formula",
+    "source",
     "updated_by",
     "updated_at",
 ]
@@ -40,6 +40,7 @@ st.dataframe(
     column_order=COLUMNS,
     column_config={
         **{name: st.column_config.Column(t(f"catalogue.col.{name}")) for name in COLUMNS},
+        "definition": st.column_config.Column(t("catalogue.col.definition"), width="large"),
         "green": st.column_config.NumberColumn(t("catalogue.col.green"), format="%.4g"),
         "amber": st.column_config.NumberColumn(t("catalogue.col.amber"), format="%.4g"),
         "updated_at": st.column_config.DatetimeColumn(
@@ -47,20 +48,27 @@ st.dataframe(
         ),
     },
     hide_index=True,
+    height=35 * (len(table) + 1) + 3,
 )
+
+st.subheader(t("catalogue.details.header"))
+code = st.selectbox(
+    t("catalogue.edit.kpi"),
+    options=[kpi.code for kpi in CATALOGUE],
+    key="catalogue_kpi",
+    format_func={kpi.code: t(kpi.text_key("name")) for kpi in CATALOGUE}.get,
+)
+for part in ("definition", "formula", "source"):
+    st.markdown(f"**{t(f'catalogue.col.{part}')}**")
+    st.text(t(BY_CODE[code].text_key(part)))
 
 st.subheader(t("catalogue.edit.header"))
 if not user.may(EDIT_DATA):
     st.info(t("catalogue.edit.read_only"), icon=":material/lock:")
     st.stop()
-
-with_target = [kpi.code for kpi in CATALOGUE if kpi.code in DEFAULT_TARGETS]
-code = st.selectbox(
-    t("catalogue.edit.kpi"),
-    options=with_target,
-    key="catalogue_kpi",
-    format_func={c: t(BY_CODE[c].text_key("name")) for c in with_target}.get,
-)
+if code not in DEFAULT_TARGETS:
+    st.caption(t("catalogue.no_target"))
+    st.stop()
 current = targets[code]
 direction = DEFAULT_TARGETS[code].direction
 changed = changes[changes["kpi"] == code]

@@ -53,8 +53,23 @@ ACTION_TABLE = [
 ]
 
 
+DATE_COLUMNS = ("meeting_month", "due_date", "closed_on")
+TIME_COLUMNS = ("created_at", "at")
+
+
 def _columns(names):
-    return {name: st.column_config.Column(t(f"steering.col.{name}")) for name in names}
+    config = {}
+    for name in names:
+        label = t(f"steering.col.{name}")
+        if name == "meeting_month":
+            config[name] = st.column_config.DateColumn(label, format="MM-YYYY")
+        elif name in DATE_COLUMNS:
+            config[name] = st.column_config.DateColumn(label, format="DD-MM-YYYY")
+        elif name in TIME_COLUMNS:
+            config[name] = st.column_config.DatetimeColumn(label, format="DD-MM-YYYY HH:mm")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
 
 
 def _show_table(frame, names):
