@@ -505,6 +505,8 @@ def close_action(
     current = load_action(engine=engine, action_id=action_id)
     if current is None:
         raise NotFound(action_id)
+    if current["status"] not in OPEN_STATUSES and current["version"] == expected_version:
+        raise ValidationFailed([Problem("status", "steering.error.already_closed")])
     _raise_if(validate_close(status=status, closed_on=closed_on, meeting_month=current["meeting_month"]))
     return _write_action(
         engine=engine,

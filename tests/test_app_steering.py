@@ -141,7 +141,11 @@ def test_concurrent_edit_is_detected_in_the_page(monkeypatch, writable) -> None:
 def test_close_an_action_from_the_page(monkeypatch, writable) -> None:
     url, engine = writable
     at = open_app(monkeypatch, url, page=STEERING, query={"lang": "en"})
-    action_id = at.selectbox(key="steering_edit_id").value
+    assert not [b for b in at.button if b.label == "Close as done (today)"]  # the first one shown is done
+    action_id = int(
+        load_actions(engine=engine, open_only=True, meeting_month=dt.date(2026, 10, 1))["id"].iloc[0]
+    )
+    at.selectbox(key="steering_edit_id").set_value(action_id).run()
     _button(at, "Close as done (today)").click().run()
     assert not at.exception
     stored = load_action(engine=engine, action_id=action_id)
@@ -179,7 +183,11 @@ def test_catalogue_lists_every_kpi_and_an_editor_changes_a_target(monkeypatch, w
     assert load_targets(engine=engine)["follow_through"].green == pytest.approx(0.9)
     assert load_target_changes(engine=engine)["updated_by"].tolist() == ["local"]
     row = at.dataframe[0].value.set_index("code").loc["follow_through"]
-    assert (row["green"], row["amber"], row["updated_by"]) == (pytest.approx(0.9), pytest.approx(0.75), "local")
+    assert (row["green"], row["amber"], row["updated_by"]) == (
+        pytest.approx(0.9),
+        pytest.approx(0.75),
+        "local",
+    )
 
 
 def test_catalogue_refuses_green_laxer_than_amber(monkeypatch, writable) -> None:

@@ -214,9 +214,14 @@ def test_bad_input_writes_nothing(tiny) -> None:
             status="open",
         )
     assert load_action(engine=tiny, action_id=action_id)["version"] == 1
+    close_action(engine=tiny, user=ANNA, action_id=action_id, expected_version=1, closed_on=D(2026, 6, 1))
+    with pytest.raises(ValidationFailed) as caught:
+        close_action(engine=tiny, user=ANNA, action_id=action_id, expected_version=2, closed_on=D(2026, 7, 1))
+    assert [p.key for p in caught.value.problems] == ["steering.error.already_closed"]
+    assert load_action(engine=tiny, action_id=action_id)["closed_on"] == D(2026, 6, 1)
     assert len(load_actions(engine=tiny)) == 1 and load_decisions(engine=tiny).empty
-    assert len(load_steering_trail(engine=tiny)) == 1
-    assert read_data_version(tiny) == version_before + 1
+    assert len(load_steering_trail(engine=tiny)) == 2
+    assert read_data_version(tiny) == version_before + 2
 
 
 def test_a_viewer_is_refused_at_the_function_level(tiny) -> None:

@@ -314,7 +314,9 @@ else:
                     help=t("steering.field.closed_on_help"),
                 )
                 save = st.form_submit_button(t("steering.submit.save_action"), type="primary")
-                close = st.form_submit_button(t("steering.submit.close_done"))
+                close = base["status"] in OPEN_STATUSES and st.form_submit_button(
+                    t("steering.submit.close_done")
+                )
             if save or close:
                 attempt = {
                     "id": snapshot["id"],
