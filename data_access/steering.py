@@ -320,7 +320,12 @@ def update_decision(
             .values(**new, version=SteeringDecision.version + 1)
         )
         if result.rowcount == 0:
-            raise _conflict(conn, DECISION_ENTITY, decision_id, old_row)
+            current = dict(
+                conn.execute(select(*SteeringDecision.__table__.c).where(SteeringDecision.id == decision_id))
+                .mappings()
+                .one()
+            )
+            raise _conflict(conn, DECISION_ENTITY, decision_id, current)
         old_values, new_values = _changes(old_row, new)
         record_change(
             conn,
@@ -436,7 +441,10 @@ def _write_action(
             .values(**values, version=SteeringAction.version + 1)
         )
         if result.rowcount == 0:
-            raise _conflict(conn, ACTION_ENTITY, action_id, old)
+            current = dict(
+                conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one()
+            )
+            raise _conflict(conn, ACTION_ENTITY, action_id, current)
         audited_new = {k: v for k, v in values.items() if k != "owner_department_id"}
         if "owner_department" in changes:
             audited_new["owner_department"] = changes["owner_department"]

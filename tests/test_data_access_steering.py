@@ -277,3 +277,40 @@ def test_demo_follow_through(demo_engine) -> None:
     actions = load_actions(engine=demo_engine, up_to_month=D(2026, 10, 1))
     assert follow_through(actions, as_of_end=D(2026, 10, 31)).value == pytest.approx(6 / 11)
     assert len(load_actions(engine=demo_engine, open_only=True)) == 7
+
+
+def test_two_simultaneous_saves_one_wins_one_is_told(tiny) -> None:
+    import threading
+
+    action_id = _action(tiny)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def save(user: User, title: str) -> None:
+        barrier.wait()
+        try:
+            outcomes[user.name] = update_action(
+                engine=tiny,
+                user=user,
+                action_id=action_id,
+                expected_version=1,
+                title=title,
+                owner_department="IT",
+                owner_person="J. de Vries",
+                due_date=D(2026, 6, 5),
+                status="open",
+            )
+        except ConflictError as exc:
+            outcomes[user.name] = exc
+
+    threads = [threading.Thread(target=save, args=(u, f"by {u.name}")) for u in (ANNA, BERT)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    winners = [name for name, outcome in outcomes.items() if outcome == 2]
+    losers = [outcome for outcome in outcomes.values() if isinstance(outcome, ConflictError)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    stored = load_action(engine=tiny, action_id=action_id)
+    assert (stored["title"], stored["version"]) == (f"by {winners[0]}", 2)
+    assert losers[0].current["title"] == f"by {winners[0]}" and losers[0].changed_by == winners[0]
