@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
+import pandas as pd
 from sqlalchemy import Engine, select
 
 from data_access.audit import record_change
@@ -60,3 +61,13 @@ def save_target(*, engine: Engine, kpi: str, target: Target, user_name: str) -> 
             new={"green": target.green, "amber": target.amber},
         )
         bump_data_version(conn)
+
+
+def load_target_changes(*, engine: Engine) -> pd.DataFrame:
+    """Targets an editor has set: kpi, green, amber, updated_by, updated_at (latest first)."""
+    query = select(
+        KpiTarget.kpi, KpiTarget.green, KpiTarget.amber, KpiTarget.updated_by, KpiTarget.updated_at
+    ).order_by(KpiTarget.updated_at.desc(), KpiTarget.kpi)
+    with engine.connect() as conn:
+        rows = [tuple(row) for row in conn.execute(query).all()]
+    return pd.DataFrame(rows, columns=["kpi", "green", "amber", "updated_by", "updated_at"])

@@ -1,0 +1,526 @@
+"""The steering log: decisions and actions per meeting month, written with an audit trail.
+
+Every write checks the user's right, validates (kpis.steering), and runs in one transaction
+with its audit row and a data-version bump. Updates use optimistic concurrency: the caller
+passes the `version` it read; `UPDATE ... WHERE id = :id AND version = :expected` changes
+nothing when someone else saved in between, and ConflictError then carries the current row
+and who changed it when, so nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from access.roles import EDIT_DATA, NotAllowed, User
+from data_access.audit import record_change
+from data_access.engine import bump_data_version
+from data_access.models import AuditLog, Department, Project, SteeringAction, SteeringDecision
+from kpis.steering import (
+    OPEN_STATUSES,
+    Problem,
+    ValidationFailed,
+    validate_action,
+    validate_close,
+    validate_decision,
+)
+
+ACTION_ENTITY = "steering_action"
+DECISION_ENTITY = "steering_decision"
+ACTION_COLUMNS = [
+    "id",
+    "meeting_month",
+    "decision_id",
+    "decision_title",
+    "title",
+    "owner_department",
+    "owner_person",
+    "due_date",
+    "status",
+    "closed_on",
+    "created_by",
+    "created_at",
+    "version",
+]
+DECISION_COLUMNS = [
+    "id",
+    "meeting_month",
+    "title",
+    "description",
+    "project",
+    "created_by",
+    "created_at",
+    "version",
+]
+
+
+class NotFound(LookupError):
+    """The decision or action does not exist (any more)."""
+
+
+class ConflictError(RuntimeError):
+    """Someone saved the row after the caller read it; the caller's change was not saved.
+
+    `current` is the row as it is now (a dict), `changed_by` and `changed_at` the last
+    audited change (None if unknown).
+    """
+
+    def __init__(self, *, current: dict[str, Any], changed_by: str | None, changed_at: dt.datetime | None):
+        super().__init__(
+            f"Changed meanwhile by {changed_by} at {changed_at}; now version {current['version']}"
+        )
+        self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _check_right(user: User) -> None:
+    if not user.may(EDIT_DATA):
+        raise NotAllowed("auth.not_allowed")
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _action_query():  # noqa: ANN202 - a select() built once per call
+    return (
+        select(
+            SteeringAction.id,
+            SteeringAction.meeting_month,
+            SteeringAction.decision_id,
+            SteeringDecision.title.label("decision_title"),
+            SteeringAction.title,
+            Department.code.label("owner_department"),
+            SteeringAction.owner_person,
+            SteeringAction.due_date,
+            SteeringAction.status,
+            SteeringAction.closed_on,
+            SteeringAction.created_by,
+            SteeringAction.created_at,
+            SteeringAction.version,
+        )
+        .join(Department, Department.id == SteeringAction.owner_department_id)
+        .outerjoin(SteeringDecision, SteeringDecision.id == SteeringAction.decision_id)
+    )
+
+
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def load_actions(
+    *,
+    engine: Engine,
+    meeting_month: dt.date | None = None,
+    open_only: bool = False,
+    up_to_month: dt.date | None = None,
+) -> pd.DataFrame:
+    """Actions, by meeting month then due date: the columns in ACTION_COLUMNS.
+
+    `meeting_month` keeps one meeting; `open_only` keeps open and in-progress actions;
+    `up_to_month` keeps meetings on or before that month (for as-of replay). The steering
+    log is small (a handful of actions a month), so rows rather than aggregates come back.
+    """
+    query = _action_query().order_by(SteeringAction.meeting_month, SteeringAction.due_date, SteeringAction.id)
+    if meeting_month is not None:
+        query = query.where(SteeringAction.meeting_month == meeting_month)
+    if up_to_month is not None:
+        query = query.where(SteeringAction.meeting_month <= up_to_month)
+    if open_only:
+        query = query.where(SteeringAction.status.in_(OPEN_STATUSES))
+    with engine.connect() as conn:
+        return _frame(conn.execute(query).all(), ACTION_COLUMNS)
+
+
+def load_action(*, engine: Engine, action_id: int) -> dict[str, Any] | None:
+    """One action as a dict (ACTION_COLUMNS), or None when it does not exist."""
+    with engine.connect() as conn:
+        row = conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def load_decisions(*, engine: Engine, meeting_month: dt.date | None = None) -> pd.DataFrame:
+    """Decisions (DECISION_COLUMNS), by meeting month then creation; `project` is its code."""
+    query = (
+        select(
+            SteeringDecision.id,
+            SteeringDecision.meeting_month,
+            SteeringDecision.title,
+            SteeringDecision.description,
+            Project.code.label("project"),
+            SteeringDecision.created_by,
+            SteeringDecision.created_at,
+            SteeringDecision.version,
+        )
+        .outerjoin(Project, Project.id == SteeringDecision.project_id)
+        .order_by(SteeringDecision.meeting_month, SteeringDecision.created_at, SteeringDecision.id)
+    )
+    if meeting_month is not None:
+        query = query.where(SteeringDecision.meeting_month == meeting_month)
+    with engine.connect() as conn:
+        return _frame(conn.execute(query).all(), DECISION_COLUMNS)
+
+
+def load_meeting_months(*, engine: Engine) -> list[dt.date]:
+    """Every month that has a decision or an action, oldest first."""
+    query = select(SteeringDecision.meeting_month).union(select(SteeringAction.meeting_month))
+    with engine.connect() as conn:
+        values = conn.execute(query).scalars().all()
+    return sorted({v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10]) for v in values})
+
+
+def load_steering_trail(*, engine: Engine, limit: int = 200) -> pd.DataFrame:
+    """The latest audit rows of decisions and actions: at, user_name, entity, entity_id, action, old, new."""
+    query = (
+        select(
+            AuditLog.at,
+            AuditLog.user_name,
+            AuditLog.entity,
+            AuditLog.entity_id,
+            AuditLog.action,
+            AuditLog.old_values,
+            AuditLog.new_values,
+        )
+        .where(AuditLog.entity.in_((ACTION_ENTITY, DECISION_ENTITY)))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    columns = ["at", "user_name", "entity", "entity_id", "action", "old_values", "new_values"]
+    with engine.connect() as conn:
+        return _frame(conn.execute(query).all(), columns)
+
+
+def _department_id(conn: Connection, code: str) -> int:
+    found = conn.scalar(select(Department.id).where(Department.code == code))
+    if found is None:
+        raise ValidationFailed([Problem("owner_department", "steering.error.owner_department_unknown")])
+    return int(found)
+
+
+def _project_id(conn: Connection, code: str | None) -> int | None:
+    if not code:
+        return None
+    found = conn.scalar(select(Project.id).where(Project.code == code))
+    if found is None:
+        raise ValidationFailed([Problem("project", "steering.error.project_unknown")])
+    return int(found)
+
+
+def _last_change(conn: Connection, entity: str, entity_id: int) -> tuple[str | None, dt.datetime | None]:
+    row = conn.execute(
+        select(AuditLog.user_name, AuditLog.at)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == str(entity_id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(1)
+    ).first()
+    return (row.user_name, row.at) if row else (None, None)
+
+
+def _conflict(conn: Connection, entity: str, entity_id: int, current: dict[str, Any]) -> ConflictError:
+    changed_by, changed_at = _last_change(conn, entity, entity_id)
+    return ConflictError(current=current, changed_by=changed_by, changed_at=changed_at)
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [key for key in new if old.get(key) != new[key]]
+    return {k: old.get(k) for k in changed}, {k: new[k] for k in changed}
+
+
+def create_decision(
+    *,
+    engine: Engine,
+    user: User,
+    meeting_month: dt.date,
+    title: str,
+    description: str | None = None,
+    project_code: str | None = None,
+) -> int:
+    """Record a decision of a meeting; returns its id. Audited; refuses users without EDIT_DATA."""
+    _check_right(user)
+    _raise_if(validate_decision(meeting_month=meeting_month, title=title, description=description))
+    with engine.begin() as conn:
+        values = {
+            "meeting_month": meeting_month,
+            "title": title.strip(),
+            "description": _clean(description),
+            "project_id": _project_id(conn, project_code),
+        }
+        decision_id = conn.execute(
+            insert(SteeringDecision)
+            .values(**values, created_by=user.name, created_at=_now(), version=1)
+            .returning(SteeringDecision.id)
+        ).scalar_one()
+        record_change(
+            conn,
+            user_name=user.name,
+            entity=DECISION_ENTITY,
+            entity_id=decision_id,
+            action="create",
+            new=values,
+        )
+        bump_data_version(conn)
+    return int(decision_id)
+
+
+def update_decision(
+    *,
+    engine: Engine,
+    user: User,
+    decision_id: int,
+    expected_version: int,
+    title: str,
+    description: str | None = None,
+    project_code: str | None = None,
+) -> int:
+    """Change a decision's title, description or project; returns the new version.
+
+    Raises ConflictError when the decision is no longer at `expected_version`.
+    """
+    _check_right(user)
+    with engine.begin() as conn:
+        old = (
+            conn.execute(
+                select(*SteeringDecision.__table__.c)
+                .where(SteeringDecision.id == decision_id)
+                .with_for_update()
+            )
+            .mappings()
+            .first()
+        )
+        if old is None:
+            raise NotFound(decision_id)
+        old_row = dict(old)
+        if old_row["version"] != expected_version:
+            raise _conflict(conn, DECISION_ENTITY, decision_id, old_row)
+        _raise_if(
+            validate_decision(meeting_month=old_row["meeting_month"], title=title, description=description)
+        )
+        new = {
+            "title": title.strip(),
+            "description": _clean(description),
+            "project_id": _project_id(conn, project_code),
+        }
+        result = conn.execute(
+            update(SteeringDecision)
+            .where(SteeringDecision.id == decision_id, SteeringDecision.version == expected_version)
+            .values(**new, version=SteeringDecision.version + 1)
+        )
+        if result.rowcount == 0:
+            current = dict(
+                conn.execute(select(*SteeringDecision.__table__.c).where(SteeringDecision.id == decision_id))
+                .mappings()
+                .one()
+            )
+            raise _conflict(conn, DECISION_ENTITY, decision_id, current)
+        old_values, new_values = _changes(old_row, new)
+        record_change(
+            conn,
+            user_name=user.name,
+            entity=DECISION_ENTITY,
+            entity_id=decision_id,
+            action="update",
+            old=old_values | {"version": expected_version},
+            new=new_values | {"version": expected_version + 1},
+        )
+        bump_data_version(conn)
+    return expected_version + 1
+
+
+def create_action(
+    *,
+    engine: Engine,
+    user: User,
+    meeting_month: dt.date,
+    title: str,
+    owner_department: str,
+    owner_person: str,
+    due_date: dt.date,
+    status: str = "open",
+    closed_on: dt.date | None = None,
+    decision_id: int | None = None,
+) -> int:
+    """Record an action of a meeting (owner department by code); returns its id. Audited."""
+    _check_right(user)
+    _raise_if(
+        validate_action(
+            meeting_month=meeting_month,
+            title=title,
+            owner_department=owner_department,
+            owner_person=owner_person,
+            due_date=due_date,
+            status=status,
+            closed_on=closed_on,
+        )
+    )
+    with engine.begin() as conn:
+        department_id = _department_id(conn, owner_department)
+        if (
+            decision_id is not None
+            and conn.scalar(select(SteeringDecision.id).where(SteeringDecision.id == decision_id)) is None
+        ):
+            raise ValidationFailed([Problem("decision", "steering.error.decision_unknown")])
+        values = {
+            "meeting_month": meeting_month,
+            "decision_id": decision_id,
+            "title": title.strip(),
+            "owner_department_id": department_id,
+            "owner_person": owner_person.strip(),
+            "due_date": due_date,
+            "status": status,
+            "closed_on": closed_on,
+        }
+        action_id = conn.execute(
+            insert(SteeringAction)
+            .values(**values, created_by=user.name, created_at=_now(), version=1)
+            .returning(SteeringAction.id)
+        ).scalar_one()
+        audited = {k: v for k, v in values.items() if k != "owner_department_id"}
+        record_change(
+            conn,
+            user_name=user.name,
+            entity=ACTION_ENTITY,
+            entity_id=action_id,
+            action="create",
+            new=audited | {"owner_department": owner_department},
+        )
+        bump_data_version(conn)
+    return int(action_id)
+
+
+def _write_action(
+    *, engine: Engine, user: User, action_id: int, expected_version: int, changes: dict[str, Any], verb: str
+) -> int:
+    """Apply `changes` (owner_department as a code) if the action is still at `expected_version`."""
+    with engine.begin() as conn:
+        locked = conn.execute(
+            select(SteeringAction.id, SteeringAction.version)
+            .where(SteeringAction.id == action_id)
+            .with_for_update()
+        ).first()
+        if locked is None:
+            raise NotFound(action_id)
+        old = dict(conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one())
+        if locked.version != expected_version:
+            raise _conflict(conn, ACTION_ENTITY, action_id, old)
+        merged = old | changes
+        _raise_if(
+            validate_action(
+                meeting_month=old["meeting_month"],
+                title=merged["title"],
+                owner_department=merged["owner_department"],
+                owner_person=merged["owner_person"],
+                due_date=merged["due_date"],
+                status=merged["status"],
+                closed_on=merged["closed_on"],
+            )
+        )
+        values = dict(changes)
+        if "owner_department" in values:
+            values["owner_department_id"] = _department_id(conn, values.pop("owner_department"))
+        if isinstance(values.get("title"), str):
+            values["title"] = values["title"].strip()
+        if isinstance(values.get("owner_person"), str):
+            values["owner_person"] = values["owner_person"].strip()
+        result = conn.execute(
+            update(SteeringAction)
+            .where(SteeringAction.id == action_id, SteeringAction.version == expected_version)
+            .values(**values, version=SteeringAction.version + 1)
+        )
+        if result.rowcount == 0:
+            current = dict(
+                conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one()
+            )
+            raise _conflict(conn, ACTION_ENTITY, action_id, current)
+        audited_new = {k: v for k, v in values.items() if k != "owner_department_id"}
+        if "owner_department" in changes:
+            audited_new["owner_department"] = changes["owner_department"]
+        old_values, new_values = _changes(old, audited_new)
+        record_change(
+            conn,
+            user_name=user.name,
+            entity=ACTION_ENTITY,
+            entity_id=action_id,
+            action=verb,
+            old=old_values | {"version": expected_version},
+            new=new_values | {"version": expected_version + 1},
+        )
+        bump_data_version(conn)
+    return expected_version + 1
+
+
+def update_action(
+    *,
+    engine: Engine,
+    user: User,
+    action_id: int,
+    expected_version: int,
+    title: str,
+    owner_department: str,
+    owner_person: str,
+    due_date: dt.date,
+    status: str,
+    closed_on: dt.date | None = None,
+) -> int:
+    """Change an action; returns the new version. Audited with old and new values.
+
+    Raises ConflictError (nothing written) when the action is no longer at
+    `expected_version`, ValidationFailed for bad input, NotAllowed without EDIT_DATA.
+    Setting an open status clears nothing by itself: pass closed_on=None to reopen.
+    """
+    _check_right(user)
+    return _write_action(
+        engine=engine,
+        user=user,
+        action_id=action_id,
+        expected_version=expected_version,
+        changes={
+            "title": title,
+            "owner_department": owner_department,
+            "owner_person": owner_person,
+            "due_date": due_date,
+            "status": status,
+            "closed_on": closed_on,
+        },
+        verb="update",
+    )
+
+
+def close_action(
+    *,
+    engine: Engine,
+    user: User,
+    action_id: int,
+    expected_version: int,
+    closed_on: dt.date,
+    status: str = "done",
+) -> int:
+    """Close an action as done or cancelled on `closed_on`; returns the new version. Audited."""
+    _check_right(user)
+    current = load_action(engine=engine, action_id=action_id)
+    if current is None:
+        raise NotFound(action_id)
+    if current["status"] not in OPEN_STATUSES and current["version"] == expected_version:
+        raise ValidationFailed([Problem("status", "steering.error.already_closed")])
+    _raise_if(validate_close(status=status, closed_on=closed_on, meeting_month=current["meeting_month"]))
+    return _write_action(
+        engine=engine,
+        user=user,
+        action_id=action_id,
+        expected_version=expected_version,
+        changes={"status": status, "closed_on": closed_on},
+        verb="close",
+    )

@@ -1,0 +1,215 @@
+"""The steering log: validation of decisions and actions, follow-through and overdue actions.
+
+Definitions (used by the steering page and the Overview):
+- An action *exists* at an as-of date when its meeting month is on or before the as-of month.
+- An action is *due* by the as-of date when its due date is on or before the as-of month end.
+- *As-of replay*: an action closed (done or cancelled) after the as-of month end counts as
+  still open at that date; only `closed_on` tells when it closed, so a replayed action that
+  is now `in_progress` or closed shows as `open` (the log keeps no status history).
+- *Follow-through* = actions due by the as-of date that were done on or before their due date
+  (and on or before the as-of date) / actions due by the as-of date. Actions cancelled on or
+  before the as-of date are left out of both counts (a cancelled action is a decision not
+  to do it, not a failure to follow through); one cancelled later counts as open then.
+- *Overdue* at the as-of date: an existing action still open (open or in progress, after
+  replay) whose due date is before the as-of month end. Actions done late are not overdue;
+  they count against follow-through instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpis.common import KpiValue, ratio
+
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+OPEN_STATUSES = ("open", "in_progress")
+CLOSED_STATUSES = ("done", "cancelled")
+MAX_TITLE = 200
+MAX_PERSON = 200
+MAX_DESCRIPTION = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: the field it concerns and an i18n key with its parameters."""
+
+    field: str
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+class ValidationFailed(ValueError):
+    """Input was refused; `problems` says what is wrong, field by field. Nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.key for p in problems))
+        self.problems = problems
+
+
+def _text_problems(name: str, value: object, *, required: bool, maximum: int) -> list[Problem]:
+    text = value.strip() if isinstance(value, str) else ""
+    if value is not None and not isinstance(value, str):
+        return [Problem(name, "steering.error.not_text")]
+    if required and not text:
+        return [Problem(name, f"steering.error.{name}_required")]
+    if len(text) > maximum:
+        return [Problem(name, "steering.error.too_long", {"max": maximum, "length": len(text)})]
+    return []
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _month_problems(meeting_month: object) -> list[Problem]:
+    if not _is_date(meeting_month):
+        return [Problem("meeting_month", "steering.error.meeting_month_invalid")]
+    assert isinstance(meeting_month, dt.date)
+    if meeting_month.day != 1:
+        return [Problem("meeting_month", "steering.error.meeting_month_first")]
+    return []
+
+
+def validate_decision(*, meeting_month: object, title: object, description: object = None) -> list[Problem]:
+    """Problems with a decision: meeting month the first of a month, title 1–200 characters."""
+    return [
+        *_month_problems(meeting_month),
+        *_text_problems("title", title, required=True, maximum=MAX_TITLE),
+        *_text_problems("description", description, required=False, maximum=MAX_DESCRIPTION),
+    ]
+
+
+def validate_action(
+    *,
+    meeting_month: object,
+    title: object,
+    owner_department: object,
+    owner_person: object,
+    due_date: object,
+    status: object,
+    closed_on: object = None,
+    departments: tuple[str, ...] | None = None,
+) -> list[Problem]:
+    """Problems with an action, each with a clear message key.
+
+    Title 1–200 characters; owner department one of `departments` (when given); owner
+    person required (≤ 200); due date a date not before the meeting month; status one of
+    open, in progress, done, cancelled; a done or cancelled action has a closing date (on or
+    after the meeting month), an open one has none.
+    """
+    problems = [
+        *_month_problems(meeting_month),
+        *_text_problems("title", title, required=True, maximum=MAX_TITLE),
+        *_text_problems("owner_person", owner_person, required=True, maximum=MAX_PERSON),
+    ]
+    if not isinstance(owner_department, str) or not owner_department.strip():
+        problems.append(Problem("owner_department", "steering.error.owner_department_required"))
+    elif departments is not None and owner_department not in departments:
+        problems.append(Problem("owner_department", "steering.error.owner_department_unknown"))
+    month_ok = not _month_problems(meeting_month)
+    if not _is_date(due_date):
+        problems.append(Problem("due_date", "steering.error.due_date_invalid"))
+    elif month_ok and due_date < meeting_month:  # type: ignore[operator]
+        problems.append(Problem("due_date", "steering.error.due_before_meeting"))
+    if status not in ACTION_STATUSES:
+        problems.append(Problem("status", "steering.error.status_invalid"))
+    elif status in CLOSED_STATUSES:
+        if not _is_date(closed_on):
+            problems.append(Problem("closed_on", "steering.error.closed_on_required"))
+        elif month_ok and closed_on < meeting_month:  # type: ignore[operator]
+            problems.append(Problem("closed_on", "steering.error.closed_before_meeting"))
+    elif closed_on is not None:
+        problems.append(Problem("closed_on", "steering.error.closed_on_open"))
+    return problems
+
+
+def validate_close(*, status: object, closed_on: object, meeting_month: dt.date) -> list[Problem]:
+    """Problems with closing an action: status done or cancelled, a closing date not before the meeting."""
+    problems: list[Problem] = []
+    if status not in CLOSED_STATUSES:
+        problems.append(Problem("status", "steering.error.close_status"))
+    if not _is_date(closed_on):
+        problems.append(Problem("closed_on", "steering.error.closed_on_required"))
+    elif closed_on < meeting_month:  # type: ignore[operator]
+        problems.append(Problem("closed_on", "steering.error.closed_before_meeting"))
+    return problems
+
+
+def status_as_of(status: str, closed_on: dt.date | None, as_of_end: dt.date) -> str:
+    """The status an action had at `as_of_end`: closed only if it closed by then, else as now or open."""
+    if status in CLOSED_STATUSES:
+        return status if closed_on is not None and closed_on <= as_of_end else "open"
+    return status
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    return pd.to_datetime(column).dt.normalize()
+
+
+def replay_actions(actions: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
+    """Actions as they stood at `as_of_end`: only those that existed, with `status_then`.
+
+    `actions` has meeting_month, due_date, status and closed_on (None while open);
+    the result adds `status_then` (see `status_as_of`) and drops later meetings.
+    """
+    if actions.empty:
+        return actions.assign(status_then=pd.Series(dtype="object"))
+    cutoff = pd.Timestamp(as_of_end)
+    existed = actions[_dates(actions["meeting_month"]) <= cutoff]
+    closed = _dates(existed["closed_on"])
+    closed_then = existed["status"].isin(CLOSED_STATUSES) & closed.notna() & (closed <= cutoff)
+    status_then = existed["status"].where(closed_then | existed["status"].isin(OPEN_STATUSES), "open")
+    return existed.assign(status_then=status_then)
+
+
+def count_follow_through(actions: pd.DataFrame, *, as_of_end: dt.date) -> tuple[int, int]:
+    """(actions done by their due date, actions due) at `as_of_end`; see `follow_through`."""
+    replayed = replay_actions(actions, as_of_end=as_of_end)
+    if replayed.empty:
+        return 0, 0
+    cutoff = pd.Timestamp(as_of_end)
+    due_date = _dates(replayed["due_date"])
+    closed = _dates(replayed["closed_on"])
+    due = (due_date <= cutoff) & (replayed["status_then"] != "cancelled")
+    on_time = due & (replayed["status_then"] == "done") & (closed <= due_date)
+    return int(on_time.sum()), int(due.sum())
+
+
+def follow_through(actions: pd.DataFrame, *, as_of_end: dt.date) -> KpiValue:
+    """Follow-through = actions done on or before their due date / actions due by `as_of_end`.
+
+    Both counts leave out actions cancelled by then; an action closed after `as_of_end`
+    counts as open (as-of replay). n/a (`kpi.na.no_actions_due`) when nothing was due yet.
+    """
+    on_time, due = count_follow_through(actions, as_of_end=as_of_end)
+    return ratio(float(on_time), float(due), reason_if_zero="kpi.na.no_actions_due")
+
+
+def overdue_actions(actions: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
+    """Actions overdue at `as_of_end`, most overdue first, with `days_overdue`.
+
+    Overdue = existed then, still open or in progress then (after replay) and due before
+    `as_of_end`; days overdue = as-of month end − due date, in days.
+    """
+    replayed = replay_actions(actions, as_of_end=as_of_end)
+    if replayed.empty:
+        return replayed.assign(days_overdue=pd.Series(dtype="int64"))
+    cutoff = pd.Timestamp(as_of_end)
+    due_date = _dates(replayed["due_date"])
+    late = replayed["status_then"].isin(OPEN_STATUSES) & (due_date < cutoff)
+    return (
+        replayed[late]
+        .assign(days_overdue=(cutoff - due_date[late]).dt.days.astype("int64"))
+        .sort_values(["days_overdue", "title"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
+
+
+def with_labels(frame: pd.DataFrame, *, column: str, labels: dict[str, str]) -> pd.DataFrame:
+    """`frame` with `column` replaced by its label (for display); unknown values stay as they are."""
+    if frame.empty:
+        return frame
+    return frame.assign(**{column: frame[column].map(lambda value: labels.get(value, value))})

@@ -1,0 +1,391 @@
+"""Decisions and actions: the steering meeting's log, follow-through and the audit trail."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from access.roles import EDIT_DATA, NotAllowed
+from data_access.reference import load_departments, load_projects_list
+from data_access.steering import (
+    ConflictError,
+    NotFound,
+    close_action,
+    create_action,
+    create_decision,
+    load_action,
+    load_actions,
+    load_decisions,
+    load_meeting_months,
+    load_steering_trail,
+    update_action,
+)
+from kpis.periods import month_end
+from kpis.steering import (
+    ACTION_STATUSES,
+    OPEN_STATUSES,
+    ValidationFailed,
+    count_follow_through,
+    follow_through,
+    overdue_actions,
+    with_labels,
+)
+from ui.auth import current_user, ensure_allowed
+from ui.data import cached, get_engine
+from ui.filters import current_filters
+from ui.i18n import day, lang, month, number, pct, t
+
+FLASH_KEY = "steering_flash"
+EDIT_KEY = "steering_edit"
+
+filters = current_filters()
+user = current_user()
+status_labels = {status: t(f"steering.status.{status}") for status in ACTION_STATUSES}
+ACTION_TABLE = [
+    "id",
+    "title",
+    "owner_department",
+    "owner_person",
+    "due_date",
+    "status",
+    "closed_on",
+    "decision_title",
+]
+
+
+DATE_COLUMNS = ("meeting_month", "due_date", "closed_on")
+TIME_COLUMNS = ("created_at", "at")
+
+
+def _columns(names):
+    config = {}
+    for name in names:
+        label = t(f"steering.col.{name}")
+        if name == "meeting_month":
+            config[name] = st.column_config.DateColumn(label, format="MM-YYYY")
+        elif name in DATE_COLUMNS:
+            config[name] = st.column_config.DateColumn(label, format="DD-MM-YYYY")
+        elif name in TIME_COLUMNS:
+            config[name] = st.column_config.DatetimeColumn(label, format="DD-MM-YYYY HH:mm")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def _show_table(frame, names):
+    if frame.empty:
+        st.caption(t("steering.none"))
+        return
+    shown = with_labels(frame, column="status", labels=status_labels) if "status" in frame else frame
+    st.dataframe(shown, column_order=names, column_config=_columns(names), hide_index=True)
+
+
+def _problems_text(problems):
+    lines = [
+        "- " + t("steering.error.field", field=t(f"steering.field.{p.field}"), message=t(p.key, **p.params))
+        for p in problems
+    ]
+    return t("steering.not_saved") + "\n\n" + "\n".join(lines)
+
+
+def _write(function, **kwargs):
+    """Every write: the server checks the right first, then records the signed-in user's name."""
+    writer = current_user()
+    ensure_allowed(writer, EDIT_DATA)
+    return function(engine=get_engine(), user=writer, **kwargs)
+
+
+def _flash(kind, text, **tables):
+    st.session_state[FLASH_KEY] = {"kind": kind, "text": text, "tables": tables}
+
+
+def _show_flash():
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if not flash:
+        return
+    if flash["kind"] == "success":
+        st.success(flash["text"], icon=":material/check_circle:")
+        return
+    st.error(flash["text"], icon=":material/error:")
+    for label, rows in flash["tables"].items():
+        st.caption(t(label))
+        names = [name for name in ACTION_TABLE + ["version"] if name in rows]
+        _show_table(pd.DataFrame([rows]), names)
+
+
+st.title(t("steering.title"))
+st.caption(t("steering.caption", as_of=month(filters.as_of)))
+_show_flash()
+
+meeting_options = sorted(set(cached(load_meeting_months)) | {filters.as_of}, reverse=True)
+meeting = st.selectbox(
+    t("steering.meeting_month"),
+    options=meeting_options,
+    index=meeting_options.index(filters.as_of),
+    key="steering_month",
+    format_func={m: month(m) for m in meeting_options}.get,
+)
+
+replayable = cached(load_actions, up_to_month=filters.as_of)
+on_time, due = count_follow_through(replayable, as_of_end=filters.as_of_end)
+rate = follow_through(replayable, as_of_end=filters.as_of_end)
+overdue = overdue_actions(replayable, as_of_end=filters.as_of_end)
+open_actions = cached(load_actions, open_only=True)
+
+rate_col, overdue_col, open_col = st.columns(3, border=True)
+with rate_col:
+    st.metric(
+        t("steering.follow_through"),
+        pct(rate.value) if rate.available else t("kpi.na"),
+        help=t("steering.follow_through.help"),
+    )
+    st.caption(
+        t("steering.follow_through.detail", on_time=on_time, due=due) if rate.available else t(rate.reason)
+    )
+with overdue_col:
+    st.metric(t("steering.overdue"), number(len(overdue)), help=t("steering.overdue.help"))
+with open_col:
+    st.metric(t("steering.open_count"), number(len(open_actions)))
+
+decisions = cached(load_decisions, meeting_month=meeting)
+month_actions = cached(load_actions, meeting_month=meeting)
+
+st.subheader(t("steering.decisions.header", month=month(meeting)))
+_show_table(decisions, ["id", "title", "description", "project", "created_by", "created_at"])
+st.subheader(t("steering.actions.header", month=month(meeting)))
+_show_table(month_actions, ACTION_TABLE)
+st.subheader(t("steering.overdue.header", as_of=month(filters.as_of)))
+_show_table(
+    overdue, ["id", "meeting_month", "title", "owner_department", "owner_person", "due_date", "days_overdue"]
+)
+st.subheader(t("steering.open.header"))
+_show_table(open_actions, ["id", "meeting_month", *ACTION_TABLE[1:]])
+
+if not user.may(EDIT_DATA):
+    st.info(t("steering.read_only"), icon=":material/lock:")
+else:
+    departments = cached(load_departments)
+    department_codes = list(departments["code"])
+    department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+    project_codes = ["", *cached(load_projects_list)["code"]]
+    decision_options = [None, *[int(i) for i in decisions["id"]]]
+    decision_labels = {None: t("steering.field.none")} | {
+        int(i): f"#{i} {title}" for i, title in zip(decisions["id"], decisions["title"], strict=True)
+    }
+
+    add_decision_col, add_action_col = st.columns(2)
+    with add_decision_col, st.form("steering_add_decision", clear_on_submit=True):
+        st.subheader(t("steering.add_decision.header"))
+        d_title = st.text_input(t("steering.field.title"), key="steering_d_title")
+        d_description = st.text_area(t("steering.field.description"), key="steering_d_description")
+        d_project = st.selectbox(
+            t("steering.field.project"),
+            options=project_codes,
+            key="steering_d_project",
+            format_func={code: code or t("steering.field.none") for code in project_codes}.get,
+        )
+        if st.form_submit_button(t("steering.submit.add_decision"), type="primary"):
+            try:
+                new_id = _write(
+                    create_decision,
+                    meeting_month=meeting,
+                    title=d_title,
+                    description=d_description,
+                    project_code=d_project or None,
+                )
+            except ValidationFailed as exc:
+                st.error(_problems_text(exc.problems))
+            except NotAllowed:
+                st.error(t("auth.not_allowed"))
+            else:
+                _flash("success", t("steering.saved.decision", id=new_id))
+                st.rerun()
+
+    with add_action_col, st.form("steering_add_action", clear_on_submit=True):
+        st.subheader(t("steering.add_action.header"))
+        a_decision = st.selectbox(
+            t("steering.field.decision"),
+            options=decision_options,
+            key="steering_a_decision",
+            format_func=decision_labels.get,
+        )
+        a_title = st.text_input(t("steering.field.title"), key="steering_a_title")
+        a_department = st.selectbox(
+            t("steering.field.owner_department"),
+            options=department_codes,
+            key="steering_a_department",
+            format_func=lambda code: department_names.get(code, code),
+        )
+        a_person = st.text_input(t("steering.field.owner_person"), key="steering_a_person")
+        a_due = st.date_input(
+            t("steering.field.due_date"), value=month_end(meeting), key="steering_a_due", format="DD-MM-YYYY"
+        )
+        a_status = st.selectbox(
+            t("steering.field.status"),
+            options=list(OPEN_STATUSES),
+            key="steering_a_status",
+            format_func=status_labels.get,
+        )
+        if st.form_submit_button(t("steering.submit.add_action"), type="primary"):
+            try:
+                new_id = _write(
+                    create_action,
+                    meeting_month=meeting,
+                    decision_id=a_decision,
+                    title=a_title,
+                    owner_department=a_department,
+                    owner_person=a_person,
+                    due_date=a_due,
+                    status=a_status,
+                )
+            except ValidationFailed as exc:
+                st.error(_problems_text(exc.problems))
+            except NotAllowed:
+                st.error(t("auth.not_allowed"))
+            else:
+                _flash("success", t("steering.saved.action", id=new_id))
+                st.rerun()
+
+    st.subheader(t("steering.edit_action.header"))
+    editable = pd.concat([month_actions, open_actions]).drop_duplicates("id")
+    if editable.empty:
+        st.caption(t("steering.no_actions_to_edit"))
+    else:
+        labels = {
+            int(row.id): t(
+                "steering.action_option",
+                id=row.id,
+                title=row.title,
+                status=status_labels[row.status],
+                due=day(row.due_date),
+            )
+            for row in editable.itertuples(index=False)
+        }
+        chosen = st.selectbox(
+            t("steering.field.action"), options=list(labels), key="steering_edit_id", format_func=labels.get
+        )
+        # The version the user started editing from is kept across reruns, so a save made
+        # by someone else in between is detected instead of overwritten.
+        snapshot = st.session_state.get(EDIT_KEY)
+        if snapshot is None or snapshot["id"] != chosen:
+            row = load_action(engine=get_engine(), action_id=chosen)
+            snapshot = {"id": chosen, "version": row["version"], "row": row} if row else None
+            st.session_state[EDIT_KEY] = snapshot
+        if snapshot is None:
+            st.warning(t("steering.not_found"))
+        else:
+            base = snapshot["row"]
+            suffix = f"{snapshot['id']}_{snapshot['version']}"
+            st.caption(t("steering.editing_version", version=snapshot["version"]))
+            with st.form(f"steering_edit_{suffix}"):
+                e_title = st.text_input(
+                    t("steering.field.title"), value=base["title"], key=f"steering_e_title_{suffix}"
+                )
+                e_department = st.selectbox(
+                    t("steering.field.owner_department"),
+                    options=department_codes,
+                    index=department_codes.index(base["owner_department"]),
+                    key=f"steering_e_department_{suffix}",
+                    format_func=lambda code: department_names.get(code, code),
+                )
+                e_person = st.text_input(
+                    t("steering.field.owner_person"),
+                    value=base["owner_person"],
+                    key=f"steering_e_person_{suffix}",
+                )
+                e_due = st.date_input(
+                    t("steering.field.due_date"),
+                    value=base["due_date"],
+                    key=f"steering_e_due_{suffix}",
+                    format="DD-MM-YYYY",
+                )
+                e_status = st.selectbox(
+                    t("steering.field.status"),
+                    options=list(ACTION_STATUSES),
+                    index=list(ACTION_STATUSES).index(base["status"]),
+                    key=f"steering_e_status_{suffix}",
+                    format_func=status_labels.get,
+                )
+                e_closed = st.date_input(
+                    t("steering.field.closed_on"),
+                    value=base["closed_on"],
+                    key=f"steering_e_closed_{suffix}",
+                    format="DD-MM-YYYY",
+                    help=t("steering.field.closed_on_help"),
+                )
+                save = st.form_submit_button(t("steering.submit.save_action"), type="primary")
+                close = base["status"] in OPEN_STATUSES and st.form_submit_button(
+                    t("steering.submit.close_done")
+                )
+            if save or close:
+                attempt = {
+                    "id": snapshot["id"],
+                    "title": e_title,
+                    "owner_department": e_department,
+                    "owner_person": e_person,
+                    "due_date": e_due,
+                    "status": "done" if close else e_status,
+                    "closed_on": dt.date.today() if close else e_closed,
+                }
+                try:
+                    if close:
+                        new_version = _write(
+                            close_action,
+                            action_id=snapshot["id"],
+                            expected_version=snapshot["version"],
+                            closed_on=dt.date.today(),
+                            status="done",
+                        )
+                    else:
+                        new_version = _write(
+                            update_action,
+                            action_id=snapshot["id"],
+                            expected_version=snapshot["version"],
+                            title=e_title,
+                            owner_department=e_department,
+                            owner_person=e_person,
+                            due_date=e_due,
+                            status=e_status,
+                            closed_on=e_closed,
+                        )
+                except ValidationFailed as exc:
+                    st.error(_problems_text(exc.problems))
+                except NotAllowed:
+                    st.error(t("auth.not_allowed"))
+                except NotFound:
+                    st.session_state.pop(EDIT_KEY, None)
+                    st.warning(t("steering.not_found"))
+                except ConflictError as exc:
+                    current = exc.current
+                    st.session_state[EDIT_KEY] = {
+                        "id": current["id"],
+                        "version": current["version"],
+                        "row": current,
+                    }
+                    when = exc.changed_at.strftime("%d-%m-%Y %H:%M") if exc.changed_at else "?"
+                    _flash(
+                        "error",
+                        t("steering.conflict", who=exc.changed_by or t("steering.conflict.someone"), at=when),
+                        **{"steering.conflict.current": current, "steering.conflict.yours": attempt},
+                    )
+                    st.rerun()
+                else:
+                    st.session_state.pop(EDIT_KEY, None)
+                    verb = "close" if close else "update"
+                    _flash("success", t(f"steering.saved.{verb}", id=snapshot["id"], version=new_version))
+                    st.rerun()
+
+st.subheader(t("steering.audit.header"))
+st.caption(t("steering.audit.caption"))
+trail = cached(load_steering_trail)
+if trail.empty:
+    st.caption(t("steering.none"))
+else:
+    entity_labels = {e: t(f"steering.entity.{e}") for e in ("steering_action", "steering_decision")}
+    trail_columns = ["at", "user_name", "entity", "entity_id", "action", "old_values", "new_values"]
+    st.dataframe(
+        with_labels(trail, column="entity", labels=entity_labels),
+        column_order=trail_columns,
+        column_config=_columns(trail_columns),
+        hide_index=True,
+    )
