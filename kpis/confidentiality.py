@@ -95,7 +95,8 @@ def suppress(
         changed = False
         for columns in partitions:
             hidden = out["reason"].notna()
-            for _, rows in out.groupby(columns, sort=False, dropna=False).groups.items():
+            group_numbers = out.groupby(columns, sort=False, dropna=False).ngroup()
+            for _, rows in group_numbers.groupby(group_numbers).groups.items():
                 rows_hidden = hidden.loc[rows]
                 if int(rows_hidden.sum()) != 1 or bool(rows_hidden.all()):
                     continue
@@ -115,7 +116,7 @@ def suppress(
 
 def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Only the shown rows (for charts: a hidden value is absent, not blank, so no tooltip has it)."""
-    return frame[frame["shown"]].drop(columns=["shown", "reason"]).reset_index(drop=True)
+    return frame[frame["shown"].astype(bool)].drop(columns=["shown", "reason"]).reset_index(drop=True)
 
 
 def shown_groups(groups: pd.DataFrame, *, min_group: int) -> pd.DataFrame:

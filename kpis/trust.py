@@ -100,10 +100,9 @@ OVERALL = "overall"
 CONFIDENCE = 0.95
 SIGNIFICANCE_LEVEL = 0.05
 ALPHA_WARNING = 0.7
-NO_CHANGE_REASON = "trust.change.no_previous"
 
-CELL_VALUES = ["mean_score", "index", "ci_low", "ci_high"]
-CHANGE_COLUMNS = ["previous_wave_id", "change", "p_value", "significant"]
+# Values blanked for hidden cells: the index, its interval and the spread used by the tests.
+CELL_VALUES = ["mean_score", "sd", "index", "ci_low", "ci_high"]
 
 
 def respondent_means(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -120,23 +119,27 @@ def respondent_means(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     )
 
 
-def mean_confidence_interval(values: np.ndarray | pd.Series, *, confidence: float = CONFIDENCE) -> tuple:
-    """(mean, low, high): Student's t interval mean ± t(1 − α/2, n − 1) · s / √n (scipy.stats.t).
+def t_interval(mean, sd, n, *, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Student's t interval bounds mean ± t(1 − α/2; n − 1) · sd / √n, element-wise.
 
-    With fewer than two values the bounds are NaN (no interval); with no spread they equal
-    the mean.
+    The quantile comes from scipy.stats.t; n < 2 gives NaN bounds, sd = 0 gives the mean.
     """
+    mean, sd, n = (np.asarray(v, dtype="float64") for v in (mean, sd, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quantile = stats.t.ppf((1 + confidence) / 2, np.where(n >= 2, n - 1, np.nan))
+        half = np.where(sd == 0, 0.0, quantile * sd / np.sqrt(n))
+    half = np.where(n >= 2, half, np.nan)
+    return mean - half, mean + half
+
+
+def mean_confidence_interval(values, *, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """(mean, low, high) of a sample: the t interval of `t_interval` (NaN bounds below 2 values)."""
     data = np.asarray(values, dtype="float64")
     if data.size == 0:
         return (np.nan, np.nan, np.nan)
-    mean = float(data.mean())
-    if data.size < 2:
-        return (mean, np.nan, np.nan)
-    sem = float(stats.sem(data))
-    if sem == 0:
-        return (mean, mean, mean)
-    low, high = stats.t.interval(confidence, df=data.size - 1, loc=mean, scale=sem)
-    return (mean, float(low), float(high))
+    sd = float(data.std(ddof=1)) if data.size > 1 else np.nan
+    low, high = t_interval(data.mean(), sd, data.size, confidence=confidence)
+    return (float(data.mean()), float(low), float(high))
 
 
 @dataclass(frozen=True)
@@ -152,84 +155,108 @@ class WelchResult:
     significant: bool
 
 
-def welch_test(before: np.ndarray | pd.Series, after: np.ndarray | pd.Series) -> WelchResult:
-    """Welch's t-test (scipy.stats.ttest_ind, equal_var=False) on two samples of 1–5 means.
+def welch_from_stats(mean_before, sd_before, n_before, mean_after, sd_after, n_after) -> pd.DataFrame:
+    """Welch's t-test from summary statistics, element-wise (scipy.stats.ttest_ind_from_stats,
+    equal_var=False): difference (index points, after − before), statistic, p_value, significant.
 
-    With fewer than two values on either side, or no spread at all, p is NaN and the
-    difference is never called significant.
+    With fewer than two respondents on either side or no spread at all, p is NaN and the
+    difference is never significant.
     """
+    arrays = [
+        np.atleast_1d(np.asarray(v, dtype="float64"))
+        for v in (mean_before, sd_before, n_before, mean_after, sd_after, n_after)
+    ]
+    m1, s1, n1, m2, s2, n2 = arrays
+    usable = (n1 >= 2) & (n2 >= 2) & ((s1 > 0) | (s2 > 0))
+    statistic = np.full(m1.shape, np.nan)
+    p_value = np.full(m1.shape, np.nan)
+    if usable.any():
+        result = stats.ttest_ind_from_stats(
+            m2[usable], s2[usable], n2[usable], m1[usable], s1[usable], n1[usable], equal_var=False
+        )
+        statistic[usable] = result.statistic
+        p_value[usable] = result.pvalue
+    return pd.DataFrame(
+        {
+            "difference": (m2 - m1) / 4.0 * 100.0,
+            "statistic": statistic,
+            "p_value": p_value,
+            "significant": np.nan_to_num(p_value, nan=1.0) < SIGNIFICANCE_LEVEL,
+        }
+    )
+
+
+def welch_test(before, after) -> WelchResult:
+    """Welch's t-test of two samples of respondent means on 1–5 (see `welch_from_stats`)."""
     a = np.asarray(before, dtype="float64")
     b = np.asarray(after, dtype="float64")
     if a.size == 0 or b.size == 0:
         return WelchResult(np.nan, np.nan, np.nan, False)
-    difference = (float(b.mean()) - float(a.mean())) / 4.0 * 100.0
-    if a.size < 2 or b.size < 2 or (a.var() == 0 and b.var() == 0):
-        return WelchResult(difference, np.nan, np.nan, False)
-    result = stats.ttest_ind(b, a, equal_var=False)
-    p_value = float(result.pvalue)
-    return WelchResult(difference, float(result.statistic), p_value, bool(p_value < SIGNIFICANCE_LEVEL))
-
-
-def cell_statistics(means: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per wave and cell: respondents, mean_score (mean of respondent means), index and its 95% CI.
-
-    `means` is respondent_means(...) for the same keys; index = (mean − 1) / 4 × 100 and the
-    interval bounds are mapped the same way.
-    """
-    by = ["wave_id", *keys]
-    rows = []
-    for key, group in means.groupby(by, sort=True):
-        mean, low, high = mean_confidence_interval(group["mean_score"])
-        rows.append((*key, len(group), mean, low, high))
-    frame = pd.DataFrame(rows, columns=[*by, "respondents", "mean_score", "ci_low", "ci_high"])
-    return frame.assign(
-        index=index_from_mean(frame["mean_score"]),
-        ci_low=index_from_mean(frame["ci_low"]),
-        ci_high=index_from_mean(frame["ci_high"]),
-    )[[*by, "respondents", *CELL_VALUES]]
-
-
-def with_changes(
-    cells: pd.DataFrame, means: pd.DataFrame, keys: list[str], wave_order: list[int]
-) -> pd.DataFrame:
-    """Add the change against the previous wave in `wave_order`: change (index points), p_value
-    (Welch), significant. Only where the cell is shown in both waves; otherwise NaN/False."""
-    position = {wave: i for i, wave in enumerate(wave_order)}
-    samples = {key: group["mean_score"].to_numpy() for key, group in means.groupby(["wave_id", *keys])}
-    shown = cells[cells["shown"]]
-    shown_keys = {tuple(row) for row in shown[["wave_id", *keys]].itertuples(index=False)}
-    previous, change, p_value, significant = [], [], [], []
-    for row in cells[["wave_id", *keys, "shown"]].itertuples(index=False):
-        wave, *rest, is_shown = row
-        i = position.get(wave)
-        before_wave = wave_order[i - 1] if i else None
-        before_key = (before_wave, *rest)
-        if not is_shown or before_wave is None or before_key not in shown_keys:
-            previous.append(before_wave)
-            change.append(np.nan)
-            p_value.append(np.nan)
-            significant.append(False)
-            continue
-        result = welch_test(samples[before_key], samples[(wave, *rest)])
-        previous.append(before_wave)
-        change.append(result.difference)
-        p_value.append(result.p_value)
-        significant.append(result.significant)
-    return cells.assign(
-        previous_wave_id=pd.array(previous, dtype="Int64"),
-        change=change,
-        p_value=p_value,
-        significant=significant,
+    sd_a = a.std(ddof=1) if a.size > 1 else np.nan
+    sd_b = b.std(ddof=1) if b.size > 1 else np.nan
+    row = welch_from_stats(a.mean(), sd_a, a.size, b.mean(), sd_b, b.size).iloc[0]
+    return WelchResult(
+        float(row["difference"]), float(row["statistic"]), float(row["p_value"]), bool(row["significant"])
     )
 
 
-def _with_overall(scores: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Respondent means per dimension and over all dimensions (dimension = OVERALL), and cells."""
+def cell_statistics(means: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per wave and cell: respondents, mean_score (mean of respondent means), sd, index and 95% CI.
+
+    `means` is respondent_means(...) for the same keys; index = (mean − 1) / 4 × 100 and the
+    interval bounds (t interval) are mapped the same way.
+    """
+    by = ["wave_id", *keys]
+    if means.empty:
+        return pd.DataFrame(columns=[*by, "respondents", *CELL_VALUES])
+    frame = (
+        means.groupby(by, as_index=False, sort=True)["mean_score"]
+        .agg(respondents="count", mean_score="mean", sd="std")
+        .astype({"mean_score": "float64", "sd": "float64"})
+    )
+    low, high = t_interval(frame["mean_score"], frame["sd"], frame["respondents"])
+    return frame.assign(
+        index=index_from_mean(frame["mean_score"]),
+        ci_low=index_from_mean(low),
+        ci_high=index_from_mean(high),
+    )[[*by, "respondents", *CELL_VALUES]]
+
+
+def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) -> pd.DataFrame:
+    """Add the change against the previous wave in `wave_order`: previous_wave_id, change
+    (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
+    n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
+    previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
+    out = cells.assign(previous_wave_id=cells["wave_id"].map(previous_of).astype("Int64"))
+    stats_columns = ["mean_score", "sd", "respondents", "shown"]
+    before = cells[["wave_id", *keys, *stats_columns]].rename(
+        columns={"wave_id": "previous_wave_id", **{c: f"{c}_before" for c in stats_columns}}
+    )
+    paired = out.merge(
+        before.astype({"previous_wave_id": "Int64"}), on=["previous_wave_id", *keys], how="left"
+    )
+    both = paired["shown"] & paired["shown_before"].fillna(False).astype(bool)
+    test = welch_from_stats(
+        paired["mean_score_before"].where(both),
+        paired["sd_before"],
+        paired["respondents_before"].astype("float64"),
+        paired["mean_score"].where(both),
+        paired["sd"],
+        paired["respondents"].astype("float64"),
+    )
+    return out.assign(
+        change=test["difference"].where(both).to_numpy(),
+        p_value=test["p_value"].where(both).to_numpy(),
+        significant=(test["significant"] & both).to_numpy(),
+    )
+
+
+def _with_overall(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Cells per dimension and over all dimensions (dimension = OVERALL, level "total")."""
     per_dimension = respondent_means(scores, [*keys, "dimension"])
     overall = respondent_means(scores, keys).assign(dimension=OVERALL)
-    means = pd.concat([per_dimension, overall], ignore_index=True)
-    cells = cell_statistics(means, [*keys, "dimension"])
-    return means, cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
+    cells = cell_statistics(pd.concat([per_dimension, overall], ignore_index=True), [*keys, "dimension"])
+    return cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
 
 
 def _wave_codes(frame: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
@@ -243,17 +270,16 @@ def trend_frame(
     """Trust index per wave, overall and per dimension, over the shown rating groups only.
 
     Columns: wave_id, wave_code, dimension (OVERALL or a dimension), level, respondents,
-    mean_score, index, ci_low, ci_high, shown, reason, previous_wave_id, change, p_value,
-    significant. Hidden rating groups never enter (rule 3); dimensions of one wave are a
-    breakdown of the shown overall, so complementary suppression applies among them.
+    mean_score, sd, index, ci_low, ci_high, shown, reason, previous_wave_id, change,
+    p_value, significant. Hidden rating groups never enter (rule 3); the dimensions of a
+    wave are a breakdown of its shown overall, so complementary suppression applies.
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    means, cells = _with_overall(kept, [])
+    cells = _with_overall(kept, [])
     cells = suppress(
         cells, min_group=min_group, value_columns=CELL_VALUES, complementary_within=[["wave_id", "level"]]
     )
-    cells = with_changes(cells, means, ["dimension"], list(waves["id"]))
-    return _wave_codes(cells, waves)
+    return _wave_codes(with_changes(cells, ["dimension"], list(waves["id"])), waves)
 
 
 def mirror_frame(
@@ -261,18 +287,17 @@ def mirror_frame(
 ) -> pd.DataFrame:
     """How each department rates each (rater × rated), overall and per dimension, per wave.
 
-    Columns: wave_id, wave_code, rater, rated, dimension, level, respondents, mean_score,
+    Columns: wave_id, wave_code, rater, rated, dimension, level, respondents, mean_score, sd,
     index, ci_low, ci_high, shown, reason, previous_wave_id, change, p_value, significant.
-    A rater group below the threshold is hidden everywhere; the dimensions of one rater ×
-    rated pair get complementary suppression (their overall is shown).
+    A rater group below the threshold is hidden in every cell (a placeholder row says so);
+    the dimensions of one rater × rated pair get complementary suppression (their overall
+    is shown).
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
     renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
-    means, cells = _with_overall(renamed, ["rater", "rated"])
+    cells = _with_overall(renamed, ["rater", "rated"])
     hidden_groups = groups.loc[~groups["shown"], ["wave_id", "department"]]
-    if not hidden_groups.empty:
-        # Keep a visible "hidden" row for every rated department a hidden group would rate,
-        # so tables say "too few respondents" instead of silently omitting the group.
+    if not hidden_groups.empty and not cells.empty:
         pairs = cells[["wave_id", "rated", "dimension", "level"]].drop_duplicates()
         placeholders = hidden_groups.rename(columns={"department": "rater"}).merge(pairs, on="wave_id")
         cells = pd.concat([cells, placeholders.assign(respondents=0)], ignore_index=True)
@@ -282,7 +307,7 @@ def mirror_frame(
         value_columns=CELL_VALUES,
         complementary_within=[["wave_id", "rater", "rated", "level"]],
     )
-    cells = with_changes(cells, means, ["rater", "rated", "dimension"], list(waves["id"]))
+    cells = with_changes(cells, ["rater", "rated", "dimension"], list(waves["id"]))
     return _wave_codes(cells, waves).sort_values(
         ["wave_id", "rated", "rater", "dimension"], ignore_index=True
     )
@@ -300,77 +325,55 @@ GAP_COLUMNS = [
     "gap",
     "p_value",
     "significant",
+    "shown",
     "reason",
 ]
 
 
-def perception_gaps(mirror: pd.DataFrame, scores: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
-    """Perception gaps from the shown mirror cells, per wave and dimension.
+def perception_gaps(mirror: pd.DataFrame) -> pd.DataFrame:
+    """Perception gaps from the (already suppressed) mirror, per wave and dimension.
 
     kind "mutual": index_a = how A rates B, index_b = how B rates A, gap = index_a − index_b
     (A before B alphabetically). kind "self": index_a = how A rates itself, index_b = how B
-    rates A, gap = self-image − image held by B. p_value/significant: Welch's t on the two
-    cells' respondent means. A gap needs both cells shown; otherwise gap is NaN and
-    `reason` says why.
+    rates A, gap = self-image − the image B holds. p_value/significant: Welch's t on the
+    two cells' respondent means. A gap needs both cells shown; otherwise gap is NaN,
+    `shown` False and `reason` says why.
     """
-    kept = keep_shown_groups(scores, groups, department_column="department")
-    renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
-    means = pd.concat(
-        [
-            respondent_means(renamed, ["rater", "rated", "dimension"]),
-            respondent_means(renamed, ["rater", "rated"]).assign(dimension=OVERALL),
-        ],
-        ignore_index=True,
+    keys = ["wave_id", "wave_code", "dimension"]
+    cell = mirror[[*keys, "rater", "rated", "shown", "index", "mean_score", "sd", "respondents"]]
+    first = cell.rename(columns={c: f"{c}_a" for c in ("shown", "index", "mean_score", "sd", "respondents")})
+    second = cell.rename(columns={c: f"{c}_b" for c in ("shown", "index", "mean_score", "sd", "respondents")})
+    mutual = first[first["rater"] < first["rated"]].merge(
+        second.rename(columns={"rater": "rated", "rated": "rater"}), on=[*keys, "rater", "rated"]
     )
-    samples = {
-        key: g["mean_score"].to_numpy()
-        for key, g in means.groupby(["wave_id", "rater", "rated", "dimension"])
-    }
-    cells = {
-        (row.wave_id, row.rater, row.rated, row.dimension): row for row in mirror.itertuples(index=False)
-    }
-    departments = sorted(set(mirror["rater"]) | set(mirror["rated"]))
-    rows = []
-    for wave_id, wave_code, dimension in (
-        mirror[["wave_id", "wave_code", "dimension"]].drop_duplicates().itertuples(index=False)
-    ):
-        for a in departments:
-            for b in departments:
-                if a == b:
-                    continue
-                if a < b:
-                    first, second = (wave_id, a, b, dimension), (wave_id, b, a, dimension)
-                    rows.append(
-                        _gap_row(wave_id, wave_code, dimension, "mutual", a, b, cells, samples, first, second)
-                    )
-                first, second = (wave_id, a, a, dimension), (wave_id, b, a, dimension)
-                rows.append(
-                    _gap_row(wave_id, wave_code, dimension, "self", a, b, cells, samples, first, second)
-                )
-    frame = pd.DataFrame(rows, columns=GAP_COLUMNS)
-    return frame[frame["reason"] != "absent"].reset_index(drop=True)
-
-
-def _gap_row(wave_id, wave_code, dimension, kind, a, b, cells, samples, first, second) -> tuple:
-    one, two = cells.get(first), cells.get(second)
-    if one is None or two is None:
-        return (wave_id, wave_code, dimension, kind, a, b, np.nan, np.nan, np.nan, np.nan, False, "absent")
-    if not (one.shown and two.shown):
-        return (wave_id, wave_code, dimension, kind, a, b, np.nan, np.nan, np.nan, np.nan, False, SMALL_GROUP)
-    test = welch_test(samples[second], samples[first])
-    return (
-        wave_id,
-        wave_code,
-        dimension,
-        kind,
-        a,
-        b,
-        one.index,
-        two.index,
-        one.index - two.index,
-        test.p_value,
-        test.significant,
-        None,
+    mutual = mutual.assign(kind="mutual", department_a=mutual["rater"], department_b=mutual["rated"])
+    self_image = first[first["rater"] == first["rated"]].drop(columns="rater")
+    others = second[second["rater"] != second["rated"]]
+    selfs = self_image.merge(others, on=[*keys, "rated"])
+    selfs = selfs.assign(kind="self", department_a=selfs["rated"], department_b=selfs["rater"])
+    pairs = pd.concat([mutual, selfs], ignore_index=True)
+    if pairs.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS).astype({"shown": bool, "significant": bool})
+    shown = pairs["shown_a"].astype(bool) & pairs["shown_b"].astype(bool)
+    test = welch_from_stats(
+        pairs["mean_score_b"],
+        pairs["sd_b"],
+        pairs["respondents_b"].astype("float64"),
+        pairs["mean_score_a"],
+        pairs["sd_a"],
+        pairs["respondents_a"].astype("float64"),
+    )
+    frame = pairs.assign(
+        gap=(pairs["index_a"] - pairs["index_b"]).where(shown),
+        p_value=test["p_value"].where(shown).to_numpy(),
+        significant=(test["significant"] & shown).to_numpy(),
+        shown=shown,
+        reason=pd.Series(np.where(shown, None, SMALL_GROUP), index=pairs.index, dtype=object),
+    )
+    frame["index_a"] = frame["index_a"].where(shown)
+    frame["index_b"] = frame["index_b"].where(shown)
+    return frame[GAP_COLUMNS].sort_values(
+        ["wave_id", "dimension", "kind", "department_a", "department_b"], ignore_index=True
     )
 
 
@@ -439,19 +442,35 @@ def reliability_table(
     low (alpha < 0.7), shown, reason.
     """
     kept = keep_shown_groups(item_scores, groups, department_column="department")
-    rows = []
-    for (wave_id, dimension, rated), scale in kept.groupby(
-        ["wave_id", "dimension", "rated_department"], sort=True
-    ):
-        matrix = scale.pivot_table(index="respondent", columns="item_code", values="score", aggfunc="first")
-        alpha = cronbach_alpha(matrix)
-        rows.append(
-            (wave_id, dimension, rated, matrix.shape[1], len(matrix.dropna()), alpha.value, alpha.reason)
-        )
-    frame = pd.DataFrame(
-        rows,
-        columns=["wave_id", "dimension", "rated_department", "items", "respondents", "alpha", "alpha_reason"],
+    scale = ["wave_id", "dimension", "rated_department"]
+    columns = [*scale, "items", "respondents", "alpha", "alpha_reason"]
+    if kept.empty:
+        return _wave_codes(
+            suppress(pd.DataFrame(columns=columns), min_group=min_group, value_columns=["alpha"]), waves
+        ).assign(low=False)
+    # The same formula as cronbach_alpha, in long form for all scales at once (listwise).
+    k = kept.groupby(scale)["item_code"].nunique().rename("items")
+    answered = kept.groupby([*scale, "respondent"])["item_code"].nunique().rename("answered").reset_index()
+    complete = answered.merge(k.reset_index(), on=scale)
+    complete = complete.loc[complete["answered"] == complete["items"], [*scale, "respondent"]]
+    rows = kept.merge(complete, on=[*scale, "respondent"])
+    item_variance = rows.groupby([*scale, "item_code"])["score"].var(ddof=1).groupby(scale).sum()
+    total_variance = rows.groupby([*scale, "respondent"])["score"].sum().groupby(scale).var(ddof=1)
+    n = complete.groupby(scale)["respondent"].nunique()
+    frame = pd.concat(
+        [k, n.rename("respondents"), item_variance.rename("item_var"), total_variance.rename("total_var")],
+        axis=1,
+    ).reset_index()
+    frame["respondents"] = frame["respondents"].fillna(0).astype("int64")
+    alpha = frame["items"] / (frame["items"] - 1) * (1 - frame["item_var"] / frame["total_var"])
+    reason = np.select(
+        [frame["items"] < 2, frame["respondents"] < 2, ~(frame["total_var"] > 0)],
+        ["trust.alpha.too_few_items", "trust.alpha.too_few_respondents", "trust.alpha.no_variance"],
+        default="",
     )
+    frame = frame.assign(
+        alpha=alpha.where(reason == ""), alpha_reason=pd.Series(reason, dtype=object).replace("", None)
+    )[columns]
     frame = suppress(frame, min_group=min_group, value_columns=["alpha"])
     frame = frame.assign(low=frame["alpha"] < ALPHA_WARNING)
     return _wave_codes(frame, waves)
@@ -498,7 +517,7 @@ def trust_report(
         rates=response_rates(response_counts, waves),
         trend=trend_frame(respondent_scores, waves, groups, min_group=min_group),
         mirror=mirror,
-        gaps=perception_gaps(mirror, respondent_scores, groups),
+        gaps=perception_gaps(mirror),
         heatmap=item_heatmap(item_distribution, waves, min_group=min_group),
     )
 
