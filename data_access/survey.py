@@ -240,13 +240,17 @@ def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int
     )
 
 
-def load_item_scores(*, engine: Engine, filters: Filters, wave_id: int) -> pd.DataFrame:
-    """Item-level adjusted scores of one wave (for Cronbach's alpha): respondent, department,
-    rated_department, dimension, item_code, score."""
+def load_item_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Item-level adjusted scores (for Cronbach's alpha, which needs each respondent's answer
+    per item): wave_id, respondent, department, rated_department, dimension, item_code, score."""
+    columns = ["wave_id", "respondent", "department", "rated_department", "dimension", "item_code", "score"]
+    if not wave_ids:
+        return pd.DataFrame(columns=columns)
     rater = aliased(Department)
     rated = aliased(Department)
     query = (
         select(
+            SurveyResponse.wave_id,
             SurveyResponse.respondent_ref,
             rater.code,
             rated.code,
@@ -257,14 +261,12 @@ def load_item_scores(*, engine: Engine, filters: Filters, wave_id: int) -> pd.Da
         .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
         .join(rater, rater.id == SurveyResponse.department_id)
         .join(rated, rated.id == SurveyItem.rated_department_id)
-        .where(_response_conditions(filters, [wave_id]))
-        .order_by(SurveyResponse.respondent_ref, SurveyItem.code)
+        .where(_response_conditions(filters, wave_ids))
+        .order_by(SurveyResponse.wave_id, SurveyResponse.respondent_ref, SurveyItem.code)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(
-        rows, columns=["respondent", "department", "rated_department", "dimension", "item_code", "score"]
-    ).astype({"score": "int64"})
+    return pd.DataFrame(rows, columns=columns).astype({"wave_id": "int64", "score": "int64"})
 
 
 def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...]) -> pd.DataFrame:

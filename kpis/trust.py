@@ -223,7 +223,7 @@ def cell_statistics(means: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) -> pd.DataFrame:
-    """Add the change against the previous wave in `wave_order`: previous_wave_id, change
+    """Add the change against the previous wave in `wave_order`: previous_wave_id, has_previous, change
     (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
     n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
     previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
@@ -245,6 +245,7 @@ def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) ->
         paired["respondents"].astype("float64"),
     )
     return out.assign(
+        has_previous=out["previous_wave_id"].notna().to_numpy(dtype=bool),
         change=test["difference"].where(both).to_numpy(),
         p_value=test["p_value"].where(both).to_numpy(),
         significant=(test["significant"] & both).to_numpy(),
@@ -540,3 +541,20 @@ def significant_drops(report: TrustReport) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True)
+
+
+def rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
+    """The rows of a report frame whose columns equal the given values (e.g. wave_id=3)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in equal.items():
+        mask &= frame[column] == value
+    return frame[mask].reset_index(drop=True)
+
+
+def mirror_matrix(mirror: pd.DataFrame, *, wave_id: int, dimension: str) -> pd.DataFrame:
+    """Rater (rows) × rated department (columns) of the index for one wave and dimension;
+    hidden cells are NaN. The diagonal is each department's self-image."""
+    cells = rows_for(mirror, wave_id=wave_id, dimension=dimension)
+    if cells.empty:
+        return pd.DataFrame()
+    return cells.pivot(index="rater", columns="rated", values="index").rename_axis(index=None, columns=None)

@@ -133,23 +133,7 @@ def everything_shown(engine: Engine, filters: Filters, min_group: int) -> dict[s
         response_counts=load_response_counts(engine=engine, filters=filters, wave_ids=ids),
         min_group=min_group,
     )
-    item_scores = pd.concat(
-        [load_item_scores(engine=engine, filters=filters, wave_id=i).assign(wave_id=i) for i in ids]
-        or [
-            pd.DataFrame(
-                columns=[
-                    "respondent",
-                    "department",
-                    "rated_department",
-                    "dimension",
-                    "item_code",
-                    "score",
-                    "wave_id",
-                ]
-            )
-        ],
-        ignore_index=True,
-    )
+    item_scores = load_item_scores(engine=engine, filters=filters, wave_ids=ids)
     headline = latest_wave_trust(
         waves, load_trust_groups(engine=engine, filters=filters, wave_ids=ids), min_group=min_group
     )
