@@ -68,7 +68,8 @@ def mirror_chart(
         rated_label=lambda f: f["rated"].map(department_labels),
     )
     colors = department_colors(sorted(department_labels))
-    domain = [department_labels[c] for c in sorted(department_labels)]
+    raters = sorted(set(data["rater"]))  # only shown raters: a hidden group gets no legend entry
+    domain = [department_labels.get(c, c) for c in raters]
     tooltip = [
         alt.Tooltip("rater_label:N", title=texts["rater"]),
         alt.Tooltip("rated_label:N", title=texts["rated"]),
@@ -83,7 +84,7 @@ def mirror_chart(
         color=alt.Color(
             "rater_label:N",
             title=texts["rater"],
-            scale=alt.Scale(domain=domain, range=[colors[c] for c in sorted(department_labels)]),
+            scale=alt.Scale(domain=domain, range=[colors.get(c, MUTED) for c in raters]),
         ),
         tooltip=tooltip,
     )
