@@ -78,7 +78,7 @@ def mirror_chart(
         alt.Tooltip("ci_high:Q", title=texts["ci_high"], format=".1f"),
         alt.Tooltip("respondents:Q", title=texts["respondents"]),
     ]
-    base = alt.Chart().encode(x=alt.X("rater_label:N", title=texts["rater"]))
+    base = alt.Chart().encode(x=alt.X("rater_label:N", title=None))  # the legend names the raters
     bars = base.mark_bar().encode(
         y=alt.Y("index:Q", title=texts["index"], scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(
@@ -110,7 +110,7 @@ def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str])
         .mark_rect()
         .encode(
             x=alt.X("department:N", title=texts["rater"]),
-            y=alt.Y("item:N", title=texts["item"], sort=None, axis=alt.Axis(labelLimit=420)),
+            y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=460)),
             color=alt.Color(
                 "favourable_share:Q",
                 title=texts["favourable"],
@@ -126,5 +126,5 @@ def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str])
                 alt.Tooltip("respondents:Q", title=texts["respondents"]),
             ],
         )
-        .properties(height=alt.Step(18))
+        .properties(height=alt.Step(22))
     )

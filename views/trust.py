@@ -73,7 +73,9 @@ def _significance(row) -> str:
         return t("trust.change.not_comparable")
     if row["significant"]:
         return t(
-            "trust.change.significant", change=signed(float(row["change"])), p=number(float(row["p_value"]), decimals=3)
+            "trust.change.significant",
+            change=signed(float(row["change"])),
+            p=number(float(row["p_value"]), decimals=3),
         )
     return t("trust.change.none", p=number(float(row["p_value"]), decimals=2))
 
