@@ -1,12 +1,26 @@
-"""Survey queries: waves and score sums per rating department, aggregated in the database."""
+"""Survey queries, aggregated in the database: waves, score sums per rating department,
+respondent-level sums per cell, item answer distributions and response counts.
+
+The department filter selects rating departments (the respondent's department). Nothing
+here applies the confidentiality rule: every frame goes through kpis.confidentiality before
+it is shown.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
+from sqlalchemy.orm import aliased
 
 from data_access.filtering import all_of, department_condition
-from data_access.models import Department, SurveyItem, SurveyResponse, SurveyWave
+from data_access.models import (
+    Department,
+    SurveyComment,
+    SurveyInvitation,
+    SurveyItem,
+    SurveyResponse,
+    SurveyWave,
+)
 from kpis.periods import Filters
 
 
@@ -56,3 +70,219 @@ def load_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) 
     return pd.DataFrame(
         rows, columns=["wave_id", "department", "respondents", "score_sum", "answers"]
     ).astype({"respondents": "int64", "score_sum": "float64", "answers": "int64"})
+
+
+RESPONDENT_SCORE_COLUMNS = [
+    "wave_id",
+    "respondent",
+    "department",
+    "rated_department",
+    "dimension",
+    "score_sum",
+    "answers",
+]
+
+
+def _response_conditions(filters: Filters, wave_ids: list[int]):
+    return all_of(
+        [SurveyResponse.wave_id.in_(wave_ids), *department_condition(SurveyResponse.department_id, filters)]
+    )
+
+
+def load_respondent_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave, respondent, rating department, rated department and dimension: Σ adjusted
+    score and answers (one row per respondent and cell; respondent mean = score_sum / answers)."""
+    if not wave_ids:
+        return pd.DataFrame(columns=RESPONDENT_SCORE_COLUMNS)
+    rater = aliased(Department)
+    rated = aliased(Department)
+    query = (
+        select(
+            SurveyResponse.wave_id,
+            SurveyResponse.respondent_ref,
+            rater.code,
+            rated.code,
+            SurveyItem.dimension,
+            func.sum(adjusted_score()),
+            func.count(),
+        )
+        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
+        .join(rater, rater.id == SurveyResponse.department_id)
+        .join(rated, rated.id == SurveyItem.rated_department_id)
+        .where(_response_conditions(filters, wave_ids))
+        .group_by(
+            SurveyResponse.wave_id,
+            SurveyResponse.respondent_ref,
+            rater.code,
+            rated.code,
+            SurveyItem.dimension,
+        )
+        .order_by(SurveyResponse.wave_id, SurveyResponse.respondent_ref, rated.code, SurveyItem.dimension)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=RESPONDENT_SCORE_COLUMNS).astype(
+        {"wave_id": "int64", "score_sum": "float64", "answers": "int64"}
+    )
+
+
+ITEM_DISTRIBUTION_COLUMNS = [
+    "wave_id",
+    "item_code",
+    "text_nl",
+    "text_en",
+    "dimension",
+    "rated_department",
+    "reverse_coded",
+    "department",
+    "respondents",
+    "favourable",
+    "neutral",
+    "unfavourable",
+]
+
+
+def load_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave, item and rating department: respondents and the counts of favourable (adjusted
+    score 4–5), neutral (3) and unfavourable (1–2) answers, with the item's texts."""
+    if not wave_ids:
+        return pd.DataFrame(columns=ITEM_DISTRIBUTION_COLUMNS)
+    rater = aliased(Department)
+    rated = aliased(Department)
+    score = adjusted_score()
+    query = (
+        select(
+            SurveyResponse.wave_id,
+            SurveyItem.code,
+            SurveyItem.text_nl,
+            SurveyItem.text_en,
+            SurveyItem.dimension,
+            rated.code,
+            SurveyItem.reverse_coded,
+            rater.code,
+            func.count(func.distinct(SurveyResponse.respondent_ref)),
+            func.sum(case((score >= 4, 1), else_=0)),
+            func.sum(case((score == 3, 1), else_=0)),
+            func.sum(case((score <= 2, 1), else_=0)),
+        )
+        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
+        .join(rater, rater.id == SurveyResponse.department_id)
+        .join(rated, rated.id == SurveyItem.rated_department_id)
+        .where(_response_conditions(filters, wave_ids))
+        .group_by(
+            SurveyResponse.wave_id,
+            SurveyItem.code,
+            SurveyItem.text_nl,
+            SurveyItem.text_en,
+            SurveyItem.dimension,
+            rated.code,
+            SurveyItem.reverse_coded,
+            rater.code,
+        )
+        .order_by(SurveyResponse.wave_id, SurveyItem.code, rater.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=ITEM_DISTRIBUTION_COLUMNS).astype(
+        {
+            "wave_id": "int64",
+            "reverse_coded": "bool",
+            "respondents": "int64",
+            "favourable": "int64",
+            "neutral": "int64",
+            "unfavourable": "int64",
+        }
+    )
+
+
+def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave and rating department: invited (0 when no invitation was recorded) and
+    respondents (distinct respondents who answered at least one item)."""
+    columns = ["wave_id", "department", "invited", "respondents"]
+    if not wave_ids:
+        return pd.DataFrame(columns=columns)
+    invited_query = (
+        select(SurveyInvitation.wave_id, Department.code, func.sum(SurveyInvitation.invited_count))
+        .join(Department, Department.id == SurveyInvitation.department_id)
+        .where(
+            all_of(
+                [
+                    SurveyInvitation.wave_id.in_(wave_ids),
+                    *department_condition(SurveyInvitation.department_id, filters),
+                ]
+            )
+        )
+        .group_by(SurveyInvitation.wave_id, Department.code)
+    )
+    responded_query = (
+        select(
+            SurveyResponse.wave_id,
+            Department.code,
+            func.count(func.distinct(SurveyResponse.respondent_ref)),
+        )
+        .join(Department, Department.id == SurveyResponse.department_id)
+        .where(_response_conditions(filters, wave_ids))
+        .group_by(SurveyResponse.wave_id, Department.code)
+    )
+    with engine.connect() as conn:
+        invited = pd.DataFrame(
+            conn.execute(invited_query).all(), columns=["wave_id", "department", "invited"]
+        )
+        responded = pd.DataFrame(
+            conn.execute(responded_query).all(), columns=["wave_id", "department", "respondents"]
+        )
+    return (
+        invited.merge(responded, on=["wave_id", "department"], how="outer")
+        .fillna({"invited": 0, "respondents": 0})
+        .astype({"wave_id": "int64", "invited": "int64", "respondents": "int64"})
+        .sort_values(["wave_id", "department"])
+        .reset_index(drop=True)[columns]
+    )
+
+
+def load_item_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Item-level adjusted scores (for Cronbach's alpha, which needs each respondent's answer
+    per item): wave_id, respondent, department, rated_department, dimension, item_code, score."""
+    columns = ["wave_id", "respondent", "department", "rated_department", "dimension", "item_code", "score"]
+    if not wave_ids:
+        return pd.DataFrame(columns=columns)
+    rater = aliased(Department)
+    rated = aliased(Department)
+    query = (
+        select(
+            SurveyResponse.wave_id,
+            SurveyResponse.respondent_ref,
+            rater.code,
+            rated.code,
+            SurveyItem.dimension,
+            SurveyItem.code,
+            adjusted_score(),
+        )
+        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
+        .join(rater, rater.id == SurveyResponse.department_id)
+        .join(rated, rated.id == SurveyItem.rated_department_id)
+        .where(_response_conditions(filters, wave_ids))
+        .order_by(SurveyResponse.wave_id, SurveyResponse.respondent_ref, SurveyItem.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=columns).astype({"wave_id": "int64", "score": "int64"})
+
+
+def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...]) -> pd.DataFrame:
+    """Comments of one wave by respondents of `departments`: department, dimension, text.
+
+    The caller decides which departments may be read (right to read comments, group of at
+    least ten); respondent references are never returned.
+    """
+    columns = ["department", "dimension", "text"]
+    if not departments:
+        return pd.DataFrame(columns=columns)
+    query = (
+        select(Department.code, SurveyComment.dimension, SurveyComment.text)
+        .join(Department, Department.id == SurveyComment.department_id)
+        .where(SurveyComment.wave_id == wave_id, Department.code.in_(departments))
+        .order_by(Department.code, SurveyComment.dimension, SurveyComment.text)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(), columns=columns)

@@ -19,7 +19,7 @@ def _locale(lang: str) -> str:
 
 def half_up(value: float, decimals: int) -> Decimal:
     """Round half away from zero, as people and finance systems do (not banker's rounding)."""
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _missing(value: float | None) -> bool:

@@ -1,22 +1,31 @@
-"""Trust index from survey scores, with the confidentiality rule applied first."""
+"""Trust index from survey scores, with the confidentiality rule applied first.
+
+Scores are on a 1–5 scale with reverse-coded items flipped (6 − score) in SQL; the index
+maps a mean to 0–100: (mean − 1) / 4 × 100. Statistics work on respondent-level means
+(each respondent's mean adjusted score over the items of a cell), so every respondent
+weighs once: 95% confidence intervals are Student's t intervals and a change between two
+waves is significant when Welch's t-test (unequal variances) gives p < 0.05. Every frame
+meant for display has passed `kpis.confidentiality.suppress`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from kpis.common import KpiValue, not_available
-
-DEFAULT_MIN_GROUP = 5
-ABSOLUTE_MIN_GROUP = 3
-
-
-def validate_min_group(value: int) -> int:
-    """The confidentiality threshold; refuses anything below 3 respondents."""
-    if int(value) < ABSOLUTE_MIN_GROUP:
-        raise ValueError(f"The minimum group size may not be below {ABSOLUTE_MIN_GROUP} (got {value})")
-    return int(value)
+from kpis.confidentiality import ABSOLUTE_MIN_GROUP as ABSOLUTE_MIN_GROUP
+from kpis.confidentiality import (
+    DEFAULT_MIN_GROUP,
+    SMALL_GROUP,
+    keep_shown_groups,
+    shown_groups,
+    suppress,
+    validate_min_group,
+)
 
 
 def index_from_mean(mean_score: float) -> float:
@@ -85,3 +94,467 @@ def latest_wave_trust(
         return WaveTrust(str(latest["code"]), current, not_available("kpi.na.no_previous_wave"))
     previous = pooled_index(groups[groups["wave_id"] == waves.iloc[-2]["id"]], min_group=min_group)
     return WaveTrust(str(latest["code"]), current, previous.index)
+
+
+OVERALL = "overall"
+CONFIDENCE = 0.95
+SIGNIFICANCE_LEVEL = 0.05
+ALPHA_WARNING = 0.7
+
+# Values blanked for hidden cells: the index, its interval and the spread used by the tests.
+CELL_VALUES = ["mean_score", "sd", "index", "ci_low", "ci_high"]
+
+
+def respondent_means(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Respondent-level means: `scores` (load_respondent_scores) -> wave_id, respondent, *keys, mean_score.
+
+    mean_score = Σ score_sum / Σ answers over the respondent's answers in the cell, on 1–5.
+    """
+    by = ["wave_id", "respondent", *keys]
+    if scores.empty:
+        return pd.DataFrame(columns=[*by, "mean_score"])
+    summed = scores.groupby(by, as_index=False, sort=True)[["score_sum", "answers"]].sum()
+    return summed.assign(mean_score=summed["score_sum"] / summed["answers"]).drop(
+        columns=["score_sum", "answers"]
+    )
+
+
+def t_interval(mean, sd, n, *, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Student's t interval bounds mean ± t(1 − α/2; n − 1) · sd / √n, element-wise.
+
+    The quantile comes from scipy.stats.t; n < 2 gives NaN bounds, sd = 0 gives the mean.
+    """
+    mean, sd, n = (np.asarray(v, dtype="float64") for v in (mean, sd, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quantile = stats.t.ppf((1 + confidence) / 2, np.where(n >= 2, n - 1, np.nan))
+        half = np.where(sd == 0, 0.0, quantile * sd / np.sqrt(n))
+    half = np.where(n >= 2, half, np.nan)
+    return mean - half, mean + half
+
+
+def mean_confidence_interval(values, *, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+    """(mean, low, high) of a sample: the t interval of `t_interval` (NaN bounds below 2 values)."""
+    data = np.asarray(values, dtype="float64")
+    if data.size == 0:
+        return (np.nan, np.nan, np.nan)
+    sd = float(data.std(ddof=1)) if data.size > 1 else np.nan
+    low, high = t_interval(data.mean(), sd, data.size, confidence=confidence)
+    return (float(data.mean()), float(low), float(high))
+
+
+@dataclass(frozen=True)
+class WelchResult:
+    """Welch's t-test of `after` against `before` (respondent-level means, unequal variances).
+
+    `difference` is in index points (after − before); `significant` when p < 0.05.
+    """
+
+    difference: float
+    statistic: float
+    p_value: float
+    significant: bool
+
+
+def welch_from_stats(mean_before, sd_before, n_before, mean_after, sd_after, n_after) -> pd.DataFrame:
+    """Welch's t-test from summary statistics, element-wise (scipy.stats.ttest_ind_from_stats,
+    equal_var=False): difference (index points, after − before), statistic, p_value, significant.
+
+    With fewer than two respondents on either side or no spread at all, p is NaN and the
+    difference is never significant.
+    """
+    arrays = [
+        np.atleast_1d(np.asarray(v, dtype="float64"))
+        for v in (mean_before, sd_before, n_before, mean_after, sd_after, n_after)
+    ]
+    m1, s1, n1, m2, s2, n2 = arrays
+    usable = (n1 >= 2) & (n2 >= 2) & ((s1 > 0) | (s2 > 0))
+    statistic = np.full(m1.shape, np.nan)
+    p_value = np.full(m1.shape, np.nan)
+    if usable.any():
+        result = stats.ttest_ind_from_stats(
+            m2[usable], s2[usable], n2[usable], m1[usable], s1[usable], n1[usable], equal_var=False
+        )
+        statistic[usable] = result.statistic
+        p_value[usable] = result.pvalue
+    return pd.DataFrame(
+        {
+            "difference": (m2 - m1) / 4.0 * 100.0,
+            "statistic": statistic,
+            "p_value": p_value,
+            "significant": np.nan_to_num(p_value, nan=1.0) < SIGNIFICANCE_LEVEL,
+        }
+    )
+
+
+def welch_test(before, after) -> WelchResult:
+    """Welch's t-test of two samples of respondent means on 1–5 (see `welch_from_stats`)."""
+    a = np.asarray(before, dtype="float64")
+    b = np.asarray(after, dtype="float64")
+    if a.size == 0 or b.size == 0:
+        return WelchResult(np.nan, np.nan, np.nan, False)
+    sd_a = a.std(ddof=1) if a.size > 1 else np.nan
+    sd_b = b.std(ddof=1) if b.size > 1 else np.nan
+    row = welch_from_stats(a.mean(), sd_a, a.size, b.mean(), sd_b, b.size).iloc[0]
+    return WelchResult(
+        float(row["difference"]), float(row["statistic"]), float(row["p_value"]), bool(row["significant"])
+    )
+
+
+def cell_statistics(means: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per wave and cell: respondents, mean_score (mean of respondent means), sd, index and 95% CI.
+
+    `means` is respondent_means(...) for the same keys; index = (mean − 1) / 4 × 100 and the
+    interval bounds (t interval) are mapped the same way.
+    """
+    by = ["wave_id", *keys]
+    if means.empty:
+        return pd.DataFrame(columns=[*by, "respondents", *CELL_VALUES])
+    frame = (
+        means.groupby(by, as_index=False, sort=True)["mean_score"]
+        .agg(respondents="count", mean_score="mean", sd="std")
+        .astype({"mean_score": "float64", "sd": "float64"})
+    )
+    low, high = t_interval(frame["mean_score"], frame["sd"], frame["respondents"])
+    return frame.assign(
+        index=index_from_mean(frame["mean_score"]),
+        ci_low=index_from_mean(low),
+        ci_high=index_from_mean(high),
+    )[[*by, "respondents", *CELL_VALUES]]
+
+
+def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) -> pd.DataFrame:
+    """Add the change against the previous wave in `wave_order`: previous_wave_id, has_previous, change
+    (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
+    n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
+    previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
+    out = cells.assign(previous_wave_id=cells["wave_id"].map(previous_of).astype("Int64"))
+    stats_columns = ["mean_score", "sd", "respondents", "shown"]
+    before = cells[["wave_id", *keys, *stats_columns]].rename(
+        columns={"wave_id": "previous_wave_id", **{c: f"{c}_before" for c in stats_columns}}
+    )
+    paired = out.merge(
+        before.astype({"previous_wave_id": "Int64"}), on=["previous_wave_id", *keys], how="left"
+    )
+    both = paired["shown"] & paired["shown_before"].fillna(False).astype(bool)
+    test = welch_from_stats(
+        paired["mean_score_before"].where(both),
+        paired["sd_before"],
+        paired["respondents_before"].astype("float64"),
+        paired["mean_score"].where(both),
+        paired["sd"],
+        paired["respondents"].astype("float64"),
+    )
+    return out.assign(
+        has_previous=out["previous_wave_id"].notna().to_numpy(dtype=bool),
+        change=test["difference"].where(both).to_numpy(),
+        p_value=test["p_value"].where(both).to_numpy(),
+        significant=(test["significant"] & both).to_numpy(),
+    )
+
+
+def _with_overall(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Cells per dimension and over all dimensions (dimension = OVERALL, level "total")."""
+    per_dimension = respondent_means(scores, [*keys, "dimension"])
+    overall = respondent_means(scores, keys).assign(dimension=OVERALL)
+    cells = cell_statistics(pd.concat([per_dimension, overall], ignore_index=True), [*keys, "dimension"])
+    return cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
+
+
+def _wave_codes(frame: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
+    codes = dict(zip(waves["id"], waves["code"], strict=True))
+    return frame.assign(wave_code=frame["wave_id"].map(codes))
+
+
+def trend_frame(
+    scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> pd.DataFrame:
+    """Trust index per wave, overall and per dimension, over the shown rating groups only.
+
+    Columns: wave_id, wave_code, dimension (OVERALL or a dimension), level, respondents,
+    mean_score, sd, index, ci_low, ci_high, shown, reason, previous_wave_id, change,
+    p_value, significant. Hidden rating groups never enter (rule 3); the dimensions of a
+    wave are a breakdown of its shown overall, so complementary suppression applies.
+    """
+    kept = keep_shown_groups(scores, groups, department_column="department")
+    cells = _with_overall(kept, [])
+    cells = suppress(
+        cells, min_group=min_group, value_columns=CELL_VALUES, complementary_within=[["wave_id", "level"]]
+    )
+    return _wave_codes(with_changes(cells, ["dimension"], list(waves["id"])), waves)
+
+
+def mirror_frame(
+    scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> pd.DataFrame:
+    """How each department rates each (rater × rated), overall and per dimension, per wave.
+
+    Columns: wave_id, wave_code, rater, rated, dimension, level, respondents, mean_score, sd,
+    index, ci_low, ci_high, shown, reason, previous_wave_id, change, p_value, significant.
+    A rater group below the threshold is hidden in every cell (a placeholder row says so);
+    the dimensions of one rater × rated pair get complementary suppression (their overall
+    is shown).
+    """
+    kept = keep_shown_groups(scores, groups, department_column="department")
+    renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
+    cells = _with_overall(renamed, ["rater", "rated"])
+    hidden_groups = groups.loc[~groups["shown"], ["wave_id", "department"]]
+    if not hidden_groups.empty and not cells.empty:
+        pairs = cells[["wave_id", "rated", "dimension", "level"]].drop_duplicates()
+        placeholders = hidden_groups.rename(columns={"department": "rater"}).merge(pairs, on="wave_id")
+        cells = pd.concat([cells, placeholders.assign(respondents=0)], ignore_index=True)
+    cells = suppress(
+        cells,
+        min_group=min_group,
+        value_columns=CELL_VALUES,
+        complementary_within=[["wave_id", "rater", "rated", "level"]],
+    )
+    cells = with_changes(cells, ["rater", "rated", "dimension"], list(waves["id"]))
+    return _wave_codes(cells, waves).sort_values(
+        ["wave_id", "rated", "rater", "dimension"], ignore_index=True
+    )
+
+
+GAP_COLUMNS = [
+    "wave_id",
+    "wave_code",
+    "dimension",
+    "kind",
+    "department_a",
+    "department_b",
+    "index_a",
+    "index_b",
+    "gap",
+    "p_value",
+    "significant",
+    "shown",
+    "reason",
+]
+
+
+def perception_gaps(mirror: pd.DataFrame) -> pd.DataFrame:
+    """Perception gaps from the (already suppressed) mirror, per wave and dimension.
+
+    kind "mutual": index_a = how A rates B, index_b = how B rates A, gap = index_a − index_b
+    (A before B alphabetically). kind "self": index_a = how A rates itself, index_b = how B
+    rates A, gap = self-image − the image B holds. p_value/significant: Welch's t on the
+    two cells' respondent means. A gap needs both cells shown; otherwise gap is NaN,
+    `shown` False and `reason` says why.
+    """
+    keys = ["wave_id", "wave_code", "dimension"]
+    cell = mirror[[*keys, "rater", "rated", "shown", "index", "mean_score", "sd", "respondents"]]
+    first = cell.rename(columns={c: f"{c}_a" for c in ("shown", "index", "mean_score", "sd", "respondents")})
+    second = cell.rename(columns={c: f"{c}_b" for c in ("shown", "index", "mean_score", "sd", "respondents")})
+    mutual = first[first["rater"] < first["rated"]].merge(
+        second.rename(columns={"rater": "rated", "rated": "rater"}), on=[*keys, "rater", "rated"]
+    )
+    mutual = mutual.assign(kind="mutual", department_a=mutual["rater"], department_b=mutual["rated"])
+    self_image = first[first["rater"] == first["rated"]].drop(columns="rater")
+    others = second[second["rater"] != second["rated"]]
+    selfs = self_image.merge(others, on=[*keys, "rated"])
+    selfs = selfs.assign(kind="self", department_a=selfs["rated"], department_b=selfs["rater"])
+    pairs = pd.concat([mutual, selfs], ignore_index=True)
+    if pairs.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS).astype({"shown": bool, "significant": bool})
+    shown = pairs["shown_a"].astype(bool) & pairs["shown_b"].astype(bool)
+    test = welch_from_stats(
+        pairs["mean_score_b"],
+        pairs["sd_b"],
+        pairs["respondents_b"].astype("float64"),
+        pairs["mean_score_a"],
+        pairs["sd_a"],
+        pairs["respondents_a"].astype("float64"),
+    )
+    frame = pairs.assign(
+        gap=(pairs["index_a"] - pairs["index_b"]).where(shown),
+        p_value=test["p_value"].where(shown).to_numpy(),
+        significant=(test["significant"] & shown).to_numpy(),
+        shown=shown,
+        reason=pd.Series(np.where(shown, None, SMALL_GROUP), index=pairs.index, dtype=object),
+    )
+    frame["index_a"] = frame["index_a"].where(shown)
+    frame["index_b"] = frame["index_b"].where(shown)
+    return frame[GAP_COLUMNS].sort_values(
+        ["wave_id", "dimension", "kind", "department_a", "department_b"], ignore_index=True
+    )
+
+
+HEATMAP_VALUES = ["favourable_share", "neutral_share", "unfavourable_share"]
+
+
+def item_heatmap(distribution: pd.DataFrame, waves: pd.DataFrame, *, min_group: int) -> pd.DataFrame:
+    """Per wave, item and rating department: favourable (4–5), neutral (3), unfavourable (1–2)
+    shares of answers, after reverse-coded items were flipped (favourable = favourable to trust).
+
+    share = count / (favourable + neutral + unfavourable). Cells below the threshold are
+    hidden; the items of one dimension about one department are a breakdown of that
+    dimension's shown score, so they get complementary suppression.
+    """
+    answered = distribution["favourable"] + distribution["neutral"] + distribution["unfavourable"]
+    safe = answered.where(answered > 0)
+    frame = distribution.assign(
+        favourable_share=distribution["favourable"] / safe,
+        neutral_share=distribution["neutral"] / safe,
+        unfavourable_share=distribution["unfavourable"] / safe,
+    ).drop(columns=["favourable", "neutral", "unfavourable"])
+    frame = suppress(
+        frame,
+        min_group=min_group,
+        value_columns=HEATMAP_VALUES,
+        complementary_within=[["wave_id", "department", "rated_department", "dimension"]],
+    )
+    return _wave_codes(frame, waves)
+
+
+def response_rates(counts: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
+    """Per wave and department: invited, respondents, response_rate = respondents / invited
+    (NaN when nobody was invited). Counts, not scores: shown for every group."""
+    invited = counts["invited"].where(counts["invited"] > 0)
+    return _wave_codes(counts.assign(response_rate=counts["respondents"] / invited), waves)
+
+
+def cronbach_alpha(items: pd.DataFrame) -> KpiValue:
+    """Cronbach's alpha of a scale: rows are respondents, columns the scale's items.
+
+    α = k / (k − 1) · (1 − Σ σ²_item / σ²_total), with sample variances (n − 1) and
+    σ²_total the variance of each respondent's sum over the k items. Respondents missing an
+    item are left out (listwise). n/a with fewer than 2 items, 2 respondents, or no spread.
+    """
+    complete = items.dropna()
+    k = complete.shape[1]
+    if k < 2:
+        return not_available("trust.alpha.too_few_items")
+    if len(complete) < 2:
+        return not_available("trust.alpha.too_few_respondents")
+    total_variance = float(complete.sum(axis=1).var(ddof=1))
+    if total_variance == 0:
+        return not_available("trust.alpha.no_variance")
+    item_variances = float(complete.var(ddof=1).sum())
+    return KpiValue(k / (k - 1) * (1 - item_variances / total_variance))
+
+
+def reliability_table(
+    item_scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> pd.DataFrame:
+    """Cronbach's alpha per wave, dimension and rated department (one scale = the items of
+    one dimension about one department), over respondents of shown groups only.
+
+    `item_scores` is load_item_scores(...) of several waves with wave_id added. Columns:
+    wave_id, wave_code, dimension, rated_department, items, respondents, alpha, alpha_reason,
+    low (alpha < 0.7), shown, reason.
+    """
+    kept = keep_shown_groups(item_scores, groups, department_column="department")
+    scale = ["wave_id", "dimension", "rated_department"]
+    columns = [*scale, "items", "respondents", "alpha", "alpha_reason"]
+    if kept.empty:
+        return _wave_codes(
+            suppress(pd.DataFrame(columns=columns), min_group=min_group, value_columns=["alpha"]), waves
+        ).assign(low=False)
+    # The same formula as cronbach_alpha, in long form for all scales at once (listwise).
+    k = kept.groupby(scale)["item_code"].nunique().rename("items")
+    answered = kept.groupby([*scale, "respondent"])["item_code"].nunique().rename("answered").reset_index()
+    complete = answered.merge(k.reset_index(), on=scale)
+    complete = complete.loc[complete["answered"] == complete["items"], [*scale, "respondent"]]
+    rows = kept.merge(complete, on=[*scale, "respondent"])
+    item_variance = rows.groupby([*scale, "item_code"])["score"].var(ddof=1).groupby(scale).sum()
+    total_variance = rows.groupby([*scale, "respondent"])["score"].sum().groupby(scale).var(ddof=1)
+    n = complete.groupby(scale)["respondent"].nunique()
+    frame = pd.concat(
+        [k, n.rename("respondents"), item_variance.rename("item_var"), total_variance.rename("total_var")],
+        axis=1,
+    ).reset_index()
+    frame["respondents"] = frame["respondents"].fillna(0).astype("int64")
+    alpha = frame["items"] / (frame["items"] - 1) * (1 - frame["item_var"] / frame["total_var"])
+    reason = np.select(
+        [frame["items"] < 2, frame["respondents"] < 2, ~(frame["total_var"] > 0)],
+        ["trust.alpha.too_few_items", "trust.alpha.too_few_respondents", "trust.alpha.no_variance"],
+        default="",
+    )
+    frame = frame.assign(
+        alpha=alpha.where(reason == ""), alpha_reason=pd.Series(reason, dtype=object).replace("", None)
+    )[columns]
+    frame = suppress(frame, min_group=min_group, value_columns=["alpha"])
+    frame = frame.assign(low=frame["alpha"] < ALPHA_WARNING)
+    return _wave_codes(frame, waves)
+
+
+@dataclass(frozen=True)
+class TrustReport:
+    """Every survey frame the Trust page (and the export) shows, all past the confidentiality gate.
+
+    groups: wave_id, department, respondents, shown, reason (the rating groups).
+    rates: response rates per wave and department (counts, not scores).
+    trend: trend_frame; mirror: mirror_frame; gaps: perception_gaps; heatmap: item_heatmap.
+    """
+
+    min_group: int
+    groups: pd.DataFrame
+    rates: pd.DataFrame
+    trend: pd.DataFrame
+    mirror: pd.DataFrame
+    gaps: pd.DataFrame
+    heatmap: pd.DataFrame
+
+
+def rating_groups(counts: pd.DataFrame, *, min_group: int) -> pd.DataFrame:
+    """The rating groups (wave × department) with `shown` from the response counts."""
+    return shown_groups(counts[["wave_id", "department", "respondents"]], min_group=min_group)
+
+
+def trust_report(
+    *,
+    waves: pd.DataFrame,
+    respondent_scores: pd.DataFrame,
+    item_distribution: pd.DataFrame,
+    response_counts: pd.DataFrame,
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> TrustReport:
+    """All Trust page frames from the loaded aggregates, suppressed (see the frame functions)."""
+    min_group = validate_min_group(min_group)
+    groups = rating_groups(response_counts, min_group=min_group)
+    mirror = mirror_frame(respondent_scores, waves, groups, min_group=min_group)
+    return TrustReport(
+        min_group=min_group,
+        groups=groups,
+        rates=response_rates(response_counts, waves),
+        trend=trend_frame(respondent_scores, waves, groups, min_group=min_group),
+        mirror=mirror,
+        gaps=perception_gaps(mirror),
+        heatmap=item_heatmap(item_distribution, waves, min_group=min_group),
+    )
+
+
+def significant_drops(report: TrustReport) -> pd.DataFrame:
+    """Significant trust drops in the latest wave: cells of the trend and the mirror whose
+    change against the previous wave is negative and significant (Welch, p < 0.05).
+
+    Columns: scope ("trend" or "mirror"), wave_code, rater, rated, dimension, index, change,
+    p_value. Empty when nothing dropped significantly.
+    """
+    columns = ["scope", "wave_code", "rater", "rated", "dimension", "index", "change", "p_value"]
+    latest = report.trend["wave_id"].max() if not report.trend.empty else None
+    parts = []
+    for scope, frame in (("trend", report.trend), ("mirror", report.mirror)):
+        if frame.empty:
+            continue
+        hit = frame[(frame["wave_id"] == latest) & frame["significant"] & (frame["change"] < 0)]
+        parts.append(hit.assign(scope=scope).reindex(columns=columns))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)
+
+
+def rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
+    """The rows of a report frame whose columns equal the given values (e.g. wave_id=3)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in equal.items():
+        mask &= frame[column] == value
+    return frame[mask].reset_index(drop=True)
+
+
+def mirror_matrix(mirror: pd.DataFrame, *, wave_id: int, dimension: str) -> pd.DataFrame:
+    """Rater (rows) × rated department (columns) of the index for one wave and dimension;
+    hidden cells are NaN. The diagonal is each department's self-image."""
+    cells = rows_for(mirror, wave_id=wave_id, dimension=dimension)
+    if cells.empty:
+        return pd.DataFrame()
+    return cells.pivot(index="rater", columns="rated", values="index").rename_axis(index=None, columns=None)

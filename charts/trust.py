@@ -1,0 +1,130 @@
+"""Trust charts: trend with 95% intervals, the mirror side by side, the item heatmap.
+
+Every builder takes a frame that already passed the confidentiality gate and keeps only its
+shown rows, so a hidden value is absent from the chart's data (no tooltip can carry it).
+Texts are passed in, translated by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from charts.theme import MUTED, department_colors
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    if "shown" in frame:
+        frame = frame[frame["shown"].astype(bool)]
+    return frame.drop(columns=[c for c in ("shown", "reason") if c in frame]).reset_index(drop=True)
+
+
+def trend_chart(
+    trend: pd.DataFrame, *, dimension_labels: Mapping[str, str], texts: Mapping[str, str]
+) -> alt.Chart:
+    """Index per wave and dimension as points and lines with 95% interval bars.
+
+    `trend` is TrustReport.trend; texts: wave, index, dimension, ci_low, ci_high, respondents.
+    """
+    data = _shown(trend)[["wave_code", "dimension", "index", "ci_low", "ci_high", "respondents"]].assign(
+        dimension_label=lambda f: f["dimension"].map(dimension_labels)
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("wave_code:O", title=texts["wave"], sort=None),
+        color=alt.Color("dimension_label:N", title=texts["dimension"]),
+    )
+    tooltip = [
+        alt.Tooltip("wave_code:O", title=texts["wave"]),
+        alt.Tooltip("dimension_label:N", title=texts["dimension"]),
+        alt.Tooltip("index:Q", title=texts["index"], format=".1f"),
+        alt.Tooltip("ci_low:Q", title=texts["ci_low"], format=".1f"),
+        alt.Tooltip("ci_high:Q", title=texts["ci_high"], format=".1f"),
+        alt.Tooltip("respondents:Q", title=texts["respondents"]),
+    ]
+    lines = base.mark_line(point=True).encode(
+        y=alt.Y("index:Q", title=texts["index"], scale=alt.Scale(domain=[0, 100])), tooltip=tooltip
+    )
+    bars = base.mark_errorbar(ticks=True).encode(
+        y=alt.Y("ci_low:Q", title=texts["index"]), y2=alt.Y2("ci_high:Q"), tooltip=tooltip
+    )
+    return (bars + lines).properties(height=320)
+
+
+def mirror_chart(
+    mirror: pd.DataFrame,
+    *,
+    department_labels: Mapping[str, str],
+    texts: Mapping[str, str],
+) -> alt.Chart:
+    """Side-by-side bars: per rated department (columns), how each rating department rates it,
+    with 95% interval bars. `mirror` is one wave and one dimension of TrustReport.mirror.
+
+    texts: rated, rater, index, ci_low, ci_high, respondents.
+    """
+    data = _shown(mirror)[["rater", "rated", "index", "ci_low", "ci_high", "respondents"]].assign(
+        rater_label=lambda f: f["rater"].map(department_labels),
+        rated_label=lambda f: f["rated"].map(department_labels),
+    )
+    colors = department_colors(sorted(department_labels))
+    raters = sorted(set(data["rater"]))  # only shown raters: a hidden group gets no legend entry
+    domain = [department_labels.get(c, c) for c in raters]
+    tooltip = [
+        alt.Tooltip("rater_label:N", title=texts["rater"]),
+        alt.Tooltip("rated_label:N", title=texts["rated"]),
+        alt.Tooltip("index:Q", title=texts["index"], format=".1f"),
+        alt.Tooltip("ci_low:Q", title=texts["ci_low"], format=".1f"),
+        alt.Tooltip("ci_high:Q", title=texts["ci_high"], format=".1f"),
+        alt.Tooltip("respondents:Q", title=texts["respondents"]),
+    ]
+    base = alt.Chart().encode(x=alt.X("rater_label:N", title=None))  # the legend names the raters
+    bars = base.mark_bar().encode(
+        y=alt.Y("index:Q", title=texts["index"], scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color(
+            "rater_label:N",
+            title=texts["rater"],
+            scale=alt.Scale(domain=domain, range=[colors.get(c, MUTED) for c in raters]),
+        ),
+        tooltip=tooltip,
+    )
+    whiskers = base.mark_errorbar(ticks=True, color=MUTED).encode(
+        y=alt.Y("ci_low:Q", title=texts["index"]), y2=alt.Y2("ci_high:Q")
+    )
+    return alt.layer(bars, whiskers, data=data).facet(
+        column=alt.Column("rated_label:N", title=texts["rated"])
+    )
+
+
+def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str]) -> alt.Chart:
+    """Items × rating department, coloured by favourable share (answers 4–5, reverse-coded
+    items flipped). `heatmap` is one wave of TrustReport.heatmap.
+
+    texts: item, rater, favourable, neutral, unfavourable, respondents.
+    """
+    data = _shown(heatmap).assign(item=lambda f: f["item_code"] + " · " + f[f"text_{lang}"])[
+        ["item", "department", "favourable_share", "neutral_share", "unfavourable_share", "respondents"]
+    ]
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("department:N", title=texts["rater"]),
+            y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=460)),
+            color=alt.Color(
+                "favourable_share:Q",
+                title=texts["favourable"],
+                scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                legend=alt.Legend(format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("item:N", title=texts["item"]),
+                alt.Tooltip("department:N", title=texts["rater"]),
+                alt.Tooltip("favourable_share:Q", title=texts["favourable"], format=".0%"),
+                alt.Tooltip("neutral_share:Q", title=texts["neutral"], format=".0%"),
+                alt.Tooltip("unfavourable_share:Q", title=texts["unfavourable"], format=".0%"),
+                alt.Tooltip("respondents:Q", title=texts["respondents"]),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )

@@ -1,0 +1,329 @@
+"""Trust: the survey's trust index per wave and dimension, the mirror between departments,
+items, reliability, response and comments; everything past the confidentiality gate."""
+
+import streamlit as st
+
+from access.roles import READ, READ_COMMENTS
+from charts.trust import heatmap_chart, mirror_chart, trend_chart
+from data_access.models import SURVEY_DIMENSIONS
+from data_access.reference import load_departments
+from data_access.survey import (
+    load_comments,
+    load_item_distribution,
+    load_item_scores,
+    load_respondent_scores,
+    load_response_counts,
+    load_trust_groups,
+    load_waves,
+)
+from kpis.confidentiality import DEFAULT_MIN_GROUP, comment_groups
+from kpis.trust import (
+    OVERALL,
+    latest_wave_trust,
+    mirror_matrix,
+    reliability_table,
+    rows_for,
+    trust_report,
+)
+from ui.auth import require
+from ui.data import cached
+from ui.filters import current_filters
+from ui.i18n import lang, month, number, pct, signed, t
+from ui.survey import survey_min_group, with_reason_text
+
+user = require(READ)
+filters = current_filters()
+setting = survey_min_group()
+
+st.title(t("trust.title"))
+st.caption(t("trust.caption", as_of=month(filters.as_of), min_group=setting.value))
+if setting.refused:
+    st.error(t(setting.refused, value=setting.configured, default=DEFAULT_MIN_GROUP))
+
+waves = cached(load_waves, filters=filters)
+if waves.empty:
+    st.info(t("kpi.na.no_survey"))
+    st.stop()
+wave_ids = [int(i) for i in waves["id"]]
+report = trust_report(
+    waves=waves,
+    respondent_scores=cached(load_respondent_scores, filters=filters, wave_ids=wave_ids),
+    item_distribution=cached(load_item_distribution, filters=filters, wave_ids=wave_ids),
+    response_counts=cached(load_response_counts, filters=filters, wave_ids=wave_ids),
+    min_group=setting.value,
+)
+headline = latest_wave_trust(
+    waves, cached(load_trust_groups, filters=filters, wave_ids=wave_ids), min_group=setting.value
+)
+departments = cached(load_departments)
+department_labels = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+dimension_labels = {OVERALL: t("trust.dim.overall")} | {d: t(f"trust.dim.{d}") for d in SURVEY_DIMENSIONS}
+wave_labels = dict(zip(waves["id"], waves["code"], strict=True))
+latest_id = wave_ids[-1]
+
+
+def _index(value):
+    return number(float(value), decimals=1)
+
+
+def _significance(row) -> str:
+    if not row["has_previous"]:
+        return t("trust.change.first_wave")
+    if not row["shown"] or row["change"] != row["change"]:
+        return t("trust.change.not_comparable")
+    if row["significant"]:
+        return t(
+            "trust.change.significant",
+            change=signed(float(row["change"])),
+            p=number(float(row["p_value"]), decimals=3),
+        )
+    return t("trust.change.none", p=number(float(row["p_value"]), decimals=2))
+
+
+latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
+st.subheader(t("trust.latest", wave=headline.wave_code))
+columns = st.columns(len(SURVEY_DIMENSIONS) + 1, border=True)
+for column, dimension in zip(columns, [OVERALL, *SURVEY_DIMENSIONS], strict=True):
+    with column:
+        if dimension == OVERALL:
+            value = headline.current.index
+            shown_value = _index(value.value) if value.available else t("kpi.na")
+        else:
+            row = latest.loc[dimension] if dimension in latest.index else None
+            shown_value = _index(row["index"]) if row is not None and row["shown"] else t("kpi.na")
+        row = latest.loc[dimension] if dimension in latest.index else None
+        significant = row is not None and bool(row["significant"])
+        st.metric(
+            dimension_labels[dimension],
+            shown_value,
+            delta=signed(float(row["change"]), suffix=" " + t("unit.points")) if significant else None,
+            help=t("trust.metric.help"),
+        )
+        if row is not None:
+            st.caption(_significance(row))
+if headline.current.hidden_groups:
+    st.caption(t("survey.hidden_groups", count=headline.current.hidden_groups))
+
+wave_id = st.selectbox(
+    t("trust.wave"),
+    options=wave_ids[::-1],
+    format_func=lambda i: wave_labels[i],
+    key="trust_wave",
+)
+dimension = st.selectbox(
+    t("trust.dimension"),
+    options=[OVERALL, *SURVEY_DIMENSIONS],
+    format_func=dimension_labels.get,
+    key="trust_dimension",
+)
+
+(trend_tab, mirror_tab, items_tab, reliability_tab, response_tab, comments_tab) = st.tabs(
+    [
+        t("trust.tab.trend"),
+        t("trust.tab.mirror"),
+        t("trust.tab.items"),
+        t("trust.tab.reliability"),
+        t("trust.tab.response"),
+        t("trust.tab.comments"),
+    ]
+)
+chart_texts = {
+    "wave": t("trust.col.wave"),
+    "index": t("trust.col.index"),
+    "dimension": t("trust.col.dimension"),
+    "ci_low": t("trust.col.ci_low"),
+    "ci_high": t("trust.col.ci_high"),
+    "respondents": t("trust.col.respondents"),
+    "rater": t("trust.col.rater"),
+    "rated": t("trust.col.rated"),
+    "item": t("trust.col.item"),
+    "favourable": t("trust.col.favourable"),
+    "neutral": t("trust.col.neutral"),
+    "unfavourable": t("trust.col.unfavourable"),
+}
+index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f")
+
+with trend_tab:
+    st.caption(t("trust.trend.caption"))
+    st.altair_chart(
+        trend_chart(report.trend, dimension_labels=dimension_labels, texts=chart_texts), width="stretch"
+    )
+    trend_rows = with_reason_text(rows_for(report.trend, dimension=dimension))
+    st.dataframe(
+        trend_rows.assign(significance=[_significance(r) for _, r in trend_rows.iterrows()]),
+        column_order=["wave_code", "respondents", "index", "ci_low", "ci_high", "significance", "reason"],
+        column_config={
+            "wave_code": t("trust.col.wave"),
+            "respondents": t("trust.col.respondents"),
+            "index": index_column,
+            "ci_low": st.column_config.NumberColumn(t("trust.col.ci_low"), format="%.1f"),
+            "ci_high": st.column_config.NumberColumn(t("trust.col.ci_high"), format="%.1f"),
+            "significance": t("trust.col.change"),
+            "reason": t("trust.col.note"),
+        },
+        hide_index=True,
+        key="trust_trend_table",
+    )
+
+with mirror_tab:
+    st.caption(t("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
+    mirror_cells = rows_for(report.mirror, wave_id=wave_id, dimension=dimension)
+    st.altair_chart(
+        mirror_chart(mirror_cells, department_labels=department_labels, texts=chart_texts), width="content"
+    )
+    st.markdown(f"**{t('trust.mirror.matrix')}**")
+    st.dataframe(
+        mirror_matrix(report.mirror, wave_id=wave_id, dimension=dimension),
+        column_config={
+            code: st.column_config.NumberColumn(code, format="%.1f") for code in department_labels
+        },
+        key="trust_mirror_matrix",
+    )
+    hidden = with_reason_text(mirror_cells[~mirror_cells["shown"]])
+    for rater in sorted(set(hidden["rater"])):
+        st.caption(t("trust.mirror.hidden", department=department_labels.get(rater, rater)))
+    st.markdown(f"**{t('trust.gaps.title')}**")
+    st.caption(t("trust.gaps.caption"))
+    gaps = with_reason_text(rows_for(report.gaps, dimension=dimension))
+    st.dataframe(
+        gaps.assign(
+            kind=[t(f"trust.gap.{k}") for k in gaps["kind"]],
+            significance=[
+                (t("trust.gap.significant") if s else t("trust.gap.not_significant")) if shown else ""
+                for s, shown in zip(gaps["significant"], gaps["shown"], strict=True)
+            ],
+        ),
+        column_order=[
+            "wave_code",
+            "kind",
+            "department_a",
+            "department_b",
+            "index_a",
+            "index_b",
+            "gap",
+            "significance",
+            "reason",
+        ],
+        column_config={
+            "wave_code": t("trust.col.wave"),
+            "kind": t("trust.col.kind"),
+            "department_a": t("trust.col.department_a"),
+            "department_b": t("trust.col.department_b"),
+            "index_a": st.column_config.NumberColumn(t("trust.col.index_a"), format="%.1f"),
+            "index_b": st.column_config.NumberColumn(t("trust.col.index_b"), format="%.1f"),
+            "gap": st.column_config.NumberColumn(t("trust.col.gap"), format="%+.1f"),
+            "significance": t("trust.col.change"),
+            "reason": t("trust.col.note"),
+        },
+        hide_index=True,
+        key="trust_gaps_table",
+    )
+
+with items_tab:
+    st.caption(t("trust.items.caption"))
+    heat = rows_for(report.heatmap, wave_id=wave_id)
+    if dimension != OVERALL:
+        heat = rows_for(heat, dimension=dimension)
+    st.altair_chart(heatmap_chart(heat, lang=lang(), texts=chart_texts), width="stretch")
+    st.dataframe(
+        with_reason_text(heat),
+        column_order=[
+            "item_code",
+            f"text_{lang()}",
+            "department",
+            "respondents",
+            "favourable_share",
+            "neutral_share",
+            "unfavourable_share",
+            "reason",
+        ],
+        column_config={
+            "item_code": t("trust.col.code"),
+            f"text_{lang()}": t("trust.col.item"),
+            "department": t("trust.col.rater"),
+            "respondents": t("trust.col.respondents"),
+            "favourable_share": st.column_config.NumberColumn(t("trust.col.favourable"), format="percent"),
+            "neutral_share": st.column_config.NumberColumn(t("trust.col.neutral"), format="percent"),
+            "unfavourable_share": st.column_config.NumberColumn(
+                t("trust.col.unfavourable"), format="percent"
+            ),
+            "reason": t("trust.col.note"),
+        },
+        hide_index=True,
+        key="trust_items_table",
+    )
+
+with reliability_tab:
+    st.caption(t("trust.alpha.caption"))
+    alpha = reliability_table(
+        cached(load_item_scores, filters=filters, wave_ids=wave_ids),
+        waves,
+        report.groups,
+        min_group=setting.value,
+    )
+    low = alpha[alpha["low"]]
+    for row in low.itertuples():
+        st.warning(
+            t(
+                "trust.alpha.low",
+                wave=row.wave_code,
+                dimension=dimension_labels[row.dimension],
+                department=department_labels.get(row.rated_department, row.rated_department),
+                alpha=number(float(row.alpha), decimals=2),
+            )
+        )
+    st.dataframe(
+        with_reason_text(alpha),
+        column_order=[
+            "wave_code",
+            "dimension",
+            "rated_department",
+            "items",
+            "respondents",
+            "alpha",
+            "reason",
+        ],
+        column_config={
+            "wave_code": t("trust.col.wave"),
+            "dimension": t("trust.col.dimension"),
+            "rated_department": t("trust.col.rated"),
+            "items": t("trust.col.items"),
+            "respondents": t("trust.col.respondents"),
+            "alpha": st.column_config.NumberColumn(t("trust.col.alpha"), format="%.2f"),
+            "reason": t("trust.col.note"),
+        },
+        hide_index=True,
+        key="trust_alpha_table",
+    )
+
+with response_tab:
+    st.caption(t("trust.response.caption"))
+    st.dataframe(
+        report.rates,
+        column_order=["wave_code", "department", "invited", "respondents", "response_rate"],
+        column_config={
+            "wave_code": t("trust.col.wave"),
+            "department": t("trust.col.department"),
+            "invited": t("trust.col.invited"),
+            "respondents": t("trust.col.respondents"),
+            "response_rate": st.column_config.NumberColumn(t("trust.col.response_rate"), format="percent"),
+        },
+        hide_index=True,
+        key="trust_response_table",
+    )
+
+with comments_tab:
+    if not user.may(READ_COMMENTS):
+        st.info(t("trust.comments.not_allowed"))
+    else:
+        allowed = rows_for(comment_groups(report.groups, min_group=setting.value), wave_id=wave_id)
+        st.caption(t("trust.comments.caption", wave=wave_labels[wave_id]))
+        comments = cached(load_comments, wave_id=wave_id, departments=tuple(sorted(allowed["department"])))
+        if comments.empty:
+            st.info(t("trust.comments.none"))
+        for row in comments.itertuples():
+            topic = dimension_labels.get(row.dimension, "") if row.dimension else ""
+            st.caption(f"{department_labels.get(row.department, row.department)} · {topic}")
+            st.text(row.text)
+
+st.caption(t("trust.footer", pct=pct(0.95), min_group=setting.value))
