@@ -60,12 +60,11 @@ def funding_split_chart(
     a black tick where the agreed split puts the boundary. In: resolve_agreed_shares output."""
     data = split.assign(order=split["department"].rank(method="dense"))
     codes = sorted(split["department"].unique().tolist())
-    height = max(120, 22 * split["project"].nunique())
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("project:N", title=project_title, sort="ascending"),
+            y=alt.Y("project:N", title=project_title, sort="ascending", axis=alt.Axis(labelOverlap=False)),
             x=alt.X(
                 "committed_share:Q",
                 title=share_title,
@@ -96,7 +95,7 @@ def funding_split_chart(
             ],
         )
     )
-    return (bars + ticks).properties(title=title, height=height)
+    return (bars + ticks).properties(title=title, height=alt.Step(20))
 
 
 def fte_chart(
@@ -108,7 +107,7 @@ def fte_chart(
         alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])))
         .mark_area(opacity=0.85, interpolate="step-after")
         .encode(
-            x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y", tickCount="month")),
             y=alt.Y("fte:Q", title=fte_title, stack="zero"),
             color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
             tooltip=[
@@ -159,10 +158,14 @@ def ownership_matrix_chart(
         range=[*(colors[c] for c in codes), SEVERAL_COLOR, MISSING_COLOR],
     )
     area_order = list(dict.fromkeys(data["area_name"]))
-    height = max(120, 22 * status["project"].nunique())
     base = alt.Chart(data).encode(
-        x=alt.X("area_name:N", title=area_title, sort=area_order, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=125)),
-        y=alt.Y("project:N", title=project_title, sort="ascending"),
+        x=alt.X(
+            "area_name:N",
+            title=area_title,
+            sort=area_order,
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=125),
+        ),
+        y=alt.Y("project:N", title=project_title, sort="ascending", axis=alt.Axis(labelOverlap=False)),
         tooltip=[
             alt.Tooltip("project:N", title=project_title),
             alt.Tooltip("area_name:N", title=area_title),
@@ -178,7 +181,7 @@ def ownership_matrix_chart(
     )
     labels = base.mark_text(fontWeight="bold", color="white").encode(text=alt.Text("label:N"))
     width = max(320, 130 * len(area_order))
-    return (cells + labels).properties(title=title, height=height, width=width)
+    return (cells + labels).properties(title=title, height=alt.Step(22), width=width)
 
 
 def goal_timeline_chart(
@@ -239,7 +242,7 @@ def goal_timeline_chart(
         alt.Tooltip("status_name:N", title=status_title),
         alt.Tooltip("slippage:Q", title=slippage_title),
     ]
-    y = alt.Y("label:N", title=goal_title, sort=order)
+    y = alt.Y("label:N", title=goal_title, sort=order, axis=alt.Axis(labelOverlap=False))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     plan = base.mark_bar(color=MISSING_COLOR, height=6).encode(
         x=alt.X("start:T", title=date_title, axis=alt.Axis(format="%b %Y")), x2="target:T"
@@ -254,5 +257,4 @@ def goal_timeline_chart(
         .mark_rule(strokeDash=[4, 3], color=ISSUE_STROKE)
         .encode(x="as_of:T", tooltip=[alt.Tooltip("as_of:T", title=as_of_title, format="%d-%m-%Y")])
     )
-    height = max(160, 18 * len(order))
-    return (plan + slip + target + achieved + as_of).properties(title=title, height=height)
+    return (plan + slip + target + achieved + as_of).properties(title=title, height=alt.Step(18))

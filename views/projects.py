@@ -50,6 +50,7 @@ from ui.filters import current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
 
 FLASH_KEY = "projects_house_rule_saved"
+DATE_FORMAT = "DD-MM-YYYY" if lang() == "nl" else "D MMM YYYY"
 
 require(READ)
 filters = current_filters()
@@ -196,6 +197,8 @@ with portfolio_tab:
         shown,
         hide_index=True,
         width="stretch",
+        height=min(36 * (len(shown) + 1) + 3, 880),
+        placeholder="–",
         key="projects_table",
         column_order=[
             "code",
@@ -239,7 +242,7 @@ with portfolio_tab:
             ),
             "next_goal": st.column_config.TextColumn(t("projects.col.next_goal"), width="medium"),
             "next_goal_date": st.column_config.DateColumn(
-                t("projects.col.next_goal_date"), format="DD-MM-YYYY" if lang() == "nl" else "D MMM YYYY"
+                t("projects.col.next_goal_date"), format=DATE_FORMAT
             ),
             "late_goals": st.column_config.NumberColumn(t("projects.col.late_goals"), format="%d"),
         },
@@ -277,7 +280,9 @@ with portfolio_tab:
                 hide_index=True,
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
-                    "committed": st.column_config.NumberColumn(t("projects.col.committed"), format="euro"),
+                    "committed": st.column_config.NumberColumn(
+                        t("projects.col.committed_eur"), format="localized"
+                    ),
                     "committed_share": st.column_config.NumberColumn(
                         t("projects.col.committed_share"), format="percent"
                     ),
@@ -331,20 +336,25 @@ with portfolio_tab:
             st.dataframe(
                 label_codes(detail.goals, goal_labels, ["status"]),
                 hide_index=True,
+                placeholder="–",
                 column_config={
                     "code": st.column_config.TextColumn(t("projects.col.code")),
                     "goal": st.column_config.TextColumn(t("projects.col.goal"), width="medium"),
                     "measure": st.column_config.TextColumn(t("projects.col.measure")),
                     "target_value": st.column_config.NumberColumn(t("projects.col.target_value")),
-                    "target_date": st.column_config.DateColumn(t("projects.col.next_goal_date")),
+                    "target_date": st.column_config.DateColumn(
+                        t("projects.col.next_goal_date"), format=DATE_FORMAT
+                    ),
                     "achieved_value": st.column_config.NumberColumn(t("projects.col.achieved_value")),
-                    "achieved_date": st.column_config.DateColumn(t("projects.col.achieved_date")),
+                    "achieved_date": st.column_config.DateColumn(
+                        t("projects.col.achieved_date"), format=DATE_FORMAT
+                    ),
                     "progress_display": st.column_config.ProgressColumn(
                         t("projects.col.progress"),
                         help=t("projects.kpi.value_progress.help"),
                         format="percent",
                         min_value=0.0,
-                        max_value=1.5,
+                        max_value=1.0,
                     ),
                     "status": st.column_config.TextColumn(t("projects.col.status")),
                     "slippage_days": st.column_config.NumberColumn(t("projects.col.slippage"), format="%d"),
@@ -387,7 +397,7 @@ with teams_tab:
             unmixed[["project", "members", "fte", "missing_departments", "fte_balance"]],
             hide_index=True,
             column_config={
-                "project": st.column_config.TextColumn(t("projects.col.code")),
+                "project": st.column_config.TextColumn(t("projects.col.name")),
                 "members": st.column_config.NumberColumn(t("projects.col.members"), format="%d"),
                 "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
                 "missing_departments": st.column_config.TextColumn(t("projects.teams.missing")),
@@ -423,7 +433,7 @@ with ownership_tab:
             hide_index=True,
             key="projects_ownership_issues",
             column_config={
-                "project": st.column_config.TextColumn(t("projects.col.code")),
+                "project": st.column_config.TextColumn(t("projects.col.name")),
                 "area": st.column_config.TextColumn(t("projects.col.area")),
                 "status": st.column_config.TextColumn(t("projects.col.issue")),
                 "owner_codes": st.column_config.TextColumn(t("projects.col.owners")),
@@ -490,11 +500,13 @@ with goals_tab:
             hide_index=True,
             key="projects_late_goals",
             column_config={
-                "project": st.column_config.TextColumn(t("projects.col.code")),
+                "project": st.column_config.TextColumn(t("projects.col.name")),
                 "code": st.column_config.TextColumn(t("projects.col.code")),
                 "goal": st.column_config.TextColumn(t("projects.col.goal"), width="large"),
                 "status": st.column_config.TextColumn(t("projects.col.status")),
-                "target_date": st.column_config.DateColumn(t("projects.col.next_goal_date")),
+                "target_date": st.column_config.DateColumn(
+                    t("projects.col.next_goal_date"), format=DATE_FORMAT
+                ),
                 "slippage_days": st.column_config.NumberColumn(t("projects.col.slippage"), format="%d"),
             },
         )
@@ -505,7 +517,7 @@ with st.expander(t("projects.exceptions")):
         hide_index=True,
         key="projects_exceptions",
         column_config={
-            "project": st.column_config.TextColumn(t("projects.col.code")),
+            "project": st.column_config.TextColumn(t("projects.col.name")),
             "kind": st.column_config.TextColumn(t("projects.col.kind")),
             "subject": st.column_config.TextColumn(t("projects.col.subject")),
         },
