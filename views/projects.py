@@ -265,7 +265,7 @@ with portfolio_tab:
             rag_badge(chosen["rag"] if isinstance(chosen["rag"], str) else None)
         with text_col:
             st.write(chosen["rag_reason"] if isinstance(chosen["rag_reason"], str) else "")
-        status_text = t("status." + chosen["status"])
+        status_text = t(f"status.{chosen['status']}")
         planned = t(
             "projects.detail.planned", start=day(chosen["planned_start"]), end=day(chosen["planned_end"])
         )
