@@ -16,6 +16,10 @@ from charts.theme import MUTED, RAG_COLORS, TEXT, department_colors
 MISSING_COLOR = "#D0D5DA"
 SEVERAL_COLOR = "#9E9E9E"
 ISSUE_STROKE = RAG_COLORS["red"]
+# Stretch to the container's width but keep a fixed height per row (Streamlit's default
+# "fit" autosize squeezes the rows and drops axis labels).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+ROW_STEP = 20  # pixels per project row
 GOAL_STATUS_COLORS = {
     "reached_on_time": RAG_COLORS["green"],
     "reached_late": RAG_COLORS["amber"],
@@ -95,7 +99,9 @@ def funding_split_chart(
             ],
         )
     )
-    return (bars + ticks).properties(title=title, height=alt.Step(20))
+    return (bars + ticks).properties(
+        title=title, height=ROW_STEP * split["project"].nunique(), autosize=FIT_WIDTH
+    )
 
 
 def fte_chart(
@@ -180,8 +186,11 @@ def ownership_matrix_chart(
         strokeWidth=alt.condition("datum.issue", alt.value(3), alt.value(1)),
     )
     labels = base.mark_text(fontWeight="bold", color="white").encode(text=alt.Text("label:N"))
-    width = max(320, 130 * len(area_order))
-    return (cells + labels).properties(title=title, height=alt.Step(22), width=width)
+    return (cells + labels).properties(
+        title=title,
+        height=22 * status["project"].nunique(),
+        autosize=FIT_WIDTH,
+    )
 
 
 def goal_timeline_chart(
@@ -257,4 +266,6 @@ def goal_timeline_chart(
         .mark_rule(strokeDash=[4, 3], color=ISSUE_STROKE)
         .encode(x="as_of:T", tooltip=[alt.Tooltip("as_of:T", title=as_of_title, format="%d-%m-%Y")])
     )
-    return (plan + slip + target + achieved + as_of).properties(title=title, height=alt.Step(18))
+    return (plan + slip + target + achieved + as_of).properties(
+        title=title, height=18 * len(order), autosize=FIT_WIDTH
+    )

@@ -421,7 +421,8 @@ with ownership_tab:
                 status_title=t("projects.col.issue"),
                 none_label=t("projects.own.none"),
                 several_label=t("projects.own.several"),
-            )
+            ),
+            width="stretch",
         )
     st.subheader(t("projects.ownership.issues"))
     issues = ownership_issues(ownership)
