@@ -61,12 +61,12 @@ def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     """
     if funding.empty:
         return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
-    grouped = funding.groupby("project")["agreed_share"]
-    recorded = grouped.transform(lambda s: s.fillna(0.0).sum())
-    unrecorded = grouped.transform(lambda s: s.isna().sum())
+    by_project = funding["project"]
+    recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
+    unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
     equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    total = funding.groupby("project")["committed"].transform("sum")
-    n_funders = funding.groupby("project")["department"].transform("count").astype("int64")
+    total = funding["committed"].groupby(by_project).transform("sum")
+    n_funders = funding["department"].groupby(by_project).transform("count").astype("int64")
     return funding.assign(
         agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
         committed_share=funding["committed"] / total.where(total != 0),
@@ -77,17 +77,15 @@ def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
 
 def split_text(funding: pd.DataFrame) -> dict[str, str]:
     """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
-    shares = resolve_agreed_shares(funding)
-    texts: dict[str, str] = {}
-    for project, rows in shares.groupby("project", sort=True):
-        parts = [
-            f"{row.department} {round(row.committed_share * 100)}%"
-            if pd.notna(row.committed_share)
-            else f"{row.department} –"
-            for row in rows.sort_values("department").itertuples()
-        ]
-        texts[str(project)] = " · ".join(parts)
-    return texts
+    if funding.empty:
+        return {}
+    shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
+    parts = [
+        f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
+        for dept, share in zip(shares["department"], shares["committed_share"], strict=True)
+    ]
+    joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
+    return {str(project): text for project, text in joined.items()}
 
 
 def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
@@ -101,35 +99,6 @@ def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
     (min over funding departments with an agreed share > 0 of FTE share / agreed share;
     None unless joint with a team of FTE > 0).
     """
-    shares = resolve_agreed_shares(funding)
-    rows = []
-    for project, funders in shares.groupby("project", sort=True):
-        staff = team[team["project"] == project]
-        fte_by_dept = staff.groupby("department")["fte"].sum()
-        total_fte = float(staff["fte"].sum())
-        joint = bool(funders["joint"].iloc[0])
-        has_team = int(staff["members"].sum()) > 0
-        missing = sorted(set(funders["department"]) - set(staff.loc[staff["members"] > 0, "department"]))
-        balance = None
-        if joint and has_team and total_fte > 0:
-            ratios = [
-                float(fte_by_dept.get(row.department, 0.0)) / total_fte / row.agreed
-                for row in funders.itertuples()
-                if row.agreed > 0
-            ]
-            balance = min(ratios) if ratios else None
-        rows.append(
-            {
-                "project": project,
-                "joint": joint,
-                "members": int(staff["members"].sum()),
-                "fte": total_fte,
-                "has_team": has_team,
-                "missing_departments": ",".join(missing),
-                "mixed": (not missing) if joint and has_team else None,
-                "fte_balance": balance,
-            }
-        )
     columns = [
         "project",
         "joint",
@@ -140,15 +109,48 @@ def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
         "mixed",
         "fte_balance",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    if funding.empty:
+        return pd.DataFrame(columns=columns)
+    shares = resolve_agreed_shares(funding)
+    per_dept = team.groupby(["project", "department"], as_index=False)[["members", "fte"]].sum()
+    funders = shares.merge(per_dept, on=["project", "department"], how="left").fillna(
+        {"members": 0, "fte": 0.0}
+    )
+    totals = team.groupby("project")[["members", "fte"]].sum()
+    projects = shares.groupby("project", sort=True)["joint"].first().to_frame()
+    projects = projects.join(totals, how="left").fillna({"members": 0, "fte": 0.0})
+    projects["members"] = projects["members"].astype("int64")
+    projects["fte"] = projects["fte"].astype("float64")
+    projects["has_team"] = projects["members"] > 0
+    absent = funders[funders["members"] <= 0].sort_values("department")
+    missing = absent.groupby("project")["department"].agg(",".join)
+    projects["missing_departments"] = missing.reindex(projects.index).fillna("")
+    with_team = projects["joint"] & projects["has_team"]
+    projects["mixed"] = [
+        (not missing_text) if staffed else None
+        for staffed, missing_text in zip(with_team, projects["missing_departments"], strict=True)
+    ]
+    total_fte = funders["project"].map(projects["fte"])
+    share_ratio = (funders["fte"] / total_fte.where(total_fte > 0)) / funders["agreed"].where(
+        funders["agreed"] > 0
+    )
+    balance = share_ratio.groupby(funders["project"]).min()
+    eligible = with_team & (projects["fte"] > 0)
+    projects["fte_balance"] = [
+        float(balance[project]) if ok and project in balance.index and pd.notna(balance[project]) else None
+        for project, ok in zip(projects.index, eligible, strict=True)
+    ]
+    return projects.reset_index()[columns]
 
 
 def team_text(team: pd.DataFrame) -> dict[str, str]:
     """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
-    return {
-        str(project): " · ".join(f"{row.department} {int(row.members)}" for row in rows.itertuples())
-        for project, rows in team.sort_values(["project", "department"]).groupby("project", sort=True)
-    }
+    if team.empty:
+        return {}
+    ordered = team.sort_values(["project", "department"])
+    parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
+    joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
+    return {str(project): text for project, text in joined.items()}
 
 
 def mixed_teams_share(mix: pd.DataFrame) -> KpiValue:
@@ -182,11 +184,9 @@ def ownership_status(ownership: pd.DataFrame) -> pd.DataFrame:
 
 def project_ownership(status: pd.DataFrame) -> dict[str, str]:
     """Per project its worst ownership status (missing > double > breach > ok)."""
-    order = {name: rank for rank, name in enumerate(("missing", "double", "breach", "ok"))}
-    return {
-        str(project): min(rows["status"], key=order.__getitem__)
-        for project, rows in status.groupby("project", sort=True)
-    }
+    order = ("missing", "double", "breach", "ok")
+    worst = status["status"].map(order.index).groupby(status["project"], sort=True).min()
+    return {str(project): order[rank] for project, rank in worst.items()}
 
 
 def ownership_clarity(status: pd.DataFrame) -> KpiValue:
@@ -194,7 +194,7 @@ def ownership_clarity(status: pd.DataFrame) -> KpiValue:
     department, the one the house rule expects) / projects with ownership rows."""
     if status.empty:
         return not_available("projects.na.no_ownership")
-    clear = status.groupby("project")["status"].apply(lambda s: bool((s == "ok").all()))
+    clear = status["status"].eq("ok").groupby(status["project"]).all()
     return ratio(float(clear.sum()), float(len(clear)), reason_if_zero="projects.na.no_ownership")
 
 

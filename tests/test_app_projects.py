@@ -205,3 +205,17 @@ def test_page_texts_exist_in_both_languages(lang) -> None:
     assert keys, "no t('...') calls found"
     catalog = load_catalog()
     assert sorted(k for k in keys if not catalog.get(k, {}).get(lang)) == []
+
+
+def test_filters_without_projects_or_with_one_department(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, query={"status": "proposed"}, page=PAGE)
+    # Both proposed projects start in 2027: nothing to show, every KPI n/a with its reason.
+    assert set(metric_values(at).values()) == {"n.v.t."}
+    assert any(i.value == "Geen projecten bij deze filters." for i in at.info)
+    at = open_app(monkeypatch, demo_sqlite_url, query={"dept": "FIN"}, page=PAGE)
+    filters = at.session_state["filters"]
+    assert filters.departments == ("FIN",)
+    assert metric_values(at) == expected_tiles(demo_sqlite_engine, filters, "nl")
+    assert list(frame_with(at, "split")["code"]) == ["P-009"]
