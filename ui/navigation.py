@@ -32,6 +32,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/overview.py", "nav.overview", ":material/dashboard:", READ, default=True),
     PageSpec("views/budget.py", "nav.budget", ":material/payments:", READ, heading_key="budget.title"),
+    PageSpec("views/projects.py", "nav.projects", ":material/groups:", READ, heading_key="projects.title"),
     PageSpec("views/trust.py", "nav.trust", ":material/handshake:", READ, heading_key="trust.title"),
     PageSpec("views/steering.py", "nav.steering", ":material/gavel:", READ, heading_key="steering.title"),
     PageSpec(
