@@ -16,8 +16,19 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.budget import load_budget_by_month, load_funding_shares, load_progress_history, load_project_progress
-from data_access.projects import load_funding_by_project, load_insight_goals
+from data_access.budget import (
+    load_budget_by_month,
+    load_funding_shares,
+    load_progress_history,
+    load_project_progress,
+)
+from data_access.projects import (
+    load_funding_by_project,
+    load_funding_split,
+    load_insight_goals,
+    load_ownership,
+    load_team_by_department,
+)
 from data_access.steering import load_actions
 from data_access.survey import (
     load_item_distribution,
@@ -41,6 +52,17 @@ from kpis.common import KpiValue, not_available
 from kpis.exceptions import ExceptionItem, collect_exceptions
 from kpis.periods import Filters, add_months, month_end
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
+from kpis.projects import (
+    collaboration_exceptions,
+    count_mixed,
+    fte_balance_median,
+    goal_timeline,
+    mixed_teams_share,
+    ownership_clarity,
+    ownership_issues,
+    ownership_status,
+    team_mix,
+)
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
 from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_report
@@ -183,7 +205,10 @@ def _budget_tiles(
             [figures.cpi for figures, _ in ev_series],
             targets["cpi"],
             "index",
-            detail=("single.detail.ev", {"spi": portfolio.spi.value, "spi_rag": rag(portfolio.spi.value, targets["spi"])}),
+            detail=(
+                "single.detail.ev",
+                {"spi": portfolio.spi.value, "spi_rag": rag(portfolio.spi.value, targets["spi"])},
+            ),
         ),
         _tile(
             "funding_balance",
@@ -229,7 +254,44 @@ def _portfolio_tiles(
     return tiles, {"goals": goals}
 
 
-def _steering_tile(engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]) -> tuple[Tile, pd.DataFrame]:
+def _collaboration_tiles(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], goals: pd.DataFrame
+) -> tuple[list[Tile], pd.DataFrame]:
+    funding = load_funding_split(engine=engine, filters=filters)
+    mixes = [
+        team_mix(load_team_by_department(engine=engine, filters=period_for(filters, m)), funding)
+        for m in months
+    ]
+    mixed_values = [mixed_teams_share(mix) for mix in mixes]
+    mixed, with_team = count_mixed(mixes[-1])
+    balance = fte_balance_median(mixes[-1])
+    status = ownership_status(load_ownership(engine=engine, filters=filters))
+    clarity = ownership_clarity(status)
+    tiles = [
+        _tile(
+            "mixed_teams",
+            mixed_values,
+            targets["mixed_teams"],
+            "ratio",
+            detail=("single.detail.mixed", {"mixed": mixed, "joint": with_team, "balance": balance.value}),
+        ),
+        # Ownership has no history in the data model: the trend is today's state only.
+        _tile(
+            "ownership_clarity",
+            [not_available("kpi.na.no_history")] * (len(months) - 1) + [clarity],
+            targets["ownership_clarity"],
+            "ratio",
+            detail=("single.detail.ownership", {"issues": len(ownership_issues(status))}),
+            note=("single.note.no_history", {}),
+        ),
+    ]
+    timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
+    return tiles, collaboration_exceptions(mixes[-1], status, timeline)
+
+
+def _steering_tile(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
+) -> tuple[Tile, pd.DataFrame]:
     actions = load_actions(engine=engine, up_to_month=filters.as_of)
     values = _series(months, lambda m: follow_through(actions, as_of_end=month_end(m)))
     on_time, due = count_follow_through(actions, as_of_end=filters.as_of_end)
@@ -273,13 +335,21 @@ def _trust_tiles(
 
     def index_at(month: dt.date) -> KpiValue:
         until = waves_until(month)
-        return latest_wave_trust(until, groups, min_group=min_group).current.index if not until.empty else not_available("kpi.na.no_survey")
+        return (
+            latest_wave_trust(until, groups, min_group=min_group).current.index
+            if not until.empty
+            else not_available("kpi.na.no_survey")
+        )
 
     headline = latest_wave_trust(waves, groups, min_group=min_group)
     trend = [index_at(month) for month in months]
     overall = report.trend[(report.trend["dimension"] == OVERALL) & (report.trend["wave_id"] == wave_ids[-1])]
     significant = bool(overall["significant"].iloc[0]) if not overall.empty else False
-    p_value = float(overall["p_value"].iloc[0]) if not overall.empty and pd.notna(overall["p_value"].iloc[0]) else None
+    p_value = (
+        float(overall["p_value"].iloc[0])
+        if not overall.empty and pd.notna(overall["p_value"].iloc[0])
+        else None
+    )
     trust_tile = Tile(
         code="trust_index",
         value=headline.current.index,
@@ -288,7 +358,10 @@ def _trust_tiles(
         trend=tuple(value.value for value in trend),
         change=headline.change,
         change_basis="wave",
-        detail=("single.detail.trust", {"wave": headline.wave_code, "respondents": headline.current.respondents}),
+        detail=(
+            "single.detail.trust",
+            {"wave": headline.wave_code, "respondents": headline.current.respondents},
+        ),
         note=(
             ("single.note.trust_significant", {"p": p_value})
             if significant
@@ -316,7 +389,12 @@ def _trust_tiles(
         row = latest_gap.loc[latest_gap["gap"].abs().idxmax()]
         gap_detail = (
             "single.detail.gap",
-            {"a": row["department_a"], "b": row["department_b"], "index_a": row["index_a"], "index_b": row["index_b"]},
+            {
+                "a": row["department_a"],
+                "b": row["department_b"],
+                "index_a": row["index_a"],
+                "index_b": row["index_b"],
+            },
         )
     wave_change = [value.value for value in gap_values]
     gap_tile = Tile(
@@ -347,15 +425,25 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
     months = trend_months(filters.as_of)
     budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)
     portfolio_tiles, portfolio_frames = _portfolio_tiles(engine, filters, months, targets)
+    collaboration_tiles, collaboration = _collaboration_tiles(
+        engine, filters, months, targets, portfolio_frames["goals"]
+    )
     follow_tile, actions = _steering_tile(engine, filters, months, targets)
     trust_tiles, report, hidden = _trust_tiles(engine, filters, months, targets, min_group)
-    tiles = [*budget_tiles, portfolio_tiles[0], *trust_tiles, portfolio_tiles[1], follow_tile]
+    tiles = [
+        *budget_tiles,
+        portfolio_tiles[0],
+        *collaboration_tiles,
+        *trust_tiles,
+        portfolio_tiles[1],
+        follow_tile,
+    ]
     exceptions = collect_exceptions(
         as_of_end=filters.as_of_end,
         targets=targets,
         ev_table=budget_frames["ev_table"],
         drift=budget_frames["drift"],
-        goals=portfolio_frames["goals"],
+        collaboration=collaboration,
         actions=actions,
         trust_drops=significant_drops(report) if report is not None else None,
     )
