@@ -35,6 +35,7 @@ with st.sidebar:
 
 pages = [
     st.Page("views/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("views/import.py", title=t("nav.import"), icon=":material/upload_file:"),
 ]
 navigation = st.navigation(pages)
 show_url_notices()

@@ -24,6 +24,7 @@ from data_access.importer.store import CODE_KINDS, KindPlan, load_codes, plan_ki
 from data_access.importer.validate import Issue, Record, validate_sheet
 from data_access.models import ImportLog
 from i18n import translate
+from i18n.format import format_number
 
 log = logging.getLogger(__name__)
 WORKBOOK = "workbook"
@@ -284,7 +285,12 @@ def refuse_oversized(
 
 def issue_message(issue: Issue, lang: str) -> str:
     """The issue's message in `lang`, parameters filled (kind names translated)."""
-    params = dict(issue.params)
+    params = {
+        name: format_number(value, lang, decimals=0 if value.is_integer() else 2)
+        if isinstance(value, float)
+        else value
+        for name, value in issue.params.items()
+    }
     if "kind" in params:
         params["kind"] = translate(f"importer.kind.{params['kind']}", lang)
     return translate(issue.key, lang, **params)
@@ -338,9 +344,14 @@ def results_frame(report: ImportReport, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"])
 
 
-def preview_frame(result: KindResult) -> pd.DataFrame:
-    """The first rows of a kind with what would happen to each (action column first)."""
-    return pd.DataFrame(result.preview).astype(str).replace({"None": ""})
+def preview_frame(result: KindResult, lang: str) -> pd.DataFrame:
+    """The first rows of a kind as text, with what would happen to each (`action`, translated)."""
+    rows = [
+        {name: "" if value is None else str(value) for name, value in row.items()}
+        | {"action": translate(f"importer.action.{row['action']}", lang)}
+        for row in result.preview
+    ]
+    return pd.DataFrame(rows)
 
 
 def load_import_log(*, engine: Engine, limit: int = 100) -> pd.DataFrame:

@@ -107,7 +107,8 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError as exc:
-        raise FileRejected("importer.error.encoding", position=exc.start) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileRejected("importer.error.encoding", byte=f"0x{data[exc.start]:02X}", line=line) from None
 
 
 def _count_outside_quotes(line: str, char: str) -> int:

@@ -140,13 +140,9 @@ def _check_range(value: float, column: Column) -> None:
         key = (
             "importer.error.out_of_range_exclusive" if column.exclusive_min else "importer.error.out_of_range"
         )
-        raise CellError(key, minimum=_plain(low), maximum=_plain(high))
-
-
-def _plain(number: float | None) -> str:
-    if number is None:
-        return ""
-    return f"{number:,.0f}".replace(",", ".") if abs(number) >= 10_000 else f"{number:g}"
+        raise CellError(
+            key, minimum=float(low if low is not None else -math.inf), maximum=float(high or math.inf)
+        )
 
 
 def parse_integer(text: str) -> int:
