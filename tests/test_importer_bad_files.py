@@ -141,6 +141,20 @@ CORPUS: dict[str, tuple[str, str, bytes, list[tuple[int | None, str | None, str]
         csv_bytes("project,month,department,category,actual,remark\nA,2026-01,MKT,people,10,x\n"),
         [(1, "remark", "Unknown column. Expected columns: project, month, department, category, actual.")],
     ),
+    "wrong_kind": (
+        "budget_plan",
+        "actuals.csv",
+        csv_bytes(ACTUALS_HEADER + "A,2026-01,MKT,people,10\n"),
+        [
+            (1, None, "This file has the columns of Actuals; choose that kind of data."),
+            (1, "actual", "Unknown column. Expected columns: project, month, department, category, planned."),
+            (
+                1,
+                "planned",
+                "Required column is missing. Expected columns: project, month, department, category, planned.",
+            ),
+        ],
+    ),
     "text_in_number": (
         "budget_actuals",
         "actuals.csv",

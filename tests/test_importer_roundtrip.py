@@ -167,6 +167,10 @@ def test_a_corrected_month_replaces_only_that_month(backend: str, tmp_path: Path
         )
         report = import_ok(engine, "budget_actuals", "feb.csv", corrected)
         assert (report.total("inserted"), report.total("updated"), report.total("removed")) == (1, 1, 1)
+        assert [issue_message(w, "en") for w in report.warnings] == [
+            "Note: this file replaces the actuals of 2026-02; 1 existing line(s) of those month(s) "
+            "are not in the file and will lose their actual amount."
+        ]
         after = _lines(engine)
         feb = dt.date(2026, 2, 1)
         changed = {k: v for k, v in after.items() if before.get(k) != v}

@@ -153,8 +153,9 @@ if uploaded is not None:
     else:
         st.info(t("importer.preview_ok", rows=report.total("rows")), icon=":material/fact_check:")
     if report.issues:
+        shown_columns = ISSUE_COLUMNS | ({} if report.kind == WORKBOOK else {"sheet": None})
         st.dataframe(
-            issues_frame(report, lang()), hide_index=True, width="stretch", column_config=ISSUE_COLUMNS
+            issues_frame(report, lang()), hide_index=True, width="stretch", column_config=shown_columns
         )
         st.download_button(
             t("importer.download_report"),

@@ -21,7 +21,7 @@ from data_access.engine import bump_data_version
 from data_access.importer.reading import FileRejected, Limits, Table, check_size, limits_from_env, read_table
 from data_access.importer.schema import KIND_ORDER, KINDS
 from data_access.importer.store import CODE_KINDS, KindPlan, load_codes, plan_kind, write_plan
-from data_access.importer.validate import Issue, Record, validate_sheet
+from data_access.importer.validate import Issue, Record, normalise_header, validate_sheet
 from data_access.models import ImportLog
 from i18n import translate
 from i18n.format import format_number
@@ -133,14 +133,40 @@ def _validate_and_plan(
             codes.known[name] |= {str(r.values["code"]) for r in records}
         validated.append((name, records))
     if any(i.severity == "error" for i in issues):
-        return issues, []
+        hint = (
+            _other_kind_hint(kind, table)
+            if any(i.key == "importer.error.unknown_column" for i in issues)
+            else None
+        )
+        return ([hint] if hint else []) + issues, []
     plans: list[KindPlan] = []
     for name, records in validated:
         plan = plan_kind(conn, KINDS[name], records, codes)
         if write:
             write_plan(conn, plan, codes)
         plans.append(plan)
+        if plan.removals:
+            issues.append(
+                Issue(
+                    f"importer.warning.replaces_{plan.kind.replaces}",
+                    {"count": len(plan.removals), "scope": plan.scope},
+                    sheet=name if kind == WORKBOOK else None,
+                    severity="warning",
+                )
+            )
     return issues, plans
+
+
+def _other_kind_hint(kind: str, table: Table) -> Issue | None:
+    """When a file's header is exactly another kind's columns, say so."""
+    if kind == WORKBOOK or not table.sheets:
+        return None
+    header = {normalise_header(h) for h in table.sheets[0].header if h.strip()}
+    for name, definition in KINDS.items():
+        required = {c.name for c in definition.columns if c.required}
+        if name != kind and required <= header <= set(definition.column_names):
+            return Issue("importer.error.other_kind", {"kind": name}, row=1)
+    return None
 
 
 def _results(plans: list[KindPlan]) -> list[KindResult]:
@@ -196,6 +222,7 @@ def run_import(
             with engine.connect() as conn:
                 issues, plans = _validate_and_plan(conn, kind, table, limits, write=False)
                 conn.rollback()
+
         else:
             with engine.begin() as conn:
                 issues, plans = _validate_and_plan(conn, kind, table, limits, write=True)

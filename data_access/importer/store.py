@@ -131,6 +131,16 @@ class KindPlan:
         default_factory=list
     )  # (id, "delete" | "clear_actual" | "zero_plan")
     preview: list[dict[str, Any]] = field(default_factory=list)
+    months: set[Any] = field(default_factory=set)
+    projects: set[str] = field(default_factory=set)
+
+    @property
+    def scope(self) -> str:
+        """What the file replaces: its months (budget) or its projects (ownership), for messages."""
+        if self.kind.replaces in ("plan", "actuals"):
+            months = sorted(self.months)
+            return ", ".join(m.strftime("%Y-%m") for m in months)
+        return ", ".join(sorted(self.projects))
 
     @property
     def changes(self) -> int:
@@ -156,6 +166,10 @@ def plan_kind(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
     plan = KindPlan(kind, rows=len(records))
     value_columns = _value_columns(kind)
     seen: set[tuple[Any, ...]] = set()
+    if kind.replaces in ("plan", "actuals"):
+        plan.months = {r.values["month"] for r in records}
+    elif kind.replaces == "ownership":
+        plan.projects = {str(r.values["project"]) for r in records}
     for record in records:
         key = record.key(kind)
         seen.add(key)
