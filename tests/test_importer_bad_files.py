@@ -155,6 +155,12 @@ CORPUS: dict[str, tuple[str, str, bytes, list[tuple[int | None, str | None, str]
             ),
         ],
     ),
+    "thousands_of_columns": (
+        "projects",
+        "projects.csv",
+        csv_bytes("code,name\n" + "x," * 5000 + "\n"),
+        [(None, None, "Row 2 has more than 200 columns; this is not an import file of this app.")],
+    ),
     "text_in_number": (
         "budget_actuals",
         "actuals.csv",

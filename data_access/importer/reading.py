@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SEPARATORS = (",", ";")
+MAX_COLUMNS = 200  # no kind has more than a dozen; stops a sheet with thousands of columns
 MEBIBYTE = 1024 * 1024
 
 
@@ -148,6 +149,8 @@ def read_csv(data: bytes, limits: Limits) -> Table:
     rows: list[tuple[int, list[str]]] = []
     try:
         for number, cells in enumerate(reader, start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise FileRejected("importer.error.too_many_columns", row=number, limit=MAX_COLUMNS)
             if header is None:
                 if _blank(cells):
                     continue
@@ -202,8 +205,12 @@ def read_xlsx(data: bytes, limits: Limits, *, wanted: set[str] | None = None) ->
                 continue
             header: list[str] | None = None
             sheet = Sheet(worksheet.title, [])
-            for number, row in enumerate(worksheet.iter_rows(), start=1):
+            for number, row in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+                if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
+                    raise FileRejected("importer.error.too_many_columns", row=number, limit=MAX_COLUMNS)
                 cells = [_cell_text(c.value, getattr(c, "data_type", None)) for c in row]
+                while cells and cells[-1] == "":
+                    cells.pop()
                 if _blank(cells):
                     continue
                 if header is None:
