@@ -199,6 +199,8 @@ def run_import(
     `kind` is one of KINDS or "workbook" (an .xlsx file with one sheet per kind, applied in
     dependency order, so references may point to rows of earlier sheets). The apply runs
     validation again inside its transaction, so what is written is what was checked.
+    A dry run only reads: in a workbook, each sheet's counts are against the database as it
+    is (so actuals for lines that the same workbook's plan sheet creates count as inserts).
     """
     limits = limits or limits_from_env()
     report = ImportReport(
