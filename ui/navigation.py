@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from access.roles import MANAGE_ROLES, READ, User
+from access.roles import EDIT_DATA, MANAGE_ROLES, READ, User
 from ui.i18n import t
 
 
@@ -38,6 +38,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/catalogue.py", "nav.catalogue", ":material/menu_book:", READ, heading_key="catalogue.title"
     ),
+    PageSpec("views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"),
     PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
 )
 
