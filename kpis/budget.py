@@ -372,7 +372,9 @@ def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     recorded_sum = recorded.fillna(0.0).groupby(by_project).transform("sum")
     open_count = recorded.isna().groupby(by_project).transform("sum")
     rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
-    return funding.assign(share=recorded.where(recorded.notna(), rest).astype("float64")).reset_index(drop=True)
+    return funding.assign(share=recorded.where(recorded.notna(), rest).astype("float64")).reset_index(
+        drop=True
+    )
 
 
 def _drift_rows(actual: pd.Series, agreed: pd.Series, tolerance: float, no_spend: str) -> pd.DataFrame:
@@ -446,7 +448,9 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
     share_values = (rows["actual"] / total.where(has_spend)).to_numpy()
     drift_values = ((rows["actual"] / total.where(has_spend) - rows["agreed_share"]) * 100.0).to_numpy()
     no_spend = not_available("budget.na.no_actuals")
-    actual_share = [KpiValue(float(v)) if ok else no_spend for v, ok in zip(share_values, has_spend, strict=True)]
+    actual_share = [
+        KpiValue(float(v)) if ok else no_spend for v, ok in zip(share_values, has_spend, strict=True)
+    ]
     drift_pp = [KpiValue(float(v)) if ok else no_spend for v, ok in zip(drift_values, has_spend, strict=True)]
     flagged = [bool(ok and abs(v) > tolerance) for v, ok in zip(drift_values, has_spend, strict=True)]
     return rows.assign(

@@ -80,7 +80,9 @@ def _drift_items(drift: pd.DataFrame) -> list[ExceptionItem]:
         if measured:
             # One line per project: the department that pays least against its agreement.
             row = min(measured, key=lambda r: r.drift_pp.value)
-            items.append(ExceptionItem("funding_drift", str(project), row.department, {"drift_pp": row.drift_pp.value}))
+            items.append(
+                ExceptionItem("funding_drift", str(project), row.department, {"drift_pp": row.drift_pp.value})
+            )
     return items
 
 

@@ -100,6 +100,10 @@ class SingleView:
     exceptions: tuple[ExceptionItem, ...]
     hidden_survey_groups: int = 0
     targets: dict[str, Target] = field(default_factory=dict)
+    # For charts of the pack: the trust mirror (already past the confidentiality gate) and
+    # the insight-goal timeline at the as-of month.
+    mirror: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
 
     def tile(self, code: str) -> Tile:
         return next(tile for tile in self.tiles if tile.code == code)
@@ -256,7 +260,7 @@ def _portfolio_tiles(
 
 def _collaboration_tiles(
     engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], goals: pd.DataFrame
-) -> tuple[list[Tile], pd.DataFrame]:
+) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
     funding = load_funding_split(engine=engine, filters=filters)
     mixes = [
         team_mix(load_team_by_department(engine=engine, filters=period_for(filters, m)), funding)
@@ -286,7 +290,7 @@ def _collaboration_tiles(
         ),
     ]
     timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
-    return tiles, collaboration_exceptions(mixes[-1], status, timeline)
+    return tiles, collaboration_exceptions(mixes[-1], status, timeline), timeline
 
 
 def _steering_tile(
@@ -425,7 +429,7 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
     months = trend_months(filters.as_of)
     budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)
     portfolio_tiles, portfolio_frames = _portfolio_tiles(engine, filters, months, targets)
-    collaboration_tiles, collaboration = _collaboration_tiles(
+    collaboration_tiles, collaboration, timeline = _collaboration_tiles(
         engine, filters, months, targets, portfolio_frames["goals"]
     )
     follow_tile, actions = _steering_tile(engine, filters, months, targets)
@@ -454,4 +458,6 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         exceptions=tuple(exceptions),
         hidden_survey_groups=hidden,
         targets=targets,
+        mirror=report.mirror if report is not None else None,
+        timeline=timeline,
     )

@@ -38,7 +38,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "views/catalogue.py", "nav.catalogue", ":material/menu_book:", READ, heading_key="catalogue.title"
     ),
-    PageSpec("views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"),
+    PageSpec(
+        "views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"
+    ),
     PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
 )
 

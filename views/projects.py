@@ -46,7 +46,7 @@ from kpis.projects import (
 from ui.auth import current_user, ensure_allowed, require
 from ui.components import rag_badge
 from ui.data import cached, get_engine
-from ui.filters import current_filters
+from ui.filters import apply_focus, current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
 
 FLASH_KEY = "projects_house_rule_saved"
@@ -250,6 +250,7 @@ with portfolio_tab:
     st.caption(t("projects.table.help"))
 
     names = dict(zip(projects["code"], projects["name"], strict=True))
+    apply_focus("projects_detail", list(projects["code"]))
     code = st.selectbox(
         t("projects.detail.pick"),
         options=list(projects["code"]),
