@@ -140,7 +140,9 @@ def exception_text(item: ExceptionItem, lang: str, *, department_names: dict[str
     values: dict[str, object] = {"project": item.project or "", "subject": item.subject}
     for name, value in item.values.items():
         if name in {"cpi", "spi"}:
-            values[name] = format_number(value, lang, decimals=2)
+            values[name] = format_number(value, lang, decimals=2) if value is not None else _na(lang)
+        elif name == "realisation":
+            values[name] = format_pct(value, lang) if value is not None else _na(lang)
         elif name in {"drift_pp", "change"}:
             values[name] = format_signed(value, lang, decimals=1)
         elif name == "p":
