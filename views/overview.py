@@ -49,6 +49,7 @@ for start in range(0, len(texts), 5):
                 else "normal"
                 if tile.higher_is_better
                 else "inverse",
+                delta_arrow="off" if tile.change_is_zero else "auto",
                 help=tile.help,
                 chart_data=[value for value in tile.trend if value is not None] or None,
                 chart_type="line",
