@@ -36,6 +36,7 @@ with st.sidebar:
 pages = [
     st.Page("views/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("views/budget.py", title=t("nav.budget"), icon=":material/payments:"),
+    st.Page("views/whatif.py", title=t("nav.whatif"), icon=":material/alt_route:"),
 ]
 navigation = st.navigation(pages)
 show_url_notices()

@@ -744,3 +744,15 @@ def restrict(
     trust = {d: v for d, v in scenario.trust_targets.items() if d in dimensions}
     kept = Scenario(split_targets=split, scale=scale, delays=delays, trust_targets=trust)
     return kept, kept != scenario
+
+
+def default_split(funding: pd.DataFrame) -> dict[str, float]:
+    """A starting point for the split lever: an equal split between the departments that
+    fund at least half of the joint projects (the usual partners: Marketing and IT give
+    50/50); {} without joint projects."""
+    joint = joint_projects(funding)
+    if not joint:
+        return {}
+    counts = funding[funding["project"].isin(joint)].groupby("department")["project"].nunique()
+    partners = sorted(counts[counts * 2 >= len(joint)].index)
+    return {d: 1.0 / len(partners) for d in partners}

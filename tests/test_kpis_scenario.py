@@ -18,6 +18,7 @@ from kpis.scenario import (
     apply_scenario,
     compare,
     decode,
+    default_split,
     describe_changes,
     drift_effects,
     encode,
@@ -284,3 +285,21 @@ def test_changes_in_words_follow_the_levers() -> None:
         "whatif.change.trust",
     ]
     assert changes[1].params == {"project": "P-003", "months": 2}
+
+
+def test_default_split_is_equal_between_the_usual_partners() -> None:
+    funding = pd.DataFrame(
+        [
+            ["A", "IT", 1.0, None],
+            ["A", "MKT", 1.0, None],
+            ["B", "IT", 1.0, None],
+            ["B", "MKT", 1.0, None],
+            ["B", "FIN", 1.0, None],
+            ["C", "MKT", 1.0, None],
+            ["D", "IT", 1.0, None],
+            ["D", "MKT", 1.0, None],
+        ],
+        columns=["project", "department", "committed", "agreed_share"],
+    )
+    assert default_split(funding) == {"IT": 0.5, "MKT": 0.5}
+    assert default_split(funding[funding["project"] == "C"]) == {}
