@@ -70,6 +70,10 @@ if notice:
     {"warning": st.warning, "error": st.error, "success": st.success}[kind](t(key, **params))
 
 
+def _height(table, most=12):
+    return 38 + 35 * min(max(len(table), 1), most)
+
+
 def _project_label(code):
     return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
 
@@ -171,7 +175,8 @@ else:
     st.caption(t("whatif.no_changes"))
 
 st.subheader(t("whatif.comparison"))
-st.dataframe(comparison_rows(rows, lang()), hide_index=True, key="whatif_comparison")
+comparison = comparison_rows(rows, lang())
+st.dataframe(comparison, hide_index=True, key="whatif_comparison", height=_height(comparison, most=20))
 st.caption(t("whatif.comparison_note"))
 
 series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
@@ -188,29 +193,27 @@ st.altair_chart(
     key="whatif_chart",
 )
 
-drift_col, goals_col = st.columns(2, gap="large")
-with drift_col:
-    st.subheader(t("whatif.drift"))
-    drift_table = drift_effect_rows(
-        drift_effects(baseline, scenario_frames, tolerance=tolerance),
-        project_names=project_names,
-        department_names=department_names,
-        lang=lang(),
-    )
-    if drift_table.empty:
-        st.caption(t("whatif.drift_none"))
-    else:
-        st.dataframe(drift_table, hide_index=True, key="whatif_drift")
-    st.caption(t("whatif.drift_note"))
-with goals_col:
-    st.subheader(t("whatif.goals"))
-    goals_table = goal_effect_rows(
-        goal_effects(baseline, scenario_frames), project_names=project_names, lang=lang()
-    )
-    if goals_table.empty:
-        st.caption(t("whatif.goals_none"))
-    else:
-        st.dataframe(goals_table, hide_index=True, key="whatif_goals")
+st.subheader(t("whatif.drift"))
+drift_table = drift_effect_rows(
+    drift_effects(baseline, scenario_frames, tolerance=tolerance),
+    project_names=project_names,
+    department_names=department_names,
+    lang=lang(),
+)
+if drift_table.empty:
+    st.caption(t("whatif.drift_none"))
+else:
+    st.dataframe(drift_table, hide_index=True, key="whatif_drift", height=_height(drift_table))
+st.caption(t("whatif.drift_note"))
+
+st.subheader(t("whatif.goals"))
+goals_table = goal_effect_rows(
+    goal_effects(baseline, scenario_frames), project_names=project_names, lang=lang()
+)
+if goals_table.empty:
+    st.caption(t("whatif.goals_none"))
+else:
+    st.dataframe(goals_table, hide_index=True, key="whatif_goals", height=_height(goals_table))
 
 st.subheader(t("whatif.trust"))
 st.dataframe(
