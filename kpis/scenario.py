@@ -26,10 +26,14 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pandas as pd
 
 from kpis.budget import (
+    EarnedValue,
+    Forecast,
+    YearSummary,
     earned_value_table,
     forecast_year_end,
     funding_balance,
@@ -160,12 +164,15 @@ def _redivide(frame: pd.DataFrame, targets: dict[str, dict[str, float]], keys: l
     if not chosen.any():
         return frame
     totals = frame[chosen].groupby(keys, as_index=False)["planned"].sum()
-    parts = []
-    for project, shares in targets.items():
-        rows = totals[totals["project"] == project]
-        for department, share in shares.items():
-            parts.append(rows.assign(department=department, planned=rows["planned"] * share))
-    new = pd.concat(parts, ignore_index=True) if parts else totals.iloc[0:0]
+    shares = pd.DataFrame(
+        [
+            (project, department, share)
+            for project, split in targets.items()
+            for department, share in split.items()
+        ],
+        columns=["project", "department", "share"],
+    )
+    new = totals.merge(shares, on="project").assign(planned=lambda f: f["planned"] * f["share"])
     if "actual" in frame.columns:
         new = new.assign(actual=0.0)
     return pd.concat([frame[~chosen], new[frame.columns]], ignore_index=True)
@@ -205,29 +212,29 @@ def split_remaining(frames: BaselineFrames, targets: dict[str, dict[str, float]]
     if not by_category.empty:
         by_category = _redivide(by_category, targets, ["month", "project", "category"])
     funding = frames.funding
-    kept = funding[~funding["project"].isin(list(targets))]
-    rows = []
-    for code, shares in targets.items():
-        committed = funding[funding["project"] == code].set_index("department")["committed"]
-        departments = sorted(set(committed.index) | set(shares))
-        rows += [
-            {
-                "project": code,
-                "department": d,
-                "committed": float(committed.get(d, 0.0)),
-                "agreed_share": float(shares.get(d, 0.0)),
-            }
-            for d in departments
-        ]
-    new_funding = pd.DataFrame(rows, columns=funding.columns)
-    funding = pd.concat([kept, new_funding], ignore_index=True).sort_values(["project", "department"])
+    chosen = funding["project"].isin(list(targets))
+    shares = pd.DataFrame(
+        [
+            (project, department, share)
+            for project, split in targets.items()
+            for department, share in split.items()
+        ],
+        columns=["project", "department", "agreed_share"],
+    )
+    committed = funding[chosen][["project", "department", "committed"]]
+    new_funding = committed.merge(shares, on=["project", "department"], how="outer").assign(
+        committed=lambda f: f["committed"].fillna(0.0).astype("float64"),
+        agreed_share=lambda f: f["agreed_share"].fillna(0.0).astype("float64"),
+    )
+    funding = pd.concat([funding[~chosen], new_funding[funding.columns]], ignore_index=True)
+    funding = funding.sort_values(["project", "department"]).reset_index(drop=True)
     return replace(
         frames,
         budget=_regroup(budget, ["month", "project", "department"], ["planned", "actual"]),
         remaining_by_category=_regroup(
             by_category, ["month", "project", "department", "category"], ["planned"]
         ),
-        funding=funding.reset_index(drop=True),
+        funding=funding,
     )
 
 
@@ -344,6 +351,45 @@ def goals_due_rest_of_year(goals: pd.DataFrame, *, as_of: dt.date) -> int:
     return count
 
 
+class ScenarioFigures:
+    """The intermediate tables of one set of frames (earned value, forecast, drift), each
+    computed once on first use and shared by the KPI definitions."""
+
+    def __init__(self, frames: BaselineFrames, tolerance: float) -> None:
+        self.frames = frames
+        self.tolerance = tolerance
+
+    @cached_property
+    def ev_table(self) -> pd.DataFrame:
+        return earned_value_table(line_frame(self.frames), self.frames.projects, as_of=self.frames.as_of)
+
+    @cached_property
+    def portfolio(self) -> EarnedValue:
+        return portfolio_earned_value(self.ev_table)
+
+    @cached_property
+    def summary(self) -> YearSummary:
+        return year_summary(year_frame(self.frames), as_of=self.frames.as_of)
+
+    @cached_property
+    def forecast(self) -> Forecast:
+        return forecast_year_end(year_frame(self.frames), self.ev_table, as_of=self.frames.as_of)
+
+    @cached_property
+    def drift_to_date(self) -> pd.DataFrame:
+        return funding_drift(self.frames.budget, self.frames.funding, tolerance=self.tolerance)
+
+    @cached_property
+    def drift_at_completion(self) -> pd.DataFrame:
+        """Funding drift on projected spend (actual to date, plan after it)."""
+        return funding_drift(projected_spend(self.frames), self.frames.funding, tolerance=self.tolerance)
+
+
+def figures(frames: BaselineFrames | ScenarioFigures, tolerance: float) -> ScenarioFigures:
+    """ScenarioFigures of `frames` (returned as they are when already figures)."""
+    return frames if isinstance(frames, ScenarioFigures) else ScenarioFigures(frames, tolerance)
+
+
 @dataclass(frozen=True)
 class KpiDefinition:
     """One KPI of the comparison: code, i18n label key, unit and how to compute it."""
@@ -351,76 +397,59 @@ class KpiDefinition:
     code: str
     label_key: str
     unit: str  # "ratio", "eur", "pp", "index" or "count"
-    compute: Callable[[BaselineFrames, float], KpiValue]
-
-
-def _ev_table(frames: BaselineFrames) -> pd.DataFrame:
-    return earned_value_table(line_frame(frames), frames.projects, as_of=frames.as_of)
-
-
-def _forecast(frames: BaselineFrames):  # noqa: ANN202 - kpis.budget.Forecast
-    return forecast_year_end(year_frame(frames), _ev_table(frames), as_of=frames.as_of)
-
-
-def _drift_at_completion(frames: BaselineFrames, tolerance: float) -> pd.DataFrame:
-    return funding_drift(projected_spend(frames), frames.funding, tolerance=tolerance)
+    compute: Callable[[ScenarioFigures], KpiValue]
 
 
 KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
-        "realisation_ytd",
-        "whatif.kpi.realisation_ytd",
-        "ratio",
-        lambda f, _: year_summary(year_frame(f), as_of=f.as_of).realisation_ytd,
+        "realisation_ytd", "whatif.kpi.realisation_ytd", "ratio", lambda f: f.summary.realisation_ytd
     ),
     KpiDefinition(
         "planned_full_year",
         "whatif.kpi.planned_full_year",
         "eur",
-        lambda f, _: KpiValue(year_summary(year_frame(f), as_of=f.as_of).planned_full_year),
+        lambda f: KpiValue(f.summary.planned_full_year),
     ),
-    KpiDefinition("eac_year", "whatif.kpi.eac_year", "eur", lambda f, _: KpiValue(_forecast(f).eac_based)),
+    KpiDefinition("eac_year", "whatif.kpi.eac_year", "eur", lambda f: KpiValue(f.forecast.eac_based)),
     KpiDefinition(
         "eac_year_variance",
         "whatif.kpi.eac_year_variance",
         "eur",
-        lambda f, _: KpiValue(_forecast(f).eac_variance),
+        lambda f: KpiValue(f.forecast.eac_variance),
     ),
-    KpiDefinition(
-        "bac", "whatif.kpi.bac", "eur", lambda f, _: KpiValue(portfolio_earned_value(_ev_table(f)).bac)
-    ),
-    KpiDefinition("cpi", "whatif.kpi.cpi", "index", lambda f, _: portfolio_earned_value(_ev_table(f)).cpi),
-    KpiDefinition("eac", "whatif.kpi.eac", "eur", lambda f, _: portfolio_earned_value(_ev_table(f)).eac),
-    KpiDefinition("vac", "whatif.kpi.vac", "eur", lambda f, _: portfolio_earned_value(_ev_table(f)).vac),
+    KpiDefinition("bac", "whatif.kpi.bac", "eur", lambda f: KpiValue(f.portfolio.bac)),
+    KpiDefinition("cpi", "whatif.kpi.cpi", "index", lambda f: f.portfolio.cpi),
+    KpiDefinition("eac", "whatif.kpi.eac", "eur", lambda f: f.portfolio.eac),
+    KpiDefinition("vac", "whatif.kpi.vac", "eur", lambda f: f.portfolio.vac),
     KpiDefinition(
         "max_drift_to_date",
         "whatif.kpi.max_drift_to_date",
         "pp",
-        lambda f, tol: max_funding_drift(funding_drift(f.budget, f.funding, tolerance=tol)),
+        lambda f: max_funding_drift(f.drift_to_date),
     ),
     KpiDefinition(
         "max_drift_at_completion",
         "whatif.kpi.max_drift_at_completion",
         "pp",
-        lambda f, tol: max_funding_drift(_drift_at_completion(f, tol)),
+        lambda f: max_funding_drift(f.drift_at_completion),
     ),
     KpiDefinition(
         "balance_at_completion",
         "whatif.kpi.balance_at_completion",
         "ratio",
-        lambda f, tol: funding_balance(_drift_at_completion(f, tol)),
+        lambda f: funding_balance(f.drift_at_completion),
     ),
     KpiDefinition(
         "goals_on_time",
         "whatif.kpi.goals_on_time",
         "ratio",
-        lambda f, _: goals_on_time(f.goals, as_of_end=month_end(f.as_of)),
+        lambda f: goals_on_time(f.frames.goals, as_of_end=month_end(f.frames.as_of)),
     ),
     KpiDefinition(
         "goals_due_rest_of_year",
         "whatif.kpi.goals_due_rest_of_year",
         "count",
-        lambda f, _: KpiValue(float(goals_due_rest_of_year(f.goals, as_of=f.as_of))),
+        lambda f: KpiValue(float(goals_due_rest_of_year(f.frames.goals, as_of=f.frames.as_of))),
     ),
 )
 
@@ -446,19 +475,16 @@ class ComparisonRow:
 
 
 def compare(
-    baseline: BaselineFrames,
-    scenario: BaselineFrames,
+    baseline: BaselineFrames | ScenarioFigures,
+    scenario: BaselineFrames | ScenarioFigures,
     *,
     tolerance: float,
     kpis: tuple[KpiDefinition, ...] = KPIS,
 ) -> list[ComparisonRow]:
-    """Every KPI in `kpis` computed by the same function on both sets of frames."""
-    return [
-        ComparisonRow(
-            k.code, k.label_key, k.unit, k.compute(baseline, tolerance), k.compute(scenario, tolerance)
-        )
-        for k in kpis
-    ]
+    """Every KPI in `kpis` computed by the same function on both sets of frames (pass
+    ScenarioFigures to reuse the tables `drift_effects` already computed)."""
+    before, after = figures(baseline, tolerance), figures(scenario, tolerance)
+    return [ComparisonRow(k.code, k.label_key, k.unit, k.compute(before), k.compute(after)) for k in kpis]
 
 
 def plan_series(baseline: BaselineFrames, scenario: BaselineFrames, *, start: dt.date) -> pd.DataFrame:
@@ -488,7 +514,12 @@ def plan_series(baseline: BaselineFrames, scenario: BaselineFrames, *, start: dt
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-def drift_effects(baseline: BaselineFrames, scenario: BaselineFrames, *, tolerance: float) -> pd.DataFrame:
+def drift_effects(
+    baseline: BaselineFrames | ScenarioFigures,
+    scenario: BaselineFrames | ScenarioFigures,
+    *,
+    tolerance: float,
+) -> pd.DataFrame:
     """Funding drift at completion (projected spend) per joint project and department, on
     both sides: project, department, agreed_before, agreed_after, drift_before, drift_after
     (KpiValue, pp), changed (True when the agreed share or the drift moved by ≥ 0.05 pp)."""
@@ -501,8 +532,8 @@ def drift_effects(baseline: BaselineFrames, scenario: BaselineFrames, *, toleran
         "drift_after",
         "changed",
     ]
-    before = _drift_at_completion(baseline, tolerance)
-    after = _drift_at_completion(scenario, tolerance)
+    before = figures(baseline, tolerance).drift_at_completion
+    after = figures(scenario, tolerance).drift_at_completion
     if before.empty and after.empty:
         return pd.DataFrame(columns=columns)
     keys = ["project", "department"]

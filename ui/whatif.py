@@ -18,9 +18,20 @@ from data_access.scenarios import (
     load_saved_scenario,
     save_scenario,
 )
-from kpis.scenario import ScaleLever, Scenario, ScenarioError, decode, encode, restrict
+from kpis.periods import Filters
+from kpis.scenario import (
+    BaselineFrames,
+    ScaleLever,
+    Scenario,
+    ScenarioError,
+    ScenarioFigures,
+    decode,
+    encode,
+    figures,
+    restrict,
+)
 from ui.auth import current_user
-from ui.data import get_engine
+from ui.data import data_version, get_engine
 
 SPLIT_PROJECTS = "wi_split_projects"
 DELAY_PROJECTS = "wi_delay_projects"
@@ -35,7 +46,19 @@ MARKER = "_wi_url_marker"
 SAVED = "_wi_saved"
 NOTICE = "_wi_notice"
 CURRENT = "_wi_current"
+BASELINE_FIGURES = "_wi_baseline_figures"
 NONE = ""
+
+
+def baseline_figures(baseline: BaselineFrames, *, filters: Filters, tolerance: float) -> ScenarioFigures:
+    """The baseline's figures, kept for this session while the filters and the data stay the
+    same, so a lever change recomputes only the scenario side."""
+    key = (filters, data_version(), tolerance)
+    memo = st.session_state.get(BASELINE_FIGURES)
+    if memo is None or memo[0] != key:
+        memo = (key, figures(baseline, tolerance))
+        st.session_state[BASELINE_FIGURES] = memo
+    return memo[1]
 
 
 def share_key(department: str) -> str:

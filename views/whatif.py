@@ -15,6 +15,7 @@ from kpis.scenario import (
     default_split,
     describe_changes,
     drift_effects,
+    figures,
     goal_effects,
     plan_series,
     trust_gaps,
@@ -159,7 +160,9 @@ if split_invalid:
     st.error(t("whatif.lever.split_invalid"))
 
 scenario_frames = apply_scenario(baseline, scenario)
-rows = compare(baseline, scenario_frames, tolerance=tolerance)
+baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=tolerance)
+scenario_figures = figures(scenario_frames, tolerance)
+rows = compare(baseline_figures, scenario_figures, tolerance=tolerance)
 
 st.subheader(t("whatif.changes"))
 texts = change_texts(
@@ -195,7 +198,7 @@ st.altair_chart(
 
 st.subheader(t("whatif.drift"))
 drift_table = drift_effect_rows(
-    drift_effects(baseline, scenario_frames, tolerance=tolerance),
+    drift_effects(baseline_figures, scenario_figures, tolerance=tolerance),
     project_names=project_names,
     department_names=department_names,
     lang=lang(),
