@@ -138,6 +138,15 @@ def sync_from_url(
     st.session_state[MARKER] = marker
     saved_key, encoded = marker
     scenario, notice = Scenario(), None
+    if marker == (None, None) and CURRENT in st.session_state:
+        # Back from another page (navigation drops the page's URL parameters): keep the levers.
+        set_levers(
+            st.session_state[CURRENT],
+            departments=departments,
+            dimensions=dimensions,
+            default_shares=default_shares,
+        )
+        return
     st.session_state[SAVED] = None
     if saved_key:
         try:

@@ -21,7 +21,9 @@ SCENARIO = Scenario(
 def _sidebar_texts(page) -> str:
     """The sidebar's text plus the values shown in its select boxes (inputs, not text)."""
     sidebar = page.locator("[data-testid='stSidebar']")
-    values = sidebar.locator("[data-testid='stSelectbox'] input").evaluate_all("nodes => nodes.map(n => n.value)")
+    values = sidebar.locator("[data-testid='stSelectbox'] input").evaluate_all(
+        "nodes => nodes.map(n => n.value)"
+    )
     return sidebar.inner_text() + "\n" + "\n".join(values)
 
 
@@ -66,3 +68,19 @@ def test_an_unreadable_scenario_link_gives_a_notice(page, app_url: str) -> None:
     assert any("cannot be read" in w for w in warnings), warnings
     assert any("dept" in w for w in warnings), warnings
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_scenario_survives_a_visit_to_another_page(page, app_url: str) -> None:
+    page.goto(f"{app_url}/whatif?lang=en&scn={encode(Scenario(delays={'P-001': 2}))}")
+    wait_for_app(page)
+    nav = page.locator("[data-testid='stSidebarNav'] a")
+    nav.filter(has_text="Budget").click()
+    page.wait_for_url("**/budget?**")
+    wait_for_app(page)
+    assert "scn=" not in page.url
+    nav.filter(has_text="What-if").click()
+    page.wait_for_url("**/whatif?**")
+    wait_for_app(page)
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("P-001 2 months later").wait_for()
+    assert "scn=" in page.url
