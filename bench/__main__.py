@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## Rerun after a filter change (AppTest, cold cache)",
         "",
-        f"Each target gets {args.changes} changes of the global filters (as-of month with its January "
-        "as period start, department and status subsets), each a value no target used before, so every "
+        f"Each target gets {args.changes} changes of the global filters (as-of month, department and status subsets; "
+        "the period start follows the app's own rule), each a value no target used before, so every "
         "rerun misses st.cache_data: this is the cold-cache rerun after a filter change. Targets are "
         "interleaved change by change in one process. The floor is an empty app with one metric; the "
         "naive app reads the whole tables into pandas on every rerun and computes the Overview's KPIs.",

@@ -24,7 +24,8 @@ joint = joint_share(funding)
 goals = cached(load_insight_goals, filters=filters)
 on_time = goals_on_time(goals, as_of_end=filters.as_of_end)
 waves = cached(load_waves, filters=filters)
-groups = cached(load_trust_groups, filters=filters, wave_ids=[int(i) for i in waves["id"]])
+# Only the latest wave and the one before it are shown: sum just those two in the database.
+groups = cached(load_trust_groups, filters=filters, wave_ids=[int(i) for i in waves["id"].tail(2)])
 trust = latest_wave_trust(waves, groups)
 
 
