@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             "## Rerun after a filter change in Chromium (cold cache)",
             "",
             f"A fresh `streamlit run` server per target; {args.changes} different as-of months are picked in "  # noqa: S608
-            "the sidebar select box; one change runs from the click on the option to the script's state "
+            "the sidebar select box; one change runs from the Enter key that chooses the next older month to the script's state "
             "returning to notRunning. The floor app has only that select box and one metric. Peak RSS is "
             "the server's VmHWM after the changes.",
             "",
