@@ -229,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             "## Rerun after a filter change in Chromium (cold cache)",
             "",
             f"A fresh `streamlit run` server per target; {args.changes} different as-of months are picked in "  # noqa: S608
-            "the sidebar select box; one change runs from the Enter key that chooses the next older month to the script's state "
-            "returning to notRunning. The floor app has only that select box and one metric. Peak RSS is "
+            "the sidebar select box; one change runs from the Enter key that chooses the next older month to the last message "
+            "of the server's answer (script done, no message for 300 ms). The floor app has only that select box and one metric. Peak RSS is "
             "the server's VmHWM after the changes.",
             "",
             "| Page | median ms | p90 ms | page / floor | naive / page | server peak RSS MB |",
