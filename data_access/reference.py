@@ -33,9 +33,12 @@ def load_projects_list(*, engine: Engine) -> pd.DataFrame:
 
 def load_month_bounds(*, engine: Engine) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
     """(first planned month, last planned month, last month with any actual booked)."""
+    # Three scalar subqueries, not min() and max() in one SELECT: each alone is a single
+    # index seek (SQLite scans the whole index for both at once), the last one on the
+    # partial index of booked lines.
     query = select(
-        func.min(BudgetLine.month),
-        func.max(BudgetLine.month),
+        select(func.min(BudgetLine.month)).scalar_subquery(),
+        select(func.max(BudgetLine.month)).scalar_subquery(),
         select(func.max(BudgetLine.month)).where(BudgetLine.actual.is_not(None)).scalar_subquery(),
     )
     with engine.connect() as conn:
