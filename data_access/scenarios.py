@@ -71,7 +71,7 @@ def load_remaining_by_category(*, engine: Engine, filters: Filters) -> pd.DataFr
     )
     columns = ["month", "project", "department", "category", "planned"]
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
     frame["month"] = [_as_date(value) for value in frame["month"]]
     return frame.astype({"planned": "float64"})
 
@@ -109,7 +109,7 @@ def load_trust_by_dimension(*, engine: Engine, filters: Filters) -> pd.DataFrame
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=columns).astype(
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns).astype(
         {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
     )
 
@@ -187,7 +187,9 @@ def load_saved_scenarios(*, engine: Engine) -> pd.DataFrame:
         SavedScenario.id, SavedScenario.name, SavedScenario.author, SavedScenario.created_at
     ).order_by(SavedScenario.created_at.desc(), SavedScenario.id.desc())
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=["id", "name", "author", "created_at"])
+        return pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["id", "name", "author", "created_at"]
+        )
 
 
 def load_saved_scenario(*, engine: Engine, key: str) -> tuple[int, str, str, Scenario] | None:
