@@ -13,7 +13,6 @@ import datetime as dt
 import itertools
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,26 +34,23 @@ NAIVE = "(naive: whole tables)"
 STATUS_SUBSETS: tuple[tuple[str, ...], ...] = ((), ("active",), ("active", "on_hold"), ("active", "done"))
 TIMEOUT_S = 600
 
-_PAGE_PATTERN = re.compile(r"""st\.Page\(\s*["'](views/[\w/]+\.py)["']""")
 
 
-def page_url_path(page: str, app_path: Path = APP) -> str:
-    """The URL path of a page: "" for the default page, else url_path=... or the file's stem."""
-    for call in re.findall(r"st\.Page\(([^\n]*)", app_path.read_text()):
-        if page in call:
-            if "default=True" in call:
-                return ""
-            explicit = re.search(r"""url_path\s*=\s*["']([^"']*)["']""", call)
-            return explicit.group(1) if explicit else Path(page).stem
+def page_url_path(page: str) -> str:
+    """The URL path of a page: "" for the default page, else the file's stem (Streamlit's default)."""
+    from ui.navigation import PAGES
+
+    for spec in PAGES:
+        if spec.path == page:
+            return "" if spec.default else Path(page).stem
     return Path(page).stem
 
 
-def discover_pages(app_path: Path = APP) -> list[str]:
-    """The page files in app.py's navigation (st.Page("views/...")), else every views/*.py."""
-    pages = list(dict.fromkeys(_PAGE_PATTERN.findall(app_path.read_text())))
-    if not pages:
-        pages = sorted(f"views/{p.name}" for p in (app_path.parent / "views").glob("*.py"))
-    return pages
+def discover_pages() -> list[str]:
+    """Every page of the app's page registry (ui/navigation.PAGES), the default page first."""
+    from ui.navigation import PAGES
+
+    return [spec.path for spec in sorted(PAGES, key=lambda spec: not spec.default)]
 
 
 def filter_values(database_url: str, count: int, *, seed: int = 11) -> list[dict[str, object]]:
