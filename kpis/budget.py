@@ -524,3 +524,22 @@ def funding_balance(drift: pd.DataFrame) -> KpiValue:
 def rag_of(value: KpiValue, target: Target) -> Rag | None:
     """The RAG colour of a KpiValue against a target; None when n/a."""
     return rag(value.value, target)
+
+
+def portfolio_cpi(all_frame: pd.DataFrame, pct_complete: pd.Series, *, as_of: dt.date) -> KpiValue:
+    """Portfolio CPI = Σ EV / Σ AC over the projects with progress data, without the table.
+
+    The same figure as `portfolio_earned_value(earned_value_table(...)).cpi`, vectorised for
+    trend lines: `pct_complete` maps project → % complete at `as_of` (NaN when none);
+    EV = % complete / 100 × BAC (Σ planned, all months); AC = Σ actual over months ≤ as_of.
+    """
+    tracked = pct_complete.dropna()
+    if tracked.empty:
+        return not_available("budget.na.no_progress")
+    lines = all_frame[all_frame["project"].isin(tracked.index)]
+    bac = lines.groupby("project")["planned"].sum().reindex(tracked.index, fill_value=0.0)
+    ac = float(lines.loc[lines["month"] <= as_of, "actual"].sum())
+    ev = float((tracked.astype("float64") / 100.0 * bac).sum())
+    if ac < 0:
+        return not_available("budget.na.net_credit")
+    return ratio(ev, ac, reason_if_zero="budget.na.no_actuals")
