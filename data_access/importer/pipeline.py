@@ -342,9 +342,7 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
         }
         for issue in report.issues
     ]
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(REPORT_COLUMNS)).astype(
-        {"row": "Int64"}
-    )
+    return pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype({"row": "Int64"})
 
 
 def issues_csv(report: ImportReport, lang: str) -> bytes:
@@ -372,9 +370,7 @@ def results_frame(report: ImportReport, lang: str) -> pd.DataFrame:
         }
         for r in report.results
     ]
-    return pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"]
-    )
+    return pd.DataFrame(rows, columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"])
 
 
 def preview_frame(result: KindResult, lang: str) -> pd.DataFrame:
