@@ -10,7 +10,7 @@ from sqlalchemy import Engine, case, func, select
 
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.models import BudgetLine, CostCategory, Department, Funding, Progress, Project
-from kpis.periods import Filters
+from kpis.periods import Filters, add_months
 
 Span = Literal["period", "period_to_year_end", "year", "all"]
 DepartmentFilter = Literal["lines", "funders"]
@@ -169,6 +169,43 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     return frame.assign(
         progress_month=_objects([_as_date(value) for value in frame["progress_month"]], frame),
         pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
+    )
+
+
+def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Progress rows of the filtered projects for the `months` months up to the as-of month,
+    plus each project's latest row before that window: project, month, pct_complete.
+
+    Enough to replay "% complete as it stood" at any of those month closes.
+    """
+    window_start = add_months(filters.as_of, -(months - 1))
+    before = (
+        select(Progress.project_id, func.max(Progress.month).label("month"))
+        .where(Progress.month < window_start)
+        .group_by(Progress.project_id)
+        .subquery()
+    )
+    query = (
+        select(Project.code.label("project"), Progress.month, Progress.pct_complete)
+        .join(Progress, Progress.project_id == Project.id)
+        .outerjoin(before, (before.c.project_id == Project.id) & (before.c.month == Progress.month))
+        .where(
+            all_of(
+                [
+                    Progress.month <= filters.as_of,
+                    (Progress.month >= window_start) | before.c.month.is_not(None),
+                    *project_conditions(filters),
+                    *funded_by_selected(filters),
+                ]
+            )
+        )
+        .order_by(Project.code, Progress.month)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(), columns=["project", "month", "pct_complete"])
+    return frame.assign(
+        month=_objects([_as_date(value) for value in frame["month"]], frame),
+        pct_complete=frame["pct_complete"].astype("float64"),
     )
 
 

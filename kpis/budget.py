@@ -367,14 +367,14 @@ def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     """
     if funding.empty:
         return funding.assign(share=pd.Series(dtype=float))
-    rows = []
-    for _, group in funding.groupby("project", sort=True):
-        recorded = [s for s in group["agreed_share"] if s is not None and not pd.isna(s)]
-        open_count = len(group) - len(recorded)
-        rest = max(0.0, 1.0 - float(sum(recorded))) / open_count if open_count else 0.0
-        shares = [rest if s is None or pd.isna(s) else float(s) for s in group["agreed_share"]]
-        rows.append(group.assign(share=shares))
-    return pd.concat(rows, ignore_index=True)
+    recorded = pd.to_numeric(funding["agreed_share"], errors="coerce")
+    by_project = funding["project"]
+    recorded_sum = recorded.fillna(0.0).groupby(by_project).transform("sum")
+    open_count = recorded.isna().groupby(by_project).transform("sum")
+    rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
+    return funding.assign(share=recorded.where(recorded.notna(), rest).astype("float64")).reset_index(
+        drop=True
+    )
 
 
 def _drift_rows(actual: pd.Series, agreed: pd.Series, tolerance: float, no_spend: str) -> pd.DataFrame:
@@ -429,18 +429,37 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
-    shares = agreed_shares(funding)
-    per_dept = (
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    agreed = shares.groupby(["project", "department"])["share"].sum()
+    booked = (
         spend[spend["project"].isin(joint)].groupby(["project", "department"])["actual"].sum()
         if not spend.empty
         else pd.Series(dtype=float)
     )
-    parts = []
-    for code in joint:
-        actual = per_dept[code] if code in per_dept.index.get_level_values(0) else pd.Series(dtype=float)
-        agreed = shares[shares["project"] == code].set_index("department")["share"]
-        parts.append(_drift_rows(actual, agreed, tolerance, "budget.na.no_actuals").assign(project=code))
-    return pd.concat(parts, ignore_index=True)[columns]
+    rows = (
+        pd.concat([booked.rename("actual"), agreed.rename("agreed_share")], axis=1)
+        .fillna(0.0)
+        .sort_index()
+        .reset_index()
+    )
+    rows.columns = ["project", "department", "actual", "agreed_share"]
+    total = rows.groupby("project")["actual"].transform("sum")
+    has_spend = total > 0
+    share_values = (rows["actual"] / total.where(has_spend)).to_numpy()
+    drift_values = ((rows["actual"] / total.where(has_spend) - rows["agreed_share"]) * 100.0).to_numpy()
+    no_spend = not_available("budget.na.no_actuals")
+    actual_share = [
+        KpiValue(float(v)) if ok else no_spend for v, ok in zip(share_values, has_spend, strict=True)
+    ]
+    drift_pp = [KpiValue(float(v)) if ok else no_spend for v, ok in zip(drift_values, has_spend, strict=True)]
+    flagged = [bool(ok and abs(v) > tolerance) for v, ok in zip(drift_values, has_spend, strict=True)]
+    return rows.assign(
+        actual=rows["actual"].astype("float64"),
+        agreed_share=rows["agreed_share"].astype("float64"),
+        actual_share=actual_share,
+        drift_pp=drift_pp,
+        flagged=flagged,
+    )[columns]
 
 
 def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:

@@ -20,38 +20,31 @@ import argparse
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from charts.projects import goal_timeline_chart
 from charts.reports import monthly_budget_chart
-from data_access.budget import load_budget_totals
+from charts.trust import mirror_chart
 from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
-from data_access.projects import load_funding_by_project, load_insight_goals
+from data_access.projects import load_insight_goals
 from data_access.reference import load_departments
 from data_access.reports import load_budget_by_month, load_meeting_actions, load_meeting_decisions
-from data_access.survey import load_trust_groups, load_waves
-from data_access.targets import load_targets
 from i18n import LANGUAGES, translate
-from i18n.format import format_eur_compact, format_month, format_number, format_pct, format_signed
-from kpis.budget import realisation, variance
-from kpis.common import KpiValue
+from i18n.format import format_month
+from kpis.confidentiality import DEFAULT_MIN_GROUP, shown_rows
 from kpis.periods import Filters
-from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
-from kpis.targets import rag
-from kpis.trust import latest_wave_trust
+from kpis.projects import GOAL_STATUSES
+from kpis.trust import OVERALL
 from reports.content import KpiTile, Pack, PackChart, PackTable
 from reports.pdf_pack import FontMissing, build_pdf
 from reports.pptx_pack import build_pptx
 from reports.tables import to_csv_bytes, to_xlsx_bytes
-
-
-def _shown(kpi: KpiValue, formatter: Callable[[float], str], lang: str) -> str:
-    """The value as the Overview shows it: formatted, or the "n/a" text."""
-    return formatter(kpi.value) if kpi.value is not None else translate("kpi.na", lang)
+from services.presentation import exception_text, tile_texts
+from services.single_view import SingleView, compute_single_view
 
 
 def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str] | None = None) -> list[str]:
@@ -78,83 +71,81 @@ def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str
     return lines
 
 
-def overview_tiles(engine: Engine, *, filters: Filters, lang: str) -> tuple[list[KpiTile], list[str]]:
-    """The Overview's four KPI tiles as the screen shows them, with RAG; and exceptions notes."""
-    targets = load_targets(engine=engine)
-    totals = load_budget_totals(engine=engine, filters=filters)
-    budget = realisation(actual=totals["actual"], planned=totals["planned"])
-    funding = load_funding_by_project(engine=engine, filters=filters)
-    joint = joint_share(funding)
-    goals = load_insight_goals(engine=engine, filters=filters)
-    on_time = goals_on_time(goals, as_of_end=filters.as_of_end)
-    waves = load_waves(engine=engine, filters=filters)
-    groups = load_trust_groups(engine=engine, filters=filters, wave_ids=[int(i) for i in waves["id"]])
-    trust = latest_wave_trust(waves, groups)
-
-    def tr(key: str, **params: object) -> str:
-        return translate(key, lang, **params)
-
-    overrun = variance(actual=totals["actual"], planned=totals["planned"])
-    budget_note = tr(
-        "overview.budget_detail",
-        actual=format_eur_compact(totals["actual"], lang),
-        planned=format_eur_compact(totals["planned"], lang),
-    )
-    reached, due = count_goals(goals, as_of_end=filters.as_of_end)
-    change = trust.change
-    trust_note = (
-        tr("overview.trust_detail", wave=trust.wave_code, respondents=trust.current.respondents)
-        if trust.current.index.available
-        else tr(trust.current.index.reason or "kpi.na.no_survey")
-    )
+def overview_tiles(
+    view: SingleView, *, lang: str, department_names: dict[str, str]
+) -> tuple[list[KpiTile], list[str]]:
+    """The Overview's KPI tiles and exceptions exactly as the screen shows them (same texts)."""
     tiles = [
         KpiTile(
-            name=tr("kpi.budget_realisation"),
-            value_text=_shown(budget, lambda v: format_pct(v, lang, decimals=1), lang),
-            rag=rag(budget.value, targets["budget_realisation"]),
-            change_text=tr("overview.variance", amount=format_eur_compact(overrun, lang))
-            if budget.available
-            else None,
-            note=budget_note if budget.available else tr(budget.reason or "kpi.na"),
-        ),
-        KpiTile(
-            name=tr("kpi.joint_share"),
-            value_text=_shown(joint, lambda v: format_pct(v, lang), lang),
-            rag=rag(joint.value, targets["joint_share"]),
-            note=tr("overview.joint_detail", joint=count_joint_projects(funding), total=len(funding))
-            if joint.available
-            else tr(joint.reason or "kpi.na"),
-        ),
-        KpiTile(
-            name=tr("kpi.trust_index"),
-            value_text=_shown(trust.current.index, lambda v: format_number(v, lang, decimals=1), lang),
-            rag=rag(trust.current.index.value, targets["trust_index"]),
-            change_text=format_signed(change.value, lang, suffix=" " + tr("unit.points"))
-            if change.available
-            else None,
-            note=trust_note,
-        ),
-        KpiTile(
-            name=tr("kpi.goals_on_time"),
-            value_text=_shown(on_time, lambda v: format_pct(v, lang), lang),
-            rag=rag(on_time.value, targets["goals_on_time"]),
-            note=tr("overview.goals_detail", reached=reached, due=due)
-            if on_time.available
-            else tr(on_time.reason or "kpi.na"),
-        ),
+            name=text.name,
+            value_text=text.value,
+            rag=text.rag,
+            change_text=text.change,
+            note=" ".join(part for part in (text.detail, text.note) if part) or None,
+        )
+        for text in tile_texts(view, lang)
     ]
-    exceptions = [
-        tr("reports.exception.kpi", name=tile.name, value=tile.value_text, rag=tr(f"rag.{tile.rag}"))
-        for tile in tiles
-        if tile.rag in ("red", "amber")
-    ]
-    if trust.current.hidden_groups:
-        exceptions.append(tr("reports.exception.hidden_groups", count=trust.current.hidden_groups))
+    exceptions = [exception_text(item, lang, department_names=department_names) for item in view.exceptions]
+    if view.hidden_survey_groups:
+        exceptions.append(translate("reports.exception.hidden_groups", lang, count=view.hidden_survey_groups))
     return tiles, exceptions
 
 
+def _mirror_chart(view: SingleView, *, lang: str, department_names: dict[str, str]) -> PackChart | None:
+    """How each department rates the others and itself, latest wave, overall (suppressed cells absent)."""
+    if view.mirror is None or view.mirror.empty:
+        return None
+    latest = view.mirror[
+        (view.mirror["wave_id"] == view.mirror["wave_id"].max()) & (view.mirror["dimension"] == OVERALL)
+    ]
+    shown = shown_rows(latest)
+    if shown.empty:
+        return None
+    texts = {
+        name: translate(f"trust.col.{name}", lang)
+        for name in ("index", "ci_low", "ci_high", "respondents", "rater", "rated")
+    }
+    labels = {code: department_names.get(code, code) for code in set(latest["rater"]) | set(latest["rated"])}
+    wave = str(latest["wave_code"].iloc[0]) if "wave_code" in latest else ""
+    return PackChart(
+        title=translate("reports.chart.mirror", lang, wave=wave),
+        chart=mirror_chart(latest, department_labels=labels, texts=texts),
+    )
+
+
+def _goal_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart | None:
+    """The insight goals due in the as-of year on a timeline (target, achieved, slippage)."""
+    if view.timeline is None or view.timeline.empty:
+        return None
+    this_year = view.timeline[pd.to_datetime(view.timeline["target_date"]).dt.year == filters.as_of.year]
+    if this_year.empty:
+        return None
+    return PackChart(
+        title=translate("reports.chart.goals", lang, year=filters.as_of.year),
+        chart=goal_timeline_chart(
+            this_year,
+            as_of_end=filters.as_of_end,
+            status_names={s: translate(f"projects.goal.{s}", lang) for s in GOAL_STATUSES},
+            title=translate("projects.chart.goals", lang),
+            goal_title=translate("projects.col.goal", lang),
+            date_title=translate("projects.col.date", lang),
+            target_title=translate("projects.col.next_goal_date", lang),
+            achieved_title=translate("projects.col.achieved_date", lang),
+            status_title=translate("projects.col.status", lang),
+            slippage_title=translate("projects.col.slippage", lang),
+            as_of_title=translate("projects.col.as_of", lang),
+        ),
+    )
+
+
 def build_pack(
-    engine: Engine, *, filters: Filters, lang: str, exported_at: dt.datetime | None = None
+    engine: Engine,
+    *,
+    filters: Filters,
+    lang: str,
+    exported_at: dt.datetime | None = None,
+    min_group: int = DEFAULT_MIN_GROUP,
+    view: SingleView | None = None,
 ) -> Pack:
     """The meeting pack for `filters` in `lang` (see the module docstring for what it holds)."""
 
@@ -163,7 +154,8 @@ def build_pack(
 
     departments = load_departments(engine=engine)
     names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
-    tiles, exceptions = overview_tiles(engine, filters=filters, lang=lang)
+    view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
+    tiles, exceptions = overview_tiles(view, lang=lang, department_names=names)
 
     by_month = load_budget_by_month(engine=engine, filters=filters)
     chart = monthly_budget_chart(
@@ -226,7 +218,17 @@ def build_pack(
         exported_at=exported_at or dt.datetime.now().replace(microsecond=0),
         filters_text=filters_text(filters, lang=lang, department_names=names),
         kpis=tiles,
-        charts=[PackChart(title=tr("reports.chart.budget_month"), chart=chart)],
+        charts=[
+            PackChart(title=tr("reports.chart.budget_month"), chart=chart),
+            *(
+                extra
+                for extra in (
+                    _mirror_chart(view, lang=lang, department_names=names),
+                    _goal_chart(view, filters=filters, lang=lang),
+                )
+                if extra is not None
+            ),
+        ],
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
             PackTable(title=tr("reports.table.goals"), frame=goals_table),

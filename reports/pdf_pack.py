@@ -21,7 +21,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FONT = "DejaVu"
 MARGIN = 14.0  # mm
-TILES_PER_ROW = 4
+TILES_PER_ROW = 5
+NOTE_CHARS = 170  # a tile's note is cut here so the tile keeps its size
 
 
 class FontMissing(RuntimeError):
@@ -139,25 +140,30 @@ def _tile(pdf: _PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: fl
     pdf.set_fill_color(*_rgb(bar_color))
     pdf.rect(x, y, w, 3, style="F")
     inner = w - 10
-    pdf.set_xy(x + 5, y + 8)
+    pdf.set_xy(x + 5, y + 7)
     pdf.set_text_color(*_rgb(TEXT))
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(inner, 6, tile.name)
-    pdf.set_xy(x + 5, y + 24)
-    pdf.set_font(FONT, "B", 28)
+    pdf.set_font(FONT, "B", 11)
+    pdf.multi_cell(inner, 5, tile.name)
+    pdf.set_xy(x + 5, y + 20)
+    size = 22
+    pdf.set_font(FONT, "B", size)
+    while size > 10 and pdf.get_string_width(tile.value_text) > inner:
+        size -= 2
+        pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*_rgb(PRIMARY))
-    pdf.multi_cell(inner, 13, tile.value_text)
-    pdf.set_xy(x + 5, y + 42)
-    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(inner, 11, tile.value_text)
+    pdf.set_xy(x + 5, y + 34)
+    pdf.set_font(FONT, "B", 10)
     pdf.set_text_color(*_rgb(bar_color if tile.rag != "amber" else TEXT))
     rag_word = pack.text(f"rag.{tile.rag}") if tile.rag else pack.text("rag.none")
-    pdf.multi_cell(inner, 6, "● " + rag_word)
-    pdf.set_font(FONT, "", 11)
+    pdf.multi_cell(inner, 5, "● " + rag_word)
+    pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*_rgb(MUTED))
     for text in (tile.change_text, tile.note):
         if text:
             pdf.set_x(x + 5)
-            pdf.multi_cell(inner, 5.5, text)
+            cut = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
+            pdf.multi_cell(inner, 4, cut)
 
 
 def _kpi_page(pdf: _PackPdf, pack: Pack) -> None:
@@ -168,9 +174,13 @@ def _kpi_page(pdf: _PackPdf, pack: Pack) -> None:
     for start in range(0, len(pack.kpis), TILES_PER_ROW * 2):
         pdf.section(pack.text("reports.section.kpis"))
         top = pdf.get_y() + 2
+        # Tiles have a fixed size: no automatic page break half-way through one.
+        pdf.set_auto_page_break(False)
         for index, tile in enumerate(pack.kpis[start : start + TILES_PER_ROW * 2]):
             row, col = divmod(index, TILES_PER_ROW)
-            _tile(pdf, pack, tile, x=MARGIN + col * (width + gap), y=top + row * 80, w=width, h=74)
+            _tile(pdf, pack, tile, x=MARGIN + col * (width + gap), y=top + row * 78, w=width, h=74)
+        pdf.set_auto_page_break(True, margin=pdf.b_margin)
+        pdf.set_y(top + 2 * 78)
 
 
 def _chart_pages(pdf: _PackPdf, pack: Pack) -> None:

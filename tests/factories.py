@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 
 from data_access.engine import bump_data_version
 from data_access.models import (
@@ -182,4 +182,12 @@ def insert_tiny_portfolio(engine: Engine) -> None:
             for i in range(2)
         ]
         conn.execute(insert(SurveyResponse), answers)
+        if conn.dialect.name == "postgresql":
+            # The rows above carry explicit ids: move the sequences past them for later inserts.
+            for table in ("department", "cost_category", "project", "survey_wave", "survey_item"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                    )
+                )
         bump_data_version(conn)

@@ -19,6 +19,7 @@ from reports.tables import to_csv_bytes, to_xlsx_bytes
 from ui.auth import require
 from ui.data import get_engine
 from ui.i18n import lang, t
+from ui.survey import survey_min_group
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,16 +64,20 @@ def download_pack(*, filters: Filters, key: str = "pack") -> None:
     require(READ)
     engine = get_engine()
     language = lang()
+    min_group = survey_min_group().value
     stem = f"{file_slug(t('reports.download.title'))}-{filters.as_of:%Y-%m}-{language}"
 
     def pptx() -> bytes:
-        return build_pptx(build_pack(engine, filters=filters, lang=language))
+        return build_pptx(build_pack(engine, filters=filters, lang=language, min_group=min_group))
 
     def pdf() -> bytes:
-        return build_pdf(build_pack(engine, filters=filters, lang=language))
+        return build_pdf(build_pack(engine, filters=filters, lang=language, min_group=min_group))
 
     def xlsx() -> bytes:
-        return to_xlsx_bytes(pack_tables(build_pack(engine, filters=filters, lang=language)), lang=language)
+        return to_xlsx_bytes(
+            pack_tables(build_pack(engine, filters=filters, lang=language, min_group=min_group)),
+            lang=language,
+        )
 
     st.subheader(t("reports.download.title"))
     st.caption(t("reports.download.caption"))

@@ -89,7 +89,12 @@ def _load_from_url(months: list[dt.date], departments: list[str]) -> None:
     st.session_state[NOTICES_KEY] = notices
 
 
-def _write_url(filters: Filters) -> None:
+FILTER_PARAMS = ("lang", "asof", "from", "dept", "status")
+FOCUS_PARAM = "focus"
+
+
+def filter_params(filters: Filters) -> dict[str, str]:
+    """The query-string form of the filters (what a shared link carries)."""
     wanted = {
         "lang": lang(),
         "asof": _month_param(filters.as_of),
@@ -99,8 +104,34 @@ def _write_url(filters: Filters) -> None:
         wanted["dept"] = ",".join(filters.departments)
     if filters.statuses:
         wanted["status"] = ",".join(filters.statuses)
-    if dict(st.query_params) != wanted:
+    return wanted
+
+
+def _write_url(filters: Filters) -> None:
+    """Put the filters in the URL, keeping other parameters (focus, scenario) a page reads."""
+    current = dict(st.query_params)
+    others = {key: value for key, value in current.items() if key not in FILTER_PARAMS}
+    wanted = filter_params(filters) | others
+    if current != wanted:
         st.query_params.from_dict(wanted)
+
+
+def exception_link_params(project: str | None) -> dict[str, str]:
+    """Query parameters for a link to a detail page: the filters, plus the project to focus."""
+    params = filter_params(current_filters())
+    if project:
+        params[FOCUS_PARAM] = project
+    return params
+
+
+def apply_focus(key: str, options: list[str]) -> None:
+    """Preselect `options` widget `key` with the project named by a link's `focus` parameter (once)."""
+    focus = st.query_params.get(FOCUS_PARAM)
+    if focus is None:
+        return
+    if focus in options:
+        st.session_state[key] = focus
+    del st.query_params[FOCUS_PARAM]
 
 
 def render_global_filters() -> Filters:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from access.roles import MANAGE_ROLES, READ, User
+from access.roles import EDIT_DATA, MANAGE_ROLES, READ, User
 from ui.i18n import t
 
 
@@ -32,10 +32,14 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/overview.py", "nav.overview", ":material/dashboard:", READ, default=True),
     PageSpec("views/budget.py", "nav.budget", ":material/payments:", READ, heading_key="budget.title"),
+    PageSpec("views/projects.py", "nav.projects", ":material/groups:", READ, heading_key="projects.title"),
     PageSpec("views/trust.py", "nav.trust", ":material/handshake:", READ, heading_key="trust.title"),
     PageSpec("views/steering.py", "nav.steering", ":material/gavel:", READ, heading_key="steering.title"),
     PageSpec(
         "views/catalogue.py", "nav.catalogue", ":material/menu_book:", READ, heading_key="catalogue.title"
+    ),
+    PageSpec(
+        "views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"
     ),
     PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
 )

@@ -34,7 +34,7 @@ from ui.auth import require
 from ui.budget_tables import drift_rows, earned_value_rows, signed_money, variance_rows
 from ui.components import rag_badge
 from ui.data import cached
-from ui.filters import current_filters
+from ui.filters import apply_focus, current_filters
 from ui.i18n import eur, eur_compact, lang, month, number, pct, signed, t
 
 require(READ)
@@ -348,6 +348,7 @@ with tabs[4]:
     if not codes:
         st.info(t("kpi.na.no_projects"))
     else:
+        apply_focus("budget_project", codes)
         code = st.selectbox(
             t("budget.project_picker"),
             options=codes,

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from access.roles import EDIT_DATA, NotAllowed
+from access.roles import EDIT_DATA, READ, NotAllowed
 from data_access.targets import load_target_changes, load_targets, save_target
 from kpis.catalogue import BY_CODE, CATALOGUE, catalogue_table, validate_target
 from kpis.targets import DEFAULT_TARGETS, Target
-from ui.auth import current_user, ensure_allowed
+from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import number, t
 
@@ -25,7 +25,7 @@ COLUMNS = [
     "updated_at",
 ]
 
-user = current_user()
+user = require(READ)
 st.title(t("catalogue.title"))
 st.caption(t("catalogue.caption"))
 flash = st.session_state.pop(FLASH_KEY, None)

@@ -1,87 +1,82 @@
-"""Overview: the headline KPIs for the chosen month close and filters."""
+"""Overview: the single view for the steering meeting — every KPI group with RAG, trend and
+change, the exceptions that need a decision, and the meeting pack."""
 
 import streamlit as st
 
 from access.roles import READ
-from data_access.budget import load_budget_totals
-from data_access.projects import load_funding_by_project, load_insight_goals
-from data_access.survey import load_trust_groups, load_waves
-from kpis.budget import realisation, variance
-from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from data_access.reference import load_departments
+from services.presentation import exception_text, tile_texts
+from services.single_view import TREND_MONTHS, compute_single_view
 from ui.auth import require
+from ui.components import rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
-from ui.filters import current_filters
-from ui.i18n import eur_compact, month, number, pct, signed, t
+from ui.filters import current_filters, exception_link_params
+from ui.i18n import lang, month, t
+from ui.survey import survey_min_group
 
 require(READ)
 filters = current_filters()
+setting = survey_min_group()
 
 st.title(t("overview.title"))
-st.caption(t("overview.caption", as_of=month(filters.as_of), start=month(filters.period_start, short=True)))
-
-totals = cached(load_budget_totals, filters=filters)
-budget = realisation(actual=totals["actual"], planned=totals["planned"])
-funding = cached(load_funding_by_project, filters=filters)
-joint = joint_share(funding)
-goals = cached(load_insight_goals, filters=filters)
-on_time = goals_on_time(goals, as_of_end=filters.as_of_end)
-waves = cached(load_waves, filters=filters)
-groups = cached(load_trust_groups, filters=filters, wave_ids=[int(i) for i in waves["id"]])
-trust = latest_wave_trust(waves, groups)
-
-
-def _value(kpi, formatter):
-    return formatter(kpi.value) if kpi.available else t("kpi.na")
-
-
-budget_col, joint_col, trust_col, goals_col = st.columns(4, border=True)
-with budget_col:
-    overrun = variance(actual=totals["actual"], planned=totals["planned"])
-    st.metric(
-        t("kpi.budget_realisation"),
-        _value(budget, lambda v: pct(v, decimals=1)),
-        delta=t("overview.variance", amount=eur_compact(overrun)) if budget.available else None,
-        delta_color="inverse",
-        help=t("kpi.budget_realisation.help"),
+st.caption(
+    t(
+        "single.caption",
+        as_of=month(filters.as_of),
+        start=month(filters.period_start, short=True),
+        months=TREND_MONTHS,
     )
-    st.caption(
-        t(
-            "overview.budget_detail",
-            actual=eur_compact(totals["actual"]),
-            planned=eur_compact(totals["planned"]),
-        )
-    )
-    if not budget.available:
-        st.caption(t(budget.reason))
-with joint_col:
-    st.metric(t("kpi.joint_share"), _value(joint, pct), help=t("kpi.joint_share.help"))
-    st.caption(t("overview.joint_detail", joint=count_joint_projects(funding), total=len(funding)))
-    if not joint.available:
-        st.caption(t(joint.reason))
-with trust_col:
-    change = trust.change
-    st.metric(
-        t("kpi.trust_index"),
-        _value(trust.current.index, lambda v: number(v, decimals=1)),
-        delta=signed(change.value, suffix=" " + t("unit.points")) if change.available else None,
-        help=t("kpi.trust_index.help"),
-    )
-    if trust.current.index.available:
-        st.caption(t("overview.trust_detail", wave=trust.wave_code, respondents=trust.current.respondents))
-    else:
-        st.caption(t(trust.current.index.reason))
-    if trust.current.hidden_groups:
-        st.caption(t("survey.hidden_groups", count=trust.current.hidden_groups))
-with goals_col:
-    st.metric(t("kpi.goals_on_time"), _value(on_time, pct), help=t("kpi.goals_on_time.help"))
-    if on_time.available:
-        reached, due = count_goals(goals, as_of_end=filters.as_of_end)
-        st.caption(t("overview.goals_detail", reached=reached, due=due))
-    else:
-        st.caption(t(on_time.reason))
+)
+if setting.refused:
+    st.error(t(setting.refused, value=setting.configured, default=setting.value))
 
-# Meeting pack export (issue 7); to be placed in the single view when that lands.
+view = cached(compute_single_view, filters=filters, min_group=setting.value)
+language = lang()
+departments = cached(load_departments)
+department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+
+texts = tile_texts(view, language)
+for start in range(0, len(texts), 5):
+    for column, tile in zip(st.columns(5, border=True), texts[start : start + 5], strict=False):
+        with column:
+            st.metric(
+                tile.name,
+                tile.value,
+                delta=tile.change,
+                delta_color="off"
+                if tile.change_is_noise
+                else "normal"
+                if tile.higher_is_better
+                else "inverse",
+                help=tile.help,
+                chart_data=[value for value in tile.trend if value is not None] or None,
+                chart_type="line",
+            )
+            rag_badge(tile.rag)
+            if tile.detail:
+                st.caption(tile.detail)
+            if tile.note:
+                st.caption(tile.note)
+if view.hidden_survey_groups:
+    st.caption(t("survey.hidden_groups", count=view.hidden_survey_groups))
+
+st.subheader(t("single.exceptions", count=len(view.exceptions)))
+if not view.exceptions:
+    st.success(t("single.exceptions.none"))
+kinds = list(dict.fromkeys(item.kind for item in view.exceptions))
+for kind in kinds:
+    items = [item for item in view.exceptions if item.kind == kind]
+    with st.expander(f"{t(f'single.kind.{kind}')} ({len(items)})", expanded=kind in kinds[:2]):
+        for item in items:
+            text_column, link_column = st.columns([5, 1])
+            text_column.text(exception_text(item, language, department_names=department_names))
+            link_column.page_link(
+                item.page,
+                label=t("single.exceptions.open"),
+                icon=":material/arrow_forward:",
+                query_params=exception_link_params(item.project),
+            )
+
 st.divider()
 download_pack(filters=filters)

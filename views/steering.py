@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from access.roles import EDIT_DATA, NotAllowed
+from access.roles import EDIT_DATA, READ, NotAllowed
 from data_access.reference import load_departments, load_projects_list
 from data_access.steering import (
     ConflictError,
@@ -30,7 +30,7 @@ from kpis.steering import (
     overdue_actions,
     with_labels,
 )
-from ui.auth import current_user, ensure_allowed
+from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.filters import current_filters
 from ui.i18n import day, lang, month, number, pct, t
@@ -39,7 +39,7 @@ FLASH_KEY = "steering_flash"
 EDIT_KEY = "steering_edit"
 
 filters = current_filters()
-user = current_user()
+user = require(READ)
 status_labels = {status: t(f"steering.status.{status}") for status in ACTION_STATUSES}
 ACTION_TABLE = [
     "id",

@@ -1,0 +1,135 @@
+"""Command line: import, export and templates; exit 0 (ok), 1 (file rejected), 2 (usage or database)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from data_access.engine import DatabaseUnavailable, create_db_engine, resolve_database_url, upgrade_schema
+from data_access.importer import (
+    IMPORT_KINDS,
+    WORKBOOK,
+    ImportReport,
+    export_all_xlsx,
+    export_rows,
+    import_file,
+    issue_message,
+    template_csv,
+    template_xlsx,
+    to_csv,
+    to_xlsx,
+)
+from data_access.importer import __doc__ as module_doc
+from i18n import translate
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def print_report(report: ImportReport, lang: str) -> None:
+    say = lambda key, **p: translate(key, lang, **p)  # noqa: E731
+    print(say("importer.cli.file", name=report.file_name, size=report.file_size, kind=report.kind))
+    if report.encoding:
+        print(say("importer.cli.format", encoding=report.encoding, separator=report.separator))
+    for result in report.results:
+        print(
+            say(
+                "importer.cli.counts",
+                kind=result.kind,
+                rows=result.rows,
+                inserted=result.inserted,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                removed=result.removed,
+            )
+        )
+    for issue in report.issues:
+        where = ", ".join(
+            part
+            for part in (
+                f"{say('importer.col.sheet')} {issue.sheet}" if issue.sheet else "",
+                f"{say('importer.col.row')} {issue.row}" if issue.row else "",
+                f"{say('importer.col.column')} {issue.column}" if issue.column else "",
+                f"{say('importer.col.value')} {issue.value!r}" if issue.value else "",
+            )
+            if part
+        )
+        label = say(f"importer.severity.{issue.severity}")
+        print(f"{label}: {report.file_name}{': ' + where if where else ''}: {issue_message(issue, lang)}")
+    outcome = "rejected" if report.errors else ("applied" if report.applied else "dry_run")
+    print(say(f"importer.cli.{outcome}", errors=len(report.errors)))
+
+
+def _engine(url: str | None):
+    engine = create_db_engine(url or resolve_database_url().url)
+    upgrade_schema(engine)
+    return engine
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(
+        prog="python -m data_access.importer",
+        description=module_doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("kind", help=f"export | template | {' | '.join(IMPORT_KINDS)}")
+    parser.add_argument("args", nargs="+", help="FILE to import, or KIND OUT for export/template")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="validate and show what would change; write nothing"
+    )
+    parser.add_argument("--database-url", help="SQLAlchemy URL; default DATABASE_URL, secrets, or embedded")
+    parser.add_argument("--user", default=None, help="name recorded in the import log (default: OS user)")
+    parser.add_argument("--lang", choices=("nl", "en"), default="en", help="language of the report")
+    args = parser.parse_args(argv)
+    try:
+        if args.kind in ("export", "template"):
+            if len(args.args) != 2:
+                parser.error(f"{args.kind} needs KIND OUT")
+            kind, out = args.args
+            if kind not in IMPORT_KINDS:
+                parser.error(f"unknown kind {kind!r}")
+            path = Path(out)
+            if args.kind == "template":
+                if kind == WORKBOOK:
+                    parser.error("templates exist per kind")
+                data = template_xlsx(kind, lang=args.lang) if path.suffix == ".xlsx" else template_csv(kind)
+            else:
+                engine = _engine(args.database_url)
+                if kind == WORKBOOK:
+                    data = export_all_xlsx(engine=engine)
+                elif path.suffix == ".xlsx":
+                    data = to_xlsx({kind: export_rows(engine=engine, kind=kind)})
+                else:
+                    data = to_csv(kind, export_rows(engine=engine, kind=kind))
+                engine.dispose()
+            path.write_bytes(data)
+            print(f"{path} ({len(data):,} bytes)")
+            return EXIT_OK
+        if args.kind not in IMPORT_KINDS:
+            parser.error(f"unknown kind {args.kind!r}; choose one of {', '.join(IMPORT_KINDS)}")
+        if len(args.args) != 1:
+            parser.error("give exactly one FILE")
+        path = Path(args.args[0])
+        if not path.is_file():
+            print(f"error: no such file: {path}", file=sys.stderr)
+            return EXIT_USAGE
+        engine = _engine(args.database_url)
+        report = import_file(
+            engine=engine,
+            kind=args.kind,
+            path=str(path),
+            dry_run=args.dry_run,
+            user_name=args.user or f"cli:{getpass.getuser()}",
+        )
+        engine.dispose()
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print_report(report, args.lang)
+    return EXIT_REJECTED if report.errors else EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""The exceptions list of the steering meeting: what needs a decision, from the data.
+
+Rules (each a documented threshold, never a judgement call):
+- over_budget: an active project whose CPI is below the CPI target's amber threshold (red).
+- behind_schedule: an active project whose SPI is below the SPI target's amber threshold (red).
+- funding_drift: a joint project where a department's share of actual spend differs from its
+  agreed share by more than the drift tolerance (target `funding_drift_pp`, green threshold).
+- house_rule_breach / missing_owner / double_owner: ownership that breaks the house rule or has
+  no or two accountable departments for an area.
+- unmixed_team: a joint project whose team misses a funding department in the as-of month.
+- late_goal: an insight goal past its target date and not reached by then, or reached late.
+- trust_drop: a trust score (overall, per dimension or in the mirror) that fell significantly
+  (Welch's t, p < 0.05) since the previous wave.
+- overdue_action: a steering action still open after its due date at the as-of month end.
+Active projects only for the budget rules: on-hold and cancelled projects spend by design
+less than planned, and their state is a decision already taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpis.steering import overdue_actions
+from kpis.targets import Target
+
+PAGES = {
+    "over_budget": "views/budget.py",
+    "behind_schedule": "views/budget.py",
+    "funding_drift": "views/budget.py",
+    "house_rule_breach": "views/projects.py",
+    "missing_owner": "views/projects.py",
+    "double_owner": "views/projects.py",
+    "unmixed_team": "views/projects.py",
+    "late_goal": "views/projects.py",
+    "trust_drop": "views/trust.py",
+    "overdue_action": "views/steering.py",
+}
+ORDER = list(PAGES)
+
+
+@dataclass(frozen=True)
+class ExceptionItem:
+    """One line of the exceptions list: `kind` (a key of PAGES), the project it concerns (if
+    any), a `subject` (area, goal, department, dimension or action title) and the figures
+    the message needs in `values`. `page` is where the detail is."""
+
+    kind: str
+    project: str | None
+    subject: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        return PAGES[self.kind]
+
+
+def _budget_items(ev_table: pd.DataFrame, targets: dict[str, Target]) -> list[ExceptionItem]:
+    items: list[ExceptionItem] = []
+    if ev_table.empty:
+        return items
+    active = ev_table[ev_table["status"] == "active"]
+    for row in active.itertuples():
+        if row.cpi.available and row.cpi.value < targets["cpi"].amber:
+            items.append(ExceptionItem("over_budget", row.project, row.project, {"cpi": row.cpi.value}))
+        if row.spi.available and row.spi.value < targets["spi"].amber:
+            items.append(ExceptionItem("behind_schedule", row.project, row.project, {"spi": row.spi.value}))
+    return items
+
+
+def _drift_items(drift: pd.DataFrame) -> list[ExceptionItem]:
+    if drift.empty:
+        return []
+    flagged = drift[drift["flagged"].astype(bool)]
+    items = []
+    for project, rows in flagged.groupby("project", sort=True):
+        measured = [row for row in rows.itertuples() if row.drift_pp.available]
+        if measured:
+            # One line per project: the department that pays least against its agreement.
+            row = min(measured, key=lambda r: r.drift_pp.value)
+            items.append(
+                ExceptionItem("funding_drift", str(project), row.department, {"drift_pp": row.drift_pp.value})
+            )
+    return items
+
+
+def _collaboration_items(collaboration: pd.DataFrame | None) -> list[ExceptionItem]:
+    if collaboration is None or collaboration.empty:
+        return []
+    return [ExceptionItem(row.kind, row.project, str(row.subject)) for row in collaboration.itertuples()]
+
+
+def _goal_items(goals: pd.DataFrame | None, as_of_end: dt.date) -> list[ExceptionItem]:
+    """Goals due by `as_of_end` and not reached on time (only when no collaboration frame lists them)."""
+    if goals is None or goals.empty:
+        return []
+    target = pd.to_datetime(goals["target_date"])
+    achieved = pd.to_datetime(goals["achieved_date"])
+    cutoff = pd.Timestamp(as_of_end)
+    late = (target <= cutoff) & ~(achieved.notna() & (achieved <= target) & (achieved <= cutoff))
+    return [ExceptionItem("late_goal", row.project, row.code) for row in goals[late].itertuples()]
+
+
+def _trust_items(drops: pd.DataFrame | None) -> list[ExceptionItem]:
+    if drops is None or drops.empty:
+        return []
+    items = []
+    for row in drops.itertuples():
+        subject = str(row.dimension)
+        values = {"change": float(row.change), "p": float(row.p_value), "dimension": subject}
+        if row.scope == "mirror":
+            values |= {"rater": row.rater, "rated": row.rated}
+        items.append(ExceptionItem("trust_drop", None, subject, values))
+    return items
+
+
+def _action_items(actions: pd.DataFrame | None, as_of_end: dt.date) -> list[ExceptionItem]:
+    if actions is None or actions.empty:
+        return []
+    overdue = overdue_actions(actions, as_of_end=as_of_end)
+    return [
+        ExceptionItem(
+            "overdue_action",
+            None,
+            str(row.title),
+            {"days": int(row.days_overdue), "owner": row.owner_person, "due": row.due_date},
+        )
+        for row in overdue.itertuples()
+    ]
+
+
+def collect_exceptions(
+    *,
+    as_of_end: dt.date,
+    targets: dict[str, Target],
+    ev_table: pd.DataFrame,
+    drift: pd.DataFrame,
+    collaboration: pd.DataFrame | None = None,
+    goals: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
+    trust_drops: pd.DataFrame | None = None,
+) -> list[ExceptionItem]:
+    """Every exception at `as_of_end`, ordered by kind (money first) then project and subject.
+
+    `collaboration` is kpis.projects.collaboration_exceptions (ownership, teams, late goals);
+    without it, late goals come from `goals`.
+    """
+    items = [
+        *_budget_items(ev_table, targets),
+        *_drift_items(drift),
+        *_collaboration_items(collaboration),
+        *(_goal_items(goals, as_of_end) if collaboration is None else []),
+        *_trust_items(trust_drops),
+        *_action_items(actions, as_of_end),
+    ]
+    return sorted(items, key=lambda item: (ORDER.index(item.kind), item.project or "", item.subject))
+
+
+def count_by_kind(items: list[ExceptionItem]) -> dict[str, int]:
+    """How many exceptions of each kind, in the list's order of kinds."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return counts

@@ -1,0 +1,537 @@
+"""Collaboration and customer-insight KPIs per project: funding split, team mix, ownership,
+insight goals. Pure functions on the small frames of data_access.projects.
+
+Definitions (also the UI help texts):
+- joint: a project funded by two or more departments.
+- agreed split: funding.agreed_share per department; a NULL share gets an equal part of
+  what the recorded shares leave (1 − Σ recorded) / number of NULL shares.
+- mixed team: a joint project whose team (members active in the as-of month) includes at
+  least one member from EVERY funding department.
+- mixed-teams share = mixed joint projects / joint projects with a team in the as-of month.
+- FTE balance of a joint project = min over its funding departments d of
+  (FTE share of d in the team) / (agreed share of d): 1 means staffed at least in line with
+  the agreed split for every funder, 0 means a funder has nobody in the team. Portfolio: median.
+- ownership clarity = projects whose every responsibility area has exactly one accountable
+  department that is the one the house rule expects / projects with ownership rows.
+- goals: a goal counts as reached only when its achieved date is on or before the as-of end.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpis.common import KpiValue, not_available, ratio
+from kpis.periods import add_months
+
+OWNERSHIP_STATUSES = ("ok", "missing", "double", "breach")
+GOAL_STATUSES = ("reached_on_time", "reached_late", "overdue", "open")
+PROGRESS_DISPLAY_CAP = 1.5  # per-goal value progress beyond 150% is shown as 150%
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+
+
+def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
+    """Funding rows with the agreed split made explicit and the committed split beside it.
+
+    In: project, department, committed, agreed_share (NaN = not recorded).
+    Out: the same plus `agreed` (agreed_share, or an equal part of 1 − Σ recorded shares of
+    the project for each unrecorded one, never below 0), `committed_share` (committed /
+    the project's total committed; NaN when the project has nothing committed),
+    `n_funders` and `joint` (n_funders ≥ 2).
+    Example: MKT 0.6, IT NaN → IT agreed 0.4; MKT NaN, IT NaN → 0.5 each.
+    """
+    if funding.empty:
+        return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
+    by_project = funding["project"]
+    recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
+    unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
+    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
+    total = funding["committed"].groupby(by_project).transform("sum")
+    n_funders = funding["department"].groupby(by_project).transform("count").astype("int64")
+    return funding.assign(
+        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
+        committed_share=funding["committed"] / total.where(total != 0),
+        n_funders=n_funders,
+        joint=n_funders >= 2,
+    )
+
+
+def split_text(funding: pd.DataFrame) -> dict[str, str]:
+    """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
+    if funding.empty:
+        return {}
+    shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
+    parts = [
+        f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
+        for dept, share in zip(shares["department"], shares["committed_share"], strict=True)
+    ]
+    joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
+    return {str(project): text for project, text in joined.items()}
+
+
+def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
+    """Per funded project: is the team mixed, and how balanced is its FTE against the split.
+
+    In: `team` (project, department, members, fte: members active in the as-of month) and
+    `funding` (project, department, committed, agreed_share).
+    Out, one row per project in `funding`: project, joint, members, fte, has_team,
+    missing_departments (funding departments without a team member, comma-separated),
+    mixed (True/False for joint projects with a team, None otherwise), fte_balance
+    (min over funding departments with an agreed share > 0 of FTE share / agreed share;
+    None unless joint with a team of FTE > 0).
+    """
+    columns = [
+        "project",
+        "joint",
+        "members",
+        "fte",
+        "has_team",
+        "missing_departments",
+        "mixed",
+        "fte_balance",
+    ]
+    if funding.empty:
+        return pd.DataFrame(columns=columns)
+    shares = resolve_agreed_shares(funding)
+    per_dept = team.groupby(["project", "department"], as_index=False)[["members", "fte"]].sum()
+    funders = shares.merge(per_dept, on=["project", "department"], how="left").fillna(
+        {"members": 0, "fte": 0.0}
+    )
+    totals = team.groupby("project")[["members", "fte"]].sum()
+    projects = shares.groupby("project", sort=True)["joint"].first().to_frame()
+    projects = projects.join(totals, how="left").fillna({"members": 0, "fte": 0.0})
+    projects["members"] = projects["members"].astype("int64")
+    projects["fte"] = projects["fte"].astype("float64")
+    projects["has_team"] = projects["members"] > 0
+    absent = funders[funders["members"] <= 0].sort_values("department")
+    missing = absent.groupby("project")["department"].agg(",".join)
+    projects["missing_departments"] = missing.reindex(projects.index).fillna("")
+    with_team = projects["joint"] & projects["has_team"]
+    projects["mixed"] = [
+        (not missing_text) if staffed else None
+        for staffed, missing_text in zip(with_team, projects["missing_departments"], strict=True)
+    ]
+    total_fte = funders["project"].map(projects["fte"])
+    share_ratio = (funders["fte"] / total_fte.where(total_fte > 0)) / funders["agreed"].where(
+        funders["agreed"] > 0
+    )
+    balance = share_ratio.groupby(funders["project"]).min()
+    eligible = with_team & (projects["fte"] > 0)
+    projects["fte_balance"] = [
+        float(balance[project]) if ok and project in balance.index and pd.notna(balance[project]) else None
+        for project, ok in zip(projects.index, eligible, strict=True)
+    ]
+    return projects.reset_index()[columns]
+
+
+def team_text(team: pd.DataFrame) -> dict[str, str]:
+    """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
+    if team.empty:
+        return {}
+    ordered = team.sort_values(["project", "department"])
+    parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
+    joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
+    return {str(project): text for project, text in joined.items()}
+
+
+def mixed_teams_share(mix: pd.DataFrame) -> KpiValue:
+    """Mixed teams = joint projects staffed from every funding department / joint projects
+    with a team in the as-of month (`mix` from `team_mix`)."""
+    staffed = mix[mix["joint"] & mix["has_team"]] if not mix.empty else mix
+    mixed = int(staffed["mixed"].astype(bool).sum()) if not staffed.empty else 0
+    return ratio(float(mixed), float(len(staffed)), reason_if_zero="projects.na.no_joint_teams")
+
+
+def fte_balance_median(mix: pd.DataFrame) -> KpiValue:
+    """FTE balance of the portfolio = median of the joint projects' FTE balance (see `team_mix`)."""
+    values = mix["fte_balance"].dropna() if not mix.empty else pd.Series(dtype="float64")
+    if values.empty:
+        return not_available("projects.na.no_joint_teams")
+    return KpiValue(float(values.astype("float64").median()))
+
+
+def ownership_status(ownership: pd.DataFrame) -> pd.DataFrame:
+    """Each (project, area) cell with its status, worst first: missing (no accountable
+    department), double (two or more), breach (one owner, not the house rule's department),
+    ok. In: project, area, owners, owner_codes, expected, off_rule; out: the same + status."""
+    if ownership.empty:
+        return ownership.assign(status=pd.Series(dtype="str"))
+    status = [
+        "missing" if owners == 0 else "double" if owners >= 2 else "breach" if off_rule > 0 else "ok"
+        for owners, off_rule in zip(ownership["owners"], ownership["off_rule"], strict=True)
+    ]
+    return ownership.assign(status=status)
+
+
+def project_ownership(status: pd.DataFrame) -> dict[str, str]:
+    """Per project its worst ownership status (missing > double > breach > ok)."""
+    order = ("missing", "double", "breach", "ok")
+    worst = status["status"].map(order.index).groupby(status["project"], sort=True).min()
+    return {str(project): order[rank] for project, rank in worst.items()}
+
+
+def ownership_clarity(status: pd.DataFrame) -> KpiValue:
+    """Ownership clarity = projects whose every area is "ok" (exactly one accountable
+    department, the one the house rule expects) / projects with ownership rows."""
+    if status.empty:
+        return not_available("projects.na.no_ownership")
+    clear = status["status"].eq("ok").groupby(status["project"]).all()
+    return ratio(float(clear.sum()), float(len(clear)), reason_if_zero="projects.na.no_ownership")
+
+
+def ownership_issues(status: pd.DataFrame) -> pd.DataFrame:
+    """The cells that are not ok: project, area, status, owner_codes, expected (ordered)."""
+    columns = ["project", "area", "status", "owner_codes", "expected"]
+    if status.empty:
+        return pd.DataFrame(columns=columns)
+    return status.loc[status["status"] != "ok", columns].reset_index(drop=True)
+
+
+def goal_timeline(goals: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
+    """Goals as they stood at `as_of_end`, with status, slippage and value progress.
+
+    In: load_insight_goals (project, code, target_date, achieved_date, target_value,
+    achieved_value, ...). An achievement after `as_of_end` is not yet known: its date and
+    value are blanked. Adds:
+    - status: reached_on_time (achieved ≤ target), reached_late, overdue (not reached,
+      target date on or before as_of_end), open (not reached, target still ahead).
+    - slippage_days: achieved − target for reached goals (negative = early), as_of_end −
+      target for overdue ones, None for open ones.
+    - progress: achieved_value / target_value for reached goals, 0 for unreached, None
+      when the target is 0 (no meaningful ratio); progress_display is it capped at 150%.
+    - late: reached_late or overdue.
+    """
+    frame = goals.copy()
+    target = [_as_date(v) for v in frame["target_date"]]
+    achieved = [_as_date(v) for v in frame["achieved_date"]]
+    known = [a if a is not None and a <= as_of_end else None for a in achieved]
+    statuses, slippage, progress = [], [], []
+    values = frame["achieved_value"].tolist()
+    for tgt, got, value, target_value in zip(target, known, values, frame["target_value"], strict=True):
+        if got is not None:
+            statuses.append("reached_on_time" if got <= tgt else "reached_late")
+            slippage.append((got - tgt).days)
+        elif tgt <= as_of_end:
+            statuses.append("overdue")
+            slippage.append((as_of_end - tgt).days)
+        else:
+            statuses.append("open")
+            slippage.append(None)
+        if not target_value:
+            progress.append(None)
+        elif got is None or value is None or pd.isna(value):
+            progress.append(0.0)
+        else:
+            progress.append(float(value) / float(target_value))
+    progress_series = pd.Series(progress, index=frame.index, dtype="float64")
+    return frame.assign(
+        target_date=target,
+        achieved_date=known,
+        achieved_value=[v if k is not None else None for v, k in zip(values, known, strict=True)],
+        status=statuses,
+        slippage_days=pd.array(slippage, dtype="Int64"),
+        progress=progress_series,
+        progress_display=progress_series.clip(upper=PROGRESS_DISPLAY_CAP),
+        late=[s in ("reached_late", "overdue") for s in statuses],
+    )
+
+
+def late_goals(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Goals reached late or overdue: project, code, goal, status, target_date, slippage_days."""
+    columns = ["project", "code", "goal", "status", "target_date", "slippage_days"]
+    return timeline.loc[timeline["late"], columns].reset_index(drop=True)
+
+
+def value_progress(timeline: pd.DataFrame, *, as_of_end: dt.date) -> KpiValue:
+    """Value delivered = mean over goals due by `as_of_end` (target date on or before it,
+    target value ≠ 0) of min(achieved / target, 1); an unreached due goal counts 0.
+    `timeline` from `goal_timeline`."""
+    due = timeline[[d <= as_of_end for d in timeline["target_date"]]] if not timeline.empty else timeline
+    due = due[due["progress"].notna()] if not due.empty else due
+    if due.empty:
+        return not_available("kpi.na.no_goals_due")
+    return KpiValue(float(due["progress"].clip(upper=1.0).mean()))
+
+
+def first_insight_days(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Per project with a reached goal: project, first_achieved, days (first achieved −
+    the project's planned_start). `timeline` from `goal_timeline` (needs planned_start)."""
+    reached = timeline[timeline["achieved_date"].notna()]
+    if reached.empty:
+        return pd.DataFrame(columns=["project", "first_achieved", "days"])
+    first = reached.groupby("project").agg(
+        first_achieved=("achieved_date", "min"), planned_start=("planned_start", "first")
+    )
+    days = [
+        (got - _as_date(start)).days
+        for got, start in zip(first["first_achieved"], first["planned_start"], strict=True)
+    ]
+    return first.reset_index().assign(days=days)[["project", "first_achieved", "days"]]
+
+
+def median_days_to_first_insight(timeline: pd.DataFrame) -> KpiValue:
+    """Time to first insight = median over projects of (first reached goal − planned start), in days."""
+    days = first_insight_days(timeline)
+    if days.empty:
+        return not_available("projects.na.no_insight_yet")
+    return KpiValue(float(pd.Series(days["days"], dtype="float64").median()))
+
+
+def goals_per_million(timeline: pd.DataFrame, spend: pd.DataFrame) -> KpiValue:
+    """Insight per euro = goals reached by the as-of end / (actual spend up to the as-of
+    month / € 1,000,000). `spend` has project, actual; n/a when nothing (or less) was spent."""
+    reached = int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
+    spent = float(spend["actual"].sum()) if not spend.empty else 0.0
+    if spent <= 0:
+        return not_available("projects.na.no_spend")
+    return ratio(float(reached), spent / 1_000_000, reason_if_zero="projects.na.no_spend")
+
+
+def next_goals(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Per project its next unreached goal (earliest target date): project, code, goal, target_date, status."""
+    columns = ["project", "code", "goal", "target_date", "status"]
+    open_goals = timeline[timeline["achieved_date"].isna()]
+    if open_goals.empty:
+        return pd.DataFrame(columns=columns)
+    return (
+        open_goals.sort_values(["project", "target_date", "code"])
+        .groupby("project", sort=True)
+        .head(1)[columns]
+        .reset_index(drop=True)
+    )
+
+
+def shift_date(day: dt.date, months: int) -> dt.date:
+    """`day` moved `months` months; a month end stays a month end, other days clamp to the month."""
+    moved = add_months(day, months)
+    last = calendar.monthrange(moved.year, moved.month)[1]
+    is_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return moved.replace(day=last if is_month_end else min(day.day, last))
+
+
+def shift_goals(
+    goals: pd.DataFrame,
+    *,
+    months: int,
+    projects: Iterable[str] | None = None,
+    as_of_end: dt.date | None = None,
+) -> pd.DataFrame:
+    """What-if: goals with the target dates of `projects` (all when None) moved `months`
+    months (negative = earlier). With `as_of_end`, goals already reached by then keep their
+    dates (the past does not move). Achieved dates are never changed. Returns a new frame."""
+    chosen = None if projects is None else set(projects)
+    shifted = []
+    for project, target, achieved in zip(
+        goals["project"], goals["target_date"], goals["achieved_date"], strict=True
+    ):
+        target_day = _as_date(target)
+        reached = _as_date(achieved)
+        settled = as_of_end is not None and reached is not None and reached <= as_of_end
+        if target_day is None or settled or (chosen is not None and project not in chosen):
+            shifted.append(target_day)
+        else:
+            shifted.append(shift_date(target_day, months))
+    return goals.assign(target_date=shifted)
+
+
+def project_table(
+    projects: pd.DataFrame,
+    *,
+    funding: pd.DataFrame,
+    team: pd.DataFrame,
+    mix: pd.DataFrame,
+    ownership: pd.DataFrame,
+    timeline: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The portfolio table: one row per project of `projects` (load_projects).
+
+    Columns: code, name, status, rag, rag_reason, split (committed split text), joint,
+    team (members per department), mixed, fte_balance, ownership (worst status),
+    next_goal, next_goal_date, late_goals, has_issue (ownership not ok, unmixed team or a
+    late goal). Codes in status, rag and ownership are replaced
+    by `labels[code]` where given (translated by the caller).
+    """
+    labels = labels or {}
+    splits = split_text(funding)
+    teams = team_text(team)
+    mix_by = mix.set_index("project") if not mix.empty else pd.DataFrame()
+    owners = project_ownership(ownership) if not ownership.empty else {}
+    upcoming = next_goals(timeline).set_index("project")
+    late = timeline.groupby("project")["late"].sum() if not timeline.empty else pd.Series(dtype="int64")
+    rows = []
+    for row in projects.itertuples():
+        code = row.code
+        mixed = mix_by["mixed"].get(code) if not mix_by.empty else None
+        mixed = mixed if _present(mixed) else None
+        balance = mix_by["fte_balance"].get(code) if not mix_by.empty else None
+        rows.append(
+            {
+                "code": code,
+                "name": row.name,
+                "status": labels.get(row.status, row.status),
+                "rag": labels.get(row.rag, row.rag) if _present(row.rag) else labels.get("none", ""),
+                "rag_reason": row.rag_reason if _present(row.rag_reason) else "",
+                "split": splits.get(code, ""),
+                "joint": bool(mix_by["joint"].get(code, False)) if not mix_by.empty else False,
+                "team": teams.get(code, ""),
+                "mixed": labels.get(f"mixed.{bool(mixed)}", str(bool(mixed))) if mixed is not None else "",
+                "fte_balance": float(balance) if balance is not None and pd.notna(balance) else None,
+                "ownership": labels.get(owners[code], owners[code]) if code in owners else "",
+                "next_goal": upcoming["goal"].get(code, "") if code in upcoming.index else "",
+                "next_goal_date": upcoming["target_date"].get(code),
+                "late_goals": int(late.get(code, 0)),
+                "has_issue": bool(
+                    owners.get(code, "ok") != "ok" or mixed is False or int(late.get(code, 0)) > 0
+                ),
+            }
+        )
+    columns = [
+        "code",
+        "name",
+        "status",
+        "rag",
+        "rag_reason",
+        "split",
+        "joint",
+        "team",
+        "mixed",
+        "fte_balance",
+        "ownership",
+        "next_goal",
+        "next_goal_date",
+        "late_goals",
+        "has_issue",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def filter_project_table(
+    table: pd.DataFrame, *, search: str = "", joint_only: bool = False, issues_only: bool = False
+) -> pd.DataFrame:
+    """Rows of `project_table` whose code or name contains `search` (case-insensitive),
+    optionally only joint projects and/or only those with an issue (ownership not ok, team
+    not mixed, or a late goal)."""
+    keep = pd.Series(True, index=table.index)
+    text = search.strip().lower()
+    if text:
+        keep &= table["code"].str.lower().str.contains(text, regex=False) | table[
+            "name"
+        ].str.lower().str.contains(text, regex=False)
+    if joint_only:
+        keep &= table["joint"]
+    if issues_only:
+        keep &= table["has_issue"]
+    return table[keep].reset_index(drop=True)
+
+
+def collaboration_exceptions(
+    mix: pd.DataFrame, ownership: pd.DataFrame, timeline: pd.DataFrame
+) -> pd.DataFrame:
+    """Everything the steering meeting should see, one row each: project, kind, subject.
+
+    kind is one of house_rule_breach, missing_owner, double_owner (subject: the area code),
+    unmixed_team (subject: the funding departments missing from the team) and late_goal
+    (subject: the goal code; reached late or overdue at the as-of end).
+    """
+    rows: list[dict[str, str]] = []
+    kinds = {"breach": "house_rule_breach", "missing": "missing_owner", "double": "double_owner"}
+    for issue in ownership_issues(ownership).itertuples():
+        rows.append({"project": issue.project, "kind": kinds[issue.status], "subject": issue.area})
+    if not mix.empty:
+        for team in mix[mix["mixed"].eq(False)].itertuples():
+            rows.append(
+                {"project": team.project, "kind": "unmixed_team", "subject": team.missing_departments}
+            )
+    if not timeline.empty:
+        for goal in late_goals(timeline).itertuples():
+            rows.append({"project": goal.project, "kind": "late_goal", "subject": goal.code})
+    frame = pd.DataFrame(rows, columns=["project", "kind", "subject"])
+    return frame.sort_values(["project", "kind", "subject"]).reset_index(drop=True)
+
+
+def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterable[str]) -> pd.DataFrame:
+    """A copy of `frame` with the codes in `columns` replaced by `labels[code]` (unknown kept)."""
+    return frame.assign(
+        **{c: [labels.get(v, v) if isinstance(v, str) else v for v in frame[c]] for c in columns}
+    )
+
+
+def count_mixed(mix: pd.DataFrame) -> tuple[int, int]:
+    """(mixed joint teams, joint projects with a team): the parts of `mixed_teams_share`."""
+    if mix.empty:
+        return 0, 0
+    staffed = mix[mix["joint"] & mix["has_team"]]
+    return int(staffed["mixed"].astype(bool).sum()), len(staffed)
+
+
+def count_reached(timeline: pd.DataFrame) -> int:
+    """Goals reached by the as-of end (`timeline` from `goal_timeline`)."""
+    return int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
+
+
+def total_spend(spend: pd.DataFrame) -> float:
+    """Σ actual spend of `load_actual_spend_by_project`."""
+    return float(spend["actual"].sum()) if not spend.empty else 0.0
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    """One project's slices of the page's frames, for its detail view."""
+
+    funding: pd.DataFrame  # department, committed, committed_share, agreed
+    team: pd.DataFrame  # department, members, fte
+    ownership: pd.DataFrame  # area, owner_codes, expected, status
+    goals: pd.DataFrame  # code, goal, measure, target_value, target_date, achieved_value, achieved_date, progress_display, status, slippage_days
+
+
+def project_detail(
+    code: str, *, split: pd.DataFrame, team: pd.DataFrame, ownership: pd.DataFrame, timeline: pd.DataFrame
+) -> ProjectDetail:
+    """The rows of project `code` in each frame (split from resolve_agreed_shares,
+    team from load_team_by_department, ownership from ownership_status, timeline from goal_timeline)."""
+
+    def rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        return frame.loc[frame["project"] == code, columns].reset_index(drop=True)
+
+    return ProjectDetail(
+        funding=rows(split, ["department", "committed", "committed_share", "agreed"]),
+        team=rows(team, ["department", "members", "fte"]),
+        ownership=rows(ownership, ["area", "owner_codes", "expected", "status"]),
+        goals=rows(
+            timeline,
+            [
+                "code",
+                "goal",
+                "measure",
+                "target_value",
+                "target_date",
+                "achieved_value",
+                "achieved_date",
+                "progress_display",
+                "status",
+                "slippage_days",
+            ],
+        ),
+    )

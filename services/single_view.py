@@ -1,0 +1,463 @@
+"""The single view for the steering meeting: every KPI group at a month's close, its trend
+over the last months and its change since the previous month, plus the exceptions.
+
+This composes data_access loaders (aggregated in the database) with the pure KPI
+functions in kpis/; it knows nothing of Streamlit, so the Overview, the meeting pack and
+the what-if page all get the same figures. Frames are loaded once per filter set; the
+trend months are computed from those frames, not by querying again per month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access.budget import (
+    load_budget_by_month,
+    load_funding_shares,
+    load_progress_history,
+    load_project_progress,
+)
+from data_access.projects import (
+    load_funding_by_project,
+    load_funding_split,
+    load_insight_goals,
+    load_ownership,
+    load_team_by_department,
+)
+from data_access.steering import load_actions
+from data_access.survey import (
+    load_item_distribution,
+    load_respondent_scores,
+    load_response_counts,
+    load_trust_groups,
+    load_waves,
+)
+from data_access.targets import load_targets
+from kpis.budget import (
+    count_drifting,
+    earned_value_table,
+    frame_totals,
+    funding_balance,
+    funding_drift,
+    max_funding_drift,
+    portfolio_earned_value,
+    realisation,
+)
+from kpis.common import KpiValue, not_available
+from kpis.exceptions import ExceptionItem, collect_exceptions
+from kpis.periods import Filters, add_months, month_end
+from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
+from kpis.projects import (
+    collaboration_exceptions,
+    count_mixed,
+    fte_balance_median,
+    goal_timeline,
+    mixed_teams_share,
+    ownership_clarity,
+    ownership_issues,
+    ownership_status,
+    team_mix,
+)
+from kpis.steering import count_follow_through, follow_through
+from kpis.targets import Rag, Target, rag
+from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_report
+
+TREND_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI group on the Overview.
+
+    `code` is the KPI's catalogue code (name, definition and target come from there);
+    `trend` holds the value at each of the last months' close, oldest first, ending with
+    the as-of month (None where n/a); `change` is the value minus the previous month's
+    (for the trust index: minus the previous wave's, see `change_basis`). `detail` is an
+    i18n key with its parameters for the caption under the value.
+    """
+
+    code: str
+    value: KpiValue
+    rag: Rag | None
+    unit: str
+    trend: tuple[float | None, ...]
+    change: KpiValue
+    change_basis: str = "month"
+    detail: tuple[str, dict] | None = None
+    note: tuple[str, dict] | None = None
+
+
+@dataclass(frozen=True)
+class SingleView:
+    as_of: dt.date
+    trend_months: tuple[dt.date, ...]
+    tiles: tuple[Tile, ...]
+    exceptions: tuple[ExceptionItem, ...]
+    hidden_survey_groups: int = 0
+    targets: dict[str, Target] = field(default_factory=dict)
+    # For charts of the pack: the trust mirror (already past the confidentiality gate) and
+    # the insight-goal timeline at the as-of month.
+    mirror: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
+
+    def tile(self, code: str) -> Tile:
+        return next(tile for tile in self.tiles if tile.code == code)
+
+
+def trend_months(as_of: dt.date, count: int = TREND_MONTHS) -> list[dt.date]:
+    """The `count` month closes ending with `as_of`, oldest first."""
+    return [add_months(as_of, offset) for offset in range(-(count - 1), 1)]
+
+
+def period_for(filters: Filters, month: dt.date) -> Filters:
+    """The filters replayed at an earlier month close: same choices, as-of `month`.
+
+    A year-to-date period stays year to date (from January of that month's year);
+    another period keeps its start, or starts at `month` when it began later.
+    """
+    year_to_date = filters.period_start == filters.year_start
+    start = dt.date(month.year, 1, 1) if year_to_date else min(filters.period_start, month)
+    return replace(filters, as_of=month, period_start=start)
+
+
+def _change(values: list[float | None]) -> KpiValue:
+    if len(values) < 2 or values[-1] is None:
+        return not_available("kpi.na.no_value")
+    if values[-2] is None:
+        return not_available("kpi.na.no_previous_month")
+    return KpiValue(values[-1] - values[-2])
+
+
+def _series(months: list[dt.date], compute: Callable[[dt.date], KpiValue]) -> list[KpiValue]:
+    return [compute(month) for month in months]
+
+
+def _tile(
+    code: str,
+    values: list[KpiValue],
+    target: Target | None,
+    unit: str,
+    **extra: object,
+) -> Tile:
+    numbers = [value.value for value in values]
+    current = values[-1]
+    return Tile(
+        code=code,
+        value=current,
+        rag=rag(current.value, target) if target is not None else None,
+        unit=unit,
+        trend=tuple(numbers),
+        change=_change(numbers),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _progress_at(projects: pd.DataFrame, history: pd.DataFrame, month: dt.date) -> pd.DataFrame:
+    """`projects` with pct_complete as it stood at `month` (latest progress row on or before it)."""
+    known = history[history["month"] <= month]
+    latest = known.sort_values("month").groupby("project")["pct_complete"].last()
+    return projects.assign(pct_complete=[latest.get(code) for code in projects["project"]])
+
+
+def _budget_tiles(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
+) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
+    lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
+    spend = load_budget_by_month(
+        engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
+    )
+    funding = load_funding_shares(engine=engine, filters=filters)
+    projects = load_project_progress(engine=engine, filters=filters)
+    history = load_progress_history(engine=engine, filters=filters)
+    tolerance = targets["funding_drift_pp"].green
+
+    def realisation_at(month: dt.date) -> KpiValue:
+        period = period_for(filters, month)
+        window = lines[(lines["month"] >= period.period_start) & (lines["month"] <= month)]
+        return realisation(**frame_totals(window))
+
+    def ev_at(month: dt.date):  # noqa: ANN202 - EarnedValue
+        table = earned_value_table(lines, _progress_at(projects, history, month), as_of=month)
+        return portfolio_earned_value(table), table
+
+    def drift_at(month: dt.date) -> pd.DataFrame:
+        return funding_drift(spend[spend["month"] <= month], funding, tolerance=tolerance)
+
+    ev_series = [ev_at(month) for month in months]
+    drift_series = [drift_at(month) for month in months]
+    budget_values = _series(months, realisation_at)
+    totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
+    portfolio, ev_table = ev_series[-1]
+    drift = drift_series[-1]
+    flagged, measured = count_drifting(drift)
+    largest = max_funding_drift(drift)
+    tiles = [
+        _tile(
+            "budget_realisation",
+            budget_values,
+            targets["budget_realisation"],
+            "ratio",
+            detail=("single.detail.budget", {"actual": totals["actual"], "planned": totals["planned"]}),
+        ),
+        _tile(
+            "cpi",
+            [figures.cpi for figures, _ in ev_series],
+            targets["cpi"],
+            "index",
+            detail=(
+                "single.detail.ev",
+                {"spi": portfolio.spi.value, "spi_rag": rag(portfolio.spi.value, targets["spi"])},
+            ),
+        ),
+        _tile(
+            "funding_balance",
+            [funding_balance(frame) for frame in drift_series],
+            targets["funding_balance"],
+            "ratio",
+            detail=(
+                "single.detail.drift",
+                {"flagged": flagged, "measured": measured, "largest": largest.value, "tolerance": tolerance},
+            ),
+        ),
+    ]
+    return tiles, {"ev_table": ev_table, "drift": drift, "projects": projects}
+
+
+def _portfolio_tiles(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
+) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
+    funding_frames = [load_funding_by_project(engine=engine, filters=period_for(filters, m)) for m in months]
+    goals = load_insight_goals(engine=engine, filters=filters)
+    joint_values = [joint_share(frame) for frame in funding_frames]
+    goal_values = _series(months, lambda m: goals_on_time(goals, as_of_end=month_end(m)))
+    reached, due = count_goals(goals, as_of_end=filters.as_of_end)
+    tiles = [
+        _tile(
+            "joint_share",
+            joint_values,
+            targets["joint_share"],
+            "ratio",
+            detail=(
+                "single.detail.joint",
+                {"joint": count_joint_projects(funding_frames[-1]), "total": len(funding_frames[-1])},
+            ),
+        ),
+        _tile(
+            "goals_on_time",
+            goal_values,
+            targets["goals_on_time"],
+            "ratio",
+            detail=("single.detail.goals", {"reached": reached, "due": due}),
+        ),
+    ]
+    return tiles, {"goals": goals}
+
+
+def _collaboration_tiles(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], goals: pd.DataFrame
+) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
+    funding = load_funding_split(engine=engine, filters=filters)
+    mixes = [
+        team_mix(load_team_by_department(engine=engine, filters=period_for(filters, m)), funding)
+        for m in months
+    ]
+    mixed_values = [mixed_teams_share(mix) for mix in mixes]
+    mixed, with_team = count_mixed(mixes[-1])
+    balance = fte_balance_median(mixes[-1])
+    status = ownership_status(load_ownership(engine=engine, filters=filters))
+    clarity = ownership_clarity(status)
+    tiles = [
+        _tile(
+            "mixed_teams",
+            mixed_values,
+            targets["mixed_teams"],
+            "ratio",
+            detail=("single.detail.mixed", {"mixed": mixed, "joint": with_team, "balance": balance.value}),
+        ),
+        # Ownership has no history in the data model: the trend is today's state only.
+        _tile(
+            "ownership_clarity",
+            [not_available("kpi.na.no_history")] * (len(months) - 1) + [clarity],
+            targets["ownership_clarity"],
+            "ratio",
+            detail=("single.detail.ownership", {"issues": len(ownership_issues(status))}),
+            note=("single.note.no_history", {}),
+        ),
+    ]
+    timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
+    return tiles, collaboration_exceptions(mixes[-1], status, timeline), timeline
+
+
+def _steering_tile(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
+) -> tuple[Tile, pd.DataFrame]:
+    actions = load_actions(engine=engine, up_to_month=filters.as_of)
+    values = _series(months, lambda m: follow_through(actions, as_of_end=month_end(m)))
+    on_time, due = count_follow_through(actions, as_of_end=filters.as_of_end)
+    tile = _tile(
+        "follow_through",
+        values,
+        targets["follow_through"],
+        "ratio",
+        detail=("single.detail.follow_through", {"on_time": on_time, "due": due}),
+    )
+    return tile, actions
+
+
+def _trust_tiles(
+    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], min_group: int
+) -> tuple[list[Tile], TrustReport | None, int]:
+    waves = load_waves(engine=engine, filters=filters)
+    if waves.empty:
+        missing = not_available("kpi.na.no_survey")
+        blank = tuple(None for _ in months)
+        return (
+            [
+                Tile("trust_index", missing, None, "index", blank, missing, "wave"),
+                Tile("perception_gap", missing, None, "points", blank, missing, "wave"),
+            ],
+            None,
+            0,
+        )
+    wave_ids = [int(i) for i in waves["id"]]
+    groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
+    report = trust_report(
+        waves=waves,
+        respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
+        item_distribution=load_item_distribution(engine=engine, filters=filters, wave_ids=wave_ids),
+        response_counts=load_response_counts(engine=engine, filters=filters, wave_ids=wave_ids),
+        min_group=min_group,
+    )
+
+    def waves_until(month: dt.date) -> pd.DataFrame:
+        return waves[pd.to_datetime(waves["fielded_on"]) <= pd.Timestamp(month_end(month))]
+
+    def index_at(month: dt.date) -> KpiValue:
+        until = waves_until(month)
+        return (
+            latest_wave_trust(until, groups, min_group=min_group).current.index
+            if not until.empty
+            else not_available("kpi.na.no_survey")
+        )
+
+    headline = latest_wave_trust(waves, groups, min_group=min_group)
+    trend = [index_at(month) for month in months]
+    overall = report.trend[(report.trend["dimension"] == OVERALL) & (report.trend["wave_id"] == wave_ids[-1])]
+    significant = bool(overall["significant"].iloc[0]) if not overall.empty else False
+    p_value = (
+        float(overall["p_value"].iloc[0])
+        if not overall.empty and pd.notna(overall["p_value"].iloc[0])
+        else None
+    )
+    trust_tile = Tile(
+        code="trust_index",
+        value=headline.current.index,
+        rag=rag(headline.current.index.value, targets["trust_index"]),
+        unit="index",
+        trend=tuple(value.value for value in trend),
+        change=headline.change,
+        change_basis="wave",
+        detail=(
+            "single.detail.trust",
+            {"wave": headline.wave_code, "respondents": headline.current.respondents},
+        ),
+        note=(
+            ("single.note.trust_significant", {"p": p_value})
+            if significant
+            else ("single.note.trust_not_significant", {"p": p_value})
+        )
+        if headline.change.available
+        else None,
+    )
+
+    gaps = report.gaps
+    mutual = gaps[(gaps["kind"] == "mutual") & (gaps["dimension"] == OVERALL) & gaps["shown"]]
+
+    def gap_at(month: dt.date) -> KpiValue:
+        until = set(int(i) for i in waves_until(month)["id"])
+        rows = mutual[mutual["wave_id"].isin(until)]
+        if rows.empty:
+            return not_available("kpi.na.no_gap")
+        latest = rows[rows["wave_id"] == rows["wave_id"].max()]
+        return KpiValue(float(latest["gap"].abs().max()))
+
+    gap_values = [gap_at(month) for month in months]
+    latest_gap = mutual[mutual["wave_id"] == wave_ids[-1]]
+    gap_detail = None
+    if not latest_gap.empty:
+        row = latest_gap.loc[latest_gap["gap"].abs().idxmax()]
+        gap_detail = (
+            "single.detail.gap",
+            {
+                "a": row["department_a"],
+                "b": row["department_b"],
+                "index_a": row["index_a"],
+                "index_b": row["index_b"],
+            },
+        )
+    wave_change = [value.value for value in gap_values]
+    gap_tile = Tile(
+        code="perception_gap",
+        value=gap_values[-1],
+        rag=rag(gap_values[-1].value, targets["perception_gap"]),
+        unit="points",
+        trend=tuple(wave_change),
+        change=_gap_change(mutual, wave_ids),
+        change_basis="wave",
+        detail=gap_detail,
+    )
+    return [trust_tile, gap_tile], report, headline.current.hidden_groups
+
+
+def _gap_change(mutual: pd.DataFrame, wave_ids: list[int]) -> KpiValue:
+    if len(wave_ids) < 2:
+        return not_available("kpi.na.no_previous_wave")
+    by_wave = mutual.groupby("wave_id")["gap"].apply(lambda gaps: gaps.abs().max())
+    if wave_ids[-1] not in by_wave.index or wave_ids[-2] not in by_wave.index:
+        return not_available("kpi.na.no_previous_wave")
+    return KpiValue(float(by_wave[wave_ids[-1]] - by_wave[wave_ids[-2]]))
+
+
+def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
+    """Every KPI group of the Overview at `filters.as_of`, with trends and exceptions."""
+    targets = load_targets(engine=engine)
+    months = trend_months(filters.as_of)
+    budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)
+    portfolio_tiles, portfolio_frames = _portfolio_tiles(engine, filters, months, targets)
+    collaboration_tiles, collaboration, timeline = _collaboration_tiles(
+        engine, filters, months, targets, portfolio_frames["goals"]
+    )
+    follow_tile, actions = _steering_tile(engine, filters, months, targets)
+    trust_tiles, report, hidden = _trust_tiles(engine, filters, months, targets, min_group)
+    tiles = [
+        *budget_tiles,
+        portfolio_tiles[0],
+        *collaboration_tiles,
+        *trust_tiles,
+        portfolio_tiles[1],
+        follow_tile,
+    ]
+    exceptions = collect_exceptions(
+        as_of_end=filters.as_of_end,
+        targets=targets,
+        ev_table=budget_frames["ev_table"],
+        drift=budget_frames["drift"],
+        collaboration=collaboration,
+        actions=actions,
+        trust_drops=significant_drops(report) if report is not None else None,
+    )
+    return SingleView(
+        as_of=filters.as_of,
+        trend_months=tuple(months),
+        tiles=tuple(tiles),
+        exceptions=tuple(exceptions),
+        hidden_survey_groups=hidden,
+        targets=targets,
+        mirror=report.mirror if report is not None else None,
+        timeline=timeline,
+    )
