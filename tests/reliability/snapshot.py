@@ -24,17 +24,23 @@ def _canonical(value: Any) -> str:
     return repr(value)
 
 
-def table_fingerprints(engine: Engine, tables: list[str] | None = None) -> dict[str, tuple[int, str]]:
-    """table -> (row count, sha256 of every row's values in primary-key order)."""
+def table_fingerprints(
+    engine: Engine, columns: dict[str, list[str]] | None = None
+) -> dict[str, tuple[int, str]]:
+    """table -> (row count, sha256 of every row's values in primary-key order).
+
+    `columns` limits the check to those tables and columns (what an older schema had).
+    """
     metadata = MetaData()
-    metadata.reflect(engine, only=tables)
+    metadata.reflect(engine, only=list(columns) if columns is not None else None)
     result: dict[str, tuple[int, str]] = {}
     with engine.connect() as conn:
         for name, table in sorted(metadata.tables.items()):
             order = list(table.primary_key.columns) or list(table.columns)
+            kept = [c for c in table.columns if columns is None or c.name in columns[name]]
             digest = hashlib.sha256()
             count = 0
-            for row in conn.execute(select(table).order_by(*order)):
+            for row in conn.execute(select(*kept).order_by(*order)):
                 digest.update("\x1f".join(_canonical(v) for v in row).encode())
                 digest.update(b"\x1e")
                 count += 1
