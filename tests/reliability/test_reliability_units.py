@@ -24,3 +24,15 @@ def test_unreachable_database_shows_the_message_and_retry_not_a_trace(
     assert any(b.label == translate("reliability.retry_now", "en") for b in at.button)
     shown = " ".join(str(c.value) for c in at.caption)
     assert "s3cret-pw" not in shown and "127.0.0.1:1" in shown
+
+
+def test_warmup_finds_the_frame_and_page_imports() -> None:
+    from ui.warmup import ROOT, imported_modules, warm_imports
+
+    names = imported_modules(ROOT / "app.py")
+    assert "data_access.engine" in names and "ui.reliability" in names and "streamlit" in names
+    warm_imports()  # idempotent, and every page's imports resolve
+    import sys
+
+    for page in (ROOT / "views").glob("*.py"):
+        assert all(name in sys.modules for name in imported_modules(page)), page.name
