@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import statistics
 import tempfile
 import time
@@ -114,8 +115,13 @@ async def _run(base_url: str, sessions: int, seconds: float, months: list) -> Lo
 
 
 def run_load(*, base_url: str, sessions: int, seconds: float, months: list) -> LoadResult:
-    """Drive `sessions` concurrent sessions for `seconds` each; `months` are the as-of choices."""
-    return asyncio.run(_run(base_url, sessions, seconds, months))
+    """Drive `sessions` concurrent sessions for `seconds` each; `months` are the as-of choices.
+
+    The event loop runs in its own thread, so a caller that already runs one (a test session
+    with Playwright's sync API open) is not disturbed.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _run(base_url, sessions, seconds, months)).result()
 
 
 def demo_months(database_url: str) -> list:

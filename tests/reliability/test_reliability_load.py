@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.harness import streamlit_server
-from tests.reliability.conftest import require_browser
 from tests.reliability.load import demo_months, run_load
+from tests.reliability.needs import require_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
