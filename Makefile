@@ -29,7 +29,7 @@ lint: $(DEV_STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: $(RUNTIME_STAMP) ## Benchmark at production scale (bench/)
+bench: $(DEV_STAMP) ## Benchmark at production scale (bench/; about 10 min, writes bench/results.md)
 	@test -d bench || { echo "make bench: there is no bench/ package yet"; exit 1; }
 	$(PY) -m bench
 

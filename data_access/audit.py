@@ -61,4 +61,4 @@ def load_audit_trail(
         query = query.where(AuditLog.entity_id == str(entity_id))
     columns = ["at", "user_name", "entity", "entity_id", "action", "old_values", "new_values"]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

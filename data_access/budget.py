@@ -131,7 +131,7 @@ def load_budget_by_month(
     columns = ["month", *by, "planned", "actual"]
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
     frame["month"] = [_as_date(value) for value in frame["month"]]
     return frame.astype({"planned": "float64", "actual": "float64", **{name: "object" for name in by}})
 
@@ -165,7 +165,7 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     columns = ["project", "name", "status", "pct_complete", "progress_month"]
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
     return frame.assign(
         progress_month=_objects([_as_date(value) for value in frame["progress_month"]], frame),
         pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
@@ -202,7 +202,9 @@ def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12)
         .order_by(Project.code, Progress.month)
     )
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=["project", "month", "pct_complete"])
+        frame = pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["project", "month", "pct_complete"]
+        )
     return frame.assign(
         month=_objects([_as_date(value) for value in frame["month"]], frame),
         pct_complete=frame["pct_complete"].astype("float64"),
@@ -241,7 +243,7 @@ def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     columns = ["project", "department", "committed", "agreed_share"]
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
     return frame.astype({"committed": "float64"}).assign(
         agreed_share=_objects([_float_or_none(value) for value in frame["agreed_share"]], frame)
     )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -200,6 +201,21 @@ class BudgetLine(Base):
         CheckConstraint(f"actual IS NULL OR ({_finite('actual')})", name="actual"),
         *first_of_month_check("month", "month_first"),
         Index("ix_budget_line_month_dept", "month", "department_id"),
+        # Index-only range scans for the totals, and a seek for the last booked month (0011).
+        Index(
+            "ix_budget_line_project_month_amounts",
+            "project_id",
+            "month",
+            "department_id",
+            "planned",
+            "actual",
+        ),
+        Index(
+            "ix_budget_line_month_booked",
+            "month",
+            sqlite_where=text("actual IS NOT NULL"),
+            postgresql_where=text("actual IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,6 +283,15 @@ class SurveyResponse(Base):
         UniqueConstraint("wave_id", "respondent_ref", "item_id"),
         CheckConstraint("score >= 1 AND score <= 5", name="score"),
         Index("ix_survey_response_wave_dept_item", "wave_id", "department_id", "item_id"),
+        # Index-only trust sums per wave and department (0011).
+        Index(
+            "ix_survey_response_wave_dept_respondent",
+            "wave_id",
+            "department_id",
+            "respondent_ref",
+            "item_id",
+            "score",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -72,9 +72,9 @@ def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["code", "committed", "n_funders"]).astype(
-        {"committed": "float64", "n_funders": "int64"}
-    )
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["code", "committed", "n_funders"]
+    ).astype({"committed": "float64", "n_funders": "int64"})
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -108,7 +108,7 @@ def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         "planned_start",
     ]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
 def portfolio_conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -142,7 +142,7 @@ def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(Project.code)
     )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
 def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -167,7 +167,9 @@ def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["project", "department", "committed", "agreed_share"])
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["project", "department", "committed", "agreed_share"]
+    )
     return frame.astype({"committed": "float64", "agreed_share": "float64"})
 
 
@@ -198,7 +200,9 @@ def load_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["project", "department", "members", "fte"])
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["project", "department", "members", "fte"]
+    )
     return frame.astype({"members": "int64", "fte": "float64"})
 
 
@@ -231,7 +235,9 @@ def load_fte_by_month(*, engine: Engine, filters: Filters, project: str | None =
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["month", "department", "fte", "members"])
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["month", "department", "fte", "members"]
+    )
     frame["month"] = [
         m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)[:10]) for m in frame["month"]
     ]
@@ -253,7 +259,9 @@ def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["code", "name_nl", "name_en", "expected_department"])
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["code", "name_nl", "name_en", "expected_department"]
+    )
 
 
 def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -305,7 +313,10 @@ def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["project", "area", "owners", "owner_codes", "expected", "off_rule"])
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows],
+        columns=["project", "area", "owners", "owner_codes", "expected", "off_rule"],
+    )
     frame["owner_codes"] = [
         ",".join(sorted(str(c).split(","))) if isinstance(c, str) and c else "" for c in frame["owner_codes"]
     ]
@@ -333,7 +344,9 @@ def load_actual_spend_by_project(*, engine: Engine, filters: Filters) -> pd.Data
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["project", "actual"]).astype({"actual": "float64"})
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=["project", "actual"]).astype(
+        {"actual": "float64"}
+    )
 
 
 def save_house_rule(*, engine: Engine, user: User, expected: Mapping[str, str | None]) -> int:

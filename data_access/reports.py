@@ -37,7 +37,7 @@ def load_budget_by_month(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["month", "planned", "actual"])
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=["month", "planned", "actual"])
     return frame.astype({"planned": "float64", "actual": "float64"})
 
 
@@ -56,7 +56,9 @@ def load_meeting_decisions(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["meeting_month", "project", "title", "description"])
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["meeting_month", "project", "title", "description"]
+    )
 
 
 def load_meeting_actions(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -85,4 +87,7 @@ def load_meeting_actions(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=["meeting_month", "title", "department", "owner", "due_date", "status"])
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows],
+        columns=["meeting_month", "title", "department", "owner", "due_date", "status"],
+    )

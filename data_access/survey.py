@@ -32,7 +32,9 @@ def load_waves(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(SurveyWave.fielded_on)
     )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=["id", "code", "name", "fielded_on"])
+        return pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["id", "code", "name", "fielded_on"]
+        )
 
 
 def adjusted_score():
@@ -121,7 +123,7 @@ def load_respondent_scores(*, engine: Engine, filters: Filters, wave_ids: list[i
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=RESPONDENT_SCORE_COLUMNS).astype(
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=RESPONDENT_SCORE_COLUMNS).astype(
         {"wave_id": "int64", "score_sum": "float64", "answers": "int64"}
     )
 
@@ -183,7 +185,7 @@ def load_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[i
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=ITEM_DISTRIBUTION_COLUMNS).astype(
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=ITEM_DISTRIBUTION_COLUMNS).astype(
         {
             "wave_id": "int64",
             "reverse_coded": "bool",
@@ -266,7 +268,9 @@ def load_item_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=columns).astype({"wave_id": "int64", "score": "int64"})
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns).astype(
+        {"wave_id": "int64", "score": "int64"}
+    )
 
 
 def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...]) -> pd.DataFrame:
@@ -285,4 +289,4 @@ def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...])
         .order_by(Department.code, SurveyComment.dimension, SurveyComment.text)
     )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

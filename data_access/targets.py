@@ -70,4 +70,6 @@ def load_target_changes(*, engine: Engine) -> pd.DataFrame:
     ).order_by(KpiTarget.updated_at.desc(), KpiTarget.kpi)
     with engine.connect() as conn:
         rows = [tuple(row) for row in conn.execute(query).all()]
-    return pd.DataFrame(rows, columns=["kpi", "green", "amber", "updated_by", "updated_at"])
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["kpi", "green", "amber", "updated_by", "updated_at"]
+    )

@@ -367,14 +367,14 @@ def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     """
     if funding.empty:
         return funding.assign(share=pd.Series(dtype=float))
-    recorded = pd.to_numeric(funding["agreed_share"], errors="coerce")
-    by_project = funding["project"]
-    recorded_sum = recorded.fillna(0.0).groupby(by_project).transform("sum")
-    open_count = recorded.isna().groupby(by_project).transform("sum")
-    rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
-    return funding.assign(share=recorded.where(recorded.notna(), rest).astype("float64")).reset_index(
-        drop=True
+    ordered = funding.sort_values("project", kind="stable").reset_index(drop=True)
+    recorded = pd.Series(
+        [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
     )
+    open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
+    recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
+    rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
+    return ordered.assign(share=recorded.fillna(rest).fillna(0.0).astype("float64"))
 
 
 def _drift_rows(actual: pd.Series, agreed: pd.Series, tolerance: float, no_spend: str) -> pd.DataFrame:
@@ -429,36 +429,36 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
+    # One grouped pass over all joint projects (a loop per project is far too slow at
+    # thousands of projects); the same figures as `_drift_rows` per project.
     shares = agreed_shares(funding[funding["project"].isin(joint)])
     agreed = shares.groupby(["project", "department"])["share"].sum()
-    booked = (
+    actual = (
         spend[spend["project"].isin(joint)].groupby(["project", "department"])["actual"].sum()
         if not spend.empty
-        else pd.Series(dtype=float)
+        else pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=["project", "department"]))
     )
-    rows = (
-        pd.concat([booked.rename("actual"), agreed.rename("agreed_share")], axis=1)
-        .fillna(0.0)
-        .sort_index()
-        .reset_index()
-    )
-    rows.columns = ["project", "department", "actual", "agreed_share"]
-    total = rows.groupby("project")["actual"].transform("sum")
-    has_spend = total > 0
-    share_values = (rows["actual"] / total.where(has_spend)).to_numpy()
-    drift_values = ((rows["actual"] / total.where(has_spend) - rows["agreed_share"]) * 100.0).to_numpy()
-    no_spend = not_available("budget.na.no_actuals")
-    actual_share = [
-        KpiValue(float(v)) if ok else no_spend for v, ok in zip(share_values, has_spend, strict=True)
+    index = agreed.index.union(actual.index).sort_values()
+    rows = pd.DataFrame(
+        {
+            "actual": actual.reindex(index, fill_value=0.0).astype("float64"),
+            "agreed_share": agreed.reindex(index, fill_value=0.0).astype("float64"),
+        }
+    ).reset_index()
+    totals = rows.groupby("project")["actual"].transform("sum")
+    missing = not_available("budget.na.no_actuals")
+    actual_shares = [
+        ratio(float(a), float(t), reason_if_zero="budget.na.no_actuals") if t > 0 else missing
+        for a, t in zip(rows["actual"], totals, strict=True)
     ]
-    drift_pp = [KpiValue(float(v)) if ok else no_spend for v, ok in zip(drift_values, has_spend, strict=True)]
-    flagged = [bool(ok and abs(v) > tolerance) for v, ok in zip(drift_values, has_spend, strict=True)]
+    drifts = [
+        KpiValue((s.value - float(g)) * 100.0) if s.available else s
+        for s, g in zip(actual_shares, rows["agreed_share"], strict=True)
+    ]
     return rows.assign(
-        actual=rows["actual"].astype("float64"),
-        agreed_share=rows["agreed_share"].astype("float64"),
-        actual_share=actual_share,
-        drift_pp=drift_pp,
-        flagged=flagged,
+        actual_share=actual_shares,
+        drift_pp=drifts,
+        flagged=[d.available and abs(d.value) > tolerance for d in drifts],
     )[columns]
 
 

@@ -1,7 +1,9 @@
 """The exceptions list of the steering meeting: what needs a decision, from the data.
 
 Rules (each a documented threshold, never a judgement call):
-- over_budget: an active project whose CPI is below the CPI target's amber threshold (red).
+- over_budget: an active project whose CPI is below the CPI target's amber threshold (red),
+  or whose spend to date exceeds its plan to date (AC / PV) beyond the realisation target's
+  amber threshold (red).
 - behind_schedule: an active project whose SPI is below the SPI target's amber threshold (red).
 - funding_drift: a joint project where a department's share of actual spend differs from its
   agreed share by more than the drift tolerance (target `funding_drift_pp`, green threshold).
@@ -63,8 +65,12 @@ def _budget_items(ev_table: pd.DataFrame, targets: dict[str, Target]) -> list[Ex
         return items
     active = ev_table[ev_table["status"] == "active"]
     for row in active.itertuples():
-        if row.cpi.available and row.cpi.value < targets["cpi"].amber:
-            items.append(ExceptionItem("over_budget", row.project, row.project, {"cpi": row.cpi.value}))
+        spent = row.ac / row.pv if row.pv else None
+        cpi_red = row.cpi.available and row.cpi.value < targets["cpi"].amber
+        overrun_red = spent is not None and spent > targets["budget_realisation"].amber
+        if cpi_red or overrun_red:
+            values = {"cpi": row.cpi.value if row.cpi.available else None, "realisation": spent}
+            items.append(ExceptionItem("over_budget", row.project, row.project, values))
         if row.spi.available and row.spi.value < targets["spi"].amber:
             items.append(ExceptionItem("behind_schedule", row.project, row.project, {"spi": row.spi.value}))
     return items

@@ -147,7 +147,7 @@ def _tile(pdf: _PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: fl
     pdf.set_xy(x + 5, y + 20)
     size = 22
     pdf.set_font(FONT, "B", size)
-    while size > 10 and pdf.get_string_width(tile.value_text) > inner:
+    while size > 10 and pdf.get_string_width(tile.value_text) > inner - 2 * pdf.c_margin - 1:
         size -= 2
         pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*_rgb(PRIMARY))

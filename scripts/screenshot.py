@@ -1,4 +1,4 @@
-"""Regenerate docs/overview.png, the README's screenshot of the Overview (English, 1280x800).
+"""Regenerate docs/overview.png, the README's screenshot of the Overview (English, 1440x900).
 
 Usage: .venv/bin/python scripts/screenshot.py [--output docs/overview.png] [--lang en]
 
@@ -23,7 +23,7 @@ from tests.browser.harness import (  # noqa: E402 - needs the repository on sys.
     wait_for_charts,
 )
 
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT = {"width": 1440, "height": 900}
 
 
 def shrink_png(path: Path) -> None:
@@ -51,6 +51,7 @@ def take_screenshot(*, output: Path, lang: str) -> None:
             wait_for_app(page)
             page.locator("[data-testid='stMetric']").first.wait_for()
             wait_for_charts(page)
+            page.wait_for_timeout(2500)  # the tiles' sparklines draw after the script has finished
             page.screenshot(path=str(output))
             browser.close()
     shrink_png(output)

@@ -47,6 +47,7 @@ class TileText:
     trend: tuple[float | None, ...]
     higher_is_better: bool
     change_is_noise: bool = False  # a trust change that is not statistically significant
+    change_is_zero: bool = False  # rounds to zero: shown without an arrow colour
 
 
 def _na(lang: str) -> str:
@@ -59,22 +60,23 @@ def value_text(tile: Tile, lang: str) -> str:
         return _na(lang)
     if tile.code in PERCENT_DECIMALS:
         return format_pct(tile.value.value, lang, decimals=PERCENT_DECIMALS[tile.code])
-    text = format_number(tile.value.value, lang, decimals=NUMBER_DECIMALS.get(tile.code, 1))
-    return f"{text} {translate('unit.points', lang)}" if tile.unit == "points" else text
+    return format_number(tile.value.value, lang, decimals=NUMBER_DECIMALS.get(tile.code, 1))
 
 
 def change_text(tile: Tile, lang: str) -> str | None:
-    """The change since the previous month (or wave), with its unit; None when n/a."""
+    """The change since the previous month (or wave) with its unit, e.g. `-0,1 pp`; None when n/a.
+
+    A leading ASCII minus, so that the screen's arrow points down for a fall.
+    """
     if not tile.change.available:
         return None
-    basis = translate(f"single.change.{tile.change_basis}", lang)
     if tile.code in PERCENT_DECIMALS:
         amount = format_signed(tile.change.value * 100.0, lang, decimals=1, suffix=" pp")
     else:
         decimals = NUMBER_DECIMALS.get(tile.code, 1)
         unit = "" if tile.unit == "index" and tile.code == "cpi" else " " + translate("unit.points", lang)
         amount = format_signed(tile.change.value, lang, decimals=decimals, suffix=unit)
-    return f"{amount} {basis}"
+    return amount.replace("−", "-", 1)
 
 
 def _detail_values(key: str, values: dict, lang: str) -> dict[str, object]:
@@ -113,14 +115,18 @@ def tile_text(tile: Tile, lang: str) -> TileText:
     if tile.note is not None:
         key, values = tile.note
         note = translate(key, lang, **_detail_values(key, values, lang))
+    change = change_text(tile, lang)
     return TileText(
         code=tile.code,
-        name=translate(f"catalogue.{tile.code}.name", lang),
-        help=translate(f"catalogue.{tile.code}.definition", lang)
+        name=translate(f"single.tile.{tile.code}", lang),
+        help=translate(f"catalogue.{tile.code}.name", lang)
+        + ": "
+        + translate(f"catalogue.{tile.code}.definition", lang)
         + " "
         + translate(f"catalogue.{tile.code}.formula", lang),
         value=value_text(tile, lang),
-        change=change_text(tile, lang),
+        change=change,
+        change_is_zero=change is not None and change.startswith("±"),
         detail=detail,
         note=note,
         rag=tile.rag,
@@ -140,7 +146,9 @@ def exception_text(item: ExceptionItem, lang: str, *, department_names: dict[str
     values: dict[str, object] = {"project": item.project or "", "subject": item.subject}
     for name, value in item.values.items():
         if name in {"cpi", "spi"}:
-            values[name] = format_number(value, lang, decimals=2)
+            values[name] = format_number(value, lang, decimals=2) if value is not None else _na(lang)
+        elif name == "realisation":
+            values[name] = format_pct(value, lang) if value is not None else _na(lang)
         elif name in {"drift_pp", "change"}:
             values[name] = format_signed(value, lang, decimals=1)
         elif name == "p":

@@ -139,6 +139,10 @@ def test_viewers_cannot_open_the_import_page(monkeypatch, demo_sqlite_url) -> No
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    assert at.error and not at.file_uploader
+    # The import page is not in a viewer's navigation, so it cannot be reached by URL ...
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(PAGE)
+    # ... and run on its own it refuses (the page checks the role itself).
+    alone = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    assert not alone.exception
+    assert alone.error and not alone.file_uploader

@@ -11,7 +11,11 @@ from kpis.budget import realisation
 from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
+from services.presentation import exception_text, tile_texts
+from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app
+
+DEPARTMENTS_NL = {"MKT": "Marketing", "IT": "IT", "FIN": "Financiën"}
 
 
 def expected_tiles(engine, filters: Filters, lang: str) -> dict[str, str]:
@@ -45,7 +49,12 @@ def test_overview_shows_the_demo_kpis(monkeypatch, demo_sqlite_engine, demo_sqli
     assert filters.as_of == DEMO_LAST_ACTUAL_MONTH
     assert filters.period_start.month == 1 and filters.period_start.year == filters.as_of.year
     shown = metric_values(at)
-    assert shown == expected_tiles(demo_sqlite_engine, filters, "nl")
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    assert shown == {text.name: text.value for text in tile_texts(view, "nl")}
+    assert len(shown) == 10
+    # The four headline KPIs also agree with their own pure functions, computed independently.
+    for label, value in expected_tiles(demo_sqlite_engine, filters, "nl").items():
+        assert shown[label] == value
     assert all(any(ch.isdigit() for ch in value) for value in shown.values())
     assert at.title[0].value == "Overzicht"
 
@@ -53,7 +62,9 @@ def test_overview_shows_the_demo_kpis(monkeypatch, demo_sqlite_engine, demo_sqli
 def test_overview_in_english_from_the_url(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
     at = open_app(monkeypatch, demo_sqlite_url, query={"lang": "en"})
     assert at.title[0].value == "Overview"
-    assert metric_values(at) == expected_tiles(demo_sqlite_engine, at.session_state["filters"], "en")
+    shown = metric_values(at)
+    for label, value in expected_tiles(demo_sqlite_engine, at.session_state["filters"], "en").items():
+        assert shown[label] == value
 
 
 def test_filters_change_the_figures(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
@@ -64,7 +75,8 @@ def test_filters_change_the_figures(monkeypatch, demo_sqlite_engine, demo_sqlite
     filters = at.session_state["filters"]
     assert filters.departments == ("IT",)
     after = metric_values(at)
-    assert after == expected_tiles(demo_sqlite_engine, filters, "nl")
+    for label, value in expected_tiles(demo_sqlite_engine, filters, "nl").items():
+        assert after[label] == value
     assert after["Budgetrealisatie"] != before["Budgetrealisatie"]
     assert at.query_params["dept"] == ["IT"] or at.query_params["dept"] == "IT"
 
@@ -97,3 +109,62 @@ def test_wrong_database_url_gives_a_clear_message(monkeypatch, lang) -> None:
     page_text = " ".join([e.value for e in at.error] + [c.value for c in at.caption])
     assert "s3cret-pw" not in page_text
     assert "127.0.0.1:1" in page_text
+
+
+def test_as_of_month_replays_every_tile_and_the_exceptions(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, query={"asof": "2026-06"})
+    filters = at.session_state["filters"]
+    assert filters.as_of.month == 6 and filters.period_start.month == 1
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    assert metric_values(at) == {text.name: text.value for text in tile_texts(view, "nl")}
+    october = compute_single_view(
+        engine=demo_sqlite_engine, filters=Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH), min_group=5
+    )
+    changed = [
+        tile.code for tile, now in zip(view.tiles, october.tiles, strict=True) if tile.value != now.value
+    ]
+    assert {"budget_realisation", "cpi", "goals_on_time", "follow_through"} <= set(changed)
+    shown_lines = [t.value for t in at.text]
+    assert shown_lines == [
+        exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in view.exceptions
+    ]
+
+
+def test_exceptions_list_holds_the_planted_problems_with_links(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    from data_access.demo import DEMO_PLANTED
+
+    at = open_app(monkeypatch, demo_sqlite_url)
+    view = compute_single_view(engine=demo_sqlite_engine, filters=at.session_state["filters"], min_group=5)
+    by_kind: dict[str, set] = {}
+    for item in view.exceptions:
+        by_kind.setdefault(item.kind, set()).add(item.project)
+    assert by_kind["funding_drift"] == set(DEMO_PLANTED["funding_drift"])
+    assert {"P-007", "P-013"} <= by_kind["house_rule_breach"]
+    assert by_kind["missing_owner"] == {"P-015"} and by_kind["double_owner"] == {"P-016"}
+    assert by_kind["unmixed_team"] == {"P-011", "P-015", "P-019"}
+    assert set(DEMO_PLANTED["late"]) <= by_kind["behind_schedule"]
+    assert set(DEMO_PLANTED["over_budget"]) <= by_kind["over_budget"]
+    assert len([i for i in view.exceptions if i.kind == "overdue_action"]) == 3
+    assert any(i.kind == "trust_drop" for i in view.exceptions)
+    links = at.get("page_link")
+    assert len(links) == len(view.exceptions)
+    assert len(at.text) == len(view.exceptions)
+
+
+def test_trend_and_change_are_the_previous_months(demo_sqlite_engine) -> None:
+    from services.single_view import period_for
+
+    filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    september = compute_single_view(
+        engine=demo_sqlite_engine, filters=period_for(filters, view.trend_months[-2]), min_group=5
+    )
+    for tile, before in zip(view.tiles, september.tiles, strict=True):
+        assert len(tile.trend) == 6 and tile.trend[-1] == tile.value.value
+        if tile.change_basis == "month" and tile.code != "ownership_clarity":
+            assert tile.trend[-2] == pytest.approx(before.value.value), tile.code
+            assert tile.change.value == pytest.approx(tile.value.value - before.value.value), tile.code

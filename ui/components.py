@@ -20,3 +20,17 @@ def rag_badge(rag: str | None) -> None:
         return
     color, icon = RAG_BADGE[rag]
     st.badge(t(f"rag.{rag}"), color=color, icon=icon)
+
+
+def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
+    """A link to the page holding the detail; nothing when that page is not reachable.
+
+    A page is unreachable when the user's navigation does not hold it (their role may not
+    open it), or when the current page runs outside the app's navigation.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
+    except StreamlitAPIException:
+        return

@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from data_access.models import PROJECT_STATUSES
-from data_access.reference import load_departments, load_month_bounds
+from data_access.reference import load_categories, load_departments, load_month_bounds, load_projects_list
 from i18n import LANGUAGES, normalise_language, translate
 from i18n.format import format_month
 from kpis.periods import Filters, add_months, last_closed_month, months_between
@@ -22,6 +22,10 @@ AS_OF_KEY = "f_as_of"
 FROM_KEY = "f_from"
 DEPARTMENTS_KEY = "f_departments"
 STATUSES_KEY = "f_statuses"
+PROJECTS_KEY = "f_projects"
+CATEGORIES_KEY = "f_categories"
+# The query parameters the filters own; any other parameter (a page's own) is kept.
+FILTER_PARAMS = ("lang", "asof", "from", "dept", "status", "project", "cat")
 FILTERS_KEY = "filters"
 NOTICES_KEY = "_url_notices"
 URL_LOADED_KEY = "_url_loaded"
@@ -57,7 +61,9 @@ def init_language() -> None:
         st.session_state[LANG_KEY] = normalise_language(st.query_params.get("lang"))
 
 
-def _load_from_url(months: list[dt.date], departments: list[str]) -> None:
+def _load_from_url(
+    months: list[dt.date], departments: list[str], projects: list[str], categories: list[str]
+) -> None:
     """Once per session: take the filters from the query string, noting what was invalid."""
     if st.session_state.get(URL_LOADED_KEY):
         return
@@ -79,6 +85,8 @@ def _load_from_url(months: list[dt.date], departments: list[str]) -> None:
     for name, key, allowed in (
         ("dept", DEPARTMENTS_KEY, departments),
         ("status", STATUSES_KEY, list(PROJECT_STATUSES)),
+        ("project", PROJECTS_KEY, projects),
+        ("cat", CATEGORIES_KEY, categories),
     ):
         if name in params:
             values = [v for v in params[name].split(",") if v]
@@ -89,7 +97,6 @@ def _load_from_url(months: list[dt.date], departments: list[str]) -> None:
     st.session_state[NOTICES_KEY] = notices
 
 
-FILTER_PARAMS = ("lang", "asof", "from", "dept", "status")
 FOCUS_PARAM = "focus"
 
 
@@ -104,6 +111,10 @@ def filter_params(filters: Filters) -> dict[str, str]:
         wanted["dept"] = ",".join(filters.departments)
     if filters.statuses:
         wanted["status"] = ",".join(filters.statuses)
+    if filters.projects:
+        wanted["project"] = ",".join(filters.projects)
+    if filters.categories:
+        wanted["cat"] = ",".join(filters.categories)
     return wanted
 
 
@@ -140,7 +151,11 @@ def render_global_filters() -> Filters:
     department_rows = cached(load_departments)
     department_codes = list(department_rows["code"])
     names = dict(zip(department_rows["code"], department_rows[f"name_{lang()}"], strict=True))
-    _load_from_url(months, department_codes)
+    project_rows = cached(load_projects_list)
+    project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
+    category_rows = cached(load_categories)
+    category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
+    _load_from_url(months, department_codes, list(project_names), list(category_names))
 
     st.session_state.setdefault(LANG_KEY, "nl")
     st.session_state.setdefault(AS_OF_KEY, default_as_of)
@@ -194,11 +209,27 @@ def render_global_filters() -> Filters:
             format_func=lambda status: translate(f"status.{status}", current),
             placeholder=t("filters.all"),
         )
+        projects = st.multiselect(
+            t("filters.projects"),
+            options=list(project_names),
+            key=PROJECTS_KEY,
+            format_func=lambda code: f"{code} · {project_names.get(code, '')}",
+            placeholder=t("filters.all"),
+        )
+        categories = st.multiselect(
+            t("filters.categories"),
+            options=list(category_names),
+            key=CATEGORIES_KEY,
+            format_func=lambda code: category_names.get(code, code),
+            placeholder=t("filters.all"),
+        )
     filters = Filters(
         as_of=as_of,
         period_start=period_start,
         departments=tuple(departments),
         statuses=tuple(statuses),
+        projects=tuple(projects),
+        categories=tuple(categories),
     )
     st.session_state[FILTERS_KEY] = filters
     _write_url(filters)

@@ -8,7 +8,7 @@ from data_access.reference import load_departments
 from services.presentation import exception_text, tile_texts
 from services.single_view import TREND_MONTHS, compute_single_view
 from ui.auth import require
-from ui.components import rag_badge
+from ui.components import detail_link, rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
 from ui.filters import current_filters, exception_link_params
@@ -49,6 +49,7 @@ for start in range(0, len(texts), 5):
                 else "normal"
                 if tile.higher_is_better
                 else "inverse",
+                delta_arrow="off" if tile.change_is_zero else "auto",
                 help=tile.help,
                 chart_data=[value for value in tile.trend if value is not None] or None,
                 chart_type="line",
@@ -71,12 +72,12 @@ for kind in kinds:
         for item in items:
             text_column, link_column = st.columns([5, 1])
             text_column.text(exception_text(item, language, department_names=department_names))
-            link_column.page_link(
-                item.page,
-                label=t("single.exceptions.open"),
-                icon=":material/arrow_forward:",
-                query_params=exception_link_params(item.project),
-            )
+            with link_column:
+                detail_link(
+                    item.page,
+                    label=t("single.exceptions.open"),
+                    query_params=exception_link_params(item.project),
+                )
 
 st.divider()
 download_pack(filters=filters)

@@ -166,7 +166,7 @@ def column_docs(*, kind: str, lang: str) -> pd.DataFrame:
         ]
         for c in definition.columns
     ]
-    return pd.DataFrame(rows, columns=headers)
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=headers)
 
 
 def export_all_xlsx(*, engine: Engine) -> bytes:

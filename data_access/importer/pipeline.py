@@ -342,7 +342,9 @@ def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
         }
         for issue in report.issues
     ]
-    return pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype({"row": "Int64"})
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(REPORT_COLUMNS)).astype(
+        {"row": "Int64"}
+    )
 
 
 def issues_csv(report: ImportReport, lang: str) -> bytes:
@@ -370,7 +372,9 @@ def results_frame(report: ImportReport, lang: str) -> pd.DataFrame:
         }
         for r in report.results
     ]
-    return pd.DataFrame(rows, columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"])
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"]
+    )
 
 
 def preview_frame(result: KindResult, lang: str) -> pd.DataFrame:
@@ -399,4 +403,4 @@ def load_import_log(*, engine: Engine, limit: int = 100) -> pd.DataFrame:
     ]
     query = select(*(getattr(ImportLog, c) for c in columns)).order_by(desc(ImportLog.id)).limit(limit)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(), columns=columns)
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

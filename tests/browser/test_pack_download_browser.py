@@ -28,7 +28,11 @@ def test_pack_downloads_open(page, app_url: str, output_dir: Path) -> None:
     assert slides.value.suggested_filename.endswith(".pptx")
     presentation = Presentation(io.BytesIO(Path(slides.value.path()).read_bytes()))
     kpi_text = " ".join(
-        shape.text_frame.text for shape in presentation.slides[1].shapes if shape.has_text_frame
+        shape.text_frame.text
+        for slide in presentation.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        and any(s.has_text_frame and s.text_frame.text == "Key figures" for s in slide.shapes)
     )
     assert all(value.strip() in kpi_text for value in metric_values), (metric_values, kpi_text)
 

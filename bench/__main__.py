@@ -1,0 +1,350 @@
+"""`python -m bench`: the production-scale benchmark; prints a table and writes bench/results.md.
+
+    python -m bench [--lines N] [--changes 10] [--renders 5] [--no-browser] [--no-pg]
+
+See the docstrings of bench.rerun (AppTest reruns) and bench.browser (Chromium) for what
+each figure means; the written file repeats it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import streamlit
+from sqlalchemy import text
+
+from bench import browser as br
+from bench.datasets import DATA_DIR, PRODUCTION_LINES, Dataset, ensure_postgres, ensure_sqlite
+from bench.rerun import FLOOR, NAIVE, Target, discover_pages, measure_reruns, page_url_path
+from bench.stats import median, p90
+from data_access.engine import create_db_engine, describe_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = ROOT / "bench" / "results.md"
+MEMORY_LINES = (100_000, 400_000)
+
+TARGET_FLOOR_RATIO = 3.0
+TARGET_NAIVE_RATIO = 25.0
+TARGET_PEAK_MB = 300.0
+TARGET_GROWTH = 0.20
+TARGET_FIRST_RENDER_RATIO = 1.3
+
+
+def _machine() -> list[str]:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if "model name" in line
+            ),
+            "unknown",
+        )
+    return [
+        f"- Date: {dt.datetime.now().isoformat(timespec='minutes')}",
+        f"- Machine: {os.cpu_count()} CPUs ({cpu}), {total_kb / 1024 / 1024:.1f} GiB RAM, {platform.platform()}",
+        f"- Python {platform.python_version()}, Streamlit {streamlit.__version__}, SQLite {sqlite3.sqlite_version}",
+        f"- Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+    ]
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.1f}"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "–" if not a or not b else f"{a / b:,.1f} ×"
+
+
+def _by_name(targets: list[Target]) -> dict[str, Target]:
+    return {t.name: t for t in targets}
+
+
+def _pg_version(url: str) -> str:
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.scalar(text("SHOW server_version")))
+    finally:
+        engine.dispose()
+
+
+def _rerun_table(sqlite: list[Target], pg: list[Target] | None) -> list[str]:
+    lite, post = _by_name(sqlite), _by_name(pg or [])
+    floor, naive = median(lite[FLOOR].times), median(lite[NAIVE].times)
+    pg_naive = median(post[NAIVE].times) if NAIVE in post else None
+    head = "| Page | median ms | p90 ms | page / floor | naive / page |"
+    rule = "| --- | ---: | ---: | ---: | ---: |"
+    if pg is not None:
+        head += " PostgreSQL median ms | PostgreSQL p90 ms | PostgreSQL naive / page |"
+        rule += " ---: | ---: | ---: |"
+    rows = [head, rule]
+    for target in sqlite:
+        m = median(target.times)
+        row = f"| {target.name} | {_ms(m)} | {_ms(p90(target.times))} | {_ratio(m, floor)} | "
+        row += _ratio(naive, m) if target.name not in (FLOOR, NAIVE) else "–"
+        row += " |"
+        if pg is not None:
+            other = post.get(target.name)
+            pm = median(other.times) if other else None
+            row += f" {_ms(pm)} | {_ms(p90(other.times) if other else None)} | "
+            row += (_ratio(pg_naive, pm) if target.name not in (FLOOR, NAIVE) else "–") + " |"
+        if target.errors:
+            row += f" errors: {target.errors[0][:120]}"
+        rows.append(row)
+    return rows
+
+
+def _check(name: str, ok: bool | None, measured: str) -> str:
+    verdict = "not measured" if ok is None else ("met" if ok else "**missed**")
+    return f"| {name} | {measured} | {verdict} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lines", type=int, default=PRODUCTION_LINES, help="budget lines (default 1.2M)")
+    parser.add_argument(
+        "--memory-lines",
+        default=",".join(str(n) for n in MEMORY_LINES),
+        help="smaller sizes for the memory growth (comma-separated; the main size is added)",
+    )
+    parser.add_argument("--changes", type=int, default=10, help="filter changes per page (default 10)")
+    parser.add_argument(
+        "--renders", type=int, default=5, help="fresh-server first renders per app (default 5)"
+    )
+    parser.add_argument("--no-browser", action="store_true", help="skip everything that needs Chromium")
+    parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL even when a URL is set")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL"),
+        help="PostgreSQL admin URL (default BENCH_PG_URL, else TEST_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="where generated SQLite files are kept"
+    )
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown file to write")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    lines_out = ["# Benchmark results", "", *_machine()]
+    pages = discover_pages()
+    log(f"pages: {', '.join(pages)}")
+    main_ds = ensure_sqlite(args.lines, data_dir=args.data_dir, log=log)
+    lines_out.append(
+        f"- Data (SQLite): {main_ds.n_projects:,} projects, {main_ds.budget_lines:,} budget lines, "
+        f"{main_ds.survey_answers:,} survey answers"
+    )
+
+    log("AppTest reruns on SQLite ...")
+    sqlite_targets = measure_reruns(main_ds.url, pages=pages, changes=args.changes, log=log)
+    pg_targets = None
+    pg_ds: Dataset | None = None
+    if args.pg_url and not args.no_pg:
+        pg_ds = ensure_postgres(args.pg_url, args.lines, log=log)
+        lines_out.append(
+            f"- PostgreSQL {_pg_version(pg_ds.url)}: {describe_url(pg_ds.url)}, {pg_ds.budget_lines:,} budget lines"
+        )
+        log("AppTest reruns on PostgreSQL ...")
+        pg_targets = measure_reruns(pg_ds.url, pages=pages, changes=args.changes, seed=12, log=log)
+    else:
+        lines_out.append("- PostgreSQL: not measured (no BENCH_PG_URL or TEST_DATABASE_URL)")
+
+    lines_out += [
+        "",
+        "## Rerun after a filter change (AppTest, cold cache)",
+        "",
+        f"Each target gets {args.changes} changes of the global filters (as-of month, department and status subsets; "
+        "the period start follows the app's own rule), each a value no target used before, so every "
+        "rerun misses st.cache_data: this is the cold-cache rerun after a filter change. Targets are "
+        "interleaved change by change in one process. The floor is an empty app with one metric; the "
+        "naive app reads the whole tables into pandas on every rerun and computes the Overview's KPIs.",
+        "",
+        *_rerun_table(sqlite_targets, pg_targets),
+    ]
+
+    browser_runs: dict[str, br.BrowserRun] = {}
+    memory: dict[int, float] = {}
+    renders: dict[str, list[float]] = {"empty": [], "overview": []}
+    if not args.no_browser:
+        log_dir = args.data_dir / "logs"
+        with br.chromium() as browser:
+            log("Chromium reruns ...")
+            scripts = [
+                (FLOOR, "bench/floor_app.py", ""),
+                *[(p, "app.py", page_url_path(p)) for p in pages],
+                (NAIVE, "bench/naive_app.py", ""),
+            ]
+            for name, script, path in scripts:
+                run = br.browser_reruns(
+                    browser,
+                    script,
+                    database_url=main_ds.url,
+                    log_dir=log_dir,
+                    changes=args.changes,
+                    path=path,
+                )
+                browser_runs[name] = run
+                log(f"  {name:<28} median {_ms(median(run.times))} ms, peak {run.peak_rss_mb:.0f} MB")
+            overview = pages[0]
+            memory[main_ds.budget_lines] = browser_runs[overview].peak_rss_mb
+            for size in [int(s) for s in args.memory_lines.split(",") if s.strip()]:
+                ds = ensure_sqlite(size, data_dir=args.data_dir, log=log)
+                run = br.browser_reruns(
+                    browser,
+                    "app.py",
+                    database_url=ds.url,
+                    log_dir=log_dir,
+                    changes=args.changes,
+                    path=page_url_path(overview),
+                )
+                memory[ds.budget_lines] = run.peak_rss_mb
+                log(f"  memory at {ds.budget_lines:,} lines: {run.peak_rss_mb:.0f} MB")
+            log("first renders ...")
+            for _ in range(args.renders):
+                for key, script in (("empty", "bench/empty_app.py"), ("overview", "app.py")):
+                    ms = br.first_render_ms(browser, script, database_url=main_ds.url, log_dir=log_dir)
+                    renders[key].append(ms / 1000)
+                    log(f"  first render {key}: {ms:,.0f} ms")
+
+        floor = median(browser_runs[FLOOR].times)
+        naive = median(browser_runs[NAIVE].times)
+        lines_out += [
+            "",
+            "## Rerun after a filter change in Chromium (cold cache)",
+            "",
+            f"A fresh `streamlit run` server per target; {args.changes} different as-of months are picked in "  # noqa: S608
+            "the sidebar select box; one change runs from the Enter key that chooses the next older month to the last message "
+            "of the server's answer (script done, no message for 300 ms). The floor app has only that select box and one metric. Peak RSS is "
+            "the server's VmHWM after the changes.",
+            "",
+            "| Page | median ms | p90 ms | page / floor | naive / page | server peak RSS MB |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, run in browser_runs.items():
+            m = median(run.times)
+            vs_naive = _ratio(naive, m) if name not in (FLOOR, NAIVE) else "–"
+            lines_out.append(
+                f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, floor)} | {vs_naive} | "
+                f"{run.peak_rss_mb:,.0f} |"
+            )
+        smallest = min(memory)
+        lines_out += [
+            "",
+            f"## Server peak memory (Overview, {args.changes} as-of changes in Chromium)",
+            "",
+            "| budget lines | peak RSS MB | growth from the smallest |",
+            "| ---: | ---: | ---: |",
+            *[
+                f"| {size:,} | {mb:,.0f} | {(mb / memory[smallest] - 1):+.0%} |"
+                for size, mb in sorted(memory.items())
+            ],
+            "",
+            f"## First render on a fresh server (median of {args.renders})",
+            "",
+            "From navigation start to the metrics visible and the script done, in a new browser context.",
+            "",
+            "| App | median ms | p90 ms | ratio to empty |",
+            "| --- | ---: | ---: | ---: |",
+            f"| empty app, one metric | {_ms(median(renders['empty']))} | {_ms(p90(renders['empty']))} | 1.0 × |",
+            f"| Overview | {_ms(median(renders['overview']))} | {_ms(p90(renders['overview']))} | "
+            f"{_ratio(median(renders['overview']), median(renders['empty']))} |",
+        ]
+
+    lines_out += [
+        "",
+        "## Targets (medians, SQLite, this run)",
+        "",
+        "| Target | Measured | Verdict |",
+        "| --- | --- | --- |",
+    ]
+    lite = _by_name(sqlite_targets)
+    app_floor, app_naive = median(lite[FLOOR].times), median(lite[NAIVE].times)
+    for page in pages:
+        m = median(lite[page].times)
+        lines_out.append(
+            _check(
+                f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (AppTest)",
+                m <= TARGET_FLOOR_RATIO * app_floor,
+                _ratio(m, app_floor),
+            )
+        )
+        if browser_runs:
+            bm = median(browser_runs[page].times)
+            bf = median(browser_runs[FLOOR].times)
+            lines_out.append(
+                _check(
+                    f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (Chromium)",
+                    bm <= TARGET_FLOOR_RATIO * bf,
+                    _ratio(bm, bf),
+                )
+            )
+        lines_out.append(
+            _check(
+                f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (AppTest)",
+                app_naive >= TARGET_NAIVE_RATIO * m,
+                _ratio(app_naive, m),
+            )
+        )
+        if browser_runs:
+            bn = median(browser_runs[NAIVE].times)
+            bm = median(browser_runs[page].times)
+            lines_out.append(
+                _check(
+                    f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (Chromium)",
+                    bn >= TARGET_NAIVE_RATIO * bm,
+                    _ratio(bn, bm),
+                )
+            )
+    if memory:
+        peak = memory[max(memory)]
+        growth = peak / memory[min(memory)] - 1
+        lines_out.append(
+            _check(f"server peak RSS < {TARGET_PEAK_MB:g} MB", peak < TARGET_PEAK_MB, f"{peak:,.0f} MB")
+        )
+        lines_out.append(
+            _check(
+                f"peak RSS growth {min(memory):,} → {max(memory):,} lines < {TARGET_GROWTH:.0%}",
+                growth < TARGET_GROWTH,
+                f"{growth:+.0%}",
+            )
+        )
+        fr = median(renders["overview"]) / median(renders["empty"])
+        lines_out.append(
+            _check(
+                f"Overview first render ≤ {TARGET_FIRST_RENDER_RATIO:g} × empty app",
+                fr <= TARGET_FIRST_RENDER_RATIO,
+                f"{fr:.2f} ×",
+            )
+        )
+    lines_out += [
+        "",
+        f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"the whole run took {time.perf_counter() - started:,.0f} s.",
+        "",
+    ]
+    report = "\n".join(lines_out)
+    print(report)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(report)
+    log(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

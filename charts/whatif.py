@@ -1,0 +1,48 @@
+"""What-if chart: cumulative plan of baseline and scenario, with the actual spend to date.
+
+Texts are passed in, translated by the caller.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from charts.theme import MUTED, PRIMARY
+
+SERIES = ("baseline", "scenario", "actual")
+SERIES_COLORS = {"baseline": MUTED, "scenario": "#D9731A", "actual": PRIMARY}
+
+
+def scenario_chart(
+    series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
+) -> alt.Chart:
+    """Lines per series (from kpis.scenario.plan_series): baseline plan dashed, scenario plan
+    solid, actual to date solid in the primary colour."""
+    data = series.assign(month=pd.to_datetime(series["month"]), label=series["series"].map(labels))
+    names = [labels[name] for name in SERIES]
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
+            y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "label:N",
+                title=legend_title,
+                scale=alt.Scale(domain=names, range=[SERIES_COLORS[name] for name in SERIES]),
+                legend=alt.Legend(orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "label:N",
+                scale=alt.Scale(domain=names, range=[[6, 4], [1, 0], [1, 0]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", title=x_title, format="%B %Y"),
+                alt.Tooltip("label:N", title=legend_title),
+                alt.Tooltip("cumulative:Q", title=y_title, format=",.0f"),
+            ],
+        )
+        .properties(height=320)
+    )

@@ -1,0 +1,195 @@
+"""AppTest: the What-if page shows the pure functions' figures, keeps the scenario in the URL,
+saves and reopens scenarios, and never changes the stored data."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import Float, Integer, Numeric, func, select
+
+from access.roles import User
+from data_access.engine import create_db_engine
+from data_access.models import Base
+from data_access.scenarios import load_saved_scenarios, load_scenario_baseline, save_scenario
+from data_access.targets import load_targets
+from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, apply_scenario, compare, decode, encode
+from tests.apptest_helpers import open_app
+from ui.whatif_tables import comparison_rows
+
+PAGE = "views/whatif.py"
+LEVERS = Scenario(
+    split_targets={ALL_JOINT: {"IT": 0.5, "MKT": 0.5}},
+    scale=(ScaleLever("department", "MKT", -10.0),),
+    delays={"P-001": 2},
+)
+
+
+def _comparison(at):
+    (frame,) = [d.value for d in at.dataframe if "KPI" in d.value.columns]
+    return frame
+
+
+def expected_comparison(engine, filters, scenario: Scenario, lang: str):
+    baseline = load_scenario_baseline(engine=engine, filters=filters)
+    tolerance = load_targets(engine=engine)["funding_drift_pp"].green
+    return comparison_rows(compare(baseline, apply_scenario(baseline, scenario), tolerance=tolerance), lang)
+
+
+def _changes(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def _set_levers(at) -> None:
+    at.multiselect(key="wi_split_projects").set_value([ALL_JOINT]).run()
+    at.selectbox(key="wi_cut_department").set_value("MKT").run()
+    at.multiselect(key="wi_delay_projects").set_value(["P-001"]).run()
+
+
+@pytest.fixture
+def writable_url(demo_sqlite_engine, tmp_path) -> str:
+    """A copy of the demo database that a test may write to."""
+    target = tmp_path / "whatif.db"
+    # The backup API, not a file copy: the demo database runs in WAL mode.
+    source, copy = sqlite3.connect(demo_sqlite_engine.url.database), sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return f"sqlite:///{target}"
+
+
+def test_page_opens_with_the_baseline_on_both_sides(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    assert at.title[0].value == "Wat-als-scenario's"
+    shown = _comparison(at)
+    assert shown.equals(
+        expected_comparison(demo_sqlite_engine, at.session_state["filters"], Scenario(), "nl")
+    )
+    assert (shown["Werkelijkheid"] == shown["Scenario"]).all()
+    assert any("opgeslagen gegevens veranderen nooit" in i.value for i in at.info)
+    assert "scn" not in at.query_params
+    assert not at.exception
+
+
+def test_levers_change_the_figures_and_the_url(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    _set_levers(at)
+    assert not at.exception
+    filters = at.session_state["filters"]
+    shown = _comparison(at)
+    assert shown.equals(expected_comparison(demo_sqlite_engine, filters, LEVERS, "nl"))
+    by_kpi = shown.set_index("KPI")
+    assert by_kpi.loc["Begroting heel jaar", "Verschil"].startswith("-€")
+    assert by_kpi.loc["Budgetrealisatie dit jaar tot nu", "Verschil"] == "±0,0 pp"
+    changes = _changes(at)
+    assert "P-001 2 maanden later" in changes
+    assert "Marketing: resterend budget −10%" in changes
+    assert "Alle gezamenlijke projecten" in changes
+    assert (
+        decode(
+            at.query_params["scn"][0] if isinstance(at.query_params["scn"], list) else at.query_params["scn"]
+        )
+        == LEVERS
+    )
+    assert at.query_params["asof"] in ("2026-10", ["2026-10"])
+
+
+def test_a_shared_link_reproduces_the_scenario(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, query={"scn": encode(LEVERS), "lang": "en"}, page=PAGE)
+    assert at.multiselect(key="wi_delay_projects").value == ["P-001"]
+    assert at.selectbox(key="wi_cut_department").value == "MKT"
+    assert at.number_input(key="wi_share_IT").value == 50.0
+    assert "P-001 2 months later" in _changes(at)
+    assert _comparison(at).equals(
+        expected_comparison(demo_sqlite_engine, at.session_state["filters"], LEVERS, "en")
+    )
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    "param", ["not-base64!", encode(Scenario(delays={"P-999": 2})), encode(Scenario())[:-1] + "#"]
+)
+def test_an_invalid_link_gives_a_notice_and_the_empty_scenario(monkeypatch, demo_sqlite_url, param) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, query={"scn": param}, page=PAGE)
+    assert at.warning, "no notice for an unreadable scenario"
+    assert at.multiselect(key="wi_delay_projects").value == []
+    assert (_comparison(at)["Werkelijkheid"] == _comparison(at)["Scenario"]).all()
+    assert not at.exception
+
+
+def test_trust_target_shows_the_gap(monkeypatch, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    at.number_input(key="wi_trust_ability").set_value(80.0).run()
+    (trust,) = [d.value for d in at.dataframe if "Dimensie" in d.value.columns]
+    row = trust.set_index("Dimensie").loc["Bekwaamheid"]
+    index = float(row["Index"].replace(",", "."))
+    assert row["Doel"] == "80"
+    assert float(row["Afstand tot doel"].replace(",", ".").replace("+", "")) == pytest.approx(
+        80 - index, abs=0.06
+    )
+    assert "Vertrouwensdoel Bekwaamheid: 80" in _changes(at)
+
+
+def _table_fingerprint(url: str) -> dict[str, tuple]:
+    """Row count and the sum of every numeric column of every table except the audit trail."""
+    engine = create_db_engine(url)
+    fingerprint = {}
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name == "audit_log":
+                continue
+            numeric = [c for c in table.columns if isinstance(c.type, Integer | Float | Numeric)]
+            row = conn.execute(select(func.count(), *[func.sum(c) for c in numeric]).select_from(table)).one()
+            fingerprint[table.name] = tuple(row)
+    engine.dispose()
+    return fingerprint
+
+
+def test_save_reopen_delete_and_the_stored_data_never_changes(monkeypatch, writable_url) -> None:
+    before = _table_fingerprint(writable_url)
+    at = open_app(monkeypatch, writable_url, page=PAGE)
+    _set_levers(at)
+    at.number_input(key="wi_trust_integrity").set_value(75.0).run()
+    at.text_input(key="wi_save_name").input("IT betaalt de helft").run()
+    at.button(key="whatif_save").click().run()
+    assert not at.exception
+    assert any("opgeslagen" in s.value for s in at.success)
+    engine = create_db_engine(writable_url)
+    saved = load_saved_scenarios(engine=engine)
+    assert list(saved["name"]) == ["IT betaalt de helft"] and list(saved["author"]) == ["local"]
+    new_id = int(saved.loc[0, "id"])
+    assert at.query_params["scenario"] in (str(new_id), [str(new_id)])
+    assert "scn" not in at.query_params
+
+    fresh = open_app(monkeypatch, writable_url, query={"scenario": str(new_id)}, page=PAGE)
+    assert fresh.multiselect(key="wi_delay_projects").value == ["P-001"]
+    assert fresh.number_input(key="wi_trust_integrity").value == 75.0
+    assert "P-001 2 maanden later" in _changes(fresh)
+    by_name = open_app(monkeypatch, writable_url, query={"scenario": "IT betaalt de helft"}, page=PAGE)
+    assert by_name.selectbox(key="wi_cut_department").value == "MKT"
+    missing = open_app(monkeypatch, writable_url, query={"scenario": "999"}, page=PAGE)
+    assert missing.warning and missing.multiselect(key="wi_delay_projects").value == []
+
+    fresh.selectbox(key="wi_open").set_value(new_id).run()
+    fresh.button(key="whatif_delete").click().run()
+    assert not fresh.exception
+    assert load_saved_scenarios(engine=engine).empty
+    engine.dispose()
+    assert _table_fingerprint(writable_url) == before
+
+
+def test_only_the_author_or_an_editor_may_delete(monkeypatch, writable_url) -> None:
+    engine = create_db_engine(writable_url)
+    new_id = save_scenario(engine=engine, user=User("alice", None, "viewer"), name="Alice's", scenario=LEVERS)
+    bob = User("bob", None, "viewer")
+    monkeypatch.setattr("ui.auth.current_user", lambda: bob)
+    monkeypatch.setattr("ui.whatif.current_user", lambda: bob)
+    at = open_app(monkeypatch, writable_url, page=PAGE)
+    at.selectbox(key="wi_open").set_value(new_id).run()
+    assert at.button(key="whatif_delete").disabled
+    assert not at.button(key="whatif_open").disabled
+    at.button(key="whatif_open").click().run()
+    assert at.multiselect(key="wi_delay_projects").value == ["P-001"]
+    assert len(load_saved_scenarios(engine=engine)) == 1
+    engine.dispose()

@@ -1,0 +1,183 @@
+"""What-if results as display text in a language (pure: no Streamlit, no arithmetic).
+
+The numbers come from kpis.scenario; this module only formats them and names the codes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from i18n import translate
+from i18n.format import format_day, format_eur, format_number, format_pct, format_signed
+from kpis.common import KpiValue
+from kpis.scenario import ALL_JOINT, Change, ComparisonRow
+from ui.budget_tables import kpi_text, points, signed_money
+
+
+def value_text(value: KpiValue, unit: str, lang: str) -> str:
+    """A KPI value in its unit: ratio as %, eur as euros, pp as points, index, count."""
+    formatters = {
+        "ratio": lambda v: format_pct(v, lang, decimals=1),
+        "eur": lambda v: format_eur(v, lang),
+        "pp": lambda v: format_number(v, lang, decimals=1) + " " + translate("budget.unit.pp", lang),
+        "index": lambda v: format_number(v, lang, decimals=2),
+        "count": lambda v: format_number(v, lang, decimals=0),
+    }
+    return kpi_text(value, formatters[unit], lang)
+
+
+def delta_text(value: KpiValue, unit: str, lang: str) -> str:
+    """A delta (scenario − baseline) with its sign; a ratio's delta in percentage points."""
+    formatters = {
+        "ratio": lambda v: points(v * 100, lang),
+        "eur": lambda v: signed_money(v, lang),
+        "pp": lambda v: points(v, lang),
+        "index": lambda v: format_signed(v, lang, decimals=2),
+        "count": lambda v: format_signed(v, lang, decimals=0),
+    }
+    return kpi_text(value, formatters[unit], lang)
+
+
+def comparison_rows(rows: list[ComparisonRow], lang: str) -> pd.DataFrame:
+    """KPI, baseline, scenario and change columns, one row per ComparisonRow."""
+    header = [
+        translate("whatif.col.kpi", lang),
+        translate("whatif.col.baseline", lang),
+        translate("whatif.col.scenario", lang),
+        translate("whatif.col.delta", lang),
+    ]
+    data = [
+        [
+            translate(row.label_key, lang),
+            value_text(row.baseline, row.unit, lang),
+            value_text(row.scenario, row.unit, lang),
+            delta_text(row.delta, row.unit, lang),
+        ]
+        for row in rows
+    ]
+    return pd.DataFrame(data, columns=header)
+
+
+def change_texts(
+    changes: list[Change],
+    *,
+    department_names: dict[str, str],
+    category_names: dict[str, str],
+    dimension_names: dict[str, str],
+    lang: str,
+) -> list[str]:
+    """Each change as a sentence: "P-003 2 maanden later", "Marketing: resterend budget −10%"."""
+    texts = []
+    for change in changes:
+        params = dict(change.params)
+        if "pct" in params:
+            params["pct"] = format_signed(float(params["pct"]), lang, decimals=0, suffix="%")  # type: ignore[arg-type]
+        if "code" in params:
+            names = department_names if change.key.endswith("department") else category_names
+            params["name"] = names.get(str(params["code"]), str(params["code"]))
+        if "shares" in params:
+            shares = params.pop("shares")
+            params["shares"] = " / ".join(
+                f"{department_names.get(d, d)} {format_pct(s, lang, decimals=0)}"
+                for d, s in sorted(shares.items())  # type: ignore[union-attr]
+            )
+        if params.get("project") == ALL_JOINT:
+            params.pop("project")
+        if "dimension" in params:
+            params["dimension"] = dimension_names.get(str(params["dimension"]), str(params["dimension"]))
+            params["target"] = format_number(float(params["target"]), lang, decimals=0)  # type: ignore[arg-type]
+        texts.append(translate(change.key, lang, **params))
+    return texts
+
+
+def drift_effect_rows(
+    table: pd.DataFrame, *, project_names: dict[str, str], department_names: dict[str, str], lang: str
+) -> pd.DataFrame:
+    """kpis.scenario.drift_effects (changed rows only) as text."""
+    header = [
+        translate("whatif.col.project", lang),
+        translate("whatif.col.department", lang),
+        translate("whatif.col.agreed_before", lang),
+        translate("whatif.col.agreed_after", lang),
+        translate("whatif.col.drift_before", lang),
+        translate("whatif.col.drift_after", lang),
+    ]
+    changed = table[table["changed"].astype(bool)] if not table.empty else table
+    data = [
+        [
+            f"{p} · {project_names.get(p, '')}".rstrip(" ·"),
+            department_names.get(d, d),
+            format_pct(a, lang, decimals=0),
+            format_pct(b, lang, decimals=0),
+            kpi_text(x, lambda v: points(v, lang), lang),
+            kpi_text(y, lambda v: points(v, lang), lang),
+        ]
+        for p, d, a, b, x, y in zip(
+            changed["project"],
+            changed["department"],
+            changed["agreed_before"],
+            changed["agreed_after"],
+            changed["drift_before"],
+            changed["drift_after"],
+            strict=True,
+        )
+    ]
+    return pd.DataFrame(data, columns=header)
+
+
+def goal_effect_rows(table: pd.DataFrame, *, project_names: dict[str, str], lang: str) -> pd.DataFrame:
+    """kpis.scenario.goal_effects as text."""
+    header = [
+        translate("whatif.col.project", lang),
+        translate("whatif.col.goal", lang),
+        translate("whatif.col.target_before", lang),
+        translate("whatif.col.target_after", lang),
+        translate("whatif.col.status_before", lang),
+        translate("whatif.col.status_after", lang),
+    ]
+    data = [
+        [
+            f"{p} · {project_names.get(p, '')}".rstrip(" ·"),
+            code,
+            format_day(a, lang),
+            format_day(b, lang),
+            translate(f"whatif.goal.{s}", lang),
+            translate(f"whatif.goal.{t}", lang),
+        ]
+        for p, code, a, b, s, t in zip(
+            table["project"],
+            table["code"],
+            table["target_before"],
+            table["target_after"],
+            table["status_before"],
+            table["status_after"],
+            strict=True,
+        )
+    ]
+    return pd.DataFrame(data, columns=header)
+
+
+def trust_rows(table: pd.DataFrame, *, dimension_names: dict[str, str], lang: str) -> pd.DataFrame:
+    """kpis.scenario.trust_gaps as text (an index hidden for confidentiality shows n/a with why)."""
+    header = [
+        translate("whatif.col.dimension", lang),
+        translate("whatif.col.index", lang),
+        translate("whatif.col.target", lang),
+        translate("whatif.col.gap", lang),
+        translate("whatif.col.note", lang),
+    ]
+    data = []
+    for dimension, index, target, gap in zip(
+        table["dimension"], table["index"], table["target"], table["gap"], strict=True
+    ):
+        reasons = [v.reason for v in (index, gap) if not v.available and v.reason]
+        data.append(
+            [
+                dimension_names.get(dimension, dimension),
+                kpi_text(index, lambda v: format_number(v, lang, decimals=1), lang),
+                "–" if target is None or pd.isna(target) else format_number(float(target), lang, decimals=0),
+                kpi_text(gap, lambda v: format_signed(v, lang, decimals=1), lang),
+                translate(reasons[0], lang) if reasons else "",
+            ]
+        )
+    return pd.DataFrame(data, columns=header)

@@ -1,0 +1,283 @@
+"""What-if: scenario levers against the baseline, side by side; stored data never changes."""
+
+import streamlit as st
+
+from access.roles import READ
+from charts.whatif import scenario_chart
+from data_access.models import SURVEY_DIMENSIONS
+from data_access.reference import load_categories, load_departments, load_projects_list
+from data_access.scenarios import load_saved_scenarios, load_scenario_baseline, may_delete
+from data_access.targets import load_targets
+from kpis.scenario import (
+    ALL_JOINT,
+    apply_scenario,
+    compare,
+    default_split,
+    describe_changes,
+    drift_effects,
+    figures,
+    goal_effects,
+    plan_series,
+    trust_gaps,
+)
+from ui import whatif as state
+from ui.auth import require
+from ui.data import cached, get_engine
+from ui.filters import current_filters
+from ui.i18n import day, lang, month, t
+from ui.whatif_tables import (
+    change_texts,
+    comparison_rows,
+    drift_effect_rows,
+    goal_effect_rows,
+    trust_rows,
+)
+
+user = require(READ)
+filters = current_filters()
+tolerance = cached(load_targets)["funding_drift_pp"].green
+
+department_rows = cached(load_departments)
+departments = list(department_rows["code"])
+department_names = dict(zip(department_rows["code"], department_rows[f"name_{lang()}"], strict=True))
+category_rows = cached(load_categories)
+category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
+project_rows = cached(load_projects_list)
+project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
+dimensions = list(SURVEY_DIMENSIONS)
+dimension_names = {d: t(f"whatif.dimension.{d}") for d in dimensions}
+
+baseline = cached(load_scenario_baseline, filters=filters)
+default_shares = default_split(baseline.funding)
+state.sync_from_url(
+    known={
+        "projects": set(project_names),
+        "departments": set(departments),
+        "categories": set(category_names),
+        "dimensions": set(dimensions),
+    },
+    departments=departments,
+    dimensions=dimensions,
+    default_shares=default_shares,
+)
+
+st.title(t("whatif.title"))
+st.caption(t("whatif.caption", as_of=month(filters.as_of)))
+st.info(t("whatif.stored_data_unchanged"), icon=":material/shield:")
+
+notice = st.session_state.pop(state.NOTICE, None)
+if notice:
+    kind, key, params = notice
+    {"warning": st.warning, "error": st.error, "success": st.success}[kind](t(key, **params))
+
+
+def _height(table, most=12):
+    return 38 + 35 * min(max(len(table), 1), most)
+
+
+def _project_label(code):
+    return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
+
+
+with st.container(border=True):
+    st.subheader(t("whatif.levers"))
+    split_col, cut_col, delay_col = st.columns(3, gap="large")
+    with split_col:
+        st.markdown(f"**{t('whatif.lever.split')}**")
+        st.multiselect(
+            t("whatif.lever.split_projects"),
+            options=[ALL_JOINT, *project_names],
+            key=state.SPLIT_PROJECTS,
+            format_func=_project_label,
+            placeholder=t("whatif.none"),
+        )
+        share_cols = st.columns(len(departments))
+        for share_col, code in zip(share_cols, departments, strict=True):
+            with share_col:
+                st.number_input(
+                    t("whatif.lever.share", department=department_names[code]),
+                    min_value=0.0,
+                    max_value=100.0,
+                    step=5.0,
+                    format="%.0f",
+                    key=state.share_key(code),
+                )
+    with cut_col:
+        st.markdown(f"**{t('whatif.lever.scale')}**")
+        left, right = st.columns([3, 2])
+        with left:
+            st.selectbox(
+                t("whatif.lever.scale_department"),
+                options=[state.NONE, *departments],
+                key=state.CUT_DEPARTMENT,
+                format_func=lambda code: department_names.get(code, t("whatif.none")),
+            )
+            st.selectbox(
+                t("whatif.lever.scale_category"),
+                options=[state.NONE, *category_names],
+                key=state.CUT_CATEGORY,
+                format_func=lambda code: category_names.get(code, t("whatif.none")),
+            )
+        with right:
+            for key in (state.CUT_DEPARTMENT_PCT, state.CUT_CATEGORY_PCT):
+                st.number_input(
+                    t("whatif.lever.scale_pct"),
+                    min_value=-100.0,
+                    max_value=200.0,
+                    step=5.0,
+                    format="%.0f",
+                    key=key,
+                )
+        st.caption(t("whatif.lever.scale_help"))
+    with delay_col:
+        st.markdown(f"**{t('whatif.lever.delay')}**")
+        st.multiselect(
+            t("whatif.lever.delay_projects"),
+            options=list(project_names),
+            key=state.DELAY_PROJECTS,
+            format_func=_project_label,
+            placeholder=t("whatif.none"),
+        )
+        st.number_input(
+            t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS
+        )
+    st.markdown(f"**{t('whatif.lever.trust')}**")
+    for trust_col, dimension in zip(st.columns(len(dimensions)), dimensions, strict=True):
+        with trust_col:
+            st.number_input(
+                dimension_names[dimension],
+                min_value=0.0,
+                max_value=100.0,
+                step=5.0,
+                format="%.0f",
+                key=state.trust_key(dimension),
+                placeholder=t("whatif.none"),
+            )
+
+scenario, split_invalid = state.levers_scenario(departments=departments, dimensions=dimensions)
+state.write_url(scenario)
+if split_invalid:
+    st.error(t("whatif.lever.split_invalid"))
+
+scenario_frames = apply_scenario(baseline, scenario)
+baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=tolerance)
+scenario_figures = figures(scenario_frames, tolerance)
+rows = compare(baseline_figures, scenario_figures, tolerance=tolerance)
+
+st.subheader(t("whatif.changes"))
+texts = change_texts(
+    describe_changes(scenario),
+    department_names=department_names,
+    category_names=category_names,
+    dimension_names=dimension_names,
+    lang=lang(),
+)
+if texts:
+    st.markdown("\n".join(f"- {text}" for text in texts))
+else:
+    st.caption(t("whatif.no_changes"))
+
+st.subheader(t("whatif.comparison"))
+comparison = comparison_rows(rows, lang())
+st.dataframe(comparison, hide_index=True, key="whatif_comparison", height=_height(comparison, most=20))
+st.caption(t("whatif.comparison_note"))
+
+series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
+st.altair_chart(
+    scenario_chart(
+        plan_series(baseline, scenario_frames, start=filters.period_start),
+        labels=series_labels,
+        title=t("whatif.chart.title"),
+        x_title=t("budget.chart.month"),
+        y_title=t("whatif.chart.amount"),
+        legend_title=t("budget.chart.series"),
+    ),
+    width="stretch",
+    key="whatif_chart",
+)
+
+st.subheader(t("whatif.drift"))
+drift_table = drift_effect_rows(
+    drift_effects(baseline_figures, scenario_figures, tolerance=tolerance),
+    project_names=project_names,
+    department_names=department_names,
+    lang=lang(),
+)
+if drift_table.empty:
+    st.caption(t("whatif.drift_none"))
+else:
+    st.dataframe(drift_table, hide_index=True, key="whatif_drift", height=_height(drift_table))
+st.caption(t("whatif.drift_note"))
+
+st.subheader(t("whatif.goals"))
+goals_table = goal_effect_rows(
+    goal_effects(baseline, scenario_frames), project_names=project_names, lang=lang()
+)
+if goals_table.empty:
+    st.caption(t("whatif.goals_none"))
+else:
+    st.dataframe(goals_table, hide_index=True, key="whatif_goals", height=_height(goals_table))
+
+st.subheader(t("whatif.trust"))
+st.dataframe(
+    trust_rows(
+        trust_gaps(baseline.trust, scenario.trust_targets), dimension_names=dimension_names, lang=lang()
+    ),
+    hide_index=True,
+    key="whatif_trust",
+)
+st.caption(t("whatif.trust_note"))
+
+st.subheader(t("whatif.saved"))
+saved = load_saved_scenarios(engine=get_engine())
+save_col, open_col = st.columns(2, gap="large")
+with save_col:
+    st.text_input(t("whatif.save.name"), key=state.SAVE_NAME, max_chars=200)
+    st.button(
+        t("whatif.save.button"),
+        on_click=state.on_save,
+        disabled=scenario.is_empty,
+        icon=":material/save:",
+        key="whatif_save",
+    )
+    if scenario.is_empty:
+        st.caption(t("whatif.save.empty"))
+with open_col:
+    if saved.empty:
+        st.caption(t("whatif.saved_none"))
+    else:
+        labels = {
+            int(i): t("whatif.saved_label", name=n, author=a, date=day(c.date()))
+            for i, n, a, c in zip(
+                saved["id"], saved["name"], saved["author"], saved["created_at"], strict=True
+            )
+        }
+        authors = dict(zip(saved["id"].astype(int), saved["author"], strict=True))
+        choice = st.selectbox(
+            t("whatif.open.choose"),
+            options=list(labels),
+            key=state.OPEN_CHOICE,
+            format_func=lambda i: labels.get(i, str(i)),
+            index=None,
+            placeholder=t("whatif.none"),
+        )
+        open_btn, delete_btn = st.columns(2)
+        with open_btn:
+            st.button(
+                t("whatif.open.button"),
+                on_click=state.on_open,
+                args=(departments, dimensions, default_shares),
+                disabled=choice is None,
+                icon=":material/folder_open:",
+                key="whatif_open",
+            )
+        with delete_btn:
+            st.button(
+                t("whatif.delete.button"),
+                on_click=state.on_delete,
+                disabled=choice is None or not may_delete(user, authors.get(choice, "")),
+                icon=":material/delete:",
+                key="whatif_delete",
+            )
+        if choice is not None:
+            st.caption(t("whatif.open.link", link=f"?scenario={choice}"))
