@@ -2,9 +2,9 @@
 
 Generic over the Alembic history: for every revision with a parent, a database is created
 at the parent, filled with the demo data (the columns that schema has), upgraded to the
-revision and compared table by table (row count and a checksum of the old columns). With a
-single revision so far, the "previous head" is the head itself (an upgrade at start on a
-filled database must keep everything); every new migration adds a pair.
+revision and compared table by table (row count and a checksum of the old columns). Every
+new migration adds a pair; with a single revision the "previous head" would be the head
+itself (an upgrade at start on a filled database must keep everything).
 """
 
 from __future__ import annotations
