@@ -1,26 +1,29 @@
 """The frame: page config, the sign-in gate, the global filters and role-filtered navigation."""
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from data_access.engine import DatabaseUnavailable
-from ui.auth import gate, render_user_badge
-from ui.data import get_engine
-from ui.filters import init_language, render_global_filters, show_url_notices
-from ui.i18n import t
-from ui.navigation import build_navigation
+from ui.warmup import warm_imports
+
+warm_imports()  # a cold server opened by many users at once: import once, not in a race
+
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
+
+from data_access.engine import DatabaseUnavailable  # noqa: E402
+from ui.auth import gate, render_user_badge  # noqa: E402
+from ui.data import get_engine  # noqa: E402
+from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
+from ui.navigation import build_navigation  # noqa: E402
+from ui.reliability import restore_filters_after_outage, show_database_unavailable  # noqa: E402
 
 st.set_page_config(page_title="Alignment dashboard", page_icon=":material/handshake:", layout="wide")
 
 
 def _database_error(exc: Exception) -> None:
-    st.error(t("db.unavailable_title"), icon=":material/cloud_off:")
-    detail = str(exc) if isinstance(exc, DatabaseUnavailable) else t("db.unavailable_retry")
-    st.caption(detail)
-    st.stop()
+    show_database_unavailable(exc)  # message, automatic retry with backoff, st.stop()
 
 
 init_language()
+restore_filters_after_outage()
 try:
     user = gate()  # before the database: the sign-in page needs none
     get_engine()

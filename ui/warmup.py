@@ -1,0 +1,48 @@
+"""Import the app's modules once per process, one thread at a time, before any session runs.
+
+A cold server that many users open at once runs app.py in many threads at the same moment;
+their first imports of SQLAlchemy, pandas and our own modules then race, and some sessions
+fail with "partially initialized module" ImportErrors. This module uses the standard library
+only; it reads the import statements of app.py and every page file and imports those
+modules under one lock, so later runs find them complete in sys.modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_lock = threading.Lock()
+_warm: set[Path] = set()
+
+
+def imported_modules(path: Path) -> list[str]:
+    """The absolute module names a Python file imports at its top level, in file order."""
+    names: list[str] = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def warm_imports(files: Iterable[Path] | None = None) -> None:
+    """Import every module that `files` (default: app.py and views/*.py) import, once."""
+    paths = list(files) if files is not None else [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+    if all(path in _warm for path in paths):
+        return
+    with _lock:
+        for path in paths:
+            if path in _warm:
+                continue
+            for name in imported_modules(path):
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001, S112 - the page's own import reports it properly
+                    continue
+            _warm.add(path)
