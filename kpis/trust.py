@@ -523,6 +523,35 @@ def trust_report(
     )
 
 
+def trust_core(
+    *,
+    waves: pd.DataFrame,
+    respondent_scores: pd.DataFrame,
+    groups: pd.DataFrame,
+    min_group: int = DEFAULT_MIN_GROUP,
+) -> TrustReport:
+    """The trend, mirror and gaps of `trust_report` without the item heatmap and response rates.
+
+    For the Overview, which shows neither: saves the item-level and invitation queries.
+    `groups` has wave_id, department and respondents per rating group (as `load_trust_groups`
+    or the response counts give them); the same gate applies, so the frames are identical to
+    those of `trust_report`.
+    """
+    min_group = validate_min_group(min_group)
+    shown = rating_groups(groups, min_group=min_group)
+    mirror = mirror_frame(respondent_scores, waves, shown, min_group=min_group)
+    empty = pd.DataFrame()
+    return TrustReport(
+        min_group=min_group,
+        groups=shown,
+        rates=empty,
+        trend=trend_frame(respondent_scores, waves, shown, min_group=min_group),
+        mirror=mirror,
+        gaps=perception_gaps(mirror),
+        heatmap=empty,
+    )
+
+
 def significant_drops(report: TrustReport) -> pd.DataFrame:
     """Significant trust drops in the latest wave: cells of the trend and the mirror whose
     change against the previous wave is negative and significant (Welch, p < 0.05).

@@ -30,13 +30,7 @@ from data_access.projects import (
     load_team_by_department,
 )
 from data_access.steering import load_actions
-from data_access.survey import (
-    load_item_distribution,
-    load_respondent_scores,
-    load_response_counts,
-    load_trust_groups,
-    load_waves,
-)
+from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
 from data_access.targets import load_targets
 from kpis.budget import (
     count_drifting,
@@ -66,7 +60,7 @@ from kpis.projects import (
 )
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
-from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_report
+from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
 
 TREND_MONTHS = 6
 
@@ -335,11 +329,10 @@ def _trust_tiles(
         )
     wave_ids = [int(i) for i in waves["id"]]
     groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
-    report = trust_report(
+    report = trust_core(
         waves=waves,
         respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
-        item_distribution=load_item_distribution(engine=engine, filters=filters, wave_ids=wave_ids),
-        response_counts=load_response_counts(engine=engine, filters=filters, wave_ids=wave_ids),
+        groups=groups,
         min_group=min_group,
     )
 

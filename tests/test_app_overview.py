@@ -187,3 +187,35 @@ def test_vectorised_portfolio_cpi_equals_the_earned_value_table(demo_sqlite_engi
             lines, pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"]), as_of=month
         )
         assert fast.value == pytest.approx(slow.value, rel=1e-12), month
+
+
+def test_trust_core_gives_the_trust_reports_frames(demo_sqlite_engine) -> None:
+    from data_access.survey import (
+        load_item_distribution,
+        load_respondent_scores,
+        load_response_counts,
+        load_trust_groups,
+        load_waves,
+    )
+    from kpis.trust import trust_core, trust_report
+
+    for departments in ((), ("IT", "FIN"), ("FIN",)):
+        filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH, departments=departments)
+        waves = load_waves(engine=demo_sqlite_engine, filters=filters)
+        ids = [int(i) for i in waves["id"]]
+        scores = load_respondent_scores(engine=demo_sqlite_engine, filters=filters, wave_ids=ids)
+        full = trust_report(
+            waves=waves,
+            respondent_scores=scores,
+            item_distribution=load_item_distribution(
+                engine=demo_sqlite_engine, filters=filters, wave_ids=ids
+            ),
+            response_counts=load_response_counts(engine=demo_sqlite_engine, filters=filters, wave_ids=ids),
+        )
+        core = trust_core(
+            waves=waves,
+            respondent_scores=scores,
+            groups=load_trust_groups(engine=demo_sqlite_engine, filters=filters, wave_ids=ids),
+        )
+        for name in ("trend", "mirror", "gaps"):
+            pd.testing.assert_frame_equal(getattr(core, name), getattr(full, name))
