@@ -35,7 +35,6 @@ STATUS_SUBSETS: tuple[tuple[str, ...], ...] = ((), ("active",), ("active", "on_h
 TIMEOUT_S = 600
 
 
-
 def page_url_path(page: str) -> str:
     """The URL path of a page: "" for the default page, else the file's stem (Streamlit's default)."""
     from ui.navigation import PAGES

@@ -22,7 +22,7 @@ def monthly_budget_chart(
 ) -> alt.Chart:
     """Planned (bars) against actual (line with points) per month.
 
-    `frame` has month, planned, actual (from data_access.reports.load_budget_by_month);
+    `frame` has month, planned, actual (from data_access.budget.load_budget_by_month);
     the texts are passed in translated.
     """
     long = frame.melt(

@@ -213,3 +213,16 @@ def with_labels(frame: pd.DataFrame, *, column: str, labels: dict[str, str]) -> 
     if frame.empty:
         return frame
     return frame.assign(**{column: frame[column].map(lambda value: labels.get(value, value))})
+
+
+def actions_for_meeting(actions: pd.DataFrame, *, meeting_month: dt.date) -> pd.DataFrame:
+    """What a meeting reviews: its own actions plus earlier ones still open, by due date.
+
+    `actions` as data_access.steering.load_actions gives them (up to that meeting).
+    """
+    if actions.empty:
+        return actions
+    months = _dates(actions["meeting_month"])
+    cutoff = pd.Timestamp(meeting_month)
+    chosen = (months == cutoff) | ((months <= cutoff) & actions["status"].isin(OPEN_STATUSES))
+    return actions[chosen].sort_values(["due_date", "id"]).reset_index(drop=True)

@@ -29,15 +29,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from charts.projects import goal_timeline_chart
 from charts.reports import monthly_budget_chart
 from charts.trust import mirror_chart
+from data_access.budget import load_budget_by_month
 from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
 from data_access.projects import load_insight_goals
 from data_access.reference import load_departments
-from data_access.reports import load_budget_by_month, load_meeting_actions, load_meeting_decisions
+from data_access.steering import load_actions, load_decisions
 from i18n import LANGUAGES, translate
 from i18n.format import format_month
 from kpis.confidentiality import DEFAULT_MIN_GROUP, shown_rows
 from kpis.periods import Filters
 from kpis.projects import GOAL_STATUSES
+from kpis.steering import actions_for_meeting
 from kpis.trust import OVERALL
 from reports.content import KpiTile, Pack, PackChart, PackTable
 from reports.pdf_pack import FontMissing, build_pdf
@@ -185,18 +187,20 @@ def build_pack(
             "achieved_value": tr("reports.col.achieved_value"),
         }
     )
-    decisions = (
-        load_meeting_decisions(engine=engine, filters=filters)
-        .drop(columns="meeting_month")
-        .rename(
-            columns={
-                "project": tr("reports.col.project"),
-                "title": tr("reports.col.decision"),
-                "description": tr("reports.col.description"),
-            }
-        )
+    decisions = load_decisions(engine=engine, meeting_month=filters.as_of)[
+        ["project", "title", "description"]
+    ].rename(
+        columns={
+            "project": tr("reports.col.project"),
+            "title": tr("reports.col.decision"),
+            "description": tr("reports.col.description"),
+        }
     )
-    actions = load_meeting_actions(engine=engine, filters=filters)
+    actions = actions_for_meeting(
+        load_actions(engine=engine, up_to_month=filters.as_of), meeting_month=filters.as_of
+    )[["meeting_month", "title", "owner_department", "owner_person", "due_date", "status"]].rename(
+        columns={"owner_department": "department", "owner_person": "owner"}
+    )
     actions = actions.assign(
         meeting_month=actions["meeting_month"].map(lambda month: format_month(month, lang, short=True)),
         department=actions["department"].map(lambda code: names.get(code, code)),

@@ -16,12 +16,13 @@ from pptx.util import Pt
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from data_access.budget import load_budget_totals
+from data_access.budget import load_budget_by_month, load_budget_totals
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.models import SurveyComment
-from data_access.reports import load_budget_by_month, load_meeting_actions, load_meeting_decisions
+from data_access.steering import load_actions, load_decisions
 from i18n import translate
 from kpis.periods import Filters
+from kpis.steering import actions_for_meeting
 from reports.content import KpiTile, Pack, PackTable
 from reports.pack import build_pack, main, pack_tables
 from reports.pdf_pack import FontMissing, _font_paths, build_pdf
@@ -208,15 +209,17 @@ def test_budget_table_and_chart_data_add_up_to_the_totals(demo_engine) -> None:
 
 
 def test_decisions_and_actions_of_the_month(demo_engine) -> None:
-    decisions = load_meeting_decisions(engine=demo_engine, filters=FILTERS)
-    actions = load_meeting_actions(engine=demo_engine, filters=FILTERS)
+    decisions = load_decisions(engine=demo_engine, meeting_month=FILTERS.as_of)
+    actions = actions_for_meeting(
+        load_actions(engine=demo_engine, up_to_month=FILTERS.as_of), meeting_month=FILTERS.as_of
+    )
     assert len(decisions) >= 1
     assert set(pd.to_datetime(decisions["meeting_month"]).dt.date) == {FILTERS.as_of}
     assert len(actions) >= 1
     months = pd.to_datetime(actions["meeting_month"]).dt.date
     assert (months <= FILTERS.as_of).all()
     assert ((months == FILTERS.as_of) | actions["status"].isin(["open", "in_progress"])).all()
-    earlier = load_meeting_decisions(engine=demo_engine, filters=Filters.year_to_date(dt.date(2026, 4, 1)))
+    earlier = load_decisions(engine=demo_engine, meeting_month=dt.date(2026, 4, 1))
     assert earlier.empty
 
 
