@@ -227,6 +227,28 @@ class BudgetLine(Base):
     actual: Mapped[float | None] = mapped_column(Amount)
 
 
+class BudgetMonth(Base):
+    """Σ planned and Σ actual of the budget lines per project, month and funding department.
+
+    A rollup of budget_line (about 1 row per 12 lines), kept by database triggers on
+    budget_line (migration 0012), so every write path (import, demo, SQL by hand) keeps it
+    exact. actual is NULL when no line of the group is booked; booked counts the booked
+    lines and lines all of them. Queries that do not need the cost category read this
+    table instead of budget_line.
+    """
+
+    __tablename__ = "budget_month"
+    __table_args__ = (Index("ix_budget_month_month_dept", "month", "department_id"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+    planned: Mapped[float] = mapped_column(Numeric(16, 2, asdecimal=False))
+    actual: Mapped[float | None] = mapped_column(Numeric(16, 2, asdecimal=False))
+    booked: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[int] = mapped_column(Integer)
+
+
 class Progress(Base):
     __tablename__ = "progress"
     __table_args__ = (

@@ -13,6 +13,7 @@ n/a with an i18n key as the reason, never inf or NaN.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -447,14 +448,11 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
     ).reset_index()
     totals = rows.groupby("project")["actual"].transform("sum")
     missing = not_available("budget.na.no_actuals")
-    actual_shares = [
-        ratio(float(a), float(t), reason_if_zero="budget.na.no_actuals") if t > 0 else missing
-        for a, t in zip(rows["actual"], totals, strict=True)
-    ]
-    drifts = [
-        KpiValue((s.value - float(g)) * 100.0) if s.available else s
-        for s, g in zip(actual_shares, rows["agreed_share"], strict=True)
-    ]
+    # Vectorised ratio(): n/a where the project's Σ actual is not positive.
+    share_values = (rows["actual"] / totals.where(totals > 0)).to_numpy(dtype="float64")
+    drift_values = (share_values - rows["agreed_share"].to_numpy(dtype="float64")) * 100.0
+    actual_shares = [missing if math.isnan(v) else KpiValue(float(v)) for v in share_values]
+    drifts = [missing if math.isnan(v) else KpiValue(float(v)) for v in drift_values]
     return rows.assign(
         actual_share=actual_shares,
         drift_pp=drifts,

@@ -155,8 +155,8 @@ def _tile(
 def _progress_at(projects: pd.DataFrame, history: pd.DataFrame, month: dt.date) -> pd.DataFrame:
     """`projects` with pct_complete as it stood at `month` (latest progress row on or before it)."""
     known = history[history["month"] <= month]
-    latest = known.sort_values("month").groupby("project")["pct_complete"].last()
-    return projects.assign(pct_complete=[latest.get(code) for code in projects["project"]])
+    latest = known.sort_values("month", kind="stable").groupby("project")["pct_complete"].last()
+    return projects.assign(pct_complete=projects["project"].map(latest))
 
 
 def _budget_tiles(

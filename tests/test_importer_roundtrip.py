@@ -107,7 +107,8 @@ def test_demo_round_trips_through_one_workbook(demo_sqlite_engine: Engine, tmp_p
     for target in fresh_engine("sqlite", tmp_path):
         preview = import_ok(target, "workbook", "all.xlsx", data, dry_run=True)
         assert not preview.applied and preview.total("inserted") == preview.total("rows") > 18_000
-        assert dump_database(target).count("INSERT INTO") == 1  # only alembic_version
+        inserts = [line for line in dump_database(target).splitlines() if line.startswith("INSERT INTO")]
+        assert len(inserts) == 1  # only alembic_version (trigger bodies are not row inserts)
         report = import_ok(target, "workbook", "all.xlsx", data)
         assert [r.kind for r in report.results] == list(KIND_ORDER)
         assert [w.key for w in report.warnings] == ["importer.warning.double_owner"]  # planted P-016
