@@ -173,3 +173,32 @@ def exception_text(item: ExceptionItem, lang: str, *, department_names: dict[str
         )
         return translate(key, lang, **values)
     return translate(f"single.exception.{item.kind}", lang, **values)
+
+
+EXCEPTION_LINES_PER_KIND = 10
+
+
+@dataclass(frozen=True)
+class ExceptionGroup:
+    """The exceptions of one kind as the Overview lists them: the first `lines` one per line
+    with a link each, the `rest` in one table (hundreds of elements would slow every rerun)."""
+
+    kind: str
+    lines: list[ExceptionItem]
+    rest: list[ExceptionItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.lines) + len(self.rest)
+
+
+def exception_groups(items: list[ExceptionItem], *, per_kind: int | None = None) -> list[ExceptionGroup]:
+    """`items` grouped by kind in list order, each split after `per_kind` items
+    (default EXCEPTION_LINES_PER_KIND)."""
+    per_kind = EXCEPTION_LINES_PER_KIND if per_kind is None else per_kind
+    kinds = list(dict.fromkeys(item.kind for item in items))
+    groups = []
+    for kind in kinds:
+        of_kind = [item for item in items if item.kind == kind]
+        groups.append(ExceptionGroup(kind, of_kind[:per_kind], of_kind[per_kind:]))
+    return groups

@@ -12,7 +12,7 @@ from kpis.budget import realisation
 from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
-from services.presentation import exception_text, tile_texts
+from services.presentation import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app
 
@@ -127,10 +127,33 @@ def test_as_of_month_replays_every_tile_and_the_exceptions(
         tile.code for tile, now in zip(view.tiles, october.tiles, strict=True) if tile.value != now.value
     ]
     assert {"budget_realisation", "cpi", "goals_on_time", "follow_through"} <= set(changed)
-    shown_lines = [t.value for t in at.text]
-    assert shown_lines == [
-        exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in view.exceptions
+    assert_exceptions_shown(at, view.exceptions)
+
+
+def assert_exceptions_shown(at, exceptions) -> None:
+    """Each kind's first lines as text with a link, the rest as rows of one table, in list order."""
+    text = [exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in exceptions]
+    groups = exception_groups(exceptions)
+    lines = [
+        exception_text(item, "nl", department_names=DEPARTMENTS_NL)
+        for group in groups
+        for item in group.lines
     ]
+    tables = [
+        [exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in group.rest]
+        for group in groups
+        if group.rest
+    ]
+    assert [t.value for t in at.text] == lines
+    assert len(at.get("page_link")) == len(lines)
+    shown_tables = [
+        list(frame.value["exception"]) for frame in at.dataframe if "exception" in frame.value.columns
+    ]
+    assert shown_tables == tables
+    assert sorted([*lines, *[row for table in tables for row in table]]) == sorted(text)
+    for frame in at.dataframe:
+        if "link" in frame.value.columns:
+            assert all(url.startswith("./") and "asof=" in url for url in frame.value["link"])
 
 
 def test_exceptions_list_holds_the_planted_problems_with_links(
@@ -151,9 +174,7 @@ def test_exceptions_list_holds_the_planted_problems_with_links(
     assert set(DEMO_PLANTED["over_budget"]) <= by_kind["over_budget"]
     assert len([i for i in view.exceptions if i.kind == "overdue_action"]) == 3
     assert any(i.kind == "trust_drop" for i in view.exceptions)
-    links = at.get("page_link")
-    assert len(links) == len(view.exceptions)
-    assert len(at.text) == len(view.exceptions)
+    assert_exceptions_shown(at, view.exceptions)
 
 
 def test_trend_and_change_are_the_previous_months(demo_sqlite_engine) -> None:
@@ -219,3 +240,32 @@ def test_trust_core_gives_the_trust_reports_frames(demo_sqlite_engine) -> None:
         )
         for name in ("trend", "mirror", "gaps"):
             pd.testing.assert_frame_equal(getattr(core, name), getattr(full, name))
+
+
+def test_long_exception_lists_move_to_one_table_with_links(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    import services.presentation
+
+    monkeypatch.setattr(services.presentation, "EXCEPTION_LINES_PER_KIND", 2)
+    at = open_app(monkeypatch, demo_sqlite_url)
+    view = compute_single_view(engine=demo_sqlite_engine, filters=at.session_state["filters"], min_group=5)
+    groups = exception_groups(view.exceptions)
+    assert any(group.rest for group in groups) and all(len(group.lines) <= 2 for group in groups)
+    assert sum(group.count for group in groups) == len(view.exceptions)
+    assert_exceptions_shown(at, view.exceptions)
+    focused = [url for frame in at.dataframe if "link" in frame.value.columns for url in frame.value["link"]]
+    assert any("focus=P-" in url for url in focused)
+
+
+def test_exception_groups_split_each_kind_in_order() -> None:
+    from kpis.exceptions import ExceptionItem
+
+    items = [ExceptionItem("over_budget", f"P-{n}", "x") for n in range(5)] + [
+        ExceptionItem("funding_drift", "P-9", "y")
+    ]
+    groups = exception_groups(items, per_kind=3)
+    assert [(g.kind, [i.project for i in g.lines], [i.project for i in g.rest]) for g in groups] == [
+        ("over_budget", ["P-0", "P-1", "P-2"], ["P-3", "P-4"]),
+        ("funding_drift", ["P-9"], []),
+    ]

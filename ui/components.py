@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui.i18n import t
@@ -34,3 +37,15 @@ def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
         st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
     except StreamlitAPIException:
         return
+
+
+def detail_url(page: str, *, query_params: dict[str, str]) -> str:
+    """The relative URL of `page` with `query_params`, for a link column in a table.
+
+    The URL path is the one st.Page gives the file (its stem; empty for the default page).
+    """
+    from ui.navigation import PAGES
+
+    default = any(spec.path == page and spec.default for spec in PAGES)
+    path = "" if default else Path(page).stem
+    return f"./{path}?{urlencode(query_params)}"

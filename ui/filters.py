@@ -127,9 +127,9 @@ def _write_url(filters: Filters) -> None:
         st.query_params.from_dict(wanted)
 
 
-def exception_link_params(project: str | None) -> dict[str, str]:
+def exception_link_params(project: str | None, filters: Filters | None = None) -> dict[str, str]:
     """Query parameters for a link to a detail page: the filters, plus the project to focus."""
-    params = filter_params(current_filters())
+    params = filter_params(filters or current_filters())
     if project:
         params[FOCUS_PARAM] = project
     return params

@@ -5,10 +5,10 @@ import streamlit as st
 
 from access.roles import READ
 from data_access.reference import load_departments
-from services.presentation import exception_text, tile_texts
+from services.presentation import exception_groups, exception_text, tile_texts
 from services.single_view import TREND_MONTHS, compute_single_view
 from ui.auth import require
-from ui.components import detail_link, rag_badge
+from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
 from ui.filters import current_filters, exception_link_params
@@ -65,19 +65,40 @@ if view.hidden_survey_groups:
 st.subheader(t("single.exceptions", count=len(view.exceptions)))
 if not view.exceptions:
     st.success(t("single.exceptions.none"))
-kinds = list(dict.fromkeys(item.kind for item in view.exceptions))
-for kind in kinds:
-    items = [item for item in view.exceptions if item.kind == kind]
-    with st.expander(f"{t(f'single.kind.{kind}')} ({len(items)})", expanded=kind in kinds[:2]):
-        for item in items:
+groups = exception_groups(view.exceptions)
+for number, group in enumerate(groups):
+    with st.expander(f"{t(f'single.kind.{group.kind}')} ({group.count})", expanded=number < 2):
+        for item in group.lines:
             text_column, link_column = st.columns([5, 1])
             text_column.text(exception_text(item, language, department_names=department_names))
             with link_column:
                 detail_link(
                     item.page,
                     label=t("single.exceptions.open"),
-                    query_params=exception_link_params(item.project),
+                    query_params=exception_link_params(item.project, filters),
                 )
+        if group.rest:
+            st.caption(t("single.exceptions.more", count=len(group.rest)))
+            st.dataframe(
+                {
+                    "exception": [
+                        exception_text(item, language, department_names=department_names)
+                        for item in group.rest
+                    ],
+                    "link": [
+                        detail_url(item.page, query_params=exception_link_params(item.project, filters))
+                        for item in group.rest
+                    ],
+                },
+                column_config={
+                    "exception": st.column_config.TextColumn(t("single.exceptions.column"), width="large"),
+                    "link": st.column_config.LinkColumn(
+                        t("single.exceptions.open"), display_text=t("single.exceptions.open")
+                    ),
+                },
+                hide_index=True,
+                width="stretch",
+            )
 
 st.divider()
 download_pack(filters=filters)
