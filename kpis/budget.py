@@ -427,6 +427,20 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
     Columns: project, department, actual, actual_share, agreed_share, drift_pp, flagged.
     """
     columns = ["project", "department", "actual", "actual_share", "agreed_share", "drift_pp", "flagged"]
+    rows = funding_drift_numbers(spend, funding, tolerance=tolerance)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    missing = not_available("budget.na.no_actuals")
+    return rows.assign(
+        actual_share=[missing if math.isnan(v) else KpiValue(float(v)) for v in rows["actual_share"]],
+        drift_pp=[missing if math.isnan(v) else KpiValue(float(v)) for v in rows["drift_pp"]],
+    )[columns]
+
+
+def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
+    """`funding_drift` with plain floats: actual_share and drift_pp are NaN where that table
+    has n/a. The same arithmetic; for trends, where building KpiValues per row is the cost."""
+    columns = ["project", "department", "actual", "actual_share", "agreed_share", "drift_pp", "flagged"]
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
@@ -447,17 +461,23 @@ def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: floa
         }
     ).reset_index()
     totals = rows.groupby("project")["actual"].transform("sum")
-    missing = not_available("budget.na.no_actuals")
-    # Vectorised ratio(): n/a where the project's Σ actual is not positive.
-    share_values = (rows["actual"] / totals.where(totals > 0)).to_numpy(dtype="float64")
-    drift_values = (share_values - rows["agreed_share"].to_numpy(dtype="float64")) * 100.0
-    actual_shares = [missing if math.isnan(v) else KpiValue(float(v)) for v in share_values]
-    drifts = [missing if math.isnan(v) else KpiValue(float(v)) for v in drift_values]
-    return rows.assign(
-        actual_share=actual_shares,
-        drift_pp=drifts,
-        flagged=[d.available and abs(d.value) > tolerance for d in drifts],
-    )[columns]
+    # ratio() vectorised: n/a (NaN) where the project's Σ actual is not positive.
+    share = rows["actual"] / totals.where(totals > 0)
+    drift = (share - rows["agreed_share"]) * 100.0
+    return rows.assign(actual_share=share, drift_pp=drift, flagged=drift.notna() & (drift.abs() > tolerance))[
+        columns
+    ]
+
+
+def funding_balance_numbers(drift: pd.DataFrame) -> KpiValue:
+    """`funding_balance` of a `funding_drift_numbers` table (the same figure)."""
+    measured = drift[drift["drift_pp"].notna()] if not drift.empty else drift
+    flagged = measured.groupby("project")["flagged"].any() if not measured.empty else pd.Series(dtype=bool)
+    return ratio(
+        float(len(flagged) - int(flagged.sum())),
+        float(len(flagged)),
+        reason_if_zero="budget.na.no_joint_actuals",
+    )
 
 
 def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:

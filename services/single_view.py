@@ -37,7 +37,9 @@ from kpis.budget import (
     earned_value_table,
     frame_totals,
     funding_balance,
+    funding_balance_numbers,
     funding_drift,
+    funding_drift_numbers,
     max_funding_drift,
     portfolio_cpi,
     portfolio_earned_value,
@@ -187,16 +189,16 @@ def _budget_tiles(
             lines, pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"]), as_of=month
         )
 
-    def drift_at(month: dt.date) -> pd.DataFrame:
-        return funding_drift(spend[spend["month"] <= month], funding, tolerance=tolerance)
+    def balance_at(month: dt.date) -> KpiValue:
+        numbers = funding_drift_numbers(spend[spend["month"] <= month], funding, tolerance=tolerance)
+        return funding_balance_numbers(numbers)
 
     cpi_series = [cpi_at(month) for month in months[:-1]]
     ev_table = earned_value_table(lines, _progress_at(projects, history, filters.as_of), as_of=filters.as_of)
     portfolio = portfolio_earned_value(ev_table)
-    drift_series = [drift_at(month) for month in months]
+    drift = funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=tolerance)
     budget_values = _series(months, realisation_at)
     totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
-    drift = drift_series[-1]
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
     tiles = [
@@ -219,7 +221,7 @@ def _budget_tiles(
         ),
         _tile(
             "funding_balance",
-            [funding_balance(frame) for frame in drift_series],
+            [*(balance_at(month) for month in months[:-1]), funding_balance(drift)],
             targets["funding_balance"],
             "ratio",
             detail=(

@@ -301,3 +301,35 @@ def test_project_helpers_pick_one_project() -> None:
     assert project_earned_value(table, "Z") is None
     assert list(for_project(table, "C")["project"]) == ["C"]
     assert set(up_to(ALL, AS_OF)["month"]) == {D(2026, 1, 1), D(2026, 2, 1)}
+
+
+def test_funding_drift_numbers_give_the_same_balance_and_drift() -> None:
+    from kpis.budget import funding_balance, funding_balance_numbers, funding_drift, funding_drift_numbers
+
+    funding = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "B", "B", "C", "C", "D"],
+            "department": ["MKT", "IT", "MKT", "IT", "FIN", "MKT", "IT", "MKT"],
+            "committed": [1.0] * 8,
+            "agreed_share": [0.5, 0.5, None, None, 0.2, 0.6, None, None],
+        }
+    )
+    spend = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "B", "B", "C", "D"],
+            "department": ["MKT", "IT", "MKT", "IT", "FIN", "MKT", "MKT"],
+            "actual": [70.0, 30.0, 40.0, 40.0, 20.0, 0.0, 5.0],
+        }
+    )
+    for tolerance in (5.0, 20.0, 30.0):
+        drift = funding_drift(spend, funding, tolerance=tolerance)
+        numbers = funding_drift_numbers(spend, funding, tolerance=tolerance)
+        assert funding_balance_numbers(numbers) == funding_balance(drift)
+        assert list(numbers["flagged"]) == list(drift["flagged"])
+        assert [None if pd.isna(v) else v for v in numbers["drift_pp"]] == [
+            d.value for d in drift["drift_pp"]
+        ]
+    # A (70/30 against 50/50: 20 pp) is flagged at 5 pp; C has no actuals (n/a, not measured).
+    drift = funding_drift(spend, funding, tolerance=5.0)
+    assert funding_balance(drift).value == pytest.approx(1 / 2)
+    assert not drift.loc[drift["project"] == "C", "drift_pp"].iloc[0].available
