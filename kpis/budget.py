@@ -480,6 +480,52 @@ def funding_balance_numbers(drift: pd.DataFrame) -> KpiValue:
     )
 
 
+def funding_balance_trend(
+    spend: pd.DataFrame, funding: pd.DataFrame, *, months: list[dt.date], tolerance: float
+) -> list[KpiValue]:
+    """`funding_balance(funding_drift(spend[spend.month <= m], funding, ...))` for each month
+    close m in `months`, from one pivot of the monthly actuals (cumulated over the months)
+    instead of one drift table per month. `spend` needs month, project, department, actual.
+    """
+    joint = joint_projects(funding)
+    if not joint or spend.empty:
+        return [
+            funding_balance_numbers(funding_drift_numbers(spend, funding, tolerance=tolerance))
+            for _ in months
+        ]
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    agreed = shares.groupby(["project", "department"])["share"].sum()
+    monthly = (
+        spend[spend["project"].isin(joint)]
+        .groupby(["project", "department", "month"])["actual"]
+        .sum()
+        .unstack("month", fill_value=0.0)
+    )
+    cumulative = monthly.T.sort_index().cumsum().T
+    index = agreed.index.union(monthly.index).sort_values()
+    agreed_share = agreed.reindex(index, fill_value=0.0).astype("float64")
+    projects = pd.Series(index.get_level_values("project"), index=index)
+    values = []
+    for month in months:
+        closed = [column for column in cumulative.columns if column <= month]
+        actual = (
+            cumulative[closed[-1]].reindex(index, fill_value=0.0).astype("float64")
+            if closed
+            else pd.Series(0.0, index=index)
+        )
+        totals = actual.groupby(projects).transform("sum")
+        drift = (actual / totals.where(totals > 0) - agreed_share) * 100.0
+        rows = pd.DataFrame(
+            {
+                "project": projects.to_numpy(),
+                "drift_pp": drift.to_numpy(),
+                "flagged": (drift.notna() & (drift.abs() > tolerance)).to_numpy(),
+            }
+        )
+        values.append(funding_balance_numbers(rows))
+    return values
+
+
 def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
     """Funding drift over all joint projects together, per department.
 

@@ -37,9 +37,8 @@ from kpis.budget import (
     earned_value_table,
     frame_totals,
     funding_balance,
-    funding_balance_numbers,
+    funding_balance_trend,
     funding_drift,
-    funding_drift_numbers,
     max_funding_drift,
     portfolio_cpi,
     portfolio_earned_value,
@@ -189,10 +188,6 @@ def _budget_tiles(
             lines, pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"]), as_of=month
         )
 
-    def balance_at(month: dt.date) -> KpiValue:
-        numbers = funding_drift_numbers(spend[spend["month"] <= month], funding, tolerance=tolerance)
-        return funding_balance_numbers(numbers)
-
     cpi_series = [cpi_at(month) for month in months[:-1]]
     ev_table = earned_value_table(lines, _progress_at(projects, history, filters.as_of), as_of=filters.as_of)
     portfolio = portfolio_earned_value(ev_table)
@@ -221,7 +216,10 @@ def _budget_tiles(
         ),
         _tile(
             "funding_balance",
-            [*(balance_at(month) for month in months[:-1]), funding_balance(drift)],
+            [
+                *funding_balance_trend(spend, funding, months=months[:-1], tolerance=tolerance),
+                funding_balance(drift),
+            ],
             targets["funding_balance"],
             "ratio",
             detail=(

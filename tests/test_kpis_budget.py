@@ -333,3 +333,43 @@ def test_funding_drift_numbers_give_the_same_balance_and_drift() -> None:
     drift = funding_drift(spend, funding, tolerance=5.0)
     assert funding_balance(drift).value == pytest.approx(1 / 2)
     assert not drift.loc[drift["project"] == "C", "drift_pp"].iloc[0].available
+
+
+def test_funding_balance_trend_equals_one_drift_table_per_month() -> None:
+    from kpis.budget import funding_balance, funding_balance_trend, funding_drift
+
+    d = dt.date
+    funding = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "B", "C"],
+            "department": ["MKT", "IT", "MKT", "IT", "MKT"],
+            "committed": [1.0] * 5,
+            "agreed_share": [0.5, 0.5, 0.7, None, None],
+        }
+    )
+    spend = pd.DataFrame(
+        {
+            "month": [
+                d(2026, 1, 1),
+                d(2026, 1, 1),
+                d(2026, 2, 1),
+                d(2026, 2, 1),
+                d(2026, 3, 1),
+                d(2026, 3, 1),
+            ],
+            "project": ["A", "A", "A", "B", "B", "C"],
+            "department": ["MKT", "IT", "IT", "MKT", "IT", "MKT"],
+            "actual": [50.0, 50.0, 60.0, 70.0, 30.0, 9.0],
+        }
+    )
+    months = [d(2025, 12, 1), d(2026, 1, 1), d(2026, 2, 1), d(2026, 3, 1)]
+    for tolerance in (5.0, 25.0):
+        expected = [
+            funding_balance(funding_drift(spend[spend["month"] <= m], funding, tolerance=tolerance))
+            for m in months
+        ]
+        assert funding_balance_trend(spend, funding, months=months, tolerance=tolerance) == expected
+    # December: no actuals (n/a); January: A on 50/50 (balanced); February: A at 50/110 and
+    # B at 70/0 against 70/30 both drift; March: B's IT booking brings B to 70/30.
+    values = [v.value for v in funding_balance_trend(spend, funding, months=months, tolerance=5.0)]
+    assert values == [None, 1.0, 0.0, 0.5]
