@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 NOT_AVAILABLE = "n/a"
@@ -15,6 +17,24 @@ NOT_AVAILABLE = "n/a"
 
 def _locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["nl"])
+
+
+@lru_cache(maxsize=8)
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse(_locale(lang))
+
+
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> NumberPattern:
+    """A parsed CLDR number pattern; Babel's format_* functions parse it again on every call,
+    which is most of their cost in a table of thousands of cells."""
+    return parse_pattern(pattern)
+
+
+def _apply(pattern: str, number: Decimal, lang: str, *, currency: str | None = None) -> str:
+    """Babel's format_currency/format_decimal/format_percent with an explicit pattern (what
+    they do inside), with the pattern and the locale parsed once."""
+    return _pattern(pattern).apply(number, _babel_locale(lang), currency=currency, currency_digits=False)
 
 
 def half_up(value: float, decimals: int) -> Decimal:
@@ -33,9 +53,7 @@ def format_eur(amount: float | None, lang: str, *, decimals: int = 0) -> str:
     number = "#,##0" + ("." + "0" * decimals if decimals else "")
     pattern = f"¤ {number};¤ -{number}" if lang == "nl" else f"¤{number};-¤{number}"
     assert amount is not None
-    return format_currency(
-        half_up(amount, decimals), "EUR", format=pattern, locale=_locale(lang), currency_digits=False
-    )
+    return _apply(pattern, half_up(amount, decimals), lang, currency="EUR")
 
 
 def format_eur_compact(amount: float | None, lang: str) -> str:
@@ -45,10 +63,10 @@ def format_eur_compact(amount: float | None, lang: str) -> str:
     assert amount is not None
     size = abs(amount)
     if size >= 1_000_000:
-        number = format_decimal(half_up(amount / 1_000_000, 1), format="#,##0.0", locale=_locale(lang))
+        number = _apply("#,##0.0", half_up(amount / 1_000_000, 1), lang)
         return f"€\u00a0{number}\u00a0mln" if lang == "nl" else f"€{number}m"
     if size >= 10_000:
-        number = format_decimal(half_up(amount / 1_000, 0), format="#,##0", locale=_locale(lang))
+        number = _apply("#,##0", half_up(amount / 1_000, 0), lang)
         return f"€\u00a0{number}k" if lang == "nl" else f"€{number}k"
     return format_eur(amount, lang)
 
@@ -59,7 +77,7 @@ def format_pct(ratio: float | None, lang: str, *, decimals: int = 0) -> str:
         return NOT_AVAILABLE
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     assert ratio is not None
-    return format_percent(half_up(ratio, decimals + 2), format=pattern, locale=_locale(lang))
+    return _apply(pattern, half_up(ratio, decimals + 2), lang)
 
 
 def format_number(value: float | None, lang: str, *, decimals: int = 0) -> str:
@@ -68,7 +86,7 @@ def format_number(value: float | None, lang: str, *, decimals: int = 0) -> str:
         return NOT_AVAILABLE
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     assert value is not None
-    return format_decimal(half_up(value, decimals), format=pattern, locale=_locale(lang))
+    return _apply(pattern, half_up(value, decimals), lang)
 
 
 def format_signed(value: float | None, lang: str, *, decimals: int = 1, suffix: str = "") -> str:

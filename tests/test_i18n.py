@@ -86,3 +86,31 @@ def test_signed_changes_round_before_choosing_the_sign() -> None:
     assert format_signed(-0.04, "nl") == "±0,0"
     assert format_signed(2.345, "en", suffix=" pt") == "+2.3 pt"
     assert format_signed(-1.25, "nl") == "−1,3"
+
+
+def test_formats_equal_babels_own_functions() -> None:
+    """The formatters parse each pattern once; the text is Babel's, for any amount."""
+    import random
+
+    from babel.numbers import format_currency, format_decimal, format_percent
+
+    from i18n.format import _locale, format_eur, format_number, format_pct, half_up
+
+    rng = random.Random(7)
+    values = [rng.uniform(-1e9, 1e9) for _ in range(300)] + [rng.uniform(-2, 2) for _ in range(300)]
+    for value in [*values, 0.0, 0.5, -0.5, 1.005, 2.675, 999.5]:
+        for lang in ("nl", "en"):
+            for decimals in (0, 1, 2):
+                number = "#,##0" + ("." + "0" * decimals if decimals else "")
+                money = f"¤ {number};¤ -{number}" if lang == "nl" else f"¤{number};-¤{number}"
+                locale = _locale(lang)
+                rounded = half_up(value, decimals)
+                assert format_eur(value, lang, decimals=decimals) == format_currency(
+                    rounded, "EUR", format=money, locale=locale, currency_digits=False
+                )
+                assert format_number(value, lang, decimals=decimals) == format_decimal(
+                    rounded, format=number, locale=locale
+                )
+                assert format_pct(value, lang, decimals=decimals) == format_percent(
+                    half_up(value, decimals + 2), format=number + "%", locale=locale
+                )
