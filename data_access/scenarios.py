@@ -114,8 +114,19 @@ def load_trust_by_dimension(*, engine: Engine, filters: Filters) -> pd.DataFrame
     )
 
 
-def load_scenario_baseline(*, engine: Engine, filters: Filters) -> BaselineFrames:
-    """The baseline frames of kpis.scenario for one filter set (small, aggregated in the database)."""
+REMAINING_COLUMNS = ["month", "project", "department", "category", "planned"]
+
+
+def load_scenario_baseline(
+    *, engine: Engine, filters: Filters, with_categories: bool = True
+) -> BaselineFrames:
+    """The baseline frames of kpis.scenario for one filter set (small, aggregated in the database).
+
+    `with_categories=False` leaves remaining_by_category empty: only a cost-category lever
+    needs it, and it is the one frame the budget_month rollup cannot give (it reads
+    budget_line); add it with `load_remaining_by_category` when a scenario needs it
+    (kpis.scenario.needs_categories).
+    """
     budget = load_budget_by_month(
         engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
     )
@@ -129,7 +140,9 @@ def load_scenario_baseline(*, engine: Engine, filters: Filters) -> BaselineFrame
     return BaselineFrames(
         as_of=filters.as_of,
         budget=budget,
-        remaining_by_category=load_remaining_by_category(engine=engine, filters=filters),
+        remaining_by_category=load_remaining_by_category(engine=engine, filters=filters)
+        if with_categories
+        else pd.DataFrame(columns=REMAINING_COLUMNS).astype({"planned": "float64"}),
         funding=load_funding_shares(engine=engine, filters=filters),
         projects=load_project_progress(engine=engine, filters=filters),
         goals=goals,

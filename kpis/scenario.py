@@ -125,6 +125,11 @@ def _regroup(frame: pd.DataFrame, keys: list[str], values: list[str]) -> pd.Data
     return frame.groupby(keys, as_index=False, sort=True)[values].sum()
 
 
+def needs_categories(scenario: Scenario) -> bool:
+    """Whether applying `scenario` needs the remaining plan by cost category (a category lever)."""
+    return any(lever.dimension == "category" for lever in scenario.scale)
+
+
 def scale_remaining(frames: BaselineFrames, lever: ScaleLever) -> BaselineFrames:
     """Remaining planned amounts of `lever.code` (a department or a category) × (1 + pct/100).
 

@@ -95,6 +95,22 @@ def test_levers_change_the_figures_and_the_url(monkeypatch, demo_sqlite_engine, 
     assert at.query_params["asof"] in ("2026-10", ["2026-10"])
 
 
+def test_a_category_lever_loads_the_plan_by_category(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    """The page loads the remaining plan by category only for a category lever; with one,
+    the figures equal those of the full baseline."""
+    from data_access.reference import load_categories
+
+    category = str(load_categories(engine=demo_sqlite_engine)["code"].iloc[0])
+    scenario = Scenario(scale=(ScaleLever("category", category, -20.0),))
+    at = open_app(monkeypatch, demo_sqlite_url, query={"scn": encode(scenario)}, page=PAGE)
+    assert not at.exception
+    shown = _comparison(at)
+    assert shown.equals(expected_comparison(demo_sqlite_engine, at.session_state["filters"], scenario, "nl"))
+    assert not (shown["Werkelijkheid"] == shown["Scenario"]).all()
+
+
 def test_a_shared_link_reproduces_the_scenario(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
     at = open_app(monkeypatch, demo_sqlite_url, query={"scn": encode(LEVERS), "lang": "en"}, page=PAGE)
     assert at.multiselect(key="wi_delay_projects").value == ["P-001"]

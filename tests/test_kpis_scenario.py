@@ -303,3 +303,15 @@ def test_default_split_is_equal_between_the_usual_partners() -> None:
     )
     assert default_split(funding) == {"IT": 0.5, "MKT": 0.5}
     assert default_split(funding[funding["project"] == "C"]) == {}
+
+
+def test_only_a_category_lever_needs_the_plan_by_category() -> None:
+    from kpis.scenario import ScaleLever, Scenario, needs_categories
+
+    assert not needs_categories(Scenario())
+    assert not needs_categories(
+        Scenario(scale=(ScaleLever("department", "MKT", -10.0),), delays={"P-001": 2})
+    )
+    assert needs_categories(
+        Scenario(scale=(ScaleLever("department", "MKT", -10.0), ScaleLever("category", "x", 5.0)))
+    )

@@ -1,12 +1,19 @@
 """What-if: scenario levers against the baseline, side by side; stored data never changes."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from access.roles import READ
 from charts.whatif import scenario_chart
 from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_categories, load_departments, load_projects_list
-from data_access.scenarios import load_saved_scenarios, load_scenario_baseline, may_delete
+from data_access.scenarios import (
+    load_remaining_by_category,
+    load_saved_scenarios,
+    load_scenario_baseline,
+    may_delete,
+)
 from data_access.targets import load_targets
 from kpis.scenario import (
     ALL_JOINT,
@@ -17,6 +24,7 @@ from kpis.scenario import (
     drift_effects,
     figures,
     goal_effects,
+    needs_categories,
     plan_series,
     trust_gaps,
 )
@@ -47,7 +55,7 @@ project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True
 dimensions = list(SURVEY_DIMENSIONS)
 dimension_names = {d: t(f"whatif.dimension.{d}") for d in dimensions}
 
-baseline = cached(load_scenario_baseline, filters=filters)
+baseline = cached(load_scenario_baseline, filters=filters, with_categories=False)
 default_shares = default_split(baseline.funding)
 state.sync_from_url(
     known={
@@ -159,6 +167,8 @@ state.write_url(scenario)
 if split_invalid:
     st.error(t("whatif.lever.split_invalid"))
 
+if needs_categories(scenario):
+    baseline = replace(baseline, remaining_by_category=cached(load_remaining_by_category, filters=filters))
 scenario_frames = apply_scenario(baseline, scenario)
 baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=tolerance)
 scenario_figures = figures(scenario_frames, tolerance)
