@@ -139,7 +139,6 @@ def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
             )
             .join(Project, Project.id == BudgetMonth.project_id)
             .join(Department, Department.id == BudgetMonth.department_id)
-            .order_by(BudgetMonth.month, Project.code, Department.code)
         )
         funders_query = (
             select(Project.code, Department.code)
