@@ -5,18 +5,25 @@ their first imports of SQLAlchemy, pandas and our own modules then race, and som
 fail with "partially initialized module" ImportErrors. This module uses the standard library
 only; it reads the import statements of app.py and every page file and imports those
 modules under one lock, so later runs find them complete in sys.modules.
+
+Heavy libraries that no page needs for its first render (the export libraries behind the
+download buttons) are not imported by a page at its top: the code that needs them calls
+`import_locked`, which imports under the same lock, so a lazy import made by a session
+thread cannot race another session's.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-_lock = threading.Lock()
+_lock = threading.RLock()
 _warm: set[Path] = set()
 
 
@@ -46,3 +53,17 @@ def warm_imports(files: Iterable[Path] | None = None) -> None:
                 except Exception:  # noqa: BLE001, S112 - the page's own import reports it properly
                     continue
             _warm.add(path)
+
+
+def import_locked(name: str) -> ModuleType:
+    """`importlib.import_module(name)` under the warm-up lock (a lazy import from a session thread)."""
+    module = sys.modules.get(name)
+    if module is not None and not _initializing(module):
+        return module
+    with _lock:
+        return importlib.import_module(name)
+
+
+def _initializing(module: ModuleType) -> bool:
+    spec = getattr(module, "__spec__", None)
+    return bool(getattr(spec, "_initializing", False))
