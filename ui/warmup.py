@@ -45,15 +45,21 @@ def warm_imports(files: Iterable[Path] | None = None) -> None:
     if all(path in _warm for path in paths):
         return
     with _lock:
-        for path in paths:
-            if path in _warm:
-                continue
-            for name in imported_modules(path):
-                try:
-                    importlib.import_module(name)
-                except Exception:  # noqa: BLE001, S112 - the page's own import reports it properly
+        collecting = gc.isenabled()
+        gc.disable()  # a burst of long-lived objects: collecting during it is wasted (~0.3 s)
+        try:
+            for path in paths:
+                if path in _warm:
                     continue
-            _warm.add(path)
+                for name in imported_modules(path):
+                    try:
+                        importlib.import_module(name)
+                    except Exception:  # noqa: BLE001, S112 - the page's own import reports it properly
+                        continue
+                _warm.add(path)
+        finally:
+            if collecting:
+                gc.enable()
         _freeze_imported()
 
 
