@@ -99,3 +99,21 @@ def test_warm_up_takes_the_imported_modules_out_of_the_collectors_view() -> None
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "True"]  # about 200,000 objects: a 100–250 ms walk each run
+
+
+def test_the_first_session_on_a_warmed_up_server_freezes_what_the_server_made() -> None:
+    code = (
+        "import gc\n"
+        "import ui.warmup as w\n"
+        "w.warm_imports()\n"  # serve.py: before the server exists
+        "after_warmup = gc.get_freeze_count()\n"
+        "made_by_server = [[i] for i in range(5000)]\n"
+        "w.warm_imports()\n"  # AppTest or a script: no server, no second freeze
+        "unchanged = gc.get_freeze_count() == after_warmup\n"
+        "w._server_running = lambda: True\n"
+        "w.warm_imports(); once = gc.get_freeze_count()\n"  # the first session's run
+        "w.warm_imports()\n"
+        "print(unchanged, once >= after_warmup + 5000, gc.get_freeze_count() == once)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "True"]
