@@ -20,7 +20,7 @@ help: ## Show the targets
 
 run: $(RUNTIME_STAMP) ## Migrate, seed demo data if empty, serve on http://localhost:8501 (PORT=...)
 	$(PY) -m data_access.setup_db
-	$(PY) -m streamlit run app.py --server.port=$(PORT)
+	$(PY) serve.py --server.port=$(PORT)
 
 test: $(DEV_STAMP) ## Run the whole test suite (browser and PostgreSQL tiers included)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -42,9 +42,6 @@ from kpis.projects import GOAL_STATUSES
 from kpis.steering import actions_for_meeting
 from kpis.trust import OVERALL
 from reports.content import KpiTile, Pack, PackChart, PackTable
-from reports.pdf_pack import FontMissing, build_pdf
-from reports.pptx_pack import build_pptx
-from reports.tables import to_csv_bytes, to_xlsx_bytes
 from services.presentation import exception_text, tile_texts
 from services.single_view import SingleView, compute_single_view
 
@@ -256,6 +253,11 @@ def file_slug(title: str) -> str:
 
 def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
     """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+    # The export libraries only here: the app imports this module for its first render.
+    from reports.pdf_pack import build_pdf
+    from reports.pptx_pack import build_pptx
+    from reports.tables import to_csv_bytes, to_xlsx_bytes
+
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = pack_tables(pack)
     files = {
@@ -298,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statuses", type=_codes, default=(), help="project statuses, comma separated")
     parser.add_argument("--database-url", help="SQLAlchemy URL; default as for the app")
     args = parser.parse_args(argv)
+    from reports.pdf_pack import FontMissing
+
     try:
         filters = Filters(
             as_of=args.month,

@@ -2,7 +2,9 @@
 
 Files are made only when the button is clicked (`data` is a callable, run by Streamlit on
 a separate thread without Streamlit commands), so a page does not pay for exports nobody
-asks for. The callables use pure functions only: no session state, no cache.
+asks for. The callables use pure functions only: no session state, no cache. The export
+libraries (openpyxl, python-pptx, fpdf2, vl-convert) are imported only then, through
+`ui.warmup.import_locked`, so a server that never exports does not hold them in memory.
 """
 
 from __future__ import annotations
@@ -13,13 +15,11 @@ import streamlit as st
 from access.roles import READ
 from kpis.periods import Filters
 from reports.pack import build_pack, file_slug, pack_tables
-from reports.pdf_pack import build_pdf
-from reports.pptx_pack import build_pptx
-from reports.tables import to_csv_bytes, to_xlsx_bytes
 from ui.auth import require
 from ui.data import get_engine
 from ui.i18n import lang, t
 from ui.survey import survey_min_group
+from ui.warmup import import_locked
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +40,7 @@ def download_table(frame: pd.DataFrame, *, name: str, key: str) -> None:
     with row:
         st.download_button(
             t("reports.download.csv"),
-            data=lambda: to_csv_bytes(snapshot, lang=language),
+            data=lambda: import_locked("reports.tables").to_csv_bytes(snapshot, lang=language),
             file_name=f"{slug}.csv",
             mime=CSV_MIME,
             key=f"{key}_csv",
@@ -50,7 +50,7 @@ def download_table(frame: pd.DataFrame, *, name: str, key: str) -> None:
         )
         st.download_button(
             t("reports.download.excel"),
-            data=lambda: to_xlsx_bytes({name: snapshot}, lang=language),
+            data=lambda: import_locked("reports.tables").to_xlsx_bytes({name: snapshot}, lang=language),
             file_name=f"{slug}.xlsx",
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
@@ -68,12 +68,15 @@ def download_pack(*, filters: Filters, key: str = "pack") -> None:
     stem = f"{file_slug(t('reports.download.title'))}-{filters.as_of:%Y-%m}-{language}"
 
     def pptx() -> bytes:
+        build_pptx = import_locked("reports.pptx_pack").build_pptx
         return build_pptx(build_pack(engine, filters=filters, lang=language, min_group=min_group))
 
     def pdf() -> bytes:
+        build_pdf = import_locked("reports.pdf_pack").build_pdf
         return build_pdf(build_pack(engine, filters=filters, lang=language, min_group=min_group))
 
     def xlsx() -> bytes:
+        to_xlsx_bytes = import_locked("reports.tables").to_xlsx_bytes
         return to_xlsx_bytes(
             pack_tables(build_pack(engine, filters=filters, lang=language, min_group=min_group)),
             lang=language,

@@ -149,12 +149,16 @@ def render_global_filters() -> Filters:
     """Draw the sidebar filters and return them; also kept in session state and the URL."""
     months, default_as_of = month_options()
     department_rows = cached(load_departments)
-    department_codes = list(department_rows["code"])
-    names = dict(zip(department_rows["code"], department_rows[f"name_{lang()}"], strict=True))
+    # .tolist() first: iterating an Arrow-backed string column value by value costs ~1 µs
+    # each, 2 ms per rerun for 2,000 projects.
+    department_codes = department_rows["code"].tolist()
+    names = dict(zip(department_codes, department_rows[f"name_{lang()}"].tolist(), strict=True))
     project_rows = cached(load_projects_list)
-    project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
+    project_names = dict(zip(project_rows["code"].tolist(), project_rows["name"].tolist(), strict=True))
     category_rows = cached(load_categories)
-    category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
+    category_names = dict(
+        zip(category_rows["code"].tolist(), category_rows[f"name_{lang()}"].tolist(), strict=True)
+    )
     _load_from_url(months, department_codes, list(project_names), list(category_names))
 
     st.session_state.setdefault(LANG_KEY, "nl")

@@ -1,0 +1,80 @@
+"""Serve a Streamlit script after warming up, so the first visitor does not pay for it.
+
+    python serve.py [SCRIPT] [streamlit run options ...]      (SCRIPT defaults to app.py)
+
+`streamlit run app.py` starts accepting connections at once and leaves the imports (pandas,
+SQLAlchemy, Alembic, SciPy, Altair, our modules: about 1.5 s) and the database preparation
+(connect, migration check) to the first session. This entry does both BEFORE it hands over
+to Streamlit's own command line, in the same process, so they are done when the server
+reports healthy. `make run` and the benchmark (bench/browser.py, for every app it measures,
+the empty app included) start servers this way; the benchmark also records the time from
+process start to healthy, so the warm-up is reported, not hidden.
+
+The warm-up is ui.warmup.warm_imports (the script's own top-level imports; for app.py also
+every page's) and, for app.py, ui.data.get_engine(). A database that cannot be reached does
+not stop the server: the first session shows the app's own "database unavailable" page.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+APP = ROOT / "app.py"
+
+
+def _split(argv: list[str]) -> tuple[str, list[str]]:
+    if argv and not argv[0].startswith("-"):
+        return argv[0], argv[1:]
+    return "app.py", argv
+
+
+def _no_runtime_warning(record: logging.LogRecord) -> bool:
+    return "No runtime found" not in record.getMessage()
+
+
+def warm_up(script: str) -> str:
+    """Import what `script` needs (and prepare the database for app.py); a one-line summary."""
+    started = time.perf_counter()
+    # Decorating st.cache_data functions before the runtime exists logs a harmless warning.
+    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    caching_log.addFilter(_no_runtime_warning)
+    try:
+        from ui.warmup import warm_imports
+
+        path = (ROOT / script).resolve()
+        warm_imports(None if path == APP else [path])
+    finally:
+        caching_log.removeFilter(_no_runtime_warning)
+    # Streamlit asks once per process, at the first element, whether it runs in a REPL:
+    # inspect.stack() then indexes every loaded module's file (~175 ms with ours loaded).
+    # Indexed here, the first session's check takes a few ms.
+    from streamlit import env_util
+
+    env_util.is_repl()
+    imported = time.perf_counter()
+    database = "not needed"
+    if (ROOT / script).resolve() == APP:
+        try:
+            from ui.data import get_engine
+
+            get_engine()  # st.cache_resource: the sessions reuse this engine
+            database = f"ready in {time.perf_counter() - imported:.2f} s"
+        except Exception as exc:  # noqa: BLE001 - the app reports it to the first visitor
+            database = f"not ready ({type(exc).__name__}); the app will retry"
+    return f"warm-up: imports {imported - started:.2f} s, database {database}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    script, options = _split(list(sys.argv[1:] if argv is None else argv))
+    print(warm_up(script), file=sys.stderr, flush=True)
+    from streamlit.web import cli
+
+    cli.main(args=["run", script, *options], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
