@@ -287,3 +287,24 @@ def test_significant_drop_is_reported_for_the_overview() -> None:
     mirror_drops = drops[(drops["scope"] == "mirror") & (drops["dimension"] == "ability")]
     assert mirror_drops[["rater", "rated"]].to_dict("records") == [{"rater": "MKT", "rated": "IT"}]
     assert mirror_drops["change"].iloc[0] == pytest.approx(-50.0)
+
+
+def test_t_interval_and_welch_equal_scipy_stats() -> None:
+    """kpis.trust uses scipy.special (memory); the figures are scipy.stats' own."""
+    import numpy as np
+    from scipy import stats
+
+    from kpis.trust import t_interval, welch_from_stats
+
+    rng = np.random.default_rng(5)
+    m1, m2 = rng.uniform(1, 5, 200), rng.uniform(1, 5, 200)
+    s1, s2 = rng.uniform(0.05, 1.5, 200), rng.uniform(0.05, 1.5, 200)
+    n1, n2 = rng.integers(2, 400, 200), rng.integers(2, 400, 200)
+    result = welch_from_stats(m1, s1, n1, m2, s2, n2)
+    expected = stats.ttest_ind_from_stats(m2, s2, n2, m1, s1, n1, equal_var=False)
+    np.testing.assert_allclose(result["statistic"], expected.statistic, rtol=1e-12)
+    np.testing.assert_allclose(result["p_value"], expected.pvalue, rtol=1e-9, atol=1e-300)
+    low, high = t_interval(m1, s1, n1)
+    half = stats.t.ppf(0.975, n1 - 1) * s1 / np.sqrt(n1)
+    np.testing.assert_allclose(low, m1 - half, rtol=1e-12)
+    np.testing.assert_allclose(high, m1 + half, rtol=1e-12)
