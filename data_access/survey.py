@@ -327,6 +327,15 @@ def _respondent_cells(engine: Engine) -> pd.DataFrame:
     )
 
 
+def _department_codes(engine: Engine) -> list[str]:
+    def load(e: Engine) -> pd.DataFrame:
+        with e.connect() as conn:
+            codes = list(conn.scalars(select(Department.code).order_by(Department.code)))
+        return pd.DataFrame({"code": codes})
+
+    return list(memoised(engine=engine, name="survey.department_codes", load=load)["code"])
+
+
 def _select(base: pd.DataFrame, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
     """Rows of `base` of the waves `wave_ids` and the selected rating departments (a copy)."""
     mask = base["wave_id"].isin(wave_ids)
@@ -364,12 +373,16 @@ def load_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) 
             {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
         )
     groups = (
-        cells.groupby(["wave_id", "department"], sort=True)
+        cells.groupby(["wave_id", "department"], sort=False)
         .agg(
             respondents=("respondent", "nunique"), score_sum=("score_sum", "sum"), answers=("answers", "sum")
         )
         .reset_index()
     )
+    # The database's order: by wave, then department code under the database's collation.
+    rank = {code: position for position, code in enumerate(_department_codes(engine))}
+    groups = groups.assign(_rank=groups["department"].map(rank)).sort_values(["wave_id", "_rank"])
+    groups = groups.reset_index(drop=True)
     return groups[columns].astype(
         {"wave_id": "int64", "respondents": "int64", "score_sum": "float64", "answers": "int64"}
     )
