@@ -249,3 +249,25 @@ def test_memo_keeps_one_version_and_reloads_after_a_write(empty_engine: Engine) 
     assert memo_usage()["test.counter"] == int(second.memory_usage(deep=True).sum())
     clear_memo()
     assert "test.counter" not in memo_usage()
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=_ids)
+def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Filters) -> None:
+    from kpis.trust import rating_groups, reliability_table
+    from services.reliability import load_reliability
+
+    clear_memo()
+    waves = survey.load_waves(engine=demo_engine, filters=filters)
+    wave_ids = [int(i) for i in waves["id"]]
+    for min_group in (10, 40):
+        counts = survey.query_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids)
+        old = reliability_table(
+            survey.load_item_scores(engine=demo_engine, filters=filters, wave_ids=wave_ids),
+            waves,
+            rating_groups(counts, min_group=min_group),
+            min_group=min_group,
+        )
+        fast = load_reliability(engine=demo_engine, filters=filters, wave_ids=wave_ids, min_group=min_group)
+        pd.testing.assert_frame_equal(fast, old, check_exact=True)
+        if filters.as_of == DEMO_LAST_ACTUAL_MONTH and min_group == 10:
+            assert fast["alpha"].notna().sum() > 5
