@@ -23,11 +23,12 @@ from typing import Any
 
 import data_access.projects as projects
 import data_access.survey as survey
+import services.reliability as reliability
 import services.single_view as single_view
 from data_access.engine import create_db_engine
 from data_access.memo import clear_memo, memo_usage
 from kpis.periods import Filters, add_months
-from kpis.trust import reliability_table, trust_report
+from kpis.trust import trust_report
 
 STATUS_SETS = [(), ("active",), ("active", "on_hold"), ("active", "done"), ()]
 
@@ -60,6 +61,7 @@ def old_path() -> Iterator[None]:
         swap(survey, f"load_{name}", getattr(survey, f"query_{name}"))
     for name in ("funding_split", "team_by_department", "ownership"):
         swap(projects, f"load_{name}", getattr(projects, f"query_{name}"))
+    swap(reliability, "load_reliability", reliability.reliability_of_waves)
     swap(single_view, "load_respondent_scores", survey.query_respondent_scores)
     swap(single_view, "load_trust_groups", survey.query_trust_groups)
     swap(single_view, "load_funding_split", projects.query_funding_split)
@@ -90,12 +92,8 @@ def trust_page(engine: Any, filters: Filters) -> None:
         min_group=10,
     )
     survey.load_trust_groups(engine=engine, filters=filters, wave_ids=ids)
-    reliability_table(
-        survey.load_item_scores(engine=engine, filters=filters, wave_ids=ids),
-        waves,
-        report.groups,
-        min_group=10,
-    )
+    assert not report.groups.empty or not ids
+    reliability.load_reliability(engine=engine, filters=filters, wave_ids=ids, min_group=10)
 
 
 def projects_page(engine: Any, filters: Filters) -> None:
@@ -116,6 +114,15 @@ def overview(engine: Any, filters: Filters) -> None:
     single_view.compute_single_view(engine=engine, filters=filters, min_group=10)
 
 
+def overview_parts(engine: Any, filters: Filters) -> None:
+    """The single view's survey and project/team parts (this change), without budget."""
+    months = single_view.trend_months(filters.as_of)
+    targets = single_view.load_targets(engine=engine)
+    _, frames = single_view._portfolio_tiles(engine, filters, months, targets)
+    single_view._collaboration_tiles(engine, filters, months, targets, frames["goals"])
+    single_view._trust_tiles(engine, filters, months, targets, 10)
+
+
 def timed(call: Callable[[], None]) -> float:
     start = time.perf_counter()
     call()
@@ -131,6 +138,7 @@ def main(argv: list[str]) -> int:
     sets = filter_sets(count, departments)
     targets = {
         "overview (single view)": overview,
+        "overview: survey+team parts": overview_parts,
         "trust page data": trust_page,
         "projects page data": projects_page,
     }
