@@ -25,7 +25,7 @@ import data_access.projects as projects
 import data_access.survey as survey
 import services.reliability as reliability
 import services.single_view as single_view
-from data_access.engine import create_db_engine
+from data_access.engine import create_db_engine, describe_url
 from data_access.memo import clear_memo, memo_usage
 from kpis.periods import Filters, add_months
 from kpis.trust import trust_report
@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
             # Warm: the memo holds this version's bases (loaded by another filter set).
             target(engine, Filters.year_to_date(dt.date(2021, 1, 1)))
             results[(name, "warm")].append(timed(lambda t=target, f=filters: t(engine, f)))
-    print(f"{url}: {count} distinct cold filter changes (median / p90 ms)")
+    print(f"{describe_url(url)}: {count} distinct cold filter changes (median / p90 ms)")
     print(f"{'target':28s} {'old SQL':>16s} {'memo warm':>16s} {'memo cold':>16s}")
     for name in targets:
         cells = []
