@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
@@ -27,6 +29,7 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.memo import memoised
 from data_access.models import (
     BudgetLine,
     Department,
@@ -37,7 +40,7 @@ from data_access.models import (
     ResponsibilityArea,
     TeamMember,
 )
-from kpis.periods import Filters, months_between
+from kpis.periods import Filters, month_end, months_between
 
 
 def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -145,13 +148,18 @@ def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
-def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     """Every funding row of the page's projects: project, department (code), committed,
     agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
 
     All funders of a project are returned even when a department filter is set, so the
-    split is always the whole project's.
+    split is always the whole project's. One query per call (`load_funding_split` answers
+    from the memo).
     """
+    return _funding_split(engine, portfolio_conditions(filters))
+
+
+def _funding_split(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
     query = (
         select(
             Project.code.label("project"),
@@ -161,15 +169,17 @@ def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         )
         .join(Funding, Funding.project_id == Project.id)
         .join(Department, Department.id == Funding.department_id)
-        .where(all_of(portfolio_conditions(filters)))
+        .where(all_of(conditions))
         .group_by(Project.code, Department.code)
         .order_by(Project.code, Department.code)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["project", "department", "committed", "agreed_share"]
-    )
+    return _split_frame([tuple(row) for row in rows])
+
+
+def _split_frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=["project", "department", "committed", "agreed_share"])
     return frame.astype({"committed": "float64", "agreed_share": "float64"})
 
 
@@ -182,9 +192,10 @@ def _active_in(month: Any) -> ColumnElement[bool]:
     )
 
 
-def load_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     """Team members active in the as-of month per project and home department:
-    project, department, members (distinct people), fte (sum)."""
+    project, department, members (distinct people), fte (sum). One query per call
+    (`load_team_by_department` answers from the memo)."""
     query = (
         select(
             Project.code.label("project"),
@@ -264,14 +275,19 @@ def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:
     )
 
 
-def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     """Per project that has any ownership row × every responsibility area:
     project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
     owner_codes (comma-separated, sorted), expected (the house rule's department or None),
     off_rule (owners that are not the expected department).
 
     Projects without a single ownership row are left out (ownership not recorded at all).
+    One query per call (`load_ownership` answers from the memo).
     """
+    return _ownership(engine, portfolio_conditions(filters))
+
+
+def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
     owner = aliased(Department)
     expected = aliased(Department)
     owned = select(Ownership.project_id).distinct().subquery("owned")
@@ -307,15 +323,18 @@ def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         )
         .outerjoin(owner, owner.id == Ownership.department_id)
         .outerjoin(expected, expected.id == ResponsibilityArea.expected_department_id)
-        .where(all_of(portfolio_conditions(filters)))
+        .where(all_of(conditions))
         .group_by(Project.code, ResponsibilityArea.id, ResponsibilityArea.code, expected.code)
         .order_by(Project.code, ResponsibilityArea.id)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+    return _ownership_frame([tuple(row) for row in rows])
+
+
+def _ownership_frame(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(
-        [tuple(row) for row in rows],
-        columns=["project", "area", "owners", "owner_codes", "expected", "off_rule"],
+        rows, columns=["project", "area", "owners", "owner_codes", "expected", "off_rule"]
     )
     frame["owner_codes"] = [
         ",".join(sorted(str(c).split(","))) if isinstance(c, str) and c else "" for c in frame["owner_codes"]
@@ -398,3 +417,188 @@ def save_house_rule(*, engine: Engine, user: User, expected: Mapping[str, str | 
         if changed:
             bump_data_version(conn)
     return changed
+
+
+# Memoised paths: funding split, teams and ownership depend on the filters only through
+# the set of portfolio projects (and, for teams, the as-of month), so each is answered from
+# a small aggregate over every project, loaded once per data version (data_access.memo)
+# and filtered in pandas. `query_*` are the same loaders with the filters in SQL.
+
+
+def _project_facts(engine: Engine) -> pd.DataFrame:
+    """Memoised: every project's code, status and planned start (what the filters test)."""
+
+    def load(e: Engine) -> pd.DataFrame:
+        query = select(Project.code, Project.status, Project.planned_start).order_by(Project.code)
+        with e.connect() as conn:
+            return pd.DataFrame.from_records(
+                [tuple(row) for row in conn.execute(query)], columns=["code", "status", "planned_start"]
+            )
+
+    return memoised(engine=engine, name="projects.facts", load=load)
+
+
+def _funding_split_base(engine: Engine) -> pd.DataFrame:
+    return memoised(engine=engine, name="projects.funding_split", load=lambda e: _funding_split(e, []))
+
+
+def _ownership_base(engine: Engine) -> pd.DataFrame:
+    return memoised(engine=engine, name="projects.ownership", load=lambda e: _ownership(e, []))
+
+
+def _team_members(engine: Engine) -> pd.DataFrame:
+    """Memoised: every team membership: project, department, person, fte_cents (FTE × 100,
+    exact: FTE has two decimals), start_month, end_month (NULL = open-ended), and the
+    project's planned_start (ordered by project and department code, as the database sorts)."""
+
+    def load(e: Engine) -> pd.DataFrame:
+        query = (
+            select(
+                Project.code,
+                Department.code,
+                TeamMember.person_ref,
+                TeamMember.fte,
+                TeamMember.start_month,
+                TeamMember.end_month,
+                Project.planned_start,
+            )
+            .join(Project, Project.id == TeamMember.project_id)
+            .join(Department, Department.id == TeamMember.department_id)
+            .order_by(Project.code, Department.code)
+        )
+        with e.connect() as conn:
+            frame = pd.DataFrame.from_records(
+                [tuple(row) for row in conn.execute(query)],
+                columns=[
+                    "project",
+                    "department",
+                    "person",
+                    "fte",
+                    "start_month",
+                    "end_month",
+                    "planned_start",
+                ],
+            )
+        frame["fte_cents"] = (frame["fte"].astype("float64") * 100).round().astype("int64")
+        frame["start_month"] = pd.to_datetime(frame["start_month"])
+        frame["end_month"] = pd.to_datetime(frame["end_month"])
+        frame["planned_start"] = pd.to_datetime(frame["planned_start"])
+        # Integer keys for the per-month counts: the (project, department) group in the
+        # database's order, and the person.
+        frame["group"] = frame.groupby(["project", "department"], sort=False).ngroup().astype("int64")
+        frame["person_key"] = pd.factorize(frame["person"])[0].astype("int64")
+        return frame.drop(columns=["fte", "person"])
+
+    return memoised(engine=engine, name="projects.team_members", load=load)
+
+
+def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
+    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
+    facts = _project_facts(engine)
+    mask = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
+    if filters.statuses:
+        mask &= facts["status"].isin(filters.statuses)
+    if filters.projects:
+        mask &= facts["code"].isin(filters.projects)
+    if filters.departments:
+        split = _funding_split_base(engine)
+        mask &= facts["code"].isin(split.loc[split["department"].isin(filters.departments), "project"])
+    return set(facts.loc[mask, "code"])
+
+
+def _of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
+    return base[base["project"].isin(projects)].reset_index(drop=True)
+
+
+def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Every funding row of the page's projects: project, department (code), committed,
+    agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
+
+    All funders of a project are returned even when a department filter is set, so the
+    split is always the whole project's. Same frame as `query_funding_split`, from the memo.
+    """
+    split = _of_projects(_funding_split_base(engine), portfolio_projects(engine=engine, filters=filters))
+    return split if not split.empty else _split_frame([])
+
+
+def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Per project that has any ownership row × every responsibility area:
+    project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
+    owner_codes (comma-separated, sorted), expected (the house rule's department or None),
+    off_rule (owners that are not the expected department).
+
+    Same frame as `query_ownership`, from the memoised ownership of every project.
+    """
+    ownership = _of_projects(_ownership_base(engine), portfolio_projects(engine=engine, filters=filters))
+    return ownership if not ownership.empty else _ownership_frame([])
+
+
+def load_team_by_months(
+    *, engine: Engine, filters: Filters, months: list[dt.date]
+) -> dict[dt.date, pd.DataFrame]:
+    """`load_team_by_department` at each of `months` (the filters replayed with that as-of
+    month and the same other choices), in one pass over the memoised memberships."""
+    members = _team_members(engine)
+    if filters.departments or filters.statuses or filters.projects:
+        # Project choices do not depend on the month except through the planned start.
+        latest = replace(filters, as_of=max(months), period_start=min(filters.period_start, max(months)))
+        members = members[members["project"].isin(portfolio_projects(engine=engine, filters=latest))]
+    group = members["group"].to_numpy()
+    person = members["person_key"].to_numpy()
+    cents = members["fte_cents"].to_numpy()
+    start = members["start_month"].to_numpy()
+    end = members["end_month"].to_numpy()
+    open_ended = members["end_month"].isna().to_numpy()
+    planned = members["planned_start"].to_numpy()
+    projects = members["project"].to_numpy()
+    departments = members["department"].to_numpy()
+    size = int(group.max()) + 1 if len(group) else 0
+    persons = int(person.max()) + 1 if len(person) else 1
+    frames = {}
+    for month in months:
+        stamp = np.datetime64(month, "ns")
+        active = (
+            (planned <= np.datetime64(month_end(month), "ns"))
+            & (start <= stamp)
+            & (open_ended | (end >= stamp))
+        )
+        frames[month] = _team_frame(
+            group[active], person[active], cents[active], projects[active], departments[active], size, persons
+        )
+    return frames
+
+
+def _team_frame(
+    group: np.ndarray,
+    person: np.ndarray,
+    cents: np.ndarray,
+    projects: np.ndarray,
+    departments: np.ndarray,
+    size: int,
+    persons: int,
+) -> pd.DataFrame:
+    """Per (project, department) group with an active member, in group order: members
+    (distinct people) and fte (Σ cents / 100: the exact sum, correctly rounded)."""
+    columns = ["project", "department", "members", "fte"]
+    if len(group) == 0:
+        return pd.DataFrame.from_records([], columns=columns).astype({"members": "int64", "fte": "float64"})
+    distinct = np.unique(group * persons + person) // persons
+    members = np.bincount(distinct, minlength=size)
+    fte_cents = np.bincount(group, weights=cents, minlength=size)
+    present, first = np.unique(group, return_index=True)
+    return pd.DataFrame(
+        {
+            "project": projects[first],
+            "department": departments[first],
+            "members": members[present].astype("int64"),
+            "fte": fte_cents[present] / 100,
+        }
+    )
+
+
+def load_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Team members active in the as-of month per project and home department:
+    project, department, members (distinct people), fte (sum, exact to the hundredth).
+
+    Same frame as `query_team_by_department`, from the memoised memberships."""
+    return load_team_by_months(engine=engine, filters=filters, months=[filters.as_of])[filters.as_of]

@@ -8,11 +8,14 @@ it is shown.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.orm import aliased
 
 from data_access.filtering import all_of, department_condition
+from data_access.memo import memoised
 from data_access.models import (
     Department,
     SurveyComment,
@@ -42,8 +45,10 @@ def adjusted_score():
     return case((SurveyItem.reverse_coded, 6 - SurveyResponse.score), else_=SurveyResponse.score)
 
 
-def load_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
-    """Per wave and rating department: respondents, Σ adjusted score, answers."""
+def query_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave and rating department: respondents, Σ adjusted score, answers.
+
+    One query per call; `load_trust_groups` gives the same frame from the memoised cells."""
     if not wave_ids:
         return pd.DataFrame(columns=["wave_id", "department", "respondents", "score_sum", "answers"])
     query = (
@@ -91,7 +96,7 @@ def _response_conditions(filters: Filters, wave_ids: list[int]):
     )
 
 
-def load_respondent_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+def query_respondent_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
     """Per wave, respondent, rating department, rated department and dimension: Σ adjusted
     score and answers (one row per respondent and cell; respondent mean = score_sum / answers)."""
     if not wave_ids:
@@ -143,8 +148,17 @@ ITEM_DISTRIBUTION_COLUMNS = [
     "unfavourable",
 ]
 
+ITEM_DISTRIBUTION_TYPES = {
+    "wave_id": "int64",
+    "reverse_coded": "bool",
+    "respondents": "int64",
+    "favourable": "int64",
+    "neutral": "int64",
+    "unfavourable": "int64",
+}
 
-def load_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+
+def query_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
     """Per wave, item and rating department: respondents and the counts of favourable (adjusted
     score 4–5), neutral (3) and unfavourable (1–2) answers, with the item's texts."""
     if not wave_ids:
@@ -186,23 +200,18 @@ def load_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[i
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=ITEM_DISTRIBUTION_COLUMNS).astype(
-        {
-            "wave_id": "int64",
-            "reverse_coded": "bool",
-            "respondents": "int64",
-            "favourable": "int64",
-            "neutral": "int64",
-            "unfavourable": "int64",
-        }
+        ITEM_DISTRIBUTION_TYPES
     )
 
 
-def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+RESPONSE_COUNT_COLUMNS = ["wave_id", "department", "invited", "respondents"]
+
+
+def query_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
     """Per wave and rating department: invited (0 when no invitation was recorded) and
     respondents (distinct respondents who answered at least one item)."""
-    columns = ["wave_id", "department", "invited", "respondents"]
     if not wave_ids:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=RESPONSE_COUNT_COLUMNS)
     invited_query = (
         select(SurveyInvitation.wave_id, Department.code, func.sum(SurveyInvitation.invited_count))
         .join(Department, Department.id == SurveyInvitation.department_id)
@@ -233,12 +242,16 @@ def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int
         responded = pd.DataFrame(
             conn.execute(responded_query).all(), columns=["wave_id", "department", "respondents"]
         )
+    return _merge_counts(invited, responded)
+
+
+def _merge_counts(invited: pd.DataFrame, responded: pd.DataFrame) -> pd.DataFrame:
     return (
         invited.merge(responded, on=["wave_id", "department"], how="outer")
         .fillna({"invited": 0, "respondents": 0})
         .astype({"wave_id": "int64", "invited": "int64", "respondents": "int64"})
         .sort_values(["wave_id", "department"])
-        .reset_index(drop=True)[columns]
+        .reset_index(drop=True)[RESPONSE_COUNT_COLUMNS]
     )
 
 
@@ -290,3 +303,145 @@ def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...])
     )
     with engine.connect() as conn:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
+# Memoised paths: the loaders above depend on the filters only through the rating
+# department and the wave ids, so each is answered from a small aggregate over every wave
+# and department, loaded once per data version (data_access.memo), filtered in pandas.
+# `query_*` are the same loaders with the filters applied in SQL (one query per call).
+
+_ALL_DEPARTMENTS = Filters.year_to_date(dt.date(2000, 1, 1))
+
+
+def _all_wave_ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return [int(i) for i in conn.scalars(select(SurveyWave.id).order_by(SurveyWave.id))]
+
+
+def _respondent_cells(engine: Engine) -> pd.DataFrame:
+    """Memoised: `query_respondent_scores` over every wave and department."""
+    return memoised(
+        engine=engine,
+        name="survey.respondent_cells",
+        load=lambda e: query_respondent_scores(engine=e, filters=_ALL_DEPARTMENTS, wave_ids=_all_wave_ids(e)),
+    )
+
+
+def _department_codes(engine: Engine) -> list[str]:
+    def load(e: Engine) -> pd.DataFrame:
+        with e.connect() as conn:
+            codes = list(conn.scalars(select(Department.code).order_by(Department.code)))
+        return pd.DataFrame({"code": codes})
+
+    return list(memoised(engine=engine, name="survey.department_codes", load=load)["code"])
+
+
+def _select(base: pd.DataFrame, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Rows of `base` of the waves `wave_ids` and the selected rating departments (a copy)."""
+    mask = base["wave_id"].isin(wave_ids)
+    if filters.departments:
+        mask &= base["department"].isin(filters.departments)
+    return base[mask].reset_index(drop=True)
+
+
+def load_respondent_scores(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave, respondent, rating department, rated department and dimension: Σ adjusted
+    score and answers (one row per respondent and cell; respondent mean = score_sum / answers).
+
+    Same frame as `query_respondent_scores`, from the memoised cells of every wave."""
+    if not wave_ids:
+        return pd.DataFrame(columns=RESPONDENT_SCORE_COLUMNS)
+    selected = _select(_respondent_cells(engine), filters, wave_ids)
+    if selected.empty:  # the query's empty frame, with its column types
+        return pd.DataFrame.from_records([], columns=RESPONDENT_SCORE_COLUMNS).astype(
+            {"wave_id": "int64", "score_sum": "float64", "answers": "int64"}
+        )
+    return selected
+
+
+def load_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave and rating department: respondents, Σ adjusted score, answers.
+
+    Same frame as `query_trust_groups`, summed from the memoised respondent cells (a
+    respondent is counted once per wave and department; the sums are of integers)."""
+    columns = ["wave_id", "department", "respondents", "score_sum", "answers"]
+    if not wave_ids:
+        return pd.DataFrame(columns=columns)
+    cells = _select(_respondent_cells(engine), filters, wave_ids)
+    if cells.empty:
+        return pd.DataFrame([], columns=columns).astype(
+            {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
+        )
+    groups = (
+        cells.groupby(["wave_id", "department"], sort=False)
+        .agg(
+            respondents=("respondent", "nunique"), score_sum=("score_sum", "sum"), answers=("answers", "sum")
+        )
+        .reset_index()
+    )
+    # The database's order: by wave, then department code under the database's collation.
+    rank = {code: position for position, code in enumerate(_department_codes(engine))}
+    groups = groups.assign(_rank=groups["department"].map(rank)).sort_values(["wave_id", "_rank"])
+    groups = groups.reset_index(drop=True)
+    return groups[columns].astype(
+        {"wave_id": "int64", "respondents": "int64", "score_sum": "float64", "answers": "int64"}
+    )
+
+
+def _item_distribution_base(engine: Engine) -> pd.DataFrame:
+    return memoised(
+        engine=engine,
+        name="survey.item_distribution",
+        load=lambda e: query_item_distribution(engine=e, filters=_ALL_DEPARTMENTS, wave_ids=_all_wave_ids(e)),
+    )
+
+
+def load_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave, item and rating department: respondents and the counts of favourable (adjusted
+    score 4–5), neutral (3) and unfavourable (1–2) answers, with the item's texts.
+
+    Same frame as `query_item_distribution`, from the memoised distribution of every wave."""
+    if not wave_ids:
+        return pd.DataFrame(columns=ITEM_DISTRIBUTION_COLUMNS)
+    selected = _select(_item_distribution_base(engine), filters, wave_ids)
+    if selected.empty:
+        return pd.DataFrame.from_records([], columns=ITEM_DISTRIBUTION_COLUMNS).astype(
+            ITEM_DISTRIBUTION_TYPES
+        )
+    return selected
+
+
+def _invited_base(engine: Engine) -> pd.DataFrame:
+    def load(e: Engine) -> pd.DataFrame:
+        query = (
+            select(SurveyInvitation.wave_id, Department.code, func.sum(SurveyInvitation.invited_count))
+            .join(Department, Department.id == SurveyInvitation.department_id)
+            .group_by(SurveyInvitation.wave_id, Department.code)
+        )
+        with e.connect() as conn:
+            return pd.DataFrame(conn.execute(query).all(), columns=["wave_id", "department", "invited"])
+
+    return memoised(engine=engine, name="survey.invited", load=load)
+
+
+def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
+    """Per wave and rating department: invited (0 when no invitation was recorded) and
+    respondents (distinct respondents who answered at least one item).
+
+    Same frame as `query_response_counts`, from the memoised invitations and cells."""
+    if not wave_ids:
+        return pd.DataFrame(columns=RESPONSE_COUNT_COLUMNS)
+    invited = _select(_invited_base(engine), filters, wave_ids)
+    if invited.empty:
+        invited = pd.DataFrame([], columns=["wave_id", "department", "invited"])
+    cells = _select(_respondent_cells(engine), filters, wave_ids)
+    if cells.empty:
+        responded = pd.DataFrame([], columns=["wave_id", "department", "respondents"])
+    else:
+        responded = (
+            cells.groupby(["wave_id", "department"], sort=False)["respondent"]
+            .nunique()
+            .rename("respondents")
+            .reset_index()
+        )
+    return _merge_counts(invited, responded)

@@ -136,9 +136,10 @@ def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
     )
     balance = share_ratio.groupby(funders["project"]).min()
     eligible = with_team & (projects["fte"] > 0)
+    aligned = balance.reindex(projects.index).to_numpy(dtype="float64")
     projects["fte_balance"] = [
-        float(balance[project]) if ok and project in balance.index and pd.notna(balance[project]) else None
-        for project, ok in zip(projects.index, eligible, strict=True)
+        float(value) if ok and pd.notna(value) else None
+        for value, ok in zip(aligned, eligible.to_numpy(dtype=bool), strict=True)
     ]
     return projects.reset_index()[columns]
 

@@ -27,7 +27,7 @@ from data_access.projects import (
     load_funding_split,
     load_insight_goals,
     load_ownership,
-    load_team_by_department,
+    load_team_by_months,
 )
 from data_access.steering import load_actions
 from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
@@ -265,10 +265,9 @@ def _collaboration_tiles(
     engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], goals: pd.DataFrame
 ) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
     funding = load_funding_split(engine=engine, filters=filters)
-    mixes = [
-        team_mix(load_team_by_department(engine=engine, filters=period_for(filters, m)), funding)
-        for m in months
-    ]
+    # period_for(filters, m) only moves the as-of month, so all months come from one pass.
+    teams = load_team_by_months(engine=engine, filters=filters, months=months)
+    mixes = [team_mix(teams[m], funding) for m in months]
     mixed_values = [mixed_teams_share(mix) for mix in mixes]
     mixed, with_team = count_mixed(mixes[-1])
     balance = fte_balance_median(mixes[-1])

@@ -10,7 +10,6 @@ from data_access.reference import load_departments
 from data_access.survey import (
     load_comments,
     load_item_distribution,
-    load_item_scores,
     load_respondent_scores,
     load_response_counts,
     load_trust_groups,
@@ -21,10 +20,10 @@ from kpis.trust import (
     OVERALL,
     latest_wave_trust,
     mirror_matrix,
-    reliability_table,
     rows_for,
     trust_report,
 )
+from services.reliability import load_reliability
 from ui.auth import require
 from ui.data import cached
 from ui.filters import current_filters
@@ -255,12 +254,7 @@ with items_tab:
 
 with reliability_tab:
     st.caption(t("trust.alpha.caption"))
-    alpha = reliability_table(
-        cached(load_item_scores, filters=filters, wave_ids=wave_ids),
-        waves,
-        report.groups,
-        min_group=setting.value,
-    )
+    alpha = cached(load_reliability, filters=filters, wave_ids=wave_ids, min_group=setting.value)
     low = alpha[alpha["low"]]
     for row in low.itertuples():
         st.warning(

@@ -1,0 +1,67 @@
+"""Cronbach's alpha for the Trust page without reading every answer on each filter change.
+
+`kpis.trust.reliability_table` needs the item-level answers (one row per answer: the size
+of the survey_response table). Its rows are per wave, dimension and rated department, and
+each row depends only on that wave's answers of the selected rating departments and on
+which rating groups are shown (a group's own respondent count against `min_group`). So the
+table of every wave, for one set of rating departments and one `min_group`, is computed
+once per data version and memoised (a few dozen rows, never the answers), and a filter
+change only picks the rows of its waves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access.memo import memoised
+from data_access.survey import load_item_scores, load_response_counts, load_waves
+from kpis.confidentiality import validate_min_group
+from kpis.periods import Filters
+from kpis.trust import rating_groups, reliability_table
+
+_EVERY_WAVE = dt.date(9999, 12, 1)
+
+
+def _inputs(engine: Engine, filters: Filters, wave_ids: list[int], min_group: int):
+    waves = load_waves(engine=engine, filters=filters)
+    waves = waves[waves["id"].isin(wave_ids)].reset_index(drop=True)
+    counts = load_response_counts(engine=engine, filters=filters, wave_ids=wave_ids)
+    groups = rating_groups(counts, min_group=min_group)
+    return waves, groups
+
+
+def reliability_of_waves(
+    *, engine: Engine, filters: Filters, wave_ids: list[int], min_group: int
+) -> pd.DataFrame:
+    """`reliability_table` of the waves `wave_ids` and the filters' rating departments,
+    computed directly from the item-level answers (one query over the answers per call)."""
+    min_group = validate_min_group(min_group)
+    waves, groups = _inputs(engine, filters, wave_ids, min_group)
+    items = load_item_scores(engine=engine, filters=filters, wave_ids=wave_ids)
+    return reliability_table(items, waves, groups, min_group=min_group)
+
+
+def load_reliability(
+    *, engine: Engine, filters: Filters, wave_ids: list[int], min_group: int
+) -> pd.DataFrame:
+    """The same frame as `reliability_of_waves`, from a memoised table of every wave (per
+    data version, set of rating departments and `min_group`)."""
+    min_group = validate_min_group(min_group)
+    departments = tuple(sorted(filters.departments))
+    every = Filters(as_of=_EVERY_WAVE, period_start=_EVERY_WAVE, departments=departments)
+
+    def load(e: Engine) -> pd.DataFrame:
+        ids = [int(i) for i in load_waves(engine=e, filters=every)["id"]]
+        return reliability_of_waves(engine=e, filters=every, wave_ids=ids, min_group=min_group)
+
+    table = memoised(engine=engine, name=f"trust.reliability:{','.join(departments)}:{min_group}", load=load)
+    chosen = table[table["wave_id"].isin(wave_ids)].reset_index(drop=True)
+    if chosen.empty:  # the table's empty form, as reliability_table gives it
+        waves, groups = _inputs(engine, filters, wave_ids, min_group)
+        return reliability_table(
+            load_item_scores(engine=engine, filters=filters, wave_ids=[]), waves, groups, min_group=min_group
+        )
+    return chosen
