@@ -40,15 +40,18 @@ def agreed_boundaries(split: pd.DataFrame) -> pd.DataFrame:
     order, so the k-th boundary is the sum of the first k agreed shares (the last, 1.0, is
     left out).
     """
-    rows = []
-    for project, funders in split.sort_values(["project", "department"]).groupby("project", sort=True):
-        codes = list(funders["department"])
-        cumulative = funders["agreed"].cumsum().tolist()
-        for k in range(len(codes) - 1):
-            rows.append(
-                {"project": project, "boundary": cumulative[k], "between": f"{codes[k]} | {codes[k + 1]}"}
-            )
-    return pd.DataFrame(rows, columns=["project", "boundary", "between"])
+    ordered = split.sort_values(["project", "department"], kind="stable").reset_index(drop=True)
+    cumulative = ordered.groupby("project", sort=False)["agreed"].cumsum()
+    following = ordered.groupby("project", sort=False)["department"].shift(-1)
+    inner = following.notna()  # every funder but a project's last one
+    return pd.DataFrame(
+        {
+            "project": ordered.loc[inner, "project"].to_numpy(),
+            "boundary": cumulative[inner].to_numpy(dtype="float64"),
+            "between": (ordered.loc[inner, "department"] + " | " + following[inner]).to_numpy(),
+        },
+        columns=["project", "boundary", "between"],
+    )
 
 
 def funding_split_chart(
@@ -240,7 +243,6 @@ def goal_timeline_chart(
             "slippage",
         ]
     ]
-    order = sorted(data["label"].unique().tolist())
     domain = [status_names.get(s, s) for s in GOAL_STATUS_COLORS]
     scale = alt.Scale(domain=domain, range=list(GOAL_STATUS_COLORS.values()))
     tooltip = [
@@ -251,7 +253,8 @@ def goal_timeline_chart(
         alt.Tooltip("status_name:N", title=status_title),
         alt.Tooltip("slippage:Q", title=slippage_title),
     ]
-    y = alt.Y("label:N", title=goal_title, sort=order, axis=alt.Axis(labelOverlap=False))
+    # "ascending" sorts the labels like sorted() did, without a list of every label in the spec.
+    y = alt.Y("label:N", title=goal_title, sort="ascending", axis=alt.Axis(labelOverlap=False))
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     plan = base.mark_bar(color=MISSING_COLOR, height=6).encode(
         x=alt.X("start:T", title=date_title, axis=alt.Axis(format="%b %Y")), x2="target:T"
@@ -267,5 +270,5 @@ def goal_timeline_chart(
         .encode(x="as_of:T", tooltip=[alt.Tooltip("as_of:T", title=as_of_title, format="%d-%m-%Y")])
     )
     return (plan + slip + target + achieved + as_of).properties(
-        title=title, height=18 * len(order), autosize=FIT_WIDTH
+        title=title, height=18 * data["label"].nunique(), autosize=FIT_WIDTH
     )

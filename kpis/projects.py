@@ -536,3 +536,60 @@ def project_detail(
             ],
         ),
     )
+
+
+CHART_PROJECTS = 40  # rows a per-project chart shows at most; the tables beside it hold all
+
+
+@dataclass(frozen=True)
+class ChartSelection:
+    """The projects a per-project chart shows (`shown`, in priority order) out of `total`.
+
+    A chart with a bar per project is unreadable (and slow) for thousands of projects, so
+    it shows the `CHART_PROJECTS` that need attention first; the tables keep every row.
+    """
+
+    shown: list[str]
+    total: int
+
+    @property
+    def limited(self) -> bool:
+        return len(self.shown) < self.total
+
+
+def _select(priority: pd.DataFrame, limit: int | None) -> ChartSelection:
+    """`priority` has project and score (higher first; ties by project code)."""
+    limit = CHART_PROJECTS if limit is None else limit
+    ranked = priority.sort_values(["score", "project"], ascending=[False, True], kind="stable")
+    codes = list(dict.fromkeys(ranked["project"].tolist()))
+    return ChartSelection(codes[:limit], len(codes))
+
+
+def funding_chart_projects(split: pd.DataFrame, *, limit: int | None = None) -> ChartSelection:
+    """The projects whose committed split strays furthest from the agreed split first:
+    score = max over its departments of |committed_share − agreed| (NaN counts as 0).
+    In: resolve_agreed_shares output."""
+    if split.empty:
+        return ChartSelection([], 0)
+    gap = (split["committed_share"].astype("float64") - split["agreed"].astype("float64")).abs().fillna(0.0)
+    score = gap.groupby(split["project"]).max()
+    return _select(pd.DataFrame({"project": score.index, "score": score.to_numpy()}), limit)
+
+
+def ownership_chart_projects(status: pd.DataFrame, *, limit: int | None = None) -> ChartSelection:
+    """The projects with ownership problems first: score = number of cells that are not ok
+    (missing, double or breach). In: ownership_status output."""
+    if status.empty:
+        return ChartSelection([], 0)
+    score = status["status"].ne("ok").groupby(status["project"]).sum()
+    return _select(pd.DataFrame({"project": score.index, "score": score.to_numpy(dtype="float64")}), limit)
+
+
+def goal_chart_projects(timeline: pd.DataFrame, *, limit: int | None = None) -> ChartSelection:
+    """The projects with the most slipped goals first: score = the largest slippage in days
+    of an overdue or late goal (0 for projects without one). In: goal_timeline output."""
+    if timeline.empty:
+        return ChartSelection([], 0)
+    slip = timeline["slippage_days"].astype("float64").where(timeline["late"].astype(bool), 0.0).fillna(0.0)
+    score = slip.clip(lower=0.0).groupby(timeline["project"]).max()
+    return _select(pd.DataFrame({"project": score.index, "score": score.to_numpy()}), limit)

@@ -219,3 +219,55 @@ def test_filters_without_projects_or_with_one_department(
     assert filters.departments == ("FIN",)
     assert metric_values(at) == expected_tiles(demo_sqlite_engine, filters, "nl")
     assert list(frame_with(at, "split")["code"]) == ["P-009"]
+
+
+def test_per_project_charts_show_the_projects_needing_attention_first(monkeypatch, demo_sqlite_url) -> None:
+    """With more projects than a chart holds, each chart says which ones it shows."""
+    import kpis.projects
+
+    monkeypatch.setattr(kpis.projects, "CHART_PROJECTS", 5)
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "De grafiek toont 5 van" in captions  # funding split and ownership
+    assert "De tijdlijn toont de doelen van 5 van" in captions
+    import re
+
+    from i18n import translate
+
+    charts = [str(chart.proto) for chart in at.get("vega_lite_chart")]
+    titles = [translate(key, "nl") for key in ("projects.chart.funding", "projects.chart.goals")]
+    for title in titles:
+        (chart,) = [proto for proto in charts if title in proto]
+        assert 1 <= len(set(re.findall(r"P-\d{3}", chart))) <= 5
+
+
+def test_chart_selection_ranks_by_need() -> None:
+    import pandas as pd
+
+    from kpis.projects import funding_chart_projects, goal_chart_projects, ownership_chart_projects
+
+    split = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "B", "C", "C", "D"],
+            "department": ["IT", "MKT"] * 3 + ["MKT"],
+            "committed_share": [0.5, 0.5, 0.9, 0.1, 0.3, 0.7, 1.0],
+            "agreed": [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1.0],
+        }
+    )
+    chosen = funding_chart_projects(split, limit=2)
+    assert chosen.shown == ["B", "C"] and chosen.total == 4 and chosen.limited
+    assert funding_chart_projects(split, limit=10).shown == ["B", "C", "A", "D"]
+    status = pd.DataFrame(
+        {"project": ["A", "A", "B", "B", "C"], "status": ["ok", "missing", "double", "breach", "ok"]}
+    )
+    assert ownership_chart_projects(status, limit=2).shown == ["B", "A"]
+    timeline = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "C", "D"],
+            "slippage_days": [10.0, 40.0, None, 5.0, -3.0],
+            "late": [True, True, False, True, False],
+        }
+    )
+    assert goal_chart_projects(timeline, limit=3).shown == ["A", "C", "B"]
+    assert not goal_chart_projects(timeline).limited

@@ -21,18 +21,22 @@ from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joi
 from kpis.projects import (
     GOAL_STATUSES,
     OWNERSHIP_STATUSES,
+    ChartSelection,
     collaboration_exceptions,
     count_mixed,
     count_reached,
     filter_project_table,
     first_insight_days,
     fte_balance_median,
+    funding_chart_projects,
+    goal_chart_projects,
     goal_timeline,
     goals_per_million,
     label_codes,
     late_goals,
     median_days_to_first_insight,
     mixed_teams_share,
+    ownership_chart_projects,
     ownership_clarity,
     ownership_issues,
     ownership_status,
@@ -362,11 +366,20 @@ with portfolio_tab:
                 },
             )
 
+
+def _chart_caption(selection: ChartSelection, key: str) -> None:
+    """Say which projects a per-project chart shows when it cannot show them all."""
+    if selection.limited:
+        st.caption(t(key, shown=len(selection.shown), total=number(selection.total)))
+
+
 with funding_tab:
     st.caption(t("projects.funding.definition"))
+    funding_selection = funding_chart_projects(split)
+    _chart_caption(funding_selection, "projects.chart.limited_funding")
     st.altair_chart(
         funding_split_chart(
-            split,
+            split[split["project"].isin(funding_selection.shown)],
             title=t("projects.chart.funding"),
             share_title=t("projects.chart.share"),
             project_title=t("projects.col.code"),
@@ -409,9 +422,11 @@ with teams_tab:
 
 with ownership_tab:
     if not ownership.empty:
+        ownership_selection = ownership_chart_projects(ownership)
+        _chart_caption(ownership_selection, "projects.chart.limited_ownership")
         st.altair_chart(
             ownership_matrix_chart(
-                ownership,
+                ownership[ownership["project"].isin(ownership_selection.shown)],
                 area_names=area_names,
                 status_names=own_labels,
                 title=t("projects.chart.ownership"),
@@ -476,9 +491,11 @@ with ownership_tab:
                     st.rerun()
 
 with goals_tab:
+    goal_selection = goal_chart_projects(timeline)
+    _chart_caption(goal_selection, "projects.chart.limited_goals")
     st.altair_chart(
         goal_timeline_chart(
-            timeline,
+            timeline[timeline["project"].isin(goal_selection.shown)] if not timeline.empty else timeline,
             as_of_end=filters.as_of_end,
             status_names=goal_labels,
             title=t("projects.chart.goals"),
