@@ -11,7 +11,9 @@ the empty app included) start servers this way; the benchmark also records the t
 process start to healthy, so the warm-up is reported, not hidden.
 
 The warm-up is ui.warmup.warm_imports (the script's own top-level imports; for app.py also
-every page's) and, for app.py, ui.data.get_engine(). A database that cannot be reached does
+every page's) and, for app.py, ui.data.get_engine() and the Overview's default view
+(services.single_view.warm_default_view, which also loads the base aggregates that every
+later filter change reuses). A database that cannot be reached does
 not stop the server: the first session shows the app's own "database unavailable" page.
 """
 
@@ -61,11 +63,26 @@ def warm_up(script: str) -> str:
         try:
             from ui.data import get_engine
 
-            get_engine()  # st.cache_resource: the sessions reuse this engine
+            engine = get_engine()  # st.cache_resource: the sessions reuse this engine
             database = f"ready in {time.perf_counter() - imported:.2f} s"
+            database += _warm_default_view(engine)
         except Exception as exc:  # noqa: BLE001 - the app reports it to the first visitor
             database = f"not ready ({type(exc).__name__}); the app will retry"
     return f"warm-up: imports {imported - started:.2f} s, database {database}"
+
+
+def _warm_default_view(engine: object) -> str:
+    """Compute the Overview a new session opens with (and with it the base aggregates every
+    filter change reuses), so the first visitor does not wait for it."""
+    started = time.perf_counter()
+    try:
+        from services.single_view import warm_default_view
+        from ui.survey import survey_min_group
+
+        filters = warm_default_view(engine=engine, min_group=survey_min_group().value)
+    except Exception as exc:  # noqa: BLE001 - the first session computes it and reports errors
+        return f", default view not computed ({type(exc).__name__})"
+    return f", default view ({filters.as_of:%Y-%m}) in {time.perf_counter() - started:.2f} s"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -36,6 +36,18 @@ def last_closed_month(today: dt.date) -> dt.date:
     return add_months(first_of_month(today), -1)
 
 
+def as_of_options(
+    first: dt.date | None, last: dt.date | None, last_actual: dt.date | None, today: dt.date
+) -> tuple[list[dt.date], dt.date]:
+    """The months one may pick as "as of" (first plan month up to the last closed month)
+    and the default: the last month with actuals, or the last closed month without data."""
+    closed = last_closed_month(today)
+    if first is None or last is None:
+        return [closed], closed
+    end = max(first, min(last, closed))
+    return months_between(first, end), min(last_actual or end, end)
+
+
 @dataclass(frozen=True)
 class Filters:
     """The global filters. `as_of` is a month close: nothing after its last day counts.

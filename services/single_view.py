@@ -10,6 +10,8 @@ trend months are computed from those frames, not by querying again per month.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -22,6 +24,7 @@ from data_access.budget import (
     load_progress_history,
     load_project_progress,
 )
+from data_access.engine import read_data_version
 from data_access.projects import (
     load_funding_by_project,
     load_funding_split,
@@ -29,6 +32,7 @@ from data_access.projects import (
     load_ownership,
     load_team_by_months,
 )
+from data_access.reference import load_month_bounds
 from data_access.steering import load_actions
 from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
 from data_access.targets import load_targets
@@ -46,7 +50,7 @@ from kpis.budget import (
 )
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import ExceptionItem, collect_exceptions
-from kpis.periods import Filters, add_months, month_end
+from kpis.periods import Filters, add_months, as_of_options, month_end
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
     collaboration_exceptions,
@@ -462,3 +466,40 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         mirror=report.mirror if report is not None else None,
         timeline=timeline,
     )
+
+
+RECENT_VIEWS = 4
+_recent_lock = threading.Lock()
+_recent: OrderedDict[tuple, SingleView] = OrderedDict()
+
+
+def recent_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
+    """`compute_single_view`, kept process-wide for the last RECENT_VIEWS filter sets of the
+    current data version (a new version recomputes). The server's warm-up (serve.py) computes
+    the default view before the first visitor arrives, so the first Overview does not wait
+    for it. The result is shared: callers must not change it.
+    """
+    key = (engine.url.render_as_string(hide_password=True), read_data_version(engine), filters, min_group)
+    with _recent_lock:
+        view = _recent.get(key)
+        if view is not None:
+            _recent.move_to_end(key)
+            return view
+    view = compute_single_view(engine=engine, filters=filters, min_group=min_group)
+    with _recent_lock:
+        _recent[key] = view
+        while len(_recent) > RECENT_VIEWS:
+            _recent.popitem(last=False)
+    return view
+
+
+def warm_default_view(*, engine: Engine, min_group: int, today: dt.date | None = None) -> Filters:
+    """Compute the view a new session opens with (the default as-of month, year to date, no
+    other filters) into `recent_single_view`; it also loads the base aggregates every other
+    filter set reuses (budget rollup, survey cells, teams). Returns the filters it used."""
+    first, last, last_actual = load_month_bounds(engine=engine)
+    _, default = as_of_options(first, last, last_actual, today or dt.date.today())
+    # As ui.filters opens: from January of the as-of year (or the first plan month).
+    filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
+    recent_single_view(engine=engine, filters=filters, min_group=min_group)
+    return filters

@@ -269,3 +269,40 @@ def test_exception_groups_split_each_kind_in_order() -> None:
         ("over_budget", ["P-0", "P-1", "P-2"], ["P-3", "P-4"]),
         ("funding_drift", ["P-9"], []),
     ]
+
+
+def test_the_warm_up_computes_the_view_a_new_session_opens_with(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    import services.single_view as single_view
+
+    single_view._recent.clear()
+    warmed = single_view.warm_default_view(engine=demo_sqlite_engine, min_group=5)
+    (key,) = single_view._recent
+    at = open_app(monkeypatch, demo_sqlite_url)
+    assert at.session_state["filters"] == warmed
+    assert key[2] == warmed and key[3] == 5
+    # The session's own call finds it: the same object, no second computation.
+    calls = []
+    monkeypatch.setattr(single_view, "compute_single_view", lambda **kw: calls.append(kw))
+    view = single_view.recent_single_view(engine=demo_sqlite_engine, filters=warmed, min_group=5)
+    assert view is single_view._recent[key] and calls == []
+
+
+def test_recent_views_follow_the_data_version(empty_engine) -> None:
+    import services.single_view as single_view
+    from data_access.engine import bump_data_version
+    from tests.factories import insert_tiny_portfolio
+
+    insert_tiny_portfolio(empty_engine)
+    filters = Filters.year_to_date(pd.Timestamp("2026-03-01").date())
+    first = single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5)
+    assert single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5) is first
+    with empty_engine.begin() as conn:
+        bump_data_version(conn)
+    again = single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5)
+    assert again is not first and again.tiles == first.tiles
+    for month in range(1, 7):
+        other = Filters.year_to_date(pd.Timestamp(f"2025-{month:02d}-01").date())
+        single_view.recent_single_view(engine=empty_engine, filters=other, min_group=5)
+    assert len(single_view._recent) == single_view.RECENT_VIEWS

@@ -14,7 +14,7 @@ from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_categories, load_departments, load_month_bounds, load_projects_list
 from i18n import LANGUAGES, normalise_language, translate
 from i18n.format import format_month
-from kpis.periods import Filters, add_months, last_closed_month, months_between
+from kpis.periods import Filters, add_months, as_of_options, last_closed_month
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
 
@@ -44,15 +44,8 @@ def _month_param(month: dt.date) -> str:
 
 def month_options(today: dt.date | None = None) -> tuple[list[dt.date], dt.date]:
     """The months one may pick as "as of", and the default: the last closed month with actuals."""
-    today = today or dt.date.today()
     first, last, last_actual = cached(load_month_bounds)
-    closed = last_closed_month(today)
-    if first is None or last is None:
-        return [closed], closed
-    end = max(first, min(last, closed))
-    options = months_between(first, end)
-    default = min(last_actual or end, end)
-    return options, default
+    return as_of_options(first, last, last_actual, today or dt.date.today())
 
 
 def init_language() -> None:

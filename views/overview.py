@@ -6,7 +6,7 @@ import streamlit as st
 from access.roles import READ
 from data_access.reference import load_departments
 from services.presentation import exception_groups, exception_text, tile_texts
-from services.single_view import TREND_MONTHS, compute_single_view
+from services.single_view import TREND_MONTHS, recent_single_view
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
@@ -31,7 +31,7 @@ st.caption(
 if setting.refused:
     st.error(t(setting.refused, value=setting.configured, default=setting.value))
 
-view = cached(compute_single_view, filters=filters, min_group=setting.value)
+view = cached(recent_single_view, filters=filters, min_group=setting.value)
 language = lang()
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
