@@ -121,8 +121,13 @@ def _month_number(value: dt.date) -> int:
     return value.year * 12 + value.month - 1
 
 
-def _categorical(values: list, categories: list[str]) -> pd.Categorical:
-    return pd.Categorical(values, categories=categories)
+def _from_ids(ids: np.ndarray, label_of: dict[int, str], categories: list[str]) -> pd.Categorical:
+    """A categorical of the labels of database ids, built from integer codes (no strings per row)."""
+    position = {label: number for number, label in enumerate(categories)}
+    lookup = np.full(max([*label_of, int(ids.max()) if len(ids) else 0]) + 1, -1, dtype="int32")
+    for key, label in label_of.items():
+        lookup[key] = position[label]
+    return pd.Categorical.from_codes(lookup[ids], categories=categories)
 
 
 def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -168,12 +173,15 @@ def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
                 [tuple(row) for row in conn.execute(funders_query)], columns=["project", "department"]
             )
             slices = []
+            numbers: dict[object, int] = {}  # a few dozen distinct months: convert each once
             for part in conn.execute(query).partitions(ROLLUP_SLICE):
                 month, project_id, department_id, planned, actual = zip(*part, strict=True)
+                for value in set(month) - numbers.keys():
+                    numbers[value] = _month_number(_as_date(value))  # type: ignore[arg-type]
                 slices.append(
                     pd.DataFrame(
                         {
-                            "month_no": pd.array([_month_number(_as_date(m)) for m in month], dtype="int32"),
+                            "month_no": pd.array([numbers[m] for m in month], dtype="int32"),
                             "project_id": pd.array(project_id, dtype="int64"),
                             "department_id": pd.array(department_id, dtype="int64"),
                             "planned": pd.array(planned, dtype="float64"),
@@ -186,19 +194,19 @@ def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
             if slices
             else pd.DataFrame({name: pd.array([], dtype=dtype) for name, dtype in ROLLUP_DTYPES.items()})
         )
+        project_ids = raw["project_id"].to_numpy()
+        department_ids = raw["department_id"].to_numpy()
         codes = sorted(code for code, _ in projects.values())
-        code_of = {key: code for key, (code, _) in projects.items()}
-        status_of = {key: status for key, (_, status) in projects.items()}
+        statuses = sorted({status for _, status in projects.values()})
+        department_codes = sorted(departments.values())
         rollup = pd.DataFrame(
             {
                 "month_no": raw["month_no"].to_numpy(),
-                "project": _categorical(raw["project_id"].map(code_of).tolist(), codes),
-                "status": _categorical(
-                    raw["project_id"].map(status_of).tolist(), sorted(set(status_of.values()))
+                "project": _from_ids(project_ids, {key: code for key, (code, _) in projects.items()}, codes),
+                "status": _from_ids(
+                    project_ids, {key: status for key, (_, status) in projects.items()}, statuses
                 ),
-                "department": _categorical(
-                    raw["department_id"].map(departments).tolist(), sorted(departments.values())
-                ),
+                "department": _from_ids(department_ids, departments, department_codes),
                 "planned": raw["planned"].to_numpy(dtype="float64"),
                 "actual": raw["actual"].to_numpy(dtype="float64"),
             }
