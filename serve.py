@@ -56,6 +56,10 @@ def warm_up(script: str) -> str:
     # Indexed here, the first session's check takes a few ms.
     from streamlit import env_util
 
+    from i18n import load_catalog
+
+    load_catalog()  # the message catalogues, read once per process
+
     env_util.is_repl()
     imported = time.perf_counter()
     database = "not needed"

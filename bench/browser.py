@@ -79,7 +79,7 @@ def server(script: str, *, database_url: str, log_dir: Path) -> Iterator[Server]
     """A fresh server for `script` over `database_url`, stopped afterwards.
 
     Every app is started the way `make run` starts ours: `python serve.py SCRIPT ...`, which
-    imports the script's modules (and, for app.py, prepares the database) before Streamlit
+    imports the script's modules (and, for app.py, prepares the database and computes the default Overview) before Streamlit
     accepts connections. That work is not hidden: `ready_s` is the time from process start
     to the health check answering.
     """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -39,8 +38,8 @@ def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
         return
 
 
-def detail_url(page: str, *, query_params: dict[str, str]) -> str:
-    """The relative URL of `page` with `query_params`, for a link column in a table.
+def detail_url(page: str, *, query: str) -> str:
+    """The relative URL of `page` with the query string `query`, for a link column in a table.
 
     The URL path is the one st.Page gives the file (its stem; empty for the default page).
     """
@@ -48,4 +47,4 @@ def detail_url(page: str, *, query_params: dict[str, str]) -> str:
 
     default = any(spec.path == page and spec.default for spec in PAGES)
     path = "" if default else Path(page).stem
-    return f"./{path}?{urlencode(query_params)}"
+    return f"./{path}?{query}"

@@ -11,7 +11,7 @@ from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
-from ui.filters import current_filters, exception_link_params
+from ui.filters import current_filters, exception_link_params, exception_link_queries
 from ui.i18n import lang, month, t
 from ui.survey import survey_min_group
 
@@ -86,8 +86,12 @@ for number, group in enumerate(groups):
                         for item in group.rest
                     ],
                     "link": [
-                        detail_url(item.page, query_params=exception_link_params(item.project, filters))
-                        for item in group.rest
+                        detail_url(item.page, query=query)
+                        for item, query in zip(
+                            group.rest,
+                            exception_link_queries([item.project for item in group.rest], filters),
+                            strict=True,
+                        )
                     ],
                 },
                 column_config={
