@@ -55,7 +55,15 @@ def load_reliability(
 
     def load(e: Engine) -> pd.DataFrame:
         ids = [int(i) for i in load_waves(engine=e, filters=every)["id"]]
-        return reliability_of_waves(engine=e, filters=every, wave_ids=ids, min_group=min_group)
+        # Wave by wave (each row depends on its own wave only): the answers of one wave at a
+        # time in memory, not those of every wave at once.
+        tables = [
+            reliability_of_waves(engine=e, filters=every, wave_ids=[i], min_group=min_group) for i in ids
+        ]
+        tables = [table for table in tables if not table.empty]
+        if not tables:
+            return reliability_of_waves(engine=e, filters=every, wave_ids=ids, min_group=min_group)
+        return pd.concat(tables, ignore_index=True)
 
     table = memoised(engine=engine, name=f"trust.reliability:{','.join(departments)}:{min_group}", load=load)
     chosen = table[table["wave_id"].isin(wave_ids)].reset_index(drop=True)
