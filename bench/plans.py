@@ -19,6 +19,7 @@ from bench.datasets import PRODUCTION_LINES, ensure_postgres, ensure_sqlite
 from data_access import budget
 from data_access.budget import load_budget_by_month, load_budget_totals
 from data_access.engine import create_db_engine, describe_url
+from data_access.memo import clear_memo
 from data_access.projects import load_funding_by_project, load_insight_goals
 from data_access.reference import load_month_bounds
 from data_access.survey import load_trust_groups, load_waves
@@ -31,7 +32,7 @@ FILTERS = Filters(
 
 
 def _cold_rollup(engine: Engine) -> object:
-    budget._rollups.clear()  # the in-memory copy: time the read itself
+    clear_memo()  # the in-memory copy: time the read itself
     return budget.load_budget_rollup(engine=engine)
 
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from data_access.engine import read_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
 from kpis.periods import Filters, add_months
 
@@ -111,10 +109,6 @@ ROLLUP_DTYPES = {
     "planned": "float64",
     "actual": "float64",
 }
-_rollup_lock = threading.Lock()
-_rollups: weakref.WeakKeyDictionary[Engine, tuple[int, pd.DataFrame, pd.DataFrame]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def _month_number(value: dt.date) -> int:
@@ -137,82 +131,81 @@ def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     department: month_no (year × 12 + month − 1), project, status and department (pandas
     categoricals over the sorted codes), planned, actual (0 for nothing booked). That is
     about a twelfth of budget_line (103,324 rows, about 3 MB, at 1.2 million lines);
-    funders has project and department for every funding row. Kept in memory per engine
-    for the current data version only (every write bumps it), so a new filter set is a
-    pandas filter and group-by instead of a database scan. One session loads it while
-    others wait, so a cold server does not load it twice; it is read in slices of
-    ROLLUP_SLICE rows, so loading never holds the whole result as Python objects.
+    funders has project and department for every funding row. Both are memoised for the
+    current data version (data_access.memo: one session loads while others wait, every
+    write bumps the version), so a new filter set is a pandas filter and group-by instead
+    of a database scan. The rollup is read in slices of ROLLUP_SLICE rows, so loading
+    never holds the whole result as Python objects.
     """
-    version = read_data_version(engine)
-    cached = _rollups.get(engine)
-    if cached is not None and cached[0] == version:
-        return cached[1], cached[2]
-    with _rollup_lock:
-        cached = _rollups.get(engine)
-        if cached is not None and cached[0] == version:
-            return cached[1], cached[2]
-        query = select(
-            BudgetMonth.month,
-            BudgetMonth.project_id,
-            BudgetMonth.department_id,
-            BudgetMonth.planned,
-            func.coalesce(BudgetMonth.actual, 0.0),
+    return (
+        memoised(engine=engine, name="budget.rollup", load=_read_rollup),
+        memoised(engine=engine, name="budget.funders", load=_read_funders),
+    )
+
+
+def _read_funders(engine: Engine) -> pd.DataFrame:
+    query = (
+        select(Project.code, Department.code)
+        .join(Funding, Funding.project_id == Project.id)
+        .join(Department, Department.id == Funding.department_id)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["project", "department"]
         )
-        funders_query = (
-            select(Project.code, Department.code)
-            .join(Funding, Funding.project_id == Project.id)
-            .join(Department, Department.id == Funding.department_id)
-        )
-        with engine.connect() as conn:
-            projects = {
-                row[0]: (row[1], row[2])
-                for row in conn.execute(select(Project.id, Project.code, Project.status))
-            }
-            departments = dict(conn.execute(select(Department.id, Department.code)).all())
-            funders = pd.DataFrame.from_records(
-                [tuple(row) for row in conn.execute(funders_query)], columns=["project", "department"]
-            )
-            slices = []
-            numbers: dict[object, int] = {}  # a few dozen distinct months: convert each once
-            for part in conn.execute(query).partitions(ROLLUP_SLICE):
-                month, project_id, department_id, planned, actual = zip(*part, strict=True)
-                for value in set(month) - numbers.keys():
-                    numbers[value] = _month_number(_as_date(value))  # type: ignore[arg-type]
-                slices.append(
-                    pd.DataFrame(
-                        {
-                            "month_no": pd.array([numbers[m] for m in month], dtype="int32"),
-                            "project_id": pd.array(project_id, dtype="int64"),
-                            "department_id": pd.array(department_id, dtype="int64"),
-                            "planned": pd.array(planned, dtype="float64"),
-                            "actual": pd.array(actual, dtype="float64"),
-                        }
-                    )
+
+
+def _read_rollup(engine: Engine) -> pd.DataFrame:
+    query = select(
+        BudgetMonth.month,
+        BudgetMonth.project_id,
+        BudgetMonth.department_id,
+        BudgetMonth.planned,
+        func.coalesce(BudgetMonth.actual, 0.0),
+    )
+    with engine.connect() as conn:
+        projects = {
+            row[0]: (row[1], row[2]) for row in conn.execute(select(Project.id, Project.code, Project.status))
+        }
+        departments = dict(conn.execute(select(Department.id, Department.code)).all())
+        slices = []
+        numbers: dict[object, int] = {}  # a few dozen distinct months: convert each once
+        for part in conn.execute(query).partitions(ROLLUP_SLICE):
+            month, project_id, department_id, planned, actual = zip(*part, strict=True)
+            for value in set(month) - numbers.keys():
+                numbers[value] = _month_number(_as_date(value))  # type: ignore[arg-type]
+            slices.append(
+                pd.DataFrame(
+                    {
+                        "month_no": pd.array([numbers[m] for m in month], dtype="int32"),
+                        "project_id": pd.array(project_id, dtype="int64"),
+                        "department_id": pd.array(department_id, dtype="int64"),
+                        "planned": pd.array(planned, dtype="float64"),
+                        "actual": pd.array(actual, dtype="float64"),
+                    }
                 )
-        raw = (
-            pd.concat(slices, ignore_index=True)
-            if slices
-            else pd.DataFrame({name: pd.array([], dtype=dtype) for name, dtype in ROLLUP_DTYPES.items()})
-        )
-        project_ids = raw["project_id"].to_numpy()
-        department_ids = raw["department_id"].to_numpy()
-        codes = sorted(code for code, _ in projects.values())
-        statuses = sorted({status for _, status in projects.values()})
-        department_codes = sorted(departments.values())
-        rollup = pd.DataFrame(
-            {
-                "month_no": raw["month_no"].to_numpy(),
-                "project": _from_ids(project_ids, {key: code for key, (code, _) in projects.items()}, codes),
-                "status": _from_ids(
-                    project_ids, {key: status for key, (_, status) in projects.items()}, statuses
-                ),
-                "department": _from_ids(department_ids, departments, department_codes),
-                "planned": raw["planned"].to_numpy(dtype="float64"),
-                "actual": raw["actual"].to_numpy(dtype="float64"),
-            }
-        )
-        _rollups[engine] = (version, rollup, funders)
-        return rollup, funders
+            )
+    raw = (
+        pd.concat(slices, ignore_index=True)
+        if slices
+        else pd.DataFrame({name: pd.array([], dtype=dtype) for name, dtype in ROLLUP_DTYPES.items()})
+    )
+    project_ids = raw["project_id"].to_numpy()
+    department_ids = raw["department_id"].to_numpy()
+    codes = sorted(code for code, _ in projects.values())
+    statuses = sorted({status for _, status in projects.values()})
+    return pd.DataFrame(
+        {
+            "month_no": raw["month_no"].to_numpy(),
+            "project": _from_ids(project_ids, {key: code for key, (code, _) in projects.items()}, codes),
+            "status": _from_ids(
+                project_ids, {key: status for key, (_, status) in projects.items()}, statuses
+            ),
+            "department": _from_ids(department_ids, departments, sorted(departments.values())),
+            "planned": raw["planned"].to_numpy(dtype="float64"),
+            "actual": raw["actual"].to_numpy(dtype="float64"),
+        }
+    )
 
 
 def _budget_from_rollup(
