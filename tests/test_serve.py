@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from tests.browser.harness import _is_healthy, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from bench.browser import server
 
 
 def test_serve_warms_up_before_it_listens(demo_sqlite_url: str, tmp_path: Path) -> None:
-    port = free_port()
-    log_path = tmp_path / "serve.log"
-    env = os.environ | {"DATABASE_URL": demo_sqlite_url, "PYTHONUNBUFFERED": "1"}
-    env.pop("SEED_DEMO", None)
-    command = [
-        sys.executable,
-        "serve.py",
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while not _is_healthy(f"http://127.0.0.1:{port}"):
-            assert process.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
-        text = log_path.read_text()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    # The benchmark's server: `python serve.py app.py ...`, as `make run` starts the app.
+    with server("app.py", database_url=demo_sqlite_url, log_dir=tmp_path) as started:
+        text = started.log_path.read_text()
+        port = started.base_url.rsplit(":", 1)[1]
     warm = text.index("warm-up: imports")
-    assert "database ready in" in text[warm:].splitlines()[0]
+    summary = text[warm:].splitlines()[0]
+    assert "database ready in" in summary and "default view (" in summary
     assert warm < text.index(f":{port}")  # before Streamlit announces where it listens
     assert "No runtime found" not in text
 
