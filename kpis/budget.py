@@ -446,8 +446,7 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
         return pd.DataFrame(columns=columns)
     # One grouped pass over all joint projects (a loop per project is far too slow at
     # thousands of projects); the same figures as `_drift_rows` per project.
-    shares = agreed_shares(funding[funding["project"].isin(joint)])
-    agreed = shares.groupby(["project", "department"])["share"].sum()
+    agreed = _joint_agreed(funding, joint)
     actual = (
         spend[spend["project"].isin(joint)].groupby(["project", "department"])["actual"].sum()
         if not spend.empty
@@ -460,13 +459,25 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
             "agreed_share": agreed.reindex(index, fill_value=0.0).astype("float64"),
         }
     ).reset_index()
-    totals = rows.groupby("project")["actual"].transform("sum")
-    # ratio() vectorised: n/a (NaN) where the project's Σ actual is not positive.
-    share = rows["actual"] / totals.where(totals > 0)
-    drift = (share - rows["agreed_share"]) * 100.0
+    share, drift = _share_and_drift(rows["actual"], rows["agreed_share"], rows["project"])
     return rows.assign(actual_share=share, drift_pp=drift, flagged=drift.notna() & (drift.abs() > tolerance))[
         columns
     ]
+
+
+def _joint_agreed(funding: pd.DataFrame, joint: list[str]) -> pd.Series:
+    """Agreed share per (project, department) of the joint projects (see `agreed_shares`)."""
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    return shares.groupby(["project", "department"])["share"].sum()
+
+
+def _share_and_drift(actual: pd.Series, agreed: pd.Series, project: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each department's actual share of its project's Σ actual and its drift in points,
+    (share − agreed) × 100: `ratio()` vectorised, NaN where the project's Σ actual is not
+    positive."""
+    totals = actual.groupby(project).transform("sum")
+    share = actual / totals.where(totals > 0)
+    return share, (share - agreed) * 100.0
 
 
 def funding_balance_numbers(drift: pd.DataFrame) -> KpiValue:
@@ -493,8 +504,7 @@ def funding_balance_trend(
             funding_balance_numbers(funding_drift_numbers(spend, funding, tolerance=tolerance))
             for _ in months
         ]
-    shares = agreed_shares(funding[funding["project"].isin(joint)])
-    agreed = shares.groupby(["project", "department"])["share"].sum()
+    agreed = _joint_agreed(funding, joint)
     monthly = (
         spend[spend["project"].isin(joint)]
         .groupby(["project", "department", "month"])["actual"]
@@ -513,8 +523,7 @@ def funding_balance_trend(
             if closed
             else pd.Series(0.0, index=index)
         )
-        totals = actual.groupby(projects).transform("sum")
-        drift = (actual / totals.where(totals > 0) - agreed_share) * 100.0
+        _, drift = _share_and_drift(actual, agreed_share, projects)
         rows = pd.DataFrame(
             {
                 "project": projects.to_numpy(),
