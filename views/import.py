@@ -110,7 +110,7 @@ elif result is not None:
             icon=":material/check_circle:",
         )
     else:
-        st.error(t("importer.rejected", errors=len(result.errors)))
+        st.error(t("importer.rejected", errors=result.error_count))
         st.dataframe(issues_frame(result, lang()), hide_index=True, width="stretch")
 
 ISSUE_COLUMNS = {
@@ -147,7 +147,7 @@ if uploaded is not None:
             results_frame(report, lang()), hide_index=True, width="stretch", column_config=COUNT_COLUMNS
         )
     if report.errors:
-        st.error(t("importer.preview_errors", errors=len(report.errors)), icon=":material/error:")
+        st.error(t("importer.preview_errors", errors=report.error_count), icon=":material/error:")
     elif report.warnings:
         st.warning(t("importer.warnings", count=len(report.warnings)), icon=":material/warning:")
     else:

@@ -58,7 +58,7 @@ def print_report(report: ImportReport, lang: str) -> None:
         label = say(f"importer.severity.{issue.severity}")
         print(f"{label}: {report.file_name}{': ' + where if where else ''}: {issue_message(issue, lang)}")
     outcome = "rejected" if report.errors else ("applied" if report.applied else "dry_run")
-    print(say(f"importer.cli.{outcome}", errors=len(report.errors)))
+    print(say(f"importer.cli.{outcome}", errors=report.error_count))
 
 
 def _engine(url: str | None):

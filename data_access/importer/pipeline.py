@@ -21,7 +21,7 @@ from data_access.engine import bump_data_version
 from data_access.importer.reading import FileRejected, Limits, Table, check_size, limits_from_env, read_table
 from data_access.importer.schema import KIND_ORDER, KINDS
 from data_access.importer.store import CODE_KINDS, KindPlan, load_codes, plan_kind, write_plan
-from data_access.importer.validate import Issue, Record, normalise_header, validate_sheet
+from data_access.importer.validate import MORE_ISSUES, Issue, Record, normalise_header, validate_sheet
 from data_access.models import ImportLog
 from i18n import translate
 from i18n.format import format_number
@@ -62,6 +62,14 @@ class ImportReport:
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def error_count(self) -> int:
+        """All errors, also those only counted (beyond the listed first ones of a sheet)."""
+        return sum(
+            int(i.params["count"]) if i.key == MORE_ISSUES else 1  # type: ignore[call-overload]
+            for i in self.errors
+        )
 
     @property
     def warnings(self) -> list[Issue]:
@@ -314,6 +322,16 @@ def refuse_oversized(
 
 def issue_message(issue: Issue, lang: str) -> str:
     """The issue's message in `lang`, parameters filled (kind names translated)."""
+    if issue.key == MORE_ISSUES:
+        counts: dict[str, int] = issue.params["counts"]  # type: ignore[assignment]
+        examples: dict[str, Issue] = issue.params["examples"]  # type: ignore[assignment]
+        summary = "; ".join(
+            f"{format_number(count, lang, decimals=0)} × {_example_text(examples[key], lang)}"
+            for key, count in counts.items()
+        )
+        return translate(
+            MORE_ISSUES, lang, count=format_number(issue.params["count"], lang, decimals=0), summary=summary
+        )
     params = {
         name: format_number(value, lang, decimals=0 if value.is_integer() else 2)
         if isinstance(value, float)
@@ -323,6 +341,11 @@ def issue_message(issue: Issue, lang: str) -> str:
     if "kind" in params:
         params["kind"] = translate(f"importer.kind.{params['kind']}", lang)
     return translate(issue.key, lang, **params)
+
+
+def _example_text(issue: Issue, lang: str) -> str:
+    where = f" ({issue.column}, {translate('importer.first_row', lang)} {issue.row})" if issue.row else ""
+    return issue_message(issue, lang).rstrip(".") + where
 
 
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "severity", "message")

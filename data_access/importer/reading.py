@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,12 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SEPARATORS = (",", ";")
 MAX_COLUMNS = 200  # no kind has more than a dozen; stops a sheet with thousands of columns
 MEBIBYTE = 1024 * 1024
+MAX_BLANK_RUN = 10_000  # more empty rows in a row than this is not a data file (an "empty rows" bomb)
+MAX_RATIO = 100  # a workbook member expanding more than this is refused (a decompression bomb)
+RATIO_FLOOR = MEBIBYTE  # members smaller than this are never refused for their ratio
+MAX_MEMBERS = 10_000
+XML_HEAD = 64 * 1024  # the prolog (where a DTD would be) is read from this many bytes
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{0,3}\d*:?[A-Z]{0,3}(\d+)"')
 
 
 class Formula(str):
@@ -46,6 +53,7 @@ class Limits:
     max_bytes: int = 50 * MEBIBYTE
     max_rows: int = 2_000_000
     max_cell: int = 2_000
+    max_unzipped_bytes: int = 400 * MEBIBYTE  # all members of a workbook together, uncompressed
 
     @property
     def max_mb(self) -> int:
@@ -124,7 +132,8 @@ def _count_outside_quotes(line: str, char: str) -> int:
 
 def detect_separator(text: str) -> str:
     """`,` or `;`: whichever splits the header line into more columns (`,` on a tie)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    lines = (line for line in io.StringIO(text, newline=None) if line.strip())  # lazily: no copy
+    header = next(lines, "").rstrip("\r\n")
     counts = {sep: _count_outside_quotes(header, sep) for sep in SEPARATORS}
     if counts[","] == 0 and counts[";"] == 0:
         for other, name in (("\t", "tab"), ("|", "|")):
@@ -137,29 +146,48 @@ def _blank(cells: Iterable[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
+class _RowCounter:
+    """Every row read counts against the row limit, blank ones too; a long run of blanks is refused."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.headers = 1  # the header row of each sheet does not count
+        self.blank_run = 0
+
+    def count(self, number: int, *, blank: bool) -> None:
+        self.rows += 1
+        if self.rows > self.limits.max_rows + self.headers:
+            raise FileRejected("importer.error.too_many_rows", limit=self.limits.max_rows)
+        self.blank_run = self.blank_run + 1 if blank else 0
+        if self.blank_run > MAX_BLANK_RUN:
+            raise FileRejected("importer.error.blank_rows", row=number - MAX_BLANK_RUN, limit=MAX_BLANK_RUN)
+
+
 def read_csv(data: bytes, limits: Limits) -> Table:
     """A CSV file as text cells; blank lines are skipped but keep their row numbers."""
     text, encoding = decode(data)
-    if not text.strip():
+    if not text or text.isspace():
         raise FileRejected("importer.error.empty_file")
     separator = detect_separator(text)
     csv.field_size_limit(max(limits.max_bytes, 131_072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    counter = _RowCounter(limits)
     try:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS:
                 raise FileRejected("importer.error.too_many_columns", row=number, limit=MAX_COLUMNS)
+            blank = _blank(cells)
+            counter.count(number, blank=blank)
             if header is None:
-                if _blank(cells):
+                if blank:
                     continue
                 header = cells
                 continue
-            if _blank(cells):
+            if blank:
                 continue
-            if len(rows) >= limits.max_rows:
-                raise FileRejected("importer.error.too_many_rows", limit=limits.max_rows)
             rows.append((number, cells))
     except csv.Error as exc:
         raise FileRejected("importer.error.csv_syntax", line=reader.line_num, detail=str(exc)) from None
@@ -188,40 +216,140 @@ def _cell_text(value: object, data_type: str | None) -> str:
     return str(value)
 
 
+def check_xlsx(data: bytes, limits: Limits) -> None:
+    """Refuse a workbook before parsing it: from the zip directory and each XML member's first bytes.
+
+    Every member's uncompressed size and compression ratio, their total, a DTD or entity
+    declaration in any XML part (entity expansion), and each sheet's declared dimension.
+    Python's zipfile never inflates a member beyond its declared size, so the sizes checked
+    here bound what parsing can read.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileRejected("importer.error.xlsx_unreadable") from None
+    with archive:
+        if len(members) > MAX_MEMBERS:
+            raise FileRejected("importer.error.xlsx_bomb", member=f"{len(members)} parts", ratio="-")
+        total = 0
+        for info in members:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+                raise FileRejected(
+                    "importer.error.xlsx_bomb", member=info.filename[-80:], ratio=f"{ratio:,.0f}"
+                )
+            total += info.file_size
+        if total > limits.max_unzipped_bytes:
+            raise FileRejected(
+                "importer.error.xlsx_unpacked_too_large",
+                size_mb=f"{total / MEBIBYTE:,.0f}",
+                limit_mb=limits.max_unzipped_bytes // MEBIBYTE,
+            )
+        for info in members:
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with archive.open(info) as handle:
+                    head = handle.read(XML_HEAD)
+            except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, RuntimeError):
+                raise FileRejected("importer.error.xlsx_unreadable") from None
+            folded = head.upper().replace(b"\x00", b"")  # UTF-16 parts too
+            if b"<!DOCTYPE" in folded or b"<!ENTITY" in folded:
+                raise FileRejected("importer.error.xlsx_dtd", member=info.filename[-80:])
+            dimension = DIMENSION.search(head)
+            if dimension and int(dimension.group(1)) > limits.max_rows + 1:
+                raise FileRejected("importer.error.too_many_rows", limit=limits.max_rows)
+
+
+def _bounded_get_size(worksheet: object) -> None:
+    """openpyxl's read-only sheet asks for its size when opened, by parsing the sheet until its
+    <dimension> or the END of <sheetData>: without a <dimension> that is the whole sheet, in
+    memory. This reads the dimension from the first XML_HEAD bytes only (or leaves it unknown;
+    read_xlsx passes explicit bounds)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with worksheet._get_source() as source:  # type: ignore[attr-defined]
+        head = source.read(XML_HEAD)
+    found = re.search(rb'<(?:\w+:)?dimension\s+ref="([A-Z0-9:]{1,32})"', head)
+    if found is None:
+        return
+    try:
+        bounds = range_boundaries(found.group(1).decode("ascii"))
+    except ValueError:
+        return
+    if None not in bounds:
+        worksheet._min_column, worksheet._min_row, worksheet._max_column, worksheet._max_row = bounds  # type: ignore[attr-defined]
+
+
+def _bound_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _bounded_get_size  # type: ignore[method-assign]
+
+
+XLSX_PARSE_ERRORS = (
+    ValueError,  # e.g. a numeric cell "NaN" (openpyxl casts it with int())
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+    SyntaxError,  # xml.etree ParseError: malformed XML, a &#0; reference
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    NotImplementedError,
+)
+
+
 def read_xlsx(data: bytes, limits: Limits, *, wanted: set[str] | None = None) -> Table:
-    """An Excel workbook as text cells, one Sheet per worksheet (or only those named in `wanted`)."""
+    """An Excel workbook as text cells, one Sheet per worksheet (or only those named in `wanted`).
+
+    Checked first (`check_xlsx`), then read in a bounded way: read-only (streaming), at most
+    MAX_COLUMNS + 1 columns, and every row read, blank or not, counts against the row limit.
+    Anything malformed inside the workbook is FileRejected, never a traceback.
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx(data, limits)
+    _bound_openpyxl()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (InvalidFileException, *XLSX_PARSE_ERRORS):
         raise FileRejected("importer.error.xlsx_unreadable") from None
     sheets: list[Sheet] = []
-    total = 0
+    counter = _RowCounter(limits)
+    title = ""
     try:
         for worksheet in workbook.worksheets:
+            title = worksheet.title
             if wanted is not None and worksheet.title not in wanted:
                 continue
             header: list[str] | None = None
             sheet = Sheet(worksheet.title, [])
-            for number, row in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+            counter.blank_run = 0
+            rows = worksheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=limits.max_rows + 2)
+            for number, row in enumerate(rows, start=1):
                 if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
                     raise FileRejected("importer.error.too_many_columns", row=number, limit=MAX_COLUMNS)
                 cells = [_cell_text(c.value, getattr(c, "data_type", None)) for c in row]
                 while cells and cells[-1] == "":
                     cells.pop()
-                if _blank(cells):
+                blank = _blank(cells)
+                counter.count(number, blank=blank)
+                if blank:
                     continue
                 if header is None:
                     header = cells
+                    counter.headers += 1 if sheets else 0
                     continue
-                total += 1
-                if total > limits.max_rows:
-                    raise FileRejected("importer.error.too_many_rows", limit=limits.max_rows)
                 sheet.rows.append((number, cells))
             sheet.header = header or []
             sheets.append(sheet)
+    except XLSX_PARSE_ERRORS:
+        raise FileRejected("importer.error.xlsx_malformed", sheet=title[:80]) from None
     finally:
         workbook.close()
     return Table("xlsx", sheets)

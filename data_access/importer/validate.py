@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from data_access.importer.reading import Formula, Limits, Number, Sheet
@@ -30,6 +30,8 @@ from data_access.importer.schema import (
 )
 
 SHOWN_VALUE = 60
+MAX_ISSUES = 300  # listed per sheet; the rest are only counted, by kind (see `more_issues`)
+MORE_ISSUES = "importer.error.more_issues"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]*$")
 NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -67,6 +69,32 @@ class CellError(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+class _BoundedIssues:
+    """The first MAX_ISSUES issues, and a count of all of them by message key (bounded memory)."""
+
+    def __init__(self) -> None:
+        self.listed: list[Issue] = []
+        self.counts: Counter[str] = Counter()
+        self.examples: dict[str, Issue] = {}
+
+    def extend(self, issues: list[Issue]) -> None:
+        for issue in issues:
+            self.counts[issue.key] += 1
+            self.examples.setdefault(issue.key, issue)
+            if len(self.listed) < MAX_ISSUES:
+                self.listed.append(issue)
+
+    def result(self) -> list[Issue]:
+        hidden = sum(self.counts.values()) - len(self.listed)
+        if hidden <= 0:
+            return self.listed
+        summary = Issue(
+            MORE_ISSUES,
+            {"count": hidden, "counts": dict(self.counts.most_common()), "examples": dict(self.examples)},
+        )
+        return [*self.listed, summary]
 
 
 def shown(value: str) -> str:
@@ -380,6 +408,7 @@ def validate_sheet(
         return [], [Issue("importer.error.mixed_decimal_marks", {"comma": mixed[0], "point": mixed[1]})]
     width = len(sheet.header)
     records: list[Record] = []
+    bounded = _BoundedIssues()
     first_row_of: dict[tuple[object, ...], int] = {}
     for number, cells in sheet.rows:
         row_issues: list[Issue] = []
@@ -452,6 +481,6 @@ def validate_sheet(
             else:
                 first_row_of[natural] = number
                 records.append(record)
-        issues.extend(row_issues)
-    issues.extend(_cross_row_rules(kind, records))
-    return records, issues
+        bounded.extend(row_issues)
+    bounded.extend(_cross_row_rules(kind, records))
+    return records, bounded.result()
