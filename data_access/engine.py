@@ -7,6 +7,7 @@ The URL comes from `DATABASE_URL`, else `[connections.sql] url` in
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,12 +75,49 @@ def resolve_database_url(
     return DatabaseSettings(f"sqlite:///{EMBEDDED_PATH}", "embedded")
 
 
-def describe_url(url: str) -> str:
-    """The URL with its password masked, for messages; never raises."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a valid database URL)"
+INVALID_URL = "(not a valid database URL)"
+MASK = "***"
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+SECRET_PARAMETER = re.compile(r"pass|pwd|secret|token|key|auth|credential", re.IGNORECASE)
+
+
+def mask_url(url: object) -> str:
+    """The one way a database URL is shown anywhere (pages, command line, logs); never raises.
+
+    Masks the password in the authority (everything between `user:` and the LAST `@`, so an
+    unencoded `@`, `:` or `/` in a password is masked too) and the value of every query
+    parameter whose name looks secret (`?password=`, `sslpassword`, `token`, ...). Text that is
+    not `dialect+driver://...` at all is not echoed.
+    """
+    text = str(url)
+    scheme, separator, rest = text.partition("://")
+    if not separator or not SCHEME.match(scheme):
+        return INVALID_URL
+    rest, question, query = rest.partition("?")
+    if not rest.startswith("/") and "@" in rest:
+        userinfo, _, hostpart = rest.rpartition("@")
+        user = userinfo.split(":", 1)[0] if ":" in userinfo else userinfo
+        rest = f"{user}:{MASK}@{hostpart}" if ":" in userinfo or "@" in userinfo else f"{user}@{hostpart}"
+    if question:
+        parts = []
+        for item in query.split("&"):
+            name, equals, _value = item.partition("=")
+            parts.append(f"{name}={MASK}" if equals and SECRET_PARAMETER.search(name) else item)
+        query = "&".join(parts)
+    return f"{scheme}://{rest}{question}{query}"
+
+
+def describe_url(url: object) -> str:
+    """The URL with its secrets masked, for messages (see `mask_url`); never raises."""
+    return mask_url(url)
+
+
+def _ambiguous_userinfo(url: str) -> bool:
+    """An unencoded `@` in the user or password: SQLAlchemy would read part of it as the host."""
+    rest = url.partition("://")[2].partition("?")[0]
+    if rest.startswith("/"):
+        return False
+    return rest.rpartition("@")[0].count("@") > 0
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -93,10 +131,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_db_engine(url: str) -> Engine:
     """Create the process's engine: pre-ping for dropped connections, SQLite with foreign keys."""
+    if _ambiguous_userinfo(url):
+        raise DatabaseUnavailable(
+            "The database URL is not valid: its user or password holds an '@'; "
+            "percent-encode it (@ as %40, : as %3A, / as %2F)."
+        )
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseUnavailable(f"The database URL is not valid: {describe_url(url)}") from exc
+    except (ArgumentError, ValueError):
+        # `from None`: SQLAlchemy's own message quotes the whole URL, password and all
+        raise DatabaseUnavailable(
+            "The database URL is not valid; check its form (dialect+driver://user:password@host/database) "
+            "and percent-encode special characters in the password."
+        ) from None
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -108,10 +155,10 @@ def create_db_engine(url: str) -> Engine:
             kwargs["connect_args"] = {"connect_timeout": 5}
     try:
         engine = create_engine(parsed, **kwargs)
-    except (NoSuchModuleError, ImportError, ArgumentError) as exc:
+    except (NoSuchModuleError, ImportError, ArgumentError, ValueError, TypeError):
         raise DatabaseUnavailable(
             f"No database driver for {describe_url(url)}; use sqlite:/// or postgresql+psycopg://"
-        ) from exc
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -142,7 +189,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config, revision)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable(
-            f"Could not open or upgrade the database at {describe_url(str(engine.url))}: "
+            f"Could not open or upgrade the database at {describe_url(engine.url.render_as_string(hide_password=False))}: "
             f"{type(exc.orig if hasattr(exc, 'orig') and exc.orig else exc).__name__}. "
             "Check that the server runs, the URL, user and password are right, "
             "and that the user may create tables."
@@ -156,7 +203,7 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable(
-            f"The database at {describe_url(str(engine.url))} cannot be reached. "
+            f"The database at {describe_url(engine.url.render_as_string(hide_password=False))} cannot be reached. "
             "Check that the server runs and that the URL, user and password are right."
         ) from exc
 
