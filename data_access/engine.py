@@ -129,8 +129,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_db_engine(url: str) -> Engine:
-    """Create the process's engine: pre-ping for dropped connections, SQLite with foreign keys."""
+def create_db_engine(url: str, *, create: bool = True, guard: bool = False) -> Engine:
+    """Create the process's engine: pre-ping for dropped connections, SQLite with foreign keys.
+
+    With `create=False` a SQLite file is never created: a missing file is DatabaseUnavailable.
+    With `guard=True` (a running server), once open, the file must stay the same file (see
+    `_guard_sqlite_file`): deleted or replaced, every read and write is refused.
+    """
     if _ambiguous_userinfo(url):
         raise DatabaseUnavailable(
             "The database URL is not valid: its user or password holds an '@'; "
@@ -145,10 +150,15 @@ def create_db_engine(url: str) -> Engine:
             "and percent-encode special characters in the password."
         ) from None
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    sqlite_file: Path | None = None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            sqlite_file = Path(database).absolute()
+            if create:
+                sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+            elif not sqlite_file.is_file():
+                raise DatabaseUnavailable(MISSING_FILE)
     else:
         kwargs |= {"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
         if parsed.get_backend_name() == "postgresql":
@@ -161,7 +171,64 @@ def create_db_engine(url: str) -> Engine:
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if sqlite_file is not None and (guard or not create):
+            _guard_sqlite_file(engine, sqlite_file, create=create)
     return engine
+
+
+MISSING_FILE = (
+    "The database file is missing or was replaced while the app was running; nothing can be "
+    "shown or saved. Restore it from a backup (python -m data_access.backup) or, for a new "
+    "empty database, run `make run` (python -m data_access.setup_db); then restart the app."
+)
+
+
+class DatabaseFileMissing(DatabaseUnavailable):
+    """The SQLite file a running server opened is gone or is another file now."""
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _guard_sqlite_file(engine: Engine, path: Path, *, create: bool) -> None:
+    """A running server's SQLite file is never created, and never silently swapped.
+
+    Once the file exists (or from the start with `create=False`) connections open it
+    read-write without creating it (`mode=rw`); every checkout from the pool checks that the
+    path is still the file first opened (device and inode): a deleted or replaced file raises
+    DatabaseFileMissing, so every read and every write is refused (a pooled connection would
+    otherwise keep writing to a deleted file, and a new one would create an empty database).
+    """
+    state = {"identity": _file_identity(path)}
+    uri = path.as_uri() + "?mode=rw"
+
+    def no_create(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        if create and state["identity"] is None:
+            return  # the first connection of a database being created
+        if _file_identity(path) != state["identity"]:
+            raise DatabaseFileMissing(MISSING_FILE)
+        if cargs:
+            cargs[0] = uri
+        else:
+            cparams["database"] = uri
+        cparams["uri"] = True
+
+    def opened(_dbapi_connection: Any, _record: Any) -> None:
+        if state["identity"] is None:
+            state["identity"] = _file_identity(path)
+
+    def same_file(_dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if state["identity"] is not None and _file_identity(path) != state["identity"]:
+            raise DatabaseFileMissing(MISSING_FILE)
+
+    event.listen(engine, "do_connect", no_create)
+    event.listen(engine, "connect", opened)
+    event.listen(engine.pool, "checkout", same_file)
 
 
 def _alembic_config() -> Config:

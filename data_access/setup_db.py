@@ -35,9 +35,16 @@ def is_empty(engine: Engine) -> bool:
         return not conn.scalar(select(func.count()).select_from(Department))
 
 
-def prepare_database(settings: DatabaseSettings, *, seed_demo: bool | None = None) -> Engine:
-    """Connect, upgrade the schema, seed demo data when wanted and empty; the engine is returned."""
-    engine = create_db_engine(settings.url)
+def prepare_database(
+    settings: DatabaseSettings, *, seed_demo: bool | None = None, create: bool = True, guard: bool = False
+) -> Engine:
+    """Connect, upgrade the schema, seed demo data when wanted and empty; the engine is returned.
+
+    `create=False` (the running app, for the embedded database): a missing SQLite file is
+    DatabaseUnavailable, never a new empty database; only `make run` / this module create it.
+    `guard=True` (the running app): a SQLite file deleted or replaced later refuses everything.
+    """
+    engine = create_db_engine(settings.url, create=create, guard=guard)
     check_connection(engine)
     upgrade_schema(engine)
     if (wants_demo(settings) if seed_demo is None else seed_demo) and is_empty(engine):

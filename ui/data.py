@@ -32,7 +32,9 @@ def _engine_for(url: str) -> Engine:
     settings = resolve_database_url()
     if settings.url != url:
         settings = DatabaseSettings(url, "argument")
-    return prepare_database(settings)
+    # A running server never creates the embedded database (`make run` does): a missing or
+    # replaced file is "database unavailable", never a silently new, empty database.
+    return prepare_database(settings, create=not settings.is_embedded, guard=True)
 
 
 def get_engine() -> Engine:
