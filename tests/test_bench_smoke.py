@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from bench.__main__ import main
 from bench.rerun import FLOOR, NAIVE, discover_pages, filter_values, page_url_path
 from bench.stats import median, p90
 from tests.browser.harness import CHROMIUM_PATH
+from tests.processes import BUSY_FACTOR, run_group
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--lines", "15000", "--changes", "2", "--no-pg"]
@@ -79,13 +79,15 @@ def test_bench_browser_parts(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
     argv = [*SMALL, "--changes", "1", "--renders", "1", "--memory-lines", ""]
     # A process of its own: Playwright's sync API refuses to run where AppTest left an event loop.
-    subprocess.run(
+    # Its group (with the serve.py servers it starts) is stopped however this ends, timeout too.
+    log = tmp_path / "bench.log"
+    code = run_group(
         [sys.executable, "-m", "bench", *argv, "--data-dir", str(tmp_path), "--output", str(output)],
         cwd=ROOT,
-        check=True,
-        timeout=300,
-        capture_output=True,
+        timeout_s=300 * BUSY_FACTOR,
+        log_path=log,
     )
+    assert code == 0, log.read_text()[-4000:]
     report = output.read_text()
     rows = _table_rows(report, "## Rerun after a filter change in Chromium")
     assert set(rows) == {FLOOR, NAIVE, *discover_pages()}
