@@ -740,7 +740,12 @@ def to_json(scenario: Scenario) -> str:
 def from_json(text: str) -> Scenario:
     try:
         return from_dict(json.loads(text))
-    except (json.JSONDecodeError, TypeError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+    ) as exc:  # crafted: huge numbers, deep nesting
         raise ScenarioError("Not valid JSON") from exc
 
 

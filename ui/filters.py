@@ -7,6 +7,7 @@ sane defaults with a notice instead of an error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -32,9 +33,16 @@ NOTICES_KEY = "_url_notices"
 URL_LOADED_KEY = "_url_loaded"
 
 
+MONTH_PARAM = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
 def _parse_month(text: str) -> dt.date | None:
+    """`YYYY-MM` exactly (ASCII digits, nothing after it), else None (the caller gives a notice)."""
+    body = str(text).strip()
+    if not MONTH_PARAM.fullmatch(body):
+        return None
     try:
-        return dt.datetime.strptime(text.strip()[:7], "%Y-%m").date()
+        return dt.datetime.strptime(body, "%Y-%m").date()
     except ValueError:
         return None
 
