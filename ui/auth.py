@@ -28,8 +28,6 @@ from i18n import LANGUAGES
 from ui.data import cached
 from ui.i18n import LANG_KEY, t
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~:$"
-
 
 def _secrets_section(name: str) -> Mapping[str, Any]:
     """A top-level section of st.secrets as a plain dict; empty when absent or no secrets file."""
@@ -107,7 +105,9 @@ def ensure_allowed(user: User, right: str) -> None:
 
 def plain_text(value: str) -> str:
     """`value` with Markdown escaped, for names that come from the identity provider."""
-    return "".join(f"\\{char}" if char in _MARKDOWN_SPECIALS else char for char in value)
+    from ui.text import md
+
+    return md(value)
 
 
 def code_text(value: str) -> str:

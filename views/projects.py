@@ -52,6 +52,7 @@ from ui.components import rag_badge
 from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
+from ui.text import md, tm
 
 FLASH_KEY = "projects_house_rule_saved"
 DATE_FORMAT = "DD-MM-YYYY" if lang() == "nl" else "D MMM YYYY"
@@ -264,19 +265,19 @@ with portfolio_tab:
     detail = project_detail(code, split=split, team=team, ownership=ownership, timeline=timeline)
     chosen = projects[projects["code"] == code].iloc[0]
     with st.container(border=True):
-        st.subheader(t("projects.detail.heading", code=code, name=chosen["name"]))
+        st.subheader(tm("projects.detail.heading", code=code, name=chosen["name"]))
         badge_col, text_col = st.columns([1, 5])
         with badge_col:
             rag_badge(chosen["rag"] if isinstance(chosen["rag"], str) else None)
         with text_col:
-            st.write(chosen["rag_reason"] if isinstance(chosen["rag_reason"], str) else "")
+            st.markdown(md(chosen["rag_reason"]) if isinstance(chosen["rag_reason"], str) else "")
         status_text = t(f"status.{chosen['status']}")
         planned = t(
             "projects.detail.planned", start=day(chosen["planned_start"]), end=day(chosen["planned_end"])
         )
         st.caption(f"{status_text} · {planned}")
         if isinstance(chosen["goal"], str):
-            st.write(chosen["goal"])
+            st.markdown(md(chosen["goal"]))
         fund_col, team_col = st.columns(2)
         with fund_col:
             st.markdown(f"**{t('projects.detail.funding')}**")

@@ -29,6 +29,7 @@ from ui.data import cached
 from ui.filters import current_filters
 from ui.i18n import lang, month, number, pct, signed, t
 from ui.survey import survey_min_group, with_reason_text
+from ui.text import md, tm
 
 user = require(READ)
 filters = current_filters()
@@ -165,7 +166,7 @@ with trend_tab:
     )
 
 with mirror_tab:
-    st.caption(t("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
+    st.caption(tm("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
     mirror_cells = rows_for(report.mirror, wave_id=wave_id, dimension=dimension)
     st.altair_chart(
         mirror_chart(mirror_cells, department_labels=department_labels, texts=chart_texts), width="content"
@@ -180,7 +181,7 @@ with mirror_tab:
     )
     hidden = with_reason_text(mirror_cells[~mirror_cells["shown"]])
     for rater in sorted(set(hidden["rater"])):
-        st.caption(t("trust.mirror.hidden", department=department_labels.get(rater, rater)))
+        st.caption(tm("trust.mirror.hidden", department=department_labels.get(rater, rater)))
     st.markdown(f"**{t('trust.gaps.title')}**")
     st.caption(t("trust.gaps.caption"))
     gaps = with_reason_text(rows_for(report.gaps, dimension=dimension))
@@ -317,7 +318,7 @@ with comments_tab:
             st.info(t("trust.comments.none"))
         for row in comments.itertuples():
             topic = dimension_labels.get(row.dimension, "") if row.dimension else ""
-            st.caption(f"{department_labels.get(row.department, row.department)} · {topic}")
+            st.caption(f"{md(department_labels.get(row.department, row.department))} · {md(topic)}")
             st.text(row.text)
 
 st.caption(t("trust.footer", pct=pct(0.95), min_group=setting.value))

@@ -33,6 +33,7 @@ from ui.auth import require
 from ui.data import cached, get_engine
 from ui.filters import current_filters
 from ui.i18n import day, lang, month, t
+from ui.text import md, tm
 from ui.whatif_tables import (
     change_texts,
     comparison_rows,
@@ -76,7 +77,7 @@ st.info(t("whatif.stored_data_unchanged"), icon=":material/shield:")
 notice = st.session_state.pop(state.NOTICE, None)
 if notice:
     kind, key, params = notice
-    {"warning": st.warning, "error": st.error, "success": st.success}[kind](t(key, **params))
+    {"warning": st.warning, "error": st.error, "success": st.success}[kind](tm(key, **params))
 
 
 def _height(table, most=12):
@@ -103,7 +104,7 @@ with st.container(border=True):
         for share_col, code in zip(share_cols, departments, strict=True):
             with share_col:
                 st.number_input(
-                    t("whatif.lever.share", department=department_names[code]),
+                    tm("whatif.lever.share", department=department_names[code]),
                     min_value=0.0,
                     max_value=100.0,
                     step=5.0,
@@ -153,7 +154,7 @@ with st.container(border=True):
     for trust_col, dimension in zip(st.columns(len(dimensions)), dimensions, strict=True):
         with trust_col:
             st.number_input(
-                dimension_names[dimension],
+                md(dimension_names[dimension]),
                 min_value=0.0,
                 max_value=100.0,
                 step=5.0,
@@ -184,7 +185,7 @@ texts = change_texts(
     lang=lang(),
 )
 if texts:
-    st.markdown("\n".join(f"- {text}" for text in texts))
+    st.markdown("\n".join(f"- {md(text)}" for text in texts))
 else:
     st.caption(t("whatif.no_changes"))
 
