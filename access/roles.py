@@ -221,3 +221,31 @@ def mapping_rows(settings: RoleSettings) -> list[dict[str, str]]:
         {"claim_value": value, "role": role}
         for value, role in sorted(settings.mapping.items(), key=lambda item: (order[item[1]], item[0]))
     ]
+
+
+@dataclass(frozen=True)
+class Write:
+    """One kind of write the app allows, with the right it needs (the README's rights table)."""
+
+    name: str  # as the README's table names it
+    right: str
+    author_too: bool = False  # the author of the thing may do it without the right
+
+
+# Every write, and who may do it. The README's table "Writes and who may do them" is checked
+# against this registry (tests/test_rights_table.py), and each write path checks its right.
+WRITES: tuple[Write, ...] = (
+    Write("Import data (page Import data, command line)", EDIT_DATA),
+    Write("Edit KPI targets (Catalogue)", EDIT_DATA),
+    Write("Record or edit steering decisions and actions", EDIT_DATA),
+    Write("Set the house rule for ownership (Projects)", EDIT_DATA),
+    Write("Save a what-if scenario", EDIT_DATA),
+    Write("Delete a saved what-if scenario", EDIT_DATA, author_too=True),
+    Write("Change the role settings (Roles)", MANAGE_ROLES),
+)
+SAVE_SCENARIO = WRITES[4]
+
+
+def roles_for(right: str) -> tuple[str, ...]:
+    """The roles that have `right`, in ROLES order."""
+    return tuple(role for role in ROLES if right in RIGHTS[role])

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from access.roles import EDIT_DATA, NotAllowed, User
+from access.roles import EDIT_DATA, SAVE_SCENARIO, NotAllowed, User, check_allowed
 from data_access.audit import record_change
 from data_access.budget import (
     _as_date,
@@ -166,6 +166,7 @@ def save_scenario(*, engine: Engine, user: User, name: str, scenario: Scenario) 
     Raises ScenarioNameTaken when the name is used, ValueError (an i18n key) for an empty
     or too long name or an empty scenario. The write is audited in the same transaction.
     """
+    check_allowed(user, SAVE_SCENARIO.right)  # viewers read scenarios; saving is a shared write
     cleaned = _clean_name(name)
     if scenario.is_empty:
         raise ValueError("whatif.save.empty")

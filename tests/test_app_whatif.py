@@ -197,13 +197,14 @@ def test_save_reopen_delete_and_the_stored_data_never_changes(monkeypatch, writa
 
 def test_only_the_author_or_an_editor_may_delete(monkeypatch, writable_url) -> None:
     engine = create_db_engine(writable_url)
-    new_id = save_scenario(engine=engine, user=User("alice", None, "viewer"), name="Alice's", scenario=LEVERS)
+    new_id = save_scenario(engine=engine, user=User("alice", None, "cmo"), name="Alice's", scenario=LEVERS)
     bob = User("bob", None, "viewer")
     monkeypatch.setattr("ui.auth.current_user", lambda: bob)
     monkeypatch.setattr("ui.whatif.current_user", lambda: bob)
     at = open_app(monkeypatch, writable_url, page=PAGE)
     at.selectbox(key="wi_open").set_value(new_id).run()
     assert at.button(key="whatif_delete").disabled
+    assert at.button(key="whatif_save").disabled  # viewers save nothing (README, rights table)
     assert not at.button(key="whatif_open").disabled
     at.button(key="whatif_open").click().run()
     assert at.multiselect(key="wi_delay_projects").value == ["P-001"]

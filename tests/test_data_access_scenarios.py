@@ -26,8 +26,10 @@ from kpis.trust import pooled_index
 from tests.factories import insert_tiny_portfolio
 
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
-ALICE = User(name="alice", email=None, role="viewer")
+ALICE = User(name="alice", email=None, role="cmo")
+ALICE_NOW_VIEWER = User(name="alice", email=None, role="viewer")  # an author who lost the right
 BOB = User(name="bob", email=None, role="viewer")
+CAROL = User(name="carol", email=None, role="cio")
 EDITOR = User(name="erin", email=None, role="editor")
 SCENARIO = Scenario(delays={"P-001": 2}, scale=(ScaleLever("department", "MKT", -10.0),))
 
@@ -103,19 +105,21 @@ def test_save_list_open_and_delete(empty_engine) -> None:
     assert load_saved_scenario(engine=empty_engine, key="IT pays half")[0] == new_id
     assert load_saved_scenario(engine=empty_engine, key="nope") is None
     with pytest.raises(ScenarioNameTaken):
-        save_scenario(engine=empty_engine, user=BOB, name="IT pays half", scenario=SCENARIO)
+        save_scenario(engine=empty_engine, user=CAROL, name="IT pays half", scenario=SCENARIO)
     with pytest.raises(ValueError, match="name_missing"):
-        save_scenario(engine=empty_engine, user=BOB, name="   ", scenario=SCENARIO)
+        save_scenario(engine=empty_engine, user=CAROL, name="   ", scenario=SCENARIO)
     with pytest.raises(ValueError, match="empty"):
-        save_scenario(engine=empty_engine, user=BOB, name="nothing", scenario=Scenario())
+        save_scenario(engine=empty_engine, user=CAROL, name="nothing", scenario=Scenario())
+    with pytest.raises(NotAllowed):  # viewers save nothing (README, rights table)
+        save_scenario(engine=empty_engine, user=BOB, name="Bob's", scenario=SCENARIO)
     with pytest.raises(NotAllowed):
         delete_scenario(engine=empty_engine, user=BOB, scenario_id=new_id)
     assert len(load_saved_scenarios(engine=empty_engine)) == 1
-    assert delete_scenario(engine=empty_engine, user=ALICE, scenario_id=new_id)
+    assert delete_scenario(engine=empty_engine, user=ALICE_NOW_VIEWER, scenario_id=new_id)
     assert load_saved_scenarios(engine=empty_engine).empty
     assert not delete_scenario(engine=empty_engine, user=ALICE, scenario_id=new_id)
-    other = save_scenario(engine=empty_engine, user=BOB, name="Bob's", scenario=SCENARIO)
+    other = save_scenario(engine=empty_engine, user=CAROL, name="Carol's", scenario=SCENARIO)
     assert delete_scenario(engine=empty_engine, user=EDITOR, scenario_id=other)
     trail = load_audit_trail(engine=empty_engine, entity="saved_scenario")
     assert sorted(trail["action"]) == ["delete", "delete", "insert", "insert"]
-    assert set(trail["user_name"]) == {"alice", "bob", "erin"}
+    assert set(trail["user_name"]) == {"alice", "carol", "erin"}

@@ -210,6 +210,9 @@ def on_save() -> None:
     except ScenarioNameTaken:
         _notice("error", "whatif.save.name_taken")
         return
+    except NotAllowed:
+        _notice("error", "auth.not_allowed")
+        return
     except ValueError as exc:
         _notice("error", str(exc))
         return

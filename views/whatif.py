@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from access.roles import READ
+from access.roles import READ, SAVE_SCENARIO
 from charts.whatif import scenario_chart
 from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_categories, load_departments, load_projects_list
@@ -248,7 +248,7 @@ with save_col:
     st.button(
         t("whatif.save.button"),
         on_click=state.on_save,
-        disabled=scenario.is_empty,
+        disabled=scenario.is_empty or not user.may(SAVE_SCENARIO.right),
         icon=":material/save:",
         key="whatif_save",
     )
