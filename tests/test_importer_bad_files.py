@@ -331,7 +331,12 @@ CORPUS: dict[str, tuple[str, str, bytes, list[tuple[int | None, str | None, str]
         "actuals.csv",
         csv_bytes(ACTUALS_HEADER + "A,2026-01,MKT,people,10,99\nA,,MKT,people,10\n"),
         [
-            (2, None, "This row has 6 cells, the header 5 columns."),
+            (
+                2,
+                "F",
+                "This row has a value in column F, which has no header (the header has 5 columns); "
+                "delete the value or give the column a known name.",
+            ),
             (3, "month", "Required value is empty."),
         ],
     ),

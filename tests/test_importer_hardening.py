@@ -181,3 +181,56 @@ def test_an_error_list_is_bounded_and_counted_by_kind(tiny_sqlite: Engine) -> No
     assert "1 × " in summary and "(code, first in row 200002)" in summary
     assert peak < 400  # the rows themselves are held; the 200,000 issues are not
     assert elapsed < 120
+
+
+def _import(engine: Engine, kind: str, data: bytes, name: str = "x.csv"):  # noqa: ANN202
+    return run_import(engine=engine, kind=kind, file_name=name, data=data, dry_run=True, user_name="t")
+
+
+@pytest.mark.parametrize("digits", ["١٠", "１０", "٣.٥"])
+def test_only_ascii_digits_are_numbers(tiny_sqlite: Engine, digits: str) -> None:
+    data = f"project,month,department,category,actual\r\nA,2026-01,MKT,people,{digits}\r\n".encode()
+    report = _import(tiny_sqlite, "budget_actuals", data)
+    assert [i.key for i in report.errors] == ["importer.error.not_a_number"]
+    assert report.errors[0].column == "actual"
+
+
+def test_a_date_with_non_ascii_digits_is_not_a_month(tiny_sqlite: Engine) -> None:
+    data = "project,month,department,category,actual\r\nA,٢٠٢٦-٠١,MKT,people,10\r\n".encode()
+    assert [i.key for i in _import(tiny_sqlite, "budget_actuals", data).errors] == [
+        "importer.error.not_a_month"
+    ]
+
+
+def test_a_code_differing_only_in_capitals_is_refused_with_a_hint(tiny_sqlite: Engine) -> None:
+    data = b"code,name_nl,name_en\r\nmkt,Marketing,Marketing\r\n"
+    report = _import(tiny_sqlite, "departments", data)
+    assert [i.key for i in report.errors] == ["importer.error.code_case"]
+    assert "did you mean MKT?" in issue_message(report.errors[0], "en")
+    same_file = b"code,name_nl,name_en\r\nNEW,N,N\r\nnew,N,N\r\n"
+    report = _import(tiny_sqlite, "departments", same_file)
+    assert [(i.key, i.row) for i in report.errors] == [("importer.error.code_case", 3)]
+    reference = b"project,month,department,category,actual\r\nA,2026-01,mkt,people,10\r\n"
+    report = _import(tiny_sqlite, "budget_actuals", reference)
+    assert [i.key for i in report.errors] == ["importer.error.code_case"]
+    assert report.errors[0].column == "department"
+
+
+def test_a_value_in_a_column_without_header_is_an_error_naming_the_column(tiny_sqlite: Engine) -> None:
+    data = b"code,name_nl,name_en\r\nNEW,N,N,,,oops\r\n"
+    report = _import(tiny_sqlite, "departments", data)
+    assert [(i.key, i.column, i.value) for i in report.errors] == [
+        ("importer.error.too_many_cells", "F", "oops")
+    ]
+    far_right = with_member(
+        base_workbook(),
+        SHEET,
+        sheet_xml(
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c></row>'
+            b'<row r="2"><c r="A2" t="inlineStr"><is><t>NEW</t></is></c>'
+            b'<c r="ZZ2" t="inlineStr"><is><t>hidden</t></is></c></row>',
+            dimension=b'<dimension ref="A1:A2"/>',
+        ),
+    )
+    exc, _, _ = refused(far_right)
+    assert exc.key == "importer.error.too_many_columns" and exc.params["row"] == 2

@@ -20,6 +20,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SEPARATORS = (",", ";")
 MAX_COLUMNS = 200  # no kind has more than a dozen; stops a sheet with thousands of columns
+WIDEST_ROW = 4 * MAX_COLUMNS  # even empty (formatted) cells further right are refused
 MEBIBYTE = 1024 * 1024
 MAX_BLANK_RUN = 10_000  # more empty rows in a row than this is not a data file (an "empty rows" bomb)
 MAX_RATIO = 100  # a workbook member expanding more than this is refused (a decompression bomb)
@@ -330,9 +331,14 @@ def read_xlsx(data: bytes, limits: Limits, *, wanted: set[str] | None = None) ->
             header: list[str] | None = None
             sheet = Sheet(worksheet.title, [])
             counter.blank_run = 0
-            rows = worksheet.iter_rows(max_col=MAX_COLUMNS + 1, max_row=limits.max_rows + 2)
+            # No column bound: a row is as wide as its last cell, so a value far to the right is
+            # seen (and refused), never silently cut off; a declared dimension is not trusted.
+            worksheet.reset_dimensions()
+            rows = worksheet.iter_rows(max_row=limits.max_rows + 2)
             for number, row in enumerate(rows, start=1):
-                if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
+                if len(row) > MAX_COLUMNS and (
+                    len(row) > WIDEST_ROW or any(c.value is not None for c in row[MAX_COLUMNS:])
+                ):
                     raise FileRejected("importer.error.too_many_columns", row=number, limit=MAX_COLUMNS)
                 cells = [_cell_text(c.value, getattr(c, "data_type", None)) for c in row]
                 while cells and cells[-1] == "":

@@ -102,6 +102,15 @@ def shown(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
 
 
+def spreadsheet_column(index: int) -> str:
+    """A 0-based column position as a spreadsheet names it (A, B, ..., Z, AA, ...)."""
+    name, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
 def normalise_header(name: str) -> str:
     return name.replace("\ufeff", "").strip().lower().replace(" ", "_")
 
@@ -151,7 +160,7 @@ def parse_decimal(text: str, mark: str) -> float:
         if body.startswith("#"):
             raise CellError("importer.error.excel_error")
         group = "." if mark == "," else ","
-        pattern = rf"^[+-]?(\d+|\d{{1,3}}(\{group}\d{{3}})+)(\{mark}\d+)?$"
+        pattern = rf"^[+-]?([0-9]+|[0-9]{{1,3}}(\{group}[0-9]{{3}})+)(\{mark}[0-9]+)?$"
         if not re.match(pattern, body):
             raise CellError("importer.error.not_a_number", mark=mark)
         value = float(body.replace(group, "").replace(mark, "."))
@@ -182,18 +191,18 @@ def parse_integer(text: str) -> int:
     body = text.replace(" ", "")
     if body.lower() in NOT_FINITE:
         raise CellError("importer.error.not_finite")
-    if not re.match(r"^[+-]?\d+$", body):
+    if not re.match(r"^[+-]?[0-9]+$", body):
         raise CellError("importer.error.not_an_integer")
     return int(body)
 
 
 DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"), ("y", "m", "d")),
+    (re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$"), ("d", "m", "y")),
 )
 MONTH_PATTERNS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), ("y", "m")),
-    (re.compile(r"^(\d{1,2})[-/](\d{4})$"), ("m", "y")),
+    (re.compile(r"^([0-9]{4})-([0-9]{1,2})$"), ("y", "m")),
+    (re.compile(r"^([0-9]{1,2})[-/]([0-9]{4})$"), ("m", "y")),
 )
 
 
@@ -380,6 +389,24 @@ def _cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
     return issues
 
 
+def _other_case(
+    code: str,
+    target: str | None,
+    known: dict[str, set[str]],
+    folded: dict[str, dict[str, str]],
+    seen: dict[str, str],
+) -> str | None:
+    """The existing code that differs from `code` only in capitals (`p-001` vs `P-001`), or None."""
+    if target is None or code in known.get(target, set()):
+        return None
+    if target not in folded:
+        folded[target] = {c.casefold(): c for c in known.get(target, set())}
+    match = folded[target].get(code.casefold())
+    if match is None and seen.get(code.casefold(), code) != code:
+        match = seen[code.casefold()]
+    return match if match is not None and match != code else None
+
+
 def validate_sheet(
     kind: Kind,
     sheet: Sheet,
@@ -409,12 +436,21 @@ def validate_sheet(
     width = len(sheet.header)
     records: list[Record] = []
     bounded = _BoundedIssues()
+    folded: dict[str, dict[str, str]] = {}  # kind -> casefolded code -> code, built when first needed
+    seen_codes: dict[str, str] = {}  # this sheet's own codes, casefolded
     first_row_of: dict[tuple[object, ...], int] = {}
     for number, cells in sheet.rows:
         row_issues: list[Issue] = []
         if len(cells) > width and any(c.strip() for c in cells[width:]):
+            extra = next(i for i in range(width, len(cells)) if cells[i].strip())
             row_issues.append(
-                Issue("importer.error.too_many_cells", {"cells": len(cells), "columns": width}, row=number)
+                Issue(
+                    "importer.error.too_many_cells",
+                    {"cells": len(cells), "columns": width, "position": spreadsheet_column(extra)},
+                    row=number,
+                    column=spreadsheet_column(extra),
+                    value=shown(cells[extra]),
+                )
             )
         values: dict[str, object] = {}
         for column in kind.columns:
@@ -448,6 +484,24 @@ def validate_sheet(
                     Issue(exc.key, exc.params, row=number, column=column.name, value=shown(raw))
                 )
                 continue
+            if column.type in (CODE, REFERENCE):
+                target = column.ref if column.type == REFERENCE else kind.name
+                existing = _other_case(
+                    str(value), target, known, folded, seen_codes if column.type == CODE else {}
+                )
+                if existing is not None:
+                    row_issues.append(
+                        Issue(
+                            "importer.error.code_case",
+                            {"existing": existing},
+                            row=number,
+                            column=column.name,
+                            value=shown(raw),
+                        )
+                    )
+                    continue
+                if column.type == CODE:
+                    seen_codes.setdefault(str(value).casefold(), str(value))
             if column.type == REFERENCE and column.ref and value not in known.get(column.ref, set()):
                 row_issues.append(
                     Issue(
