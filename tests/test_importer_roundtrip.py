@@ -27,6 +27,7 @@ from data_access.importer import (
     template_xlsx,
     to_csv,
 )
+from data_access.importer.schema import KINDS
 from data_access.models import BudgetLine, ImportLog
 from kpis.periods import Filters
 from tests.conftest import ROOT, _drop_pg_database, make_database_url
@@ -96,6 +97,10 @@ def test_demo_round_trips_through_csv_templates(demo_engine: Engine, target: Eng
         report = import_ok(
             target, kind, f"{kind}.csv", to_csv(kind, export_rows(engine=demo_engine, kind=kind))
         )
+        if KINDS[kind].replaces == "wave":  # survey waves report counts per wave only (issue 17.6)
+            rows = report.total("rows")
+            assert (report.total("inserted"), report.total("removed")) == (rows, rows) and rows > 0
+            continue
         assert (report.total("inserted"), report.total("updated"), report.total("removed")) == (0, 0, 0)
         assert report.total("unchanged") == report.total("rows") > 0
     assert without_import_log(dump_database(target)) == without_import_log(before)

@@ -153,11 +153,12 @@ def _validate_and_plan(
         if write:
             write_plan(conn, plan, codes)
         plans.append(plan)
-        if plan.removals:
+        replaced = plan.coarse[1] if plan.coarse is not None else len(plan.removals)
+        if replaced:
             issues.append(
                 Issue(
                     f"importer.warning.replaces_{plan.kind.replaces}",
-                    {"count": len(plan.removals), "scope": plan.scope},
+                    {"count": replaced, "scope": plan.scope},
                     sheet=name if kind == WORKBOOK else None,
                     severity="warning",
                 )
@@ -178,18 +179,22 @@ def _other_kind_hint(kind: str, table: Table) -> Issue | None:
 
 
 def _results(plans: list[KindPlan]) -> list[KindResult]:
-    return [
-        KindResult(
-            kind=p.kind.name,
-            rows=p.rows,
-            inserted=len(p.inserts),
-            updated=len(p.updates),
-            unchanged=p.unchanged,
-            removed=len(p.removals),
-            preview=p.preview,
-        )
-        for p in plans
-    ]
+    return [_result(p) for p in plans]
+
+
+def _result(p: KindPlan) -> KindResult:
+    if p.coarse is not None:  # survey waves: counts per wave only (see store._coarse_wave_report)
+        rows, replaced = p.coarse
+        return KindResult(p.kind.name, rows, rows, 0, 0, replaced, preview=p.preview)
+    return KindResult(
+        kind=p.kind.name,
+        rows=p.rows,
+        inserted=len(p.inserts),
+        updated=len(p.updates),
+        unchanged=p.unchanged,
+        removed=len(p.removals),
+        preview=p.preview,
+    )
 
 
 def run_import(

@@ -541,6 +541,7 @@ KINDS: dict[str, Kind] = {
             ("wave", "respondent_ref", "item"),
             "Enquêteantwoorden",
             "Survey responses",
+            replaces="wave",
         ),
         Kind(
             "survey_comments",
@@ -577,6 +578,7 @@ KINDS: dict[str, Kind] = {
             ("wave", "respondent_ref", "dimension"),
             "Enquêteopmerkingen",
             "Survey comments",
+            replaces="wave",
         ),
     )
 }

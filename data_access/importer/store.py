@@ -133,6 +133,7 @@ class KindPlan:
     preview: list[dict[str, Any]] = field(default_factory=list)
     months: set[Any] = field(default_factory=set)
     projects: set[str] = field(default_factory=set)
+    coarse: tuple[int, int] | None = None  # survey waves: (rows in file, rows replaced), nothing finer
 
     @property
     def scope(self) -> str:
@@ -195,9 +196,36 @@ def plan_kind(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
                 plan.removals.append((match.id, "zero_plan"))
         elif kind.replaces == "actuals" and match.raw["actual"] is not None:
             plan.removals.append((match.id, "clear_actual"))
-        elif kind.replaces == "ownership":
+        elif kind.replaces in ("ownership", "wave"):
             plan.removals.append((match.id, "delete"))
+    if kind.replaces == "wave":
+        _coarse_wave_report(plan, records, existing)
     return plan
+
+
+def _coarse_wave_report(
+    plan: KindPlan, records: Sequence[Record], existing: dict[tuple[Any, ...], Existing]
+) -> None:
+    """Survey answers and comments: the file is the whole of each wave it contains, and what is
+    reported is counted per wave only.
+
+    The write is the real difference (rows of those waves missing from the file are deleted),
+    but the report never says which rows are new, changed or unchanged: a one-row dry run must
+    not tell whether one respondent's answer or comment was already there. `coarse` holds
+    (rows in the file, rows those waves hold now); the preview is one line per wave.
+    """
+    held: dict[str, int] = {}
+    for key in existing:
+        held[str(key[0])] = held.get(str(key[0]), 0) + 1
+    in_file: dict[str, int] = {}
+    for record in records:
+        in_file[str(record.values["wave"])] = in_file.get(str(record.values["wave"]), 0) + 1
+    plan.projects = set(in_file)  # `scope` names the waves
+    plan.coarse = (len(records), len(existing))
+    plan.preview = [
+        {"wave": wave, "rows_in_file": count, "rows_now": held.get(wave, 0), "action": "replace_wave"}
+        for wave, count in sorted(in_file.items())
+    ]
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
