@@ -61,9 +61,8 @@ def test_a_file_deleted_or_replaced_under_a_guarded_engine_refuses_reads_and_wri
             shutil.copy(tmp_path / "other.db", db_copy)
         with pytest.raises(DatabaseUnavailable, match="missing or was replaced"):
             _write(engine)
-        with pytest.raises(DatabaseUnavailable):
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+        with pytest.raises(DatabaseUnavailable), engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
         if how == "deleted":
             assert not db_copy.exists()
         else:
