@@ -234,3 +234,53 @@ def test_a_value_in_a_column_without_header_is_an_error_naming_the_column(tiny_s
     )
     exc, _, _ = refused(far_right)
     assert exc.key == "importer.error.too_many_columns" and exc.params["row"] == 2
+
+
+def _mutations(rng: random.Random, data: bytes) -> bytes:
+    body = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        choice = rng.random()
+        at = rng.randrange(len(body) or 1)
+        if choice < 0.3:
+            del body[at : at + rng.randint(1, 40)]
+        elif choice < 0.6:
+            body[at:at] = rng.choice(
+                [
+                    b"&#0;",
+                    b"<",
+                    b"]]>",
+                    b"<!DOCTYPE x>",
+                    b"\x00",
+                    b"NaN",
+                    b"9" * 400,
+                    b'r="0"',
+                    b"&lol;",
+                    b"\xff\xfe",
+                ]
+            )
+        else:
+            body[at] = rng.randrange(256) if body else 0
+    return bytes(body)
+
+
+def test_file_shape_fuzz_gives_a_table_or_a_message_never_a_traceback(tiny_sqlite: Engine) -> None:
+    rng = random.Random(1717)
+    sheet = sheet_xml(
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c><c r="B1" t="inlineStr"><is><t>name_nl</t>'
+        b'</is></c><c r="C1" t="inlineStr"><is><t>name_en</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>NEW</t></is></c><c r="B2"><v>1.5</v></c>'
+        b'<c r="C2" t="inlineStr"><is><t>x</t></is></c></row>',
+        dimension=b'<dimension ref="A1:C2"/>',
+    )
+    csv_file = b'code,name_nl,name_en\r\nNEW,N,N\r\nX,"quoted",3\r\n'
+    for case in range(150):
+        if case % 3 == 0:
+            data = _mutations(rng, csv_file)
+            name = "x.csv"
+        else:
+            data = with_member(base_workbook(), SHEET, _mutations(rng, sheet))
+            name = "x.xlsx"
+        report = _import(tiny_sqlite, "departments", data, name)
+        assert report.outcome in {"rejected", "dry_run"}
+        for issue in report.issues:
+            assert issue_message(issue, "en") != issue.key  # every message exists and is filled
