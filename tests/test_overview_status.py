@@ -2,7 +2,6 @@
 sparkline axes, the budget forecast, exception words and names, cancelled projects, and a
 property check over every demo month that no tile's badge, sparkline and change disagree."""
 
-
 import pytest
 
 from data_access.demo import DEMO_FIRST_MONTH, DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED

@@ -67,18 +67,17 @@ TIME_COLUMNS = ("created_at", "at")
 
 
 def _columns(names):
-    config = {}
-    for name in names:
-        label = t(f"steering.col.{name}")
-        if name == "meeting_month":
-            config[name] = st.column_config.DateColumn(label, format="MM-YYYY")
-        elif name in DATE_COLUMNS:
-            config[name] = st.column_config.DateColumn(label, format="DD-MM-YYYY")
-        elif name in TIME_COLUMNS:
-            config[name] = st.column_config.DatetimeColumn(label, format="DD-MM-YYYY HH:mm")
-        else:
-            config[name] = st.column_config.Column(label)
-    return config
+    # Dates and times are shown as text (formatted here), so an empty one is blank, not "None".
+    return {name: st.column_config.Column(t(f"steering.col.{name}")) for name in names}
+
+
+def _date_text(name, value):
+    if value is None or pd.isna(value):
+        return ""
+    if name in TIME_COLUMNS:
+        return pd.Timestamp(value).strftime("%d-%m-%Y %H:%M")
+    value = pd.Timestamp(value).date()
+    return month(value) if name == "meeting_month" else day(value)
 
 
 def _show_table(frame, names):
@@ -92,11 +91,13 @@ def _show_table(frame, names):
     if "project" in shown:
         shown = with_labels(shown, column="project", labels=PROJECT_LABELS)
     text_columns = [name for name in names if name in shown and name not in (*DATE_COLUMNS, *TIME_COLUMNS)]
+    date_columns = [name for name in names if name in shown and name in (*DATE_COLUMNS, *TIME_COLUMNS)]
     shown = shown.assign(
         **{
             name: shown[name].map(lambda value: "" if value is None or pd.isna(value) else value)
             for name in text_columns
-        }
+        },
+        **{name: [_date_text(name, value) for value in shown[name]] for name in date_columns},
     )
     st.dataframe(shown, column_order=names, column_config=_columns(names), hide_index=True)
 
@@ -444,6 +445,7 @@ else:
     verbs = {verb: t(f"steering.trail.{verb}") for verb in ("create", "update", "close")}
     trail = with_labels(trail, column="entity", labels=entity_labels)
     trail = with_labels(trail, column="action", labels=verbs).assign(
+        at=[_date_text("at", value) for value in trail["at"]],
         old_values=[
             describe_changes(v, labels=field_labels, value_labels=status_labels) for v in trail["old_values"]
         ],
