@@ -24,7 +24,12 @@ def sparkline_spec(
     return {
         "data": {"values": points},
         "height": HEIGHT,
-        "mark": {"type": "line", "point": {"size": 14}, "strokeWidth": 2, "color": HEX.get(colour, MUTED)},
+        "mark": {
+            "type": "line",
+            "point": {"size": 14, "filled": True, "color": HEX.get(colour, MUTED)},
+            "strokeWidth": 2,
+            "color": HEX.get(colour, MUTED),
+        },
         "encoding": {
             "x": {
                 "field": "i",

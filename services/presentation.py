@@ -42,6 +42,20 @@ STATUS_COLOURS = {"green": "green", "amber": "orange", "red": "red", None: "gray
 NEUTRAL = "gray"
 
 
+# Where a long Dutch compound in a tile title may break on a narrow screen (a soft hyphen):
+# at the compound's seam, never mid-word. Only the screen uses these (see `screen_title`).
+TITLE_BREAKS = {
+    "Budgetrealisatie": "Budget\u00adrealisatie",
+    "Financieringsbalans": "Financierings\u00adbalans",
+    "Vertrouwensindex": "Vertrouwens\u00adindex",
+}
+
+
+def screen_title(name: str) -> str:
+    """A tile title for the screen: long compounds get a soft hyphen at their seam."""
+    return TITLE_BREAKS.get(name, name)
+
+
 @dataclass(frozen=True)
 class TileColours:
     """The colours of one tile, all decided here: `badge` (the status against target),
@@ -139,13 +153,9 @@ def change_text(tile: Tile, lang: str) -> str | None:
         amount = format_signed(tile.change.value * 100.0, lang, decimals=1, suffix=" pp")
     else:
         decimals = NUMBER_DECIMALS.get(tile.code, 1)
-        unit = (
-            " " + translate("unit.index_points", lang)
-            if tile.code in INDEX_POINT_CODES
-            else ""
-            if tile.code == "cpi"
-            else " " + translate("unit.points", lang)
-        )
+        # Index points, said short so the change fits a tile on a projector; the tile's
+        # help says they are points on the 0–100 index scale, not percentage points.
+        unit = "" if tile.code == "cpi" else " " + translate("unit.points", lang)
         amount = format_signed(tile.change.value, lang, decimals=decimals, suffix=unit)
     return amount.replace("−", "-", 1)
 

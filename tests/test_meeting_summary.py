@@ -94,4 +94,4 @@ def test_a_survey_change_counts_only_when_a_new_wave_came_in() -> None:
     moved = meeting_summary(
         current=_view(OCT, [trust]), previous=_view(SEP, [before]), actions=None, lang="en"
     )
-    assert "Biggest moves: Trust index -5.0 index points." in moved
+    assert "Biggest moves: Trust index -5.0 points." in moved

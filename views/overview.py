@@ -10,7 +10,7 @@ from data_access.reference import load_departments, load_month_bounds
 from data_access.steering import load_actions
 from kpis.periods import add_months
 from services.meeting_summary import meeting_summary
-from services.presentation import exception_groups, exception_text, tile_texts
+from services.presentation import exception_groups, exception_text, screen_title, tile_texts
 from services.single_view import TREND_MONTHS, period_for, recent_single_view
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
@@ -19,6 +19,15 @@ from ui.downloads import download_pack
 from ui.filters import current_filters, exception_link_params, exception_link_queries
 from ui.i18n import lang, month, t
 from ui.survey import survey_min_group
+
+TILE_TITLE_STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important;
+}
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-width: 1366px) { [data-testid="stMetricLabel"] { min-height: 2.6em; } }
+</style>"""
 
 require(READ)
 filters = current_filters()
@@ -57,15 +66,18 @@ sentences = meeting_summary(
 )
 with st.container(border=True):
     st.markdown(f"**{t('since.header')}**")
-    for sentence in sentences:
-        st.text(sentence)
+    st.text("\n".join(f"• {sentence}" for sentence in sentences))
+
+# Tile titles wrap between words on a narrow screen (a 1280×720 projector) instead of being
+# cut off with an ellipsis; words are never broken (Dutch compounds carry soft hyphens).
+st.html(TILE_TITLE_STYLE)
 
 texts = tile_texts(view, language, department_names=department_names)
 for start in range(0, len(texts), 5):
     for column, tile in zip(st.columns(5, border=True), texts[start : start + 5], strict=False):
         with column:
             st.metric(
-                tile.name,
+                screen_title(tile.name),
                 tile.value,
                 delta=tile.change,
                 delta_color=tile.colours.change,
