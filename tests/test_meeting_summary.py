@@ -65,7 +65,7 @@ def test_crossings_new_and_resolved_moves_and_actions_in_both_languages() -> Non
         "Plan datakwaliteit (R. Visser): 77 dagen over de vervaldatum 15-08-2026.",
         "Opgelost (1): P-007 (huisregel geschonden).",
         "Grootste bewegingen: Gezamenlijk aandeel -7,0 pp, Inzichtdoelen op tijd +2,0 pp.",
-        "Van de 2 acties die deze maand klaar moesten zijn, zijn er 1 op tijd afgerond.",
+        "Op tijd afgerond: 1 van de 2 acties die deze maand klaar moesten zijn.",
         "1 acties zijn over datum; de oudste: Plan datakwaliteit (77 dagen).",
     ]
     en = meeting_summary(current=current, previous=previous, actions=_actions(), lang="en")
