@@ -315,3 +315,36 @@ def test_recent_views_follow_the_data_version(empty_engine) -> None:
         other = Filters.year_to_date(pd.Timestamp(f"2025-{month:02d}-01").date())
         single_view.recent_single_view(engine=empty_engine, filters=other, min_group=5)
     assert len(single_view._recent) == single_view.RECENT_VIEWS
+
+
+def test_overview_opens_with_the_meeting_summary_and_status_colours(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from data_access.steering import load_actions
+    from services.meeting_summary import meeting_summary
+    from services.single_view import period_for
+
+    at = open_app(monkeypatch, demo_sqlite_url, query={"asof": "2026-09", "lang": "en"})
+    filters = at.session_state["filters"]
+    assert filters.as_of.month == 9
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    previous = compute_single_view(
+        engine=demo_sqlite_engine, filters=period_for(filters, view.trend_months[-2]), min_group=5
+    )
+    sentences = meeting_summary(
+        current=view,
+        previous=previous,
+        actions=load_actions(engine=demo_sqlite_engine, up_to_month=filters.as_of),
+        lang="en",
+        department_names={"MKT": "Marketing", "IT": "IT", "FIN": "Finance"},
+    )
+    assert at.text[0].value == "\n".join(f"• {sentence}" for sentence in sentences)
+    assert "Perception gap went from On track to Action needed." in sentences
+    # The change on each tile is drawn in the colour the pure function chose.
+    colours = {text.name: text.colours.change for text in tile_texts(view, "en")}
+    for metric in at.metric:
+        assert (
+            Metric.MetricColor.Name(metric.proto.color).lower() == colours[metric.label.replace("\u00ad", "")]
+        )
