@@ -565,11 +565,16 @@ def recent_single_view(*, engine: Engine, filters: Filters, min_group: int) -> S
 
 def warm_default_view(*, engine: Engine, min_group: int, today: dt.date | None = None) -> Filters:
     """Compute the view a new session opens with (the default as-of month, year to date, no
-    other filters) into `recent_single_view`; it also loads the base aggregates every other
+    other filters) and the month before it (for "since the last meeting") into
+    `recent_single_view`; it also loads the base aggregates every other
     filter set reuses (budget rollup, survey cells, teams). Returns the filters it used."""
     first, last, last_actual = load_month_bounds(engine=engine)
     _, default = as_of_options(first, last, last_actual, today or dt.date.today())
     # As ui.filters opens: from January of the as-of year (or the first plan month).
     filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
     recent_single_view(engine=engine, filters=filters, min_group=min_group)
+    # The Overview's "since the last meeting" compares with the month before: warm it too.
+    previous = add_months(default, -1)
+    if first is not None and previous >= first:
+        recent_single_view(engine=engine, filters=period_for(filters, previous), min_group=min_group)
     return filters

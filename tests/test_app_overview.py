@@ -287,10 +287,12 @@ def test_the_warm_up_computes_the_view_a_new_session_opens_with(
 
     single_view._recent.clear()
     warmed = single_view.warm_default_view(engine=demo_sqlite_engine, min_group=5)
-    (key,) = single_view._recent
+    # The default view and the month before it (for "since the last meeting").
+    key, previous_key = single_view._recent
     at = open_app(monkeypatch, demo_sqlite_url)
     assert at.session_state["filters"] == warmed
     assert key[2] == warmed and key[3] == 5
+    assert previous_key[2] == single_view.period_for(warmed, single_view.add_months(warmed.as_of, -1))
     # The session's own call finds it: the same object, no second computation.
     calls = []
     monkeypatch.setattr(single_view, "compute_single_view", lambda **kw: calls.append(kw))
