@@ -17,7 +17,7 @@ import pandas as pd
 from kpis.steering import Problem
 from kpis.targets import DEFAULT_TARGETS, Target
 
-Unit = Literal["ratio", "eur", "points", "index", "days", "count"]
+Unit = Literal["ratio", "eur", "points", "index", "index_points", "days", "count"]
 Group = Literal["budget", "collaboration", "trust", "insight", "steering"]
 
 
@@ -45,6 +45,7 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     KpiDefinition("cpi", "budget", "ratio", "higher"),
     KpiDefinition("spi", "budget", "ratio", "higher"),
     KpiDefinition("eac", "budget", "eur", "lower"),
+    KpiDefinition("forecast_ratio", "budget", "ratio", "lower"),
     KpiDefinition("vac", "budget", "eur", "higher"),
     KpiDefinition("funding_drift_pp", "budget", "points", "lower"),
     KpiDefinition("joint_share", "collaboration", "ratio", "higher"),
@@ -53,7 +54,7 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
     KpiDefinition("fte_balance", "collaboration", "ratio", "higher"),
     KpiDefinition("ownership_clarity", "collaboration", "ratio", "higher"),
     KpiDefinition("trust_index", "trust", "index", "higher"),
-    KpiDefinition("perception_gap", "trust", "points", "lower"),
+    KpiDefinition("perception_gap", "trust", "index_points", "lower"),
     KpiDefinition("response_rate", "trust", "ratio", "higher"),
     KpiDefinition("goals_on_time", "insight", "ratio", "higher"),
     KpiDefinition("goal_progress", "insight", "ratio", "higher"),
@@ -64,6 +65,26 @@ CATALOGUE: tuple[KpiDefinition, ...] = (
 )
 BY_CODE: dict[str, KpiDefinition] = {kpi.code: kpi for kpi in CATALOGUE}
 TEXT_PARTS = ("name", "definition", "formula", "source")
+
+# How each KPI and exception rule treats cancelled and on-hold projects: the i18n key
+# `catalogue.<code>.projects` says it in words (shown in the catalogue table's "projects"
+# column). In short: money already spent always counts (budget realisation, CPI, funding
+# drift, forecast); the rules that judge a project's progress or set-up (SPI, CPI and spend
+# exceptions, behind schedule, insight goals, teams, ownership) leave cancelled projects out,
+# because cancelling is a decision already taken; on-hold projects leave the budget and
+# schedule exceptions (they spend less by design) but keep their goals, teams and owners.
+STATUS_RULE_CODES = (
+    "budget_realisation",
+    "cpi",
+    "spi",
+    "forecast_ratio",
+    "funding_drift_pp",
+    "funding_balance",
+    "joint_share",
+    "mixed_teams",
+    "ownership_clarity",
+    "goals_on_time",
+)
 
 
 def validate_target(*, green: object, amber: object, direction: str) -> list[Problem]:
@@ -89,7 +110,8 @@ def catalogue_table(
     changes: pd.DataFrame,
     translate: Callable[[str], str],
 ) -> pd.DataFrame:
-    """One row per KPI: code, group, name, definition, formula, unit, source, direction, green,
+    """One row per KPI: code, group, name, definition, formula, unit, source, projects (how
+    cancelled and on-hold projects count; empty where status plays no part), direction, green,
     amber (None without a target), updated_by, updated_at (None while the default applies).
 
     `targets` as from data_access.targets.load_targets; `changes` has kpi, updated_by,
@@ -107,6 +129,7 @@ def catalogue_table(
                 **{part: translate(kpi.text_key(part)) for part in ("name", "definition", "formula")},
                 "unit": translate(f"catalogue.unit.{kpi.unit}"),
                 "source": translate(kpi.text_key("source")),
+                "projects": translate(kpi.text_key("projects")) if kpi.code in STATUS_RULE_CODES else "",
                 "direction": translate(f"catalogue.direction.{kpi.direction}"),
                 "green": target.green if target else None,
                 "amber": target.amber if target else None,

@@ -1,9 +1,12 @@
 """The exceptions list of the steering meeting: what needs a decision, from the data.
 
 Rules (each a documented threshold, never a judgement call):
-- over_budget: an active project whose CPI is below the CPI target's amber threshold (red),
-  or whose spend to date exceeds its plan to date (AC / PV) beyond the realisation target's
-  amber threshold (red).
+- forecast_overrun: the portfolio's year-end forecast (EAC-based, as on the Budget page)
+  divided by the year budget is beyond the `forecast_ratio` target's amber threshold (red).
+- over_budget: an active project whose cost exceeds the value of the work done: CPI (earned
+  value / actual cost) below the CPI target's amber threshold (red); or whose spend to date
+  exceeds its plan to date (AC / PV) beyond the realisation target's amber threshold (red).
+  `values["rule"]` says which ("cpi" first when both), so the words say what was measured.
 - behind_schedule: an active project whose SPI is below the SPI target's amber threshold (red).
 - funding_drift: a joint project where a department's share of actual spend differs from its
   agreed share by more than the drift tolerance (target `funding_drift_pp`, green threshold).
@@ -15,20 +18,26 @@ Rules (each a documented threshold, never a judgement call):
   (Welch's t, p < 0.05) since the previous wave.
 - overdue_action: a steering action still open after its due date at the as-of month end.
 Active projects only for the budget rules: on-hold and cancelled projects spend by design
-less than planned, and their state is a decision already taken.
+less than planned, and their state is a decision already taken. Cancelled projects raise no
+ownership, team or insight-goal exceptions either (`without_cancelled`, applied by the single
+view): their goal was dropped with the project, so it is never "late". On-hold projects keep
+those (they may resume). Funding drift counts every project with spend: who paid the money
+already spent stays part of the agreement. kpis/catalogue.py documents this per KPI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from kpis.common import KpiValue
 from kpis.steering import overdue_actions
-from kpis.targets import Target
+from kpis.targets import Target, rag
 
 PAGES = {
+    "forecast_overrun": "views/budget.py",
     "over_budget": "views/budget.py",
     "behind_schedule": "views/budget.py",
     "funding_drift": "views/budget.py",
@@ -41,6 +50,7 @@ PAGES = {
     "overdue_action": "views/steering.py",
 }
 ORDER = list(PAGES)
+OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 
 @dataclass(frozen=True)
@@ -69,11 +79,63 @@ def _budget_items(ev_table: pd.DataFrame, targets: dict[str, Target]) -> list[Ex
         cpi_red = row.cpi.available and row.cpi.value < targets["cpi"].amber
         overrun_red = spent is not None and spent > targets["budget_realisation"].amber
         if cpi_red or overrun_red:
-            values = {"cpi": row.cpi.value if row.cpi.available else None, "realisation": spent}
+            values = {
+                "cpi": row.cpi.value if row.cpi.available else None,
+                "realisation": spent,
+                "rule": "cpi" if cpi_red else "spend",
+            }
             items.append(ExceptionItem("over_budget", row.project, row.project, values))
         if row.spi.available and row.spi.value < targets["spi"].amber:
             items.append(ExceptionItem("behind_schedule", row.project, row.project, {"spi": row.spi.value}))
     return items
+
+
+def forecast_items(
+    *, forecast_ratio: KpiValue, forecast: float, year_budget: float, year: int, target: Target
+) -> list[ExceptionItem]:
+    """The forecast-overrun exception: one item when the year-end forecast / year budget is
+    red against `target` (beyond its amber threshold), else none."""
+    if not forecast_ratio.available or rag(forecast_ratio.value, target) != "red":
+        return []
+    values = {
+        "forecast": forecast,
+        "year_budget": year_budget,
+        "ratio": forecast_ratio.value,
+        "year": year,
+    }
+    return [ExceptionItem("forecast_overrun", None, str(year), values)]
+
+
+def without_cancelled(frame: pd.DataFrame, statuses: dict[str, str]) -> pd.DataFrame:
+    """`frame` without the rows of cancelled projects (`statuses`: project code → status).
+
+    Used for insight goals, ownership and the collaboration exceptions: a cancelled
+    project's goal, team and owners are no longer anyone's task.
+    """
+    if frame.empty or "project" not in frame.columns:
+        return frame
+    cancelled = {code for code, status in statuses.items() if status == "cancelled"}
+    return frame[~frame["project"].isin(cancelled)].reset_index(drop=True)
+
+
+def with_names(
+    items: list[ExceptionItem],
+    *,
+    project_names: dict[str, str],
+    area_names: dict[str, dict[str, str]],
+) -> list[ExceptionItem]:
+    """`items` with the project's name (`values["project_name"]`) and, for ownership
+    exceptions, the area's name per language (`values["area_names"]`), so every line can say
+    "P-007 Name" and a responsibility area in words rather than its code."""
+    named = []
+    for item in items:
+        values = dict(item.values)
+        if item.project is not None and item.project in project_names:
+            values["project_name"] = project_names[item.project]
+        if item.kind in OWNERSHIP_KINDS and item.subject in area_names:
+            values["area_names"] = area_names[item.subject]
+        named.append(replace(item, values=values))
+    return named
 
 
 def _drift_items(drift: pd.DataFrame) -> list[ExceptionItem]:
@@ -147,13 +209,15 @@ def collect_exceptions(
     goals: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
     trust_drops: pd.DataFrame | None = None,
+    forecast: list[ExceptionItem] | None = None,
 ) -> list[ExceptionItem]:
     """Every exception at `as_of_end`, ordered by kind (money first) then project and subject.
 
     `collaboration` is kpis.projects.collaboration_exceptions (ownership, teams, late goals);
-    without it, late goals come from `goals`.
+    without it, late goals come from `goals`. `forecast` is `forecast_items`'s result.
     """
     items = [
+        *(forecast or []),
         *_budget_items(ev_table, targets),
         *_drift_items(drift),
         *_collaboration_items(collaboration),

@@ -13,16 +13,25 @@ Definitions (used by the steering page and the Overview):
 - *Overdue* at the as-of date: an existing action still open (open or in progress, after
   replay) whose due date is before the as-of month end. Actions done late are not overdue;
   they count against follow-through instead.
+- *Default due date* (`default_due_date`): a new action is due at the next meeting. The
+  meeting of month M reviews M's close; the next one reviews M + 1, so an action recorded at
+  the meeting of M is due by the last day of M + 1. It is then neither overdue nor counted
+  in M's follow-through; the next meeting sees it done or overdue.
+- *Current meeting month*: the as-of month. Recording a decision or action into another
+  month (a past meeting, or a future one) changes what that month's replay shows, so the
+  page asks for confirmation first (`needs_confirmation`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kpis.common import KpiValue, ratio
+from kpis.periods import add_months, month_end
 
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 OPEN_STATUSES = ("open", "in_progress")
@@ -138,6 +147,18 @@ def validate_close(*, status: object, closed_on: object, meeting_month: dt.date)
     return problems
 
 
+def default_due_date(meeting_month: dt.date) -> dt.date:
+    """The due date a new action gets by default: the next meeting, i.e. the last day of the
+    month after `meeting_month` (see the module's definitions)."""
+    return month_end(add_months(meeting_month.replace(day=1), 1))
+
+
+def needs_confirmation(*, meeting_month: dt.date, current_month: dt.date) -> bool:
+    """Whether recording into `meeting_month` needs a confirmation: it is not the current
+    meeting month (the as-of month), so an earlier or later meeting's record would change."""
+    return meeting_month.replace(day=1) != current_month.replace(day=1)
+
+
 def status_as_of(status: str, closed_on: dt.date | None, as_of_end: dt.date) -> str:
     """The status an action had at `as_of_end`: closed only if it closed by then, else as now or open."""
     if status in CLOSED_STATUSES:
@@ -226,3 +247,47 @@ def actions_for_meeting(actions: pd.DataFrame, *, meeting_month: dt.date) -> pd.
     cutoff = pd.Timestamp(meeting_month)
     chosen = (months == cutoff) | ((months <= cutoff) & actions["status"].isin(OPEN_STATUSES))
     return actions[chosen].sort_values(["due_date", "id"]).reset_index(drop=True)
+
+
+# The fields of a decision or action as the audit trail records them, in display order;
+# their labels are the i18n keys steering.field.<name>.
+CHANGE_FIELDS = (
+    "meeting_month",
+    "title",
+    "description",
+    "project_id",
+    "decision_id",
+    "owner_department_id",
+    "owner_person",
+    "due_date",
+    "status",
+    "closed_on",
+)
+
+
+def describe_changes(values: object, *, labels: dict[str, str], value_labels: dict[str, str]) -> str:
+    """An audit row's old or new values in words: "Label: value; Label: value" in the order of
+    CHANGE_FIELDS (unknown fields after them, by name, underscores as spaces), empty values
+    as "–", codes such as a status through `value_labels` (code → label), internal ids as
+    "#id". A JSON text is read first; anything else than a dict gives "".
+    """
+    names = value_labels
+    if isinstance(values, str):
+        try:
+            values = json.loads(values)
+        except ValueError:
+            return values
+    if not isinstance(values, dict) or not values:
+        return ""
+    order = {name: index for index, name in enumerate(CHANGE_FIELDS)}
+    parts = []
+    for key in sorted(values, key=lambda name: (order.get(name, len(order)), name)):
+        value = values[key]
+        if value is None or value == "":
+            shown = "–"
+        elif key.endswith("_id"):
+            shown = f"#{value}"
+        else:
+            shown = str(names.get(value, value)) if isinstance(value, str) else str(value)
+        parts.append(f"{labels.get(key, key.replace('_', ' '))}: {shown}")
+    return "; ".join(parts)

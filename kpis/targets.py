@@ -41,6 +41,7 @@ DEFAULT_TARGETS: dict[str, Target] = {
     "perception_gap": Target(green=5.0, amber=10.0, direction="lower"),
     "goals_on_time": Target(green=0.8, amber=0.6),
     "follow_through": Target(green=0.8, amber=0.6),
+    "forecast_ratio": Target(green=1.0, amber=1.05, direction="lower"),
 }
 
 

@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -30,6 +31,7 @@ from data_access.projects import (
     load_funding_split,
     load_insight_goals,
     load_ownership,
+    load_responsibility_areas,
     load_team_by_months,
 )
 from data_access.reference import load_month_bounds
@@ -39,6 +41,7 @@ from data_access.targets import load_targets
 from kpis.budget import (
     count_drifting,
     earned_value_table,
+    forecast_year_end,
     frame_totals,
     funding_balance,
     funding_balance_trend,
@@ -49,7 +52,13 @@ from kpis.budget import (
     realisation,
 )
 from kpis.common import KpiValue, not_available
-from kpis.exceptions import ExceptionItem, collect_exceptions
+from kpis.exceptions import (
+    ExceptionItem,
+    collect_exceptions,
+    forecast_items,
+    with_names,
+    without_cancelled,
+)
 from kpis.periods import Filters, add_months, as_of_options, month_end
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
@@ -68,6 +77,12 @@ from kpis.targets import Rag, Target, rag
 from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
 
 TREND_MONTHS = 6
+_SEVERITY = {None: 0, "green": 1, "amber": 2, "red": 3}
+
+
+def worst(*rags: Rag | None) -> Rag | None:
+    """The most severe of `rags` (red > amber > green); None when none is known."""
+    return max(rags, key=lambda value: _SEVERITY[value])
 
 
 @dataclass(frozen=True)
@@ -166,7 +181,7 @@ def _progress_at(projects: pd.DataFrame, history: pd.DataFrame, month: dt.date) 
 
 def _budget_tiles(
     engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
-) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
+) -> tuple[list[Tile], dict[str, Any]]:
     spend = load_budget_by_month(
         engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
     )
@@ -200,14 +215,34 @@ def _budget_tiles(
     totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
+    year_lines = lines[[month.year == filters.as_of.year for month in lines["month"]]]
+    forecast = forecast_year_end(year_lines, ev_table, as_of=filters.as_of)
+    forecast_ratio = realisation(actual=forecast.eac_based, planned=forecast.planned_full_year)
+    forecast_rag = rag(forecast_ratio.value, targets["forecast_ratio"])
+    budget_tile = _tile(
+        "budget_realisation",
+        budget_values,
+        targets["budget_realisation"],
+        "ratio",
+        detail=("single.detail.budget", {"actual": totals["actual"], "planned": totals["planned"]}),
+        note=(
+            "single.note.forecast",
+            {
+                "forecast": forecast.eac_based,
+                "run_rate": forecast.run_rate.value,
+                "year_budget": forecast.planned_full_year,
+                "forecast_ratio": forecast_ratio.value,
+                "forecast_rag": forecast_rag,
+            },
+        )
+        if forecast_ratio.available
+        else None,
+    )
+    # The tile tells the year: its status is the worse of realisation to date and the
+    # year-end forecast against the year budget (target "forecast_ratio").
+    budget_tile = replace(budget_tile, rag=worst(budget_tile.rag, forecast_rag))
     tiles = [
-        _tile(
-            "budget_realisation",
-            budget_values,
-            targets["budget_realisation"],
-            "ratio",
-            detail=("single.detail.budget", {"actual": totals["actual"], "planned": totals["planned"]}),
-        ),
+        budget_tile,
         _tile(
             "cpi",
             [*cpi_series, portfolio.cpi],
@@ -232,14 +267,30 @@ def _budget_tiles(
             ),
         ),
     ]
-    return tiles, {"ev_table": ev_table, "drift": drift, "projects": projects}
+    return tiles, {
+        "ev_table": ev_table,
+        "drift": drift,
+        "projects": projects,
+        "forecast": forecast_items(
+            forecast_ratio=forecast_ratio,
+            forecast=forecast.eac_based,
+            year_budget=forecast.planned_full_year,
+            year=filters.as_of.year,
+            target=targets["forecast_ratio"],
+        ),
+    }
 
 
 def _portfolio_tiles(
-    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    targets: dict[str, Target],
+    statuses: dict[str, str],
 ) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
     funding_frames = [load_funding_by_project(engine=engine, filters=period_for(filters, m)) for m in months]
-    goals = load_insight_goals(engine=engine, filters=filters)
+    # A cancelled project's goals were dropped with it: never due, never late.
+    goals = without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses)
     joint_values = [joint_share(frame) for frame in funding_frames]
     goal_values = _series(months, lambda m: goals_on_time(goals, as_of_end=month_end(m)))
     reached, due = count_goals(goals, as_of_end=filters.as_of_end)
@@ -266,7 +317,12 @@ def _portfolio_tiles(
 
 
 def _collaboration_tiles(
-    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], goals: pd.DataFrame
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    targets: dict[str, Target],
+    goals: pd.DataFrame,
+    statuses: dict[str, str],
 ) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
     funding = load_funding_split(engine=engine, filters=filters)
     # period_for(filters, m) only moves the as-of month, so all months come from one pass.
@@ -275,7 +331,8 @@ def _collaboration_tiles(
     mixed_values = [mixed_teams_share(mix) for mix in mixes]
     mixed, with_team = count_mixed(mixes[-1])
     balance = fte_balance_median(mixes[-1])
-    status = ownership_status(load_ownership(engine=engine, filters=filters))
+    # Ownership of a cancelled project no longer matters; an on-hold one may resume.
+    status = ownership_status(without_cancelled(load_ownership(engine=engine, filters=filters), statuses))
     clarity = ownership_clarity(status)
     tiles = [
         _tile(
@@ -296,7 +353,8 @@ def _collaboration_tiles(
         ),
     ]
     timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
-    return tiles, collaboration_exceptions(mixes[-1], status, timeline), timeline
+    exceptions = without_cancelled(collaboration_exceptions(mixes[-1], status, timeline), statuses)
+    return tiles, exceptions, timeline
 
 
 def _steering_tile(
@@ -433,9 +491,11 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
     targets = load_targets(engine=engine)
     months = trend_months(filters.as_of)
     budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)
-    portfolio_tiles, portfolio_frames = _portfolio_tiles(engine, filters, months, targets)
+    projects = budget_frames["projects"]
+    statuses = dict(zip(projects["project"], projects["status"], strict=True))
+    portfolio_tiles, portfolio_frames = _portfolio_tiles(engine, filters, months, targets, statuses)
     collaboration_tiles, collaboration, timeline = _collaboration_tiles(
-        engine, filters, months, targets, portfolio_frames["goals"]
+        engine, filters, months, targets, portfolio_frames["goals"], statuses
     )
     follow_tile, actions = _steering_tile(engine, filters, months, targets)
     trust_tiles, report, hidden = _trust_tiles(engine, filters, months, targets, min_group)
@@ -455,6 +515,16 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         collaboration=collaboration,
         actions=actions,
         trust_drops=significant_drops(report) if report is not None else None,
+        forecast=budget_frames["forecast"],
+    )
+    areas = load_responsibility_areas(engine=engine)
+    exceptions = with_names(
+        exceptions,
+        project_names=dict(zip(projects["project"], projects["name"], strict=True)),
+        area_names={
+            code: {"nl": nl, "en": en}
+            for code, nl, en in zip(areas["code"], areas["name_nl"], areas["name_en"], strict=True)
+        },
     )
     return SingleView(
         as_of=filters.as_of,
@@ -495,11 +565,16 @@ def recent_single_view(*, engine: Engine, filters: Filters, min_group: int) -> S
 
 def warm_default_view(*, engine: Engine, min_group: int, today: dt.date | None = None) -> Filters:
     """Compute the view a new session opens with (the default as-of month, year to date, no
-    other filters) into `recent_single_view`; it also loads the base aggregates every other
+    other filters) and the month before it (for "since the last meeting") into
+    `recent_single_view`; it also loads the base aggregates every other
     filter set reuses (budget rollup, survey cells, teams). Returns the filters it used."""
     first, last, last_actual = load_month_bounds(engine=engine)
     _, default = as_of_options(first, last, last_actual, today or dt.date.today())
     # As ui.filters opens: from January of the as-of year (or the first plan month).
     filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
     recent_single_view(engine=engine, filters=filters, min_group=min_group)
+    # The Overview's "since the last meeting" compares with the month before: warm it too.
+    previous = add_months(default, -1)
+    if first is not None and previous >= first:
+        recent_single_view(engine=engine, filters=period_for(filters, previous), min_group=min_group)
     return filters

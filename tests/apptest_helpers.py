@@ -44,4 +44,5 @@ def open_app(
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Each metric's value by its label (soft hyphens, where a title may break, left out)."""
+    return {m.label.replace("\u00ad", ""): m.value for m in at.metric}

@@ -6,9 +6,11 @@ import pytest
 from data_access.budget import load_budget_totals
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.projects import load_funding_by_project, load_insight_goals
+from data_access.reference import load_projects_list
 from data_access.survey import load_trust_groups, load_waves
 from i18n.format import format_number, format_pct
 from kpis.budget import realisation
+from kpis.exceptions import without_cancelled
 from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
@@ -25,6 +27,8 @@ def expected_tiles(engine, filters: Filters, lang: str) -> dict[str, str]:
     trust = latest_wave_trust(
         waves, load_trust_groups(engine=engine, filters=filters, wave_ids=list(waves["id"]))
     )
+    projects = load_projects_list(engine=engine)
+    statuses = dict(zip(projects["code"], projects["status"], strict=True))
     labels = {
         "nl": ("Budgetrealisatie", "Gezamenlijk aandeel", "Vertrouwensindex", "Inzichtdoelen op tijd"),
         "en": ("Budget realisation", "Joint share", "Trust index", "Insight goals on time"),
@@ -35,9 +39,11 @@ def expected_tiles(engine, filters: Filters, lang: str) -> dict[str, str]:
             joint_share(load_funding_by_project(engine=engine, filters=filters)).value, lang
         ),
         labels[2]: format_number(trust.current.index.value, lang, decimals=1),
+        # A cancelled project's goals do not count (kpis.exceptions.without_cancelled).
         labels[3]: format_pct(
             goals_on_time(
-                load_insight_goals(engine=engine, filters=filters), as_of_end=filters.as_of_end
+                without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses),
+                as_of_end=filters.as_of_end,
             ).value,
             lang,
         ),
@@ -144,7 +150,10 @@ def assert_exceptions_shown(at, exceptions) -> None:
         for group in groups
         if group.rest
     ]
-    assert [t.value for t in at.text] == lines
+    # The plain-text lines: first the "since the last meeting" sentences, then the exceptions.
+    shown = [t.value for t in at.text]
+    assert len(shown) > len(lines)
+    assert shown[len(shown) - len(lines) :] == lines
     assert len(at.get("page_link")) == len(lines)
     shown_tables = [
         list(frame.value["exception"]) for frame in at.dataframe if "exception" in frame.value.columns
@@ -278,10 +287,12 @@ def test_the_warm_up_computes_the_view_a_new_session_opens_with(
 
     single_view._recent.clear()
     warmed = single_view.warm_default_view(engine=demo_sqlite_engine, min_group=5)
-    (key,) = single_view._recent
+    # The default view and the month before it (for "since the last meeting").
+    key, previous_key = single_view._recent
     at = open_app(monkeypatch, demo_sqlite_url)
     assert at.session_state["filters"] == warmed
     assert key[2] == warmed and key[3] == 5
+    assert previous_key[2] == single_view.period_for(warmed, single_view.add_months(warmed.as_of, -1))
     # The session's own call finds it: the same object, no second computation.
     calls = []
     monkeypatch.setattr(single_view, "compute_single_view", lambda **kw: calls.append(kw))
@@ -306,3 +317,36 @@ def test_recent_views_follow_the_data_version(empty_engine) -> None:
         other = Filters.year_to_date(pd.Timestamp(f"2025-{month:02d}-01").date())
         single_view.recent_single_view(engine=empty_engine, filters=other, min_group=5)
     assert len(single_view._recent) == single_view.RECENT_VIEWS
+
+
+def test_overview_opens_with_the_meeting_summary_and_status_colours(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from data_access.steering import load_actions
+    from services.meeting_summary import meeting_summary
+    from services.single_view import period_for
+
+    at = open_app(monkeypatch, demo_sqlite_url, query={"asof": "2026-09", "lang": "en"})
+    filters = at.session_state["filters"]
+    assert filters.as_of.month == 9
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    previous = compute_single_view(
+        engine=demo_sqlite_engine, filters=period_for(filters, view.trend_months[-2]), min_group=5
+    )
+    sentences = meeting_summary(
+        current=view,
+        previous=previous,
+        actions=load_actions(engine=demo_sqlite_engine, up_to_month=filters.as_of),
+        lang="en",
+        department_names={"MKT": "Marketing", "IT": "IT", "FIN": "Finance"},
+    )
+    assert at.text[0].value == "\n".join(f"• {sentence}" for sentence in sentences)
+    assert "Perception gap went from On track to Action needed." in sentences
+    # The change on each tile is drawn in the colour the pure function chose.
+    colours = {text.name: text.colours.change for text in tile_texts(view, "en")}
+    for metric in at.metric:
+        assert (
+            Metric.MetricColor.Name(metric.proto.color).lower() == colours[metric.label.replace("\u00ad", "")]
+        )

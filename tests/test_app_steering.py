@@ -84,11 +84,38 @@ def test_write_a_decision_and_an_action_then_read_them_back(monkeypatch, writabl
     assert not at.exception
     actions = load_actions(engine=engine, meeting_month=dt.date(2026, 10, 1))
     added = actions[actions["title"] == "Teamsamenstelling voorstellen"]
+    # Due by default at the next meeting: the end of the month after the meeting month.
     assert added[["owner_person", "status", "due_date"]].values.tolist() == [
-        ["CMO-office: S. Bakker", "open", dt.date(2026, 10, 31)]
+        ["CMO-office: S. Bakker", "open", dt.date(2026, 11, 30)]
     ]
+    # So it is neither overdue nor due in October's follow-through; the page's figures stand.
+    after = load_actions(engine=engine, up_to_month=dt.date(2026, 10, 1))
+    assert format_pct(follow_through(after, as_of_end=dt.date(2026, 10, 31)).value, "nl") == "55%"
     trail_table = at.dataframe[-1].value
     assert "local" in set(trail_table["user_name"]) and len(trail_table) == 2
+
+
+def test_recording_into_another_month_asks_for_confirmation(monkeypatch, writable) -> None:
+    url, engine = writable
+    september = dt.date(2026, 9, 1)
+    at = open_app(monkeypatch, url, page=STEERING, query={"lang": "en"})
+    assert not at.warning and not [c for c in at.checkbox if c.key == "steering_a_confirm"]
+    at.selectbox(key="steering_month").set_value(september).run()
+    assert any("not the current one (October 2026)" in w.value for w in at.warning)
+    assert at.date_input(key="steering_a_due").value == dt.date(2026, 10, 31)
+    before = len(load_actions(engine=engine, meeting_month=september))
+    at.text_input(key="steering_a_title").input("Late entry")
+    at.text_input(key="steering_a_person").input("CIO-office: J. de Vries")
+    _button(at, "Record action").click().run()
+    assert any("first confirm" in e.value for e in at.error)
+    assert len(load_actions(engine=engine, meeting_month=september)) == before
+    at.checkbox(key="steering_a_confirm").check()
+    at.text_input(key="steering_a_title").input("Late entry")
+    at.text_input(key="steering_a_person").input("CIO-office: J. de Vries")
+    _button(at, "Record action").click().run()
+    assert not at.exception
+    stored = load_actions(engine=engine, meeting_month=september)
+    assert len(stored) == before + 1 and "Late entry" in set(stored["title"])
 
 
 def test_bad_action_input_is_explained_and_nothing_written(monkeypatch, writable) -> None:

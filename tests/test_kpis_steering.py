@@ -233,3 +233,46 @@ def test_every_key_on_the_pages_exists(page) -> None:
     used = set(KEY_CALL.findall(text))
     assert len(used) > 10
     assert sorted(used - set(load_catalog())) == []
+
+
+def test_default_due_date_is_the_next_meeting_and_other_months_need_confirmation() -> None:
+    from kpis.steering import default_due_date, needs_confirmation
+
+    assert default_due_date(dt.date(2026, 10, 1)) == dt.date(2026, 11, 30)
+    assert default_due_date(dt.date(2026, 12, 1)) == dt.date(2027, 1, 31)
+    assert default_due_date(dt.date(2026, 1, 1)) == dt.date(2026, 2, 28)
+    october = dt.date(2026, 10, 1)
+    assert not needs_confirmation(meeting_month=october, current_month=october)
+    assert needs_confirmation(meeting_month=dt.date(2026, 9, 1), current_month=october)
+    assert needs_confirmation(meeting_month=dt.date(2026, 11, 1), current_month=october)
+
+
+def test_an_action_due_at_the_next_meeting_leaves_this_months_follow_through() -> None:
+    from kpis.steering import default_due_date
+
+    october = dt.date(2026, 10, 1)
+    actions = pd.DataFrame(
+        {
+            "meeting_month": [dt.date(2026, 9, 1), october],
+            "title": ["earlier", "new"],
+            "due_date": [dt.date(2026, 10, 15), default_due_date(october)],
+            "status": ["done", "open"],
+            "closed_on": [dt.date(2026, 10, 10), None],
+        }
+    )
+    assert count_follow_through(actions, as_of_end=dt.date(2026, 10, 31)) == (1, 1)
+    assert overdue_actions(actions, as_of_end=dt.date(2026, 10, 31)).empty
+    assert count_follow_through(actions, as_of_end=dt.date(2026, 11, 30)) == (1, 2)
+
+
+def test_audit_values_in_words() -> None:
+    from kpis.steering import describe_changes
+
+    labels = {"title": "Title", "status": "Status", "due_date": "Due date", "project_id": "Project"}
+    text = describe_changes(
+        '{"status": "in_progress", "title": "X", "project_id": 3, "closed_on": null}',
+        labels=labels,
+        value_labels={"in_progress": "In progress"},
+    )
+    assert text == "Title: X; Project: #3; Status: In progress; closed on: –"
+    assert describe_changes(None, labels=labels, value_labels={}) == ""

@@ -1,12 +1,17 @@
-"""Overview: the single view for the steering meeting — every KPI group with RAG, trend and
-change, the exceptions that need a decision, and the meeting pack."""
+"""Overview: the single view for the steering meeting — what changed since the last meeting,
+every KPI group with its status, trend and change, the exceptions that need a decision, and
+the meeting pack."""
 
 import streamlit as st
 
 from access.roles import READ
-from data_access.reference import load_departments
-from services.presentation import exception_groups, exception_text, tile_texts
-from services.single_view import TREND_MONTHS, recent_single_view
+from charts.overview import sparkline_spec
+from data_access.reference import load_departments, load_month_bounds
+from data_access.steering import load_actions
+from kpis.periods import add_months
+from services.meeting_summary import meeting_summary
+from services.presentation import exception_groups, exception_text, screen_title, tile_texts
+from services.single_view import TREND_MONTHS, period_for, recent_single_view
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
@@ -14,6 +19,15 @@ from ui.downloads import download_pack
 from ui.filters import current_filters, exception_link_params, exception_link_queries
 from ui.i18n import lang, month, t
 from ui.survey import survey_min_group
+
+TILE_TITLE_STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important;
+}
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-width: 1366px) { [data-testid="stMetricLabel"] { min-height: 2.6em; } }
+</style>"""
 
 require(READ)
 filters = current_filters()
@@ -36,24 +50,43 @@ language = lang()
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
 
-texts = tile_texts(view, language)
+previous_month = add_months(filters.as_of, -1)
+first_month = cached(load_month_bounds)[0]
+previous = (
+    cached(recent_single_view, filters=period_for(filters, previous_month), min_group=setting.value)
+    if first_month is not None and previous_month >= first_month
+    else None
+)
+sentences = meeting_summary(
+    current=view,
+    previous=previous,
+    actions=cached(load_actions, up_to_month=filters.as_of),
+    lang=language,
+    department_names=department_names,
+)
+with st.container(border=True):
+    st.markdown(f"**{t('since.header')}**")
+    st.text("\n".join(f"• {sentence}" for sentence in sentences))
+
+# Tile titles wrap between words on a narrow screen (a 1280×720 projector) instead of being
+# cut off with an ellipsis; words are never broken (Dutch compounds carry soft hyphens).
+st.html(TILE_TITLE_STYLE)
+
+texts = tile_texts(view, language, department_names=department_names)
 for start in range(0, len(texts), 5):
     for column, tile in zip(st.columns(5, border=True), texts[start : start + 5], strict=False):
         with column:
             st.metric(
-                tile.name,
+                screen_title(tile.name),
                 tile.value,
                 delta=tile.change,
-                delta_color="off"
-                if tile.change_is_noise
-                else "normal"
-                if tile.higher_is_better
-                else "inverse",
+                delta_color=tile.colours.change,
                 delta_arrow="off" if tile.change_is_zero else "auto",
                 help=tile.help,
-                chart_data=[value for value in tile.trend if value is not None] or None,
-                chart_type="line",
             )
+            spec = sparkline_spec(tile.trend, domain=tile.domain, colour=tile.colours.line)
+            if spec is not None:
+                st.vega_lite_chart(spec, height=44, width="stretch")
             rag_badge(tile.rag)
             if tile.detail:
                 st.caption(tile.detail)

@@ -20,13 +20,16 @@ from data_access.steering import (
     load_steering_trail,
     update_action,
 )
-from kpis.periods import month_end
 from kpis.steering import (
     ACTION_STATUSES,
+    CHANGE_FIELDS,
     OPEN_STATUSES,
     ValidationFailed,
     count_follow_through,
+    default_due_date,
+    describe_changes,
     follow_through,
+    needs_confirmation,
     overdue_actions,
     with_labels,
 )
@@ -41,6 +44,12 @@ EDIT_KEY = "steering_edit"
 filters = current_filters()
 user = require(READ)
 status_labels = {status: t(f"steering.status.{status}") for status in ACTION_STATUSES}
+_departments = cached(load_departments)
+DEPARTMENT_NAMES = dict(zip(_departments["code"], _departments[f"name_{lang()}"], strict=True))
+_projects = cached(load_projects_list)
+PROJECT_LABELS = {
+    code: f"{code} {name}" for code, name in zip(_projects["code"], _projects["name"], strict=True)
+}
 ACTION_TABLE = [
     "id",
     "title",
@@ -58,25 +67,38 @@ TIME_COLUMNS = ("created_at", "at")
 
 
 def _columns(names):
-    config = {}
-    for name in names:
-        label = t(f"steering.col.{name}")
-        if name == "meeting_month":
-            config[name] = st.column_config.DateColumn(label, format="MM-YYYY")
-        elif name in DATE_COLUMNS:
-            config[name] = st.column_config.DateColumn(label, format="DD-MM-YYYY")
-        elif name in TIME_COLUMNS:
-            config[name] = st.column_config.DatetimeColumn(label, format="DD-MM-YYYY HH:mm")
-        else:
-            config[name] = st.column_config.Column(label)
-    return config
+    # Dates and times are shown as text (formatted here), so an empty one is blank, not "None".
+    return {name: st.column_config.Column(t(f"steering.col.{name}")) for name in names}
+
+
+def _date_text(name, value):
+    if value is None or pd.isna(value):
+        return ""
+    if name in TIME_COLUMNS:
+        return pd.Timestamp(value).strftime("%d-%m-%Y %H:%M")
+    value = pd.Timestamp(value).date()
+    return month(value) if name == "meeting_month" else day(value)
 
 
 def _show_table(frame, names):
+    """A log table in plain words: departments and projects by name, empty cells blank."""
     if frame.empty:
         st.caption(t("steering.none"))
         return
     shown = with_labels(frame, column="status", labels=status_labels) if "status" in frame else frame
+    if "owner_department" in shown:
+        shown = with_labels(shown, column="owner_department", labels=DEPARTMENT_NAMES)
+    if "project" in shown:
+        shown = with_labels(shown, column="project", labels=PROJECT_LABELS)
+    text_columns = [name for name in names if name in shown and name not in (*DATE_COLUMNS, *TIME_COLUMNS)]
+    date_columns = [name for name in names if name in shown and name in (*DATE_COLUMNS, *TIME_COLUMNS)]
+    shown = shown.assign(
+        **{
+            name: shown[name].map(lambda value: "" if value is None or pd.isna(value) else value)
+            for name in text_columns
+        },
+        **{name: [_date_text(name, value) for value in shown[name]] for name in date_columns},
+    )
     st.dataframe(shown, column_order=names, column_config=_columns(names), hide_index=True)
 
 
@@ -125,6 +147,20 @@ meeting = st.selectbox(
     key="steering_month",
     format_func={m: month(m) for m in meeting_options}.get,
 )
+
+# The due date's default follows the meeting month: a new month starts from its default.
+if st.session_state.get("steering_due_for") != meeting:
+    st.session_state.pop("steering_a_due", None)
+    st.session_state["steering_due_for"] = meeting
+
+# Recording into another month than the current meeting (the as-of month) changes that
+# month's replay: the forms then ask for a confirmation first.
+confirm_needed = needs_confirmation(meeting_month=meeting, current_month=filters.as_of)
+if confirm_needed:
+    st.warning(
+        t("steering.other_month", month=month(meeting), current=month(filters.as_of)),
+        icon=":material/history:",
+    )
 
 replayable = cached(load_actions, up_to_month=filters.as_of)
 on_time, due = count_follow_through(replayable, as_of_end=filters.as_of_end)
@@ -182,9 +218,19 @@ else:
             t("steering.field.project"),
             options=project_codes,
             key="steering_d_project",
-            format_func={code: code or t("steering.field.none") for code in project_codes}.get,
+            format_func={
+                code: PROJECT_LABELS.get(code, code) or t("steering.field.none") for code in project_codes
+            }.get,
+        )
+        d_confirmed = (
+            st.checkbox(t("steering.confirm_month", month=month(meeting)), key="steering_d_confirm")
+            if confirm_needed
+            else True
         )
         if st.form_submit_button(t("steering.submit.add_decision"), type="primary"):
+            if not d_confirmed:
+                st.error(t("steering.confirm_needed", month=month(meeting)))
+                st.stop()
             try:
                 new_id = _write(
                     create_decision,
@@ -218,7 +264,11 @@ else:
         )
         a_person = st.text_input(t("steering.field.owner_person"), key="steering_a_person")
         a_due = st.date_input(
-            t("steering.field.due_date"), value=month_end(meeting), key="steering_a_due", format="DD-MM-YYYY"
+            t("steering.field.due_date"),
+            value=default_due_date(meeting),
+            key="steering_a_due",
+            format="DD-MM-YYYY",
+            help=t("steering.field.due_date_help"),
         )
         a_status = st.selectbox(
             t("steering.field.status"),
@@ -226,7 +276,15 @@ else:
             key="steering_a_status",
             format_func=status_labels.get,
         )
+        a_confirmed = (
+            st.checkbox(t("steering.confirm_month", month=month(meeting)), key="steering_a_confirm")
+            if confirm_needed
+            else True
+        )
         if st.form_submit_button(t("steering.submit.add_action"), type="primary"):
+            if not a_confirmed:
+                st.error(t("steering.confirm_needed", month=month(meeting)))
+                st.stop()
             try:
                 new_id = _write(
                     create_action,
@@ -383,8 +441,20 @@ if trail.empty:
 else:
     entity_labels = {e: t(f"steering.entity.{e}") for e in ("steering_action", "steering_decision")}
     trail_columns = ["at", "user_name", "entity", "entity_id", "action", "old_values", "new_values"]
+    field_labels = {name: t(f"steering.field.{name}") for name in CHANGE_FIELDS}
+    verbs = {verb: t(f"steering.trail.{verb}") for verb in ("create", "update", "close")}
+    trail = with_labels(trail, column="entity", labels=entity_labels)
+    trail = with_labels(trail, column="action", labels=verbs).assign(
+        at=[_date_text("at", value) for value in trail["at"]],
+        old_values=[
+            describe_changes(v, labels=field_labels, value_labels=status_labels) for v in trail["old_values"]
+        ],
+        new_values=[
+            describe_changes(v, labels=field_labels, value_labels=status_labels) for v in trail["new_values"]
+        ],
+    )
     st.dataframe(
-        with_labels(trail, column="entity", labels=entity_labels),
+        trail,
         column_order=trail_columns,
         column_config=_columns(trail_columns),
         hide_index=True,
