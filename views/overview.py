@@ -19,6 +19,7 @@ from ui.downloads import download_pack
 from ui.filters import current_filters, exception_link_params, exception_link_queries
 from ui.i18n import lang, month, t
 from ui.survey import survey_min_group
+from ui.text import md
 
 TILE_TITLE_STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
@@ -89,9 +90,9 @@ for start in range(0, len(texts), 5):
                 st.vega_lite_chart(spec, height=44, width="stretch")
             rag_badge(tile.rag)
             if tile.detail:
-                st.caption(tile.detail)
+                st.caption(md(tile.detail))
             if tile.note:
-                st.caption(tile.note)
+                st.caption(md(tile.note))
 if view.hidden_survey_groups:
     st.caption(t("survey.hidden_groups", count=view.hidden_survey_groups))
 
