@@ -65,8 +65,11 @@ def render_nginx_config(*, workdir: Path, https_port: int, http_port: int, app_p
     upstream_lines = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in app_ports
     )
-    site, count = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ .*;\n(?:    server 127\.0\.0\.1:\d+ .*;\n)*",
-                          upstream_lines + "\n", site)
+    site, count = re.subn(
+        r"(?m)^    server 127\.0\.0\.1:\d+ .*;\n(?:    server 127\.0\.0\.1:\d+ .*;\n)*",
+        upstream_lines + "\n",
+        site,
+    )
     assert count == 1, "the upstream's server lines were not found"
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{http_port};",
@@ -88,17 +91,17 @@ def render_nginx_config(*, workdir: Path, https_port: int, http_port: int, app_p
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the private temp dir
     main = f"""{user}daemon off;
 worker_processes 1;
-pid {workdir / 'nginx.pid'};
-error_log {workdir / 'error.log'} info;
+pid {workdir / "nginx.pid"};
+error_log {workdir / "error.log"} info;
 events {{ worker_connections 256; }}
 http {{
-    access_log {workdir / 'access.log'};
-    client_body_temp_path {temp / 'body'};
-    proxy_temp_path {temp / 'proxy'};
-    fastcgi_temp_path {temp / 'fastcgi'};
-    uwsgi_temp_path {temp / 'uwsgi'};
-    scgi_temp_path {temp / 'scgi'};
-    include {workdir / 'alignment.conf'};
+    access_log {workdir / "access.log"};
+    client_body_temp_path {temp / "body"};
+    proxy_temp_path {temp / "proxy"};
+    fastcgi_temp_path {temp / "fastcgi"};
+    uwsgi_temp_path {temp / "uwsgi"};
+    scgi_temp_path {temp / "scgi"};
+    include {workdir / "alignment.conf"};
 }}
 """
     path = workdir / "nginx.conf"
@@ -108,9 +111,25 @@ http {{
 
 def _self_signed_certificate(workdir: Path) -> None:
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=localhost", "-keyout", str(workdir / "key.pem"), "-out", str(workdir / "cert.pem")],
-        check=True, capture_output=True, timeout=120,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(workdir / "key.pem"),
+            "-out",
+            str(workdir / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 
@@ -133,7 +152,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def app_process(*, port: int, database_url: str, secrets_file: Path, log_dir: Path) -> Iterator[subprocess.Popen]:
+def app_process(
+    *, port: int, database_url: str, secrets_file: Path, log_dir: Path
+) -> Iterator[subprocess.Popen]:
     """`python serve.py app.py` as the README's operations section starts it, on loopback."""
     log_path = log_dir / f"app-{port}.log"
     env = os.environ | {
@@ -142,9 +163,14 @@ def app_process(*, port: int, database_url: str, secrets_file: Path, log_dir: Pa
         "STREAMLIT_SERVER_BASE_URL_PATH": BASE_PATH,
     }
     command = [
-        sys.executable, "serve.py", "app.py",
-        f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
-        "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
+        sys.executable,
+        "serve.py",
+        "app.py",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.headless=true",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
         f"--secrets.files={secrets_file}",
     ]
     with log_path.open("wb") as log:
@@ -153,7 +179,9 @@ def app_process(*, port: int, database_url: str, secrets_file: Path, log_dir: Pa
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(f"http://127.0.0.1:{port}/{BASE_PATH}/_stcore/health"):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"app on {port} did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"app on {port} did not start:\n{log_path.read_text(errors='replace')[-3000:]}"
+                )
             time.sleep(0.5)
         yield process
     finally:
@@ -162,13 +190,18 @@ def app_process(*, port: int, database_url: str, secrets_file: Path, log_dir: Pa
 
 @contextmanager
 def nginx_process(config: Path, workdir: Path) -> Iterator[subprocess.Popen]:
-    test = subprocess.run([NGINX, "-t", "-c", str(config), "-p", str(workdir), "-e", str(workdir / "error.log")],
-                          capture_output=True, text=True, timeout=60)
+    test = subprocess.run(
+        [NGINX, "-t", "-c", str(config), "-p", str(workdir), "-e", str(workdir / "error.log")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert test.returncode == 0, test.stderr
     with (workdir / "nginx.out").open("wb") as out:
         process = subprocess.Popen(
             [NGINX, "-c", str(config), "-p", str(workdir), "-e", str(workdir / "error.log")],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         yield process
@@ -184,7 +217,9 @@ def _upstream_of_last_page_request(access_log: Path) -> str:
     return re.search(r"upstream=(.*?) rt=", lines[-1]).group(1).split(", ")[-1].strip()
 
 
-def test_proxy_replicas_failover_keeps_view_sign_in_and_data(browser, tmp_path: Path, output_dir: Path) -> None:
+def test_proxy_replicas_failover_keeps_view_sign_in_and_data(
+    browser, tmp_path: Path, output_dir: Path
+) -> None:
     _require_nginx()
     _require_provider()
     database_url = make_database_url("postgresql", tmp_path)
@@ -199,8 +234,15 @@ def test_proxy_replicas_failover_keeps_view_sign_in_and_data(browser, tmp_path: 
         upgrade_schema(engine)
         seed_demo(engine)
 
-        command = [sys.executable, "-m", "oidc_provider_mock", "--port", str(provider_port),
-                   "--user-claims", json.dumps(PEOPLE["cio"])]
+        command = [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--port",
+            str(provider_port),
+            "--user-claims",
+            json.dumps(PEOPLE["cio"]),
+        ]
         with (tmp_path / "provider.log").open("wb") as log:
             provider = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         stack.callback(_stop, provider)
@@ -219,8 +261,9 @@ def test_proxy_replicas_failover_keeps_view_sign_in_and_data(browser, tmp_path: 
             for port in app_ports
         }
         _self_signed_certificate(tmp_path)
-        config = render_nginx_config(workdir=tmp_path, https_port=https_port, http_port=http_port,
-                                     app_ports=app_ports)
+        config = render_nginx_config(
+            workdir=tmp_path, https_port=https_port, http_port=http_port, app_ports=app_ports
+        )
         stack.enter_context(nginx_process(config, tmp_path))
         deadline = time.monotonic() + 30
         while not (tmp_path / "nginx.pid").exists() and time.monotonic() < deadline:
@@ -274,8 +317,10 @@ def test_proxy_replicas_failover_keeps_view_sign_in_and_data(browser, tmp_path: 
         assert page.url == url_before
         assert sidebar.get_by_text(PEOPLE["cio"]["name"]).count() >= 1, "signed out by the failover"
         as_of_box = sidebar.locator("[data-testid='stSelectbox']").first
-        shown = as_of_box.inner_text() + " " + " ".join(
-            box.input_value() for box in as_of_box.locator("input").all()
+        shown = (
+            as_of_box.inner_text()
+            + " "
+            + " ".join(box.input_value() for box in as_of_box.locator("input").all())
         )
         assert chosen in shown, (chosen, shown)
         assert page.locator("[data-testid='stMain'] h1").first.inner_text().strip() == translate(
