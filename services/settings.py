@@ -255,8 +255,13 @@ def problems(
     secrets: Mapping[str, Any] | None = None,
     *,
     skip: frozenset[str] = frozenset(),
+    auth_section: bool = True,
 ) -> list[str]:
-    """Each bad or missing setting as "NAME (or [section] key) ...": names only, never a value."""
+    """Each bad or missing setting as "NAME (or [section] key) ...": names only, never a value.
+
+    The ALIGNMENT_AUTH_* variables are checked one by one; the resulting [auth] section (the
+    secrets file's with the variables over it) by access.auth_config, unless `auth_section`
+    is False (the app's sign-in gate reports that section itself)."""
     env = os.environ if env is None else env
     secrets = read_secrets() if secrets is None else secrets
     found: list[str] = []
@@ -269,24 +274,29 @@ def problems(
             else ""
         )
         raw = env.get(setting.env)
-        if raw is None and setting.secret:
+        if raw is None and setting.secret and setting.env not in AUTH_ENV:
             raw = _lookup(secrets, setting.secret)
         if raw is None or (isinstance(raw, str) and not raw.strip() and setting.env not in AUTH_ENV):
             continue
         problem = setting.check(str(raw))
         if problem:
             found.append(f"{where} {problem}")
+    auth = effective_auth(env, secrets)
     if any(env.get(name, "").strip() for name in AUTH_ENV):
-        auth = effective_auth(env, secrets)
         for name, key in AUTH_ENV.items():
             if not str(auth.get(key) or "").strip():
                 found.append(
                     f"{name} (or [auth] {key}) is missing: sign-in needs all of {', '.join(AUTH_ENV)}"
                 )
+    if auth and auth_section:
+        # The section as a whole (example values, cookie secret), unless named above already.
+        named = {line.split(" ", 1)[0] for line in found}
         found.extend(
-            f"{problem} (or the matching ALIGNMENT_AUTH_* variable)"
+            problem
             for problem in auth_problems(auth)
-            if problem.endswith("example value")
+            if not any(
+                name in named and problem.startswith(f"[auth] {key} ") for name, key in AUTH_ENV.items()
+            )
         )
     return found
 

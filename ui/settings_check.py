@@ -24,7 +24,7 @@ def settings_problems() -> list[str]:
     """services.settings.problems for this process, plus sign-in variables not in effect (the
     app was started with `streamlit run` instead of serve.py, which hands them to Streamlit)."""
     secrets = _secrets()
-    found = problems(os.environ, secrets, skip=HANDLED_IN_APP)
+    found = problems(os.environ, secrets, skip=HANDLED_IN_APP, auth_section=False)
     auth = secrets.get("auth") or {}
     for name, key in AUTH_ENV.items():
         value = os.environ.get(name, "").strip()
