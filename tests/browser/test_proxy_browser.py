@@ -32,6 +32,7 @@ from data_access.engine import create_db_engine, upgrade_schema
 from i18n import translate
 from tests.auth_fixtures import PEOPLE, auth_secrets, to_toml
 from tests.browser.harness import free_port, wait_for_app
+from tests.browser.test_accessibility_browser import axe_violations, blocking
 from tests.browser.test_signin_browser import _require_provider, _wait_for
 from tests.conftest import ROOT, _drop_pg_database, make_database_url
 
@@ -276,6 +277,8 @@ def test_proxy_replicas_failover_keeps_view_sign_in_and_data(
         # Sign in through the proxy: the provider redirects back to /alignment/oauth2callback.
         page.goto(f"{base}/?lang=en")
         wait_for_app(page)
+        # The sign-in page, which the accessibility test (local mode) never sees, passes axe too.
+        assert blocking(axe_violations(page)) == []
         page.get_by_role("button", name=translate("auth.sign_in", "en")).click()
         page.wait_for_url(f"{provider_url}/**")
         page.locator(f"button[name='sub'][value='{PEOPLE['cio']['sub']}']").click()
