@@ -158,7 +158,11 @@ def _import_all(args: argparse.Namespace, files: list[Path], *, done: Path, fail
         engine.dispose()
     log.info("%d imported, %d rejected", imported, len(files) - imported)
     if args.pack_out and imported:
-        month = args.pack_month or default_month(url)
+        try:
+            month = args.pack_month or default_month(url)
+        except Exception as exc:  # noqa: BLE001 - the imports are done; report and fail the run
+            log.error("the pack's month could not be read: %s", type(exc).__name__)
+            return EXIT_FAILED
         if produce_packs(url=url, month=month, out=args.pack_out, langs=args.pack_lang, log=log) != EXIT_OK:
             status = EXIT_FAILED
     return status
