@@ -14,6 +14,7 @@ from ui.data import get_engine  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
 from ui.navigation import build_navigation  # noqa: E402
 from ui.reliability import restore_filters_after_outage, show_database_unavailable  # noqa: E402
+from ui.settings_check import stop_on_bad_settings  # noqa: E402
 
 st.set_page_config(page_title="Alignment dashboard", page_icon=":material/handshake:", layout="wide")
 
@@ -23,6 +24,7 @@ def _database_error(exc: Exception) -> None:
 
 
 init_language()
+stop_on_bad_settings()  # a bad deployment setting: its name, never its value, and stop
 restore_filters_after_outage()
 try:
     user = gate()  # before the database: the sign-in page needs none

@@ -89,8 +89,43 @@ def _warm_default_view(engine: object) -> str:
     return f", default view ({filters.as_of:%Y-%m}) in {time.perf_counter() - started:.2f} s"
 
 
+def _secrets_files(options: list[str]) -> list[Path]:
+    """The secrets files Streamlit will read: --secrets.files=A[,B] if given, else the default."""
+    for option in options:
+        if option.startswith("--secrets.files="):
+            return [Path(part) for part in option.split("=", 1)[1].strip("[]").split(",") if part.strip()]
+    from services.settings import SECRETS_PATH
+
+    return [SECRETS_PATH]
+
+
+def check_settings(options: list[str]) -> list[str]:
+    """Refuse to start on a bad or missing setting (exit 2, the setting named, never its value);
+    with sign-in from the environment, the options that give Streamlit its secrets file."""
+    import os
+
+    from services.settings import EXIT_CONFIG, problems, read_secrets, runtime_secrets_file
+
+    files = _secrets_files(options)
+    found = problems(os.environ, read_secrets(files))
+    if found:
+        for line in found:
+            print(f"configuration error: {line}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_CONFIG)
+    runtime = runtime_secrets_file(os.environ, files)
+    if runtime is None:
+        return options
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, runtime.parent, True)  # it holds secrets: gone with the process
+    kept = [option for option in options if not option.startswith("--secrets.files=")]
+    return [*kept, f"--secrets.files={runtime}"]
+
+
 def main(argv: list[str] | None = None) -> None:
     script, options = _split(list(sys.argv[1:] if argv is None else argv))
+    options = check_settings(options)
     print(warm_up(script), file=sys.stderr, flush=True)
     from streamlit.web import cli
 

@@ -32,6 +32,7 @@ from kpis.budget import (
 )
 from ui.auth import require
 from ui.budget_tables import drift_rows, earned_value_rows, signed_money, variance_rows
+from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached
 from ui.filters import apply_focus, current_filters
@@ -106,13 +107,13 @@ def _charts(series, key_prefix):
         "legend_title": t("budget.chart.series"),
     }
     with left:
-        st.altair_chart(
+        show_chart(
             monthly_chart(series, title=t("budget.chart.monthly"), **chart_texts),
             width="stretch",
             key=f"{key_prefix}_monthly",
         )
     with right:
-        st.altair_chart(
+        show_chart(
             cumulative_chart(series, title=t("budget.chart.cumulative"), **chart_texts),
             width="stretch",
             key=f"{key_prefix}_cumulative",
@@ -328,7 +329,7 @@ with tabs[3]:
         key="budget_drift_projects",
     )
     if not drift.empty:
-        st.altair_chart(
+        show_chart(
             drift_chart(
                 drift,
                 tolerance=tolerance,

@@ -48,6 +48,7 @@ from kpis.projects import (
     value_progress,
 )
 from ui.auth import current_user, ensure_allowed, require
+from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
@@ -311,7 +312,7 @@ with portfolio_tab:
                 )
         project_fte = cached(load_fte_by_month, filters=filters, project=code)
         if not project_fte.empty:
-            st.altair_chart(
+            show_chart(
                 fte_chart(
                     project_fte,
                     title=t("projects.chart.fte"),
@@ -378,7 +379,7 @@ with funding_tab:
     st.caption(t("projects.funding.definition"))
     funding_selection = funding_chart_projects(split)
     _chart_caption(funding_selection, "projects.chart.limited_funding")
-    st.altair_chart(
+    show_chart(
         funding_split_chart(
             split[split["project"].isin(funding_selection.shown)],
             title=t("projects.chart.funding"),
@@ -393,7 +394,7 @@ with funding_tab:
 with teams_tab:
     fte = cached(load_fte_by_month, filters=filters)
     if not fte.empty:
-        st.altair_chart(
+        show_chart(
             fte_chart(
                 fte,
                 title=t("projects.chart.fte"),
@@ -425,7 +426,7 @@ with ownership_tab:
     if not ownership.empty:
         ownership_selection = ownership_chart_projects(ownership)
         _chart_caption(ownership_selection, "projects.chart.limited_ownership")
-        st.altair_chart(
+        show_chart(
             ownership_matrix_chart(
                 ownership[ownership["project"].isin(ownership_selection.shown)],
                 area_names=area_names,
@@ -494,7 +495,7 @@ with ownership_tab:
 with goals_tab:
     goal_selection = goal_chart_projects(timeline)
     _chart_caption(goal_selection, "projects.chart.limited_goals")
-    st.altair_chart(
+    show_chart(
         goal_timeline_chart(
             timeline[timeline["project"].isin(goal_selection.shown)] if not timeline.empty else timeline,
             as_of_end=filters.as_of_end,

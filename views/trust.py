@@ -25,6 +25,7 @@ from kpis.trust import (
 )
 from services.reliability import load_reliability
 from ui.auth import require
+from ui.charts import show_chart
 from ui.data import cached
 from ui.filters import current_filters
 from ui.i18n import lang, month, number, pct, signed, t
@@ -145,7 +146,7 @@ index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f"
 
 with trend_tab:
     st.caption(t("trust.trend.caption"))
-    st.altair_chart(
+    show_chart(
         trend_chart(report.trend, dimension_labels=dimension_labels, texts=chart_texts), width="stretch"
     )
     trend_rows = with_reason_text(rows_for(report.trend, dimension=dimension))
@@ -168,7 +169,7 @@ with trend_tab:
 with mirror_tab:
     st.caption(tm("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
     mirror_cells = rows_for(report.mirror, wave_id=wave_id, dimension=dimension)
-    st.altair_chart(
+    show_chart(
         mirror_chart(mirror_cells, department_labels=department_labels, texts=chart_texts), width="content"
     )
     st.markdown(f"**{t('trust.mirror.matrix')}**")
@@ -224,7 +225,7 @@ with items_tab:
     heat = rows_for(report.heatmap, wave_id=wave_id)
     if dimension != OVERALL:
         heat = rows_for(heat, dimension=dimension)
-    st.altair_chart(heatmap_chart(heat, lang=lang(), texts=chart_texts), width="stretch")
+    show_chart(heatmap_chart(heat, lang=lang(), texts=chart_texts), width="stretch")
     st.dataframe(
         with_reason_text(heat),
         column_order=[

@@ -30,6 +30,7 @@ from kpis.scenario import (
 )
 from ui import whatif as state
 from ui.auth import require
+from ui.charts import show_chart
 from ui.data import cached, get_engine
 from ui.filters import current_filters
 from ui.i18n import day, lang, month, t
@@ -195,7 +196,7 @@ st.dataframe(comparison, hide_index=True, key="whatif_comparison", height=_heigh
 st.caption(t("whatif.comparison_note"))
 
 series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
-st.altair_chart(
+show_chart(
     scenario_chart(
         plan_series(baseline, scenario_frames, start=filters.period_start),
         labels=series_labels,
