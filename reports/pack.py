@@ -20,30 +20,46 @@ import argparse
 import datetime as dt
 import re
 import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from charts.projects import goal_timeline_chart
-from charts.reports import monthly_budget_chart
+from charts.budget import drift_chart, forecast_chart
+from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
-from data_access.budget import load_budget_by_month
+from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
-from data_access.projects import load_insight_goals
+from data_access.projects import load_insight_goals, load_ownership, load_responsibility_areas
 from data_access.reference import load_departments
 from data_access.steering import load_actions, load_decisions
 from i18n import LANGUAGES, translate
-from i18n.format import format_month
+from i18n.format import format_eur_compact, format_month, format_number, format_pct, format_signed
+from kpis.budget import cumulative_series, earned_value_table, forecast_year_end, funding_drift
 from kpis.confidentiality import DEFAULT_MIN_GROUP, shown_rows
+from kpis.exceptions import ExceptionItem
 from kpis.periods import Filters
-from kpis.projects import GOAL_STATUSES
+from kpis.projects import GOAL_STATUSES, OWNERSHIP_STATUSES, ownership_status
 from kpis.steering import actions_for_meeting
-from kpis.trust import OVERALL
-from reports.content import KpiTile, Pack, PackChart, PackTable
+from kpis.targets import rag
+from kpis.trust import OVERALL, perception_gaps
+from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackChart, PackTable
+from services.organisation import Organisation, load_organisation
 from services.presentation import exception_text, tile_texts
 from services.single_view import SingleView, compute_single_view
+
+# What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
+EXCEPTION_LINES_PER_KIND = 5
+DRIFT_CHART_PROJECTS = 12
+PRINT_WIDTH = 860  # chart width in pixels before vl-convert's scale
+
+# progress(step, steps, label): called before each step of making the pack.
+Progress = Callable[[int, int, str], None]
+PACK_STEPS = ("figures", "details", "charts", "slides", "pdf", "tables")
 
 
 def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str] | None = None) -> list[str]:
@@ -78,9 +94,11 @@ def overview_tiles(
         KpiTile(
             name=text.name,
             value_text=text.value,
-            rag=text.rag,
+            rag=text.rag,  # type: ignore[arg-type]
             change_text=text.change,
             note=" ".join(part for part in (text.detail, text.note) if part) or None,
+            trend=text.trend,
+            definition=text.help,
         )
         for text in tile_texts(view, lang)
     ]
@@ -90,8 +108,235 @@ def overview_tiles(
     return tiles, exceptions
 
 
+def _summary_sentences(
+    *, tiles: Sequence[KpiTile], exception_counts: Mapping[str, int], lang: str
+) -> list[str]:
+    """The "since the last meeting" sentences of page one.
+
+    INTERIM: a simple stand-in until the pure function of issue 16 (services/meeting_summary.py)
+    is merged; the lead points this function at it then. Deterministic: how many tiles are
+    on track, which need action (red) and attention (amber) with their values, and the
+    exceptions by kind (largest counts first).
+    """
+    with_rag = [tile for tile in tiles if tile.rag is not None]
+    by_rag = {name: [tile for tile in with_rag if tile.rag == name] for name in ("green", "amber", "red")}
+    sentences = [
+        translate(
+            "reports.summary.status",
+            lang,
+            green=len(by_rag["green"]),
+            total=len(with_rag),
+            amber=len(by_rag["amber"]),
+            red=len(by_rag["red"]),
+        )
+    ]
+    for name in ("red", "amber"):
+        if by_rag[name]:
+            items = "; ".join(f"{tile.name} {tile.value_text}" for tile in by_rag[name])
+            sentences.append(translate(f"reports.summary.{name}", lang, items=items))
+    total = sum(exception_counts.values())
+    if total:
+        largest = sorted(exception_counts.items(), key=lambda item: -item[1])[:3]
+        kinds = ", ".join(
+            f"{translate(f'reports.exception_kind.{kind}', lang).lower()} ({count})"
+            for kind, count in largest
+        )
+        sentences.append(translate("reports.summary.exceptions", lang, count=total, kinds=kinds))
+    else:
+        sentences.append(translate("reports.summary.no_exceptions", lang))
+    return sentences
+
+
+def _magnitude(item: ExceptionItem, slippage: Mapping[tuple[str, str], float]) -> float:
+    """How big an exception is within its kind (larger first): the figure that triggered it."""
+    values = item.values
+    if item.kind == "over_budget":
+        return float(values.get("realisation") or 0.0)
+    if item.kind == "behind_schedule":
+        return -float(values.get("spi") or 0.0)
+    if item.kind == "funding_drift":
+        return abs(float(values.get("drift_pp") or 0.0))
+    if item.kind == "trust_drop":
+        return -float(values.get("change") or 0.0)
+    if item.kind == "overdue_action":
+        return float(values.get("days") or 0.0)
+    if item.kind == "late_goal":
+        return slippage.get((item.project or "", item.subject), 0.0)
+    return 0.0
+
+
+def exception_lines(
+    view: SingleView,
+    *,
+    lang: str,
+    department_names: Mapping[str, str],
+    project_names: Mapping[str, str],
+) -> list[tuple[str, str]]:
+    """Every exception as (kind, line): grouped by kind in the list's order, the biggest first
+    within a kind, each line naming the project (code and name) and the triggering figure."""
+    slippage: dict[tuple[str, str], float] = {}
+    if view.timeline is not None and not view.timeline.empty:
+        for row in view.timeline.itertuples():
+            if pd.notna(row.slippage_days):
+                slippage[(str(row.project), str(row.code))] = float(row.slippage_days)
+    kinds = list(dict.fromkeys(item.kind for item in view.exceptions))
+    lines: list[tuple[str, str]] = []
+    for kind in kinds:
+        items = [item for item in view.exceptions if item.kind == kind]
+        items.sort(key=lambda item: -_magnitude(item, slippage))  # stable: ties keep project order
+        for item in items:
+            named = item
+            if item.project:
+                name = project_names.get(item.project)
+                named = replace(item, project=f"{item.project} {name}" if name else item.project)
+            text = exception_text(named, lang, department_names=dict(department_names))
+            days = slippage.get((item.project or "", item.subject))
+            if kind == "late_goal" and days:
+                text += " " + translate("reports.exception.days_late", lang, days=format_number(days, lang))
+            lines.append((kind, text))
+    if view.hidden_survey_groups:
+        lines.append(
+            (
+                "hidden_groups",
+                translate("reports.exception.hidden_groups", lang, count=view.hidden_survey_groups),
+            )
+        )
+    return lines
+
+
+def exception_groups(
+    lines: Sequence[tuple[str, str]], *, lang: str, per_kind: int = EXCEPTION_LINES_PER_KIND
+) -> list[ExceptionGroupText]:
+    """The groups page one's exceptions section shows: a heading per kind with its count,
+    the first `per_kind` lines, and how many more (those are in the spreadsheet)."""
+    groups = []
+    for kind in dict.fromkeys(kind for kind, _ in lines):
+        of_kind = [text for k, text in lines if k == kind]
+        groups.append(
+            ExceptionGroupText(
+                title=translate(
+                    "reports.exception_group",
+                    lang,
+                    kind=translate(f"reports.exception_kind.{kind}", lang),
+                    count=len(of_kind),
+                ),
+                lines=of_kind[:per_kind],
+                more=max(0, len(of_kind) - per_kind),
+            )
+        )
+    return groups
+
+
+def _print_size(chart, *, width: int = PRINT_WIDTH, height: int | None = None):  # type: ignore[no-untyped-def]
+    """The chart at a fixed width for the page, with readable fonts; titles and legends are
+    kept inside the picture (autosize pads around them)."""
+    size = {"width": width} | ({"height": height} if height else {})
+    if (
+        hasattr(chart, "facet")
+        and getattr(chart, "spec", None) is not None
+        and chart.__class__.__name__ == "FacetChart"
+    ):
+        chart = chart.copy()
+        chart.spec = chart.spec.properties(**size)
+    else:
+        chart = chart.properties(**size)
+    return (
+        chart.properties(background="white", padding=12)
+        .configure_axis(labelFontSize=13, titleFontSize=14, labelLimit=280)
+        .configure_legend(labelFontSize=13, titleFontSize=13, labelLimit=320)
+        .configure_title(fontSize=16, anchor="start")
+        .configure_header(labelFontSize=13, titleFontSize=14)
+        .configure_view(stroke=None)
+    )
+
+
+def _notes(codes: Sequence[str], lang: str) -> str:
+    """Speaker notes: the definition and formula of each KPI in `codes`."""
+    return "\n".join(
+        translate(f"catalogue.{code}.name", lang)
+        + ": "
+        + translate(f"catalogue.{code}.definition", lang)
+        + " "
+        + translate(f"catalogue.{code}.formula", lang)
+        for code in codes
+    )
+
+
+def _budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filters, lang: str) -> PackChart:
+    def tr(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    labels = {
+        "planned": tr("budget.series.planned"),
+        "actual": tr("budget.series.actual"),
+        "forecast": tr("reports.chart.forecast"),
+    }
+    series = cumulative_series(year_frame, as_of=filters.as_of)
+    chart = forecast_chart(
+        series,
+        forecast_end=forecast_end,
+        year_end=pd.Timestamp(dt.date(filters.as_of.year, 12, 1)),
+        labels=labels,
+        title=tr("reports.chart.budget_year_title", year=filters.as_of.year),
+        x_title=tr("budget.chart.month"),
+        y_title=tr("reports.chart.cumulative_amount"),
+        legend_title=tr("budget.chart.series"),
+    )
+    return PackChart(
+        title=tr("reports.chart.budget_forecast", year=filters.as_of.year),
+        chart=_print_size(chart, height=380),
+        alt_text=tr(
+            "reports.alt.budget",
+            year=filters.as_of.year,
+            forecast=format_eur_compact(forecast_end, lang),
+        ),
+        notes=_notes(["budget_realisation", "cpi"], lang) + "\n" + tr("budget.help.eac_forecast"),
+    )
+
+
+def _drift_chart(
+    drift: pd.DataFrame,
+    *,
+    tolerance: float,
+    department_names: dict[str, str],
+    project_names: Mapping[str, str],
+    lang: str,
+) -> PackChart | None:
+    measured = drift[[value.available for value in drift["drift_pp"]]] if not drift.empty else drift
+    if measured.empty:
+        return None
+    size = measured.assign(size=[abs(value.value) for value in measured["drift_pp"]])
+    largest = size.groupby("project")["size"].max().sort_values(ascending=False, kind="stable")
+    shown = list(largest.index[:DRIFT_CHART_PROJECTS])
+    rows = measured[measured["project"].isin(shown)]
+    rows = rows.assign(project=[f"{code} {project_names.get(code, '')}".strip() for code in rows["project"]])
+    more = len(largest) - len(shown)
+    chart = drift_chart(
+        rows,
+        tolerance=tolerance,
+        department_names=department_names,
+        title=translate("budget.chart.drift", lang),
+        x_title=translate("budget.col.drift", lang),
+        y_title=translate("budget.group.project", lang),
+        legend_title=translate("budget.group.department", lang),
+    )
+    note = translate("budget.drift.note", lang, tolerance=format_number(tolerance, lang))
+    if more:
+        note += " " + translate("reports.chart.drift_more", lang, count=more)
+    return PackChart(
+        title=translate("reports.chart.drift", lang),
+        chart=_print_size(chart),
+        note=note,
+        alt_text=translate(
+            "reports.alt.drift", lang, count=len(shown), tolerance=format_number(tolerance, lang)
+        ),
+        notes=_notes(["funding_balance"], lang),
+    )
+
+
 def _mirror_chart(view: SingleView, *, lang: str, department_names: dict[str, str]) -> PackChart | None:
-    """How each department rates the others and itself, latest wave, overall (suppressed cells absent)."""
+    """How each department rates the others and itself, latest wave, overall (suppressed cells
+    absent), with the perception gap of that wave in the note."""
     if view.mirror is None or view.mirror.empty:
         return None
     latest = view.mirror[
@@ -106,9 +351,28 @@ def _mirror_chart(view: SingleView, *, lang: str, department_names: dict[str, st
     }
     labels = {code: department_names.get(code, code) for code in set(latest["rater"]) | set(latest["rated"])}
     wave = str(latest["wave_code"].iloc[0]) if "wave_code" in latest else ""
+    gaps = perception_gaps(latest)
+    mutual = gaps[(gaps["kind"] == "mutual") & gaps["shown"]] if not gaps.empty else gaps
+    gap_lines = [
+        translate(
+            "reports.chart.gap_line",
+            lang,
+            a=labels.get(row.department_a, row.department_a),
+            b=labels.get(row.department_b, row.department_b),
+            index_a=format_number(row.index_a, lang, decimals=1),
+            index_b=format_number(row.index_b, lang, decimals=1),
+            gap=format_signed(row.gap, lang, decimals=1),
+        )
+        for row in mutual.itertuples()
+        if pd.notna(row.gap)
+    ]
     return PackChart(
         title=translate("reports.chart.mirror", lang, wave=wave),
-        chart=mirror_chart(latest, department_labels=labels, texts=texts),
+        chart=_print_size(mirror_chart(latest, department_labels=labels, texts=texts), width=180, height=300),
+        note=" ".join(gap_lines) or None,
+        alt_text=translate("reports.alt.mirror", lang, wave=wave)
+        + (" " + " ".join(gap_lines) if gap_lines else ""),
+        notes=_notes(["trust_index", "perception_gap"], lang),
     )
 
 
@@ -119,21 +383,117 @@ def _goal_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     this_year = view.timeline[pd.to_datetime(view.timeline["target_date"]).dt.year == filters.as_of.year]
     if this_year.empty:
         return None
+    chart = goal_timeline_chart(
+        this_year,
+        as_of_end=filters.as_of_end,
+        status_names={s: translate(f"projects.goal.{s}", lang) for s in GOAL_STATUSES},
+        title=translate("projects.chart.goals", lang),
+        goal_title=translate("projects.col.goal", lang),
+        date_title=translate("projects.col.date", lang),
+        target_title=translate("projects.col.next_goal_date", lang),
+        achieved_title=translate("projects.col.achieved_date", lang),
+        status_title=translate("projects.col.status", lang),
+        slippage_title=translate("projects.col.slippage", lang),
+        as_of_title=translate("projects.col.as_of", lang),
+    )
+    late = int((this_year["status"] != "reached_on_time").sum()) if "status" in this_year else 0
     return PackChart(
         title=translate("reports.chart.goals", lang, year=filters.as_of.year),
-        chart=goal_timeline_chart(
-            this_year,
-            as_of_end=filters.as_of_end,
-            status_names={s: translate(f"projects.goal.{s}", lang) for s in GOAL_STATUSES},
-            title=translate("projects.chart.goals", lang),
-            goal_title=translate("projects.col.goal", lang),
-            date_title=translate("projects.col.date", lang),
-            target_title=translate("projects.col.next_goal_date", lang),
-            achieved_title=translate("projects.col.achieved_date", lang),
-            status_title=translate("projects.col.status", lang),
-            slippage_title=translate("projects.col.slippage", lang),
-            as_of_title=translate("projects.col.as_of", lang),
+        chart=_print_size(chart),
+        alt_text=translate(
+            "reports.alt.goals", lang, count=len(this_year), year=filters.as_of.year, late=late
         ),
+        notes=_notes(["goals_on_time"], lang),
+    )
+
+
+def _ownership_chart(engine: Engine, *, filters: Filters, lang: str) -> PackChart | None:
+    status = ownership_status(load_ownership(engine=engine, filters=filters))
+    if status.empty:
+        return None
+    areas = load_responsibility_areas(engine=engine)
+    chart = ownership_matrix_chart(
+        status,
+        area_names=dict(zip(areas["code"], areas[f"name_{lang}"], strict=True)),
+        status_names={s: translate(f"projects.own.{s}", lang) for s in OWNERSHIP_STATUSES},
+        title=translate("projects.chart.ownership", lang),
+        project_title=translate("projects.col.code", lang),
+        area_title=translate("projects.col.area", lang),
+        owner_title=translate("projects.col.owners", lang),
+        expected_title=translate("projects.col.expected", lang),
+        status_title=translate("projects.col.issue", lang),
+        none_label=translate("projects.own.none", lang),
+        several_label=translate("projects.own.several", lang),
+    )
+    issues = int((status["status"] != "ok").sum())
+    return PackChart(
+        title=translate("reports.chart.ownership", lang),
+        chart=_print_size(chart),
+        alt_text=translate(
+            "reports.alt.ownership", lang, projects=status["project"].nunique(), issues=issues
+        ),
+        notes=_notes(["ownership_clarity"], lang),
+    )
+
+
+def _forecast_text(forecast, *, year: int, targets: Mapping, lang: str) -> ForecastText:  # type: ignore[no-untyped-def]
+    """Page one's year-end forecast: kpis.budget.forecast_year_end in words."""
+    plan = forecast.planned_full_year
+    lines = [translate("reports.forecast.budget", lang, year=year, amount=format_eur_compact(plan, lang))]
+    ratio = forecast.eac_based / plan if plan else None
+    lines.append(
+        translate(
+            "reports.forecast.eac",
+            lang,
+            amount=format_eur_compact(forecast.eac_based, lang),
+            variance=format_signed(
+                forecast.eac_variance / 1e6,
+                lang,
+                decimals=2,
+                suffix=" " + translate("reports.unit.million", lang),
+            ),
+            pct=format_pct(ratio, lang, decimals=1) if ratio is not None else translate("kpi.na", lang),
+        )
+    )
+    if forecast.run_rate.available:
+        lines.append(
+            translate(
+                "reports.forecast.run_rate", lang, amount=format_eur_compact(forecast.run_rate.value, lang)
+            )
+        )
+    lines.append(
+        translate("reports.forecast.actual", lang, amount=format_eur_compact(forecast.actual_ytd, lang))
+    )
+    target = targets.get("forecast_ratio")
+    return ForecastText(
+        heading=translate("reports.forecast.heading", lang, year=year),
+        lines=lines,
+        rag=rag(ratio, target) if target is not None and ratio is not None else None,
+    )
+
+
+def _goals_table(
+    goals: pd.DataFrame, *, filters: Filters, lang: str, project_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The insight goals due in the as-of year, every header translated: project (code and
+    name), goal (code and text), measure, target and achieved value and date."""
+    due = goals[pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year]
+    columns = {
+        "project": "reports.col.project",
+        "goal": "reports.col.goal",
+        "measure": "reports.col.measure",
+        "target_value": "reports.col.target_value",
+        "achieved_value": "reports.col.achieved_value",
+        "target_date": "reports.col.target_date",
+        "achieved_date": "reports.col.achieved_date",
+    }
+    return (
+        due.assign(
+            project=[f"{code} {project_names.get(code, '')}".strip() for code in due["project"]],
+            goal=[f"{code}: {text}" for code, text in zip(due["code"], due["goal"], strict=True)],
+        )[list(columns)]
+        .rename(columns={name: translate(key, lang) for name, key in columns.items()})
+        .reset_index(drop=True)
     )
 
 
@@ -145,26 +505,55 @@ def build_pack(
     exported_at: dt.datetime | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
     view: SingleView | None = None,
+    organisation: Organisation | None = None,
+    progress: Progress | None = None,
+    render: bool = True,
 ) -> Pack:
-    """The meeting pack for `filters` in `lang` (see the module docstring for what it holds)."""
+    """The meeting pack for `filters` in `lang` (see the module docstring for what it holds).
+
+    `progress` is told of the steps "figures", "details" and "charts" (the rest belong to
+    `pack_files`); `render` False leaves the charts' PNGs empty (the builders render them then).
+    """
+    from reports.render import render_charts
 
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(PACK_STEPS.index(name) + 1, len(PACK_STEPS), tr(f"reports.step.{name}"))
+
+    organisation = organisation or load_organisation()
+    step("figures")
     departments = load_departments(engine=engine)
     names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
-    tiles, exceptions = overview_tiles(view, lang=lang, department_names=names)
+    tiles, _ = overview_tiles(view, lang=lang, department_names=names)
+
+    step("details")
+    projects = load_project_progress(engine=engine, filters=filters)
+    project_names = dict(zip(projects["project"], projects["name"], strict=True))
+    lines = exception_lines(view, lang=lang, department_names=names, project_names=project_names)
+    counts: dict[str, int] = {}
+    for kind, _text in lines:
+        if kind != "hidden_groups":
+            counts[kind] = counts.get(kind, 0) + 1
+
+    year_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="year")
+    all_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
+    ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
+    forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+    tolerance = view.targets["funding_drift_pp"].green if "funding_drift_pp" in view.targets else 10.0
+    spend = load_budget_by_month(
+        engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
+    )
+    drift = funding_drift(
+        spend[spend["month"] <= filters.as_of],
+        load_funding_shares(engine=engine, filters=filters),
+        tolerance=tolerance,
+    )
 
     by_month = load_budget_by_month(engine=engine, filters=filters)
-    chart = monthly_budget_chart(
-        by_month,
-        month_title=tr("reports.chart.month"),
-        amount_title=tr("reports.chart.amount"),
-        series_title=tr("reports.chart.series"),
-        planned_label=tr("reports.chart.planned"),
-        actual_label=tr("reports.chart.actual"),
-    )
     budget_table = by_month.rename(
         columns={
             "month": tr("reports.col.month"),
@@ -172,19 +561,14 @@ def build_pack(
             "actual": tr("reports.col.actual"),
         }
     )
-    goals = load_insight_goals(engine=engine, filters=filters)
-    due_this_year = pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year
-    goals_table = goals[due_this_year].rename(
-        columns={
-            "project": tr("reports.col.project"),
-            "code": tr("reports.col.goal"),
-            "target_date": tr("reports.col.target_date"),
-            "achieved_date": tr("reports.col.achieved_date"),
-            "target_value": tr("reports.col.target_value"),
-            "achieved_value": tr("reports.col.achieved_value"),
-        }
+    goals_table = _goals_table(
+        load_insight_goals(engine=engine, filters=filters),
+        filters=filters,
+        lang=lang,
+        project_names=project_names,
     )
-    decisions = load_decisions(engine=engine, meeting_month=filters.as_of)[
+    decisions = load_decisions(engine=engine, meeting_month=filters.as_of)
+    decisions = decisions.assign(project=decisions["project"].fillna(""))[
         ["project", "title", "description"]
     ].rename(
         columns={
@@ -212,31 +596,50 @@ def build_pack(
             "status": tr("reports.col.status"),
         }
     )
+    exceptions_table = pd.DataFrame(
+        {
+            tr("reports.col.kind"): [tr(f"reports.exception_kind.{kind}") for kind, _ in lines],
+            tr("reports.col.exception"): [text for _, text in lines],
+        }
+    )
+
+    step("charts")
+    charts = [
+        chart
+        for chart in (
+            _budget_chart(year_frame, forecast.eac_based, filters=filters, lang=lang),
+            _drift_chart(
+                drift, tolerance=tolerance, department_names=names, project_names=project_names, lang=lang
+            ),
+            _mirror_chart(view, lang=lang, department_names=names),
+            _goal_chart(view, filters=filters, lang=lang),
+            _ownership_chart(engine, filters=filters, lang=lang),
+        )
+        if chart is not None
+    ]
+    if render:
+        charts = render_charts(charts, lang=lang)
     return Pack(
-        title=tr("reports.title"),
+        title=organisation.display_name(lang),
         as_of=filters.as_of,
         lang=lang,
         exported_at=exported_at or dt.datetime.now().replace(microsecond=0),
         filters_text=filters_text(filters, lang=lang, department_names=names),
         kpis=tiles,
-        charts=[
-            PackChart(title=tr("reports.chart.budget_month"), chart=chart),
-            *(
-                extra
-                for extra in (
-                    _mirror_chart(view, lang=lang, department_names=names),
-                    _goal_chart(view, filters=filters, lang=lang),
-                )
-                if extra is not None
-            ),
-        ],
+        charts=charts,
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
             PackTable(title=tr("reports.table.goals"), frame=goals_table),
         ],
-        exceptions=exceptions,
+        exceptions=[text for _, text in lines],
         decisions=PackTable(title=tr("reports.section.decisions"), frame=decisions),
         actions=PackTable(title=tr("reports.section.actions"), frame=actions),
+        summary=_summary_sentences(tiles=tiles, exception_counts=counts, lang=lang),
+        forecast=_forecast_text(forecast, year=filters.as_of.year, targets=view.targets, lang=lang),
+        exception_groups=exception_groups(lines, lang=lang),
+        spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
+        logo_path=organisation.logo_path,
+        kpi_notes="\n".join(tile.definition for tile in tiles if tile.definition),
     )
 
 
@@ -251,24 +654,37 @@ def file_slug(title: str) -> str:
     return slug or "table"
 
 
-def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
-    """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+def pack_files(pack: Pack, *, progress: Progress | None = None) -> dict[str, bytes]:
+    """The pack's files from one model: pack.pptx, pack.pdf, tables.xlsx and a CSV per table.
+
+    `progress` is told of the steps "slides", "pdf" and "tables" (see `build_pack`).
+    """
     # The export libraries only here: the app imports this module for its first render.
     from reports.pdf_pack import build_pdf
     from reports.pptx_pack import build_pptx
     from reports.tables import to_csv_bytes, to_xlsx_bytes
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(PACK_STEPS.index(name) + 1, len(PACK_STEPS), pack.text(f"reports.step.{name}"))
+
+    step("slides")
+    files = {"pack.pptx": build_pptx(pack)}
+    step("pdf")
+    files["pack.pdf"] = build_pdf(pack)
+    step("tables")
     tables = pack_tables(pack)
-    files = {
-        "pack.pptx": build_pptx(pack),
-        "pack.pdf": build_pdf(pack),
-        "tables.xlsx": to_xlsx_bytes(tables, lang=pack.lang),
-    }
+    files["tables.xlsx"] = to_xlsx_bytes(tables, lang=pack.lang)
     for title, frame in tables.items():
         files[f"{file_slug(title)}.csv"] = to_csv_bytes(frame, lang=pack.lang)
+    return files
+
+
+def write_pack(pack: Pack, out_dir: Path, *, progress: Progress | None = None) -> list[Path]:
+    """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in files.items():
+    for name, data in pack_files(pack, progress=progress).items():
         path = out_dir / name
         path.write_bytes(data)
         written.append(path)
@@ -315,8 +731,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = create_db_engine(url)
         check_connection(engine)
-        pack = build_pack(engine, filters=filters, lang=args.lang)
-        written = write_pack(pack, args.out)
+        started = time.perf_counter()
+
+        def progress(step: int, steps: int, label: str) -> None:
+            print(f"[{step}/{steps}] {label} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+        pack = build_pack(engine, filters=filters, lang=args.lang, progress=progress)
+        written = write_pack(pack, args.out, progress=progress)
+        print(
+            f"{translate('reports.step.done', args.lang)} ({time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+        )
     except (DatabaseUnavailable, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

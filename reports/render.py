@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import altair as alt
 import vl_convert
+
+from reports.content import PackChart
+
 
 LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 
@@ -33,3 +38,16 @@ def png_size(png: bytes) -> tuple[int, int]:
         raise ValueError("not a PNG image")
     width, height = struct.unpack(">II", png[16:24])
     return int(width), int(height)
+
+
+def render_charts(charts: Sequence[PackChart], *, lang: str) -> list[PackChart]:
+    """The charts with their PNG rendered, once for the slides and the PDF together.
+
+    One after the other: vl-convert holds the GIL while it renders, so threads gain nothing.
+    """
+    return [replace(item, png=chart_png(item.chart, lang=lang)) for item in charts]
+
+
+def png_of(item: PackChart, *, lang: str) -> bytes:
+    """The chart's PNG: the one rendered with the pack, else rendered now."""
+    return item.png or chart_png(item.chart, lang=lang)
