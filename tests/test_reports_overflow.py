@@ -33,9 +33,7 @@ EXPORTED = dt.datetime(2026, 11, 3, 9, 30)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)  # October 2026
 TOLERANCE = 2.5  # points: font ascent and descent reach a little past a line's box
 MM = 72 / 25.4
-WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
-)
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
 
 
@@ -61,7 +59,9 @@ class Box:
         height = min(self.y1, other.y1) - max(self.y0, other.y0)
         if width <= 0 or height <= 0:
             return 0.0
-        smaller = min((self.x1 - self.x0) * (self.y1 - self.y0), (other.x1 - other.x0) * (other.y1 - other.y0))
+        smaller = min(
+            (self.x1 - self.x0) * (self.y1 - self.y0), (other.x1 - other.x0) * (other.y1 - other.y0)
+        )
         return width * height / smaller if smaller > 0 else 0.0
 
 

@@ -272,7 +272,14 @@ def test_command_line_writes_the_pack(demo_sqlite_url, tmp_path: Path, capsys) -
     code = main(["--month", "2026-10", "--out", str(out), "--lang", "en", "--database-url", demo_sqlite_url])
     assert code == 0
     names = {path.name for path in out.iterdir()}
-    assert {"pack.pptx", "pack.pdf", "tables.xlsx", "budget-per-month.csv", "actions.csv", "exceptions.csv"} <= names
+    assert {
+        "pack.pptx",
+        "pack.pdf",
+        "tables.xlsx",
+        "budget-per-month.csv",
+        "actions.csv",
+        "exceptions.csv",
+    } <= names
     steps = capsys.readouterr().err
     assert "[1/6] Computing the key figures" in steps and "[6/6]" in steps and "Meeting pack ready" in steps
     goals_header = (out / "insight-goals.csv").read_text(encoding="utf-8-sig").splitlines()[0]
