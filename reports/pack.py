@@ -446,12 +446,8 @@ def _forecast_text(forecast, *, year: int, targets: Mapping, lang: str) -> Forec
             "reports.forecast.eac",
             lang,
             amount=format_eur_compact(forecast.eac_based, lang),
-            variance=format_signed(
-                forecast.eac_variance / 1e6,
-                lang,
-                decimals=2,
-                suffix=" " + translate("reports.unit.million", lang),
-            ),
+            variance=("+" if forecast.eac_variance >= 0 else "−")
+            + format_eur_compact(abs(forecast.eac_variance), lang),
             pct=format_pct(ratio, lang, decimals=1) if ratio is not None else translate("kpi.na", lang),
         )
     )

@@ -166,27 +166,27 @@ def _tile(pdf: _PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: fl
     pdf.set_fill_color(*_rgb(bar_color))
     pdf.rect(x, y, w, 1.6, style="F")
     inner = w - 6
-    pdf.set_xy(x + 3, y + 3.5)
+    pdf.set_xy(x + 3, y + 4)
     pdf.set_text_color(*_rgb(TEXT))
-    pdf.set_font(FONT, "B", 9)
-    pdf.multi_cell(inner, 4, tile.name, max_line_height=4)
-    size = 18
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(inner, 4.5, tile.name, max_line_height=4.5)
+    size = 20
     pdf.set_font(FONT, "B", size)
     while size > 10 and pdf.get_string_width(tile.value_text) > inner * 0.58 - 2 * pdf.c_margin:
         size -= 2
         pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*_rgb(PRIMARY))
-    pdf.set_xy(x + 3, y + 13)
-    pdf.cell(inner * 0.6, 9, tile.value_text)
-    _sparkline(pdf, tile.trend, x=x + 3 + inner * 0.62, y=y + 14.5, w=inner * 0.36, h=6)
-    pdf.set_xy(x + 3, y + 23.5)
-    pdf.set_font(FONT, "B", 8.5)
+    pdf.set_xy(x + 3, y + 15)
+    pdf.cell(inner * 0.6, 10, tile.value_text)
+    _sparkline(pdf, tile.trend, x=x + 3 + inner * 0.62, y=y + 16.5, w=inner * 0.36, h=7)
+    pdf.set_xy(x + 3, y + 28)
+    pdf.set_font(FONT, "B", 9.5)
     pdf.set_text_color(*_rgb(bar_color if tile.rag != "amber" else TEXT))
     rag_word = pack.text(f"rag.{tile.rag}") if tile.rag else pack.text("rag.none")
     pdf.cell(inner, 4, "● " + rag_word)
     if tile.change_text:
-        pdf.set_xy(x + 3, y + 28)
-        pdf.set_font(FONT, "", 8.5)
+        pdf.set_xy(x + 3, y + 33)
+        pdf.set_font(FONT, "", 9.5)
         pdf.set_text_color(*_rgb(MUTED))
         pdf.cell(inner, 4, tile.change_text)
 
@@ -219,7 +219,7 @@ def _month_page(pdf: _PackPdf, pack: Pack) -> None:
     pdf.multi_cell(
         pdf.content_width - logo_w - 6, 5, " · ".join([pack.subtitle, *pack.filters_text]), max_line_height=5
     )
-    tile_h, gap = 33.0, 4.0
+    tile_h, gap = 40.0, 4.0
     tiles_top = pdf.body_bottom - 2 * tile_h - gap
     top = 35.0
     left_w = pdf.content_width * 0.58
