@@ -510,7 +510,10 @@ def build_pack(
     `progress` is told of the steps "figures", "details" and "charts" (the rest belong to
     `pack_files`); `render` False leaves the charts' PNGs empty (the builders render them then).
     """
-    from reports.render import render_charts
+    from reports.render import render_charts, start_warm_up
+
+    if render:
+        start_warm_up()  # the chart engine starts while the figures are computed
 
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)

@@ -126,6 +126,7 @@ def _make_pack(
     engine, *, filters: Filters, language: str, min_group: int, progress: Progress
 ) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     """The pack's PPTX, PDF and workbook from one model (the Overview's view, already computed)."""
+    import_locked("reports.render").start_warm_up()  # alongside the imports below
     import_locked("reports.pptx_pack")
     import_locked("reports.pdf_pack")
     import_locked("reports.tables")
