@@ -75,6 +75,16 @@ class _PackPdf(FPDF):
         self.set_line_width(0.6)
         self.line(MARGIN, 14.5, self.w - MARGIN, 14.5)
         self.set_y(20)
+        if self.continued_title:  # a section that runs over keeps its title, marked continued
+            font = (self.font_family, self.font_style, self.font_size_pt)
+            colour = self.text_color
+            self.set_font(FONT, "B", 20)
+            self.set_text_color(*_rgb(PRIMARY))
+            self.set_x(MARGIN)
+            self.multi_cell(0, 10, self.continued_title)
+            self.ln(3)
+            self.set_font(font[0], font[1], font[2])
+            self.text_color = colour
 
     def footer(self) -> None:
         self.set_y(-FOOTER_Y)
@@ -138,7 +148,7 @@ def _paragraph(
     height = line or size * 0.5
     needed = pdf.multi_cell(width, height, text, dry_run=True, output="HEIGHT")
     if pdf.get_y() + needed + keep > pdf.body_bottom:
-        pdf.section(pdf.continued_title) if pdf.continued_title else pdf.add_page()
+        pdf.add_page()
         pdf.set_font(FONT, "B" if bold else "", size)
         pdf.set_text_color(*_rgb(color))
     pdf.set_x(x)
@@ -345,6 +355,7 @@ def _exceptions_page(pdf: _PackPdf, pack: Pack) -> None:
     pdf.section(pack.text("reports.section.exceptions"))
     pdf.continued_title = pack.text("reports.section.exceptions") + " " + pack.text("reports.continued")
     if not pack.groups:
+        pdf.continued_title = ""
         _paragraph(pdf, pack.text("reports.no_exceptions"), size=13, color=MUTED, line=7)
         return
     for group in pack.groups:
@@ -363,6 +374,7 @@ def _exceptions_page(pdf: _PackPdf, pack: Pack) -> None:
 
 def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
     pdf.section(table.title)
+    pdf.continued_title = table.title + " " + pack.text("reports.continued")
     headers = [str(column) for column in table.frame.columns]
     rows = [
         [cell_text(value, pack.lang) for value in row]
@@ -400,6 +412,7 @@ def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
         pdf.ln(2)
         pdf.set_text_color(*_rgb(MUTED))
         pdf.multi_cell(0, 5, table.note)
+    pdf.continued_title = ""
 
 
 def build_pdf(pack: Pack) -> bytes:
