@@ -55,6 +55,7 @@ from services.single_view import SingleView, compute_single_view
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5
 DRIFT_CHART_PROJECTS = 12
+OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 PRINT_WIDTH = 860  # chart width in pixels before vl-convert's scale
 
 # progress(step, steps, label): called before each step of making the pack.
@@ -171,9 +172,12 @@ def exception_lines(
     lang: str,
     department_names: Mapping[str, str],
     project_names: Mapping[str, str],
+    area_names: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """Every exception as (kind, line): grouped by kind in the list's order, the biggest first
-    within a kind, each line naming the project (code and name) and the triggering figure."""
+    within a kind, each line naming the project (code and name), the area by its name and
+    the triggering figure."""
+    areas = area_names or {}
     slippage: dict[tuple[str, str], float] = {}
     if view.timeline is not None and not view.timeline.empty:
         for row in view.timeline.itertuples():
@@ -189,6 +193,8 @@ def exception_lines(
             if item.project:
                 name = project_names.get(item.project)
                 named = replace(item, project=f"{item.project} {name}" if name else item.project)
+            if kind in OWNERSHIP_KINDS and item.subject in areas:
+                named = replace(named, subject=areas[item.subject])
             text = exception_text(named, lang, department_names=dict(department_names))
             days = slippage.get((item.project or "", item.subject))
             if kind == "late_goal" and days:
@@ -407,14 +413,15 @@ def _goal_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     )
 
 
-def _ownership_chart(engine: Engine, *, filters: Filters, lang: str) -> PackChart | None:
+def _ownership_chart(
+    engine: Engine, *, filters: Filters, lang: str, area_names: dict[str, str]
+) -> PackChart | None:
     status = ownership_status(load_ownership(engine=engine, filters=filters))
     if status.empty:
         return None
-    areas = load_responsibility_areas(engine=engine)
     chart = ownership_matrix_chart(
         status,
-        area_names=dict(zip(areas["code"], areas[f"name_{lang}"], strict=True)),
+        area_names=area_names,
         status_names={s: translate(f"projects.own.{s}", lang) for s in OWNERSHIP_STATUSES},
         title=translate("projects.chart.ownership", lang),
         project_title=translate("projects.col.code", lang),
@@ -532,7 +539,11 @@ def build_pack(
     step("details")
     projects = load_project_progress(engine=engine, filters=filters)
     project_names = dict(zip(projects["project"], projects["name"], strict=True))
-    lines = exception_lines(view, lang=lang, department_names=names, project_names=project_names)
+    areas = load_responsibility_areas(engine=engine)
+    area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
+    lines = exception_lines(
+        view, lang=lang, department_names=names, project_names=project_names, area_names=area_names
+    )
     counts: dict[str, int] = {}
     for kind, _text in lines:
         if kind != "hidden_groups":
@@ -612,7 +623,7 @@ def build_pack(
             ),
             _mirror_chart(view, lang=lang, department_names=names),
             _goal_chart(view, filters=filters, lang=lang),
-            _ownership_chart(engine, filters=filters, lang=lang),
+            _ownership_chart(engine, filters=filters, lang=lang, area_names=area_names),
         )
         if chart is not None
     ]

@@ -138,6 +138,7 @@ def test_exceptions_are_grouped_by_kind_biggest_first_with_the_rest_in_the_sprea
     shares = [float(re.search(r"(\d+)\s?%", line).group(1)) for line in over.lines]
     assert shares == sorted(shares, reverse=True) and len(shares) == 5
     assert all(re.match(r"P-\d{3} \w", line) for line in over.lines), "no project name"
+    assert not [line for line in pack.exceptions if re.search(r"\b[a-z]+_[a-z_]+\b", line)], "a code in a line"
     late = next(group for group in pack.exception_groups if group.more)
     assert late.more == int(re.search(r"\((\d+)\)", late.title).group(1)) - len(late.lines)
     texts = " ".join(
