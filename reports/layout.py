@@ -26,6 +26,7 @@ def _font(bold: bool, size_tenths: int) -> ImageFont.FreeTypeFont | None:
     return ImageFont.truetype(str(path), size_tenths)
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str, *, size: float, bold: bool = False) -> float:
     """The width of `text` in points at `size` points (about 0.6 em a glyph without the font)."""
     font = _font(bold, round(size * 10))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -235,25 +236,23 @@ def exception_groups(
 
 def _print_size(chart, *, width: int = PRINT_WIDTH, height: int | None = None):  # type: ignore[no-untyped-def]
     """The chart at a fixed width for the page, with readable fonts; titles and legends are
-    kept inside the picture (autosize pads around them)."""
-    size = {"width": width} | ({"height": height} if height else {})
-    if (
-        hasattr(chart, "facet")
-        and getattr(chart, "spec", None) is not None
-        and chart.__class__.__name__ == "FacetChart"
-    ):
-        chart = chart.copy()
-        chart.spec = chart.spec.properties(**size)
-    else:
-        chart = chart.properties(**size)
-    return (
-        chart.properties(background="white", padding=12)
-        .configure_axis(labelFontSize=13, titleFontSize=14, labelLimit=280)
-        .configure_legend(labelFontSize=13, titleFontSize=13, labelLimit=320)
-        .configure_title(fontSize=16, anchor="start")
-        .configure_header(labelFontSize=13, titleFontSize=14)
-        .configure_view(stroke=None)
+    kept inside the picture (autosize pads around them). Set in place on one copy: every
+    altair `.properties()`/`.configure_*()` call deep-copies the chart and its data."""
+    chart = chart.copy(deep=True)
+    inner = chart.spec if isinstance(chart, alt.FacetChart) else chart
+    inner.width = width
+    if height:
+        inner.height = height
+    chart.background = "white"
+    chart.padding = 12
+    chart.config = alt.Config(
+        axis=alt.AxisConfig(labelFontSize=13, titleFontSize=14, labelLimit=280),
+        legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, labelLimit=320),
+        title=alt.TitleConfig(fontSize=16, anchor="start"),
+        header=alt.HeaderConfig(labelFontSize=13, titleFontSize=14),
+        view=alt.ViewConfig(stroke=None),
     )
+    return chart
 
 
 def _notes(codes: Sequence[str], lang: str) -> str:
