@@ -138,7 +138,9 @@ def test_exceptions_are_grouped_by_kind_biggest_first_with_the_rest_in_the_sprea
     shares = [float(re.search(r"(\d+)\s?%", line).group(1)) for line in over.lines]
     assert shares == sorted(shares, reverse=True) and len(shares) == 5
     assert all(re.match(r"P-\d{3} \w", line) for line in over.lines), "no project name"
-    assert not [line for line in pack.exceptions if re.search(r"\b[a-z]+_[a-z_]+\b", line)], "a code in a line"
+    assert not [line for line in pack.exceptions if re.search(r"\b[a-z]+_[a-z_]+\b", line)], (
+        "a code in a line"
+    )
     late = next(group for group in pack.exception_groups if group.more)
     assert late.more == int(re.search(r"\((\d+)\)", late.title).group(1)) - len(late.lines)
     texts = " ".join(
@@ -211,3 +213,26 @@ def test_a_pack_without_organisation_settings_has_the_generic_title(demo_sqlite_
     assert slides[0].shapes.title.text == "Marketing and IT steering group · October 2026"
     assert not [s for s in slides[0].shapes if s.shape_type == PICTURE]
     assert len(PdfReader(io.BytesIO(build_pdf(pack))).pages[0].images) == 0
+
+
+def test_every_chart_keeps_its_title_and_legend_inside_the_picture(made) -> None:
+    """Padding all round: a clipped title, legend or axis would touch the picture's edge."""
+    from PIL import Image
+
+    for chart in made["pack"].charts:
+        with Image.open(io.BytesIO(chart.png)) as image:
+            rgb = image.convert("RGB")
+            width, height = rgb.size
+            edges = [
+                *(
+                    rgb.getpixel((x, y))
+                    for x in range(width)
+                    for y in (0, 1, 2, height - 3, height - 2, height - 1)
+                ),
+                *(
+                    rgb.getpixel((x, y))
+                    for y in range(height)
+                    for x in (0, 1, 2, width - 3, width - 2, width - 1)
+                ),
+            ]
+        assert all(min(pixel) >= 245 for pixel in edges), f"{chart.title}: something touches the edge"
