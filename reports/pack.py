@@ -7,11 +7,18 @@ writes pack.pptx, pack.pdf, tables.xlsx and one CSV per table into --out, withou
 (for a scheduled job). The database URL comes from --database-url, else DATABASE_URL, the
 secrets file or the embedded SQLite file, as for the app; the schema is not changed.
 
-`build_pack` is a demonstration of the content for now: the Overview's four KPIs (the same
-loaders, KPI functions and formatters as views/overview.py, so the figures are identical),
-a planned-against-actual chart per month, the budget and insight-goal tables, exceptions
-derived from the tiles' RAG, and the as-of month's decisions and actions. Survey comments
-are never loaded; the trust figure passes the confidentiality gate of kpis.trust.
+It prints its steps on stderr. `build_pack` makes the content model once (the PPTX, the PDF
+and the workbook are all laid out from it, see `pack_files`):
+- page one, the month: the "since the last meeting" sentences (`_summary_sentences`), the
+  Overview's KPI tiles with status, change and trend (the same texts as the screen, from
+  services.presentation) and the year-end forecast against the budget
+  (kpis.budget.forecast_year_end, as on the Budget page);
+- the charts of reports.pack_charts (budget with the forecast, funding drift, trust mirror and
+  perception gap, goal timeline, ownership matrix), rendered to PNG once;
+- the exceptions grouped by kind, biggest first, the full list in the spreadsheet;
+- the budget and insight-goal tables, the month's decisions and actions, headers translated.
+`progress(step, steps, label)` is told of each step. Survey comments are never loaded; trust
+figures pass the confidentiality gate of kpis.trust.
 """
 
 from __future__ import annotations
