@@ -14,6 +14,7 @@ import time
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from access.roles import READ
 from kpis.periods import Filters
@@ -96,9 +97,14 @@ def download_pack(*, filters: Filters, key: str = "pack") -> None:
                 bar.progress((step - 1) / steps, text=f"{step}/{steps} · {label}")
                 status.update(label=label)
 
-            files = _make_pack(
-                engine, filters=filters, language=language, min_group=min_group, progress=progress
-            )
+            try:
+                files = _make_pack(
+                    engine, filters=filters, language=language, min_group=min_group, progress=progress
+                )
+            except RuntimeError as exc:  # FontMissing: the message says what to install
+                status.update(label=t("reports.download.make"), state="error")
+                st.error(str(exc))
+                return
             bar.progress(1.0)
             seconds = number(time.perf_counter() - started, decimals=1)
             status.update(
@@ -107,6 +113,7 @@ def download_pack(*, filters: Filters, key: str = "pack") -> None:
         st.session_state[state_key] = (wanted, files)
     made = st.session_state.get(state_key)
     if not made or made[0] != wanted:
+        st.session_state.pop(state_key, None)  # a pack for other filters is not kept
         return
     files = made[1]
     with st.container(horizontal=True):
@@ -123,8 +130,8 @@ def download_pack(*, filters: Filters, key: str = "pack") -> None:
 
 
 def _make_pack(
-    engine, *, filters: Filters, language: str, min_group: int, progress: Progress
-) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    engine: Engine, *, filters: Filters, language: str, min_group: int, progress: Progress
+) -> dict[str, bytes]:
     """The pack's PPTX, PDF and workbook from one model (the Overview's view, already computed)."""
     import_locked("reports.render").start_warm_up()  # alongside the imports below
     import_locked("reports.pptx_pack")
