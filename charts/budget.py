@@ -120,3 +120,57 @@ def drift_chart(
     limits = pd.DataFrame({"limit": [-tolerance, tolerance]})
     rules = alt.Chart(limits).mark_rule(color=RAG_COLORS["red"], strokeDash=[4, 4]).encode(x=alt.X("limit:Q"))
     return (bars + rules).properties(height=alt.Step(14))
+
+
+FORECAST_COLOR = "#D9731A"
+
+
+def forecast_chart(
+    series: pd.DataFrame,
+    *,
+    forecast_end: float,
+    year_end: pd.Timestamp,
+    labels: dict[str, str],
+    title: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+) -> alt.LayerChart:
+    """Cumulative plan (dashed) and actual (area) of the year, as `cumulative_chart`, with the
+    forecast to year end as a dotted line from the last actual month's cumulative amount to
+    `forecast_end` at `year_end` (from kpis.budget.forecast_year_end). `labels` names the
+    series "planned", "actual" and "forecast"."""
+    actual = series[series["series"] == "actual"].sort_values("month")
+    if actual.empty:
+        return cumulative_chart(
+            series, labels=labels, title=title, x_title=x_title, y_title=y_title, legend_title=legend_title
+        )
+    last = actual.iloc[-1]
+    forecast = pd.DataFrame(
+        {
+            "month": [pd.Timestamp(last["month"]), pd.Timestamp(year_end)],
+            "cumulative": [float(last["cumulative"]), float(forecast_end)],
+            "label": labels["forecast"],
+        }
+    )
+    data = _series_frame(series, labels)
+    names = [labels["planned"], labels["actual"], labels["forecast"]]
+    color = alt.Color(
+        "label:N",
+        title=legend_title,
+        scale=alt.Scale(
+            domain=names, range=[SERIES_COLORS["planned"], SERIES_COLORS["actual"], FORECAST_COLOR]
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    x = alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y"))
+    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s"))
+    base = alt.Chart(data).encode(x=x, y=y, color=color)
+    actual_area = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
+    planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
+    ahead = (
+        alt.Chart(forecast)
+        .mark_line(strokeDash=[2, 3], strokeWidth=3, point=True)
+        .encode(x=x, y=y, color=color)
+    )
+    return alt.layer(actual_area, planned, ahead, title=title).properties(height=280)

@@ -17,6 +17,7 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -29,22 +30,51 @@ from kpis.targets import Rag
 
 @dataclass(frozen=True)
 class KpiTile:
-    """One headline figure: its name, the value as shown on screen, RAG (or None), change and note."""
+    """One headline figure: its name, the value as shown on screen, RAG (or None), change and
+    note; `trend` the values at the last months' close (oldest first, None where n/a) for a
+    sparkline; `definition` what the KPI means and its formula (speaker notes)."""
 
     name: str
     value_text: str
     rag: Rag | None = None
     change_text: str | None = None
     note: str | None = None
+    trend: tuple[float | None, ...] = ()
+    definition: str | None = None
 
 
 @dataclass(frozen=True)
 class PackChart:
-    """A chart with its slide title; rendered offline to PNG by vl-convert."""
+    """A chart with its slide title, the alternative text for its picture and the speaker
+    notes (definitions of the KPIs it shows). `png` is the chart rendered offline by
+    vl-convert once, when the pack is built, and shared by the slides and the PDF."""
 
     title: str
     chart: alt.TopLevelMixin
     note: str | None = None
+    alt_text: str = ""
+    notes: str = ""
+    png: bytes = b""
+
+
+@dataclass(frozen=True)
+class ForecastText:
+    """The year-end forecast against the year's budget as page one shows it: a heading, the
+    lines (budget, forecasts and their variance) and the forecast's RAG (None: no target)."""
+
+    heading: str
+    lines: Sequence[str]
+    rag: Rag | None = None
+
+
+@dataclass(frozen=True)
+class ExceptionGroupText:
+    """The exceptions of one kind: a heading, the lines shown (biggest first) and how many
+    more there are (those are in the spreadsheet's full list)."""
+
+    title: str
+    lines: Sequence[str]
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +96,13 @@ def _empty_table() -> PackTable:
 
 @dataclass(frozen=True)
 class Pack:
-    """A meeting pack: title page, KPI tiles, charts, tables, exceptions, decisions and actions."""
+    """A meeting pack: page one (the month: summary sentences, KPI tiles, year-end forecast),
+    charts, exceptions grouped by kind, tables, decisions and actions.
+
+    `title` is the organisation's name (or the generic title); `exceptions` every exception
+    line; `exception_groups` what the slides and the PDF show of them; `spreadsheet_tables`
+    go only into the Excel workbook and the CSV files (e.g. the full exceptions list).
+    """
 
     title: str
     as_of: dt.date
@@ -79,6 +115,12 @@ class Pack:
     exceptions: Sequence[str] = ()
     decisions: PackTable = field(default_factory=_empty_table)
     actions: PackTable = field(default_factory=_empty_table)
+    summary: Sequence[str] = ()
+    forecast: ForecastText | None = None
+    exception_groups: Sequence[ExceptionGroupText] = ()
+    spreadsheet_tables: Sequence[PackTable] = ()
+    logo_path: Path | None = None
+    kpi_notes: str = ""
 
     def text(self, key: str, /, **params: object) -> str:
         """A fixed text of the pack (section titles, page numbers) in the pack's language."""
@@ -92,9 +134,26 @@ class Pack:
     def exported_text(self) -> str:
         return f"{format_day(self.exported_at.date(), self.lang)} {self.exported_at:%H:%M}"
 
+    @property
+    def subtitle(self) -> str:
+        """`Vergaderpakket stuurgroep · stand per oktober 2026`."""
+        return self.text("reports.subtitle", month=self.as_of_text)
+
+    @property
+    def groups(self) -> list[ExceptionGroupText]:
+        """The exception groups; a pack made without groups shows its lines as one group."""
+        if self.exception_groups:
+            return list(self.exception_groups)
+        return [ExceptionGroupText(title="", lines=list(self.exceptions))] if self.exceptions else []
+
     def all_tables(self) -> list[PackTable]:
-        """Every table of the pack that has rows or columns, decisions and actions included."""
-        return [table for table in (*self.tables, self.decisions, self.actions) if len(table.frame.columns)]
+        """Every table of the pack that has rows or columns: the slides' tables, decisions,
+        actions and the spreadsheet-only tables."""
+        return [
+            table
+            for table in (*self.tables, self.decisions, self.actions, *self.spreadsheet_tables)
+            if len(table.frame.columns)
+        ]
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[bool]:
@@ -121,7 +180,10 @@ def fit_widths(
     if sum(natural) <= total:
         return [n * total / sum(natural) for n in natural]
     if sum(minimum) >= total:
-        return [m * total / sum(minimum) for m in minimum]
+        # No room for every word: the headers' words stay whole, long cell words may break.
+        minimum = [max(measure(word) for word in (header.split() or [""])) for header in headers]
+        if sum(minimum) >= total:
+            return [m * total / sum(minimum) for m in minimum]
     extra = total - sum(minimum)
     flex = [n - m for n, m in zip(natural, minimum, strict=True)]
     return [m + f * extra / sum(flex) for m, f in zip(minimum, flex, strict=True)]

@@ -7,11 +7,18 @@ writes pack.pptx, pack.pdf, tables.xlsx and one CSV per table into --out, withou
 (for a scheduled job). The database URL comes from --database-url, else DATABASE_URL, the
 secrets file or the embedded SQLite file, as for the app; the schema is not changed.
 
-`build_pack` is a demonstration of the content for now: the Overview's four KPIs (the same
-loaders, KPI functions and formatters as views/overview.py, so the figures are identical),
-a planned-against-actual chart per month, the budget and insight-goal tables, exceptions
-derived from the tiles' RAG, and the as-of month's decisions and actions. Survey comments
-are never loaded; the trust figure passes the confidentiality gate of kpis.trust.
+It prints its steps on stderr. `build_pack` makes the content model once (the PPTX, the PDF
+and the workbook are all laid out from it, see `pack_files`):
+- page one, the month: the "since the last meeting" sentences (services.meeting_summary, as on the Overview), the
+  Overview's KPI tiles with status, change and trend (the same texts as the screen, from
+  services.presentation) and the year-end forecast against the budget
+  (kpis.budget.forecast_year_end, as on the Budget page);
+- the charts of reports.pack_charts (budget with the forecast, funding drift, trust mirror and
+  perception gap, goal timeline, ownership matrix), rendered to PNG once;
+- the exceptions grouped by kind, biggest first, the full list in the spreadsheet;
+- the budget and insight-goal tables, the month's decisions and actions, headers translated.
+`progress(step, steps, label)` is told of each step. Survey comments are never loaded; trust
+figures pass the confidentiality gate of kpis.trust.
 """
 
 from __future__ import annotations
@@ -20,30 +27,48 @@ import argparse
 import datetime as dt
 import re
 import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from charts.projects import goal_timeline_chart
-from charts.reports import monthly_budget_chart
-from charts.trust import mirror_chart
-from data_access.budget import load_budget_by_month
+from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
-from data_access.projects import load_insight_goals
-from data_access.reference import load_departments
+from data_access.projects import load_insight_goals, load_responsibility_areas
+from data_access.reference import load_departments, load_month_bounds
 from data_access.steering import load_actions, load_decisions
 from i18n import LANGUAGES, translate
-from i18n.format import format_month
-from kpis.confidentiality import DEFAULT_MIN_GROUP, shown_rows
-from kpis.periods import Filters
-from kpis.projects import GOAL_STATUSES
+from i18n.format import format_eur_compact, format_month, format_number, format_pct
+from kpis.budget import earned_value_table, forecast_year_end, funding_drift
+from kpis.confidentiality import DEFAULT_MIN_GROUP
+from kpis.exceptions import ExceptionItem
+from kpis.periods import Filters, add_months
 from kpis.steering import actions_for_meeting
-from kpis.trust import OVERALL
-from reports.content import KpiTile, Pack, PackChart, PackTable
+from kpis.targets import rag
+from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
+from reports.pack_charts import (
+    budget_chart,
+    funding_drift_chart,
+    goals_chart,
+    ownership_chart,
+    trust_mirror_chart,
+)
+from services.meeting_summary import meeting_summary
+from services.organisation import Organisation, load_organisation
 from services.presentation import exception_text, tile_texts
-from services.single_view import SingleView, compute_single_view
+from services.single_view import SingleView, compute_single_view, period_for, recent_single_view
+
+# What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
+EXCEPTION_LINES_PER_KIND = 5
+OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
+
+# progress(step, steps, label): called before each step of making the pack.
+Progress = Callable[[int, int, str], None]
+PACK_STEPS = ("figures", "details", "charts", "slides", "pdf", "tables")
 
 
 def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str] | None = None) -> list[str]:
@@ -78,11 +103,13 @@ def overview_tiles(
         KpiTile(
             name=text.name,
             value_text=text.value,
-            rag=text.rag,
+            rag=text.rag,  # type: ignore[arg-type]
             change_text=text.change,
             note=" ".join(part for part in (text.detail, text.note) if part) or None,
+            trend=text.trend,
+            definition=text.help,
         )
-        for text in tile_texts(view, lang)
+        for text in tile_texts(view, lang, department_names=department_names)
     ]
     exceptions = [exception_text(item, lang, department_names=department_names) for item in view.exceptions]
     if view.hidden_survey_groups:
@@ -90,50 +117,161 @@ def overview_tiles(
     return tiles, exceptions
 
 
-def _mirror_chart(view: SingleView, *, lang: str, department_names: dict[str, str]) -> PackChart | None:
-    """How each department rates the others and itself, latest wave, overall (suppressed cells absent)."""
-    if view.mirror is None or view.mirror.empty:
+def _previous_view(engine: Engine, *, filters: Filters, min_group: int) -> SingleView | None:
+    """The single view of the month before the as-of month (None before the first month of data)."""
+    previous_month = add_months(filters.as_of, -1)
+    first_month = load_month_bounds(engine=engine)[0]
+    if first_month is None or previous_month < first_month:
         return None
-    latest = view.mirror[
-        (view.mirror["wave_id"] == view.mirror["wave_id"].max()) & (view.mirror["dimension"] == OVERALL)
-    ]
-    shown = shown_rows(latest)
-    if shown.empty:
-        return None
-    texts = {
-        name: translate(f"trust.col.{name}", lang)
-        for name in ("index", "ci_low", "ci_high", "respondents", "rater", "rated")
-    }
-    labels = {code: department_names.get(code, code) for code in set(latest["rater"]) | set(latest["rated"])}
-    wave = str(latest["wave_code"].iloc[0]) if "wave_code" in latest else ""
-    return PackChart(
-        title=translate("reports.chart.mirror", lang, wave=wave),
-        chart=mirror_chart(latest, department_labels=labels, texts=texts),
+    return recent_single_view(engine=engine, filters=period_for(filters, previous_month), min_group=min_group)
+
+
+def exception_kind_name(kind: str, lang: str) -> str:
+    """The heading of an exception kind: the Overview's (single.kind.*), so screen and pack agree."""
+    if kind == "hidden_groups":
+        return translate("reports.exception_kind.hidden_groups", lang)
+    return translate(f"single.kind.{kind}", lang)
+
+
+def _magnitude(item: ExceptionItem, slippage: Mapping[tuple[str, str], float]) -> float:
+    """How big an exception is within its kind (larger first): the figure that triggered it."""
+    values = item.values
+    if item.kind == "over_budget":  # the rule is CPI below target: the lowest CPI first
+        return -float(values.get("cpi") or 0.0)
+    if item.kind == "behind_schedule":
+        return -float(values.get("spi") or 0.0)
+    if item.kind == "funding_drift":
+        return abs(float(values.get("drift_pp") or 0.0))
+    if item.kind == "trust_drop":
+        return -float(values.get("change") or 0.0)
+    if item.kind == "overdue_action":
+        return float(values.get("days") or 0.0)
+    if item.kind == "late_goal":
+        return slippage.get((item.project or "", item.subject), 0.0)
+    return 0.0
+
+
+def exception_lines(
+    view: SingleView,
+    *,
+    lang: str,
+    department_names: Mapping[str, str],
+    project_names: Mapping[str, str],
+    area_names: Mapping[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    """Every exception as (kind, line): grouped by kind in the list's order, the biggest first
+    within a kind, each line naming the project (code and name), the area by its name and
+    the triggering figure."""
+    areas = area_names or {}
+    slippage: dict[tuple[str, str], float] = {}
+    if view.timeline is not None and not view.timeline.empty:
+        for row in view.timeline.itertuples():
+            if pd.notna(row.slippage_days):
+                slippage[(str(row.project), str(row.code))] = float(row.slippage_days)
+    kinds = list(dict.fromkeys(item.kind for item in view.exceptions))
+    lines: list[tuple[str, str]] = []
+    for kind in kinds:
+        items = [item for item in view.exceptions if item.kind == kind]
+        items.sort(key=lambda item: -_magnitude(item, slippage))  # stable: ties keep project order
+        for item in items:
+            named = item
+            if item.project:
+                name = project_names.get(item.project)
+                named = replace(item, project=f"{item.project} {name}" if name else item.project)
+            if kind in OWNERSHIP_KINDS and item.subject in areas:
+                named = replace(named, subject=areas[item.subject])
+            text = exception_text(named, lang, department_names=dict(department_names))
+            days = slippage.get((item.project or "", item.subject))
+            if kind == "late_goal" and days:
+                text += " " + translate("reports.exception.days_late", lang, days=format_number(days, lang))
+            lines.append((kind, text))
+    if view.hidden_survey_groups:
+        lines.append(
+            (
+                "hidden_groups",
+                translate("reports.exception.hidden_groups", lang, count=view.hidden_survey_groups),
+            )
+        )
+    return lines
+
+
+def exception_groups(
+    lines: Sequence[tuple[str, str]], *, lang: str, per_kind: int = EXCEPTION_LINES_PER_KIND
+) -> list[ExceptionGroupText]:
+    """The groups page one's exceptions section shows: a heading per kind with its count,
+    the first `per_kind` lines, and how many more (those are in the spreadsheet)."""
+    groups = []
+    for kind in dict.fromkeys(kind for kind, _ in lines):
+        of_kind = [text for k, text in lines if k == kind]
+        groups.append(
+            ExceptionGroupText(
+                title=translate(
+                    "reports.exception_group",
+                    lang,
+                    kind=exception_kind_name(kind, lang),
+                    count=len(of_kind),
+                ),
+                lines=of_kind[:per_kind],
+                more=max(0, len(of_kind) - per_kind),
+            )
+        )
+    return groups
+
+
+def _forecast_text(forecast, *, year: int, targets: Mapping, lang: str) -> ForecastText:  # type: ignore[no-untyped-def]
+    """Page one's year-end forecast: kpis.budget.forecast_year_end in words."""
+    plan = forecast.planned_full_year
+    lines = [translate("reports.forecast.budget", lang, year=year, amount=format_eur_compact(plan, lang))]
+    ratio = forecast.eac_based / plan if plan else None
+    lines.append(
+        translate(
+            "reports.forecast.eac",
+            lang,
+            amount=format_eur_compact(forecast.eac_based, lang),
+            variance=("+" if forecast.eac_variance >= 0 else "−")
+            + format_eur_compact(abs(forecast.eac_variance), lang),
+            pct=format_pct(ratio, lang, decimals=1) if ratio is not None else translate("kpi.na", lang),
+        )
+    )
+    if forecast.run_rate.available:
+        lines.append(
+            translate(
+                "reports.forecast.run_rate", lang, amount=format_eur_compact(forecast.run_rate.value, lang)
+            )
+        )
+    lines.append(
+        translate("reports.forecast.actual", lang, amount=format_eur_compact(forecast.actual_ytd, lang))
+    )
+    target = targets.get("forecast_ratio")
+    return ForecastText(
+        heading=translate("reports.forecast.heading", lang, year=year),
+        lines=lines,
+        rag=rag(ratio, target) if target is not None and ratio is not None else None,
     )
 
 
-def _goal_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart | None:
-    """The insight goals due in the as-of year on a timeline (target, achieved, slippage)."""
-    if view.timeline is None or view.timeline.empty:
-        return None
-    this_year = view.timeline[pd.to_datetime(view.timeline["target_date"]).dt.year == filters.as_of.year]
-    if this_year.empty:
-        return None
-    return PackChart(
-        title=translate("reports.chart.goals", lang, year=filters.as_of.year),
-        chart=goal_timeline_chart(
-            this_year,
-            as_of_end=filters.as_of_end,
-            status_names={s: translate(f"projects.goal.{s}", lang) for s in GOAL_STATUSES},
-            title=translate("projects.chart.goals", lang),
-            goal_title=translate("projects.col.goal", lang),
-            date_title=translate("projects.col.date", lang),
-            target_title=translate("projects.col.next_goal_date", lang),
-            achieved_title=translate("projects.col.achieved_date", lang),
-            status_title=translate("projects.col.status", lang),
-            slippage_title=translate("projects.col.slippage", lang),
-            as_of_title=translate("projects.col.as_of", lang),
-        ),
+def _goals_table(
+    goals: pd.DataFrame, *, filters: Filters, lang: str, project_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The insight goals due in the as-of year, every header translated: project (code and
+    name), goal (code and text), measure, target and achieved value and date."""
+    due = goals[pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year]
+    columns = {
+        "project": "reports.col.project",
+        "goal": "reports.col.goal",
+        "measure": "reports.col.measure",
+        "target_value": "reports.col.target_value",
+        "achieved_value": "reports.col.achieved_value",
+        "target_date": "reports.col.target_date",
+        "achieved_date": "reports.col.achieved_date",
+    }
+    return (
+        due.assign(
+            project=[f"{code} {project_names.get(code, '')}".strip() for code in due["project"]],
+            goal=[f"{code}: {text}" for code, text in zip(due["code"], due["goal"], strict=True)],
+        )[list(columns)]
+        .rename(columns={name: translate(key, lang) for name, key in columns.items()})
+        .reset_index(drop=True)
     )
 
 
@@ -145,26 +283,63 @@ def build_pack(
     exported_at: dt.datetime | None = None,
     min_group: int = DEFAULT_MIN_GROUP,
     view: SingleView | None = None,
+    previous_view: SingleView | None = None,
+    organisation: Organisation | None = None,
+    progress: Progress | None = None,
+    render: bool = True,
 ) -> Pack:
-    """The meeting pack for `filters` in `lang` (see the module docstring for what it holds)."""
+    """The meeting pack for `filters` in `lang` (see the module docstring for what it holds).
+
+    `progress` is told of the steps "figures", "details" and "charts" (the rest belong to
+    `pack_files`); `render` False leaves the charts' PNGs empty (the builders render them then).
+    """
+    from reports.render import render_charts, start_warm_up
+
+    if render:
+        start_warm_up()  # the chart engine starts while the figures are computed
 
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(PACK_STEPS.index(name) + 1, len(PACK_STEPS), tr(f"reports.step.{name}"))
+
+    organisation = organisation or load_organisation()
+    step("figures")
     departments = load_departments(engine=engine)
     names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
-    tiles, exceptions = overview_tiles(view, lang=lang, department_names=names)
+    tiles, _ = overview_tiles(view, lang=lang, department_names=names)
+
+    step("details")
+    projects = load_project_progress(engine=engine, filters=filters)
+    project_names = dict(zip(projects["project"], projects["name"], strict=True))
+    areas = load_responsibility_areas(engine=engine)
+    area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
+    lines = exception_lines(
+        view, lang=lang, department_names=names, project_names=project_names, area_names=area_names
+    )
+    counts: dict[str, int] = {}
+    for kind, _text in lines:
+        if kind != "hidden_groups":
+            counts[kind] = counts.get(kind, 0) + 1
+
+    year_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="year")
+    all_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
+    ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
+    forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+    tolerance = view.targets["funding_drift_pp"].green if "funding_drift_pp" in view.targets else 10.0
+    spend = load_budget_by_month(
+        engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
+    )
+    drift = funding_drift(
+        spend[spend["month"] <= filters.as_of],
+        load_funding_shares(engine=engine, filters=filters),
+        tolerance=tolerance,
+    )
 
     by_month = load_budget_by_month(engine=engine, filters=filters)
-    chart = monthly_budget_chart(
-        by_month,
-        month_title=tr("reports.chart.month"),
-        amount_title=tr("reports.chart.amount"),
-        series_title=tr("reports.chart.series"),
-        planned_label=tr("reports.chart.planned"),
-        actual_label=tr("reports.chart.actual"),
-    )
     budget_table = by_month.rename(
         columns={
             "month": tr("reports.col.month"),
@@ -172,19 +347,14 @@ def build_pack(
             "actual": tr("reports.col.actual"),
         }
     )
-    goals = load_insight_goals(engine=engine, filters=filters)
-    due_this_year = pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year
-    goals_table = goals[due_this_year].rename(
-        columns={
-            "project": tr("reports.col.project"),
-            "code": tr("reports.col.goal"),
-            "target_date": tr("reports.col.target_date"),
-            "achieved_date": tr("reports.col.achieved_date"),
-            "target_value": tr("reports.col.target_value"),
-            "achieved_value": tr("reports.col.achieved_value"),
-        }
+    goals_table = _goals_table(
+        load_insight_goals(engine=engine, filters=filters),
+        filters=filters,
+        lang=lang,
+        project_names=project_names,
     )
-    decisions = load_decisions(engine=engine, meeting_month=filters.as_of)[
+    decisions = load_decisions(engine=engine, meeting_month=filters.as_of)
+    decisions = decisions.assign(project=decisions["project"].fillna(""))[
         ["project", "title", "description"]
     ].rename(
         columns={
@@ -193,11 +363,10 @@ def build_pack(
             "description": tr("reports.col.description"),
         }
     )
-    actions = actions_for_meeting(
-        load_actions(engine=engine, up_to_month=filters.as_of), meeting_month=filters.as_of
-    )[["meeting_month", "title", "owner_department", "owner_person", "due_date", "status"]].rename(
-        columns={"owner_department": "department", "owner_person": "owner"}
-    )
+    all_actions = load_actions(engine=engine, up_to_month=filters.as_of)
+    actions = actions_for_meeting(all_actions, meeting_month=filters.as_of)[
+        ["meeting_month", "title", "owner_department", "owner_person", "due_date", "status"]
+    ].rename(columns={"owner_department": "department", "owner_person": "owner"})
     actions = actions.assign(
         meeting_month=actions["meeting_month"].map(lambda month: format_month(month, lang, short=True)),
         department=actions["department"].map(lambda code: names.get(code, code)),
@@ -212,31 +381,56 @@ def build_pack(
             "status": tr("reports.col.status"),
         }
     )
+    exceptions_table = pd.DataFrame(
+        {
+            tr("reports.col.kind"): [exception_kind_name(kind, lang) for kind, _ in lines],
+            tr("reports.col.exception"): [text for _, text in lines],
+        }
+    )
+
+    step("charts")
+    charts = [
+        chart
+        for chart in (
+            budget_chart(year_frame, forecast.eac_based, filters=filters, lang=lang),
+            funding_drift_chart(
+                drift, tolerance=tolerance, department_names=names, project_names=project_names, lang=lang
+            ),
+            trust_mirror_chart(view, lang=lang, department_names=names),
+            goals_chart(view, filters=filters, lang=lang),
+            ownership_chart(engine, filters=filters, lang=lang, area_names=area_names),
+        )
+        if chart is not None
+    ]
+    if render:
+        charts = render_charts(charts, lang=lang)
     return Pack(
-        title=tr("reports.title"),
+        title=organisation.display_name(lang),
         as_of=filters.as_of,
         lang=lang,
         exported_at=exported_at or dt.datetime.now().replace(microsecond=0),
         filters_text=filters_text(filters, lang=lang, department_names=names),
         kpis=tiles,
-        charts=[
-            PackChart(title=tr("reports.chart.budget_month"), chart=chart),
-            *(
-                extra
-                for extra in (
-                    _mirror_chart(view, lang=lang, department_names=names),
-                    _goal_chart(view, filters=filters, lang=lang),
-                )
-                if extra is not None
-            ),
-        ],
+        charts=charts,
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
             PackTable(title=tr("reports.table.goals"), frame=goals_table),
         ],
-        exceptions=exceptions,
+        exceptions=[text for _, text in lines],
         decisions=PackTable(title=tr("reports.section.decisions"), frame=decisions),
         actions=PackTable(title=tr("reports.section.actions"), frame=actions),
+        summary=meeting_summary(
+            current=view,
+            previous=previous_view or _previous_view(engine, filters=filters, min_group=min_group),
+            actions=all_actions,
+            lang=lang,
+            department_names=names,
+        ),
+        forecast=_forecast_text(forecast, year=filters.as_of.year, targets=view.targets, lang=lang),
+        exception_groups=exception_groups(lines, lang=lang),
+        spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
+        logo_path=organisation.logo_path,
+        kpi_notes="\n".join(tile.definition for tile in tiles if tile.definition),
     )
 
 
@@ -251,24 +445,37 @@ def file_slug(title: str) -> str:
     return slug or "table"
 
 
-def write_pack(pack: Pack, out_dir: Path) -> list[Path]:
-    """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+def pack_files(pack: Pack, *, progress: Progress | None = None) -> dict[str, bytes]:
+    """The pack's files from one model: pack.pptx, pack.pdf, tables.xlsx and a CSV per table.
+
+    `progress` is told of the steps "slides", "pdf" and "tables" (see `build_pack`).
+    """
     # The export libraries only here: the app imports this module for its first render.
     from reports.pdf_pack import build_pdf
     from reports.pptx_pack import build_pptx
     from reports.tables import to_csv_bytes, to_xlsx_bytes
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(PACK_STEPS.index(name) + 1, len(PACK_STEPS), pack.text(f"reports.step.{name}"))
+
+    step("slides")
+    files = {"pack.pptx": build_pptx(pack)}
+    step("pdf")
+    files["pack.pdf"] = build_pdf(pack)
+    step("tables")
     tables = pack_tables(pack)
-    files = {
-        "pack.pptx": build_pptx(pack),
-        "pack.pdf": build_pdf(pack),
-        "tables.xlsx": to_xlsx_bytes(tables, lang=pack.lang),
-    }
+    files["tables.xlsx"] = to_xlsx_bytes(tables, lang=pack.lang)
     for title, frame in tables.items():
         files[f"{file_slug(title)}.csv"] = to_csv_bytes(frame, lang=pack.lang)
+    return files
+
+
+def write_pack(pack: Pack, out_dir: Path, *, progress: Progress | None = None) -> list[Path]:
+    """Write pack.pptx, pack.pdf, tables.xlsx and one CSV per table into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in files.items():
+    for name, data in pack_files(pack, progress=progress).items():
         path = out_dir / name
         path.write_bytes(data)
         written.append(path)
@@ -315,8 +522,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         engine = create_db_engine(url)
         check_connection(engine)
-        pack = build_pack(engine, filters=filters, lang=args.lang)
-        written = write_pack(pack, args.out)
+        started = time.perf_counter()
+
+        def progress(step: int, steps: int, label: str) -> None:
+            print(f"[{step}/{steps}] {label} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+
+        pack = build_pack(engine, filters=filters, lang=args.lang, progress=progress)
+        written = write_pack(pack, args.out, progress=progress)
+        print(
+            f"{translate('reports.step.done', args.lang)} ({time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+        )
     except (DatabaseUnavailable, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

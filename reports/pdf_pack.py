@@ -1,13 +1,17 @@
 """The meeting pack as a PDF (fpdf2): A4 landscape, the same sections as the slides.
 
-Every page but the first has a header with the pack's title and as-of month; every page a
-footer with "page X of Y" and the export date. Text is set in DejaVu Sans from the system
+Page one is the month (sentences, year-end forecast, KPI tiles with status, change and a
+sparkline); then the charts (with alternative text), the exceptions grouped by kind and the
+tables. Every page but the first has a header with the pack's title and as-of month; every
+page a footer with "page X of Y" and the export date; body text always ends above the
+footer (a paragraph that would reach it starts a new page). Text is set in DejaVu Sans from the system
 (Debian's fonts-dejavu-core), which has €, ë and –; charts are PNGs rendered offline.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 from fpdf import FPDF
@@ -15,14 +19,15 @@ from fpdf.fonts import FontFace
 
 from charts.theme import GRID, MUTED, PRIMARY, RAG_COLORS, TEXT
 from reports.content import KpiTile, Pack, PackTable, cell_text, fit_widths, numeric_columns
-from reports.render import chart_png, png_size
+from reports.render import png_of, png_size
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FONT = "DejaVu"
 MARGIN = 14.0  # mm
+FOOTER_Y = 12.0  # the footer's top, mm above the bottom edge
+PAGE_BREAK_MARGIN = 17.0  # body text ends this far above the bottom edge (5 mm above the footer)
 TILES_PER_ROW = 5
-NOTE_CHARS = 170  # a tile's note is cut here so the tile keeps its size
 
 
 class FontMissing(RuntimeError):
@@ -50,10 +55,11 @@ class _PackPdf(FPDF):
     def __init__(self, pack: Pack) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.pack = pack
+        self.continued_title = ""  # the title of a section's next page, when it runs over
         for style, path in _font_paths().items():
             self.add_font(FONT, style, str(path))
         self.set_margins(MARGIN, 20, MARGIN)
-        self.set_auto_page_break(auto=True, margin=16)
+        self.set_auto_page_break(auto=True, margin=PAGE_BREAK_MARGIN)
         self.alias_nb_pages()
         self.set_title(pack.title)
         self.set_creator("Alignment dashboard")
@@ -69,9 +75,19 @@ class _PackPdf(FPDF):
         self.set_line_width(0.6)
         self.line(MARGIN, 14.5, self.w - MARGIN, 14.5)
         self.set_y(20)
+        if self.continued_title:  # a section that runs over keeps its title, marked continued
+            font = (self.font_family, self.font_style, self.font_size_pt)
+            colour = self.text_color
+            self.set_font(FONT, "B", 20)
+            self.set_text_color(*_rgb(PRIMARY))
+            self.set_x(MARGIN)
+            self.multi_cell(0, 10, self.continued_title)
+            self.ln(3)
+            self.set_font(font[0], font[1], font[2])
+            self.text_color = colour
 
     def footer(self) -> None:
-        self.set_y(-12)
+        self.set_y(-FOOTER_Y)
         self.set_font(FONT, "", 9)
         self.set_text_color(*_rgb(MUTED))
         self.cell(0, 5, self.pack.text("reports.exported_on", when=self.pack.exported_text))
@@ -86,6 +102,11 @@ class _PackPdf(FPDF):
     @property
     def alias_nb_pages_text(self) -> str:
         return self.str_alias_nb_pages
+
+    @property
+    def body_bottom(self) -> float:
+        """Where body text must end: above the footer with room to spare."""
+        return self.h - PAGE_BREAK_MARGIN
 
     @property
     def content_width(self) -> float:
@@ -107,91 +128,222 @@ class _PackPdf(FPDF):
         return super().multi_cell(*args, **kwargs)
 
 
-def _title_page(pdf: _PackPdf, pack: Pack) -> None:
-    pdf.add_page()
-    pdf.set_fill_color(*_rgb(PRIMARY))
-    pdf.rect(0, 0, pdf.w, 80, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_xy(MARGIN, 28)
-    pdf.set_font(FONT, "B", 30)
-    pdf.multi_cell(pdf.content_width, 13, pack.title)
-    pdf.set_x(MARGIN)
-    pdf.set_font(FONT, "", 18)
-    pdf.multi_cell(pdf.content_width, 10, pack.text("reports.as_of", month=pack.as_of_text))
-    pdf.set_text_color(*_rgb(TEXT))
-    pdf.set_xy(MARGIN, 95)
-    pdf.set_font(FONT, "B", 14)
-    pdf.multi_cell(pdf.content_width, 8, pack.text("reports.filters_used"))
-    pdf.set_font(FONT, "", 12)
-    for line in pack.filters_text or [pack.text("reports.filters_none")]:
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(pdf.content_width, 7, line)
-    pdf.ln(6)
-    pdf.set_x(MARGIN)
-    pdf.set_text_color(*_rgb(MUTED))
-    pdf.multi_cell(pdf.content_width, 7, pack.text("reports.exported_on", when=pack.exported_text))
+def _paragraph(
+    pdf: _PackPdf,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    color: str = TEXT,
+    line: float | None = None,
+    x: float = MARGIN,
+    w: float | None = None,
+    keep: float = 0.0,
+) -> None:
+    """A paragraph that starts on a new page when it (plus `keep` mm after it) would run into
+    the footer; the footer never overprints text."""
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.set_text_color(*_rgb(color))
+    width = w if w is not None else pdf.w - MARGIN - x
+    height = line or size * 0.5
+    needed = pdf.multi_cell(width, height, text, dry_run=True, output="HEIGHT")
+    if pdf.get_y() + needed + keep > pdf.body_bottom:
+        pdf.add_page()
+        pdf.set_font(FONT, "B" if bold else "", size)
+        pdf.set_text_color(*_rgb(color))
+    pdf.set_x(x)
+    pdf.multi_cell(width, height, text)
+
+
+def _sparkline(pdf: _PackPdf, values, *, x: float, y: float, w: float, h: float) -> None:  # type: ignore[no-untyped-def]
+    points = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
+    if len(points) < 2:
+        return
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span = (high - low) or 1.0
+    steps = max(1, len(values) - 1)
+    pdf.set_draw_color(*_rgb(PRIMARY))
+    pdf.set_line_width(0.5)
+    pdf.polyline([(x + w * i / steps, y + h - h * (v - low) / span) for i, v in points])
 
 
 def _tile(pdf: _PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: float, h: float) -> None:
     pdf.set_draw_color(*_rgb(GRID))
+    pdf.set_line_width(0.2)
     pdf.set_fill_color(247, 249, 250)
     pdf.rect(x, y, w, h, style="DF")
     bar_color = RAG_COLORS.get(tile.rag or "", MUTED)
     pdf.set_fill_color(*_rgb(bar_color))
-    pdf.rect(x, y, w, 3, style="F")
-    inner = w - 10
-    pdf.set_xy(x + 5, y + 7)
+    pdf.rect(x, y, w, 1.6, style="F")
+    inner = w - 6
+    pdf.set_xy(x + 3, y + 4)
     pdf.set_text_color(*_rgb(TEXT))
-    pdf.set_font(FONT, "B", 11)
-    pdf.multi_cell(inner, 5, tile.name)
-    pdf.set_xy(x + 5, y + 20)
-    size = 22
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(inner, 4.5, tile.name, max_line_height=4.5)
+    size = 20
     pdf.set_font(FONT, "B", size)
-    while size > 10 and pdf.get_string_width(tile.value_text) > inner - 2 * pdf.c_margin - 1:
+    while size > 10 and pdf.get_string_width(tile.value_text) > inner * 0.58 - 2 * pdf.c_margin:
         size -= 2
         pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*_rgb(PRIMARY))
-    pdf.multi_cell(inner, 11, tile.value_text)
-    pdf.set_xy(x + 5, y + 34)
-    pdf.set_font(FONT, "B", 10)
+    pdf.set_xy(x + 3, y + 15)
+    pdf.cell(inner * 0.6, 10, tile.value_text)
+    _sparkline(pdf, tile.trend, x=x + 3 + inner * 0.62, y=y + 16.5, w=inner * 0.36, h=7)
+    pdf.set_xy(x + 3, y + 28)
+    pdf.set_font(FONT, "B", 9.5)
     pdf.set_text_color(*_rgb(bar_color if tile.rag != "amber" else TEXT))
     rag_word = pack.text(f"rag.{tile.rag}") if tile.rag else pack.text("rag.none")
-    pdf.multi_cell(inner, 5, "● " + rag_word)
-    pdf.set_font(FONT, "", 8.5)
-    pdf.set_text_color(*_rgb(MUTED))
-    for text in (tile.change_text, tile.note):
-        if text:
-            pdf.set_x(x + 5)
-            cut = text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
-            pdf.multi_cell(inner, 4, cut)
+    pdf.cell(inner, 4, "● " + rag_word)
+    if tile.change_text:
+        pdf.set_xy(x + 3, y + 33)
+        pdf.set_font(FONT, "", 9.5)
+        pdf.set_text_color(*_rgb(MUTED))
+        pdf.cell(inner, 4, tile.change_text)
 
 
-def _kpi_page(pdf: _PackPdf, pack: Pack) -> None:
-    if not pack.kpis:
-        return
-    gap = 6.0
+def _month_page(pdf: _PackPdf, pack: Pack) -> None:
+    """Page one: the organisation and month, the sentences, the forecast and the tiles."""
+    pdf.add_page()
+    pdf.set_fill_color(*_rgb(PRIMARY))
+    pdf.rect(0, 0, pdf.w, 30, style="F")
+    logo_w = 0.0
+    if pack.logo_path:
+        logo_w = 40.0
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(pdf.w - MARGIN - logo_w - 2, 4, logo_w + 4, 22, style="F")
+        pdf.image(
+            str(pack.logo_path),
+            x=pdf.w - MARGIN - logo_w,
+            y=6,
+            w=logo_w,
+            h=18,
+            keep_aspect_ratio=True,
+            alt_text=pack.text("reports.alt.logo", name=pack.title),
+        )
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_xy(MARGIN, 6)
+    pdf.set_font(FONT, "B", 20)
+    pdf.multi_cell(pdf.content_width - logo_w - 6, 9, f"{pack.title} · {pack.as_of_text}", max_line_height=9)
+    pdf.set_x(MARGIN)
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(
+        pdf.content_width - logo_w - 6, 5, " · ".join([pack.subtitle, *pack.filters_text]), max_line_height=5
+    )
+    tile_h, gap = 40.0, 4.0
+    tiles_top = pdf.body_bottom - 2 * tile_h - gap
+    top = 35.0
+    left_w = pdf.content_width * 0.58
+    pdf.set_xy(MARGIN, top)
+    pdf.set_font(FONT, "B", 13)
+    pdf.set_text_color(*_rgb(PRIMARY))
+    pdf.multi_cell(left_w, 7, pack.text("reports.section.since_last"))
+    size = 11.0
+    room = tiles_top - 3 - pdf.get_y()
+    pdf.set_font(FONT, "", size)
+    while (
+        size > 8
+        and sum(
+            pdf.multi_cell(left_w, size * 0.5, "• " + s, dry_run=True, output="HEIGHT") + 1
+            for s in pack.summary
+        )
+        > room
+    ):
+        size -= 0.5
+        pdf.set_font(FONT, "", size)
+    pdf.set_text_color(*_rgb(TEXT))
+    for sentence in pack.summary:
+        pdf.set_x(MARGIN)
+        pdf.multi_cell(left_w, size * 0.5, "• " + sentence)
+        pdf.ln(1)
+    if pack.forecast is not None:
+        fx = MARGIN + left_w + 6
+        fw = pdf.w - MARGIN - fx
+        fh = tiles_top - 4 - top
+        pdf.set_draw_color(*_rgb(GRID))
+        pdf.set_fill_color(247, 249, 250)
+        pdf.rect(fx, top, fw, fh, style="DF")
+        pdf.set_fill_color(*_rgb(RAG_COLORS.get(pack.forecast.rag or "", PRIMARY)))
+        pdf.rect(fx, top, 1.6, fh, style="F")
+        pdf.set_xy(fx + 5, top + 3)
+        pdf.set_font(FONT, "B", 13)
+        pdf.set_text_color(*_rgb(PRIMARY))
+        pdf.multi_cell(fw - 8, 7, pack.forecast.heading)
+        if pack.forecast.rag:
+            pdf.set_x(fx + 5)
+            pdf.set_font(FONT, "B", 10)
+            pdf.set_text_color(*_rgb(TEXT))
+            pdf.multi_cell(fw - 8, 5, "● " + pack.text(f"rag.{pack.forecast.rag}"))
+        size = 11.0
+        pdf.set_font(FONT, "", size)
+        room = top + fh - 2 - pdf.get_y()
+        while (
+            size > 8
+            and sum(
+                pdf.multi_cell(fw - 8, size * 0.5, line, dry_run=True, output="HEIGHT") + 1
+                for line in pack.forecast.lines
+            )
+            > room
+        ):
+            size -= 0.5
+            pdf.set_font(FONT, "", size)
+        pdf.set_text_color(*_rgb(TEXT))
+        for line in pack.forecast.lines:
+            pdf.set_x(fx + 5)
+            pdf.multi_cell(fw - 8, size * 0.5, line)
+            pdf.ln(1)
     width = (pdf.content_width - gap * (TILES_PER_ROW - 1)) / TILES_PER_ROW
-    for start in range(0, len(pack.kpis), TILES_PER_ROW * 2):
-        pdf.section(pack.text("reports.section.kpis"))
+    pdf.set_auto_page_break(False)
+    for index, tile in enumerate(pack.kpis[: TILES_PER_ROW * 2]):
+        row, col = divmod(index, TILES_PER_ROW)
+        _tile(
+            pdf,
+            pack,
+            tile,
+            x=MARGIN + col * (width + gap),
+            y=tiles_top + row * (tile_h + gap),
+            w=width,
+            h=tile_h,
+        )
+    pdf.set_auto_page_break(True, margin=PAGE_BREAK_MARGIN)
+    rest = list(pack.kpis[TILES_PER_ROW * 2 :])
+    for start in range(0, len(rest), TILES_PER_ROW * 3):
+        pdf.section(pack.text("reports.section.kpis") + " " + pack.text("reports.continued"))
         top = pdf.get_y() + 2
-        # Tiles have a fixed size: no automatic page break half-way through one.
         pdf.set_auto_page_break(False)
-        for index, tile in enumerate(pack.kpis[start : start + TILES_PER_ROW * 2]):
+        for index, tile in enumerate(rest[start : start + TILES_PER_ROW * 3]):
             row, col = divmod(index, TILES_PER_ROW)
-            _tile(pdf, pack, tile, x=MARGIN + col * (width + gap), y=top + row * 78, w=width, h=74)
-        pdf.set_auto_page_break(True, margin=pdf.b_margin)
-        pdf.set_y(top + 2 * 78)
+            _tile(
+                pdf,
+                pack,
+                tile,
+                x=MARGIN + col * (width + gap),
+                y=top + row * (tile_h + gap),
+                w=width,
+                h=tile_h,
+            )
+        pdf.set_auto_page_break(True, margin=PAGE_BREAK_MARGIN)
 
 
 def _chart_pages(pdf: _PackPdf, pack: Pack) -> None:
     for item in pack.charts:
         pdf.section(item.title)
-        png = chart_png(item.chart, lang=pack.lang)
+        png = png_of(item, lang=pack.lang)
         px_width, px_height = png_size(png)
-        room_height = pdf.h - pdf.get_y() - 22 - (8 if item.note else 0)
+        note_height = 0.0
+        if item.note:
+            pdf.set_font(FONT, "", 10)
+            note_height = pdf.multi_cell(pdf.content_width, 5, item.note, dry_run=True, output="HEIGHT") + 2
+        room_height = pdf.body_bottom - pdf.get_y() - note_height
         scale = min(pdf.content_width / px_width, room_height / px_height)
         width, height = px_width * scale, px_height * scale
-        pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, y=pdf.get_y(), w=width, h=height)
+        pdf.image(
+            io.BytesIO(png),
+            x=(pdf.w - width) / 2,
+            y=pdf.get_y(),
+            w=width,
+            h=height,
+            alt_text=item.alt_text or item.title,
+        )
         if item.note:
             pdf.set_y(pdf.get_y() + height + 2)
             pdf.set_font(FONT, "", 10)
@@ -201,19 +353,28 @@ def _chart_pages(pdf: _PackPdf, pack: Pack) -> None:
 
 def _exceptions_page(pdf: _PackPdf, pack: Pack) -> None:
     pdf.section(pack.text("reports.section.exceptions"))
-    pdf.set_font(FONT, "", 13)
-    if not pack.exceptions:
-        pdf.set_text_color(*_rgb(MUTED))
-        pdf.multi_cell(0, 7, pack.text("reports.no_exceptions"))
+    pdf.continued_title = pack.text("reports.section.exceptions") + " " + pack.text("reports.continued")
+    if not pack.groups:
+        pdf.continued_title = ""
+        _paragraph(pdf, pack.text("reports.no_exceptions"), size=13, color=MUTED, line=7)
         return
-    for item in pack.exceptions:
-        pdf.set_x(MARGIN)
-        pdf.multi_cell(0, 7, "• " + item)
-        pdf.ln(1)
+    for group in pack.groups:
+        if group.title:
+            pdf.ln(2)
+            # A heading keeps at least its first line with it.
+            _paragraph(pdf, group.title, size=13, bold=True, color=PRIMARY, line=7, keep=6)
+        for line in group.lines:
+            _paragraph(pdf, "• " + line, size=11, line=5.6)
+        if group.more:
+            _paragraph(
+                pdf, pack.text("reports.exception.more", count=group.more), size=10, color=MUTED, line=5.4
+            )
+    pdf.continued_title = ""
 
 
 def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
     pdf.section(table.title)
+    pdf.continued_title = table.title + " " + pack.text("reports.continued")
     headers = [str(column) for column in table.frame.columns]
     rows = [
         [cell_text(value, pack.lang) for value in row]
@@ -251,13 +412,13 @@ def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
         pdf.ln(2)
         pdf.set_text_color(*_rgb(MUTED))
         pdf.multi_cell(0, 5, table.note)
+    pdf.continued_title = ""
 
 
 def build_pdf(pack: Pack) -> bytes:
     """The pack as a PDF file (bytes); raises FontMissing when DejaVu Sans is not installed."""
     pdf = _PackPdf(pack)
-    _title_page(pdf, pack)
-    _kpi_page(pdf, pack)
+    _month_page(pdf, pack)
     _chart_pages(pdf, pack)
     _exceptions_page(pdf, pack)
     for table in pack.tables:

@@ -30,3 +30,20 @@ def test_table_downloads_need_the_read_right(monkeypatch) -> None:
     assert not at.exception
     assert not at.get("download_button")
     assert at.error
+
+
+def _pack_page() -> None:
+    import datetime as dt
+
+    from kpis.periods import Filters
+    from ui.downloads import download_pack
+
+    download_pack(filters=Filters.year_to_date(dt.date(2026, 10, 1)))
+
+
+def test_the_pack_needs_the_read_right(monkeypatch) -> None:
+    monkeypatch.setattr("ui.auth.current_user", lambda: User(name="x", email=None, role="nobody"))
+    at = AppTest.from_function(_pack_page, default_timeout=60).run()
+    assert not at.exception
+    assert not at.button and not at.get("download_button")
+    assert at.error

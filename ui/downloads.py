@@ -1,23 +1,28 @@
 """Download buttons for tables and the meeting pack (the Streamlit edge of reports/).
 
-Files are made only when the button is clicked (`data` is a callable, run by Streamlit on
-a separate thread without Streamlit commands), so a page does not pay for exports nobody
-asks for. The callables use pure functions only: no session state, no cache. The export
+Files are made only when asked for: a table's files when its button is clicked (`data` is
+a callable, run by Streamlit on a separate thread without Streamlit commands), the pack when
+"Make the meeting pack" is clicked (its steps shown in a status box), so a page does not pay
+for exports nobody asks for. The callables use pure functions only: no session state, no cache. The export
 libraries (openpyxl, python-pptx, fpdf2, vl-convert) are imported only then, through
 `ui.warmup.import_locked`, so a server that never exports does not hold them in memory.
 """
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from access.roles import READ
 from kpis.periods import Filters
-from reports.pack import build_pack, file_slug, pack_tables
+from reports.pack import Progress, build_pack, file_slug, pack_files
+from services.single_view import recent_single_view
 from ui.auth import require
 from ui.data import get_engine
-from ui.i18n import lang, t
+from ui.i18n import lang, number, t
 from ui.survey import survey_min_group
 from ui.warmup import import_locked
 
@@ -59,44 +64,82 @@ def download_table(frame: pd.DataFrame, *, name: str, key: str) -> None:
         )
 
 
+PACK_FILES = (
+    ("pptx", "pack.pptx", "reports.download.pptx", PPTX_MIME, ":material/slideshow:"),
+    ("pdf", "pack.pdf", "reports.download.pdf", PDF_MIME, ":material/picture_as_pdf:"),
+    ("xlsx", "tables.xlsx", "reports.download.xlsx", XLSX_MIME, ":material/table_view:"),
+)
+
+
 def download_pack(*, filters: Filters, key: str = "pack") -> None:
-    """The meeting pack section: PPTX, PDF and Excel of the pack's tables for `filters`."""
+    """The meeting pack section: one button makes the pack (its steps shown as they run),
+    then PPTX, PDF and the Excel workbook download from that one build.
+
+    The files are kept in the session for these filters and this language only, so a
+    changed filter never offers a stale pack.
+    """
     require(READ)
     engine = get_engine()
     language = lang()
     min_group = survey_min_group().value
     stem = f"{file_slug(t('reports.download.title'))}-{filters.as_of:%Y-%m}-{language}"
-
-    def pptx() -> bytes:
-        build_pptx = import_locked("reports.pptx_pack").build_pptx
-        return build_pptx(build_pack(engine, filters=filters, lang=language, min_group=min_group))
-
-    def pdf() -> bytes:
-        build_pdf = import_locked("reports.pdf_pack").build_pdf
-        return build_pdf(build_pack(engine, filters=filters, lang=language, min_group=min_group))
-
-    def xlsx() -> bytes:
-        to_xlsx_bytes = import_locked("reports.tables").to_xlsx_bytes
-        return to_xlsx_bytes(
-            pack_tables(build_pack(engine, filters=filters, lang=language, min_group=min_group)),
-            lang=language,
-        )
+    state_key = f"{key}_files"
+    wanted = (filters, language, min_group)
 
     st.subheader(t("reports.download.title"))
     st.caption(t("reports.download.caption"))
-    buttons = (
-        ("pptx", t("reports.download.pptx"), pptx, PPTX_MIME, ":material/slideshow:"),
-        ("pdf", t("reports.download.pdf"), pdf, PDF_MIME, ":material/picture_as_pdf:"),
-        ("xlsx", t("reports.download.xlsx"), xlsx, XLSX_MIME, ":material/table_view:"),
-    )
+    if st.button(t("reports.download.make"), key=f"{key}_make", icon=":material/play_arrow:", type="primary"):
+        started = time.perf_counter()
+        with st.status(t("reports.download.make"), expanded=True) as status:
+            bar = st.progress(0.0)
+
+            def progress(step: int, steps: int, label: str) -> None:
+                bar.progress((step - 1) / steps, text=f"{step}/{steps} · {label}")
+                status.update(label=label)
+
+            try:
+                files = _make_pack(
+                    engine, filters=filters, language=language, min_group=min_group, progress=progress
+                )
+            except RuntimeError as exc:  # FontMissing: the message says what to install
+                status.update(label=t("reports.download.make"), state="error")
+                st.error(str(exc))
+                return
+            bar.progress(1.0)
+            seconds = number(time.perf_counter() - started, decimals=1)
+            status.update(
+                label=t("reports.download.ready", seconds=seconds), state="complete", expanded=False
+            )
+        st.session_state[state_key] = (wanted, files)
+    made = st.session_state.get(state_key)
+    if not made or made[0] != wanted:
+        st.session_state.pop(state_key, None)  # a pack for other filters is not kept
+        return
+    files = made[1]
     with st.container(horizontal=True):
-        for suffix, label, make, mime, icon in buttons:
+        for suffix, name, label, mime, icon in PACK_FILES:
             st.download_button(
-                label,
-                data=make,
+                t(label),
+                data=files[name],
                 file_name=f"{stem}.{suffix}",
                 mime=mime,
                 key=f"{key}_{suffix}",
                 on_click="ignore",
                 icon=icon,
             )
+
+
+def _make_pack(
+    engine: Engine, *, filters: Filters, language: str, min_group: int, progress: Progress
+) -> dict[str, bytes]:
+    """The pack's PPTX, PDF and workbook from one model (the Overview's view, already computed)."""
+    import_locked("reports.render").start_warm_up()  # alongside the imports below
+    import_locked("reports.pptx_pack")
+    import_locked("reports.pdf_pack")
+    import_locked("reports.tables")
+    view = recent_single_view(engine=engine, filters=filters, min_group=min_group)
+    pack = build_pack(
+        engine, filters=filters, lang=language, min_group=min_group, view=view, progress=progress
+    )
+    files = pack_files(pack, progress=progress)
+    return {name: files[name] for _, name, *_ in PACK_FILES}
