@@ -237,6 +237,12 @@ def on_open(departments: list[str], dimensions: list[str], default_shares: dict[
     _notice("success", "whatif.open.done", name=found[1])
 
 
+def on_reset(departments: list[str], dimensions: list[str], default_shares: dict[str, float]) -> None:
+    """Button callback: every lever back to none (the baseline); an opened saved scenario is closed."""
+    st.session_state[SAVED] = None
+    set_levers(Scenario(), departments=departments, dimensions=dimensions, default_shares=default_shares)
+
+
 def on_delete() -> None:
     """Button callback: delete the chosen saved scenario (author or editor only, on the server)."""
     choice = st.session_state.get(OPEN_CHOICE)
