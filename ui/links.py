@@ -10,10 +10,13 @@ Overview opens the same tab in Dutch and English, and switching tabs updates the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from services.links import PAGE_TABS, TAB_PARAM, tab_code
+from kpis.periods import Filters
+from services.links import PAGE_TABS, TAB_PARAM, DetailLink, tab_code
+from ui.filters import filter_params
 
 
 def _remember(key: str, codes: tuple[str, ...], labels: dict[str, str]) -> None:
@@ -53,3 +56,16 @@ def apply_selection(param: str, key: str, options: Sequence[str]) -> str | None:
         st.session_state[key] = value
         return value
     return None
+
+
+def link_params(link: DetailLink, filters: Filters) -> dict[str, str]:
+    """The query parameters of a link to `link`'s page: the global filters, then the page's
+    own (tab, focus, dimension, direction)."""
+    return filter_params(filters) | link.params
+
+
+def link_queries(links: list[DetailLink], filters: Filters) -> list[str]:
+    """`link_params` of many links as query strings, the filters encoded once (for the link
+    column of a table of exceptions)."""
+    base = urlencode(filter_params(filters))
+    return [f"{base}&{urlencode(link.params)}" if link.params else base for link in links]
