@@ -79,7 +79,9 @@ def trend_chart(
         y=alt.Y("index:Q", title=texts["index"], scale=alt.Scale(domain=domain, clamp=True)), tooltip=tooltip
     )
     bars = base.mark_errorbar(ticks=True).encode(
-        y=alt.Y("ci_low:Q", title=texts["index"]), y2=alt.Y2("ci_high:Q"), tooltip=tooltip
+        y=alt.Y("ci_low:Q", title=texts["index"], scale=alt.Scale(domain=domain, clamp=True)),
+        y2=alt.Y2("ci_high:Q"),
+        tooltip=tooltip,
     )
     return (bars + lines).properties(height=320)
 
