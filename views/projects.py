@@ -310,18 +310,6 @@ with tabs["project"]:
                         "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
                     },
                 )
-        project_fte = cached(load_fte_by_month, filters=filters, project=code)
-        if not project_fte.empty:
-            st.altair_chart(
-                fte_chart(
-                    project_fte,
-                    title=t("projects.chart.fte"),
-                    month_title=t("projects.col.month"),
-                    fte_title=t("projects.col.fte"),
-                    department_title=t("projects.col.department"),
-                ),
-                width="stretch",
-            )
         st.markdown(f"**{t('projects.detail.ownership')}**")
         if detail.ownership.empty:
             st.caption(t("projects.detail.no_ownership"))
@@ -366,6 +354,18 @@ with tabs["project"]:
                     "status": st.column_config.TextColumn(t("projects.col.status")),
                     "slippage_days": st.column_config.NumberColumn(t("projects.col.slippage"), format="%d"),
                 },
+            )
+        project_fte = cached(load_fte_by_month, filters=filters, project=code)
+        if not project_fte.empty:
+            st.altair_chart(
+                fte_chart(
+                    project_fte,
+                    title=t("projects.chart.fte"),
+                    month_title=t("projects.col.month"),
+                    fte_title=t("projects.col.fte"),
+                    department_title=t("projects.col.department"),
+                ),
+                width="stretch",
             )
 
 
