@@ -10,7 +10,7 @@ import pandas as pd
 from i18n import translate
 from i18n.format import format_day, format_eur, format_number, format_pct, format_signed
 from kpis.common import KpiValue
-from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect
+from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
 from ui.budget_tables import kpi_text, points, signed_money
 
 
@@ -83,6 +83,20 @@ def lever_effect_rows(
             ]
         )
     return pd.DataFrame(data, columns=header)
+
+
+def lever_label(
+    lever: Scenario, *, department_names: dict[str, str], category_names: dict[str, str], lang: str
+) -> str:
+    """A short column head for one lever group (kpis.scenario.lever_groups): "Marketing −10%",
+    "Financieringsverdeling", "Vertraging"."""
+    if lever.scale:
+        (scale,) = lever.scale
+        names = department_names if scale.dimension == "department" else category_names
+        return f"{names.get(scale.code, scale.code)} {format_signed(scale.pct, lang, decimals=0, suffix='%')}"
+    if lever.split_targets:
+        return translate("whatif.lever.split", lang)
+    return translate("whatif.lever.delay", lang)
 
 
 def change_texts(

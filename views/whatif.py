@@ -41,6 +41,7 @@ from ui.whatif_tables import (
     drift_effect_rows,
     goal_effect_rows,
     lever_effect_rows,
+    lever_label,
     trust_rows,
 )
 
@@ -86,15 +87,23 @@ def _height(table, most=12):
     return 38 + 35 * min(max(len(table), 1), most)
 
 
+def _compact(table, first_width=250, width=92):
+    """Column widths that fit the answer beside the levers on a 1280-pixel projector: the
+    first (KPI) column wider, the figures narrow."""
+    first, *rest = list(table.columns)
+    return {first: st.column_config.TextColumn(width=first_width)} | {
+        name: st.column_config.TextColumn(width=width) for name in rest
+    }
+
+
 def _project_label(code):
     return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
 
 
-levers_col, answer_col = st.columns([2, 3], gap="medium")
+levers_col, answer_col = st.columns([1, 2], gap="medium")
 with levers_col, st.container(border=True):
-    head_col, reset_col = st.columns([3, 2], vertical_alignment="center")
-    head_col.subheader(t("whatif.levers"))
-    reset_col.button(
+    st.subheader(t("whatif.levers"))
+    st.button(
         t("whatif.reset"),
         on_click=state.on_reset,
         args=(departments, dimensions, default_shares),
@@ -111,8 +120,9 @@ with levers_col, st.container(border=True):
         placeholder=t("whatif.none"),
         help=t("whatif.lever.split_help"),
     )
-    for share_col, code in zip(st.columns(len(departments)), departments, strict=True):
-        with share_col:
+    share_cols = st.columns(2)
+    for number, code in enumerate(departments):
+        with share_cols[number % 2]:
             st.number_input(
                 t("whatif.lever.share", department=department_names[code]),
                 min_value=0.0,
@@ -142,17 +152,14 @@ with levers_col, st.container(border=True):
             key=pct_key,
         )
     st.markdown(f"**{t('whatif.lever.delay')}**")
-    left, right = st.columns([3, 2])
-    left.multiselect(
+    st.multiselect(
         t("whatif.lever.delay_projects"),
         options=list(project_names),
         key=state.DELAY_PROJECTS,
         format_func=_project_label,
         placeholder=t("whatif.none"),
     )
-    right.number_input(
-        t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS
-    )
+    st.number_input(t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS)
     st.markdown(f"**{t('whatif.lever.trust')}**")
     trust_cols = st.columns(2)
     for number, dimension in enumerate(dimensions):
@@ -192,6 +199,17 @@ def _change_texts(changes):
 with answer_col:
     if split_invalid:
         st.error(t("whatif.lever.split_invalid"))
+    st.subheader(t("whatif.comparison"))
+    comparison = comparison_rows(rows, lang())
+    st.dataframe(
+        comparison,
+        hide_index=True,
+        key="whatif_comparison",
+        height=_height(comparison, most=20),
+        column_config=_compact(comparison),
+    )
+    st.caption(t("whatif.comparison_note"))
+
     st.subheader(t("whatif.changes"))
     texts = _change_texts(describe_changes(scenario))
     if texts:
@@ -199,21 +217,30 @@ with answer_col:
     else:
         st.caption(t("whatif.no_changes"))
 
-    st.subheader(t("whatif.comparison"))
-    comparison = comparison_rows(rows, lang())
-    st.dataframe(comparison, hide_index=True, key="whatif_comparison", height=_height(comparison, most=20))
-    st.caption(t("whatif.comparison_note"))
-
     effects = lever_effects(baseline_figures, scenario, tolerance=tolerance)
     if effects:
         st.subheader(t("whatif.effects"))
         effect_table = lever_effect_rows(
             rows,
             effects,
-            lever_labels=["; ".join(_change_texts(describe_changes(effect.scenario))) for effect in effects],
+            lever_labels=[
+                lever_label(
+                    effect.scenario,
+                    department_names=department_names,
+                    category_names=category_names,
+                    lang=lang(),
+                )
+                for effect in effects
+            ],
             lang=lang(),
         )
-        st.dataframe(effect_table, hide_index=True, key="whatif_effects", height=_height(effect_table))
+        st.dataframe(
+            effect_table,
+            hide_index=True,
+            key="whatif_effects",
+            height=_height(effect_table),
+            column_config=_compact(effect_table, first_width=200, width=82),
+        )
         st.caption(t("whatif.effects_note"))
 
 series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
