@@ -58,7 +58,7 @@ def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
         .mark_bar()
         .encode(
             x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
-            y=alt.Y("delta:Q", title=y_title, axis=alt.Axis(format="~s")),
+            y=alt.Y("delta:Q", title=y_title, axis=alt.Axis(format="~s", tickCount=4)),
             color=alt.Color(
                 "sign:N",
                 scale=alt.Scale(domain=[True, False], range=[SERIES_COLORS["scenario"], MUTED]),
@@ -71,4 +71,4 @@ def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
         )
     )
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y="zero:Q")
-    return (bars + zero).properties(height=160)
+    return (bars + zero).properties(height=170)

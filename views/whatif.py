@@ -245,31 +245,28 @@ with answer_col:
 
 series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
 series = plan_series(baseline, scenario_frames, start=filters.period_start)
-chart_col, delta_col = st.columns([3, 2])
-with chart_col:
-    st.altair_chart(
-        scenario_chart(
-            series,
-            labels=series_labels,
-            title=t("whatif.chart.title"),
-            x_title=t("budget.chart.month"),
-            y_title=t("whatif.chart.amount"),
-            legend_title=t("budget.chart.series"),
-        ),
-        width="stretch",
-        key="whatif_chart",
-    )
-with delta_col:
-    st.altair_chart(
-        delta_chart(
-            plan_delta(series),
-            title=t("whatif.chart.delta_title"),
-            x_title=t("budget.chart.month"),
-            y_title=t("whatif.chart.delta"),
-        ),
-        width="stretch",
-        key="whatif_delta_chart",
-    )
+st.altair_chart(
+    scenario_chart(
+        series,
+        labels=series_labels,
+        title=t("whatif.chart.title"),
+        x_title=t("budget.chart.month"),
+        y_title=t("whatif.chart.amount"),
+        legend_title=t("budget.chart.series"),
+    ),
+    width="stretch",
+    key="whatif_chart",
+)
+st.altair_chart(
+    delta_chart(
+        plan_delta(series),
+        title=t("whatif.chart.delta_title"),
+        x_title=t("budget.chart.month"),
+        y_title=t("whatif.chart.delta"),
+    ),
+    width="stretch",
+    key="whatif_delta_chart",
+)
 
 st.subheader(t("whatif.drift"))
 drift_table = drift_effect_rows(
