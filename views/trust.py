@@ -83,6 +83,15 @@ def _significance(row) -> str:
     return t("trust.change.none", p=number(float(row["p_value"]), decimals=2))
 
 
+def _significance_short(row) -> str:
+    """The tile's plain words; the test and its p-value are in the tile's help."""
+    if not row["has_previous"]:
+        return t("trust.change.first_wave")
+    if not row["shown"] or row["change"] != row["change"]:
+        return t("trust.change.not_comparable")
+    return t("trust.change.significant_short" if row["significant"] else "trust.change.none_short")
+
+
 apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *SURVEY_DIMENSIONS])
 focus_rater = st.query_params.get(RATER_PARAM)
 focus_rated = st.query_params.get(RATED_PARAM)
@@ -131,8 +140,10 @@ index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f"
 with trend_tab:
     latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
     st.subheader(t("trust.latest", wave=headline.wave_code))
-    columns = st.columns(len(SURVEY_DIMENSIONS) + 1, border=True)
-    for column, tile_dimension in zip(columns, [OVERALL, *SURVEY_DIMENSIONS], strict=True):
+    tile_dimensions = [OVERALL, *SURVEY_DIMENSIONS]
+    # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
+    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3, border=True)]
+    for column, tile_dimension in zip(columns, tile_dimensions, strict=False):
         with column:
             if tile_dimension == OVERALL:
                 value = headline.current.index
@@ -150,10 +161,11 @@ with trend_tab:
                 delta=signed(float(tile_row["change"]), suffix=" " + t("unit.points"))
                 if significant
                 else None,
-                help=t("trust.metric.help"),
+                help=t("trust.metric.help")
+                + ("\n\n" + _significance(tile_row) if tile_row is not None else ""),
             )
             if tile_row is not None:
-                st.caption(_significance(tile_row))
+                st.caption(_significance_short(tile_row))
     if headline.current.hidden_groups:
         st.caption(t("survey.hidden_groups", count=headline.current.hidden_groups))
     st.caption(t("trust.trend.caption"))
