@@ -91,6 +91,7 @@ def test_mirror_matrix_and_gap_match_the_report(monkeypatch, demo_sqlite_engine,
         - cell.loc[(latest, "MKT", "IT", "overall"), "index"]
     )
     assert row["significance"] == "Significant difference"
+    assert "MKT" not in set(gaps["department_a"]) | set(gaps["department_b"])  # names, not codes
 
 
 @pytest.mark.parametrize("departments", [None, "FIN", "FIN,MKT", "FIN,IT", "FIN,IT,MKT"])

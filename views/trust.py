@@ -223,6 +223,8 @@ with mirror_tab:
     st.dataframe(
         gaps.assign(
             kind=[t(f"trust.gap.{k}") for k in gaps["kind"]],
+            department_a=[department_labels.get(code, code) for code in gaps["department_a"]],
+            department_b=[department_labels.get(code, code) for code in gaps["department_b"]],
             significance=[
                 (t("trust.gap.significant") if s else t("trust.gap.not_significant")) if shown else ""
                 for s, shown in zip(gaps["significant"], gaps["shown"], strict=True)
