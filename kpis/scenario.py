@@ -692,25 +692,41 @@ class LeverEffect:
     rows: list[ComparisonRow]
 
 
+def lever_effect(
+    baseline: BaselineFrames,
+    lever: Scenario,
+    *,
+    tolerance: float,
+    baseline_figures: ScenarioFigures | None = None,
+    kpis: tuple[KpiDefinition, ...] = KPIS,
+) -> LeverEffect:
+    """One lever group applied alone to `baseline` and compared with it by `compare`
+    (`baseline_figures`: the baseline's figures when already computed)."""
+    before = baseline_figures if baseline_figures is not None else figures(baseline, tolerance)
+    return LeverEffect(
+        lever, compare(before, apply_scenario(baseline, lever), tolerance=tolerance, kpis=kpis)
+    )
+
+
 def lever_effects(
-    baseline: BaselineFrames | ScenarioFigures,
+    baseline: BaselineFrames,
     scenario: Scenario,
     *,
     tolerance: float,
+    baseline_figures: ScenarioFigures | None = None,
     kpis: tuple[KpiDefinition, ...] = KPIS,
 ) -> list[LeverEffect]:
-    """Each lever group of `scenario` (see `lever_groups`) applied alone to the baseline and
-    compared with it by `compare`. Empty when the scenario has fewer than two groups (then
-    the combined comparison is the lever's own effect). The effects need not add up to the
-    combined one: a cut and a delay of the same months interact."""
+    """`lever_effect` of each lever group of `scenario` (see `lever_groups`). Empty when the
+    scenario has fewer than two groups (then the combined comparison is the lever's own
+    effect). The effects need not add up to the combined one: a cut and a delay of the same
+    months interact. `baseline` must hold what the levers need (the plan by category for a
+    category lever)."""
     groups = lever_groups(scenario)
     if len(groups) < 2:
         return []
-    before = figures(baseline, tolerance)
+    before = baseline_figures if baseline_figures is not None else figures(baseline, tolerance)
     return [
-        LeverEffect(
-            group, compare(before, apply_scenario(before.frames, group), tolerance=tolerance, kpis=kpis)
-        )
+        lever_effect(baseline, group, tolerance=tolerance, baseline_figures=before, kpis=kpis)
         for group in groups
     ]
 

@@ -22,11 +22,12 @@ from kpis.scenario import (
     describe_changes,
     drift_effects,
     encode,
+    figures,
     from_json,
     goal_effects,
+    goals_due_rest_of_year,
     lever_effects,
     lever_groups,
-    goals_due_rest_of_year,
     plan_series,
     projected_spend,
     restrict,
@@ -374,3 +375,13 @@ def test_each_lever_on_its_own_and_combined() -> None:
     # Together: the cut J MKT 2 × 10 moves out of the year with J, so the effects do not add up.
     assert combined["planned_full_year"] == pytest.approx(-400.0 - 8.0)
     assert lever_effects(base, Scenario(delays={"J": 2}), tolerance=10) == []
+
+
+def test_a_category_lever_on_its_own_uses_the_plan_by_category() -> None:
+    base = tiny()
+    scenario = Scenario(scale=(ScaleLever("category", "tools", -50.0),), delays={"S": 1})
+    before = figures(base, 10)
+    effects = lever_effects(base, scenario, tolerance=10, baseline_figures=before)
+    own = {r.code: r.delta.value for r in effects[0].rows}
+    # Tools in Nov and Dec: J MKT 40 and S 40 a month, halved: −80 in the year.
+    assert own["planned_full_year"] == pytest.approx(-80.0)

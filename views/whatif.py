@@ -24,7 +24,6 @@ from kpis.scenario import (
     drift_effects,
     figures,
     goal_effects,
-    lever_effects,
     needs_categories,
     plan_delta,
     plan_series,
@@ -217,7 +216,9 @@ with answer_col:
     else:
         st.caption(t("whatif.no_changes"))
 
-    effects = lever_effects(baseline_figures, scenario, tolerance=tolerance)
+    effects = state.lever_effects(
+        baseline, scenario, baseline_figures=baseline_figures, filters=filters, tolerance=tolerance
+    )
     if effects:
         st.subheader(t("whatif.effects"))
         effect_table = lever_effect_rows(
