@@ -351,6 +351,23 @@ with tabs["project"]:
         project_frame = cached(load_budget_by_month, filters=one, by=("department", "category"), span="all")
         to_date = up_to(project_frame, filters.as_of)
         figures = project_earned_value(ev_table, code)
+        # The funding drift first: a drift exception lands here, and the table is short.
+        project_drift = for_project(drift, code)
+        if project_drift.empty:
+            st.caption(t("budget.drift.not_joint"))
+        else:
+            st.subheader(t("budget.drift.project"))
+            st.dataframe(
+                drift_rows(
+                    project_drift,
+                    department_names=department_names,
+                    project_names=None,
+                    lang=lang(),
+                    target=targets["funding_drift_pp"],
+                ),
+                hide_index=True,
+                key="budget_project_drift",
+            )
         project_totals = frame_totals(to_date)
         cols = st.columns(4, border=True)
         with cols[0]:
@@ -400,22 +417,6 @@ with tabs["project"]:
                     help_text=t("budget.help.spi"),
                     badge=rag_of(figures.spi, targets["spi"]),
                 )
-        st.subheader(t("budget.drift.project"))
-        project_drift = for_project(drift, code)
-        if project_drift.empty:
-            st.caption(t("budget.drift.not_joint"))
-        else:
-            st.dataframe(
-                drift_rows(
-                    project_drift,
-                    department_names=department_names,
-                    project_names=None,
-                    lang=lang(),
-                    target=targets["funding_drift_pp"],
-                ),
-                hide_index=True,
-                key="budget_project_drift",
-            )
         _charts(cumulative_series(project_frame, as_of=filters.as_of), "budget_project")
         for dimension, names in (("department", department_names), ("category", category_names)):
             with st.container():

@@ -94,6 +94,9 @@ def assert_detail_in_view(page, followed: Followed) -> None:
         assert focus and focus in selected(picker), selected(picker)
         assert in_view(page, picker)
         assert in_view(page, page.locator("[data-testid='stMetric']", has_text="Realisatie tot nu"))
+        drift = page.locator(".st-key-budget_project_drift")
+        if drift.count():  # a joint project: its funding drift (a drift exception's detail) too
+            assert in_view(page, drift)
     elif followed.path == "projects":
         assert active_tab(page) == "Project"
         heading = page.locator("[data-testid='stMain'] h3", has_text=f"{focus}")
