@@ -42,3 +42,11 @@ def test_a_trust_link_selects_the_dimension_and_the_direction(monkeypatch, demo_
 def test_a_stale_tab_opens_the_first_tab(monkeypatch, demo_sqlite_url) -> None:
     at = _open(monkeypatch, demo_sqlite_url, TRUST, {"tab": "nonsense"})
     assert at.session_state["trust_tab"] == "Spiegel en perceptiekloof"
+
+
+def test_the_tab_survives_a_change_of_language(monkeypatch, demo_sqlite_url) -> None:
+    at = _open(monkeypatch, demo_sqlite_url, BUDGET, {"tab": "drift"})
+    assert at.session_state["budget_tab"] == "Financieringsdrift"
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.session_state["budget_tab"] == "Funding drift"

@@ -129,3 +129,17 @@ def test_every_exception_link_lands_on_its_detail(meeting, app_url: str, output_
         assert_detail_in_view(meeting, followed)
         pages.add(followed.path)
     assert pages == {"budget", "projects", "trust", "steering"}
+
+
+def test_a_clicked_tab_is_kept_in_the_link(meeting, app_url: str) -> None:
+    """Tabs are bound to the URL by code: a copied link reopens the tab the user chose."""
+    meeting.goto(f"{app_url}/trust?{MEETING_QUERY}")
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Spiegel en perceptiekloof"
+    meeting.locator("[data-testid='stTab']", has_text="Verloop").click()
+    meeting.wait_for_url(lambda url: "tab=trend" in url, timeout=60_000)
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Verloop"
+    meeting.goto(meeting.url)
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Verloop"
