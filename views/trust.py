@@ -209,15 +209,43 @@ with mirror_tab:
                 icon=":material/my_location:",
             )
     st.caption(t("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
-    st.altair_chart(
-        mirror_chart(mirror_cells, department_labels=department_labels, texts=chart_texts, highlight=focus),
-        width="stretch",
-        key="trust_mirror_chart",
-    )
+    chart_col, gap_col = st.columns([3, 2], gap="medium")
+    with chart_col:
+        st.altair_chart(
+            mirror_chart(
+                mirror_cells, department_labels=department_labels, texts=chart_texts, highlight=focus
+            ),
+            width="stretch",
+            key="trust_mirror_chart",
+        )
+    with gap_col:
+        # The perception gaps of this wave beside the mirror: the story in one view.
+        wave_gaps = rows_for(report.gaps, dimension=dimension, wave_id=wave_id)
+        wave_gaps = wave_gaps[wave_gaps["shown"].astype(bool)]
+        st.markdown(f"**{t('trust.gaps.title')}**", help=t("trust.gaps.caption"))
+        st.dataframe(
+            wave_gaps.assign(
+                kind=[t(f"trust.gap.{k}") for k in wave_gaps["kind"]],
+                pair=[
+                    f"{department_labels.get(a, a)} / {department_labels.get(b, b)}"
+                    for a, b in zip(wave_gaps["department_a"], wave_gaps["department_b"], strict=True)
+                ],
+                significant=wave_gaps["significant"].astype(bool),
+            ),
+            column_order=["kind", "pair", "gap", "significant"],
+            column_config={
+                "kind": st.column_config.TextColumn(t("trust.col.kind"), width=90),
+                "pair": st.column_config.TextColumn(t("trust.col.pair"), width=130),
+                "gap": st.column_config.NumberColumn(t("trust.col.gap"), format="%+.1f", width=60),
+                "significant": st.column_config.CheckboxColumn(t("trust.col.significant"), width=60),
+            },
+            hide_index=True,
+            key="trust_wave_gaps",
+        )
     hidden = with_reason_text(mirror_cells[~mirror_cells["shown"]])
     for rater in sorted(set(hidden["rater"])):
         st.caption(t("trust.mirror.hidden", department=department_labels.get(rater, rater)))
-    st.markdown(f"**{t('trust.gaps.title')}**")
+    st.markdown(f"**{t('trust.gaps.history')}**")
     st.caption(t("trust.gaps.caption"))
     gaps = with_reason_text(rows_for(report.gaps, dimension=dimension))
     st.dataframe(
