@@ -209,7 +209,7 @@ with mirror_tab:
                 icon=":material/my_location:",
             )
     st.caption(t("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
-    chart_col, gap_col = st.columns([3, 2], gap="medium")
+    chart_col, gap_col = st.columns(2, gap="medium")
     with chart_col:
         st.altair_chart(
             mirror_chart(
