@@ -92,11 +92,13 @@ def mirror_chart(
     department_labels: Mapping[str, str],
     texts: Mapping[str, str],
     highlight: tuple[str, str] | None = None,
+    width: int | str = 560,
 ) -> alt.Chart:
     """Grouped bars: per rated department (x), how each rating department rates it (bars side
     by side, coloured by rater), with 95% interval bars; one chart that takes the width it
     is given. `mirror` is one wave and one dimension of TrustReport.mirror. `highlight`
-    (rater, rated) draws that bar in full and the others paler.
+    (rater, rated) draws that bar in full and the others paler. `width`: pixels (an image in
+    the pack) or "container" (the page's width).
 
     texts: rated, rater, index, ci_low, ci_high, respondents.
     """
@@ -140,7 +142,7 @@ def mirror_chart(
     labels = base.mark_text(dy=-8, baseline="bottom", fontSize=12).encode(
         y=alt.Y("ci_high:Q"), text=alt.Text("index:Q", format=".1f")
     )
-    return (bars + whiskers + labels).properties(height=300)
+    return (bars + whiskers + labels).properties(height=300, width=width)
 
 
 def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str]) -> alt.Chart:

@@ -64,6 +64,7 @@ def test_the_mirror_is_one_chart_with_the_pair_highlighted() -> None:
     )
     spec = chart.to_dict()
     assert "facet" not in spec  # a facet cannot stretch to the container's width
+    assert spec["width"] == 560  # an image for the pack keeps a readable size
     assert spec["layer"][0]["encoding"]["xOffset"]["field"] == "rater_label"
     data = next(iter(spec["datasets"].values()))
     assert [row["focus"] for row in data] == [False, True, False, False]

@@ -213,7 +213,11 @@ with mirror_tab:
     with chart_col:
         st.altair_chart(
             mirror_chart(
-                mirror_cells, department_labels=department_labels, texts=chart_texts, highlight=focus
+                mirror_cells,
+                department_labels=department_labels,
+                texts=chart_texts,
+                highlight=focus,
+                width="container",
             ),
             width="stretch",
             key="trust_mirror_chart",
