@@ -18,12 +18,13 @@ def scenario_chart(
     series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
 ) -> alt.Chart:
     """Lines per series (from kpis.scenario.plan_series): baseline plan dashed, scenario plan
-    solid, actual to date solid in the primary colour."""
+    solid, actual to date solid in the primary colour; a marker on every month so a line that
+    runs on top of another still shows. Pair with `delta_chart` for the difference."""
     data = series.assign(month=pd.to_datetime(series["month"]), label=series["series"].map(labels))
     names = [labels[name] for name in SERIES]
     return (
         alt.Chart(data, title=title)
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=28, filled=True))
         .encode(
             x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
             y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
@@ -46,3 +47,28 @@ def scenario_chart(
         )
         .properties(height=320)
     )
+
+
+def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) -> alt.Chart:
+    """Bars per month of kpis.scenario.plan_delta (scenario − baseline cumulative plan), coloured
+    by sign, with a zero rule: a difference too small to see between two lines shows here."""
+    data = delta.assign(month=pd.to_datetime(delta["month"]), sign=[v >= 0 for v in delta["delta"]])
+    bars = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
+            y=alt.Y("delta:Q", title=y_title, axis=alt.Axis(format="~s", tickCount=4)),
+            color=alt.Color(
+                "sign:N",
+                scale=alt.Scale(domain=[True, False], range=[SERIES_COLORS["scenario"], MUTED]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", title=x_title, format="%B %Y"),
+                alt.Tooltip("delta:Q", title=y_title, format=",.0f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y="zero:Q")
+    return (bars + zero).properties(height=170)

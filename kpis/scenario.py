@@ -8,11 +8,16 @@ stays booked. Levers combine, in this order:
 1. scale (cut or raise): the remaining planned amounts of a department or a cost category
    × (1 + pct / 100); past months untouched;
 2. funding split: per project, each remaining month's planned total is re-divided between
-   departments by the target shares (the month's total is unchanged), and the agreed split
-   of the project becomes the target;
+   departments by the target shares (the month's total is unchanged). The AGREED split is
+   never rewritten: drift is still measured against what the departments agreed, so a
+   scenario that has one department pay more than agreed shows more drift, not less;
 3. delay by N months: the project's remaining plan moves N months later (actuals and the
-   measured % complete stay, they are facts), and its insight goals not reached by the
-   as-of date get their target date N months later.
+   measured % complete stay, they are facts), and its insight goals not yet due at the
+   as-of month's end (target date after it, not reached) get their target date N months
+   later; a goal already late stays late.
+Nothing up to and including the as-of month changes, so every "to date" figure of the
+scenario equals the baseline's. `lever_effects` gives each lever's effect on its own next
+to the combined one.
 Trust targets change no frame: they set a target index per survey dimension so the page
 can show the gap to it.
 """
@@ -198,12 +203,12 @@ def resolve_split_targets(scenario: Scenario, funding: pd.DataFrame) -> dict[str
 
 def split_remaining(frames: BaselineFrames, targets: dict[str, dict[str, float]]) -> BaselineFrames:
     """Re-divide each remaining month's planned total of the projects in `targets` between
-    departments by the target shares, and make the target the agreed split.
+    departments by the target shares; the agreed split (`funding`) stays as agreed.
 
     Per project and month after as-of: planned(d) = Σ planned of the month × share(d); the
-    month's total is unchanged. Departments outside the target plan 0 from then on. The
-    funding rows get agreed_share = target share (a department new to the project gets a
-    row with committed 0); committed amounts are not changed.
+    month's total is unchanged. Departments outside the target plan 0 from then on. Months
+    up to as-of and the funding rows (committed amounts, agreed shares) are untouched, so
+    drift compares the scenario's spend with the agreement.
     """
     targets = {code: shares for code, shares in targets.items() if shares}
     if not targets:
@@ -216,30 +221,12 @@ def split_remaining(frames: BaselineFrames, targets: dict[str, dict[str, float]]
     by_category = frames.remaining_by_category
     if not by_category.empty:
         by_category = _redivide(by_category, targets, ["month", "project", "category"])
-    funding = frames.funding
-    chosen = funding["project"].isin(list(targets))
-    shares = pd.DataFrame(
-        [
-            (project, department, share)
-            for project, split in targets.items()
-            for department, share in split.items()
-        ],
-        columns=["project", "department", "agreed_share"],
-    )
-    committed = funding[chosen][["project", "department", "committed"]]
-    new_funding = committed.merge(shares, on=["project", "department"], how="outer").assign(
-        committed=lambda f: f["committed"].fillna(0.0).astype("float64"),
-        agreed_share=lambda f: f["agreed_share"].fillna(0.0).astype("float64"),
-    )
-    funding = pd.concat([funding[~chosen], new_funding[funding.columns]], ignore_index=True)
-    funding = funding.sort_values(["project", "department"]).reset_index(drop=True)
     return replace(
         frames,
         budget=_regroup(budget, ["month", "project", "department"], ["planned", "actual"]),
         remaining_by_category=_regroup(
             by_category, ["month", "project", "department", "category"], ["planned"]
         ),
-        funding=funding,
     )
 
 
@@ -253,12 +240,14 @@ def _shift_date(day: object, months: int) -> object:
 
 
 def delay_projects(frames: BaselineFrames, delays: dict[str, int]) -> BaselineFrames:
-    """Move each delayed project's remaining plan N months later and its open goals too.
+    """Move each delayed project's remaining plan N months later and its goals not yet due.
 
     Budget rows of the project after the as-of month get month + N (the plan ends N months
-    later; nothing is planned in the first N remaining months). Goals whose achieved date
-    is empty or after the as-of month's end get target date + N months (the day kept,
-    clipped to the month's end). Actuals and the measured % complete do not change.
+    later; nothing is planned in the first N remaining months). Goals whose target date is
+    after the as-of month's end and whose achieved date is empty or after it get target
+    date + N months (the day kept, clipped to the month's end); a goal due by the as-of
+    month's end keeps its date (its being late is a fact). Actuals and the measured %
+    complete do not change.
     """
     delays = {code: int(months) for code, months in delays.items() if int(months) != 0}
     if not delays:
@@ -278,8 +267,13 @@ def delay_projects(frames: BaselineFrames, delays: dict[str, int]) -> BaselineFr
     goals = frames.goals.copy()
     if not goals.empty:
         open_goal = [
-            p in delays and (a is None or (not isinstance(a, dt.date) and pd.isna(a)) or _day(a) > as_of_end)
-            for p, a in zip(goals["project"], goals["achieved_date"], strict=True)
+            p in delays
+            and not _missing(target)
+            and _day(target) > as_of_end
+            and (_missing(a) or _day(a) > as_of_end)
+            for p, target, a in zip(
+                goals["project"], goals["target_date"], goals["achieved_date"], strict=True
+            )
         ]
         goals["target_date"] = [
             _shift_date(target, delays[p]) if move else target
@@ -293,6 +287,10 @@ def delay_projects(frames: BaselineFrames, delays: dict[str, int]) -> BaselineFr
         ),
         goals=goals,
     )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, dt.date) and bool(pd.isna(value)))
 
 
 def _day(value: object) -> dt.date:
@@ -519,6 +517,24 @@ def plan_series(baseline: BaselineFrames, scenario: BaselineFrames, *, start: dt
     return pd.concat(parts, ignore_index=True)[columns]
 
 
+def plan_delta(series: pd.DataFrame) -> pd.DataFrame:
+    """Per month of `plan_series`: delta = cumulative scenario plan − cumulative baseline plan
+    (what the two plan lines differ by, visible even when the lines lie on top of each other).
+    -> rows (month, delta)."""
+    if series.empty:
+        return pd.DataFrame(columns=["month", "delta"])
+    wide = series[series["series"].isin(["baseline", "scenario"])].pivot_table(
+        index="month", columns="series", values="cumulative", aggfunc="sum"
+    )
+    wide = wide.reindex(columns=["baseline", "scenario"], fill_value=0.0).fillna(0.0)
+    return (
+        (wide["scenario"] - wide["baseline"])
+        .rename("delta")
+        .reset_index()
+        .rename_axis(columns=None)[["month", "delta"]]
+    )
+
+
 def drift_effects(
     baseline: BaselineFrames | ScenarioFigures,
     scenario: BaselineFrames | ScenarioFigures,
@@ -653,6 +669,66 @@ def describe_changes(scenario: Scenario) -> list[Change]:
         for dimension, target in sorted(scenario.trust_targets.items())
     ]
     return changes
+
+
+def lever_groups(scenario: Scenario) -> list[Scenario]:
+    """The scenario split into its levers as the page offers them, each a Scenario of its own:
+    every scale lever, the funding split (all its projects), the delay (all its projects).
+    Trust targets change no frame and form no group. In the order the levers apply."""
+    groups = [Scenario(scale=(lever,)) for lever in scenario.scale]
+    if scenario.split_targets:
+        groups.append(Scenario(split_targets=dict(scenario.split_targets)))
+    if scenario.delays:
+        groups.append(Scenario(delays=dict(scenario.delays)))
+    return groups
+
+
+@dataclass(frozen=True)
+class LeverEffect:
+    """One lever on its own: `scenario` holds only that lever, `rows` its comparison with the
+    baseline (ComparisonRow.delta is the lever's own effect)."""
+
+    scenario: Scenario
+    rows: list[ComparisonRow]
+
+
+def lever_effect(
+    baseline: BaselineFrames,
+    lever: Scenario,
+    *,
+    tolerance: float,
+    baseline_figures: ScenarioFigures | None = None,
+    kpis: tuple[KpiDefinition, ...] = KPIS,
+) -> LeverEffect:
+    """One lever group applied alone to `baseline` and compared with it by `compare`
+    (`baseline_figures`: the baseline's figures when already computed)."""
+    before = baseline_figures if baseline_figures is not None else figures(baseline, tolerance)
+    return LeverEffect(
+        lever, compare(before, apply_scenario(baseline, lever), tolerance=tolerance, kpis=kpis)
+    )
+
+
+def lever_effects(
+    baseline: BaselineFrames,
+    scenario: Scenario,
+    *,
+    tolerance: float,
+    baseline_figures: ScenarioFigures | None = None,
+    kpis: tuple[KpiDefinition, ...] = KPIS,
+) -> list[LeverEffect]:
+    """`lever_effect` of each lever group of `scenario` (see `lever_groups`). Empty when the
+    scenario has fewer than two groups (then the combined comparison is the lever's own
+    effect). The effects need not add up to the combined one: a cut and a delay of the same
+    months interact. `baseline` must hold what the levers need (the plan by category for a
+    category lever)."""
+    groups = lever_groups(scenario)
+    if len(groups) < 2:
+        return []
+    before = baseline_figures if baseline_figures is not None else figures(baseline, tolerance)
+    return [
+        lever_effect(baseline, group, tolerance=tolerance, baseline_figures=before, kpis=kpis)
+        for group in groups
+    ]
 
 
 def to_dict(scenario: Scenario) -> dict[str, object]:

@@ -170,7 +170,7 @@ def trust_mirror_chart(view: SingleView, *, lang: str, department_names: dict[st
     ]
     return PackChart(
         title=translate("reports.chart.mirror", lang, wave=wave),
-        chart=_print_size(mirror_chart(latest, department_labels=labels, texts=texts), width=180, height=300),
+        chart=_print_size(mirror_chart(latest, department_labels=labels, texts=texts), width=560, height=300),
         note=" ".join(gap_lines) or None,
         alt_text=translate("reports.alt.mirror", lang, wave=wave)
         + (" " + " ".join(gap_lines) if gap_lines else ""),

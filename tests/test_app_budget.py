@@ -99,7 +99,7 @@ def test_budget_page_shows_the_pure_functions_figures(budget_page, demo_sqlite_e
     assert shown["Budgetrealisatie"] == want["realisation"]
     assert [m.value for m in at.metric if m.label == "CPI"][0] == want["cpi"]
     assert [m.value for m in at.metric if m.label == "SPI"][0] == want["spi"]
-    assert shown["Grootste financieringsdrift"] == want["max_drift"]
+    assert shown["Grootste drift"] == want["max_drift"]
     ev_shown = [d.value for d in at.dataframe if "Gereed" in d.value.columns]
     assert len(ev_shown) == 1 and ev_shown[0].equals(want["ev_rows"])
     drift_shown = [

@@ -154,7 +154,8 @@ def assert_exceptions_shown(at, exceptions) -> None:
     shown = [t.value for t in at.text]
     assert len(shown) > len(lines)
     assert shown[len(shown) - len(lines) :] == lines
-    assert len(at.get("page_link")) == len(lines)
+    # One link per exception line, plus one per tile (services.links.tile_link: every tile has one).
+    assert len(at.get("page_link")) == len(lines) + len(at.metric)
     shown_tables = [
         list(frame.value["exception"]) for frame in at.dataframe if "exception" in frame.value.columns
     ]

@@ -67,7 +67,7 @@ def test_trust_page_shows_the_report(monkeypatch, demo_sqlite_engine, demo_sqlit
     assert any("Geen significante verandering" in c.value for c in at.caption)
     assert all(m.proto.delta == "" for m in at.metric)
     assert len(at.get("vega_lite_chart")) >= 3
-    assert len(at.dataframe) == 6
+    assert len(at.dataframe) == 7
     assert not at.error
 
 
@@ -84,13 +84,20 @@ def test_mirror_matrix_and_gap_match_the_report(monkeypatch, demo_sqlite_engine,
     assert matrix.loc["IT", "MKT"] == pytest.approx(cell.loc[(latest, "IT", "MKT", "overall"), "index"])
     assert matrix.loc["FIN"].isna().all()  # the small department: no score
     # In the demo, marketing's view of IT jumped in the last wave: significant in the gap table.
-    gaps = next(df.value for df in at.dataframe if "gap" in df.value.columns)
+    gaps = next(df.value for df in at.dataframe if "significance" in df.value.columns)
     row = gaps[(gaps["wave_code"] == waves["code"].iloc[-1]) & (gaps["kind"] == "Mutual")].iloc[0]
     assert row["gap"] == pytest.approx(
         cell.loc[(latest, "IT", "MKT", "overall"), "index"]
         - cell.loc[(latest, "MKT", "IT", "overall"), "index"]
     )
     assert row["significance"] == "Significant difference"
+    assert "MKT" not in set(gaps["department_a"]) | set(gaps["department_b"])  # names, not codes
+    # Beside the mirror: the gaps of the chosen (latest) wave only, the same figures.
+    beside = next(df.value for df in at.dataframe if "pair" in df.value.columns)
+    assert set(beside["wave_code"]) == {waves["code"].iloc[-1]}
+    mutual = beside[beside["kind"] == "Mutual"].iloc[0]
+    assert mutual["gap"] == pytest.approx(row["gap"]) and bool(mutual["significant"])
+    assert mutual["pair"] == "IT / Marketing"
 
 
 @pytest.mark.parametrize("departments", [None, "FIN", "FIN,MKT", "FIN,IT", "FIN,IT,MKT"])

@@ -26,7 +26,9 @@ LEVERS = Scenario(
 
 
 def _comparison(at):
-    (frame,) = [d.value for d in at.dataframe if "KPI" in d.value.columns]
+    (frame,) = [
+        d.value for d in at.dataframe if "Werkelijkheid" in d.value.columns or "Baseline" in d.value.columns
+    ]
     return frame
 
 
@@ -210,3 +212,31 @@ def test_only_the_author_or_an_editor_may_delete(monkeypatch, writable_url) -> N
     assert at.multiselect(key="wi_delay_projects").value == ["P-001"]
     assert len(load_saved_scenarios(engine=engine)) == 1
     engine.dispose()
+
+
+def test_each_lever_on_its_own_and_one_click_resets(monkeypatch, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    _set_levers(at)
+    assert not at.exception
+    (effects,) = [d.value for d in at.dataframe if "Samen" in d.value.columns]
+    # One column per lever (the cut, the split, the delay) between the KPI and the combined change.
+    assert len(effects.columns) == 5
+    assert list(effects.columns)[1:4] == ["Marketing −10%", "Financieringsverdeling", "Vertraging"]
+    at.button(key="whatif_reset").click().run()
+    assert not at.exception
+    assert at.multiselect(key="wi_delay_projects").value == []
+    assert at.multiselect(key="wi_split_projects").value == []
+    assert at.selectbox(key="wi_cut_department").value == ""
+    assert (_comparison(at)["Werkelijkheid"] == _comparison(at)["Scenario"]).all()
+    assert "scn" not in at.query_params
+    assert not [d for d in at.dataframe if "Samen" in d.value.columns]
+
+
+def test_a_split_lever_never_changes_the_past_or_the_agreement(monkeypatch, demo_sqlite_url) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    at.multiselect(key="wi_split_projects").set_value(["P-002"]).run()
+    at.number_input(key="wi_share_IT").set_value(40.0).run()
+    at.number_input(key="wi_share_MKT").set_value(60.0).run()
+    assert not at.exception
+    by_kpi = _comparison(at).set_index("KPI")
+    assert by_kpi.loc["Grootste drift tot nu", "Verschil"] == "±0,0 pp"

@@ -22,9 +22,12 @@ from kpis.scenario import (
     describe_changes,
     drift_effects,
     encode,
+    figures,
     from_json,
     goal_effects,
     goals_due_rest_of_year,
+    lever_effects,
+    lever_groups,
     plan_series,
     projected_spend,
     restrict,
@@ -146,11 +149,12 @@ def test_split_moves_shares_but_not_totals() -> None:
     assert totals_by(past, ["month", "project", "department"]) == totals_by(
         base.budget[[m <= AS_OF for m in base.budget["month"]]], ["month", "project", "department"]
     )
-    agreed = scen.funding.set_index(["project", "department"])["agreed_share"].to_dict()
-    assert agreed[("J", "MKT")] == 0.3 and agreed[("J", "IT")] == 0.7
-    # Projected spend at completion for J: MKT 300 + 2 × 60 = 420, IT 100 + 2 × 140 = 380 of 800.
+    # The agreement is not rewritten: the split lever changes who pays, not what was agreed.
+    assert scen.funding.equals(base.funding)
+    # Projected spend at completion for J: MKT 300 + 2 × 60 = 420, IT 100 + 2 × 140 = 380 of 800,
+    # measured against the agreed 50/50.
     drift = funding_drift(projected_spend(scen), scen.funding, tolerance=10).set_index("department")
-    assert drift.loc["MKT", "drift_pp"].value == pytest.approx((420 / 800 - 0.3) * 100)
+    assert drift.loc["MKT", "drift_pp"].value == pytest.approx((420 / 800 - 0.5) * 100)
     base_drift = funding_drift(projected_spend(base), base.funding, tolerance=10).set_index("department")
     # Baseline: MKT 300 + 200 = 500 of 800 against 50%.
     assert base_drift.loc["MKT", "drift_pp"].value == pytest.approx((500 / 800 - 0.5) * 100)
@@ -315,3 +319,69 @@ def test_only_a_category_lever_needs_the_plan_by_category() -> None:
     assert needs_categories(
         Scenario(scale=(ScaleLever("department", "MKT", -10.0), ScaleLever("category", "x", 5.0)))
     )
+
+
+def test_a_split_away_from_the_agreement_shows_more_drift_not_less() -> None:
+    """Marketing already pays more than its agreed half of J; a 60/40 split for the rest has it
+    pay even more, so the drift at completion grows (the agreement stays 50/50)."""
+    base = tiny()
+    scen = apply_scenario(base, Scenario(split_targets={"J": {"MKT": 0.6, "IT": 0.4}}))
+    effects = drift_effects(base, scen, tolerance=10).set_index("department")
+    # Baseline MKT 300 + 200 = 500 of 800: +12.5 pp; scenario 300 + 2 × 120 = 540: +17.5 pp.
+    assert effects.loc["MKT", "drift_before"].value == pytest.approx(12.5)
+    assert effects.loc["MKT", "drift_after"].value == pytest.approx(17.5)
+    assert effects.loc["IT", "drift_after"].value == pytest.approx(-17.5)
+    assert effects.loc["IT", "agreed_after"] == effects.loc["IT", "agreed_before"]
+    rows = {r.code: r for r in compare(base, scen, tolerance=10)}
+    assert rows["max_drift_at_completion"].delta.value == pytest.approx(5.0)
+
+
+def test_no_lever_changes_anything_up_to_the_as_of_month() -> None:
+    """Every to-date figure of any scenario equals the baseline's: levers act on later months."""
+    base = tiny()
+    scenario = Scenario(
+        scale=(ScaleLever("department", "MKT", -50.0), ScaleLever("category", "tools", 100.0)),
+        split_targets={ALL_JOINT: {"MKT": 0.2, "IT": 0.8}},
+        delays={"J": 3, "S": 2},
+    )
+    scen = apply_scenario(base, scenario)
+    rows = {r.code: r for r in compare(base, scen, tolerance=10)}
+    for code in ("realisation_ytd", "max_drift_to_date", "goals_on_time"):
+        assert rows[code].delta == KpiValue(0.0), code
+    past = [m <= AS_OF for m in scen.budget["month"]]
+    base_past = [m <= AS_OF for m in base.budget["month"]]
+    assert totals_by(scen.budget[past], ["month", "project", "department"]) == totals_by(
+        base.budget[base_past], ["month", "project", "department"]
+    )
+    # S-G1 was due on 31 August and is not reached: delaying S does not make it "not yet due".
+    goals = dict(zip(scen.goals["code"], scen.goals["target_date"], strict=True))
+    assert goals["S-G1"] == D(2026, 8, 31)
+    assert goals["J-G1"] == D(2027, 2, 15)
+
+
+def test_each_lever_on_its_own_and_combined() -> None:
+    base = tiny()
+    cut = ScaleLever("department", "MKT", -10.0)
+    scenario = Scenario(scale=(cut,), delays={"J": 2}, trust_targets={"ability": 70.0})
+    groups = lever_groups(scenario)
+    assert groups == [Scenario(scale=(cut,)), Scenario(delays={"J": 2})]
+    effects = lever_effects(base, scenario, tolerance=10)
+    own = [{r.code: r.delta.value for r in effect.rows} for effect in effects]
+    # The cut alone: MKT's Nov+Dec (100 + 40) × 2 × 10% = −28 in the year; the delay alone: J's
+    # Nov+Dec 400 leave the year.
+    assert own[0]["planned_full_year"] == pytest.approx(-28.0)
+    assert own[1]["planned_full_year"] == pytest.approx(-400.0)
+    combined = {r.code: r.delta.value for r in compare(base, apply_scenario(base, scenario), tolerance=10)}
+    # Together: the cut J MKT 2 × 10 moves out of the year with J, so the effects do not add up.
+    assert combined["planned_full_year"] == pytest.approx(-400.0 - 8.0)
+    assert lever_effects(base, Scenario(delays={"J": 2}), tolerance=10) == []
+
+
+def test_a_category_lever_on_its_own_uses_the_plan_by_category() -> None:
+    base = tiny()
+    scenario = Scenario(scale=(ScaleLever("category", "tools", -50.0),), delays={"S": 1})
+    before = figures(base, 10)
+    effects = lever_effects(base, scenario, tolerance=10, baseline_figures=before)
+    own = {r.code: r.delta.value for r in effects[0].rows}
+    # Tools in Nov and Dec: J MKT 40 and S 40 a month, halved: −80 in the year.
+    assert own["planned_full_year"] == pytest.approx(-80.0)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from data_access.budget import load_budget_totals
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
 from tests.apptest_helpers import open_app
 
 
@@ -60,21 +57,3 @@ def test_invalid_project_and_category_give_a_notice_and_defaults(monkeypatch, de
     assert filters.categories == ()
     assert filters.as_of == DEMO_LAST_ACTUAL_MONTH
     assert not at.exception
-
-
-def test_exception_link_queries_equal_the_link_params() -> None:
-    """The table's link column carries the same parameters as the per-line links."""
-    from urllib.parse import parse_qsl
-
-    from ui import filters as ui_filters
-
-    filters = Filters(
-        as_of=dt.date(2026, 9, 1),
-        period_start=dt.date(2026, 3, 1),
-        departments=("IT", "MKT"),
-        statuses=("active",),
-    )
-    queries = ui_filters.exception_link_queries(["P-001", None, "P 2&x"], filters)
-    expected = [ui_filters.filter_params(filters) | {"focus": "P-001"}, ui_filters.filter_params(filters)]
-    expected.append(ui_filters.filter_params(filters) | {"focus": "P 2&x"})
-    assert [dict(parse_qsl(query)) for query in queries] == expected

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -127,21 +126,6 @@ def _write_url(filters: Filters) -> None:
     wanted = filter_params(filters) | others
     if current != wanted:
         st.query_params.from_dict(wanted)
-
-
-def exception_link_params(project: str | None, filters: Filters | None = None) -> dict[str, str]:
-    """Query parameters for a link to a detail page: the filters, plus the project to focus."""
-    params = filter_params(filters or current_filters())
-    if project:
-        params[FOCUS_PARAM] = project
-    return params
-
-
-def exception_link_queries(projects: list[str | None], filters: Filters) -> list[str]:
-    """The query strings of `exception_link_params` for many projects at once (the filters
-    encoded once): for the link column of a table of exceptions."""
-    base = urlencode(filter_params(filters))
-    return [f"{base}&{urlencode({FOCUS_PARAM: project})}" if project else base for project in projects]
 
 
 def apply_focus(key: str, options: list[str]) -> None:

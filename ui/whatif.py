@@ -21,6 +21,7 @@ from data_access.scenarios import (
 from kpis.periods import Filters
 from kpis.scenario import (
     BaselineFrames,
+    LeverEffect,
     ScaleLever,
     Scenario,
     ScenarioError,
@@ -28,7 +29,10 @@ from kpis.scenario import (
     decode,
     encode,
     figures,
+    lever_effect,
+    lever_groups,
     restrict,
+    to_json,
 )
 from ui.auth import current_user
 from ui.data import data_version, get_engine
@@ -47,6 +51,7 @@ SAVED = "_wi_saved"
 NOTICE = "_wi_notice"
 CURRENT = "_wi_current"
 BASELINE_FIGURES = "_wi_baseline_figures"
+LEVER_EFFECTS = "_wi_lever_effects"
 NONE = ""
 
 
@@ -59,6 +64,37 @@ def baseline_figures(baseline: BaselineFrames, *, filters: Filters, tolerance: f
         memo = (key, figures(baseline, tolerance))
         st.session_state[BASELINE_FIGURES] = memo
     return memo[1]
+
+
+def lever_effects(
+    baseline: BaselineFrames,
+    scenario: Scenario,
+    *,
+    baseline_figures: ScenarioFigures,
+    filters: Filters,
+    tolerance: float,
+) -> list[LeverEffect]:
+    """kpis.scenario.lever_effects, each lever's effect kept for this session while the
+    filters, the data and that lever stay the same: moving one lever recomputes only its own
+    effect (and the combined one), not every other lever's."""
+    groups = lever_groups(scenario)
+    if len(groups) < 2:
+        return []
+    key = (filters, data_version(), tolerance)
+    memo = st.session_state.get(LEVER_EFFECTS)
+    if memo is None or memo[0] != key:
+        memo = (key, {})
+        st.session_state[LEVER_EFFECTS] = memo
+    effects = memo[1]
+    wanted = {to_json(group): group for group in groups}
+    for name in set(effects) - set(wanted):
+        del effects[name]
+    for name, group in wanted.items():
+        if name not in effects:
+            effects[name] = lever_effect(
+                baseline, group, tolerance=tolerance, baseline_figures=baseline_figures
+            )
+    return [effects[name] for name in wanted]
 
 
 def share_key(department: str) -> str:
@@ -238,6 +274,12 @@ def on_open(departments: list[str], dimensions: list[str], default_shares: dict[
     st.session_state[SAVED] = found
     set_levers(found[3], departments=departments, dimensions=dimensions, default_shares=default_shares)
     _notice("success", "whatif.open.done", name=found[1])
+
+
+def on_reset(departments: list[str], dimensions: list[str], default_shares: dict[str, float]) -> None:
+    """Button callback: every lever back to none (the baseline); an opened saved scenario is closed."""
+    st.session_state[SAVED] = None
+    set_levers(Scenario(), departments=departments, dimensions=dimensions, default_shares=default_shares)
 
 
 def on_delete() -> None:

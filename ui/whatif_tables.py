@@ -10,7 +10,7 @@ import pandas as pd
 from i18n import translate
 from i18n.format import format_day, format_eur, format_number, format_pct, format_signed
 from kpis.common import KpiValue
-from kpis.scenario import ALL_JOINT, Change, ComparisonRow
+from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
 from ui.budget_tables import kpi_text, points, signed_money
 
 
@@ -58,6 +58,47 @@ def comparison_rows(rows: list[ComparisonRow], lang: str) -> pd.DataFrame:
     return pd.DataFrame(data, columns=header)
 
 
+def lever_effect_rows(
+    rows: list[ComparisonRow], effects: list[LeverEffect], *, lever_labels: list[str], lang: str
+) -> pd.DataFrame:
+    """KPI, then each lever's own change (one column per lever, headed by `lever_labels`), then
+    the combined change: the KPIs some lever moves. Empty without effects."""
+    if not effects:
+        return pd.DataFrame()
+    header = [
+        translate("whatif.col.kpi", lang),
+        *lever_labels,
+        translate("whatif.col.combined", lang),
+    ]
+    data = []
+    for index, row in enumerate(rows):
+        own = [effect.rows[index].delta for effect in effects]
+        if all(value.available and abs(value.value) < 1e-9 for value in [*own, row.delta]):  # type: ignore[arg-type]
+            continue
+        data.append(
+            [
+                translate(row.label_key, lang),
+                *[delta_text(value, row.unit, lang) for value in own],
+                delta_text(row.delta, row.unit, lang),
+            ]
+        )
+    return pd.DataFrame(data, columns=header)
+
+
+def lever_label(
+    lever: Scenario, *, department_names: dict[str, str], category_names: dict[str, str], lang: str
+) -> str:
+    """A short column head for one lever group (kpis.scenario.lever_groups): "Marketing −10%",
+    "Financieringsverdeling", "Vertraging"."""
+    if lever.scale:
+        (scale,) = lever.scale
+        names = department_names if scale.dimension == "department" else category_names
+        return f"{names.get(scale.code, scale.code)} {format_signed(scale.pct, lang, decimals=0, suffix='%')}"
+    if lever.split_targets:
+        return translate("whatif.lever.split", lang)
+    return translate("whatif.lever.delay", lang)
+
+
 def change_texts(
     changes: list[Change],
     *,
@@ -93,12 +134,12 @@ def change_texts(
 def drift_effect_rows(
     table: pd.DataFrame, *, project_names: dict[str, str], department_names: dict[str, str], lang: str
 ) -> pd.DataFrame:
-    """kpis.scenario.drift_effects (changed rows only) as text."""
+    """kpis.scenario.drift_effects (changed rows only) as text; the agreed share is one column
+    (a scenario never changes the agreement)."""
     header = [
         translate("whatif.col.project", lang),
         translate("whatif.col.department", lang),
-        translate("whatif.col.agreed_before", lang),
-        translate("whatif.col.agreed_after", lang),
+        translate("whatif.col.agreed", lang),
         translate("whatif.col.drift_before", lang),
         translate("whatif.col.drift_after", lang),
     ]
@@ -108,15 +149,13 @@ def drift_effect_rows(
             f"{p} · {project_names.get(p, '')}".rstrip(" ·"),
             department_names.get(d, d),
             format_pct(a, lang, decimals=0),
-            format_pct(b, lang, decimals=0),
             kpi_text(x, lambda v: points(v, lang), lang),
             kpi_text(y, lambda v: points(v, lang), lang),
         ]
-        for p, d, a, b, x, y in zip(
+        for p, d, a, x, y in zip(
             changed["project"],
             changed["department"],
             changed["agreed_before"],
-            changed["agreed_after"],
             changed["drift_before"],
             changed["drift_after"],
             strict=True,

@@ -9,6 +9,7 @@ from charts.overview import sparkline_spec
 from data_access.reference import load_departments, load_month_bounds
 from data_access.steering import load_actions
 from kpis.periods import add_months
+from services.links import exception_link, tile_link
 from services.meeting_summary import meeting_summary
 from services.presentation import exception_groups, exception_text, screen_title, tile_texts
 from services.single_view import TREND_MONTHS, period_for, recent_single_view
@@ -16,8 +17,9 @@ from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
-from ui.filters import current_filters, exception_link_params, exception_link_queries
+from ui.filters import current_filters
 from ui.i18n import lang, month, t
+from ui.links import link_params, link_queries
 from ui.survey import survey_min_group
 from ui.text import md
 
@@ -89,6 +91,10 @@ for start in range(0, len(texts), 5):
             if spec is not None:
                 st.vega_lite_chart(spec, height=44, width="stretch")
             rag_badge(tile.rag)
+            if (link := tile_link(tile.code)) is not None:
+                detail_link(
+                    link.page, label=t("single.exceptions.open"), query_params=link_params(link, filters)
+                )
             if tile.detail:
                 st.caption(md(tile.detail))
             if tile.note:
@@ -106,12 +112,12 @@ for number, group in enumerate(groups):
             text_column, link_column = st.columns([5, 1])
             text_column.text(exception_text(item, language, department_names=department_names))
             with link_column:
+                link = exception_link(item)
                 detail_link(
-                    item.page,
-                    label=t("single.exceptions.open"),
-                    query_params=exception_link_params(item.project, filters),
+                    link.page, label=t("single.exceptions.open"), query_params=link_params(link, filters)
                 )
         if group.rest:
+            rest_links = [exception_link(item) for item in group.rest]
             st.caption(t("single.exceptions.more", count=len(group.rest)))
             st.dataframe(
                 {
@@ -120,12 +126,8 @@ for number, group in enumerate(groups):
                         for item in group.rest
                     ],
                     "link": [
-                        detail_url(item.page, query=query)
-                        for item, query in zip(
-                            group.rest,
-                            exception_link_queries([item.project for item in group.rest], filters),
-                            strict=True,
-                        )
+                        detail_url(link.page, query=query)
+                        for link, query in zip(rest_links, link_queries(rest_links, filters), strict=True)
                     ],
                 },
                 column_config={

@@ -47,12 +47,14 @@ from kpis.projects import (
     total_spend,
     value_progress,
 )
+from services.links import PROJECTS, PROJECTS_TABS
 from ui.auth import current_user, ensure_allowed, require
 from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
+from ui.links import bound_tabs
 from ui.text import md, tm
 
 FLASH_KEY = "projects_house_rule_saved"
@@ -106,84 +108,83 @@ delivered = value_progress(timeline, as_of_end=filters.as_of_end)
 first_insight = median_days_to_first_insight(timeline)
 per_million = goals_per_million(timeline, spend)
 
-row1 = st.columns(4, border=True)
-with row1[0]:
-    st.metric(t("kpi.joint_share"), _value(joint, pct), help=t("kpi.joint_share.help"))
-    _why(
-        joint,
-        t(
-            "projects.funding.joint_share_detail",
-            joint=count_joint_projects(funding_totals),
-            total=len(funding_totals),
-        ),
-    )
-with row1[1]:
-    st.metric(t("projects.kpi.mixed_teams"), _value(mixed, pct), help=t("projects.kpi.mixed_teams.help"))
-    mixed_count, staffed = count_mixed(mix)
-    _why(mixed, t("projects.kpi.mixed_detail", mixed=mixed_count, staffed=staffed))
-with row1[2]:
-    st.metric(t("projects.kpi.fte_balance"), _value(balance, pct), help=t("projects.kpi.fte_balance.help"))
-    if not balance.available:
-        st.caption(t(balance.reason))
-with row1[3]:
-    st.metric(
-        t("projects.kpi.ownership_clarity"),
-        _value(clarity, pct),
-        help=t("projects.kpi.ownership_clarity.help"),
-    )
-    _why(clarity, t("projects.kpi.ownership_detail", issues=len(ownership_issues(ownership))))
-
-row2 = st.columns(4, border=True)
-with row2[0]:
-    st.metric(t("kpi.goals_on_time"), _value(on_time, pct), help=t("projects.kpi.goals_on_time.help"))
-    reached_on_time, due = count_goals(timeline, as_of_end=filters.as_of_end)
-    _why(
-        on_time,
-        t("projects.kpi.goals_detail", on_time=reached_on_time, due=due, late=len(late_goals(timeline))),
-    )
-with row2[1]:
-    st.metric(
-        t("projects.kpi.value_progress"), _value(delivered, pct), help=t("projects.kpi.value_progress.help")
-    )
-    if not delivered.available:
-        st.caption(t(delivered.reason))
-with row2[2]:
-    st.metric(
-        t("projects.kpi.first_insight"),
-        _value(first_insight, lambda v: t("projects.unit.days", days=number(v))),
-        help=t("projects.kpi.first_insight.help"),
-    )
-    _why(first_insight, t("projects.kpi.first_insight_detail", projects=len(first_insight_days(timeline))))
-with row2[3]:
-    st.metric(
-        t("projects.kpi.goals_per_million"),
-        _value(per_million, lambda v: number(v, decimals=2)),
-        help=t("projects.kpi.goals_per_million.help"),
-    )
-    _why(
-        per_million,
-        t(
-            "projects.kpi.spend_detail",
-            reached=count_reached(timeline),
-            spend=eur_compact(total_spend(spend)),
-        ),
-    )
-
-if projects.empty:
-    st.info(t("projects.empty"))
-    st.stop()
-
-portfolio_tab, funding_tab, teams_tab, ownership_tab, goals_tab = st.tabs(
-    [
-        t("projects.tab.portfolio"),
-        t("projects.tab.funding"),
-        t("projects.tab.teams"),
-        t("projects.tab.ownership"),
-        t("projects.tab.goals"),
-    ]
+tabs = bound_tabs(PROJECTS, {code: t(f"projects.tab.{code}") for code in PROJECTS_TABS}, key="projects_tab")
+portfolio_tab, funding_tab, teams_tab, ownership_tab, goals_tab = (
+    tabs[code] for code in ("portfolio", "funding", "teams", "ownership", "goals")
 )
 
 with portfolio_tab:
+    row1 = st.columns(4, border=True)
+    with row1[0]:
+        st.metric(t("kpi.joint_share"), _value(joint, pct), help=t("kpi.joint_share.help"))
+        _why(
+            joint,
+            t(
+                "projects.funding.joint_share_detail",
+                joint=count_joint_projects(funding_totals),
+                total=len(funding_totals),
+            ),
+        )
+    with row1[1]:
+        st.metric(t("projects.kpi.mixed_teams"), _value(mixed, pct), help=t("projects.kpi.mixed_teams.help"))
+        mixed_count, staffed = count_mixed(mix)
+        _why(mixed, t("projects.kpi.mixed_detail", mixed=mixed_count, staffed=staffed))
+    with row1[2]:
+        st.metric(
+            t("projects.kpi.fte_balance"), _value(balance, pct), help=t("projects.kpi.fte_balance.help")
+        )
+        if not balance.available:
+            st.caption(t(balance.reason))
+    with row1[3]:
+        st.metric(
+            t("projects.kpi.ownership_clarity"),
+            _value(clarity, pct),
+            help=t("projects.kpi.ownership_clarity.help"),
+        )
+        _why(clarity, t("projects.kpi.ownership_detail", issues=len(ownership_issues(ownership))))
+
+    row2 = st.columns(4, border=True)
+    with row2[0]:
+        st.metric(t("kpi.goals_on_time"), _value(on_time, pct), help=t("projects.kpi.goals_on_time.help"))
+        reached_on_time, due = count_goals(timeline, as_of_end=filters.as_of_end)
+        _why(
+            on_time,
+            t("projects.kpi.goals_detail", on_time=reached_on_time, due=due, late=len(late_goals(timeline))),
+        )
+    with row2[1]:
+        st.metric(
+            t("projects.kpi.value_progress"),
+            _value(delivered, pct),
+            help=t("projects.kpi.value_progress.help"),
+        )
+        if not delivered.available:
+            st.caption(t(delivered.reason))
+    with row2[2]:
+        st.metric(
+            t("projects.kpi.first_insight"),
+            _value(first_insight, lambda v: t("projects.unit.days", days=number(v))),
+            help=t("projects.kpi.first_insight.help"),
+        )
+        _why(
+            first_insight, t("projects.kpi.first_insight_detail", projects=len(first_insight_days(timeline)))
+        )
+    with row2[3]:
+        st.metric(
+            t("projects.kpi.goals_per_million"),
+            _value(per_million, lambda v: number(v, decimals=2)),
+            help=t("projects.kpi.goals_per_million.help"),
+        )
+        _why(
+            per_million,
+            t(
+                "projects.kpi.spend_detail",
+                reached=count_reached(timeline),
+                spend=eur_compact(total_spend(spend)),
+            ),
+        )
+    if projects.empty:
+        st.info(t("projects.empty"))
+        st.stop()
     labels = {
         **{s: t(f"status.{s}") for s in ("proposed", "active", "on_hold", "done", "cancelled")},
         **{r: t(f"rag.{r}") for r in ("green", "amber", "red", "none")},
@@ -255,6 +256,7 @@ with portfolio_tab:
     )
     st.caption(t("projects.table.help"))
 
+with tabs["project"]:
     names = dict(zip(projects["code"], projects["name"], strict=True))
     apply_focus("projects_detail", list(projects["code"]))
     code = st.selectbox(
@@ -310,18 +312,6 @@ with portfolio_tab:
                         "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
                     },
                 )
-        project_fte = cached(load_fte_by_month, filters=filters, project=code)
-        if not project_fte.empty:
-            show_chart(
-                fte_chart(
-                    project_fte,
-                    title=t("projects.chart.fte"),
-                    month_title=t("projects.col.month"),
-                    fte_title=t("projects.col.fte"),
-                    department_title=t("projects.col.department"),
-                ),
-                width="stretch",
-            )
         st.markdown(f"**{t('projects.detail.ownership')}**")
         if detail.ownership.empty:
             st.caption(t("projects.detail.no_ownership"))
@@ -366,6 +356,18 @@ with portfolio_tab:
                     "status": st.column_config.TextColumn(t("projects.col.status")),
                     "slippage_days": st.column_config.NumberColumn(t("projects.col.slippage"), format="%d"),
                 },
+            )
+        project_fte = cached(load_fte_by_month, filters=filters, project=code)
+        if not project_fte.empty:
+            show_chart(
+                fte_chart(
+                    project_fte,
+                    title=t("projects.chart.fte"),
+                    month_title=t("projects.col.month"),
+                    fte_title=t("projects.col.fte"),
+                    department_title=t("projects.col.department"),
+                ),
+                width="stretch",
             )
 
 

@@ -23,14 +23,18 @@ from kpis.trust import (
     rows_for,
     trust_report,
 )
+from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
 from services.reliability import load_reliability
 from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached
 from ui.filters import current_filters
 from ui.i18n import lang, month, number, pct, signed, t
+from ui.links import apply_selection, bound_tabs
 from ui.survey import survey_min_group, with_reason_text
 from ui.text import md, tm
+
+FOCUS_KEY = "trust_focus"
 
 user = require(READ)
 filters = current_filters()
@@ -81,52 +85,43 @@ def _significance(row) -> str:
     return t("trust.change.none", p=number(float(row["p_value"]), decimals=2))
 
 
-latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
-st.subheader(t("trust.latest", wave=headline.wave_code))
-columns = st.columns(len(SURVEY_DIMENSIONS) + 1, border=True)
-for column, dimension in zip(columns, [OVERALL, *SURVEY_DIMENSIONS], strict=True):
-    with column:
-        if dimension == OVERALL:
-            value = headline.current.index
-            shown_value = _index(value.value) if value.available else t("kpi.na")
-        else:
-            row = latest.loc[dimension] if dimension in latest.index else None
-            shown_value = _index(row["index"]) if row is not None and row["shown"] else t("kpi.na")
-        row = latest.loc[dimension] if dimension in latest.index else None
-        significant = row is not None and bool(row["significant"])
-        st.metric(
-            dimension_labels[dimension],
-            shown_value,
-            delta=signed(float(row["change"]), suffix=" " + t("unit.points")) if significant else None,
-            help=t("trust.metric.help"),
-        )
-        if row is not None:
-            st.caption(_significance(row))
-if headline.current.hidden_groups:
-    st.caption(t("survey.hidden_groups", count=headline.current.hidden_groups))
+def _significance_short(row) -> str:
+    """The tile's plain words; the test and its p-value are in the tile's help."""
+    if not row["has_previous"]:
+        return t("trust.change.first_wave")
+    if not row["shown"] or row["change"] != row["change"]:
+        return t("trust.change.not_comparable")
+    return t("trust.change.significant_short" if row["significant"] else "trust.change.none_short")
 
-wave_id = st.selectbox(
+
+apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *SURVEY_DIMENSIONS])
+focus_rater = st.query_params.get(RATER_PARAM)
+focus_rated = st.query_params.get(RATED_PARAM)
+for param in (RATER_PARAM, RATED_PARAM):
+    if param in st.query_params:
+        del st.query_params[param]
+if focus_rater in department_labels and focus_rated in department_labels:
+    st.session_state[FOCUS_KEY] = (focus_rater, focus_rated)
+    st.session_state["trust_wave"] = latest_id
+wave_col, dimension_col = st.columns(2)
+wave_id = wave_col.selectbox(
     t("trust.wave"),
     options=wave_ids[::-1],
     format_func=lambda i: wave_labels[i],
     key="trust_wave",
 )
-dimension = st.selectbox(
+dimension = dimension_col.selectbox(
     t("trust.dimension"),
     options=[OVERALL, *SURVEY_DIMENSIONS],
     format_func=dimension_labels.get,
     key="trust_dimension",
+    on_change=lambda: st.session_state.pop(FOCUS_KEY, None),
 )
+focus = st.session_state.get(FOCUS_KEY)
 
-(trend_tab, mirror_tab, items_tab, reliability_tab, response_tab, comments_tab) = st.tabs(
-    [
-        t("trust.tab.trend"),
-        t("trust.tab.mirror"),
-        t("trust.tab.items"),
-        t("trust.tab.reliability"),
-        t("trust.tab.response"),
-        t("trust.tab.comments"),
-    ]
+tabs = bound_tabs(TRUST, {code: t(f"trust.tab.{code}") for code in TRUST_TABS}, key="trust_tab")
+mirror_tab, trend_tab, items_tab, reliability_tab, response_tab, comments_tab = (
+    tabs[code] for code in TRUST_TABS
 )
 chart_texts = {
     "wave": t("trust.col.wave"),
@@ -145,6 +140,36 @@ chart_texts = {
 index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f")
 
 with trend_tab:
+    latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
+    st.subheader(t("trust.latest", wave=headline.wave_code))
+    tile_dimensions = [OVERALL, *SURVEY_DIMENSIONS]
+    # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
+    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3, border=True)]
+    for column, tile_dimension in zip(columns, tile_dimensions, strict=False):
+        with column:
+            if tile_dimension == OVERALL:
+                value = headline.current.index
+                shown_value = _index(value.value) if value.available else t("kpi.na")
+            else:
+                tile_row = latest.loc[tile_dimension] if tile_dimension in latest.index else None
+                shown_value = (
+                    _index(tile_row["index"]) if tile_row is not None and tile_row["shown"] else t("kpi.na")
+                )
+            tile_row = latest.loc[tile_dimension] if tile_dimension in latest.index else None
+            significant = tile_row is not None and bool(tile_row["significant"])
+            st.metric(
+                dimension_labels[tile_dimension],
+                shown_value,
+                delta=signed(float(tile_row["change"]), suffix=" " + t("unit.points"))
+                if significant
+                else None,
+                help=t("trust.metric.help")
+                + ("\n\n" + _significance(tile_row) if tile_row is not None else ""),
+            )
+            if tile_row is not None:
+                st.caption(_significance_short(tile_row))
+    if headline.current.hidden_groups:
+        st.caption(t("survey.hidden_groups", count=headline.current.hidden_groups))
     st.caption(t("trust.trend.caption"))
     show_chart(
         trend_chart(report.trend, dimension_labels=dimension_labels, texts=chart_texts), width="stretch"
@@ -167,28 +192,73 @@ with trend_tab:
     )
 
 with mirror_tab:
-    st.caption(tm("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
     mirror_cells = rows_for(report.mirror, wave_id=wave_id, dimension=dimension)
-    show_chart(
-        mirror_chart(mirror_cells, department_labels=department_labels, texts=chart_texts), width="content"
-    )
-    st.markdown(f"**{t('trust.mirror.matrix')}**")
-    st.dataframe(
-        mirror_matrix(report.mirror, wave_id=wave_id, dimension=dimension),
-        column_config={
-            code: st.column_config.NumberColumn(code, format="%.1f") for code in department_labels
-        },
-        key="trust_mirror_matrix",
-    )
+    if focus is not None:
+        focus_row = rows_for(mirror_cells, rater=focus[0], rated=focus[1])
+        if not focus_row.empty and bool(focus_row["shown"].iloc[0]):
+            cell = focus_row.iloc[0]
+            changed = cell["change"] == cell["change"]
+            st.info(
+                tm(
+                    "trust.focus.cell",
+                    rater=department_labels[focus[0]],
+                    rated=department_labels[focus[1]],
+                    dimension=dimension_labels[dimension],
+                    wave=wave_labels[wave_id],
+                    index=_index(cell["index"]),
+                )
+                + (" " + _significance(cell) if changed else ""),
+                icon=":material/my_location:",
+            )
+    st.caption(tm("trust.mirror.caption", wave=wave_labels[wave_id], dimension=dimension_labels[dimension]))
+    chart_col, gap_col = st.columns(2, gap="medium")
+    with chart_col:
+        show_chart(
+            mirror_chart(
+                mirror_cells,
+                department_labels=department_labels,
+                texts=chart_texts,
+                highlight=focus,
+                width="container",
+            ),
+            width="stretch",
+            key="trust_mirror_chart",
+        )
+    with gap_col:
+        # The perception gaps of this wave beside the mirror: the story in one view.
+        wave_gaps = rows_for(report.gaps, dimension=dimension, wave_id=wave_id)
+        wave_gaps = wave_gaps[wave_gaps["shown"].astype(bool)]
+        st.markdown(f"**{t('trust.gaps.title')}**", help=t("trust.gaps.caption"))
+        st.dataframe(
+            wave_gaps.assign(
+                kind=[t(f"trust.gap.{k}") for k in wave_gaps["kind"]],
+                pair=[
+                    f"{department_labels.get(a, a)} / {department_labels.get(b, b)}"
+                    for a, b in zip(wave_gaps["department_a"], wave_gaps["department_b"], strict=True)
+                ],
+                significant=wave_gaps["significant"].astype(bool),
+            ),
+            column_order=["kind", "pair", "gap", "significant"],
+            column_config={
+                "kind": st.column_config.TextColumn(t("trust.col.kind"), width=90),
+                "pair": st.column_config.TextColumn(t("trust.col.pair"), width=130),
+                "gap": st.column_config.NumberColumn(t("trust.col.gap"), format="%+.1f", width=60),
+                "significant": st.column_config.CheckboxColumn(t("trust.col.significant"), width=60),
+            },
+            hide_index=True,
+            key="trust_wave_gaps",
+        )
     hidden = with_reason_text(mirror_cells[~mirror_cells["shown"]])
     for rater in sorted(set(hidden["rater"])):
         st.caption(tm("trust.mirror.hidden", department=department_labels.get(rater, rater)))
-    st.markdown(f"**{t('trust.gaps.title')}**")
+    st.markdown(f"**{t('trust.gaps.history')}**")
     st.caption(t("trust.gaps.caption"))
     gaps = with_reason_text(rows_for(report.gaps, dimension=dimension))
     st.dataframe(
         gaps.assign(
             kind=[t(f"trust.gap.{k}") for k in gaps["kind"]],
+            department_a=[department_labels.get(code, code) for code in gaps["department_a"]],
+            department_b=[department_labels.get(code, code) for code in gaps["department_b"]],
             significance=[
                 (t("trust.gap.significant") if s else t("trust.gap.not_significant")) if shown else ""
                 for s, shown in zip(gaps["significant"], gaps["shown"], strict=True)
@@ -218,6 +288,14 @@ with mirror_tab:
         },
         hide_index=True,
         key="trust_gaps_table",
+    )
+    st.markdown(f"**{t('trust.mirror.matrix')}**")
+    st.dataframe(
+        mirror_matrix(report.mirror, wave_id=wave_id, dimension=dimension),
+        column_config={
+            code: st.column_config.NumberColumn(code, format="%.1f") for code in department_labels
+        },
+        key="trust_mirror_matrix",
     )
 
 with items_tab:

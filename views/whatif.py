@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from access.roles import READ, SAVE_SCENARIO
-from charts.whatif import scenario_chart
+from charts.whatif import delta_chart, scenario_chart
 from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_categories, load_departments, load_projects_list
 from data_access.scenarios import (
@@ -25,6 +25,7 @@ from kpis.scenario import (
     figures,
     goal_effects,
     needs_categories,
+    plan_delta,
     plan_series,
     trust_gaps,
 )
@@ -40,6 +41,8 @@ from ui.whatif_tables import (
     comparison_rows,
     drift_effect_rows,
     goal_effect_rows,
+    lever_effect_rows,
+    lever_label,
     trust_rows,
 )
 
@@ -85,75 +88,83 @@ def _height(table, most=12):
     return 38 + 35 * min(max(len(table), 1), most)
 
 
+def _compact(table, first_width=250, width=92):
+    """Column widths that fit the answer beside the levers on a 1280-pixel projector: the
+    first (KPI) column wider, the figures narrow."""
+    first, *rest = list(table.columns)
+    return {first: st.column_config.TextColumn(width=first_width)} | {
+        name: st.column_config.TextColumn(width=width) for name in rest
+    }
+
+
 def _project_label(code):
     return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
 
 
-with st.container(border=True):
+levers_col, answer_col = st.columns([1, 2], gap="medium")
+with levers_col, st.container(border=True):
     st.subheader(t("whatif.levers"))
-    split_col, cut_col, delay_col = st.columns(3, gap="large")
-    with split_col:
-        st.markdown(f"**{t('whatif.lever.split')}**")
-        st.multiselect(
-            t("whatif.lever.split_projects"),
-            options=[ALL_JOINT, *project_names],
-            key=state.SPLIT_PROJECTS,
-            format_func=_project_label,
-            placeholder=t("whatif.none"),
-        )
-        share_cols = st.columns(len(departments))
-        for share_col, code in zip(share_cols, departments, strict=True):
-            with share_col:
-                st.number_input(
-                    tm("whatif.lever.share", department=department_names[code]),
-                    min_value=0.0,
-                    max_value=100.0,
-                    step=5.0,
-                    format="%.0f",
-                    key=state.share_key(code),
-                )
-    with cut_col:
-        st.markdown(f"**{t('whatif.lever.scale')}**")
+    st.button(
+        t("whatif.reset"),
+        on_click=state.on_reset,
+        args=(departments, dimensions, default_shares),
+        icon=":material/restart_alt:",
+        key="whatif_reset",
+        width="stretch",
+    )
+    st.markdown(f"**{t('whatif.lever.split')}**")
+    st.multiselect(
+        t("whatif.lever.split_projects"),
+        options=[ALL_JOINT, *project_names],
+        key=state.SPLIT_PROJECTS,
+        format_func=_project_label,
+        placeholder=t("whatif.none"),
+        help=t("whatif.lever.split_help"),
+    )
+    share_cols = st.columns(2)
+    for number, code in enumerate(departments):
+        with share_cols[number % 2]:
+            st.number_input(
+                tm("whatif.lever.share", department=department_names[code]),
+                min_value=0.0,
+                max_value=100.0,
+                step=5.0,
+                format="%.0f",
+                key=state.share_key(code),
+            )
+    st.markdown(f"**{t('whatif.lever.scale')}**", help=t("whatif.lever.scale_help"))
+    for choice_key, pct_key, label, names in (
+        (state.CUT_DEPARTMENT, state.CUT_DEPARTMENT_PCT, "whatif.lever.scale_department", department_names),
+        (state.CUT_CATEGORY, state.CUT_CATEGORY_PCT, "whatif.lever.scale_category", category_names),
+    ):
         left, right = st.columns([3, 2])
-        with left:
-            st.selectbox(
-                t("whatif.lever.scale_department"),
-                options=[state.NONE, *departments],
-                key=state.CUT_DEPARTMENT,
-                format_func=lambda code: department_names.get(code, t("whatif.none")),
-            )
-            st.selectbox(
-                t("whatif.lever.scale_category"),
-                options=[state.NONE, *category_names],
-                key=state.CUT_CATEGORY,
-                format_func=lambda code: category_names.get(code, t("whatif.none")),
-            )
-        with right:
-            for key in (state.CUT_DEPARTMENT_PCT, state.CUT_CATEGORY_PCT):
-                st.number_input(
-                    t("whatif.lever.scale_pct"),
-                    min_value=-100.0,
-                    max_value=200.0,
-                    step=5.0,
-                    format="%.0f",
-                    key=key,
-                )
-        st.caption(t("whatif.lever.scale_help"))
-    with delay_col:
-        st.markdown(f"**{t('whatif.lever.delay')}**")
-        st.multiselect(
-            t("whatif.lever.delay_projects"),
-            options=list(project_names),
-            key=state.DELAY_PROJECTS,
-            format_func=_project_label,
-            placeholder=t("whatif.none"),
+        left.selectbox(
+            t(label),
+            options=[state.NONE, *names],
+            key=choice_key,
+            format_func=lambda code, names=names: names.get(code, t("whatif.none")),
         )
-        st.number_input(
-            t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS
+        right.number_input(
+            t("whatif.lever.scale_pct"),
+            min_value=-100.0,
+            max_value=200.0,
+            step=5.0,
+            format="%.0f",
+            key=pct_key,
         )
+    st.markdown(f"**{t('whatif.lever.delay')}**")
+    st.multiselect(
+        t("whatif.lever.delay_projects"),
+        options=list(project_names),
+        key=state.DELAY_PROJECTS,
+        format_func=_project_label,
+        placeholder=t("whatif.none"),
+    )
+    st.number_input(t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS)
     st.markdown(f"**{t('whatif.lever.trust')}**")
-    for trust_col, dimension in zip(st.columns(len(dimensions)), dimensions, strict=True):
-        with trust_col:
+    trust_cols = st.columns(2)
+    for number, dimension in enumerate(dimensions):
+        with trust_cols[number % 2]:
             st.number_input(
                 md(dimension_names[dimension]),
                 min_value=0.0,
@@ -166,8 +177,6 @@ with st.container(border=True):
 
 scenario, split_invalid = state.levers_scenario(departments=departments, dimensions=dimensions)
 state.write_url(scenario)
-if split_invalid:
-    st.error(t("whatif.lever.split_invalid"))
 
 if needs_categories(scenario):
     baseline = replace(baseline, remaining_by_category=cached(load_remaining_by_category, filters=filters))
@@ -177,28 +186,71 @@ baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=t
 scenario_figures = baseline_figures if scenario.is_empty else figures(scenario_frames, tolerance)
 rows = compare(baseline_figures, scenario_figures, tolerance=tolerance)
 
-st.subheader(t("whatif.changes"))
-texts = change_texts(
-    describe_changes(scenario),
-    department_names=department_names,
-    category_names=category_names,
-    dimension_names=dimension_names,
-    lang=lang(),
-)
-if texts:
-    st.markdown("\n".join(f"- {md(text)}" for text in texts))
-else:
-    st.caption(t("whatif.no_changes"))
 
-st.subheader(t("whatif.comparison"))
-comparison = comparison_rows(rows, lang())
-st.dataframe(comparison, hide_index=True, key="whatif_comparison", height=_height(comparison, most=20))
-st.caption(t("whatif.comparison_note"))
+def _change_texts(changes):
+    return change_texts(
+        changes,
+        department_names=department_names,
+        category_names=category_names,
+        dimension_names=dimension_names,
+        lang=lang(),
+    )
+
+
+with answer_col:
+    if split_invalid:
+        st.error(t("whatif.lever.split_invalid"))
+    st.subheader(t("whatif.comparison"))
+    comparison = comparison_rows(rows, lang())
+    st.dataframe(
+        comparison,
+        hide_index=True,
+        key="whatif_comparison",
+        height=_height(comparison, most=20),
+        column_config=_compact(comparison),
+    )
+    st.caption(t("whatif.comparison_note"))
+
+    st.subheader(t("whatif.changes"))
+    texts = _change_texts(describe_changes(scenario))
+    if texts:
+        st.markdown("\n".join(f"- {md(text)}" for text in texts))
+    else:
+        st.caption(t("whatif.no_changes"))
+
+    effects = state.lever_effects(
+        baseline, scenario, baseline_figures=baseline_figures, filters=filters, tolerance=tolerance
+    )
+    if effects:
+        st.subheader(t("whatif.effects"))
+        effect_table = lever_effect_rows(
+            rows,
+            effects,
+            lever_labels=[
+                lever_label(
+                    effect.scenario,
+                    department_names=department_names,
+                    category_names=category_names,
+                    lang=lang(),
+                )
+                for effect in effects
+            ],
+            lang=lang(),
+        )
+        st.dataframe(
+            effect_table,
+            hide_index=True,
+            key="whatif_effects",
+            height=_height(effect_table),
+            column_config=_compact(effect_table, first_width=200, width=82),
+        )
+        st.caption(t("whatif.effects_note"))
 
 series_labels = {name: t(f"whatif.series.{name}") for name in ("baseline", "scenario", "actual")}
+series = plan_series(baseline, scenario_frames, start=filters.period_start)
 show_chart(
     scenario_chart(
-        plan_series(baseline, scenario_frames, start=filters.period_start),
+        series,
         labels=series_labels,
         title=t("whatif.chart.title"),
         x_title=t("budget.chart.month"),
@@ -207,6 +259,16 @@ show_chart(
     ),
     width="stretch",
     key="whatif_chart",
+)
+show_chart(
+    delta_chart(
+        plan_delta(series),
+        title=t("whatif.chart.delta_title"),
+        x_title=t("budget.chart.month"),
+        y_title=t("whatif.chart.delta"),
+    ),
+    width="stretch",
+    key="whatif_delta_chart",
 )
 
 st.subheader(t("whatif.drift"))

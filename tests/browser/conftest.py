@@ -36,7 +36,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of the app served over a fresh, empty SQLite database."""
     _require_browser()
     workdir = tmp_path_factory.mktemp("browser_app")
-    with streamlit_server(database_url=f"sqlite:///{workdir / 'alignment.db'}", log_dir=workdir) as url:
+    # BROWSER_TEST_PORT: a fixed port (an engineer's own range on a shared machine); else a free one.
+    port = int(os.environ["BROWSER_TEST_PORT"]) if os.environ.get("BROWSER_TEST_PORT") else None
+    with streamlit_server(
+        database_url=f"sqlite:///{workdir / 'alignment.db'}", log_dir=workdir, port=port
+    ) as url:
         yield url
 
 

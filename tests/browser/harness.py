@@ -156,3 +156,14 @@ def wait_for_charts(page: Page, *, timeout_ms: int = 30_000) -> None:
             .every(chart => chart.querySelector("canvas, svg") !== null)""",
         timeout=timeout_ms,
     )
+
+
+def wait_for_visible_charts(page: Page, *, timeout_ms: int = 30_000) -> None:
+    """Wait until every chart that is displayed has drawn (a chart in a closed tab or
+    expander draws only when it is opened)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .filter(chart => chart.offsetParent !== null)
+            .every(chart => chart.querySelector("canvas, svg") !== null)""",
+        timeout=timeout_ms,
+    )

@@ -1,0 +1,145 @@
+"""The steering meeting on demo data in Chromium at projector size (1280x720): September 2026.
+
+Step 1 (here): from the Overview, follow one exception of every kind with one click and see
+its detail on screen without scrolling: the right page, the right tab, the project (or the
+survey dimension and direction) selected and in view.
+
+The meeting goes on in later steps (append them as tests using `meeting` and the helpers):
+record an action and check its default due date; change a target and check that
+September's replay is unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.harness import wait_for_app, wait_for_visible_charts
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1280, "height": 720}
+MEETING_QUERY = "asof=2026-09&lang=nl"
+KINDS = 10  # the demo's September holds one group of exceptions per kind
+
+
+@dataclass(frozen=True)
+class Followed:
+    """An exception link after the click: where it pointed and the page it opened."""
+
+    href: str
+    params: dict[str, str]
+    path: str
+
+
+@pytest.fixture
+def meeting(browser):
+    """A page the size of a meeting-room projector (Dutch)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_overview(page, app_url: str) -> None:
+    page.goto(f"{app_url}/?{MEETING_QUERY}")
+    wait_for_app(page)
+    page.locator("[data-testid='stExpander']").first.wait_for()
+
+
+def in_view(page, locator) -> bool:
+    """Whether the element's top part is inside the window as it is (no scrolling)."""
+    locator.first.wait_for()
+    box = locator.first.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+
+
+def selected(locator) -> str:
+    """What a selectbox shows: its text and, where the choice sits in an input, the input's value."""
+    inputs = locator.locator("input")
+    value = inputs.first.input_value() if inputs.count() else ""
+    return f"{locator.inner_text()} {value}"
+
+
+def active_tab(page) -> str:
+    return page.locator("[data-testid='stTab'][aria-selected='true']").first.inner_text().strip()
+
+
+def follow_exception(page, app_url: str, group: int) -> Followed:
+    """On the Overview, open the group's expander and click its first Details link."""
+    open_overview(page, app_url)
+    expander = page.locator("[data-testid='stExpander']").nth(group)
+    link = expander.locator("[data-testid='stPageLink'] a").first
+    if not link.is_visible():
+        expander.locator("summary").click()
+    link.wait_for()
+    href = link.get_attribute("href") or ""
+    link.click()
+    page.wait_for_url(lambda url: urlparse(url).path.rstrip("/") != "", timeout=60_000)
+    wait_for_app(page)
+    wait_for_visible_charts(page, timeout_ms=60_000)
+    params = {key: values[0] for key, values in parse_qs(urlparse(href).query).items()}
+    return Followed(href, params, urlparse(page.url).path.rsplit("/", 1)[-1])
+
+
+def assert_detail_in_view(page, followed: Followed) -> None:
+    focus = followed.params.get("focus")
+    if followed.path == "budget":
+        assert active_tab(page) == "Per project"
+        picker = page.locator(".st-key-budget_project")
+        assert focus and focus in selected(picker), selected(picker)
+        assert in_view(page, picker)
+        assert in_view(page, page.locator("[data-testid='stMetric']", has_text="Realisatie tot nu"))
+        drift = page.locator(".st-key-budget_project_drift")
+        if drift.count():  # a joint project: its funding drift (a drift exception's detail) too
+            assert in_view(page, drift)
+    elif followed.path == "projects":
+        assert active_tab(page) == "Project"
+        heading = page.locator("[data-testid='stMain'] h3", has_text=f"{focus}")
+        assert in_view(page, heading), f"the card of {focus} is not on screen"
+    elif followed.path == "trust":
+        assert followed.params.get("dim")
+        if followed.params.get("rater"):
+            assert active_tab(page) == "Spiegel en perceptiekloof"
+            assert in_view(page, page.locator("[data-testid='stAlert']", has_text="Geselecteerd"))
+            assert in_view(page, page.locator("[data-testid='stVegaLiteChart']"))
+        else:
+            assert active_tab(page) == "Verloop"
+        dimension = selected(page.locator(".st-key-trust_dimension"))
+        assert "Totaal" not in dimension or followed.params["dim"] == "overall", dimension
+    elif followed.path == "steering":
+        assert in_view(page, page.locator("[data-testid='stMetric']", has_text="Achterstallige acties"))
+    else:
+        raise AssertionError(f"an exception led to an unexpected page: {followed.path} ({followed.href})")
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_every_exception_link_lands_on_its_detail(meeting, app_url: str, output_dir: Path) -> None:
+    open_overview(meeting, app_url)
+    groups = meeting.locator("[data-testid='stExpander']").count()
+    assert groups >= KINDS, f"expected a group per kind of exception, got {groups}"
+    pages = set()
+    for group in range(groups):
+        followed = follow_exception(meeting, app_url, group)
+        meeting.screenshot(path=str(output_dir / f"meeting-link-{group}-{followed.path}.png"))
+        assert_detail_in_view(meeting, followed)
+        pages.add(followed.path)
+    assert pages == {"budget", "projects", "trust", "steering"}
+
+
+def test_a_clicked_tab_is_kept_in_the_link(meeting, app_url: str) -> None:
+    """Tabs are bound to the URL by code: a copied link reopens the tab the user chose."""
+    meeting.goto(f"{app_url}/trust?{MEETING_QUERY}")
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Spiegel en perceptiekloof"
+    meeting.locator("[data-testid='stTab']", has_text="Verloop").click()
+    meeting.wait_for_url(lambda url: "tab=trend" in url, timeout=60_000)
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Verloop"
+    meeting.goto(meeting.url)
+    wait_for_app(meeting)
+    assert active_tab(meeting) == "Verloop"

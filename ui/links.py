@@ -1,0 +1,71 @@
+"""The landing side of services.links: tabs bound to the URL, selections taken from a link.
+
+Tabs are bound to the URL by a stable code (`?tab=drift`), not by their translated label.
+
+Streamlit's own `bind="query-params"` puts the label in the URL, which changes with the
+language; here the `tab` parameter holds the code from services.links, so a link from the
+Overview opens the same tab in Dutch and English, and switching tabs updates the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from kpis.periods import Filters
+from services.links import PAGE_TABS, TAB_PARAM, DetailLink, tab_code
+from ui.filters import filter_params
+
+
+def _remember(key: str, codes: tuple[str, ...], labels: dict[str, str]) -> None:
+    """on_change: the clicked tab's code into the URL (nothing for the first tab)."""
+    by_label = {label: code for code, label in labels.items()}
+    code = by_label.get(st.session_state.get(key), codes[0])
+    if code == codes[0]:
+        if TAB_PARAM in st.query_params:
+            del st.query_params[TAB_PARAM]
+    else:
+        st.query_params[TAB_PARAM] = code
+
+
+def bound_tabs(page: str, labels: dict[str, str], *, key: str) -> dict[str, Sequence]:
+    """Draw the tabs of `page` (codes from services.links.PAGE_TABS, labels translated by
+    the caller) with the one the URL names selected; -> {code: tab container}."""
+    codes = PAGE_TABS[page]
+    chosen = tab_code(page, st.query_params.get(TAB_PARAM))
+    st.session_state[key] = labels[chosen]
+    containers = st.tabs(
+        [labels[code] for code in codes],
+        key=key,
+        on_change=_remember,
+        args=(key, codes, labels),
+    )
+    return dict(zip(codes, containers, strict=True))
+
+
+def apply_selection(param: str, key: str, options: Sequence[str]) -> str | None:
+    """Preselect widget `key` with the value of the link parameter `param` (once: the
+    parameter is then removed so the user may choose freely); -> the value applied."""
+    value = st.query_params.get(param)
+    if value is None:
+        return None
+    del st.query_params[param]
+    if value in options:
+        st.session_state[key] = value
+        return value
+    return None
+
+
+def link_params(link: DetailLink, filters: Filters) -> dict[str, str]:
+    """The query parameters of a link to `link`'s page: the global filters, then the page's
+    own (tab, focus, dimension, direction)."""
+    return filter_params(filters) | link.params
+
+
+def link_queries(links: list[DetailLink], filters: Filters) -> list[str]:
+    """`link_params` of many links as query strings, the filters encoded once (for the link
+    column of a table of exceptions)."""
+    base = urlencode(filter_params(filters))
+    return [f"{base}&{urlencode(link.params)}" if link.params else base for link in links]
