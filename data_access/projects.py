@@ -29,44 +29,54 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.history import load_history_start, state_day, valid_on
 from data_access.memo import memoised
 from data_access.models import (
     BudgetLine,
     Department,
     Funding,
+    FundingHistory,
     InsightGoal,
     Ownership,
+    OwnershipHistory,
     Project,
+    ProjectStatusHistory,
     ResponsibilityArea,
     TeamMember,
+    TeamMemberHistory,
 )
 from kpis.periods import Filters, month_end, months_between
 
 
-def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_funding_by_project(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Per project: code, `committed` by the selected departments, `n_funders` overall.
 
-    Projects that started after the as-of month are left out.
+    Projects that started after the as-of month are left out. With `as_of` (a month) the
+    funding is the one recorded at that month's close (see data_access.history), else the
+    current funding.
     """
+    source = _funding_source(_state_day(engine, as_of))
     funders = (
-        select(Funding.project_id, func.count(Funding.department_id).label("n_funders"))
-        .group_by(Funding.project_id)
+        select(source.c.project_id, func.count(source.c.department_id).label("n_funders"))
+        .group_by(source.c.project_id)
         .subquery()
     )
     query = (
         select(
             Project.code,
-            func.sum(Funding.committed_amount).label("committed"),
+            func.sum(source.c.committed_amount).label("committed"),
             func.max(funders.c.n_funders).label("n_funders"),
         )
-        .join(Funding, Funding.project_id == Project.id)
+        .join(source, source.c.project_id == Project.id)
         .join(funders, funders.c.project_id == Project.id)
         .where(
             all_of(
                 [
                     Project.planned_start <= filters.as_of_end,
                     *project_conditions(filters),
-                    *department_condition(Funding.department_id, filters),
+                    *department_condition(source.c.department_id, filters),
                 ]
             )
         )
@@ -78,6 +88,13 @@ def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["code", "committed", "n_funders"]
     ).astype({"committed": "float64", "n_funders": "int64"})
+
+
+def _state_day(engine: Engine, as_of: dt.date | None) -> dt.date | None:
+    """The day whose recorded state replays the month `as_of` (None: the current state)."""
+    if as_of is None:
+        return None
+    return state_day(as_of, load_history_start(engine=engine))
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -159,16 +176,35 @@ def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     return _funding_split(engine, portfolio_conditions(filters))
 
 
-def _funding_split(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
+def _funding_source(day: dt.date | None) -> Any:
+    """Funding rows: the current table, or the versions in force at the end of `day`."""
+    if day is None:
+        return Funding.__table__
+    return (
+        select(
+            FundingHistory.project_id,
+            FundingHistory.department_id,
+            FundingHistory.committed_amount,
+            FundingHistory.agreed_share,
+        )
+        .where(valid_on(FundingHistory, day))
+        .subquery("funding_then")
+    )
+
+
+def _funding_split(
+    engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
+) -> pd.DataFrame:
+    source = _funding_source(day)
     query = (
         select(
             Project.code.label("project"),
             Department.code.label("department"),
-            func.sum(Funding.committed_amount).label("committed"),
-            func.max(Funding.agreed_share).label("agreed_share"),
+            func.sum(source.c.committed_amount).label("committed"),
+            func.max(source.c.agreed_share).label("agreed_share"),
         )
-        .join(Funding, Funding.project_id == Project.id)
-        .join(Department, Department.id == Funding.department_id)
+        .join(source, source.c.project_id == Project.id)
+        .join(Department, Department.id == source.c.department_id)
         .where(all_of(conditions))
         .group_by(Project.code, Department.code)
         .order_by(Project.code, Department.code)
@@ -287,15 +323,34 @@ def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     return _ownership(engine, portfolio_conditions(filters))
 
 
-def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
+def _ownership_source(day: dt.date | None) -> Any:
+    """Ownership rows: the current table, or the versions in force at the end of `day`."""
+    if day is None:
+        return Ownership.__table__
+    return (
+        select(
+            OwnershipHistory.id,
+            OwnershipHistory.project_id,
+            OwnershipHistory.area_id,
+            OwnershipHistory.department_id,
+        )
+        .where(valid_on(OwnershipHistory, day))
+        .subquery("ownership_then")
+    )
+
+
+def _ownership(
+    engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
+) -> pd.DataFrame:
+    source = _ownership_source(day)
     owner = aliased(Department)
     expected = aliased(Department)
-    owned = select(Ownership.project_id).distinct().subquery("owned")
+    owned = select(source.c.project_id).distinct().subquery("owned")
     query = (
         select(
             Project.code.label("project"),
             ResponsibilityArea.code.label("area"),
-            func.count(Ownership.id).label("owners"),
+            func.count(source.c.id).label("owners"),
             func.aggregate_strings(owner.code, ",").label("owner_codes"),
             expected.code.label("expected"),
             func.coalesce(
@@ -304,7 +359,7 @@ def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.Data
                         (
                             and_(
                                 ResponsibilityArea.expected_department_id.is_not(None),
-                                Ownership.department_id != ResponsibilityArea.expected_department_id,
+                                source.c.department_id != ResponsibilityArea.expected_department_id,
                             ),
                             1,
                         ),
@@ -318,10 +373,10 @@ def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.Data
         .join(owned, owned.c.project_id == Project.id)
         .join(ResponsibilityArea, true())
         .outerjoin(
-            Ownership,
-            and_(Ownership.project_id == Project.id, Ownership.area_id == ResponsibilityArea.id),
+            source,
+            and_(source.c.project_id == Project.id, source.c.area_id == ResponsibilityArea.id),
         )
-        .outerjoin(owner, owner.id == Ownership.department_id)
+        .outerjoin(owner, owner.id == source.c.department_id)
         .outerjoin(expected, expected.id == ResponsibilityArea.expected_department_id)
         .where(all_of(conditions))
         .group_by(Project.code, ResponsibilityArea.id, ResponsibilityArea.code, expected.code)
@@ -438,58 +493,93 @@ def _project_facts(engine: Engine) -> pd.DataFrame:
     return memoised(engine=engine, name="projects.facts", load=load)
 
 
-def _funding_split_base(engine: Engine) -> pd.DataFrame:
-    return memoised(engine=engine, name="projects.funding_split", load=lambda e: _funding_split(e, []))
+def _funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+    """Memoised: the funding split of every project, now or (with `day`) as recorded then."""
+    name = "projects.funding_split" if day is None else f"projects.funding_split@{day.isoformat()}"
+    return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
 
 
-def _ownership_base(engine: Engine) -> pd.DataFrame:
-    return memoised(engine=engine, name="projects.ownership", load=lambda e: _ownership(e, []))
+def _ownership_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+    """Memoised: the ownership of every project, now or (with `day`) as recorded then."""
+    name = "projects.ownership" if day is None else f"projects.ownership@{day.isoformat()}"
+    return memoised(engine=engine, name=name, load=lambda e: _ownership(e, [], day))
 
 
-def _team_members(engine: Engine) -> pd.DataFrame:
+def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Every project's status: code, status; with `as_of` (a month) the status recorded at
+    that month's close (see data_access.history), else the current one. A project without a
+    recorded status then (created later) has none (None)."""
+    day = _state_day(engine, as_of)
+    facts = _project_facts(engine)[["code", "status"]]
+    if day is None:
+        return facts.reset_index(drop=True)
+    then = memoised(
+        engine=engine, name=f"projects.status@{day.isoformat()}", load=lambda e: _status_then(e, day)
+    )
+    return facts[["code"]].assign(status=facts["code"].map(then)).reset_index(drop=True)
+
+
+def _status_then(engine: Engine, day: dt.date) -> dict[str, str]:
+    query = (
+        select(Project.code, ProjectStatusHistory.status)
+        .join(ProjectStatusHistory, ProjectStatusHistory.project_id == Project.id)
+        .where(valid_on(ProjectStatusHistory, day))
+    )
+    with engine.connect() as conn:
+        return {code: status for code, status in conn.execute(query)}
+
+
+def _team_members(engine: Engine, versions: bool = False) -> pd.DataFrame:
     """Memoised: every team membership: project, department, person, fte_cents (FTE × 100,
     exact: FTE has two decimals), start_month, end_month (NULL = open-ended), and the
-    project's planned_start (ordered by project and department code, as the database sorts)."""
+    project's planned_start (ordered by project and department code, as the database sorts).
+
+    With `versions` every recorded version instead (team_member_history), with its
+    valid_from and valid_to (NULL = current)."""
+    source: Any = TeamMemberHistory if versions else TeamMember
+    validity = [source.valid_from, source.valid_to] if versions else []
 
     def load(e: Engine) -> pd.DataFrame:
         query = (
             select(
                 Project.code,
                 Department.code,
-                TeamMember.person_ref,
-                TeamMember.fte,
-                TeamMember.start_month,
-                TeamMember.end_month,
+                source.person_ref,
+                source.fte,
+                source.start_month,
+                source.end_month,
                 Project.planned_start,
+                *validity,
             )
-            .join(Project, Project.id == TeamMember.project_id)
-            .join(Department, Department.id == TeamMember.department_id)
+            .join(Project, Project.id == source.project_id)
+            .join(Department, Department.id == source.department_id)
             .order_by(Project.code, Department.code)
         )
+        columns = ["project", "department", "person", "fte", "start_month", "end_month", "planned_start"]
         with e.connect() as conn:
             frame = pd.DataFrame.from_records(
                 [tuple(row) for row in conn.execute(query)],
-                columns=[
-                    "project",
-                    "department",
-                    "person",
-                    "fte",
-                    "start_month",
-                    "end_month",
-                    "planned_start",
-                ],
+                columns=columns + (["valid_from", "valid_to"] if versions else []),
             )
         frame["fte_cents"] = (frame["fte"].astype("float64") * 100).round().astype("int64")
-        frame["start_month"] = pd.to_datetime(frame["start_month"])
-        frame["end_month"] = pd.to_datetime(frame["end_month"])
-        frame["planned_start"] = pd.to_datetime(frame["planned_start"])
+        for column in (
+            "start_month",
+            "end_month",
+            "planned_start",
+            *(["valid_from", "valid_to"] if versions else []),
+        ):
+            frame[column] = pd.to_datetime(frame[column])
         # Integer keys for the per-month counts: the (project, department) group in the
         # database's order, and the person.
         frame["group"] = frame.groupby(["project", "department"], sort=False).ngroup().astype("int64")
         frame["person_key"] = pd.factorize(frame["person"])[0].astype("int64")
         return frame.drop(columns=["fte", "person"])
 
-    return memoised(engine=engine, name="projects.team_members", load=load)
+    return memoised(
+        engine=engine,
+        name="projects.team_member_versions" if versions else "projects.team_members",
+        load=load,
+    )
 
 
 def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
@@ -510,35 +600,46 @@ def _of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
     return base[base["project"].isin(projects)].reset_index(drop=True)
 
 
-def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every funding row of the page's projects: project, department (code), committed,
     agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
 
     All funders of a project are returned even when a department filter is set, so the
     split is always the whole project's. Same frame as `query_funding_split`, from the memo.
+    With `as_of` (a month) the split recorded at that month's close (data_access.history).
     """
-    split = _of_projects(_funding_split_base(engine), portfolio_projects(engine=engine, filters=filters))
+    split = _of_projects(
+        _funding_split_base(engine, _state_day(engine, as_of)),
+        portfolio_projects(engine=engine, filters=filters),
+    )
     return split if not split.empty else _split_frame([])
 
 
-def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per project that has any ownership row × every responsibility area:
     project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
     owner_codes (comma-separated, sorted), expected (the house rule's department or None),
     off_rule (owners that are not the expected department).
 
-    Same frame as `query_ownership`, from the memoised ownership of every project.
+    Same frame as `query_ownership`, from the memoised ownership of every project. With
+    `as_of` (a month) the ownership recorded at that month's close (data_access.history).
     """
-    ownership = _of_projects(_ownership_base(engine), portfolio_projects(engine=engine, filters=filters))
+    ownership = _of_projects(
+        _ownership_base(engine, _state_day(engine, as_of)), portfolio_projects(engine=engine, filters=filters)
+    )
     return ownership if not ownership.empty else _ownership_frame([])
 
 
 def load_team_by_months(
-    *, engine: Engine, filters: Filters, months: list[dt.date]
+    *, engine: Engine, filters: Filters, months: list[dt.date], replay: bool = False
 ) -> dict[dt.date, pd.DataFrame]:
     """`load_team_by_department` at each of `months` (the filters replayed with that as-of
-    month and the same other choices), in one pass over the memoised memberships."""
-    members = _team_members(engine)
+    month and the same other choices), in one pass over the memoised memberships.
+
+    With `replay` each month uses the memberships as recorded at its close (one load of
+    every version with its validity, filtered per month; see data_access.history)."""
+    members = _team_members(engine, versions=replay)
+    history_start = load_history_start(engine=engine) if replay else None
     if filters.departments or filters.statuses or filters.projects:
         # Project choices do not depend on the month except through the planned start.
         latest = replace(filters, as_of=max(months), period_start=min(filters.period_start, max(months)))
@@ -562,6 +663,12 @@ def load_team_by_months(
             & (start <= stamp)
             & (open_ended | (end >= stamp))
         )
+        if replay:
+            day = np.datetime64(state_day(month, history_start), "ns")
+            valid_to = members["valid_to"].to_numpy()
+            active &= (members["valid_from"].to_numpy() <= day) & (
+                members["valid_to"].isna().to_numpy() | (valid_to > day)
+            )
         frames[month] = _team_frame(
             group[active], person[active], cents[active], projects[active], departments[active], size, persons
         )
@@ -596,9 +703,16 @@ def _team_frame(
     )
 
 
-def load_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_team_by_department(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Team members active in the as-of month per project and home department:
     project, department, members (distinct people), fte (sum, exact to the hundredth).
 
-    Same frame as `query_team_by_department`, from the memoised memberships."""
-    return load_team_by_months(engine=engine, filters=filters, months=[filters.as_of])[filters.as_of]
+    Same frame as `query_team_by_department`, from the memoised memberships. With `as_of`
+    (the filters' as-of month) the memberships as recorded at that month's close."""
+    if as_of is not None and as_of != filters.as_of:
+        raise ValueError("as_of must be the filters' as-of month")
+    return load_team_by_months(
+        engine=engine, filters=filters, months=[filters.as_of], replay=as_of is not None
+    )[filters.as_of]
