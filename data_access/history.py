@@ -16,7 +16,9 @@ from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, union_all
 
 from data_access.models import (
     AppState,
+    Funding,
     FundingHistory,
+    Ownership,
     OwnershipHistory,
     ProjectStatusHistory,
     TeamMemberHistory,
@@ -73,3 +75,44 @@ def months_before_history(months: list[dt.date], history_start: dt.date | None) 
     if history_start is None:
         return ()
     return tuple(m for m in months if month_end(m) < history_start)
+
+
+def replay_day(engine: Engine, as_of: dt.date | None) -> dt.date | None:
+    """The day whose recorded state replays the month `as_of` (None: the current state)."""
+    if as_of is None:
+        return None
+    return state_day(as_of, load_history_start(engine=engine))
+
+
+def ownership_rows(day: dt.date | None) -> Any:
+    """Ownership rows (id, project_id, area_id, department_id): the current table, or the
+    versions in force at the end of `day`."""
+    if day is None:
+        return Ownership.__table__
+    return (
+        select(
+            OwnershipHistory.id,
+            OwnershipHistory.project_id,
+            OwnershipHistory.area_id,
+            OwnershipHistory.department_id,
+        )
+        .where(valid_on(OwnershipHistory, day))
+        .subquery("ownership_then")
+    )
+
+
+def funding_rows(day: dt.date | None) -> Any:
+    """Funding rows (project_id, department_id, committed_amount, agreed_share): the current
+    table, or the versions in force at the end of `day`."""
+    if day is None:
+        return Funding.__table__
+    return (
+        select(
+            FundingHistory.project_id,
+            FundingHistory.department_id,
+            FundingHistory.committed_amount,
+            FundingHistory.agreed_share,
+        )
+        .where(valid_on(FundingHistory, day))
+        .subquery("funding_then")
+    )

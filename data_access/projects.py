@@ -29,16 +29,19 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
-from data_access.history import load_history_start, state_day, valid_on
+from data_access.history import (
+    funding_rows,
+    load_history_start,
+    ownership_rows,
+    replay_day,
+    state_day,
+    valid_on,
+)
 from data_access.memo import memoised
 from data_access.models import (
     BudgetLine,
     Department,
-    Funding,
-    FundingHistory,
     InsightGoal,
-    Ownership,
-    OwnershipHistory,
     Project,
     ProjectStatusHistory,
     ResponsibilityArea,
@@ -57,7 +60,7 @@ def load_funding_by_project(
     funding is the one recorded at that month's close (see data_access.history), else the
     current funding.
     """
-    source = _funding_source(_state_day(engine, as_of))
+    source = funding_rows(replay_day(engine, as_of))
     funders = (
         select(source.c.project_id, func.count(source.c.department_id).label("n_funders"))
         .group_by(source.c.project_id)
@@ -88,13 +91,6 @@ def load_funding_by_project(
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["code", "committed", "n_funders"]
     ).astype({"committed": "float64", "n_funders": "int64"})
-
-
-def _state_day(engine: Engine, as_of: dt.date | None) -> dt.date | None:
-    """The day whose recorded state replays the month `as_of` (None: the current state)."""
-    if as_of is None:
-        return None
-    return state_day(as_of, load_history_start(engine=engine))
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -176,26 +172,10 @@ def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     return _funding_split(engine, portfolio_conditions(filters))
 
 
-def _funding_source(day: dt.date | None) -> Any:
-    """Funding rows: the current table, or the versions in force at the end of `day`."""
-    if day is None:
-        return Funding.__table__
-    return (
-        select(
-            FundingHistory.project_id,
-            FundingHistory.department_id,
-            FundingHistory.committed_amount,
-            FundingHistory.agreed_share,
-        )
-        .where(valid_on(FundingHistory, day))
-        .subquery("funding_then")
-    )
-
-
 def _funding_split(
     engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
 ) -> pd.DataFrame:
-    source = _funding_source(day)
+    source = funding_rows(day)
     query = (
         select(
             Project.code.label("project"),
@@ -323,26 +303,10 @@ def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     return _ownership(engine, portfolio_conditions(filters))
 
 
-def _ownership_source(day: dt.date | None) -> Any:
-    """Ownership rows: the current table, or the versions in force at the end of `day`."""
-    if day is None:
-        return Ownership.__table__
-    return (
-        select(
-            OwnershipHistory.id,
-            OwnershipHistory.project_id,
-            OwnershipHistory.area_id,
-            OwnershipHistory.department_id,
-        )
-        .where(valid_on(OwnershipHistory, day))
-        .subquery("ownership_then")
-    )
-
-
 def _ownership(
     engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
 ) -> pd.DataFrame:
-    source = _ownership_source(day)
+    source = ownership_rows(day)
     owner = aliased(Department)
     expected = aliased(Department)
     owned = select(source.c.project_id).distinct().subquery("owned")
@@ -509,7 +473,7 @@ def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.D
     """Every project's status: code, status; with `as_of` (a month) the status recorded at
     that month's close (see data_access.history), else the current one. A project without a
     recorded status then (created later) has none (None)."""
-    day = _state_day(engine, as_of)
+    day = replay_day(engine, as_of)
     facts = _project_facts(engine)[["code", "status"]]
     if day is None:
         return facts.reset_index(drop=True)
@@ -609,7 +573,7 @@ def load_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | Non
     With `as_of` (a month) the split recorded at that month's close (data_access.history).
     """
     split = _of_projects(
-        _funding_split_base(engine, _state_day(engine, as_of)),
+        _funding_split_base(engine, replay_day(engine, as_of)),
         portfolio_projects(engine=engine, filters=filters),
     )
     return split if not split.empty else _split_frame([])
@@ -625,7 +589,7 @@ def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = 
     `as_of` (a month) the ownership recorded at that month's close (data_access.history).
     """
     ownership = _of_projects(
-        _ownership_base(engine, _state_day(engine, as_of)), portfolio_projects(engine=engine, filters=filters)
+        _ownership_base(engine, replay_day(engine, as_of)), portfolio_projects(engine=engine, filters=filters)
     )
     return ownership if not ownership.empty else _ownership_frame([])
 
