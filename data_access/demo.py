@@ -44,14 +44,13 @@ from data_access.engine import (
     resolve_database_url,
     upgrade_schema,
 )
-from data_access.history import set_history_start
+from data_access.history import HISTORY_TABLES, set_history_start
 from data_access.models import (
     SURVEY_DIMENSIONS,
     BudgetLine,
     CostCategory,
     Department,
     Funding,
-    FundingHistory,
     InsightGoal,
     Ownership,
     OwnershipHistory,
@@ -67,7 +66,6 @@ from data_access.models import (
     SurveyResponse,
     SurveyWave,
     TeamMember,
-    TeamMemberHistory,
 )
 
 __all__ = [
@@ -1726,7 +1724,7 @@ DEMO_STATUS_CHANGE = ("P-020", "active", date(2026, 8, 3))
 
 def _write_history(conn: Connection) -> None:
     """Date the versions the triggers just recorded, and add the demo's two past versions."""
-    for table in (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectStatusHistory):
+    for table in HISTORY_TABLES:
         conn.execute(update(table).values(valid_from=DEMO_FIRST_MONTH))
     set_history_start(conn, DEMO_HISTORY_START)
     projects = _ids(conn, Project.__table__)

@@ -18,15 +18,17 @@ from data_access.models import (
     AppState,
     Funding,
     FundingHistory,
+    HouseRuleHistory,
     Ownership,
     OwnershipHistory,
     ProjectStatusHistory,
+    ResponsibilityArea,
     TeamMemberHistory,
 )
 from kpis.periods import month_end
 
 HISTORY_START_KEY = "history_start"
-HISTORY_TABLES = (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectStatusHistory)
+HISTORY_TABLES = (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectStatusHistory, HouseRuleHistory)
 
 
 def load_history_start(*, engine: Engine) -> dt.date | None:
@@ -115,4 +117,17 @@ def funding_rows(day: dt.date | None) -> Any:
         )
         .where(valid_on(FundingHistory, day))
         .subquery("funding_then")
+    )
+
+
+def house_rule_rows(day: dt.date | None) -> Any:
+    """The house rule (area_id, expected_department_id): now, or in force at the end of `day`."""
+    if day is None:
+        return select(
+            ResponsibilityArea.id.label("area_id"), ResponsibilityArea.expected_department_id
+        ).subquery("rule_now")
+    return (
+        select(HouseRuleHistory.area_id, HouseRuleHistory.expected_department_id)
+        .where(valid_on(HouseRuleHistory, day))
+        .subquery("rule_then")
     )

@@ -411,8 +411,8 @@ class KpiTarget(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
-# History (migration 0013): every version of ownership, funding, team membership and project
-# status, valid from `valid_from` up to (not including) `valid_to` (NULL: still current).
+# History (migration 0013): every version of ownership, funding, team membership, project
+# status and the house rule, valid from `valid_from` up to (not including) `valid_to` (NULL: still current).
 # Database triggers on the source tables keep it, so every write path (the importer, edits
 # in the app, the demo, SQL by hand) closes the old version and opens a new one in the same
 # transaction. A month's state is the versions valid at its close (data_access.history).
@@ -457,6 +457,19 @@ class TeamMemberHistory(Base):
     fte: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False))
     start_month: Mapped[dt.date] = mapped_column(Date)
     end_month: Mapped[dt.date | None] = mapped_column(Date)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class HouseRuleHistory(Base):
+    """The house rule's expected department of a responsibility area, per version."""
+
+    __tablename__ = "house_rule_history"
+    __table_args__ = (Index("ix_house_rule_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("responsibility_area.id", ondelete="CASCADE"), index=True)
+    expected_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
 

@@ -31,6 +31,7 @@ from data_access.engine import bump_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.history import (
     funding_rows,
+    house_rule_rows,
     load_history_start,
     ownership_rows,
     replay_day,
@@ -307,6 +308,7 @@ def _ownership(
     engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
 ) -> pd.DataFrame:
     source = ownership_rows(day)
+    rule = house_rule_rows(day)
     owner = aliased(Department)
     expected = aliased(Department)
     owned = select(source.c.project_id).distinct().subquery("owned")
@@ -322,8 +324,8 @@ def _ownership(
                     case(
                         (
                             and_(
-                                ResponsibilityArea.expected_department_id.is_not(None),
-                                source.c.department_id != ResponsibilityArea.expected_department_id,
+                                rule.c.expected_department_id.is_not(None),
+                                source.c.department_id != rule.c.expected_department_id,
                             ),
                             1,
                         ),
@@ -336,12 +338,13 @@ def _ownership(
         .select_from(Project)
         .join(owned, owned.c.project_id == Project.id)
         .join(ResponsibilityArea, true())
+        .outerjoin(rule, rule.c.area_id == ResponsibilityArea.id)
         .outerjoin(
             source,
             and_(source.c.project_id == Project.id, source.c.area_id == ResponsibilityArea.id),
         )
         .outerjoin(owner, owner.id == source.c.department_id)
-        .outerjoin(expected, expected.id == ResponsibilityArea.expected_department_id)
+        .outerjoin(expected, expected.id == rule.c.expected_department_id)
         .where(all_of(conditions))
         .group_by(Project.code, ResponsibilityArea.id, ResponsibilityArea.code, expected.code)
         .order_by(Project.code, ResponsibilityArea.id)

@@ -1,7 +1,8 @@
 # ruff: noqa: S608 - DDL from constants in this file only; nothing comes from input.
 """history of ownership, funding, team membership and project status; effective-dated targets
 
-- ownership_history, funding_history, team_member_history, project_status_history: every
+- ownership_history, funding_history, team_member_history, project_status_history and
+  house_rule_history (the accountable department a responsibility area expects): every
   version of a row with valid_from and valid_to (NULL: current). Triggers on the source
   tables keep them (SQLite and PostgreSQL row triggers): an insert opens a version from
   today, a change closes the current version today and opens a new one, a delete closes
@@ -44,6 +45,7 @@ HISTORY: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ("project_id", "person_ref", "department_id", "fte", "start_month", "end_month"),
     ),
     "project": ("project_status_history", "project_id", ("status",)),
+    "responsibility_area": ("house_rule_history", "area_id", ("expected_department_id",)),
 }
 
 
@@ -137,6 +139,25 @@ def _create_history_tables() -> None:
         *valid(),
         project_fk("project_status_history"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_status_history")),
+    )
+    op.create_table(
+        "house_rule_history",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("area_id", sa.Integer(), nullable=False),
+        sa.Column("expected_department_id", sa.Integer(), nullable=True),
+        *valid(),
+        sa.ForeignKeyConstraint(
+            ["area_id"],
+            ["responsibility_area.id"],
+            name=op.f("fk_house_rule_history_area_id_responsibility_area"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["expected_department_id"],
+            ["department.id"],
+            name=op.f("fk_house_rule_history_expected_department_id_department"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_house_rule_history")),
     )
     for history, ref, _ in HISTORY.values():
         op.create_index(f"ix_{history}_valid", history, ["valid_from", "valid_to"])
@@ -245,8 +266,7 @@ def _dated_targets() -> None:
     rows = []
     for row in old:
         at = row["updated_at"]
-        if isinstance(at, str):
-            at = dt.datetime.fromisoformat(at)
+        at = _datetime(at)
         rows.append(
             {
                 "kpi": row["kpi"],
@@ -262,6 +282,11 @@ def _dated_targets() -> None:
         )
     if rows:
         op.bulk_insert(table, rows)
+
+
+def _datetime(value: object) -> dt.datetime:
+    """A timestamp as read by a raw query (SQLite gives text)."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def upgrade() -> None:
@@ -303,6 +328,7 @@ def downgrade() -> None:
             table,
             [
                 {k: v for k, v in row.items() if k not in ("_key", "effective_from")}
+                | {"updated_at": _datetime(row["updated_at"])}
                 for row in newest.values()
             ],
         )
