@@ -5,8 +5,6 @@ triggers, migration 0013); the loaders replay a month with the state recorded at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -14,7 +12,7 @@ from sqlalchemy import Engine, select, text
 
 from access.roles import User
 from data_access.audit import load_audit_trail
-from data_access.demo import DEMO_HISTORY_START, seed_demo
+from data_access.demo import DEMO_HISTORY_START
 from data_access.engine import _alembic_config, create_db_engine, upgrade_schema
 from data_access.history import load_history_start, months_before_history, state_day
 from data_access.importer import export_rows, run_import, to_csv
@@ -31,26 +29,11 @@ from data_access.projects import (
 from data_access.targets import load_target_changes, load_targets, save_target
 from kpis.periods import Filters
 from kpis.targets import DEFAULT_TARGETS, Target
-from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
+from tests.conftest import BACKENDS
 
 SEPTEMBER = dt.date(2026, 9, 1)
 FILTERS = Filters(as_of=SEPTEMBER, period_start=dt.date(2026, 1, 1))
 EDITOR = User(name="editor@example.nl", email="editor@example.nl", role="editor")
-
-
-@pytest.fixture(params=BACKENDS)
-def demo_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh, writable demo database per test on SQLite and PostgreSQL."""
-    url = make_database_url(request.param, tmp_path)
-    engine = create_db_engine(url)
-    upgrade_schema(engine)
-    seed_demo(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        if request.param == "postgresql":
-            _drop_pg_database(url)
 
 
 def database_today(engine: Engine) -> dt.date:
