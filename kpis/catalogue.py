@@ -29,7 +29,7 @@ import pandas as pd
 from kpis.steering import Problem
 from kpis.targets import DEFAULT_TARGETS, Target
 
-Unit = Literal["ratio", "eur", "points", "index", "days", "count"]
+Unit = Literal["ratio", "share", "eur", "points", "index_points", "index", "days", "count"]
 Group = Literal["budget", "collaboration", "trust", "insight", "steering"]
 
 
@@ -52,27 +52,27 @@ class KpiDefinition:
 
 
 CATALOGUE: tuple[KpiDefinition, ...] = (
-    KpiDefinition("budget_realisation", "budget", "ratio", "lower"),
-    KpiDefinition("forecast_ratio", "budget", "ratio", "lower"),
+    KpiDefinition("budget_realisation", "budget", "share", "lower"),
+    KpiDefinition("forecast_ratio", "budget", "share", "lower"),
     KpiDefinition("budget_variance", "budget", "eur", "lower"),
     KpiDefinition("cpi", "budget", "ratio", "higher"),
     KpiDefinition("spi", "budget", "ratio", "higher"),
     KpiDefinition("eac", "budget", "eur", "lower"),
     KpiDefinition("vac", "budget", "eur", "higher"),
     KpiDefinition("funding_drift_pp", "budget", "points", "lower"),
-    KpiDefinition("joint_share", "collaboration", "ratio", "higher"),
-    KpiDefinition("funding_balance", "collaboration", "ratio", "higher"),
-    KpiDefinition("mixed_teams", "collaboration", "ratio", "higher"),
-    KpiDefinition("fte_balance", "collaboration", "ratio", "higher"),
-    KpiDefinition("ownership_clarity", "collaboration", "ratio", "higher"),
+    KpiDefinition("joint_share", "collaboration", "share", "higher"),
+    KpiDefinition("funding_balance", "collaboration", "share", "higher"),
+    KpiDefinition("mixed_teams", "collaboration", "share", "higher"),
+    KpiDefinition("fte_balance", "collaboration", "share", "higher"),
+    KpiDefinition("ownership_clarity", "collaboration", "share", "higher"),
     KpiDefinition("trust_index", "trust", "index", "higher"),
-    KpiDefinition("perception_gap", "trust", "points", "lower"),
-    KpiDefinition("response_rate", "trust", "ratio", "higher"),
-    KpiDefinition("goals_on_time", "insight", "ratio", "higher"),
-    KpiDefinition("goal_progress", "insight", "ratio", "higher"),
+    KpiDefinition("perception_gap", "trust", "index_points", "lower"),
+    KpiDefinition("response_rate", "trust", "share", "higher"),
+    KpiDefinition("goals_on_time", "insight", "share", "higher"),
+    KpiDefinition("goal_progress", "insight", "share", "higher"),
     KpiDefinition("time_to_first_insight", "insight", "days", "lower"),
     KpiDefinition("insight_per_euro", "insight", "ratio", "higher"),
-    KpiDefinition("follow_through", "steering", "ratio", "higher"),
+    KpiDefinition("follow_through", "steering", "share", "higher"),
     KpiDefinition("overdue_actions", "steering", "count", "lower"),
 )
 BY_CODE: dict[str, KpiDefinition] = {kpi.code: kpi for kpi in CATALOGUE}

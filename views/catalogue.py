@@ -28,8 +28,6 @@ COLUMNS = [
     "group",
     "name",
     "target",
-    "green",
-    "amber",
     "direction",
     "unit",
     "definition",
@@ -54,7 +52,10 @@ if flash:
 
 targets = cached(load_targets)
 changes = cached(load_target_changes)
-table = catalogue_table(targets=targets, changes=changes, translate=t, number=shown_number)
+table = catalogue_table(targets=targets, changes=changes, translate=t, number=shown_number).assign(
+    target=lambda frame: frame["target"].fillna(t("catalogue.no_target_short")),
+    updated_by=lambda frame: frame["updated_by"].fillna(t("catalogue.default_target")),
+)
 st.dataframe(
     table,
     column_order=COLUMNS,
