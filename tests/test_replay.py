@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from data_access.demo import DEMO_HISTORY_START
 from data_access.importer import export_rows
 from data_access.projects import load_ownership
 from data_access.targets import save_target
 from kpis.periods import Filters
 from kpis.targets import Target
-from services.single_view import SingleView, compute_single_view
+from services.presentation import tile_text
+from services.single_view import HISTORY_TILES, SingleView, compute_single_view
 from tests.test_data_access_history import SEPTEMBER, reimport, require_after_september
 
 FILTERS = Filters(as_of=SEPTEMBER, period_start=dt.date(2026, 1, 1))
@@ -82,3 +84,21 @@ def test_ownership_changed_today_leaves_septembers_replay_alone(demo_copy) -> No
     current = dataclasses.replace(FILTERS, as_of=dt.date.today().replace(day=1))
     kinds = {e.kind for e in compute_single_view(engine=engine, filters=current, min_group=5).exceptions}
     assert "double_owner" in kinds
+
+
+def test_months_before_history_are_left_out_and_the_tile_says_so(demo_engine) -> None:
+    september = view(demo_engine)
+    assert september.history_start == DEMO_HISTORY_START
+    assert september.months_without_history == (dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+    for code in HISTORY_TILES:
+        tile = september.tile(code)
+        assert tile.trend[:2] == (None, None) and None not in tile.trend[2:], code
+        assert (
+            tile_text(tile, "en").note
+            == "History recorded from 1 Jun 2026: earlier months are left out of the trend."
+        )
+    # Tiles that do not depend on the recorded history keep every month.
+    assert None not in september.tile("budget_realisation").trend
+    # Ownership has a real trend now: P-002's breach until July 2026.
+    ownership = september.tile("ownership_clarity").trend
+    assert ownership[2] < ownership[3] == ownership[-1]
