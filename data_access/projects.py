@@ -162,7 +162,7 @@ def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
-def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every funding row of the page's projects: project, department (code), committed,
     agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
 
@@ -170,7 +170,7 @@ def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     split is always the whole project's. One query per call (`load_funding_split` answers
     from the memo).
     """
-    return _funding_split(engine, portfolio_conditions(filters))
+    return _funding_split(engine, portfolio_conditions(filters), replay_day(engine, as_of))
 
 
 def _funding_split(
@@ -200,29 +200,35 @@ def _split_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype({"committed": "float64", "agreed_share": "float64"})
 
 
-def _active_in(month: Any) -> ColumnElement[bool]:
+def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:
     """A membership is active in `month` (a first of month) when it started on or before it
     and has not ended before it (end_month is the last month worked, NULL = open-ended)."""
     return and_(
-        TeamMember.start_month <= month,
-        or_(TeamMember.end_month.is_(None), TeamMember.end_month >= month),
+        source.start_month <= month,
+        or_(source.end_month.is_(None), source.end_month >= month),
     )
 
 
-def query_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_team_by_department(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Team members active in the as-of month per project and home department:
     project, department, members (distinct people), fte (sum). One query per call
-    (`load_team_by_department` answers from the memo)."""
+    (`load_team_by_department` answers from the memo). With `as_of` (a month) the
+    memberships as recorded at that month's close (data_access.history)."""
+    day = replay_day(engine, as_of)
+    source: Any = TeamMember if day is None else TeamMemberHistory
+    recorded = [] if day is None else [valid_on(TeamMemberHistory, day)]
     query = (
         select(
             Project.code.label("project"),
             Department.code.label("department"),
-            func.count(func.distinct(TeamMember.person_ref)).label("members"),
-            func.sum(TeamMember.fte).label("fte"),
+            func.count(func.distinct(source.person_ref)).label("members"),
+            func.sum(source.fte).label("fte"),
         )
-        .join(TeamMember, TeamMember.project_id == Project.id)
-        .join(Department, Department.id == TeamMember.department_id)
-        .where(all_of([*portfolio_conditions(filters), _active_in(filters.as_of)]))
+        .join(source, source.project_id == Project.id)
+        .join(Department, Department.id == source.department_id)
+        .where(all_of([*portfolio_conditions(filters), _active_in(filters.as_of, source), *recorded]))
         .group_by(Project.code, Department.code)
         .order_by(Project.code, Department.code)
     )
@@ -292,7 +298,7 @@ def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:
     )
 
 
-def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per project that has any ownership row × every responsibility area:
     project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
     owner_codes (comma-separated, sorted), expected (the house rule's department or None),
@@ -301,7 +307,7 @@ def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     Projects without a single ownership row are left out (ownership not recorded at all).
     One query per call (`load_ownership` answers from the memo).
     """
-    return _ownership(engine, portfolio_conditions(filters))
+    return _ownership(engine, portfolio_conditions(filters), replay_day(engine, as_of))
 
 
 def _ownership(
