@@ -139,9 +139,11 @@ def portfolio_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     ]
 
 
-def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_projects(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per project: code, name, goal, status, rag, rag_reason, planned_start,
-    planned_end, actual_end (ordered by code)."""
+    planned_end, actual_end (ordered by code). With `as_of` (a month) `status` is the one
+    recorded at that month's close (data_access.history; the filters still select on the
+    current status)."""
     columns = [
         "code",
         "name",
@@ -159,7 +161,11 @@ def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(Project.code)
     )
     with engine.connect() as conn:
-        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+    if as_of is None:
+        return frame
+    then = load_project_status(engine=engine, as_of=as_of).set_index("code")["status"]
+    return frame.assign(status=frame["code"].map(then))
 
 
 def query_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:

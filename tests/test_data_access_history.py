@@ -22,6 +22,7 @@ from data_access.projects import (
     load_funding_split,
     load_ownership,
     load_project_status,
+    load_projects,
     load_team_by_department,
     load_team_by_months,
     save_house_rule,
@@ -172,6 +173,9 @@ def test_the_demo_has_history_in_2026(demo_copy) -> None:
         m: load_project_status(engine=engine, as_of=m).set_index("code")["status"] for m in (june, october)
     }
     assert (status[june]["P-020"], status[october]["P-020"]) == ("active", "on_hold")
+    projects = load_projects(engine=engine, filters=FILTERS, as_of=june).set_index("code")["status"]
+    assert projects["P-020"] == "active"
+    assert load_projects(engine=engine, filters=FILTERS).set_index("code")["status"]["P-020"] == "on_hold"
     # Before history began a month is replayed with the state at its start, and marked.
     assert state_day(dt.date(2026, 4, 1), DEMO_HISTORY_START) == DEMO_HISTORY_START
     assert months_before_history([dt.date(2026, 5, 1), june], DEMO_HISTORY_START) == (dt.date(2026, 5, 1),)
