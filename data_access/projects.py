@@ -61,7 +61,10 @@ def load_funding_by_project(
     funding is the one recorded at that month's close (see data_access.history), else the
     current funding.
     """
-    source = funding_rows(replay_day(engine, as_of))
+    day = replay_day(engine, as_of)
+    if day is not None:
+        return _funding_by_project_then(engine, filters, day)
+    source = funding_rows(None)
     funders = (
         select(source.c.project_id, func.count(source.c.department_id).label("n_funders"))
         .group_by(source.c.project_id)
@@ -92,6 +95,23 @@ def load_funding_by_project(
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["code", "committed", "n_funders"]
     ).astype({"committed": "float64", "n_funders": "int64"})
+
+
+def _funding_by_project_then(engine: Engine, filters: Filters, day: dt.date) -> pd.DataFrame:
+    """`load_funding_by_project` from the memoised funding split recorded on `day`."""
+    split = _funding_split_base(engine, day)
+    projects = portfolio_projects(engine=engine, filters=replace(filters, departments=()))
+    rows = split[split["project"].isin(projects)]
+    funders = rows.groupby("project").size()
+    chosen = rows[rows["department"].isin(filters.departments)] if filters.departments else rows
+    committed = chosen.groupby("project")["committed"].sum().sort_index()
+    return pd.DataFrame(
+        {
+            "code": committed.index.to_list(),
+            "committed": committed.to_numpy(dtype="float64"),
+            "n_funders": funders.reindex(committed.index).to_numpy(dtype="int64"),
+        }
+    )
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:

@@ -4,8 +4,10 @@ triggers, migration 0013); the loaders replay a month with the state recorded at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 from alembic import command
 from sqlalchemy import Engine, select, text
@@ -227,3 +229,24 @@ def test_the_migration_starts_history_from_the_existing_rows(backend_url) -> Non
         assert [(kpi, float(green)) for kpi, green in rows] == [("cpi", 0.9)]
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        {},
+        {"departments": ("IT",)},
+        {"statuses": ("active",)},
+        {"departments": ("MKT",), "projects": ("P-001", "P-014")},
+    ],
+)
+def test_the_recorded_funding_of_a_month_without_changes_is_the_current_one(demo_engine, choices) -> None:
+    """The demo records no funding change: every month's recorded funding is today's, so the
+    replay path (memoised split, filtered in pandas) must give the SQL path's frame."""
+    for month in (dt.date(2025, 3, 1), dt.date(2026, 10, 1)):
+        filters = dataclasses.replace(Filters(as_of=month, period_start=dt.date(month.year, 1, 1)), **choices)
+        now = load_funding_by_project(engine=demo_engine, filters=filters)
+        assert not now.empty
+        pd.testing.assert_frame_equal(
+            load_funding_by_project(engine=demo_engine, filters=filters, as_of=month), now
+        )
