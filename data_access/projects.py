@@ -515,17 +515,19 @@ def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.D
     then = memoised(
         engine=engine, name=f"projects.status@{day.isoformat()}", load=lambda e: _status_then(e, day)
     )
-    return facts[["code"]].assign(status=facts["code"].map(then)).reset_index(drop=True)
+    recorded = then.set_index("code")["status"]
+    return facts[["code"]].assign(status=facts["code"].map(recorded)).reset_index(drop=True)
 
 
-def _status_then(engine: Engine, day: dt.date) -> dict[str, str]:
+def _status_then(engine: Engine, day: dt.date) -> pd.DataFrame:
     query = (
         select(Project.code, ProjectStatusHistory.status)
         .join(ProjectStatusHistory, ProjectStatusHistory.project_id == Project.id)
         .where(valid_on(ProjectStatusHistory, day))
     )
     with engine.connect() as conn:
-        return {code: status for code, status in conn.execute(query)}
+        rows = [tuple(row) for row in conn.execute(query)]
+    return pd.DataFrame.from_records(rows, columns=["code", "status"])
 
 
 def _team_members(engine: Engine, versions: bool = False) -> pd.DataFrame:
