@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.history import funding_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
 from kpis.periods import Filters, add_months
@@ -384,8 +385,11 @@ def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12)
     )
 
 
-def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_funding_shares(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every funder of the filtered projects: project, department, committed, agreed_share.
+
+    With `as_of` (a month) the funding recorded at that month's close (data_access.history),
+    else the current funding.
 
     agreed_share is the recorded share (0..1) or None (an equal split of what is not
     recorded, resolved by kpis.budget.agreed_shares). All funders of a project are kept,
@@ -393,16 +397,17 @@ def load_funding_shares(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     whole project. Projects qualify as in `load_project_progress`, and must have started
     by the as-of month.
     """
+    funding = funding_rows(replay_day(engine, as_of))
     query = (
         select(
             Project.code.label("project"),
             Department.code.label("department"),
-            Funding.committed_amount.label("committed"),
-            Funding.agreed_share,
+            funding.c.committed_amount.label("committed"),
+            funding.c.agreed_share,
         )
-        .select_from(Funding)
-        .join(Project, Project.id == Funding.project_id)
-        .join(Department, Department.id == Funding.department_id)
+        .select_from(funding)
+        .join(Project, Project.id == funding.c.project_id)
+        .join(Department, Department.id == funding.c.department_id)
         .where(
             all_of(
                 [

@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from data_access.engine import (
@@ -44,6 +44,7 @@ from data_access.engine import (
     resolve_database_url,
     upgrade_schema,
 )
+from data_access.history import HISTORY_TABLES, set_history_start
 from data_access.models import (
     SURVEY_DIMENSIONS,
     BudgetLine,
@@ -52,8 +53,10 @@ from data_access.models import (
     Funding,
     InsightGoal,
     Ownership,
+    OwnershipHistory,
     Progress,
     Project,
+    ProjectStatusHistory,
     ResponsibilityArea,
     SteeringAction,
     SteeringDecision,
@@ -1709,6 +1712,51 @@ def _write_steering(
         )
 
 
+# History (data_access.history): the demo organisation started recording it on
+# DEMO_HISTORY_START; every row's first version is dated from the first demo month. Two
+# changes during 2026 show in a replay: P-002's data processing was Marketing's until
+# DEMO_OWNERSHIP_CHANGE (a house-rule breach in June, fixed since), and P-020 was active
+# until it was put on hold on DEMO_STATUS_CHANGE.
+DEMO_HISTORY_START = date(2026, 6, 1)
+DEMO_OWNERSHIP_CHANGE = ("P-002", "data_processing", "MKT", date(2026, 7, 6))
+DEMO_STATUS_CHANGE = ("P-020", "active", date(2026, 8, 3))
+
+
+def _write_history(conn: Connection) -> None:
+    """Date the versions the triggers just recorded, and add the demo's two past versions."""
+    for table in HISTORY_TABLES:
+        conn.execute(update(table).values(valid_from=DEMO_FIRST_MONTH))
+    set_history_start(conn, DEMO_HISTORY_START)
+    projects = _ids(conn, Project.__table__)
+    areas = _ids(conn, ResponsibilityArea.__table__)
+    departments = _ids(conn, Department.__table__)
+    code, area, old_department, changed_on = DEMO_OWNERSHIP_CHANGE
+    current = OwnershipHistory.project_id == projects[code], OwnershipHistory.area_id == areas[area]
+    row_id = conn.scalar(select(OwnershipHistory.ownership_id).where(*current))
+    conn.execute(update(OwnershipHistory).where(*current).values(valid_from=changed_on))
+    conn.execute(
+        insert(OwnershipHistory).values(
+            ownership_id=row_id,
+            project_id=projects[code],
+            area_id=areas[area],
+            department_id=departments[old_department],
+            valid_from=DEMO_FIRST_MONTH,
+            valid_to=changed_on,
+        )
+    )
+    code, old_status, changed_on = DEMO_STATUS_CHANGE
+    conn.execute(
+        update(ProjectStatusHistory)
+        .where(ProjectStatusHistory.project_id == projects[code])
+        .values(valid_from=changed_on)
+    )
+    conn.execute(
+        insert(ProjectStatusHistory).values(
+            project_id=projects[code], status=old_status, valid_from=DEMO_FIRST_MONTH, valid_to=changed_on
+        )
+    )
+
+
 def _has_departments(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(conn.scalar(select(func.count()).select_from(Department.__table__)))
@@ -1742,6 +1790,7 @@ def seed_demo(
             if conn.scalar(select(func.count()).select_from(Department.__table__)):
                 return {}
             counts = _write(conn, data)
+            _write_history(conn)
             bump_data_version(conn)
     except (IntegrityError, OperationalError):
         # Another process seeded at the same time and won the race: nothing to do.

@@ -387,17 +387,102 @@ class AuditLog(Base):
 
 
 class KpiTarget(Base):
-    """Thresholds that colour a KPI: green at or beyond `green`, amber at or beyond `amber`."""
+    """One version of a KPI's thresholds, in force from `effective_from` (a first of month)
+    until a later version of the same KPI takes over: green at or beyond `green`, amber at or
+    beyond `amber`; `low_green`/`low_amber` are the floor of a band (two-sided target).
+    Rows are never overwritten, so the table is also the trail of every target change."""
 
     __tablename__ = "kpi_target"
-    __table_args__ = (CheckConstraint("direction IN ('higher', 'lower')", name="direction"),)
+    __table_args__ = (
+        CheckConstraint("direction IN ('higher', 'lower')", name="direction"),
+        *first_of_month_check("effective_from", "effective_from_first"),
+        Index("ix_kpi_target_kpi_effective", "kpi", "effective_from"),
+    )
 
-    kpi: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(60))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
     green: Mapped[float] = mapped_column(Numeric(14, 4, asdecimal=False))
     amber: Mapped[float] = mapped_column(Numeric(14, 4, asdecimal=False))
+    low_green: Mapped[float | None] = mapped_column(Numeric(14, 4, asdecimal=False))
+    low_amber: Mapped[float | None] = mapped_column(Numeric(14, 4, asdecimal=False))
     direction: Mapped[str] = mapped_column(String(10))
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+# History (migration 0013): every version of ownership, funding, team membership, project
+# status and the house rule, valid from `valid_from` up to (not including) `valid_to` (NULL: still current).
+# Database triggers on the source tables keep it, so every write path (the importer, edits
+# in the app, the demo, SQL by hand) closes the old version and opens a new one in the same
+# transaction. A month's state is the versions valid at its close (data_access.history).
+
+
+class OwnershipHistory(Base):
+    __tablename__ = "ownership_history"
+    __table_args__ = (Index("ix_ownership_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ownership_id: Mapped[int] = mapped_column(Integer, index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("responsibility_area.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class FundingHistory(Base):
+    __tablename__ = "funding_history"
+    __table_args__ = (Index("ix_funding_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funding_id: Mapped[int] = mapped_column(Integer, index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    committed_amount: Mapped[float] = mapped_column(Amount)
+    agreed_share: Mapped[float | None] = mapped_column(Numeric(5, 4, asdecimal=False))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class TeamMemberHistory(Base):
+    __tablename__ = "team_member_history"
+    __table_args__ = (Index("ix_team_member_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_member_id: Mapped[int] = mapped_column(Integer, index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    person_ref: Mapped[str] = mapped_column(String(40))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    fte: Mapped[float] = mapped_column(Numeric(4, 2, asdecimal=False))
+    start_month: Mapped[dt.date] = mapped_column(Date)
+    end_month: Mapped[dt.date | None] = mapped_column(Date)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class HouseRuleHistory(Base):
+    """The house rule's expected department of a responsibility area, per version."""
+
+    __tablename__ = "house_rule_history"
+    __table_args__ = (Index("ix_house_rule_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("responsibility_area.id", ondelete="CASCADE"), index=True)
+    expected_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ProjectStatusHistory(Base):
+    __tablename__ = "project_status_history"
+    __table_args__ = (Index("ix_project_status_history_valid", "valid_from", "valid_to"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class ImportLog(Base):

@@ -29,44 +29,61 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.history import (
+    funding_rows,
+    house_rule_rows,
+    load_history_start,
+    ownership_rows,
+    replay_day,
+    state_day,
+    valid_on,
+)
 from data_access.memo import memoised
 from data_access.models import (
     BudgetLine,
     Department,
-    Funding,
     InsightGoal,
-    Ownership,
     Project,
+    ProjectStatusHistory,
     ResponsibilityArea,
     TeamMember,
+    TeamMemberHistory,
 )
 from kpis.periods import Filters, month_end, months_between
 
 
-def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_funding_by_project(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Per project: code, `committed` by the selected departments, `n_funders` overall.
 
-    Projects that started after the as-of month are left out.
+    Projects that started after the as-of month are left out. With `as_of` (a month) the
+    funding is the one recorded at that month's close (see data_access.history), else the
+    current funding.
     """
+    day = replay_day(engine, as_of)
+    if day is not None:
+        return _funding_by_project_then(engine, filters, day)
+    source = funding_rows(None)
     funders = (
-        select(Funding.project_id, func.count(Funding.department_id).label("n_funders"))
-        .group_by(Funding.project_id)
+        select(source.c.project_id, func.count(source.c.department_id).label("n_funders"))
+        .group_by(source.c.project_id)
         .subquery()
     )
     query = (
         select(
             Project.code,
-            func.sum(Funding.committed_amount).label("committed"),
+            func.sum(source.c.committed_amount).label("committed"),
             func.max(funders.c.n_funders).label("n_funders"),
         )
-        .join(Funding, Funding.project_id == Project.id)
+        .join(source, source.c.project_id == Project.id)
         .join(funders, funders.c.project_id == Project.id)
         .where(
             all_of(
                 [
                     Project.planned_start <= filters.as_of_end,
                     *project_conditions(filters),
-                    *department_condition(Funding.department_id, filters),
+                    *department_condition(source.c.department_id, filters),
                 ]
             )
         )
@@ -78,6 +95,23 @@ def load_funding_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["code", "committed", "n_funders"]
     ).astype({"committed": "float64", "n_funders": "int64"})
+
+
+def _funding_by_project_then(engine: Engine, filters: Filters, day: dt.date) -> pd.DataFrame:
+    """`load_funding_by_project` from the memoised funding split recorded on `day`."""
+    split = _funding_split_base(engine, day)
+    projects = portfolio_projects(engine=engine, filters=replace(filters, departments=()))
+    rows = split[split["project"].isin(projects)]
+    funders = rows.groupby("project").size()
+    chosen = rows[rows["department"].isin(filters.departments)] if filters.departments else rows
+    committed = chosen.groupby("project")["committed"].sum().sort_index()
+    return pd.DataFrame(
+        {
+            "code": committed.index.to_list(),
+            "committed": committed.to_numpy(dtype="float64"),
+            "n_funders": funders.reindex(committed.index).to_numpy(dtype="int64"),
+        }
+    )
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -125,9 +159,11 @@ def portfolio_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     ]
 
 
-def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_projects(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """One row per project: code, name, goal, status, rag, rag_reason, planned_start,
-    planned_end, actual_end (ordered by code)."""
+    planned_end, actual_end (ordered by code). With `as_of` (a month) `status` is the one
+    recorded at that month's close (data_access.history; the filters still select on the
+    current status)."""
     columns = [
         "code",
         "name",
@@ -145,10 +181,14 @@ def load_projects(*, engine: Engine, filters: Filters) -> pd.DataFrame:
         .order_by(Project.code)
     )
     with engine.connect() as conn:
-        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+    if as_of is None:
+        return frame
+    then = load_project_status(engine=engine, as_of=as_of).set_index("code")["status"]
+    return frame.assign(status=frame["code"].map(then))
 
 
-def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every funding row of the page's projects: project, department (code), committed,
     agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
 
@@ -156,19 +196,22 @@ def query_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     split is always the whole project's. One query per call (`load_funding_split` answers
     from the memo).
     """
-    return _funding_split(engine, portfolio_conditions(filters))
+    return _funding_split(engine, portfolio_conditions(filters), replay_day(engine, as_of))
 
 
-def _funding_split(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
+def _funding_split(
+    engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
+) -> pd.DataFrame:
+    source = funding_rows(day)
     query = (
         select(
             Project.code.label("project"),
             Department.code.label("department"),
-            func.sum(Funding.committed_amount).label("committed"),
-            func.max(Funding.agreed_share).label("agreed_share"),
+            func.sum(source.c.committed_amount).label("committed"),
+            func.max(source.c.agreed_share).label("agreed_share"),
         )
-        .join(Funding, Funding.project_id == Project.id)
-        .join(Department, Department.id == Funding.department_id)
+        .join(source, source.c.project_id == Project.id)
+        .join(Department, Department.id == source.c.department_id)
         .where(all_of(conditions))
         .group_by(Project.code, Department.code)
         .order_by(Project.code, Department.code)
@@ -183,29 +226,35 @@ def _split_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame.astype({"committed": "float64", "agreed_share": "float64"})
 
 
-def _active_in(month: Any) -> ColumnElement[bool]:
+def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:
     """A membership is active in `month` (a first of month) when it started on or before it
     and has not ended before it (end_month is the last month worked, NULL = open-ended)."""
     return and_(
-        TeamMember.start_month <= month,
-        or_(TeamMember.end_month.is_(None), TeamMember.end_month >= month),
+        source.start_month <= month,
+        or_(source.end_month.is_(None), source.end_month >= month),
     )
 
 
-def query_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_team_by_department(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Team members active in the as-of month per project and home department:
     project, department, members (distinct people), fte (sum). One query per call
-    (`load_team_by_department` answers from the memo)."""
+    (`load_team_by_department` answers from the memo). With `as_of` (a month) the
+    memberships as recorded at that month's close (data_access.history)."""
+    day = replay_day(engine, as_of)
+    source: Any = TeamMember if day is None else TeamMemberHistory
+    recorded = [] if day is None else [valid_on(TeamMemberHistory, day)]
     query = (
         select(
             Project.code.label("project"),
             Department.code.label("department"),
-            func.count(func.distinct(TeamMember.person_ref)).label("members"),
-            func.sum(TeamMember.fte).label("fte"),
+            func.count(func.distinct(source.person_ref)).label("members"),
+            func.sum(source.fte).label("fte"),
         )
-        .join(TeamMember, TeamMember.project_id == Project.id)
-        .join(Department, Department.id == TeamMember.department_id)
-        .where(all_of([*portfolio_conditions(filters), _active_in(filters.as_of)]))
+        .join(source, source.project_id == Project.id)
+        .join(Department, Department.id == source.department_id)
+        .where(all_of([*portfolio_conditions(filters), _active_in(filters.as_of, source), *recorded]))
         .group_by(Project.code, Department.code)
         .order_by(Project.code, Department.code)
     )
@@ -275,7 +324,7 @@ def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:
     )
 
 
-def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def query_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per project that has any ownership row × every responsibility area:
     project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
     owner_codes (comma-separated, sorted), expected (the house rule's department or None),
@@ -284,18 +333,22 @@ def query_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     Projects without a single ownership row are left out (ownership not recorded at all).
     One query per call (`load_ownership` answers from the memo).
     """
-    return _ownership(engine, portfolio_conditions(filters))
+    return _ownership(engine, portfolio_conditions(filters), replay_day(engine, as_of))
 
 
-def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.DataFrame:
+def _ownership(
+    engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
+) -> pd.DataFrame:
+    source = ownership_rows(day)
+    rule = house_rule_rows(day)
     owner = aliased(Department)
     expected = aliased(Department)
-    owned = select(Ownership.project_id).distinct().subquery("owned")
+    owned = select(source.c.project_id).distinct().subquery("owned")
     query = (
         select(
             Project.code.label("project"),
             ResponsibilityArea.code.label("area"),
-            func.count(Ownership.id).label("owners"),
+            func.count(source.c.id).label("owners"),
             func.aggregate_strings(owner.code, ",").label("owner_codes"),
             expected.code.label("expected"),
             func.coalesce(
@@ -303,8 +356,8 @@ def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.Data
                     case(
                         (
                             and_(
-                                ResponsibilityArea.expected_department_id.is_not(None),
-                                Ownership.department_id != ResponsibilityArea.expected_department_id,
+                                rule.c.expected_department_id.is_not(None),
+                                source.c.department_id != rule.c.expected_department_id,
                             ),
                             1,
                         ),
@@ -317,12 +370,13 @@ def _ownership(engine: Engine, conditions: list[ColumnElement[bool]]) -> pd.Data
         .select_from(Project)
         .join(owned, owned.c.project_id == Project.id)
         .join(ResponsibilityArea, true())
+        .outerjoin(rule, rule.c.area_id == ResponsibilityArea.id)
         .outerjoin(
-            Ownership,
-            and_(Ownership.project_id == Project.id, Ownership.area_id == ResponsibilityArea.id),
+            source,
+            and_(source.c.project_id == Project.id, source.c.area_id == ResponsibilityArea.id),
         )
-        .outerjoin(owner, owner.id == Ownership.department_id)
-        .outerjoin(expected, expected.id == ResponsibilityArea.expected_department_id)
+        .outerjoin(owner, owner.id == source.c.department_id)
+        .outerjoin(expected, expected.id == rule.c.expected_department_id)
         .where(all_of(conditions))
         .group_by(Project.code, ResponsibilityArea.id, ResponsibilityArea.code, expected.code)
         .order_by(Project.code, ResponsibilityArea.id)
@@ -438,58 +492,95 @@ def _project_facts(engine: Engine) -> pd.DataFrame:
     return memoised(engine=engine, name="projects.facts", load=load)
 
 
-def _funding_split_base(engine: Engine) -> pd.DataFrame:
-    return memoised(engine=engine, name="projects.funding_split", load=lambda e: _funding_split(e, []))
+def _funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+    """Memoised: the funding split of every project, now or (with `day`) as recorded then."""
+    name = "projects.funding_split" if day is None else f"projects.funding_split@{day.isoformat()}"
+    return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
 
 
-def _ownership_base(engine: Engine) -> pd.DataFrame:
-    return memoised(engine=engine, name="projects.ownership", load=lambda e: _ownership(e, []))
+def _ownership_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+    """Memoised: the ownership of every project, now or (with `day`) as recorded then."""
+    name = "projects.ownership" if day is None else f"projects.ownership@{day.isoformat()}"
+    return memoised(engine=engine, name=name, load=lambda e: _ownership(e, [], day))
 
 
-def _team_members(engine: Engine) -> pd.DataFrame:
+def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Every project's status: code, status; with `as_of` (a month) the status recorded at
+    that month's close (see data_access.history), else the current one. A project without a
+    recorded status then (created later) has none (None)."""
+    day = replay_day(engine, as_of)
+    facts = _project_facts(engine)[["code", "status"]]
+    if day is None:
+        return facts.reset_index(drop=True)
+    then = memoised(
+        engine=engine, name=f"projects.status@{day.isoformat()}", load=lambda e: _status_then(e, day)
+    )
+    recorded = then.set_index("code")["status"]
+    return facts[["code"]].assign(status=facts["code"].map(recorded)).reset_index(drop=True)
+
+
+def _status_then(engine: Engine, day: dt.date) -> pd.DataFrame:
+    query = (
+        select(Project.code, ProjectStatusHistory.status)
+        .join(ProjectStatusHistory, ProjectStatusHistory.project_id == Project.id)
+        .where(valid_on(ProjectStatusHistory, day))
+    )
+    with engine.connect() as conn:
+        rows = [tuple(row) for row in conn.execute(query)]
+    return pd.DataFrame.from_records(rows, columns=["code", "status"])
+
+
+def _team_members(engine: Engine, versions: bool = False) -> pd.DataFrame:
     """Memoised: every team membership: project, department, person, fte_cents (FTE × 100,
     exact: FTE has two decimals), start_month, end_month (NULL = open-ended), and the
-    project's planned_start (ordered by project and department code, as the database sorts)."""
+    project's planned_start (ordered by project and department code, as the database sorts).
+
+    With `versions` every recorded version instead (team_member_history), with its
+    valid_from and valid_to (NULL = current)."""
+    source: Any = TeamMemberHistory if versions else TeamMember
+    validity = [source.valid_from, source.valid_to] if versions else []
 
     def load(e: Engine) -> pd.DataFrame:
         query = (
             select(
                 Project.code,
                 Department.code,
-                TeamMember.person_ref,
-                TeamMember.fte,
-                TeamMember.start_month,
-                TeamMember.end_month,
+                source.person_ref,
+                source.fte,
+                source.start_month,
+                source.end_month,
                 Project.planned_start,
+                *validity,
             )
-            .join(Project, Project.id == TeamMember.project_id)
-            .join(Department, Department.id == TeamMember.department_id)
+            .join(Project, Project.id == source.project_id)
+            .join(Department, Department.id == source.department_id)
             .order_by(Project.code, Department.code)
         )
+        columns = ["project", "department", "person", "fte", "start_month", "end_month", "planned_start"]
         with e.connect() as conn:
             frame = pd.DataFrame.from_records(
                 [tuple(row) for row in conn.execute(query)],
-                columns=[
-                    "project",
-                    "department",
-                    "person",
-                    "fte",
-                    "start_month",
-                    "end_month",
-                    "planned_start",
-                ],
+                columns=columns + (["valid_from", "valid_to"] if versions else []),
             )
         frame["fte_cents"] = (frame["fte"].astype("float64") * 100).round().astype("int64")
-        frame["start_month"] = pd.to_datetime(frame["start_month"])
-        frame["end_month"] = pd.to_datetime(frame["end_month"])
-        frame["planned_start"] = pd.to_datetime(frame["planned_start"])
+        for column in (
+            "start_month",
+            "end_month",
+            "planned_start",
+            *(["valid_from", "valid_to"] if versions else []),
+        ):
+            frame[column] = pd.to_datetime(frame[column])
         # Integer keys for the per-month counts: the (project, department) group in the
         # database's order, and the person.
         frame["group"] = frame.groupby(["project", "department"], sort=False).ngroup().astype("int64")
         frame["person_key"] = pd.factorize(frame["person"])[0].astype("int64")
         return frame.drop(columns=["fte", "person"])
 
-    return memoised(engine=engine, name="projects.team_members", load=load)
+    return memoised(
+        engine=engine,
+        name="projects.team_member_versions" if versions else "projects.team_members",
+        load=load,
+    )
 
 
 def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
@@ -510,35 +601,46 @@ def _of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
     return base[base["project"].isin(projects)].reset_index(drop=True)
 
 
-def load_funding_split(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every funding row of the page's projects: project, department (code), committed,
     agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
 
     All funders of a project are returned even when a department filter is set, so the
     split is always the whole project's. Same frame as `query_funding_split`, from the memo.
+    With `as_of` (a month) the split recorded at that month's close (data_access.history).
     """
-    split = _of_projects(_funding_split_base(engine), portfolio_projects(engine=engine, filters=filters))
+    split = _of_projects(
+        _funding_split_base(engine, replay_day(engine, as_of)),
+        portfolio_projects(engine=engine, filters=filters),
+    )
     return split if not split.empty else _split_frame([])
 
 
-def load_ownership(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
     """Per project that has any ownership row × every responsibility area:
     project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
     owner_codes (comma-separated, sorted), expected (the house rule's department or None),
     off_rule (owners that are not the expected department).
 
-    Same frame as `query_ownership`, from the memoised ownership of every project.
+    Same frame as `query_ownership`, from the memoised ownership of every project. With
+    `as_of` (a month) the ownership recorded at that month's close (data_access.history).
     """
-    ownership = _of_projects(_ownership_base(engine), portfolio_projects(engine=engine, filters=filters))
+    ownership = _of_projects(
+        _ownership_base(engine, replay_day(engine, as_of)), portfolio_projects(engine=engine, filters=filters)
+    )
     return ownership if not ownership.empty else _ownership_frame([])
 
 
 def load_team_by_months(
-    *, engine: Engine, filters: Filters, months: list[dt.date]
+    *, engine: Engine, filters: Filters, months: list[dt.date], replay: bool = False
 ) -> dict[dt.date, pd.DataFrame]:
     """`load_team_by_department` at each of `months` (the filters replayed with that as-of
-    month and the same other choices), in one pass over the memoised memberships."""
-    members = _team_members(engine)
+    month and the same other choices), in one pass over the memoised memberships.
+
+    With `replay` each month uses the memberships as recorded at its close (one load of
+    every version with its validity, filtered per month; see data_access.history)."""
+    members = _team_members(engine, versions=replay)
+    history_start = load_history_start(engine=engine) if replay else None
     if filters.departments or filters.statuses or filters.projects:
         # Project choices do not depend on the month except through the planned start.
         latest = replace(filters, as_of=max(months), period_start=min(filters.period_start, max(months)))
@@ -562,6 +664,12 @@ def load_team_by_months(
             & (start <= stamp)
             & (open_ended | (end >= stamp))
         )
+        if replay:
+            day = np.datetime64(state_day(month, history_start), "ns")
+            valid_to = members["valid_to"].to_numpy()
+            active &= (members["valid_from"].to_numpy() <= day) & (
+                members["valid_to"].isna().to_numpy() | (valid_to > day)
+            )
         frames[month] = _team_frame(
             group[active], person[active], cents[active], projects[active], departments[active], size, persons
         )
@@ -596,9 +704,16 @@ def _team_frame(
     )
 
 
-def load_team_by_department(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+def load_team_by_department(
+    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
+) -> pd.DataFrame:
     """Team members active in the as-of month per project and home department:
     project, department, members (distinct people), fte (sum, exact to the hundredth).
 
-    Same frame as `query_team_by_department`, from the memoised memberships."""
-    return load_team_by_months(engine=engine, filters=filters, months=[filters.as_of])[filters.as_of]
+    Same frame as `query_team_by_department`, from the memoised memberships. With `as_of`
+    (the filters' as-of month) the memberships as recorded at that month's close."""
+    if as_of is not None and as_of != filters.as_of:
+        raise ValueError("as_of must be the filters' as-of month")
+    return load_team_by_months(
+        engine=engine, filters=filters, months=[filters.as_of], replay=as_of is not None
+    )[filters.as_of]

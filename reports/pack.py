@@ -335,7 +335,7 @@ def build_pack(
     )
     drift = funding_drift(
         spend[spend["month"] <= filters.as_of],
-        load_funding_shares(engine=engine, filters=filters),
+        load_funding_shares(engine=engine, filters=filters, as_of=filters.as_of),
         tolerance=tolerance,
     )
 

@@ -212,7 +212,7 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
 def ownership_chart(
     engine: Engine, *, filters: Filters, lang: str, area_names: dict[str, str]
 ) -> PackChart | None:
-    status = ownership_status(load_ownership(engine=engine, filters=filters))
+    status = ownership_status(load_ownership(engine=engine, filters=filters, as_of=filters.as_of))
     if status.empty:
         return None
     chart = ownership_matrix_chart(

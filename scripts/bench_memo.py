@@ -69,8 +69,10 @@ def old_path() -> Iterator[None]:
     swap(
         single_view,
         "load_team_by_months",
-        lambda *, engine, filters, months: {
-            m: projects.query_team_by_department(engine=engine, filters=single_view.period_for(filters, m))
+        lambda *, engine, filters, months, replay=False: {
+            m: projects.query_team_by_department(
+                engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
+            )
             for m in months
         },
     )

@@ -187,6 +187,8 @@ def _detail_values(
             shown[name] = format_number(value, lang, decimals=1) if value is not None else _na(lang)
         elif name == "p":
             shown[name] = format_number(value, lang, decimals=3) if value is not None else _na(lang)
+        elif name == "history_date":
+            shown[name] = format_day(value, lang)
         elif name == "spi_rag":
             shown[name] = translate(f"rag.{value}", lang) if value else translate("rag.none", lang)
         else:

@@ -26,6 +26,7 @@ from data_access.budget import (
     load_project_progress,
 )
 from data_access.engine import read_data_version
+from data_access.history import load_history_start, months_before_history
 from data_access.projects import (
     load_funding_by_project,
     load_funding_split,
@@ -119,6 +120,11 @@ class SingleView:
     # the insight-goal timeline at the as-of month.
     mirror: pd.DataFrame | None = None
     timeline: pd.DataFrame | None = None
+    # History (data_access.history): the first day with recorded ownership, funding, team and
+    # status history (None: nothing recorded), and the trend months that closed before it,
+    # whose state is assumed rather than recorded (their trend points are left out).
+    history_start: dt.date | None = None
+    months_without_history: tuple[dt.date, ...] = ()
 
     def tile(self, code: str) -> Tile:
         return next(tile for tile in self.tiles if tile.code == code)
@@ -191,7 +197,7 @@ def _budget_tiles(
         # Without a department filter the project lines are the spend summed over departments:
         # one scan of the budget lines instead of two.
         lines = spend.groupby(["month", "project"], as_index=False)[["planned", "actual"]].sum()
-    funding = load_funding_shares(engine=engine, filters=filters)
+    funding = load_funding_shares(engine=engine, filters=filters, as_of=filters.as_of)
     projects = load_project_progress(engine=engine, filters=filters)
     history = load_progress_history(engine=engine, filters=filters)
     tolerance = targets["funding_drift_pp"].green
@@ -288,7 +294,9 @@ def _portfolio_tiles(
     targets: dict[str, Target],
     statuses: dict[str, str],
 ) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
-    funding_frames = [load_funding_by_project(engine=engine, filters=period_for(filters, m)) for m in months]
+    funding_frames = [
+        load_funding_by_project(engine=engine, filters=period_for(filters, m), as_of=m) for m in months
+    ]
     # A cancelled project's goals were dropped with it: never due, never late.
     goals = without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses)
     joint_values = [joint_share(frame) for frame in funding_frames]
@@ -324,16 +332,29 @@ def _collaboration_tiles(
     goals: pd.DataFrame,
     statuses: dict[str, str],
 ) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
-    funding = load_funding_split(engine=engine, filters=filters)
-    # period_for(filters, m) only moves the as-of month, so all months come from one pass.
-    teams = load_team_by_months(engine=engine, filters=filters, months=months)
+    funding = load_funding_split(engine=engine, filters=filters, as_of=filters.as_of)
+    # period_for(filters, m) only moves the as-of month, so all months come from one pass;
+    # each month uses the memberships recorded at its close.
+    teams = load_team_by_months(engine=engine, filters=filters, months=months, replay=True)
     mixes = [team_mix(teams[m], funding) for m in months]
     mixed_values = [mixed_teams_share(mix) for mix in mixes]
     mixed, with_team = count_mixed(mixes[-1])
     balance = fte_balance_median(mixes[-1])
     # Ownership of a cancelled project no longer matters; an on-hold one may resume.
-    status = ownership_status(without_cancelled(load_ownership(engine=engine, filters=filters), statuses))
+    status = ownership_status(
+        without_cancelled(load_ownership(engine=engine, filters=filters, as_of=filters.as_of), statuses)
+    )
     clarity = ownership_clarity(status)
+    ownership_values = [
+        ownership_clarity(
+            ownership_status(
+                without_cancelled(
+                    load_ownership(engine=engine, filters=period_for(filters, m), as_of=m), statuses
+                )
+            )
+        )
+        for m in months[:-1]
+    ]
     tiles = [
         _tile(
             "mixed_teams",
@@ -342,14 +363,12 @@ def _collaboration_tiles(
             "ratio",
             detail=("single.detail.mixed", {"mixed": mixed, "joint": with_team, "balance": balance.value}),
         ),
-        # Ownership has no history in the data model: the trend is today's state only.
         _tile(
             "ownership_clarity",
-            [not_available("kpi.na.no_history")] * (len(months) - 1) + [clarity],
+            [*ownership_values, clarity],
             targets["ownership_clarity"],
             "ratio",
             detail=("single.detail.ownership", {"issues": len(ownership_issues(status))}),
-            note=("single.note.no_history", {}),
         ),
     ]
     timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
@@ -488,8 +507,10 @@ def _gap_change(mutual: pd.DataFrame, wave_ids: list[int]) -> KpiValue:
 
 def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
     """Every KPI group of the Overview at `filters.as_of`, with trends and exceptions."""
-    targets = load_targets(engine=engine)
+    targets = load_targets(engine=engine, as_of=filters.as_of)
     months = trend_months(filters.as_of)
+    history_start = load_history_start(engine=engine)
+    without_history = months_before_history(months, history_start)
     budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)
     projects = budget_frames["projects"]
     statuses = dict(zip(projects["project"], projects["status"], strict=True))
@@ -507,6 +528,7 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         portfolio_tiles[1],
         follow_tile,
     ]
+    tiles = [mask_before_history(tile, months, without_history, history_start) for tile in tiles]
     exceptions = collect_exceptions(
         as_of_end=filters.as_of_end,
         targets=targets,
@@ -535,6 +557,31 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         targets=targets,
         mirror=report.mirror if report is not None else None,
         timeline=timeline,
+        history_start=history_start,
+        months_without_history=without_history,
+    )
+
+
+# Tiles computed from the recorded history (ownership, funding, teams): their trend months
+# before history began show no value, and the tile says from when history is recorded.
+HISTORY_TILES = ("joint_share", "funding_balance", "mixed_teams", "ownership_clarity")
+
+
+def mask_before_history(
+    tile: Tile, months: list[dt.date], without: tuple[dt.date, ...], history_start: dt.date | None
+) -> Tile:
+    """`tile` with its trend points (and change) left out for the months in `without` when it
+    is computed from the recorded history; the note names where history starts."""
+    if tile.code not in HISTORY_TILES or not without or history_start is None:
+        return tile
+    trend = tuple(
+        None if month in without else value for month, value in zip(months, tile.trend, strict=True)
+    )
+    return replace(
+        tile,
+        trend=trend,
+        change=_change(list(trend)),
+        note=tile.note or ("single.note.history_starts", {"history_date": history_start}),
     )
 
 

@@ -144,3 +144,20 @@ def demo_sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Eng
 @pytest.fixture(scope="session")
 def demo_sqlite_url(demo_sqlite_engine: Engine) -> str:
     return demo_sqlite_engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, writable demo database per test on SQLite and PostgreSQL (replay and history tests)."""
+    url = make_database_url(request.param, tmp_path)
+    engine = create_db_engine(url)
+    upgrade_schema(engine)
+    from data_access.demo import seed_demo
+
+    seed_demo(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if request.param == "postgresql":
+            _drop_pg_database(url)

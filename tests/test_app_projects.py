@@ -1,6 +1,8 @@
 """AppTest: the Projects page shows the pure functions' figures on the demo data, in both
 languages, lists the planted problems, and lets an editor change the house rule."""
 
+import datetime as dt
+
 import pytest
 
 import ui.auth
@@ -18,6 +20,7 @@ from data_access.projects import (
     load_team_by_department,
 )
 from i18n.format import format_number, format_pct
+from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.projects import (
     fte_balance_median,
@@ -26,6 +29,7 @@ from kpis.projects import (
     median_days_to_first_insight,
     mixed_teams_share,
     ownership_clarity,
+    ownership_issues,
     ownership_status,
     team_mix,
     value_progress,
@@ -166,18 +170,26 @@ def test_editor_changes_the_house_rule(monkeypatch, tmp_path) -> None:
     next(b for b in at.button if b.label == "Huisregel opslaan").click().run()
     assert not at.exception
     assert [s.value for s in at.success if "Huisregel opgeslagen" in s.value] == [
-        "Huisregel opgeslagen: 1 gebied(en) gewijzigd."
+        "Huisregel opgeslagen: 1 gebied(en) gewijzigd. De regel geldt vanaf vandaag; eerdere maanden"
+        " (en hun terugblik) houden de oude regel."
     ]
     areas = load_responsibility_areas(engine=engine).set_index("code")
     assert areas.loc["customer_database", "expected_department"] == "IT"
     trail = load_audit_trail(engine=engine, entity="responsibility_area")
     assert list(trail["entity_id"]) == ["customer_database"] and list(trail["user_name"]) == ["local"]
-    # Every project with a marketing customer database now breaks the rule; only P-013 follows it.
-    after = metric_values(at)["Eigenaarschap helder"]
-    assert after != before
-    issues = frame_with(at, "project", "owner_codes")
-    assert "P-013" not in set(issues.loc[issues["area"] == "Klantdatabase", "project"])
-    assert len(issues[issues["area"] == "Klantdatabase"]) == 22
+    # The as-of month (before today) is replayed with the rule in force at its close ...
+    assert metric_values(at)["Eigenaarschap helder"] == before
+    # ... while today's state applies the new rule: every project with a marketing customer
+    # database now breaks it; only P-013 follows it.
+    TODAY_MONTH = dt.date.today().replace(day=1)  # noqa: N806
+    issues = ownership_issues(
+        ownership_status(
+            load_ownership(engine=engine, filters=Filters(as_of=TODAY_MONTH, period_start=TODAY_MONTH))
+        )
+    )
+    breaches = issues[(issues["area"] == "customer_database") & (issues["status"] == "breach")]
+    assert "P-013" not in set(breaches["project"])
+    assert len(breaches) == 22
     engine.dispose()
 
 

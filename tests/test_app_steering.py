@@ -202,8 +202,9 @@ def test_catalogue_lists_every_kpi_and_an_editor_changes_a_target(monkeypatch, w
     assert "Follow-through of actions" in set(table["name"])
     assert "Estimate at completion (EAC)" in set(table["name"])
     at.selectbox(key="catalogue_kpi").set_value("follow_through").run()
-    at.number_input(key="catalogue_green_follow_through").set_value(0.9)
-    at.number_input(key="catalogue_amber_follow_through").set_value(0.75)
+    # Entered in the unit the tile shows: 90 % as 90.
+    at.number_input(key="catalogue_green_follow_through").set_value(90.0)
+    at.number_input(key="catalogue_amber_follow_through").set_value(75.0)
     _button(at, "Save target").click().run()
     assert not at.exception
     assert any("Target for Follow-through of actions saved" in s.value for s in at.success)
@@ -211,10 +212,32 @@ def test_catalogue_lists_every_kpi_and_an_editor_changes_a_target(monkeypatch, w
     assert load_target_changes(engine=engine)["updated_by"].tolist() == ["local"]
     row = at.dataframe[0].value.set_index("code").loc["follow_through"]
     assert (row["green"], row["amber"], row["updated_by"]) == (
-        pytest.approx(0.9),
-        pytest.approx(0.75),
+        pytest.approx(90),
+        pytest.approx(75),
         "local",
     )
+    assert row["target"] == "≥ 90 %"
+    assert row["effective_from"] == dt.date.today().replace(day=1)
+
+
+def test_catalogue_edits_a_band_in_percent_from_a_chosen_month(monkeypatch, writable) -> None:
+    url, engine = writable
+    at = open_app(monkeypatch, url, page=CATALOGUE, query={"lang": "en"})
+    row = at.dataframe[0].value.set_index("code").loc["budget_realisation"]
+    assert row["target"] == "95–105 %"
+    at.selectbox(key="catalogue_kpi").set_value("budget_realisation").run()
+    assert any("green 95–105, amber 90–115 %" in c.value for c in at.caption)
+    at.number_input(key="catalogue_low_green_budget_realisation").set_value(97.0)
+    at.number_input(key="catalogue_green_budget_realisation").set_value(103.0)
+    next_month = dt.date.today().replace(day=28) + dt.timedelta(days=5)
+    at.selectbox(key="catalogue_effective_budget_realisation").set_value(next_month.replace(day=1))
+    _button(at, "Save target").click().run()
+    assert not at.exception
+    assert load_targets(engine=engine)["budget_realisation"].low_green == pytest.approx(0.97)
+    # Not yet in force this month: this month keeps the default band.
+    assert load_targets(engine=engine, as_of=dt.date.today())[
+        "budget_realisation"
+    ].low_green == pytest.approx(0.95)
 
 
 def test_catalogue_refuses_green_laxer_than_amber(monkeypatch, writable) -> None:

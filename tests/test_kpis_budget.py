@@ -58,7 +58,7 @@ def test_variance_table_with_actual_but_no_plan_and_negative_correction() -> Non
     assert table.loc["A", "variance"] == pytest.approx(-90.0)
     assert table.loc["A", "variance_pct"].value == pytest.approx(-0.45)
     assert table.loc["A", "realisation"].value == pytest.approx(0.55)
-    assert table.loc["A", "rag"] == "green"
+    assert table.loc["A", "rag"] == "red"
     # B: nothing planned -> n/a with the reason, no RAG
     assert table.loc["B", "variance"] == 30.0
     assert table.loc["B", "realisation"].reason == "kpi.na.no_plan"

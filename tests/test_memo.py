@@ -119,9 +119,9 @@ def _old_single_view(
         patch.setattr(
             single_view,
             "load_team_by_months",
-            lambda *, engine, filters, months: {
+            lambda *, engine, filters, months, replay=False: {
                 m: projects.query_team_by_department(
-                    engine=engine, filters=single_view.period_for(filters, m)
+                    engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
                 )
                 for m in months
             },

@@ -42,7 +42,7 @@ from ui.links import bound_tabs
 
 require(READ)
 filters = current_filters()
-targets = cached(load_targets)
+targets = cached(load_targets, as_of=filters.as_of)
 tolerance = targets["funding_drift_pp"].green
 
 departments = cached(load_departments)
@@ -63,7 +63,7 @@ spend = cached(
     span="all",
     department_filter="funders",
 )
-funding = cached(load_funding_shares, filters=filters)
+funding = cached(load_funding_shares, filters=filters, as_of=filters.as_of)
 
 totals = frame_totals(period_frame)
 summary = year_summary(year_frame, as_of=filters.as_of)

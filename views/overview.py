@@ -23,15 +23,6 @@ from ui.links import link_params, link_queries
 from ui.survey import survey_min_group
 from ui.text import md
 
-TILE_TITLE_STYLE = """<style>
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important;
-}
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-@media (max-width: 1366px) { [data-testid="stMetricLabel"] { min-height: 2.6em; } }
-</style>"""
-
 require(READ)
 filters = current_filters()
 setting = survey_min_group()
@@ -73,7 +64,16 @@ with st.container(border=True):
 
 # Tile titles wrap between words on a narrow screen (a 1280×720 projector) instead of being
 # cut off with an ellipsis; words are never broken (Dutch compounds carry soft hyphens).
-st.html(TILE_TITLE_STYLE)
+st.html(
+    """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: normal !important; hyphens: manual !important;
+}
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+@media (max-width: 1366px) { [data-testid="stMetricLabel"] { min-height: 2.6em; } }
+</style>"""
+)
 
 texts = tile_texts(view, language, department_names=department_names)
 for start in range(0, len(texts), 5):

@@ -69,14 +69,14 @@ if FLASH_KEY in st.session_state:
     st.success(t("projects.house_rule.saved", count=st.session_state.pop(FLASH_KEY)))
 
 projects = cached(load_projects, filters=filters)
-funding = cached(load_funding_split, filters=filters)
-team = cached(load_team_by_department, filters=filters)
-ownership = ownership_status(cached(load_ownership, filters=filters))
+funding = cached(load_funding_split, filters=filters, as_of=filters.as_of)
+team = cached(load_team_by_department, filters=filters, as_of=filters.as_of)
+ownership = ownership_status(cached(load_ownership, filters=filters, as_of=filters.as_of))
 timeline = goal_timeline(cached(load_insight_goals, filters=filters), as_of_end=filters.as_of_end)
 spend = cached(load_actual_spend_by_project, filters=filters)
 areas = cached(load_responsibility_areas)
 departments = cached(load_departments)
-funding_totals = cached(load_funding_by_project, filters=filters)
+funding_totals = cached(load_funding_by_project, filters=filters, as_of=filters.as_of)
 
 split = resolve_agreed_shares(funding)
 mix = team_mix(team, funding)

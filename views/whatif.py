@@ -48,7 +48,7 @@ from ui.whatif_tables import (
 
 user = require(READ)
 filters = current_filters()
-tolerance = cached(load_targets)["funding_drift_pp"].green
+tolerance = cached(load_targets, as_of=filters.as_of)["funding_drift_pp"].green
 
 department_rows = cached(load_departments)
 departments = list(department_rows["code"])
