@@ -8,6 +8,7 @@ from data_access.importer import (
     KINDS,
     WORKBOOK,
     column_docs,
+    issue_message,
     issues_csv,
     issues_frame,
     limits_from_env,
@@ -22,6 +23,7 @@ from data_access.importer import (
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import clear_caches, get_engine
 from ui.i18n import lang, number, t
+from ui.text import md
 
 PREVIEW_KEY = "_import_preview"
 RESULT_KEY = "_import_result"
@@ -152,6 +154,8 @@ if uploaded is not None:
         st.warning(t("importer.warnings", count=len(report.warnings)), icon=":material/warning:")
     else:
         st.info(t("importer.preview_ok", rows=report.total("rows")), icon=":material/fact_check:")
+    for note in (i for i in report.issues if i.severity == "info"):
+        st.caption(md(issue_message(note, lang())))
     if report.issues:
         shown_columns = ISSUE_COLUMNS | ({} if report.kind == WORKBOOK else {"sheet": None})
         st.dataframe(
