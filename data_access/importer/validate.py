@@ -9,6 +9,7 @@ the same import.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections import Counter, defaultdict
@@ -474,6 +475,9 @@ def _cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
     return issues
 
 
+CLOSE_CUTOFF = 0.75  # difflib ratio: `MKT` for `MKTG`, `P-0012` for `P-001`; not `IT` for `HR`
+
+
 def _other_case(
     code: str,
     target: str | None,
@@ -490,6 +494,35 @@ def _other_case(
     if match is None and seen.get(code.casefold(), code) != code:
         match = seen[code.casefold()]
     return match if match is not None and match != code else None
+
+
+def code_hint(
+    code: str,
+    target: str | None,
+    known: dict[str, set[str]],
+    folded: dict[str, dict[str, str]],
+    seen: dict[str, str],
+    *,
+    close: dict[tuple[str, str], str] | None = None,
+) -> tuple[str, str] | None:
+    """A "did you mean" for a code that is not known as written, or None.
+
+    `("case", existing)` when an existing code differs only in capitals (`fin` for `FIN`);
+    with `close` (a cache, also bounding the work to MAX_ISSUES look-ups) and an unknown
+    code, `("close", "A, B")` naming up to three similar existing codes (difflib).
+    """
+    existing = _other_case(code, target, known, folded, seen)
+    if existing is not None:
+        return "case", existing
+    if close is None or target is None or code in known.get(target, set()):
+        return None
+    key = (target, code)
+    if key not in close:
+        if len(close) >= MAX_ISSUES:
+            return None
+        matches = difflib.get_close_matches(code.casefold(), list(folded[target]), n=3, cutoff=CLOSE_CUTOFF)
+        close[key] = ", ".join(folded[target][m] for m in matches)
+    return ("close", close[key]) if close[key] else None
 
 
 def validate_sheet(
@@ -522,6 +555,7 @@ def validate_sheet(
     bounded = _BoundedIssues()
     folded: dict[str, dict[str, str]] = {}  # kind -> casefolded code -> code, built when first needed
     seen_codes: dict[str, str] = {}  # this sheet's own codes, casefolded
+    close_codes: dict[tuple[str, str], str] = {}  # (kind, unknown code) -> similar known codes
     first_row_of: dict[tuple[object, ...], int] = {}
     for number, cells in sheet.rows:
         row_issues: list[Issue] = []
@@ -577,14 +611,19 @@ def validate_sheet(
                 continue
             if column.type in (CODE, REFERENCE):
                 target = column.ref if column.type == REFERENCE else kind.name
-                existing = _other_case(
-                    str(value), target, known, folded, seen_codes if column.type == CODE else {}
+                hint = code_hint(
+                    str(value),
+                    target,
+                    known,
+                    folded,
+                    seen_codes if column.type == CODE else {},
+                    close=close_codes if column.type == REFERENCE else None,
                 )
-                if existing is not None:
+                if hint is not None and hint[0] == "case":
                     row_issues.append(
                         Issue(
                             "importer.error.code_case",
-                            {"existing": existing},
+                            {"existing": hint[1]},
                             row=number,
                             column=column.name,
                             value=shown(raw),
@@ -596,8 +635,10 @@ def validate_sheet(
             if column.type == REFERENCE and column.ref and value not in known.get(column.ref, set()):
                 row_issues.append(
                     Issue(
-                        "importer.error.unknown_reference",
-                        {"kind": column.ref},
+                        "importer.error.unknown_reference_close"
+                        if hint
+                        else "importer.error.unknown_reference",
+                        {"kind": column.ref, **({"suggestions": hint[1]} if hint else {})},
                         row=number,
                         column=column.name,
                         value=shown(raw),
