@@ -117,6 +117,7 @@ def normalise_header(name: str) -> str:
 
 
 CURRENCY_SIGNS = "€$£¥"
+_PLAIN = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 _AMOUNT = re.compile(r"^([+-]?)([€$£¥]|[A-Z]{3})?([+-]?)([0-9][0-9.,]*)([€$£¥]|[A-Z]{3})?$")
 
 
@@ -136,6 +137,8 @@ def split_amount(text: str) -> tuple[str, str | None]:
     is set apart. Text that is not of that shape comes back without spaces only.
     """
     body = "".join(text.split())
+    if _PLAIN.match(body):
+        return body, None
     match = _AMOUNT.match(body)
     if match is None:
         return body, None
@@ -150,7 +153,12 @@ def split_amount(text: str) -> tuple[str, str | None]:
 
 def _evidence(text: str) -> str | None:
     """Which decimal mark a number's text proves (`,` or `.`), or None when ambiguous."""
-    body = split_amount(text)[0].lstrip("+-")
+    return _body_evidence(split_amount(text)[0])
+
+
+def _body_evidence(body: str) -> str | None:
+    """`_evidence` of a number already without spaces and currency."""
+    body = body.lstrip("+-")
     commas, points = body.count(","), body.count(".")
     if commas and points:
         return "," if body.rfind(",") > body.rfind(".") else "."
@@ -208,30 +216,43 @@ class AmountConventions:
 
     def cell_issue(self, text: str) -> tuple[str, dict[str, object]] | None:
         """A message key and parameters when this cell cannot be read under the conventions."""
-        evidence = _evidence(text)
+        body, currency = split_amount(text)
+        evidence = _body_evidence(body)
         if evidence is not None and evidence != self.mark:
             return "importer.error.decimal_mark_conflict", {"mark": self.mark, "other": evidence}
-        if not self.decided and ambiguous_amount(text):
+        if not self.decided and evidence is None and (body.count(",") + body.count(".")) == 1:
             return "importer.error.ambiguous_amount", {}
-        currency = split_amount(text)[1]
         if currency is not None and self.currency is not None and currency != self.currency:
             return "importer.error.other_currency", {"currency": currency, "file_currency": self.currency}
         return None
 
 
 def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
-    mark, mixed = detect_decimal_mark(values, separator)
-    proven = any(_evidence(v) is not None for v in values)
-    decided = not mixed and (proven or separator is not None)
-    named = Counter(c for c in (split_amount(v)[1] for v in values) if c is not None)
+    """The conventions of a sheet's amounts (its text cells), decided as `detect_decimal_mark` does."""
+    counts: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    bodies: list[str] = []
+    for value in values:
+        body, currency = split_amount(value)
+        bodies.append(body)
+        evidence = _body_evidence(body)
+        if evidence is not None:
+            counts[evidence] += 1
+        if currency is not None:
+            named[currency] += 1
+    default = "," if separator == ";" else "."
+    if len(counts) == 2:
+        mark = default if counts[","] == counts["."] else max(counts, key=lambda m: counts[m])
+    else:
+        mark = next(iter(counts), default)
+    decided = len(counts) < 2 and (bool(counts) or separator is not None)
     group = "." if mark == "," else ","
-    grouped = any(group in split_amount(v)[0] for v in values)
     return AmountConventions(
         mark=mark,
         decided=decided,
         currency=named.most_common(1)[0][0] if named else None,
         currencies=tuple(sorted(named)),
-        grouped=grouped,
+        grouped=any(group in body for body in bodies),
     )
 
 
