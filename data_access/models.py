@@ -70,7 +70,7 @@ class Department(Base):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     name_nl: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100))
 
@@ -84,7 +84,7 @@ class Project(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     goal: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
@@ -170,7 +170,7 @@ class InsightGoal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(40))
     goal: Mapped[str] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(String(200))
     target_value: Mapped[float] = mapped_column(Numeric(14, 2, asdecimal=False))
@@ -267,7 +267,7 @@ class SurveyWave(Base):
     __tablename__ = "survey_wave"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     fielded_on: Mapped[dt.date] = mapped_column(Date)
 
@@ -289,7 +289,7 @@ class SurveyItem(Base):
     __tablename__ = "survey_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     text_nl: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str] = mapped_column(Text)
     dimension: Mapped[str] = mapped_column(String(40))

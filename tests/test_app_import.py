@@ -45,6 +45,8 @@ def test_every_importer_text_exists_in_both_languages() -> None:
     dynamic += [f"importer.replaces.{r}" for r in ("upsert", "plan", "actuals", "ownership")]
     dynamic += [f"importer.action.{a}" for a in ("insert", "update", "unchanged")]
     dynamic += [f"importer.cli.{o}" for o in ("applied", "dry_run", "rejected")]
+    dynamic += [f"importer.progress.{s}" for s in ("read", "validated", "written")]
+    dynamic += [f"importer.severity.{s}" for s in ("error", "warning", "info")]
     assert not [k for k in dynamic if k not in catalog]
 
 
@@ -146,3 +148,19 @@ def test_viewers_cannot_open_the_import_page(monkeypatch, demo_sqlite_url) -> No
     alone = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
     assert not alone.exception
     assert alone.error and not alone.file_uploader
+
+
+def test_preview_says_how_amounts_were_read(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+    row = export_rows(engine=demo_sqlite_engine, kind="budget_actuals")[0]
+    line = ",".join(str(row[c]) for c in ("project", "month", "department", "category"))
+    data = f'project,month,department,category,actual\n{line},"$1,234,567.50"\n'.encode()
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    at.selectbox(key="import_kind").set_value("budget_actuals").run()
+    at.file_uploader(key="import_file").set_value(("a.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert not at.error
+    captions = [c.value for c in at.caption]
+    assert (
+        "Bedragen gelezen met '.' als decimaalteken en ',' als duizendtalscheiding; "
+        "valutateken \\$ en spaties genegeerd." in captions
+    )

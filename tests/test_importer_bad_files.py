@@ -294,7 +294,13 @@ CORPUS: dict[str, tuple[str, str, bytes, list[tuple[int | None, str | None, str]
         "budget_actuals",
         "actuals.csv",
         csv_bytes(ACTUALS_HEADER + 'A,2026-01,MKT,people,"10,5"\nA,2026-02,MKT,people,10.5\n'),
-        [(None, None, "The file mixes a decimal comma (10,5) and a decimal point (10.5); use one of them.")],
+        [
+            (
+                2,
+                "actual",
+                "This amount uses ',' as decimal mark, the rest of the file '.'; write it like the other amounts.",
+            )
+        ],
     ),
     "respondent_two_departments": (
         "survey_responses",

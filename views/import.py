@@ -1,5 +1,8 @@
 """Import: templates and column documentation, upload, dry-run preview, apply, import log."""
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from access.roles import EDIT_DATA, NotAllowed
@@ -8,11 +11,13 @@ from data_access.importer import (
     KINDS,
     WORKBOOK,
     column_docs,
+    issue_message,
     issues_csv,
     issues_frame,
     limits_from_env,
     load_import_log,
     preview_frame,
+    progress_fraction,
     refuse_oversized,
     results_frame,
     run_import,
@@ -22,6 +27,7 @@ from data_access.importer import (
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import clear_caches, get_engine
 from ui.i18n import lang, number, t
+from ui.text import md
 
 PREVIEW_KEY = "_import_preview"
 RESULT_KEY = "_import_result"
@@ -74,12 +80,24 @@ with st.expander(t("importer.templates"), expanded=False):
 uploaded = st.file_uploader(t("importer.upload"), type=["csv", "txt", "xlsx"], key="import_file")
 
 
+def _progress_bar() -> tuple[Any, Callable[[str, int, int], None]]:
+    """A progress bar and the callback run_import tells rows read, validated and written."""
+    bar = st.progress(0.0)
+
+    def tell(step: str, done: int, total: int) -> None:
+        text = t(f"importer.progress.{step}", done=number(done), total=number(total))
+        bar.progress(progress_fraction(step, done, total), text=text)
+
+    return bar, tell
+
+
 def _apply(kind: str, name: str, data: bytes) -> None:
     try:
         ensure_allowed(current_user(), EDIT_DATA)
     except NotAllowed:
         st.session_state[RESULT_KEY] = "not_allowed"
         return
+    bar, tell = _progress_bar()
     report = run_import(
         engine=get_engine(),
         kind=kind,
@@ -87,7 +105,9 @@ def _apply(kind: str, name: str, data: bytes) -> None:
         data=data,
         dry_run=False,
         user_name=current_user().name,
+        progress=tell,
     )
+    bar.empty()
     if report.applied:
         clear_caches()
     st.session_state[RESULT_KEY] = report
@@ -128,6 +148,7 @@ if uploaded is not None:
     if preview is None or preview[0] != cache_key:
         report = refuse_oversized(file_name=uploaded.name, size=uploaded.size, kind=kind, limits=limits)
         if report is None:
+            bar, tell = _progress_bar()
             report = run_import(
                 engine=get_engine(),
                 kind=kind,
@@ -136,7 +157,9 @@ if uploaded is not None:
                 dry_run=True,
                 user_name=user.name,
                 limits=limits,
+                progress=tell,
             )
+            bar.empty()
         st.session_state[PREVIEW_KEY] = (cache_key, report)
     else:
         report = preview[1]
@@ -152,6 +175,8 @@ if uploaded is not None:
         st.warning(t("importer.warnings", count=len(report.warnings)), icon=":material/warning:")
     else:
         st.info(t("importer.preview_ok", rows=report.total("rows")), icon=":material/fact_check:")
+    for note in (i for i in report.issues if i.severity == "info"):
+        st.caption(md(issue_message(note, lang())))
     if report.issues:
         shown_columns = ISSUE_COLUMNS | ({} if report.kind == WORKBOOK else {"sheet": None})
         st.dataframe(

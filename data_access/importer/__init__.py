@@ -5,8 +5,8 @@
     python -m data_access.importer template KIND OUT    (.csv or .xlsx by OUT's extension)
 
 The page (views/import.py) and the command line share `run_import`: read the bytes
-(UTF-8 with or without BOM, else Windows-1252; `,` or `;`; decimal comma or point; ISO or
-Dutch dates; or .xlsx) as text cells, validate every row, plan insert/update/unchanged and
+(UTF-8 with or without BOM, else Windows-1252; `,` or `;`; decimal comma or point, with
+currency signs, grouping and spaces; ISO or Dutch dates; or .xlsx) as text cells, validate every row, plan insert/update/unchanged and
 what the file replaces, then apply it in one transaction with an import_log row and a
 data-version bump. A file with any error writes nothing, not even a log row.
 """
@@ -31,6 +31,7 @@ from data_access.importer.pipeline import (
     issues_frame,
     load_import_log,
     preview_frame,
+    progress_fraction,
     refuse_oversized,
     results_frame,
     run_import,
@@ -58,6 +59,7 @@ __all__ = [
     "limits_from_env",
     "load_import_log",
     "preview_frame",
+    "progress_fraction",
     "refuse_oversized",
     "results_frame",
     "run_import",

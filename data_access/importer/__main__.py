@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
             path=str(path),
             dry_run=args.dry_run,
             user_name=args.user or f"cli:{getpass.getuser()}",
+            progress=lambda step, done, total: print(
+                translate(f"importer.progress.{step}", args.lang, done=done, total=total), file=sys.stderr
+            ),
         )
         engine.dispose()
     except DatabaseUnavailable as exc:

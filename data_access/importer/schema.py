@@ -62,7 +62,7 @@ class Kind:
 AMOUNT_LIMIT = 1_000_000_000_000 - 0.01
 
 
-def _code(name: str, example: str, nl: str, en: str, *, length: int = 20) -> Column:
+def _code(name: str, example: str, nl: str, en: str, *, length: int = 40) -> Column:
     return Column(name, CODE, True, example, nl, en, max_length=length)
 
 

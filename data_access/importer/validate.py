@@ -9,6 +9,7 @@ the same import.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections import Counter, defaultdict
@@ -115,9 +116,49 @@ def normalise_header(name: str) -> str:
     return name.replace("\ufeff", "").strip().lower().replace(" ", "_")
 
 
+CURRENCY_SIGNS = "€$£¥"
+_PLAIN = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+_AMOUNT = re.compile(r"^([+-]?)([€$£¥]|[A-Z]{3})?([+-]?)([0-9][0-9.,]*)([€$£¥]|[A-Z]{3})?$")
+
+
+def _is_currency(code: str) -> bool:
+    if code in CURRENCY_SIGNS:
+        return True
+    from babel.numbers import is_currency  # ISO 4217
+
+    return bool(is_currency(code))
+
+
+def split_amount(text: str) -> tuple[str, str | None]:
+    """An amount's number text without spaces or currency, and the currency it named (if any).
+
+    Spaces of every width (also non-breaking and narrow) are dropped; one currency sign or
+    ISO 4217 code before or after the number (`$2,450,000`, `CHF 1234`, `-€ 5`, `12 EUR`)
+    is set apart. Text that is not of that shape comes back without spaces only.
+    """
+    body = "".join(text.split())
+    if _PLAIN.match(body):
+        return body, None
+    match = _AMOUNT.match(body)
+    if match is None:
+        return body, None
+    sign_before, lead, sign_after, number, trail = match.groups()
+    if (lead and trail) or (sign_before and sign_after):
+        return body, None
+    currency = lead or trail
+    if currency is not None and not _is_currency(currency):
+        return body, None
+    return (sign_before or sign_after) + number, currency
+
+
 def _evidence(text: str) -> str | None:
     """Which decimal mark a number's text proves (`,` or `.`), or None when ambiguous."""
-    body = text.strip().lstrip("+-").replace(" ", "").replace("\u00a0", "").replace("€", "")
+    return _body_evidence(split_amount(text)[0])
+
+
+def _body_evidence(body: str) -> str | None:
+    """`_evidence` of a number already without spaces and currency."""
+    body = body.lstrip("+-")
     commas, points = body.count(","), body.count(".")
     if commas and points:
         return "," if body.rfind(",") > body.rfind(".") else "."
@@ -131,34 +172,100 @@ def _evidence(text: str) -> str | None:
     return None
 
 
+def ambiguous_amount(text: str) -> bool:
+    """A number whose one `,` or `.` may be a decimal mark or a thousands separator (`512,300`)."""
+    body = split_amount(text)[0].lstrip("+-")
+    return _evidence(text) is None and (body.count(",") + body.count(".")) == 1
+
+
 def detect_decimal_mark(values: list[str], separator: str | None) -> tuple[str, list[str]]:
     """The file's decimal mark and, when the file mixes both, one example of each.
 
     A number such as `1,5`, `1.234,56` or `0,125` proves a decimal comma; `1.5`, `1,234.56`
-    a decimal point. Ambiguous numbers such as `1.234` follow the separator: `;` files use
-    a decimal comma, `,` files a decimal point.
+    a decimal point (currency signs and spaces aside: `$2,450,000` proves a point). Ambiguous
+    numbers such as `1.234` follow the separator: `;` files use a decimal comma, `,` files a
+    decimal point. When both are proven the mark most numbers prove wins (a tie follows the
+    separator); the cells proving the other are reported one by one (`amount_conventions`).
     """
     seen: dict[str, str] = {}
+    counts: Counter[str] = Counter()
     for value in values:
         mark = _evidence(value)
-        if mark is not None and mark not in seen:
-            seen[mark] = value
+        if mark is not None:
+            counts[mark] += 1
+            seen.setdefault(mark, value)
+    default = "," if separator == ";" else "."
     if len(seen) == 2:
-        return ".", [seen[","], seen["."]]
+        if counts[","] == counts["."]:
+            return default, [seen[","], seen["."]]
+        return max(counts, key=lambda m: counts[m]), [seen[","], seen["."]]
     if seen:
         return next(iter(seen)), []
-    return ("," if separator == ";" else "."), []
+    return default, []
+
+
+@dataclass(frozen=True)
+class AmountConventions:
+    """How a sheet's amounts are read: decimal mark, whether it is certain, currencies named."""
+
+    mark: str
+    decided: bool  # False: both marks proven, or nothing proven and no separator to follow
+    currency: str | None  # the currency most amounts name
+    currencies: tuple[str, ...]
+    grouped: bool  # some amount used a thousands separator
+
+    def cell_issue(self, text: str) -> tuple[str, dict[str, object]] | None:
+        """A message key and parameters when this cell cannot be read under the conventions."""
+        body, currency = split_amount(text)
+        evidence = _body_evidence(body)
+        if evidence is not None and evidence != self.mark:
+            return "importer.error.decimal_mark_conflict", {"mark": self.mark, "other": evidence}
+        if not self.decided and evidence is None and (body.count(",") + body.count(".")) == 1:
+            return "importer.error.ambiguous_amount", {}
+        if currency is not None and self.currency is not None and currency != self.currency:
+            return "importer.error.other_currency", {"currency": currency, "file_currency": self.currency}
+        return None
+
+
+def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
+    """The conventions of a sheet's amounts (its text cells), decided as `detect_decimal_mark` does."""
+    counts: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    bodies: list[str] = []
+    for value in values:
+        body, currency = split_amount(value)
+        bodies.append(body)
+        evidence = _body_evidence(body)
+        if evidence is not None:
+            counts[evidence] += 1
+        if currency is not None:
+            named[currency] += 1
+    default = "," if separator == ";" else "."
+    if len(counts) == 2:
+        mark = default if counts[","] == counts["."] else max(counts, key=lambda m: counts[m])
+    else:
+        mark = next(iter(counts), default)
+    decided = len(counts) < 2 and (bool(counts) or separator is not None)
+    group = "." if mark == "," else ","
+    return AmountConventions(
+        mark=mark,
+        decided=decided,
+        currency=named.most_common(1)[0][0] if named else None,
+        currencies=tuple(sorted(named)),
+        grouped=any(group in body for body in bodies),
+    )
 
 
 def parse_decimal(text: str, mark: str) -> float:
     if isinstance(text, Number):
         value = float(text)
     else:
-        body = text.replace(" ", "").replace("\u00a0", "").replace("€", "")
+        body = "".join(text.split())
         if body.lower() in NOT_FINITE:
             raise CellError("importer.error.not_finite")
         if body.startswith("#"):
             raise CellError("importer.error.excel_error")
+        body = split_amount(body)[0]
         group = "." if mark == "," else ","
         pattern = rf"^[+-]?([0-9]+|[0-9]{{1,3}}(\{group}[0-9]{{3}})+)(\{mark}[0-9]+)?$"
         if not re.match(pattern, body):
@@ -389,6 +496,9 @@ def _cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
     return issues
 
 
+CLOSE_CUTOFF = 0.75  # difflib ratio: `MKT` for `MKTG`, `P-0012` for `P-001`; not `IT` for `HR`
+
+
 def _other_case(
     code: str,
     target: str | None,
@@ -405,6 +515,35 @@ def _other_case(
     if match is None and seen.get(code.casefold(), code) != code:
         match = seen[code.casefold()]
     return match if match is not None and match != code else None
+
+
+def code_hint(
+    code: str,
+    target: str | None,
+    known: dict[str, set[str]],
+    folded: dict[str, dict[str, str]],
+    seen: dict[str, str],
+    *,
+    close: dict[tuple[str, str], str] | None = None,
+) -> tuple[str, str] | None:
+    """A "did you mean" for a code that is not known as written, or None.
+
+    `("case", existing)` when an existing code differs only in capitals (`fin` for `FIN`);
+    with `close` (a cache, also bounding the work to MAX_ISSUES look-ups) and an unknown
+    code, `("close", "A, B")` naming up to three similar existing codes (difflib).
+    """
+    existing = _other_case(code, target, known, folded, seen)
+    if existing is not None:
+        return "case", existing
+    if close is None or target is None or code in known.get(target, set()):
+        return None
+    key = (target, code)
+    if key not in close:
+        if len(close) >= MAX_ISSUES:
+            return None
+        matches = difflib.get_close_matches(code.casefold(), list(folded[target]), n=3, cutoff=CLOSE_CUTOFF)
+        close[key] = ", ".join(folded[target][m] for m in matches)
+    return ("close", close[key]) if close[key] else None
 
 
 def validate_sheet(
@@ -430,14 +569,14 @@ def validate_sheet(
         for i in decimal_columns
         if i < len(cells) and not isinstance(cells[i], Number)
     ]
-    mark, mixed = detect_decimal_mark(raw_numbers, separator)
-    if mixed:
-        return [], [Issue("importer.error.mixed_decimal_marks", {"comma": mixed[0], "point": mixed[1]})]
+    conventions = amount_conventions(raw_numbers, separator)
+    mark = conventions.mark
     width = len(sheet.header)
     records: list[Record] = []
     bounded = _BoundedIssues()
     folded: dict[str, dict[str, str]] = {}  # kind -> casefolded code -> code, built when first needed
     seen_codes: dict[str, str] = {}  # this sheet's own codes, casefolded
+    close_codes: dict[tuple[str, str], str] = {}  # (kind, unknown code) -> similar known codes
     first_row_of: dict[tuple[object, ...], int] = {}
     for number, cells in sheet.rows:
         row_issues: list[Issue] = []
@@ -477,6 +616,13 @@ def validate_sheet(
                     row_issues.append(Issue("importer.error.required", {}, row=number, column=column.name))
                 values[column.name] = None
                 continue
+            if column.type == DECIMAL and not isinstance(raw, Number):
+                problem = conventions.cell_issue(raw)
+                if problem is not None:
+                    row_issues.append(
+                        Issue(problem[0], problem[1], row=number, column=column.name, value=shown(raw))
+                    )
+                    continue
             try:
                 value = parse_cell(raw, column, mark)
             except CellError as exc:
@@ -486,14 +632,19 @@ def validate_sheet(
                 continue
             if column.type in (CODE, REFERENCE):
                 target = column.ref if column.type == REFERENCE else kind.name
-                existing = _other_case(
-                    str(value), target, known, folded, seen_codes if column.type == CODE else {}
+                hint = code_hint(
+                    str(value),
+                    target,
+                    known,
+                    folded,
+                    seen_codes if column.type == CODE else {},
+                    close=close_codes if column.type == REFERENCE else None,
                 )
-                if existing is not None:
+                if hint is not None and hint[0] == "case":
                     row_issues.append(
                         Issue(
                             "importer.error.code_case",
-                            {"existing": existing},
+                            {"existing": hint[1]},
                             row=number,
                             column=column.name,
                             value=shown(raw),
@@ -505,8 +656,10 @@ def validate_sheet(
             if column.type == REFERENCE and column.ref and value not in known.get(column.ref, set()):
                 row_issues.append(
                     Issue(
-                        "importer.error.unknown_reference",
-                        {"kind": column.ref},
+                        "importer.error.unknown_reference_close"
+                        if hint
+                        else "importer.error.unknown_reference",
+                        {"kind": column.ref, **({"suggestions": hint[1]} if hint else {})},
                         row=number,
                         column=column.name,
                         value=shown(raw),
@@ -537,4 +690,16 @@ def validate_sheet(
                 records.append(record)
         bounded.extend(row_issues)
     bounded.extend(_cross_row_rules(kind, records))
-    return records, bounded.result()
+    return records, bounded.result() + _amounts_note(conventions)
+
+
+def _amounts_note(conventions: AmountConventions) -> list[Issue]:
+    """How the amounts were read, for the preview, when there was anything to explain."""
+    if not (conventions.grouped or conventions.currencies):
+        return []
+    group = "." if conventions.mark == "," else ","
+    params: dict[str, object] = {"mark": conventions.mark, "group": group}
+    if conventions.currencies:
+        params["currency"] = ", ".join(conventions.currencies)
+        return [Issue("importer.info.amounts_read_currency", params, severity="info")]
+    return [Issue("importer.info.amounts_read", params, severity="info")]
