@@ -8,7 +8,7 @@ turn them off inside the migration's transaction), run the implicit DELETE of DR
 and cascade into budget lines, funding and progress. So SQLite is left as it is.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
