@@ -239,7 +239,12 @@ def catalogue_table(
                 "unit": translate(f"catalogue.unit.{kpi.unit}"),
                 "source": translate(kpi.text_key("source")),
                 "projects": translate(kpi.text_key("projects")) if kpi.code in STATUS_RULE_CODES else "",
-                "direction": translate(f"catalogue.direction.{kpi.direction}"),
+                # A band (two-sided target): both directions are bad, so neither is "better".
+                "direction": translate(
+                    "catalogue.direction.band"
+                    if target is not None and target.two_sided
+                    else f"catalogue.direction.{kpi.direction}"
+                ),
                 **shown,
                 "target": target_text(kpi.code, target, number=number, translate=translate)
                 if target

@@ -193,7 +193,9 @@ def _action_items(actions: pd.DataFrame | None, as_of_end: dt.date) -> list[Exce
             "overdue_action",
             None,
             str(row.title),
-            {"days": int(row.days_overdue), "owner": row.owner_person, "due": row.due_date},
+            {"days": int(row.days_overdue), "owner": row.owner_person, "due": row.due_date}
+            # the action's id, where known: the exception's link opens on that action
+            | ({"action": int(row.id)} if "id" in overdue.columns else {}),
         )
         for row in overdue.itertuples()
     ]

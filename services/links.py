@@ -3,7 +3,8 @@
 One place for every link of the steering meeting. A link is a page path and the page's own
 query parameters (the global filters are added by the caller):
 - `tab`: the code of the tab to open (each page maps codes to its translated labels);
-- `focus`: the project to select and show at the top of that tab;
+- `focus`: the project to select and show at the top of that tab (on the Steering page: the
+  id of the overdue action to show at the top, with `tab=overdue`);
 - `dim`, `rater`, `rated`: the survey dimension and the direction (rating department →
   rated department) to select on the Trust page.
 Pure: no Streamlit; the pages read these parameters (ui.tabs, ui.filters.apply_focus).
@@ -32,6 +33,8 @@ BUDGET_TABS = ("realisation", "earned_value", "forecast", "drift", "project", "g
 PROJECTS_TABS = ("portfolio", "project", "funding", "teams", "ownership", "goals")
 TRUST_TABS = ("mirror", "trend", "items", "reliability", "response", "comments")
 PAGE_TABS = {BUDGET: BUDGET_TABS, PROJECTS: PROJECTS_TABS, TRUST: TRUST_TABS}
+# The Steering page has no tabs: `tab=overdue` puts its overdue actions first.
+STEERING_OVERDUE = "overdue"
 
 # Exception kind -> (page, tab); the project of the exception is the focus.
 EXCEPTION_TARGETS: dict[str, tuple[str, str | None]] = {
@@ -45,7 +48,7 @@ EXCEPTION_TARGETS: dict[str, tuple[str, str | None]] = {
     "unmixed_team": (PROJECTS, "project"),
     "late_goal": (PROJECTS, "project"),
     "trust_drop": (TRUST, "trend"),
-    "overdue_action": (STEERING, None),
+    "overdue_action": (STEERING, STEERING_OVERDUE),
 }
 
 # Overview tile code -> (page, tab).
@@ -83,8 +86,9 @@ def exception_link(item: ExceptionItem) -> DetailLink:
 
     Budget and project rules: the project's tab of the page, that project in focus. A trust
     drop: the dimension that dropped; in the mirror (rater → rated) the Mirror tab with that
-    direction, else the Trend tab. An overdue action: the steering page. An unknown kind
-    falls back on the item's own page.
+    direction, else the Trend tab. An overdue action: the steering page with the overdue
+    actions first and that action (its id) on top. An unknown kind falls back on the item's
+    own page.
     """
     if item.kind == "trust_drop":
         dimension = str(item.values.get("dimension") or item.subject)
@@ -97,6 +101,9 @@ def exception_link(item: ExceptionItem) -> DetailLink:
             )
         return _link(TRUST, "trend", **{DIMENSION_PARAM: dimension})
     page, tab = EXCEPTION_TARGETS.get(item.kind, (item.page, None))
+    if item.kind == "overdue_action":
+        action = item.values.get("action")
+        return _link(page, tab, **{FOCUS_PARAM: None if action is None else str(action)})
     return _link(page, tab, **{FOCUS_PARAM: item.project})
 
 

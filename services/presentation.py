@@ -7,7 +7,10 @@ Overview and the exported pack cannot disagree on a figure.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 
 from i18n import translate
 from i18n.format import (
@@ -345,3 +348,17 @@ def exception_groups(items: list[ExceptionItem], *, per_kind: int | None = None)
         of_kind = [item for item in items if item.kind == kind]
         groups.append(ExceptionGroup(kind, of_kind[:per_kind], of_kind[per_kind:]))
     return groups
+
+
+# Exception kinds of the Projects page whose subject is a responsibility-area code.
+AREA_SUBJECT_KINDS = frozenset({"house_rule_breach", "missing_owner", "double_owner"})
+
+
+def name_exception_subjects(frame: pd.DataFrame, *, area_names: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of `collaboration_exceptions`' frame whose area subjects (ownership kinds) show the
+    area's name instead of its internal code; other subjects (departments, goal codes) are kept."""
+    subjects = [
+        area_names.get(subject, subject) if kind in AREA_SUBJECT_KINDS else subject
+        for kind, subject in zip(frame["kind"], frame["subject"], strict=True)
+    ]
+    return frame.assign(subject=subjects)

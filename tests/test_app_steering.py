@@ -65,6 +65,30 @@ def test_steering_page_shows_the_pure_figures(monkeypatch, demo_sqlite_engine, d
     )
 
 
+def test_an_overdue_action_link_opens_on_that_action(
+    monkeypatch, demo_sqlite_engine, demo_sqlite_url
+) -> None:
+    at = open_app(monkeypatch, demo_sqlite_url, page=STEERING, query={"lang": "en"})
+    filters = at.session_state["filters"]
+    overdue = overdue_actions(
+        load_actions(engine=demo_sqlite_engine, up_to_month=filters.as_of), as_of_end=filters.as_of_end
+    )
+    last = overdue.iloc[-1]  # the least overdue: last in the list, first after the link
+    at = open_app(
+        monkeypatch,
+        demo_sqlite_url,
+        page=STEERING,
+        query={"lang": "en", "tab": "overdue", "focus": str(last["id"])},
+    )
+    assert at.subheader[0].value.startswith("Overdue as of")
+    assert at.markdown[0].value == f"**Overdue action #{last['id']}: {last['title']}**"
+    assert f"{last['days_overdue']} days overdue" in at.caption[1].value
+    # Without the link the page opens on the meeting's decisions, the overdue list further down.
+    at = open_app(monkeypatch, demo_sqlite_url, page=STEERING, query={"lang": "en"})
+    assert at.subheader[0].value.startswith("Decisions of")
+    assert not [m for m in at.markdown if m.value.startswith("**Overdue action #")]
+
+
 def test_write_a_decision_and_an_action_then_read_them_back(monkeypatch, writable) -> None:
     url, engine = writable
     at = open_app(monkeypatch, url, page=STEERING)

@@ -221,6 +221,9 @@ def test_catalogue_table_joins_targets_and_who_changed_them() -> None:
     )
     assert pd.isna(table.loc["eac", "green"]) and pd.isna(table.loc["eac", "amber"])
     assert BY_CODE["follow_through"].has_target and not BY_CODE["eac"].has_target
+    # A band (budget realisation) has no better direction: the column says "within the band".
+    assert table.loc["budget_realisation", "direction"] == "<catalogue.direction.band>"
+    assert table.loc["cpi", "direction"] == "<catalogue.direction.higher>"
 
 
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")

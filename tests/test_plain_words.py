@@ -16,13 +16,6 @@ from ui.navigation import PAGES
 
 # The import page names the columns a file must have: those names are what a person types.
 TEMPLATE_COLUMNS = {column.name for kind in KINDS.values() for column in kind.columns}
-# Pages whose owners fix their words in a parallel branch (issue 16): expected to fail here
-# until that branch is merged; strict, so the marker must go once the page is clean.
-OTHERS = {
-    "views/projects.py": "h16c: area codes in the ownership table, empty cells",
-    "views/trust.py": "h16c: empty cells in the trend and mirror tables",
-    "views/catalogue.py": "h16a: empty target and changed-by cells",
-}
 
 # Streamlit's own Markdown directives (icons, coloured badges) are not words on the page.
 DIRECTIVE = re.compile(r":material/[a-z_]+:|:[a-z]+-badge\[|:[a-z]+\[")
@@ -57,13 +50,15 @@ def _strings(value: object) -> list[str]:
     return [str(value)]
 
 
-def _cells(frame: pd.DataFrame, shown: list[str]) -> list[str]:
-    """The texts of the cells a person sees (the columns in `shown`, or all without an order)."""
+def _cells(frame: pd.DataFrame, shown: list[str], placeholder: str = "") -> list[str]:
+    """The texts of the cells a person sees (the columns in `shown`, or all without an order).
+
+    An empty cell shows the table's `placeholder` (st.dataframe's argument), else "None"."""
     texts = []
     for column in [name for name in frame.columns if not shown or name in shown]:
         for cell in frame[column]:
-            if cell is None or (isinstance(cell, float) and pd.isna(cell)):
-                texts.append("None")  # an empty cell of an object column renders as "None"
+            if cell is None or (isinstance(cell, float) and pd.isna(cell)) or cell is pd.NaT:
+                texts.append(placeholder or "None")
             elif isinstance(cell, str):
                 texts.append(cell)
     return texts
@@ -80,7 +75,7 @@ def rendered_texts(at) -> list[str]:
         elif kind in {"arrow_data_frame", "dataframe", "table"}:
             value = node.value
             if isinstance(value, pd.DataFrame):
-                texts.extend(_cells(value, list(node.proto.column_order)))
+                texts.extend(_cells(value, list(node.proto.column_order), node.proto.placeholder))
         elif kind == "metric":
             texts.extend(_strings(node.label) + _strings(node.value) + _strings(getattr(node, "delta", None)))
         else:
@@ -123,16 +118,14 @@ def test_the_scan_catches_what_it_should() -> None:
     )
 
 
+def test_empty_cells_read_as_the_tables_placeholder() -> None:
+    frame = pd.DataFrame({"code": ["P-001", None], "share": [0.5, float("nan")], "hidden": [None, None]})
+    assert _cells(frame, ["code", "share"]) == ["P-001", "None", "None"]
+    assert _cells(frame, ["code", "share"], "–") == ["P-001", "–", "–"]
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize(
-    "page",
-    [
-        pytest.param(page.path, marks=pytest.mark.xfail(strict=True, reason=OTHERS[page.path]))
-        if page.path in OTHERS
-        else page.path
-        for page in PAGES
-    ],
-)
+@pytest.mark.parametrize("page", [page.path for page in PAGES])
 def test_no_none_nan_or_codes_on_any_page(monkeypatch, demo_sqlite_url, page, lang) -> None:
     at = open_app(monkeypatch, demo_sqlite_url, page=page, query={"lang": lang})
     texts = rendered_texts(at)

@@ -16,6 +16,7 @@ from data_access.projects import load_ownership
 from data_access.targets import save_target
 from kpis.periods import Filters
 from kpis.targets import Target
+from reports.pack import build_pack
 from services.presentation import tile_text
 from services.single_view import HISTORY_TILES, SingleView, compute_single_view
 from tests.test_data_access_history import SEPTEMBER, reimport, require_after_september
@@ -58,6 +59,32 @@ def test_a_target_changed_today_does_not_recolour_september(demo_copy) -> None:
         effective_from=SEPTEMBER,
     )
     assert view(engine).tile("cpi").rag == "green"
+
+
+def test_a_target_changed_today_leaves_septembers_pack_alone(demo_copy) -> None:
+    """The meeting pack of September: the same tile colours, texts and forecast RAG after
+    a target change dated today."""
+    engine = demo_copy
+    today = require_after_september(engine)
+
+    def pack_tiles() -> tuple:
+        pack = build_pack(engine, filters=FILTERS, lang="nl", render=False)
+        forecast = pack.forecast.rag if pack.forecast is not None else None
+        return [(tile.name, tile.value_text, tile.rag) for tile in pack.kpis], forecast
+
+    before = pack_tiles()
+    assert any(rag is not None for _, _, rag in before[0])
+    save_target(
+        engine=engine, kpi="cpi", target=Target(green=0.5, amber=0.4), user_name="cio", effective_from=today
+    )
+    save_target(
+        engine=engine,
+        kpi="follow_through",
+        target=Target(green=0.99, amber=0.98),
+        user_name="cio",
+        effective_from=today,
+    )
+    assert pack_tiles() == before
 
 
 def test_ownership_changed_today_leaves_septembers_replay_alone(demo_copy) -> None:

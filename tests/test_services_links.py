@@ -72,9 +72,12 @@ def test_an_overall_drop_opens_the_trend_of_its_dimension() -> None:
     assert exception_link(item) == DetailLink(TRUST, {"tab": "trend", "dim": "ability"})
 
 
-def test_an_overdue_action_opens_the_steering_page() -> None:
+def test_an_overdue_action_opens_the_steering_page_on_that_action() -> None:
+    link = exception_link(ExceptionItem("overdue_action", None, "Plan", {"days": 3, "action": 12}))
+    assert link == DetailLink(STEERING, {"tab": "overdue", "focus": "12"})
+    # Without the action's id (an older item), the overdue list still comes first.
     link = exception_link(ExceptionItem("overdue_action", None, "Plan", {"days": 3}))
-    assert link == DetailLink(STEERING, {})
+    assert link == DetailLink(STEERING, {"tab": "overdue"})
 
 
 @pytest.mark.parametrize("code", TILES)

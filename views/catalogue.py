@@ -71,6 +71,7 @@ st.dataframe(
     },
     hide_index=True,
     height=35 * (len(table) + 1) + 3,
+    placeholder="–",
 )
 
 st.subheader(t("catalogue.details.header"))
@@ -221,4 +222,5 @@ else:
             for row in changed.to_dict("records")
         ],
         hide_index=True,
+        placeholder="–",
     )

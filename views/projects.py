@@ -48,6 +48,7 @@ from kpis.projects import (
     value_progress,
 )
 from services.links import PROJECTS, PROJECTS_TABS
+from services.presentation import name_exception_subjects
 from ui.auth import current_user, ensure_allowed, require
 from ui.charts import show_chart
 from ui.components import rag_badge
@@ -536,7 +537,13 @@ with goals_tab:
 
 with st.expander(t("projects.exceptions")):
     st.dataframe(
-        label_codes(collaboration_exceptions(mix, ownership, timeline), kind_labels, ["kind"]),
+        label_codes(
+            name_exception_subjects(
+                collaboration_exceptions(mix, ownership, timeline), area_names=area_names
+            ),
+            kind_labels,
+            ["kind"],
+        ),
         hide_index=True,
         key="projects_exceptions",
         column_config={

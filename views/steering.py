@@ -33,10 +33,12 @@ from kpis.steering import (
     overdue_actions,
     with_labels,
 )
+from services.links import FOCUS_PARAM, STEERING_OVERDUE, TAB_PARAM
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.filters import current_filters
 from ui.i18n import day, lang, month, number, pct, t
+from ui.text import tm
 
 FLASH_KEY = "steering_flash"
 EDIT_KEY = "steering_edit"
@@ -135,9 +137,47 @@ def _show_flash():
         _show_table(pd.DataFrame([rows]), names)
 
 
+OVERDUE_COLUMNS = [
+    "id",
+    "meeting_month",
+    "title",
+    "owner_department",
+    "owner_person",
+    "due_date",
+    "days_overdue",
+]
+
+
+def _show_overdue(overdue, focus):
+    """The overdue actions; the one a link names (`focus`, an action id) on top, in a box."""
+    st.subheader(t("steering.overdue.header", as_of=month(filters.as_of)))
+    chosen = overdue[overdue["id"].astype(str) == focus] if focus and not overdue.empty else overdue.iloc[0:0]
+    for row in chosen.itertuples(index=False):
+        with st.container(border=True, key="steering_overdue_focus"):
+            st.markdown(f"**{tm('steering.overdue.focus', id=row.id, title=row.title)}**")
+            st.caption(
+                t(
+                    "steering.overdue.focus_detail",
+                    owner=row.owner_person,
+                    department=DEPARTMENT_NAMES.get(row.owner_department, row.owner_department),
+                    due=day(pd.Timestamp(row.due_date).date()),
+                    days=number(row.days_overdue),
+                )
+            )
+    _show_table(overdue, OVERDUE_COLUMNS)
+
+
 st.title(t("steering.title"))
 st.caption(t("steering.caption", as_of=month(filters.as_of)))
 _show_flash()
+
+# A link from an overdue-action exception (tab=overdue, focus=<action id>) opens here with
+# the overdue actions first, that action on top, so it is in view without scrolling.
+overdue_first = st.query_params.get(TAB_PARAM) == STEERING_OVERDUE
+replayable = cached(load_actions, up_to_month=filters.as_of)
+overdue = overdue_actions(replayable, as_of_end=filters.as_of_end)
+if overdue_first:
+    _show_overdue(overdue, st.query_params.get(FOCUS_PARAM))
 
 meeting_options = sorted(set(cached(load_meeting_months)) | {filters.as_of}, reverse=True)
 meeting = st.selectbox(
@@ -162,10 +202,8 @@ if confirm_needed:
         icon=":material/history:",
     )
 
-replayable = cached(load_actions, up_to_month=filters.as_of)
 on_time, due = count_follow_through(replayable, as_of_end=filters.as_of_end)
 rate = follow_through(replayable, as_of_end=filters.as_of_end)
-overdue = overdue_actions(replayable, as_of_end=filters.as_of_end)
 open_actions = cached(load_actions, open_only=True)
 
 rate_col, overdue_col, open_col = st.columns(3, border=True)
@@ -190,10 +228,8 @@ st.subheader(t("steering.decisions.header", month=month(meeting)))
 _show_table(decisions, ["id", "title", "description", "project", "created_by", "created_at"])
 st.subheader(t("steering.actions.header", month=month(meeting)))
 _show_table(month_actions, ACTION_TABLE)
-st.subheader(t("steering.overdue.header", as_of=month(filters.as_of)))
-_show_table(
-    overdue, ["id", "meeting_month", "title", "owner_department", "owner_person", "due_date", "days_overdue"]
-)
+if not overdue_first:
+    _show_overdue(overdue, None)
 st.subheader(t("steering.open.header"))
 _show_table(open_actions, ["id", "meeting_month", *ACTION_TABLE[1:]])
 

@@ -189,6 +189,7 @@ with trend_tab:
         },
         hide_index=True,
         key="trust_trend_table",
+        placeholder="–",
     )
 
 with mirror_tab:
@@ -247,6 +248,7 @@ with mirror_tab:
             },
             hide_index=True,
             key="trust_wave_gaps",
+            placeholder="–",
         )
     hidden = with_reason_text(mirror_cells[~mirror_cells["shown"]])
     for rater in sorted(set(hidden["rater"])):
@@ -288,6 +290,7 @@ with mirror_tab:
         },
         hide_index=True,
         key="trust_gaps_table",
+        placeholder="–",
     )
     st.markdown(f"**{t('trust.mirror.matrix')}**")
     st.dataframe(
@@ -296,6 +299,7 @@ with mirror_tab:
             code: st.column_config.NumberColumn(code, format="%.1f") for code in department_labels
         },
         key="trust_mirror_matrix",
+        placeholder="–",
     )
 
 with items_tab:
@@ -330,6 +334,7 @@ with items_tab:
         },
         hide_index=True,
         key="trust_items_table",
+        placeholder="–",
     )
 
 with reliability_tab:
@@ -368,6 +373,7 @@ with reliability_tab:
         },
         hide_index=True,
         key="trust_alpha_table",
+        placeholder="–",
     )
 
 with response_tab:
@@ -384,6 +390,7 @@ with response_tab:
         },
         hide_index=True,
         key="trust_response_table",
+        placeholder="–",
     )
 
 with comments_tab:

@@ -4,9 +4,13 @@ Step 1 (here): from the Overview, follow one exception of every kind with one cl
 its detail on screen without scrolling: the right page, the right tab, the project (or the
 survey dimension and direction) selected and in view.
 
-The meeting goes on in later steps (append them as tests using `meeting` and the helpers):
-record an action and check its default due date; change a target and check that
-September's replay is unchanged.
+Step 2: record an action for September and check its default due date (the next meeting:
+the last day of October).
+
+Step 3: change a target on the KPI catalogue page (in force from the current month) and
+check that September's Overview tiles keep their status words and figures.
+
+The meeting goes on in later steps (append them as tests using `meeting` and the helpers).
 """
 
 from __future__ import annotations
@@ -88,7 +92,11 @@ def follow_exception(page, app_url: str, group: int) -> Followed:
 
 def assert_detail_in_view(page, followed: Followed) -> None:
     focus = followed.params.get("focus")
-    if followed.path == "budget":
+    if followed.path == "budget" and followed.params.get("tab") == "forecast":
+        # A forecast overrun (the portfolio's year): the year-end forecast against the budget.
+        assert active_tab(page) == "Prognose jaareinde"
+        assert in_view(page, page.locator("[data-testid='stMetric']:visible", has_text="Begroting heel jaar"))
+    elif followed.path == "budget":
         assert active_tab(page) == "Per project"
         picker = page.locator(".st-key-budget_project")
         assert focus and focus in selected(picker), selected(picker)
@@ -112,7 +120,11 @@ def assert_detail_in_view(page, followed: Followed) -> None:
         dimension = selected(page.locator(".st-key-trust_dimension"))
         assert "Totaal" not in dimension or followed.params["dim"] == "overall", dimension
     elif followed.path == "steering":
-        assert in_view(page, page.locator("[data-testid='stMetric']", has_text="Achterstallige acties"))
+        # The overdue actions first, the clicked action on top (its number and title).
+        assert followed.params.get("tab") == "overdue" and focus
+        card = page.locator(".st-key-steering_overdue_focus")
+        assert in_view(page, card), "the overdue action is not on screen"
+        assert f"#{focus}" in card.inner_text()
     else:
         raise AssertionError(f"an exception led to an unexpected page: {followed.path} ({followed.href})")
     assert page.locator("[data-testid='stException']").count() == 0
@@ -143,3 +155,65 @@ def test_a_clicked_tab_is_kept_in_the_link(meeting, app_url: str) -> None:
     meeting.goto(meeting.url)
     wait_for_app(meeting)
     assert active_tab(meeting) == "Verloop"
+
+
+ACTION_TITLE = "Forecast toelichten aan de directie"
+
+
+def test_an_action_recorded_in_september_is_due_at_the_next_meeting(meeting, app_url: str) -> None:
+    meeting.goto(f"{app_url}/steering?{MEETING_QUERY}")
+    wait_for_app(meeting)
+    form = meeting.locator("[data-testid='stForm']", has_text="Actie vastleggen")
+    # The meeting month is September (the as-of month): no confirmation asked.
+    assert "september 2026" in selected(meeting.locator(".st-key-steering_month")).lower()
+    assert form.locator("[data-testid='stCheckbox']").count() == 0
+    due = form.locator(".st-key-steering_a_due input")
+    # default_due_date: the last day of the month after the meeting (the input may hold ISO).
+    assert due.input_value() in {"31-10-2026", "2026-10-31"}, due.input_value()
+    form.get_by_label("Titel").fill(ACTION_TITLE)
+    form.get_by_label("Eigenaar (persoon)").fill("R. Visser")
+    form.get_by_role("button", name="Actie vastleggen").click()
+    meeting.locator("[data-testid='stAlertContentSuccess']").wait_for(timeout=60_000)
+    wait_for_app(meeting)
+    row = meeting.locator("tr", has=meeting.locator("td", has_text=ACTION_TITLE)).first
+    row.wait_for(state="attached", timeout=60_000)
+    assert "31-10-2026" in row.inner_text()
+    assert meeting.locator("[data-testid='stException']").count() == 0
+
+
+def overview_tiles(page, app_url: str) -> list[str]:
+    """The texts of September's Overview tiles: name, value, change and status word."""
+    open_overview(page, app_url)
+    tiles = page.locator("[data-testid='stColumn']:has([data-testid='stMetric'])")
+    tiles.first.wait_for()
+    return [text.strip() for text in tiles.all_inner_texts()]
+
+
+def test_a_target_changed_today_leaves_septembers_tiles_alone(meeting, app_url: str) -> None:
+    before = overview_tiles(meeting, app_url)
+    assert len(before) >= 10, before
+    cpi_before = next(text for text in before if text.startswith("CPI"))
+    assert "Op koers" not in cpi_before  # so a target that turns the CPI green would show
+
+    meeting.goto(f"{app_url}/catalogue?{MEETING_QUERY}")
+    wait_for_app(meeting)
+    picker = meeting.locator("[data-testid='stSelectbox']").filter(has_text="KPI").first
+    picker.wait_for(timeout=60_000)
+    picker.click()
+    meeting.keyboard.type("Kostenprestatie")
+    meeting.get_by_role("option", name="Kostenprestatie-index (CPI)", exact=True).click()
+    wait_for_app(meeting)
+    assert "Kostenprestatie" in selected(meeting.locator(".st-key-catalogue_kpi"))
+    form = meeting.locator("[data-testid='stForm']", has_text="Drempel opslaan")
+    form.locator(".st-key-catalogue_green_cpi input").fill("0.50")
+    form.locator(".st-key-catalogue_amber_cpi input").fill("0.40")
+    # In force from the current month (the form's default), not from September.
+    form.get_by_role("button", name="Drempel opslaan").click()
+    meeting.locator("[data-testid='stAlertContentSuccess']").wait_for(timeout=60_000)
+    assert (
+        "Eerdere maanden houden hun drempels"
+        in meeting.locator("[data-testid='stAlertContentSuccess']").inner_text()
+    )
+
+    assert overview_tiles(meeting, app_url) == before
+    assert meeting.locator("[data-testid='stException']").count() == 0
