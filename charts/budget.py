@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts.theme import MUTED, PRIMARY, RAG_COLORS, department_colors
+from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, MUTED, PRIMARY, RAG_COLORS, department_colors
 
 SERIES_COLORS = {"planned": MUTED, "actual": PRIMARY}
 
@@ -39,14 +39,14 @@ def monthly_chart(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title=x_title, axis=alt.Axis(format="%b %y", labelAngle=-45)),
+            x=alt.X("yearmonth(month):O", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, labelAngle=-45)),
             xOffset=alt.XOffset("label:N", sort=[labels["planned"], labels["actual"]]),
-            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format="~s")),
+            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
             color=_series_color(labels, legend_title),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=x_title, format="%B %Y"),
                 alt.Tooltip("label:N", title=legend_title),
-                alt.Tooltip("amount:Q", title=y_title, format=",.0f"),
+                alt.Tooltip("amount:Q", title=y_title, format="$,.0f"),
             ],
         )
         .properties(height=280)
@@ -59,13 +59,13 @@ def cumulative_chart(
     """Cumulative actual as an area, with the cumulative plan as a dashed reference line."""
     data = _series_frame(series, labels)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
+        x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
+        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
         color=_series_color(labels, legend_title),
         tooltip=[
             alt.Tooltip("month:T", title=x_title, format="%B %Y"),
             alt.Tooltip("label:N", title=legend_title),
-            alt.Tooltip("cumulative:Q", title=y_title, format=",.0f"),
+            alt.Tooltip("cumulative:Q", title=y_title, format="$,.0f"),
         ],
     )
     actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
@@ -163,8 +163,8 @@ def forecast_chart(
         ),
         legend=alt.Legend(orient="top"),
     )
-    x = alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y"))
-    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s"))
+    x = alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month"))
+    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR))
     base = alt.Chart(data).encode(x=x, y=y, color=color)
     actual_area = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
     planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
