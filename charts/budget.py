@@ -39,7 +39,9 @@ def monthly_chart(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, labelAngle=-45)),
+            x=alt.X(
+                "yearmonth(month):O", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, labelAngle=-45)
+            ),
             xOffset=alt.XOffset("label:N", sort=[labels["planned"], labels["actual"]]),
             y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
             color=_series_color(labels, legend_title),

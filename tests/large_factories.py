@@ -18,7 +18,9 @@ def department_names(count: int = DEPARTMENTS) -> dict[str, str]:
     return {f"D{i:02d}": f"Directie beleid en uitvoering {i:02d}" for i in range(1, count + 1)}
 
 
-def large_drift_frame(*, projects: int = PROJECTS, departments: int = DEPARTMENTS, seed: int = 18) -> pd.DataFrame:
+def large_drift_frame(
+    *, projects: int = PROJECTS, departments: int = DEPARTMENTS, seed: int = 18
+) -> pd.DataFrame:
     """kpis.budget.funding_drift's shape: every project jointly funded by 2-4 departments,
     drifts between -30 and +30 percentage points."""
     rng = random.Random(seed)

@@ -53,3 +53,25 @@ def test_the_whole_drift_frame_would_have_been_far_too_tall() -> None:
         legend_title="Afdeling",
     ).to_dict()
     assert spec["height"]["step"] * len(drift) > 20 * MAX_HEIGHT
+
+
+def test_goal_timeline_keeps_whole_projects_within_the_row_bound() -> None:
+    """Five goals per project for 1,500 projects: the chart takes the most slipped projects
+    whose goals fit in CHART_GOALS rows (18 px each), never all 40 projects' 200 goals."""
+    import pandas as pd
+
+    from kpis.projects import CHART_GOALS, goal_chart_projects
+
+    projects = [f"PRJ-{p:05d}" for p in range(1, PROJECTS + 1)]
+    timeline = pd.DataFrame(
+        {
+            "project": [p for p in projects for _ in range(5)],
+            "slippage_days": [float(i % 97) for i in range(5 * PROJECTS)],
+            "late": [True] * (5 * PROJECTS),
+        }
+    )
+    selection = goal_chart_projects(timeline)
+    rows = timeline["project"].isin(selection.shown).sum()
+    assert 0 < rows <= CHART_GOALS
+    assert 18 * rows + 200 <= MAX_HEIGHT
+    assert selection.limited and selection.total == PROJECTS

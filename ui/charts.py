@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
-
-import altair as alt
 
 from charts.describe import describe_chart
 from charts.theme import vega_locale
