@@ -75,10 +75,10 @@ def cumulative_chart(
     return (actual + planned).properties(height=280)
 
 
-# At most this many bars (one per project and department) in a drift chart: 14 px each, about
-# 850 px with the axes, however many projects and departments there are.
+# At most this many bars (one per project and department) in a drift chart: 18 px each, about
+# 1,200 px with the axes, however many projects and departments there are.
 MAX_DRIFT_ROWS = 60
-DRIFT_ROW_STEP = 14
+DRIFT_ROW_STEP = 18
 # More departments than this and the colour legend would fill the chart: the rows name them.
 LEGEND_DEPARTMENTS = 8
 
@@ -137,7 +137,12 @@ def drift_chart(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("row:N", title=y_title, sort=list(data["row"]), axis=alt.Axis(labelLimit=320)),
+            y=alt.Y(
+                "row:N",
+                title=y_title,
+                sort=list(data["row"]),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
             x=alt.X("drift_pp:Q", title=x_title),
             color=alt.Color(
                 "department:N",
