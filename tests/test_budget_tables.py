@@ -52,3 +52,27 @@ def test_every_numeric_column_has_a_display_format() -> None:
     formats = variance_column_formats("department", "en")
     assert formats["Planned"]["format"] == "euro" and formats["Planned"]["step"] == 1.0
     assert formats["Realisation"]["format"] == "percent"
+
+
+def test_drift_amounts_and_shares_are_numbers() -> None:
+    from kpis.common import KpiValue, not_available
+    from ui.budget_tables import drift_column_formats, drift_rows
+
+    drift = pd.DataFrame(
+        {
+            "project": ["P-1", "P-1", "P-2"],
+            "department": ["A1", "B2", "A1"],
+            "actual": [1_250_000.0, 75_000.0, 0.0],
+            "actual_share": [KpiValue(0.943), KpiValue(0.057), not_available("budget.na.no_actuals")],
+            "agreed_share": [0.5, 0.5, 1.0],
+            "drift_pp": [KpiValue(44.3), KpiValue(-44.3), not_available("budget.na.no_actuals")],
+            "flagged": [True, True, False],
+        }
+    )
+    rows = drift_rows(drift, department_names={}, project_names={}, lang="nl", target=TARGET)
+    formats = drift_column_formats("nl")
+    assert set(formats) <= set(rows.columns) and len(formats) == 3
+    for column in formats:
+        assert pd.api.types.is_float_dtype(rows[column]), column
+    assert math.isnan(rows[list(formats)[1]].iloc[2])  # no actuals: no share, an empty cell
+    assert rows[list(formats)[0]].tolist() == [1_250_000.0, 75_000.0, 0.0]

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from i18n import translate
-from i18n.format import format_eur, format_eur_compact, format_number, format_pct, format_signed, half_up
+from i18n.format import format_eur, format_eur_compact, format_number, format_signed, half_up
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
 from kpis.targets import Target, rag
@@ -232,7 +232,9 @@ def drift_rows(
     lang: str,
     target: Target,
 ) -> pd.DataFrame:
-    """kpis.budget.funding_drift (or the portfolio table, without `project`) as text."""
+    """kpis.budget.funding_drift (or the portfolio table, without `project`) for display: the
+    amount and the shares as numbers (formatted by `drift_column_formats`, so they sort by
+    value; a share that cannot be measured is empty), the drift and its status as text."""
     header = {
         "project": translate("budget.group.project", lang),
         "department": translate("budget.group.department", lang),
@@ -250,9 +252,9 @@ def drift_rows(
         drift_value: KpiValue = record["drift_pp"]
         row = {
             "department": department_names.get(record["department"], record["department"]),
-            "actual": money(record["actual"], lang),
-            "actual_share": kpi_text(record["actual_share"], lambda x: format_pct(x, lang, decimals=1), lang),
-            "agreed_share": format_pct(record["agreed_share"], lang, decimals=1),
+            "actual": float(record["actual"]),
+            "actual_share": _ratio(record["actual_share"]),
+            "agreed_share": float(record["agreed_share"]),
             "drift_pp": kpi_text(drift_value, lambda x: points(x, lang), lang),
             "rag": rag_label(rag(abs(drift_value.value), target) if drift_value.available else None, lang),
             "note": translate("budget.drift.flagged", lang)
@@ -264,3 +266,12 @@ def drift_rows(
             row["project"] = f"{code} · {project_names.get(code, '')}".rstrip(" ·")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
+
+
+def drift_column_formats(lang: str) -> dict[str, dict[str, object]]:
+    """Column header -> NumberColumn keyword arguments for `drift_rows`' tables."""
+    return {
+        translate("budget.col.actual_to_date", lang): MONEY_FORMAT,
+        translate("budget.col.actual_share", lang): PERCENT_FORMAT,
+        translate("budget.col.agreed_share", lang): PERCENT_FORMAT,
+    }

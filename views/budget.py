@@ -34,6 +34,7 @@ from services.links import BUDGET, BUDGET_TABS
 from ui.auth import require
 from ui.budget_tables import (
     VarianceTables,
+    drift_column_formats,
     drift_rows,
     earned_value_rows,
     signed_money,
@@ -111,6 +112,13 @@ def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
     }
     st.dataframe(tables.rows, hide_index=True, column_config=config, key=key)
     st.dataframe(tables.total, hide_index=True, column_config=config, key=f"{key}_total")
+
+
+def _drift_config() -> dict:
+    return {
+        name: st.column_config.NumberColumn(name, **kwargs)
+        for name, kwargs in drift_column_formats(lang()).items()
+    }
 
 
 def _index(value):
@@ -322,6 +330,7 @@ with tabs["drift"]:
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
+        column_config=_drift_config(),
         key="budget_drift_portfolio",
     )
     st.caption(t("budget.drift.portfolio_note"))
@@ -335,6 +344,7 @@ with tabs["drift"]:
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
+        column_config=_drift_config(),
         key="budget_drift_projects",
     )
     chart_rows, left_out = largest_drifts(drift)
@@ -387,6 +397,7 @@ with tabs["project"]:
                     target=targets["funding_drift_pp"],
                 ),
                 hide_index=True,
+                column_config=_drift_config(),
                 key="budget_project_drift",
             )
         project_totals = frame_totals(to_date)
