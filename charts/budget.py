@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts.theme import MUTED, PRIMARY, RAG_COLORS, department_colors
+from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, MUTED, PRIMARY, RAG_COLORS, department_colors
 
 SERIES_COLORS = {"planned": MUTED, "actual": PRIMARY}
 
@@ -39,14 +39,16 @@ def monthly_chart(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title=x_title, axis=alt.Axis(format="%b %y", labelAngle=-45)),
+            x=alt.X(
+                "yearmonth(month):O", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, labelAngle=-45)
+            ),
             xOffset=alt.XOffset("label:N", sort=[labels["planned"], labels["actual"]]),
-            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format="~s")),
+            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
             color=_series_color(labels, legend_title),
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title=x_title, format="%B %Y"),
                 alt.Tooltip("label:N", title=legend_title),
-                alt.Tooltip("amount:Q", title=y_title, format=",.0f"),
+                alt.Tooltip("amount:Q", title=y_title, format="$,.0f"),
             ],
         )
         .properties(height=280)
@@ -59,18 +61,48 @@ def cumulative_chart(
     """Cumulative actual as an area, with the cumulative plan as a dashed reference line."""
     data = _series_frame(series, labels)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
-        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
+        x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
+        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
         color=_series_color(labels, legend_title),
         tooltip=[
             alt.Tooltip("month:T", title=x_title, format="%B %Y"),
             alt.Tooltip("label:N", title=legend_title),
-            alt.Tooltip("cumulative:Q", title=y_title, format=",.0f"),
+            alt.Tooltip("cumulative:Q", title=y_title, format="$,.0f"),
         ],
     )
     actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
     planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
     return (actual + planned).properties(height=280)
+
+
+# At most this many bars (one per project and department) in a drift chart: 18 px each, about
+# 1,200 px with the axes, however many projects and departments there are.
+MAX_DRIFT_ROWS = 60
+DRIFT_ROW_STEP = 18
+# More departments than this and the colour legend would fill the chart: the rows name them.
+LEGEND_DEPARTMENTS = 8
+
+
+def largest_drifts(drift: pd.DataFrame, *, max_rows: int = MAX_DRIFT_ROWS) -> tuple[pd.DataFrame, int]:
+    """The measured rows of kpis.budget.funding_drift for the projects with the largest drift
+    (by their largest |drift| over departments), as many whole projects as fit in `max_rows`
+    bars (at least one), and how many measured projects are left out."""
+    if drift.empty:
+        return drift, 0
+    measured = drift[[value.available for value in drift["drift_pp"]]]
+    if measured.empty:
+        return measured, 0
+    size = measured.assign(size=[abs(value.value) for value in measured["drift_pp"]])
+    largest = size.groupby("project", sort=False)["size"].max().sort_values(ascending=False, kind="stable")
+    bars = measured.groupby("project", sort=False).size()
+    shown: list[str] = []
+    used = 0
+    for project in largest.index:
+        if shown and used + int(bars[project]) > max_rows:
+            break
+        shown.append(project)
+        used += int(bars[project])
+    return measured[measured["project"].isin(shown)], len(largest) - len(shown)
 
 
 def drift_chart(
@@ -84,23 +116,33 @@ def drift_chart(
     legend_title: str,
 ) -> alt.LayerChart:
     """Drift in percentage points per project and department (from kpis.budget.funding_drift),
-    with the tolerance band drawn as red rules at ± tolerance. Rows without a drift are left out."""
+    one bar per project and department named "project · department", with the tolerance band
+    drawn as red rules at ± tolerance. Rows without a drift are left out; pass
+    `largest_drifts(...)[0]` to keep the chart within a screen at any size."""
     rows = drift[[value.available for value in drift["drift_pp"]]] if not drift.empty else drift
+    names = [department_names.get(d, d) for d in rows["department"]] if not rows.empty else []
+    projects = list(rows["project"]) if not rows.empty else []
     data = pd.DataFrame(
         {
-            "project": rows["project"] if not rows.empty else [],
-            "department": [department_names.get(d, d) for d in rows["department"]] if not rows.empty else [],
+            "project": projects,
+            "department": names,
+            "row": [f"{project} · {name}" for project, name in zip(projects, names, strict=True)],
             "drift_pp": [value.value for value in rows["drift_pp"]] if not rows.empty else [],
         }
     )
     codes = sorted(set(department_names) | set(rows["department"]))
     colors = department_colors(codes)
+    shown_departments = set(data["department"])
     bars = (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("project:N", title=y_title),
-            yOffset=alt.YOffset("department:N"),
+            y=alt.Y(
+                "row:N",
+                title=y_title,
+                sort=list(data["row"]),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
             x=alt.X("drift_pp:Q", title=x_title),
             color=alt.Color(
                 "department:N",
@@ -108,7 +150,7 @@ def drift_chart(
                 scale=alt.Scale(
                     domain=[department_names.get(c, c) for c in codes], range=[colors[c] for c in codes]
                 ),
-                legend=alt.Legend(orient="top"),
+                legend=alt.Legend(orient="top") if len(shown_departments) <= LEGEND_DEPARTMENTS else None,
             ),
             tooltip=[
                 alt.Tooltip("project:N", title=y_title),
@@ -119,7 +161,7 @@ def drift_chart(
     )
     limits = pd.DataFrame({"limit": [-tolerance, tolerance]})
     rules = alt.Chart(limits).mark_rule(color=RAG_COLORS["red"], strokeDash=[4, 4]).encode(x=alt.X("limit:Q"))
-    return (bars + rules).properties(height=alt.Step(14))
+    return (bars + rules).properties(height=alt.Step(DRIFT_ROW_STEP))
 
 
 FORECAST_COLOR = "#D9731A"
@@ -163,8 +205,8 @@ def forecast_chart(
         ),
         legend=alt.Legend(orient="top"),
     )
-    x = alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y"))
-    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s"))
+    x = alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month"))
+    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR))
     base = alt.Chart(data).encode(x=x, y=y, color=color)
     actual_area = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
     planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)

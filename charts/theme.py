@@ -21,3 +21,86 @@ def department_colors(codes: list[str]) -> dict[str, str]:
     for code in sorted(codes):
         colors[code] = KNOWN_DEPARTMENT_COLORS.get(code) or next(spare)
     return colors
+
+
+# Number and time conventions for Vega (d3-format / d3-time-format locale definitions), put in
+# every chart's `config.locale` by ui.charts.show_chart and handed to vl-convert by
+# reports.render: `1.234,5` and `okt 2026` in Dutch, `1,234.5` and `Oct 2026` in English.
+# The currency is the organisation's euro in both ("$" in a d3 format means this symbol).
+NUMBER_LOCALES: dict[str, dict[str, object]] = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""], "minus": "−"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""], "minus": "−"},
+}
+TIME_LOCALES: dict[str, dict[str, object]] = {
+    "nl": {
+        "dateTime": "%a %e %B %Y %H:%M:%S",
+        "date": "%d-%m-%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+        "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+        "months": [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    },
+    "en": {
+        "dateTime": "%a %e %b %X %Y",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+        "months": [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    },
+}
+
+# Month axes: `okt 2026` / `Oct 2026` (a two-digit year reads as a day).
+MONTH_AXIS_FORMAT = "%b %Y"
+# Money axes: `€ 1,2 mln`, `€ 500k`, `€ 0` in Dutch; `€1.2m`, `€500k` in English. The
+# expression finds the language from the locale's decimal mark, so the chart builders need no
+# language; the millions suffix follows i18n.format.format_eur_compact.
+MONEY_LABEL_EXPR = (
+    "abs(datum.value) >= 1e6"
+    " ? format(datum.value / 1e6, '$,.1~f') + (format(0.5, '.1f') == '0,5' ? '\u00a0mln' : 'm')"
+    " : abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '$,.0f') + 'k'"
+    " : format(datum.value, '$,.0f')"
+)
+
+
+def vega_locale(lang: str) -> dict[str, dict[str, object]]:
+    """The `config.locale` of a Vega-Lite spec for `lang` ("nl" or "en"; Dutch otherwise)."""
+    key = lang if lang in NUMBER_LOCALES else "nl"
+    return {"number": NUMBER_LOCALES[key], "time": TIME_LOCALES[key]}
+
+
+def with_locale(spec: dict[str, object], lang: str) -> dict[str, object]:
+    """A copy of the Vega-Lite spec (a dict) with the language's number and time locale."""
+    config = dict(spec.get("config") or {})  # type: ignore[call-overload]
+    config["locale"] = vega_locale(lang)
+    return {**spec, "config": config}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts.theme import MUTED, PRIMARY
+from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, MUTED, PRIMARY
 
 SERIES = ("baseline", "scenario", "actual")
 SERIES_COLORS = {"baseline": MUTED, "scenario": "#D9731A", "actual": PRIMARY}
@@ -26,8 +26,8 @@ def scenario_chart(
         alt.Chart(data, title=title)
         .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=28, filled=True))
         .encode(
-            x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
-            y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(format="~s")),
+            x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
+            y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
             color=alt.Color(
                 "label:N",
                 title=legend_title,
@@ -42,7 +42,7 @@ def scenario_chart(
             tooltip=[
                 alt.Tooltip("month:T", title=x_title, format="%B %Y"),
                 alt.Tooltip("label:N", title=legend_title),
-                alt.Tooltip("cumulative:Q", title=y_title, format=",.0f"),
+                alt.Tooltip("cumulative:Q", title=y_title, format="$,.0f"),
             ],
         )
         .properties(height=320)
@@ -57,8 +57,8 @@ def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("month:T", title=x_title, axis=alt.Axis(format="%b %y")),
-            y=alt.Y("delta:Q", title=y_title, axis=alt.Axis(format="~s", tickCount=4)),
+            x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
+            y=alt.Y("delta:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR, tickCount=4)),
             color=alt.Color(
                 "sign:N",
                 scale=alt.Scale(domain=[True, False], range=[SERIES_COLORS["scenario"], MUTED]),
@@ -66,7 +66,7 @@ def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
             ),
             tooltip=[
                 alt.Tooltip("month:T", title=x_title, format="%B %Y"),
-                alt.Tooltip("delta:Q", title=y_title, format=",.0f"),
+                alt.Tooltip("delta:Q", title=y_title, format="$,.0f"),
             ],
         )
     )

@@ -539,6 +539,7 @@ def project_detail(
 
 
 CHART_PROJECTS = 40  # rows a per-project chart shows at most; the tables beside it hold all
+CHART_GOALS = 90  # goal rows the goal timeline shows at most (18 px each: well under 2,000 px)
 
 
 @dataclass(frozen=True)
@@ -557,12 +558,26 @@ class ChartSelection:
         return len(self.shown) < self.total
 
 
-def _select(priority: pd.DataFrame, limit: int | None) -> ChartSelection:
-    """`priority` has project and score (higher first; ties by project code)."""
+def _select(
+    priority: pd.DataFrame, limit: int | None, *, rows: pd.Series | None = None, max_rows: int = 0
+) -> ChartSelection:
+    """`priority` has project and score (higher first; ties by project code). With `rows`
+    (chart rows per project) whole projects are taken while their rows fit in `max_rows`."""
     limit = CHART_PROJECTS if limit is None else limit
     ranked = priority.sort_values(["score", "project"], ascending=[False, True], kind="stable")
     codes = list(dict.fromkeys(ranked["project"].tolist()))
-    return ChartSelection(codes[:limit], len(codes))
+    shown = codes[:limit]
+    if rows is not None and max_rows:
+        kept: list[str] = []
+        used = 0
+        for code in shown:
+            count = int(rows.get(code, 1))
+            if kept and used + count > max_rows:
+                break
+            kept.append(code)
+            used += count
+        shown = kept
+    return ChartSelection(shown, len(codes))
 
 
 def funding_chart_projects(split: pd.DataFrame, *, limit: int | None = None) -> ChartSelection:
@@ -587,9 +602,16 @@ def ownership_chart_projects(status: pd.DataFrame, *, limit: int | None = None) 
 
 def goal_chart_projects(timeline: pd.DataFrame, *, limit: int | None = None) -> ChartSelection:
     """The projects with the most slipped goals first: score = the largest slippage in days
-    of an overdue or late goal (0 for projects without one). In: goal_timeline output."""
+    of an overdue or late goal (0 for projects without one), as many whole projects as
+    have `CHART_GOALS` goal rows between them. In: goal_timeline output."""
     if timeline.empty:
         return ChartSelection([], 0)
     slip = timeline["slippage_days"].astype("float64").where(timeline["late"].astype(bool), 0.0).fillna(0.0)
     score = slip.clip(lower=0.0).groupby(timeline["project"]).max()
-    return _select(pd.DataFrame({"project": score.index, "score": score.to_numpy()}), limit)
+    goals = timeline.groupby("project").size()
+    return _select(
+        pd.DataFrame({"project": score.index, "score": score.to_numpy()}),
+        limit,
+        rows=goals,
+        max_rows=CHART_GOALS,
+    )

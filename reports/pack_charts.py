@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 from sqlalchemy import Engine
 
-from charts.budget import drift_chart, forecast_chart
+from charts.budget import drift_chart, forecast_chart, largest_drifts
 from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
 from data_access.projects import load_ownership
@@ -27,7 +27,7 @@ from kpis.trust import OVERALL, perception_gaps
 from reports.content import PackChart
 from services.single_view import SingleView
 
-DRIFT_CHART_PROJECTS = 12
+DRIFT_CHART_ROWS = 24  # bars of the funding-drift chart on a slide
 PRINT_WIDTH = 860  # chart width in pixels before vl-convert's scale
 
 
@@ -104,15 +104,11 @@ def funding_drift_chart(
     project_names: Mapping[str, str],
     lang: str,
 ) -> PackChart | None:
-    measured = drift[[value.available for value in drift["drift_pp"]]] if not drift.empty else drift
-    if measured.empty:
+    rows, more = largest_drifts(drift, max_rows=DRIFT_CHART_ROWS)
+    if rows.empty:
         return None
-    size = measured.assign(size=[abs(value.value) for value in measured["drift_pp"]])
-    largest = size.groupby("project")["size"].max().sort_values(ascending=False, kind="stable")
-    shown = list(largest.index[:DRIFT_CHART_PROJECTS])
-    rows = measured[measured["project"].isin(shown)]
+    shown = rows["project"].unique()
     rows = rows.assign(project=[f"{code} {project_names.get(code, '')}".strip() for code in rows["project"]])
-    more = len(largest) - len(shown)
     chart = drift_chart(
         rows,
         tolerance=tolerance,

@@ -11,8 +11,10 @@ from functools import lru_cache
 import altair as alt
 import vl_convert
 
+from charts.theme import vega_locale
 from reports.content import PackChart
 
+# The languages whose conventions vl-convert is given (charts.theme's, as on screen).
 LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 # 1.5 × the chart's 860 px: about 110 dpi across a slide or an A4 page, sharp when
 # projected or zoomed in, and half the pixels (and time in the PDF) of 2 ×.
@@ -43,9 +45,14 @@ def start_warm_up() -> threading.Thread:
 
 
 @lru_cache(maxsize=32)
-def _png_from_spec(spec: str, scale: float, locale: str) -> bytes:
+def _png_from_spec(spec: str, scale: float, lang: str) -> bytes:
+    locale = vega_locale(lang)
     return vl_convert.vegalite_to_png(
-        spec, scale=scale, format_locale=locale, time_format_locale=locale, allowed_base_urls=[]
+        spec,
+        scale=scale,
+        format_locale=locale["number"],
+        time_format_locale=locale["time"],
+        allowed_base_urls=[],
     )
 
 
@@ -55,7 +62,7 @@ def chart_png(chart: alt.TopLevelMixin, *, lang: str = "nl", scale: float = PRIN
     No external URL may be fetched (the data is inline). The same spec rendered twice is
     rendered once per process.
     """
-    return _png_from_spec(chart.to_json(), scale, LOCALES.get(lang, LOCALES["nl"]))
+    return _png_from_spec(chart.to_json(), scale, lang if lang in LOCALES else "nl")
 
 
 def png_size(png: bytes) -> tuple[int, int]:

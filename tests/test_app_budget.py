@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
@@ -153,8 +154,10 @@ def test_group_by_and_project_drill_down(budget_page, demo_sqlite_engine) -> Non
     by_project = load_budget_by_month(
         engine=demo_sqlite_engine, filters=at.session_state["filters"], by=("project",)
     )
-    assert len(table) == 1 and table[0]["Project"].iloc[-1] == "Totaal"
-    assert len(table[0]) == by_project["project"].nunique() + 1
+    # the rows, then their total apart in a one-row table
+    assert len(table) == 2 and list(table[1]["Project"]) == ["Totaal"]
+    assert "Totaal" not in list(table[0]["Project"])
+    assert len(table[0]) == by_project["project"].nunique()
     assert "Klantdataplatform (CDP)" in list(table[0]["Project"])
     at.selectbox(key="budget_project").set_value("P-001").run()
     assert not at.exception
@@ -174,3 +177,26 @@ def test_every_text_key_of_the_page_exists() -> None:
     used |= {f"budget.group.{name}" for name in ("department", "category", "project")}
     assert len(used) > 40
     assert sorted(key for key in used if key not in catalog) == []
+
+
+def test_variance_table_sorts_as_numbers_with_the_total_apart(budget_page, demo_sqlite_engine) -> None:
+    """Money and ratios are numeric columns (sorting "Begroot" sorts by value), the rows are
+    ordered by the department names they show, and the total is a table of its own."""
+    at = budget_page
+    # the Realisation tab's pair comes first (the project tab has its own pair per dimension)
+    tables = [d for d in at.dataframe if {"Afdeling", "Begroot"} <= set(d.value.columns)][:2]
+    assert len(tables) == 2
+    rows, total = tables[0].value, tables[1].value
+    for column in ("Begroot", "Werkelijk", "Afwijking €", "Afwijking %", "Realisatie"):
+        assert pd.api.types.is_float_dtype(rows[column]), column
+        assert pd.api.types.is_float_dtype(total[column]), column
+    names = list(rows["Afdeling"])
+    assert names == sorted(names, key=str.casefold) and "Totaal" not in names
+    assert list(total["Afdeling"]) == ["Totaal"]
+    grouped = load_budget_by_month(
+        engine=demo_sqlite_engine, filters=at.session_state["filters"], by=("department",)
+    )
+    assert total["Begroot"].iloc[0] == pytest.approx(frame_totals(grouped)["planned"])
+    assert rows["Begroot"].sum() == pytest.approx(total["Begroot"].iloc[0])
+    # the display format is set on the numeric columns
+    assert '"euro"' in str(tables[0].proto) or "euro" in str(tables[0].proto)

@@ -240,3 +240,18 @@ def test_a_split_lever_never_changes_the_past_or_the_agreement(monkeypatch, demo
     assert not at.exception
     by_kpi = _comparison(at).set_index("KPI")
     assert by_kpi.loc["Grootste drift tot nu", "Verschil"] == "±0,0 pp"
+
+
+def test_split_lever_shows_inputs_only_for_the_chosen_departments(monkeypatch, demo_sqlite_url) -> None:
+    """Departments are picked from a list; a share input appears for each chosen one only
+    (sixty inputs in a column are unreadable)."""
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    chosen = at.multiselect(key="wi_split_departments")
+    assert set(chosen.options) >= {"Marketing", "IT", "Financiën"}
+    shown = {n.key for n in at.number_input if n.key and n.key.startswith("wi_share_")}
+    assert shown == {f"wi_share_{code}" for code in chosen.value}
+    at.multiselect(key="wi_split_departments").set_value([*chosen.value, "FIN"]).run()
+    assert not at.exception
+    assert "wi_share_FIN" in {n.key for n in at.number_input}
+    at.multiselect(key="wi_split_departments").set_value(["FIN"]).run()
+    assert {n.key for n in at.number_input if n.key and n.key.startswith("wi_share_")} == {"wi_share_FIN"}

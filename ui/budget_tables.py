@@ -1,4 +1,5 @@
-"""Budget tables as display strings in a language (pure: no Streamlit, no arithmetic).
+"""Budget tables for display in a language (pure: no Streamlit, no arithmetic): the variance
+tables as numbers with display formats (so they sort by value), the others as text.
 
 Amounts are rounded per cell for display only; totals come from the unrounded figures,
 so a total may differ by a euro from the sum of the rounded cells (the page says so).
@@ -6,12 +7,14 @@ so a total may differ by a euro from the sum of the rounded cells (the page says
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pandas as pd
 
 from i18n import translate
-from i18n.format import format_eur, format_eur_compact, format_number, format_pct, format_signed, half_up
+from i18n.format import format_eur, format_eur_compact, format_number, format_signed, half_up
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
 from kpis.targets import Target, rag
@@ -62,28 +65,33 @@ def _reason(values: list[KpiValue], lang: str) -> str:
     return reasons[0] if reasons else ""
 
 
+class VarianceTables(NamedTuple):
+    """The variance table's rows (sortable numbers, ordered by the names they show) and its
+    total as a one-row table of the same columns, shown apart so it never sorts into the rows."""
+
+    rows: pd.DataFrame
+    total: pd.DataFrame
+
+
+def _ratio(value: KpiValue) -> float:
+    return float(value.value) if value.available else math.nan
+
+
 def variance_rows(
     table: pd.DataFrame, *, by: str, names: dict[str, str], total: dict[str, float], lang: str, target: Target
-) -> pd.DataFrame:
-    """kpis.budget.variance_table as text, with a last row for the (unrounded) total."""
-    header = {
-        "name": translate(f"budget.group.{by}", lang),
-        "planned": translate("budget.col.planned", lang),
-        "actual": translate("budget.col.actual", lang),
-        "variance": translate("budget.col.variance", lang),
-        "variance_pct": translate("budget.col.variance_pct", lang),
-        "realisation": translate("budget.col.realisation", lang),
-        "rag": translate("budget.col.rag", lang),
-        "note": translate("budget.col.note", lang),
-    }
+) -> VarianceTables:
+    """kpis.budget.variance_table for display: money and ratios as numbers (formatted by
+    `variance_column_formats`, so a column sorts by value), rows ordered by name, and the
+    (unrounded) total apart."""
+    header = variance_header(by, lang)
     rows = [
         {
             "name": names.get(code, code),
-            "planned": money(p, lang),
-            "actual": money(a, lang),
-            "variance": money(v, lang),
-            "variance_pct": kpi_text(vp, lambda x: signed_pct(x, lang), lang),
-            "realisation": kpi_text(r, lambda x: format_pct(x, lang, decimals=1), lang),
+            "planned": float(p),
+            "actual": float(a),
+            "variance": float(v),
+            "variance_pct": _ratio(vp),
+            "realisation": _ratio(r),
             "rag": rag_label(g, lang),
             "note": _reason([r], lang),
         }
@@ -98,20 +106,54 @@ def variance_rows(
             strict=True,
         )
     ]
+    rows.sort(key=lambda row: str(row["name"]).casefold())
     overall = realisation(**total)
-    rows.append(
-        {
-            "name": translate("budget.total", lang),
-            "planned": money(total["planned"], lang),
-            "actual": money(total["actual"], lang),
-            "variance": money(variance(**total), lang),
-            "variance_pct": kpi_text(variance_pct(**total), lambda x: signed_pct(x, lang), lang),
-            "realisation": kpi_text(overall, lambda x: format_pct(x, lang, decimals=1), lang),
-            "rag": rag_label(rag(overall.value, target), lang),
-            "note": _reason([overall], lang),
-        }
+    total_row = {
+        "name": translate("budget.total", lang),
+        "planned": float(total["planned"]),
+        "actual": float(total["actual"]),
+        "variance": float(variance(**total)),
+        "variance_pct": _ratio(variance_pct(**total)),
+        "realisation": _ratio(overall),
+        "rag": rag_label(rag(overall.value, target), lang),
+        "note": _reason([overall], lang),
+    }
+    return VarianceTables(
+        rows=pd.DataFrame(rows, columns=list(header)).rename(columns=header),
+        total=pd.DataFrame([total_row], columns=list(header)).rename(columns=header),
     )
-    return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
+
+
+def variance_header(by: str, lang: str) -> dict[str, str]:
+    return {
+        "name": translate(f"budget.group.{by}", lang),
+        "planned": translate("budget.col.planned", lang),
+        "actual": translate("budget.col.actual", lang),
+        "variance": translate("budget.col.variance", lang),
+        "variance_pct": translate("budget.col.variance_pct", lang),
+        "realisation": translate("budget.col.realisation", lang),
+        "rag": translate("budget.col.rag", lang),
+        "note": translate("budget.col.note", lang),
+    }
+
+
+# Display formats of numeric columns (st.column_config.NumberColumn): "euro" and "percent"
+# are formatted by the browser in its language; `step` fixes the decimals (whole euros, one
+# decimal of a percentage). A missing figure (NaN) shows as an empty cell.
+MONEY_FORMAT = {"format": "euro", "step": 1.0}
+PERCENT_FORMAT = {"format": "percent", "step": 0.001}
+
+
+def variance_column_formats(by: str, lang: str) -> dict[str, dict[str, object]]:
+    """Column header -> NumberColumn keyword arguments for `variance_rows`' tables."""
+    header = variance_header(by, lang)
+    return {
+        header["planned"]: MONEY_FORMAT,
+        header["actual"]: MONEY_FORMAT,
+        header["variance"]: MONEY_FORMAT,
+        header["variance_pct"]: PERCENT_FORMAT,
+        header["realisation"]: PERCENT_FORMAT,
+    }
 
 
 def earned_value_rows(
@@ -190,7 +232,9 @@ def drift_rows(
     lang: str,
     target: Target,
 ) -> pd.DataFrame:
-    """kpis.budget.funding_drift (or the portfolio table, without `project`) as text."""
+    """kpis.budget.funding_drift (or the portfolio table, without `project`) for display: the
+    amount and the shares as numbers (formatted by `drift_column_formats`, so they sort by
+    value; a share that cannot be measured is empty), the drift and its status as text."""
     header = {
         "project": translate("budget.group.project", lang),
         "department": translate("budget.group.department", lang),
@@ -208,9 +252,9 @@ def drift_rows(
         drift_value: KpiValue = record["drift_pp"]
         row = {
             "department": department_names.get(record["department"], record["department"]),
-            "actual": money(record["actual"], lang),
-            "actual_share": kpi_text(record["actual_share"], lambda x: format_pct(x, lang, decimals=1), lang),
-            "agreed_share": format_pct(record["agreed_share"], lang, decimals=1),
+            "actual": float(record["actual"]),
+            "actual_share": _ratio(record["actual_share"]),
+            "agreed_share": float(record["agreed_share"]),
             "drift_pp": kpi_text(drift_value, lambda x: points(x, lang), lang),
             "rag": rag_label(rag(abs(drift_value.value), target) if drift_value.available else None, lang),
             "note": translate("budget.drift.flagged", lang)
@@ -222,3 +266,12 @@ def drift_rows(
             row["project"] = f"{code} · {project_names.get(code, '')}".rstrip(" ·")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
+
+
+def drift_column_formats(lang: str) -> dict[str, dict[str, object]]:
+    """Column header -> NumberColumn keyword arguments for `drift_rows`' tables."""
+    return {
+        translate("budget.col.actual_to_date", lang): MONEY_FORMAT,
+        translate("budget.col.actual_share", lang): PERCENT_FORMAT,
+        translate("budget.col.agreed_share", lang): PERCENT_FORMAT,
+    }

@@ -38,6 +38,9 @@ from ui.auth import current_user
 from ui.data import data_version, get_engine
 
 SPLIT_PROJECTS = "wi_split_projects"
+# The departments of the new split: a share input is shown only for these (one input per
+# department does not fit with sixty of them).
+SPLIT_DEPARTMENTS = "wi_split_departments"
 DELAY_PROJECTS = "wi_delay_projects"
 DELAY_MONTHS = "wi_delay_months"
 CUT_DEPARTMENT = "wi_cut_department"
@@ -97,6 +100,12 @@ def lever_effects(
     return [effects[name] for name in wanted]
 
 
+def split_departments(shares: dict[str, float], *, departments: list[str]) -> list[str]:
+    """The departments with a share in `shares`, in the order of `departments`: the ones the
+    split lever shows an input for."""
+    return [d for d in departments if float(shares.get(d, 0.0)) > 0]
+
+
 def share_key(department: str) -> str:
     return f"wi_share_{department}"
 
@@ -113,6 +122,7 @@ def set_levers(
     state = st.session_state
     state[SPLIT_PROJECTS] = sorted(scenario.split_targets)
     shares = next(iter(scenario.split_targets.values()), None) or default_shares
+    state[SPLIT_DEPARTMENTS] = split_departments(shares, departments=departments)
     for department in departments:
         state[share_key(department)] = round(float(shares.get(department, 0.0)) * 100, 1)
     state[DELAY_PROJECTS] = sorted(scenario.delays)
@@ -134,7 +144,8 @@ def levers_scenario(*, departments: list[str], dimensions: list[str]) -> tuple[S
     (they must sum to 100%; an invalid split is left out)."""
     state = st.session_state
     split: dict[str, dict[str, float]] = {}
-    shares = {d: float(state.get(share_key(d)) or 0.0) for d in departments}
+    chosen = [d for d in departments if d in set(state.get(SPLIT_DEPARTMENTS) or [])]
+    shares = {d: float(state.get(share_key(d)) or 0.0) for d in chosen}
     split_invalid = False
     if state.get(SPLIT_PROJECTS):
         if abs(sum(shares.values()) - 100.0) > 0.1:

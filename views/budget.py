@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from access.roles import READ
-from charts.budget import cumulative_chart, drift_chart, monthly_chart
+from charts.budget import cumulative_chart, drift_chart, largest_drifts, monthly_chart
 from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.reference import load_categories, load_departments
 from data_access.targets import load_targets
@@ -32,7 +32,15 @@ from kpis.budget import (
 )
 from services.links import BUDGET, BUDGET_TABS
 from ui.auth import require
-from ui.budget_tables import drift_rows, earned_value_rows, signed_money, variance_rows
+from ui.budget_tables import (
+    VarianceTables,
+    drift_column_formats,
+    drift_rows,
+    earned_value_rows,
+    signed_money,
+    variance_column_formats,
+    variance_rows,
+)
 from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached
@@ -94,6 +102,23 @@ def _show(label, kpi, formatter, *, help_text, delta=None, badge=None, detail=No
         st.caption(t(kpi.reason))
     elif detail:
         st.caption(detail)
+
+
+def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
+    """The variance rows (numbers, sortable) and, apart below them, their total."""
+    config = {
+        name: st.column_config.NumberColumn(name, **kwargs)
+        for name, kwargs in variance_column_formats(by, lang()).items()
+    }
+    st.dataframe(tables.rows, hide_index=True, column_config=config, key=key)
+    st.dataframe(tables.total, hide_index=True, column_config=config, key=f"{key}_total")
+
+
+def _drift_config() -> dict:
+    return {
+        name: st.column_config.NumberColumn(name, **kwargs)
+        for name, kwargs in drift_column_formats(lang()).items()
+    }
 
 
 def _index(value):
@@ -228,7 +253,7 @@ with tabs["realisation"]:
     )
     grouped = cached(load_budget_by_month, filters=filters, by=(group,))
     names = {"department": department_names, "category": category_names, "project": project_names}[group]
-    st.dataframe(
+    _variance(
         variance_rows(
             variance_table(grouped, by=group, target=targets["budget_realisation"]),
             by=group,
@@ -237,7 +262,7 @@ with tabs["realisation"]:
             lang=lang(),
             target=targets["budget_realisation"],
         ),
-        hide_index=True,
+        by=group,
         key="budget_variance_table",
     )
     st.caption(t("budget.variance_note") + " " + ROUNDING_NOTE)
@@ -305,6 +330,7 @@ with tabs["drift"]:
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
+        column_config=_drift_config(),
         key="budget_drift_portfolio",
     )
     st.caption(t("budget.drift.portfolio_note"))
@@ -318,12 +344,14 @@ with tabs["drift"]:
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
+        column_config=_drift_config(),
         key="budget_drift_projects",
     )
-    if not drift.empty:
+    chart_rows, left_out = largest_drifts(drift)
+    if not chart_rows.empty:
         show_chart(
             drift_chart(
-                drift,
+                chart_rows,
                 tolerance=tolerance,
                 department_names=department_names,
                 title=t("budget.chart.drift"),
@@ -334,6 +362,8 @@ with tabs["drift"]:
             width="stretch",
             key="budget_drift_chart",
         )
+        if left_out:
+            st.caption(t("budget.drift.chart_more", count=left_out))
     st.caption(t("budget.drift.note", tolerance=number(tolerance, decimals=0)))
 
 with tabs["project"]:
@@ -367,6 +397,7 @@ with tabs["project"]:
                     target=targets["funding_drift_pp"],
                 ),
                 hide_index=True,
+                column_config=_drift_config(),
                 key="budget_project_drift",
             )
         project_totals = frame_totals(to_date)
@@ -421,7 +452,7 @@ with tabs["project"]:
         _charts(cumulative_series(project_frame, as_of=filters.as_of), "budget_project")
         for dimension, names in (("department", department_names), ("category", category_names)):
             with st.container():
-                st.dataframe(
+                _variance(
                     variance_rows(
                         variance_table(to_date, by=dimension, target=targets["budget_realisation"]),
                         by=dimension,
@@ -430,7 +461,7 @@ with tabs["project"]:
                         lang=lang(),
                         target=targets["budget_realisation"],
                     ),
-                    hide_index=True,
+                    by=dimension,
                     key=f"budget_project_{dimension}",
                 )
         st.caption(t("budget.project_note") + " " + ROUNDING_NOTE)

@@ -121,8 +121,17 @@ with levers_col, st.container(border=True):
         placeholder=t("whatif.none"),
         help=t("whatif.lever.split_help"),
     )
+    st.multiselect(
+        t("whatif.lever.split_departments"),
+        options=departments,
+        key=state.SPLIT_DEPARTMENTS,
+        format_func=lambda code: department_names.get(code, code),
+        placeholder=t("whatif.none"),
+        help=t("whatif.lever.split_departments_help"),
+    )
     share_cols = st.columns(2)
-    for number, code in enumerate(departments):
+    chosen = set(st.session_state.get(state.SPLIT_DEPARTMENTS) or [])
+    for number, code in enumerate(d for d in departments if d in chosen):
         with share_cols[number % 2]:
             st.number_input(
                 tm("whatif.lever.share", department=department_names[code]),

@@ -1,0 +1,62 @@
+"""Charts speak the UI language: month names and number marks from the chart's locale, on
+screen (config.locale in the spec) and offline (vl-convert, as in the pack)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import vl_convert
+
+from charts.theme import vega_locale, with_locale
+from charts.whatif import scenario_chart
+from reports.render import chart_png, png_size
+from ui.charts import localised
+
+
+def _chart():  # type: ignore[no-untyped-def]
+    months = pd.to_datetime(["2026-09-01", "2026-10-01", "2026-11-01"] * 3)
+    series = pd.DataFrame(
+        {
+            "month": months,
+            "series": ["baseline"] * 3 + ["scenario"] * 3 + ["actual"] * 3,
+            "cumulative": [1.2e6, 2.5e6, 3.7e6] * 3,
+        }
+    )
+    labels = {"baseline": "B", "scenario": "S", "actual": "A"}
+    return scenario_chart(series, labels=labels, title="t", x_title="x", y_title="y", legend_title="l")
+
+
+def _labels(spec: str, lang: str) -> list[str]:
+    locale = vega_locale(lang)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "money", "english_only"),
+    [("nl", "okt 2026", "€\u00a01,5\u00a0mln", "Oct"), ("en", "Oct 2026", "€1.5m", "okt")],
+)
+def test_axes_follow_the_language(lang: str, month: str, money: str, english_only: str) -> None:
+    labels = _labels(_chart().to_json(), lang)
+    assert month in labels
+    assert money in labels
+    assert not any(english_only in label for label in labels)
+    assert not any(re.search(r"\d[GM]$", label) for label in labels)  # no SI "G" for money
+
+
+def test_the_spec_carries_the_locale_for_the_browser() -> None:
+    spec = localised(_chart(), lang="nl").to_dict()
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["config"]["locale"]["time"]["shortMonths"][9] == "okt"
+    assert localised(_chart(), lang="en").to_dict()["config"]["locale"]["number"]["decimal"] == "."
+    # the locale in the spec alone (no vl-convert option) is enough for Vega
+    svg = vl_convert.vegalite_to_svg(with_locale(_chart().to_dict(), "nl"))
+    assert "okt 2026" in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_pack_png_renders_in_either_language() -> None:
+    for lang in ("nl", "en"):
+        width, height = png_size(chart_png(_chart(), lang=lang, scale=1))
+        assert width > 100 and height > 100
