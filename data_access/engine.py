@@ -112,7 +112,7 @@ def describe_url(url: object) -> str:
     return mask_url(url)
 
 
-def _ambiguous_userinfo(url: str) -> bool:
+def ambiguous_userinfo(url: str) -> bool:
     """An unencoded `@` in the user or password: SQLAlchemy would read part of it as the host."""
     rest = url.partition("://")[2].partition("?")[0]
     if rest.startswith("/"):
@@ -136,7 +136,7 @@ def create_db_engine(url: str, *, create: bool = True, guard: bool = False) -> E
     With `guard=True` (a running server), once open, the file must stay the same file (see
     `_guard_sqlite_file`): deleted or replaced, every read and write is refused.
     """
-    if _ambiguous_userinfo(url):
+    if ambiguous_userinfo(url):
         raise DatabaseUnavailable(
             "The database URL is not valid: its user or password holds an '@'; "
             "percent-encode it (@ as %40, : as %3A, / as %2F)."

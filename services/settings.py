@@ -48,9 +48,13 @@ def _database_url(value: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from data_access.engine import ambiguous_userinfo
+
+    if ambiguous_userinfo(value.strip()):
+        return "has an unencoded @ in its user or password: percent-encode it (@ is %40, : is %3A)"
     try:
         backend = make_url(value.strip()).get_backend_name()
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
         return "is not a database URL (sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB)"
     if backend not in ("sqlite", "postgresql"):
         return "must be a sqlite:/// or postgresql+psycopg:// URL"

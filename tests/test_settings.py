@@ -148,3 +148,12 @@ def test_environment_sign_in_without_serve_py_is_reported(monkeypatch, demo_sqli
 
 def test_the_readme_table_is_the_settings_list() -> None:
     assert markdown_table() in (ROOT / "README.md").read_text()
+
+
+def test_a_database_url_with_an_unencoded_at_is_named_without_its_value() -> None:
+    secret = "pa@ss:w0rd-SECRET"
+    found = problems({"DATABASE_URL": f"postgresql+psycopg://user:{secret}@db.example:5432/x"}, {})
+    assert [p for p in found if p.startswith("DATABASE_URL ")], found
+    assert all("SECRET" not in p for p in found)
+    not_a_port = problems({"DATABASE_URL": "postgresql+psycopg://user@db.example:port/x"}, {})
+    assert [p for p in not_a_port if p.startswith("DATABASE_URL ")], not_a_port
