@@ -44,9 +44,13 @@ def _fill_from(source: Engine, target: Engine) -> dict[str, list[str]]:
                 continue
             origin = source_schema.tables[table.name]
             names = [c.name for c in table.columns if c.name in origin.columns]
-            if table.name == "budget_month":  # kept by triggers on budget_line (0012): already filled
+            # Kept by triggers on their source tables (budget_month: 0012, the *_history tables:
+            # 0013), so already filled by the copy of those tables.
+            if table.name == "budget_month" or table.name.endswith("_history"):
                 copied[table.name] = names
                 continue
+            if table.name == "app_state":  # the migration's own markers (history_start) give way
+                dst.execute(table.delete())
             rows = [dict(r._mapping) for r in src.execute(select(*(origin.c[n] for n in names)))]
             for start in range(0, len(rows), 5000):
                 dst.execute(table.insert(), rows[start : start + 5000])

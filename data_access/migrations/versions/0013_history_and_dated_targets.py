@@ -186,10 +186,14 @@ def _backfill() -> None:
             ).bindparams(sa.bindparam("start", type_=sa.Date())),
             {"start": dt.date.fromisoformat(str(start)[:10])},
         )
-    bind.execute(
-        sa.text("INSERT INTO app_state (key, value) VALUES (:key, :value)"),
-        {"key": HISTORY_START_KEY, "value": _today(bind)},
-    )
+    recorded = bind.execute(
+        sa.text("SELECT 1 FROM app_state WHERE key = :key"), {"key": HISTORY_START_KEY}
+    ).first()
+    if recorded is None:  # a database restored with its own history start keeps it
+        bind.execute(
+            sa.text("INSERT INTO app_state (key, value) VALUES (:key, :value)"),
+            {"key": HISTORY_START_KEY, "value": _today(bind)},
+        )
 
 
 def _today(bind: sa.Connection) -> str:
