@@ -302,6 +302,10 @@ def test_proxy_replicas_failover_keeps_view_sign_in_and_data(
         assert asof, page.url
         form = page.locator("[data-testid='stForm']", has_text="Record decision")
         form.get_by_label("Title").fill(DECISION)
+        # Recording into another month than the current meeting asks for a confirmation first.
+        confirm = form.get_by_text("Yes, record into the meeting of")
+        if confirm.count():
+            confirm.first.click()
         form.get_by_role("button", name="Record decision").click()
         page.locator("[data-testid='stAlertContentSuccess']").wait_for(timeout=60_000)
         page.locator("td", has_text=DECISION).first.wait_for(state="attached", timeout=60_000)
