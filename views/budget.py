@@ -296,14 +296,18 @@ with tabs["earned_value"]:
 with tabs["forecast"]:
     cols = st.columns(4, border=True)
     with cols[0]:
-        st.metric(t("budget.kpi.full_year_plan"), eur(forecast.planned_full_year))
+        st.metric(
+            t("budget.kpi.full_year_plan"),
+            eur_compact(forecast.planned_full_year),
+            help=eur(forecast.planned_full_year),
+        )
     with cols[1]:
-        st.metric(t("budget.kpi.actual_ytd"), eur(forecast.actual_ytd))
+        st.metric(t("budget.kpi.actual_ytd"), eur_compact(forecast.actual_ytd), help=eur(forecast.actual_ytd))
     with cols[2]:
         _show(
             t("budget.kpi.run_rate"),
             forecast.run_rate,
-            eur,
+            eur_compact,
             help_text=t("budget.help.run_rate"),
             delta=t("budget.against_plan", amount=signed_money(forecast.run_rate_variance.value, lang()))
             if forecast.run_rate_variance.available
@@ -312,10 +316,10 @@ with tabs["forecast"]:
     with cols[3]:
         st.metric(
             t("budget.kpi.eac_forecast"),
-            eur(forecast.eac_based),
+            eur_compact(forecast.eac_based),
             delta=t("budget.against_plan", amount=signed_money(forecast.eac_variance, lang())),
             delta_color="inverse",
-            help=t("budget.help.eac_forecast"),
+            help=t("budget.help.eac_forecast") + " (" + eur(forecast.eac_based) + ")",
         )
     st.caption(t("budget.forecast_note", year=filters.as_of.year, months=summary.months_remaining))
 
