@@ -205,11 +205,16 @@ def test_a_target_changed_today_leaves_septembers_tiles_alone(meeting, app_url: 
     wait_for_app(meeting)
     assert "Kostenprestatie" in selected(meeting.locator(".st-key-catalogue_kpi"))
     form = meeting.locator("[data-testid='stForm']", has_text="Drempel opslaan")
-    form.locator(".st-key-catalogue_green_cpi input").fill("0.50")
-    form.locator(".st-key-catalogue_amber_cpi input").fill("0.40")
+    for key, value in (("green", "0.50"), ("amber", "0.40")):
+        box = form.locator(f".st-key-catalogue_{key}_cpi input")
+        box.fill(value)
+        box.press("Tab")  # commit the value before the submit, also on a slow machine
+        assert box.input_value() == value
     # In force from the current month (the form's default), not from September.
     form.get_by_role("button", name="Drempel opslaan").click()
-    meeting.locator("[data-testid='stAlertContentSuccess']").wait_for(timeout=60_000)
+    outcome = meeting.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']")
+    outcome.first.wait_for(timeout=180_000)  # a busy CI machine: sized generously
+    assert meeting.locator("[data-testid='stAlertContentError']").count() == 0, outcome.first.inner_text()
     assert (
         "Eerdere maanden houden hun drempels"
         in meeting.locator("[data-testid='stAlertContentSuccess']").inner_text()
