@@ -5,6 +5,9 @@ Read from the environment (`ORG_NAME`, `ORG_LOGO`), else from `.streamlit/secret
     [organisation]
     name = "Acme Retail"
     logo = "/srv/alignment/logo.png"   # PNG or JPEG; a relative path is taken from the app folder
+    currency = "CHF"                     # ISO 4217 (ORG_CURRENCY); default EUR
+    fiscal_year_start_month = 4          # ORG_FISCAL_YEAR_START; default 1 (calendar year)
+    time_zone = "Europe/Zurich"          # ORG_TIME_ZONE; default Europe/Amsterdam
 
 Without a name the pack uses a translated generic title (`organisation.generic_name`); a
 logo file that does not exist is ignored (the pack is still made, without a logo).
@@ -31,6 +34,12 @@ class Organisation:
 
     name: str | None = None
     logo_path: Path | None = None
+    currency: str = "EUR"
+    """ISO 4217 code of every amount in the data (formatted by Babel)."""
+    fiscal_year_start_month: int = 1
+    """1 = January (calendar year), 4 = April, 7 = July ..."""
+    time_zone: str = "Europe/Amsterdam"
+    """IANA name; every time shown to a person is in this zone."""
 
     def display_name(self, lang: str) -> str:
         """The name, or the generic title in `lang` when none is set."""
@@ -64,4 +73,37 @@ def load_organisation(
     section = section if isinstance(section, Mapping) else {}
     name = (env.get("ORG_NAME") or str(section.get("name") or "")).strip()
     logo = env.get("ORG_LOGO") or section.get("logo")
-    return Organisation(name=name[:120] or None, logo_path=_logo(logo))
+    currency = str(env.get("ORG_CURRENCY") or section.get("currency") or "EUR").strip().upper()
+    fy_start = _month(env.get("ORG_FISCAL_YEAR_START") or section.get("fiscal_year_start_month"))
+    zone = str(env.get("ORG_TIME_ZONE") or section.get("time_zone") or "Europe/Amsterdam").strip()
+    return Organisation(
+        name=name[:120] or None,
+        logo_path=_logo(logo),
+        currency=currency if _known_currency(currency) else "EUR",
+        fiscal_year_start_month=fy_start,
+        time_zone=zone if _known_zone(zone) else "Europe/Amsterdam",
+    )
+
+
+def _month(value: object) -> int:
+    try:
+        month = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return month if 1 <= month <= 12 else 1
+
+
+def _known_currency(code: str) -> bool:
+    from babel.numbers import list_currencies
+
+    return code in list_currencies()
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
