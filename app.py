@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from data_access.engine import DatabaseUnavailable  # noqa: E402
 from ui.auth import gate, render_user_badge  # noqa: E402
-from ui.data import get_engine  # noqa: E402
+from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
 from ui.navigation import build_navigation  # noqa: E402
 from ui.reliability import restore_filters_after_outage, show_database_unavailable  # noqa: E402
@@ -23,6 +23,7 @@ def _database_error(exc: Exception) -> None:
     show_database_unavailable(exc)  # message, automatic retry with backoff, st.stop()
 
 
+start_run()  # the data version is read once in this run (ui.data)
 init_language()
 stop_on_bad_settings()  # a bad deployment setting: its name, never its value, and stop
 restore_filters_after_outage()

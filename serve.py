@@ -11,9 +11,9 @@ the empty app included) start servers this way; the benchmark also records the t
 process start to healthy, so the warm-up is reported, not hidden.
 
 The warm-up is ui.warmup.warm_imports (the script's own top-level imports; for app.py also
-every page's) and, for app.py, ui.data.get_engine() and the Overview's default view
-(services.single_view.warm_default_view, which also loads the base aggregates that every
-later filter change reuses). A database that cannot be reached does
+every page's) and, for app.py, ui.data.get_engine() and the Overview's default views
+(services.single_view.default_view_filters, computed into the app's result cache
+ui.data.cached, which also loads the base aggregates that every later filter change reuses). A database that cannot be reached does
 not stop the server: the first session shows the app's own "database unavailable" page.
 """
 
@@ -77,16 +77,26 @@ def warm_up(script: str) -> str:
 
 def _warm_default_view(engine: object) -> str:
     """Compute the Overview a new session opens with (and with it the base aggregates every
-    filter change reuses), so the first visitor does not wait for it."""
+    filter change reuses) into the app's result cache (ui.data.cached, st.cache_data), so
+    the first visitor does not wait for it."""
     started = time.perf_counter()
+    # st.cache_data before the runtime exists logs a harmless warning (it keeps the cache).
+    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    caching_log.addFilter(_no_runtime_warning)
     try:
-        from services.single_view import warm_default_view
+        from services.single_view import compute_single_view, default_view_filters
+        from ui.data import cached
         from ui.survey import survey_min_group
 
-        filters = warm_default_view(engine=engine, min_group=survey_min_group().value)
+        min_group = survey_min_group().value
+        wanted = default_view_filters(engine=engine)
+        for filters in wanted:
+            cached(compute_single_view, filters=filters, min_group=min_group)
     except Exception as exc:  # noqa: BLE001 - the first session computes it and reports errors
         return f", default view not computed ({type(exc).__name__})"
-    return f", default view ({filters.as_of:%Y-%m}) in {time.perf_counter() - started:.2f} s"
+    finally:
+        caching_log.removeFilter(_no_runtime_warning)
+    return f", default view ({wanted[0].as_of:%Y-%m}) in {time.perf_counter() - started:.2f} s"
 
 
 def _secrets_files(options: list[str]) -> list[Path]:

@@ -6,18 +6,19 @@ The URL comes from `DATABASE_URL`, else `[connections.sql] url` in
 
 from __future__ import annotations
 
+import ast
 import os
 import re
+import threading
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Engine,
     Integer,
@@ -33,6 +34,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from data_access.models import AppState
+
+if TYPE_CHECKING:  # alembic is imported only to change a schema (a server at head never loads it)
+    from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED_PATH = ROOT / "data" / "alignment.db"
@@ -231,24 +235,81 @@ def _guard_sqlite_file(engine: Engine, path: Path, *, create: bool) -> None:
     event.listen(engine.pool, "checkout", same_file)
 
 
+MIGRATIONS = ROOT / "data_access" / "migrations" / "versions"
+
+
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     return Config(str(ROOT / "alembic.ini"))
 
 
 def head_revision() -> str:
     """The newest migration in the code."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@cache
+def _single_head_in_files() -> str | None:
+    """The one head of the migration files, read with `ast` (no alembic import); None when
+    the files do not show exactly one head (then alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in MIGRATIONS.glob("*.py"):
+        values: dict[str, object] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+            if isinstance(node, ast.AnnAssign):
+                target = node.target
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value:
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+        revision, down = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            continue
+        revisions.add(revision)
+        parents.update([down] if isinstance(down, str) else list(down or ()))  # type: ignore[arg-type]
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def _at_head_without_alembic(engine: Engine) -> bool:
+    """True when the database's recorded revision is the files' single head (plain SQL)."""
+    head = _single_head_in_files()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except SQLAlchemyError:
+        return False  # no table yet (an empty database), or unreadable: alembic decides
+    return rows == [head]
+
+
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Upgrade an empty or older database to `revision` (the current schema by default)."""
+    """Upgrade an empty or older database to `revision` (the current schema by default).
+
+    A database already at the code's single head is left as it is without importing alembic
+    and the migration modules (about 10 MB and a few hundred ms the server needs for nothing
+    else); any other case goes through alembic as before.
+    """
+    if revision == "head" and _at_head_without_alembic(engine):
+        return
+    from alembic import command
+
     config = _alembic_config()
     try:
         with engine.begin() as conn:
@@ -275,15 +336,60 @@ def check_connection(engine: Engine) -> None:
         ) from exc
 
 
-def read_data_version(engine: Engine) -> int:
-    """The data version: a cheap read every rerun; it changes after every write."""
+# (database URL, version, this process's write count then) read once for a block of work.
+_known_version: ContextVar[tuple[str, int, int] | None] = ContextVar("known_data_version", default=None)
+_writes_lock = threading.Lock()
+_writes = 0
+
+
+def local_writes() -> int:
+    """How many writes this process has begun (`bump_data_version` calls, rolled back or not)."""
+    return _writes
+
+
+def _url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def query_data_version(engine: Engine) -> int:
+    """The data version as the database holds it now (one tiny query)."""
     with engine.connect() as conn:
         value = conn.scalar(select(AppState.value).where(AppState.key == DATA_VERSION_KEY))
     return int(value) if value is not None else 0
 
 
+def read_data_version(engine: Engine) -> int:
+    """The data version: it changes after every write.
+
+    Inside `data_version_known(engine, v)` this is `v` without a query, as long as this
+    process has not written since; otherwise it asks the database (`query_data_version`).
+    """
+    known = _known_version.get()
+    if known is not None and known[0] == _url_of(engine) and known[2] == _writes:
+        return known[1]
+    return query_data_version(engine)
+
+
+@contextmanager
+def data_version_known(engine: Engine, version: int, *, writes: int | None = None) -> Iterator[None]:
+    """Within the block (this thread), `read_data_version(engine)` answers `version` (read
+    once by the caller) instead of querying again, until this process writes.
+
+    `writes` is `local_writes()` when `version` was read (default: now). The memoised base
+    aggregates and the single view read the version this way inside one cached call.
+    """
+    token = _known_version.set((_url_of(engine), version, _writes if writes is None else writes))
+    try:
+        yield
+    finally:
+        _known_version.reset(token)
+
+
 def bump_data_version(conn: Any) -> None:
     """Within the writer's transaction, move the data version on so caches refresh."""
+    global _writes  # noqa: PLW0603
+    with _writes_lock:
+        _writes += 1
     result = conn.execute(
         update(AppState)
         .where(AppState.key == DATA_VERSION_KEY)

@@ -188,17 +188,6 @@ def load_projects(*, engine: Engine, filters: Filters, as_of: dt.date | None = N
     return frame.assign(status=frame["code"].map(then))
 
 
-def query_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Every funding row of the page's projects: project, department (code), committed,
-    agreed_share (None = equal split of the unrecorded remainder), ordered by project, department.
-
-    All funders of a project are returned even when a department filter is set, so the
-    split is always the whole project's. One query per call (`load_funding_split` answers
-    from the memo).
-    """
-    return _funding_split(engine, portfolio_conditions(filters), replay_day(engine, as_of))
-
-
 def _funding_split(
     engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
 ) -> pd.DataFrame:
@@ -233,37 +222,6 @@ def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:
         source.start_month <= month,
         or_(source.end_month.is_(None), source.end_month >= month),
     )
-
-
-def query_team_by_department(
-    *, engine: Engine, filters: Filters, as_of: dt.date | None = None
-) -> pd.DataFrame:
-    """Team members active in the as-of month per project and home department:
-    project, department, members (distinct people), fte (sum). One query per call
-    (`load_team_by_department` answers from the memo). With `as_of` (a month) the
-    memberships as recorded at that month's close (data_access.history)."""
-    day = replay_day(engine, as_of)
-    source: Any = TeamMember if day is None else TeamMemberHistory
-    recorded = [] if day is None else [valid_on(TeamMemberHistory, day)]
-    query = (
-        select(
-            Project.code.label("project"),
-            Department.code.label("department"),
-            func.count(func.distinct(source.person_ref)).label("members"),
-            func.sum(source.fte).label("fte"),
-        )
-        .join(source, source.project_id == Project.id)
-        .join(Department, Department.id == source.department_id)
-        .where(all_of([*portfolio_conditions(filters), _active_in(filters.as_of, source), *recorded]))
-        .group_by(Project.code, Department.code)
-        .order_by(Project.code, Department.code)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    frame = pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["project", "department", "members", "fte"]
-    )
-    return frame.astype({"members": "int64", "fte": "float64"})
 
 
 def load_fte_by_month(*, engine: Engine, filters: Filters, project: str | None = None) -> pd.DataFrame:
@@ -322,18 +280,6 @@ def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["code", "name_nl", "name_en", "expected_department"]
     )
-
-
-def query_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Per project that has any ownership row × every responsibility area:
-    project, area, owners (count of accountable departments; 0 = missing, 2+ = double),
-    owner_codes (comma-separated, sorted), expected (the house rule's department or None),
-    off_rule (owners that are not the expected department).
-
-    Projects without a single ownership row are left out (ownership not recorded at all).
-    One query per call (`load_ownership` answers from the memo).
-    """
-    return _ownership(engine, portfolio_conditions(filters), replay_day(engine, as_of))
 
 
 def _ownership(
@@ -476,7 +422,7 @@ def save_house_rule(*, engine: Engine, user: User, expected: Mapping[str, str | 
 # Memoised paths: funding split, teams and ownership depend on the filters only through
 # the set of portfolio projects (and, for teams, the as-of month), so each is answered from
 # a small aggregate over every project, loaded once per data version (data_access.memo)
-# and filtered in pandas. `query_*` are the same loaders with the filters in SQL.
+# and filtered in pandas. The same loaders with the filters in SQL are tests/oracles.py.
 
 
 def _project_facts(engine: Engine) -> pd.DataFrame:

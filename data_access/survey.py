@@ -45,40 +45,6 @@ def adjusted_score():
     return case((SurveyItem.reverse_coded, 6 - SurveyResponse.score), else_=SurveyResponse.score)
 
 
-def query_trust_groups(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
-    """Per wave and rating department: respondents, Σ adjusted score, answers.
-
-    One query per call; `load_trust_groups` gives the same frame from the memoised cells."""
-    if not wave_ids:
-        return pd.DataFrame(columns=["wave_id", "department", "respondents", "score_sum", "answers"])
-    query = (
-        select(
-            SurveyResponse.wave_id,
-            Department.code.label("department"),
-            func.count(func.distinct(SurveyResponse.respondent_ref)).label("respondents"),
-            func.sum(adjusted_score()).label("score_sum"),
-            func.count().label("answers"),
-        )
-        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
-        .join(Department, Department.id == SurveyResponse.department_id)
-        .where(
-            all_of(
-                [
-                    SurveyResponse.wave_id.in_(wave_ids),
-                    *department_condition(SurveyResponse.department_id, filters),
-                ]
-            )
-        )
-        .group_by(SurveyResponse.wave_id, Department.code)
-        .order_by(SurveyResponse.wave_id, Department.code)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame(
-        rows, columns=["wave_id", "department", "respondents", "score_sum", "answers"]
-    ).astype({"respondents": "int64", "score_sum": "float64", "answers": "int64"})
-
-
 RESPONDENT_SCORE_COLUMNS = [
     "wave_id",
     "respondent",
@@ -207,44 +173,6 @@ def query_item_distribution(*, engine: Engine, filters: Filters, wave_ids: list[
 RESPONSE_COUNT_COLUMNS = ["wave_id", "department", "invited", "respondents"]
 
 
-def query_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int]) -> pd.DataFrame:
-    """Per wave and rating department: invited (0 when no invitation was recorded) and
-    respondents (distinct respondents who answered at least one item)."""
-    if not wave_ids:
-        return pd.DataFrame(columns=RESPONSE_COUNT_COLUMNS)
-    invited_query = (
-        select(SurveyInvitation.wave_id, Department.code, func.sum(SurveyInvitation.invited_count))
-        .join(Department, Department.id == SurveyInvitation.department_id)
-        .where(
-            all_of(
-                [
-                    SurveyInvitation.wave_id.in_(wave_ids),
-                    *department_condition(SurveyInvitation.department_id, filters),
-                ]
-            )
-        )
-        .group_by(SurveyInvitation.wave_id, Department.code)
-    )
-    responded_query = (
-        select(
-            SurveyResponse.wave_id,
-            Department.code,
-            func.count(func.distinct(SurveyResponse.respondent_ref)),
-        )
-        .join(Department, Department.id == SurveyResponse.department_id)
-        .where(_response_conditions(filters, wave_ids))
-        .group_by(SurveyResponse.wave_id, Department.code)
-    )
-    with engine.connect() as conn:
-        invited = pd.DataFrame(
-            conn.execute(invited_query).all(), columns=["wave_id", "department", "invited"]
-        )
-        responded = pd.DataFrame(
-            conn.execute(responded_query).all(), columns=["wave_id", "department", "respondents"]
-        )
-    return _merge_counts(invited, responded)
-
-
 def _merge_counts(invited: pd.DataFrame, responded: pd.DataFrame) -> pd.DataFrame:
     return (
         invited.merge(responded, on=["wave_id", "department"], how="outer")
@@ -308,7 +236,7 @@ def load_comments(*, engine: Engine, wave_id: int, departments: tuple[str, ...])
 # Memoised paths: the loaders above depend on the filters only through the rating
 # department and the wave ids, so each is answered from a small aggregate over every wave
 # and department, loaded once per data version (data_access.memo), filtered in pandas.
-# `query_*` are the same loaders with the filters applied in SQL (one query per call).
+# The same loaders with the filters applied in SQL (one query per call): tests/oracles.py.
 
 _ALL_DEPARTMENTS = Filters.year_to_date(dt.date(2000, 1, 1))
 

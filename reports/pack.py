@@ -60,7 +60,7 @@ from reports.pack_charts import (
 from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
 from services.presentation import exception_text, tile_texts
-from services.single_view import SingleView, compute_single_view, period_for, recent_single_view
+from services.single_view import SingleView, compute_single_view, period_for
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5
@@ -123,7 +123,7 @@ def _previous_view(engine: Engine, *, filters: Filters, min_group: int) -> Singl
     first_month = load_month_bounds(engine=engine)[0]
     if first_month is None or previous_month < first_month:
         return None
-    return recent_single_view(engine=engine, filters=period_for(filters, previous_month), min_group=min_group)
+    return compute_single_view(engine=engine, filters=period_for(filters, previous_month), min_group=min_group)
 
 
 def exception_kind_name(kind: str, lang: str) -> str:

@@ -5,7 +5,7 @@
 For each of `changes` distinct filter sets (as-of month, department and status subsets) it
 times, in one process and interleaved: the single view (compute_single_view), the Trust
 page's loaders and KPI frames, and the Projects page's loaders, three ways: the old path
-(query_* with the filters in SQL, one team query per trend month), the memo warm (base
+(tests/oracles.py: the filters in SQL, one team query per trend month), the memo warm (base
 aggregates already loaded for this data version) and the memo cold (memo cleared before
 the call: the first rerun after an import or edit). Prints medians and p90 in ms and the
 memory of the memoised frames.
@@ -25,6 +25,7 @@ import data_access.projects as projects
 import data_access.survey as survey
 import services.reliability as reliability
 import services.single_view as single_view
+import tests.oracles as oracles
 from data_access.engine import create_db_engine, describe_url
 from data_access.memo import clear_memo, memo_usage
 from kpis.periods import Filters, add_months
@@ -58,19 +59,19 @@ def old_path() -> Iterator[None]:
         setattr(module, name, value)
 
     for name in ("respondent_scores", "trust_groups", "item_distribution", "response_counts"):
-        swap(survey, f"load_{name}", getattr(survey, f"query_{name}"))
+        swap(survey, f"load_{name}", getattr(oracles, f"query_{name}"))
     for name in ("funding_split", "team_by_department", "ownership"):
-        swap(projects, f"load_{name}", getattr(projects, f"query_{name}"))
+        swap(projects, f"load_{name}", getattr(oracles, f"query_{name}"))
     swap(reliability, "load_reliability", reliability.reliability_of_waves)
-    swap(single_view, "load_respondent_scores", survey.query_respondent_scores)
-    swap(single_view, "load_trust_groups", survey.query_trust_groups)
-    swap(single_view, "load_funding_split", projects.query_funding_split)
-    swap(single_view, "load_ownership", projects.query_ownership)
+    swap(single_view, "load_respondent_scores", oracles.query_respondent_scores)
+    swap(single_view, "load_trust_groups", oracles.query_trust_groups)
+    swap(single_view, "load_funding_split", oracles.query_funding_split)
+    swap(single_view, "load_ownership", oracles.query_ownership)
     swap(
         single_view,
         "load_team_by_months",
         lambda *, engine, filters, months, replay=False: {
-            m: projects.query_team_by_department(
+            m: oracles.query_team_by_department(
                 engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
             )
             for m in months

@@ -10,8 +10,6 @@ trend months are computed from those frames, not by querying again per month.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,7 +23,6 @@ from data_access.budget import (
     load_progress_history,
     load_project_progress,
 )
-from data_access.engine import read_data_version
 from data_access.history import load_history_start, months_before_history
 from data_access.projects import (
     load_funding_by_project,
@@ -585,43 +582,16 @@ def mask_before_history(
     )
 
 
-RECENT_VIEWS = 4
-_recent_lock = threading.Lock()
-_recent: OrderedDict[tuple, SingleView] = OrderedDict()
-
-
-def recent_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
-    """`compute_single_view`, kept process-wide for the last RECENT_VIEWS filter sets of the
-    current data version (a new version recomputes). The server's warm-up (serve.py) computes
-    the default view before the first visitor arrives, so the first Overview does not wait
-    for it. The result is shared: callers must not change it.
-    """
-    key = (engine.url.render_as_string(hide_password=True), read_data_version(engine), filters, min_group)
-    with _recent_lock:
-        view = _recent.get(key)
-        if view is not None:
-            _recent.move_to_end(key)
-            return view
-    view = compute_single_view(engine=engine, filters=filters, min_group=min_group)
-    with _recent_lock:
-        _recent[key] = view
-        while len(_recent) > RECENT_VIEWS:
-            _recent.popitem(last=False)
-    return view
-
-
-def warm_default_view(*, engine: Engine, min_group: int, today: dt.date | None = None) -> Filters:
-    """Compute the view a new session opens with (the default as-of month, year to date, no
-    other filters) and the month before it (for "since the last meeting") into
-    `recent_single_view`; it also loads the base aggregates every other
-    filter set reuses (budget rollup, survey cells, teams). Returns the filters it used."""
+def default_view_filters(*, engine: Engine, today: dt.date | None = None) -> tuple[Filters, ...]:
+    """The filter sets a new session's Overview asks for: the default as-of month, year to
+    date, no other filters (as ui.filters opens), and the month before it (for "since the
+    last meeting") when there is data for it. The server's warm-up (serve.py) computes their
+    single views into the app's cache before the first visitor arrives; that also loads the
+    base aggregates every other filter set reuses (budget rollup, survey cells, teams)."""
     first, last, last_actual = load_month_bounds(engine=engine)
     _, default = as_of_options(first, last, last_actual, today or dt.date.today())
-    # As ui.filters opens: from January of the as-of year (or the first plan month).
     filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
-    recent_single_view(engine=engine, filters=filters, min_group=min_group)
-    # The Overview's "since the last meeting" compares with the month before: warm it too.
     previous = add_months(default, -1)
     if first is not None and previous >= first:
-        recent_single_view(engine=engine, filters=period_for(filters, previous), min_group=min_group)
-    return filters
+        return (filters, period_for(filters, previous))
+    return (filters,)

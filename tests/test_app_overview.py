@@ -281,43 +281,32 @@ def test_exception_groups_split_each_kind_in_order() -> None:
     ]
 
 
-def test_the_warm_up_computes_the_view_a_new_session_opens_with(
+def test_the_warm_up_computes_into_the_cache_the_views_a_new_session_opens_with(
     monkeypatch, demo_sqlite_engine, demo_sqlite_url
 ) -> None:
     import services.single_view as single_view
+    from ui.data import cached, clear_caches
+    from ui.survey import survey_min_group
 
-    single_view._recent.clear()
-    warmed = single_view.warm_default_view(engine=demo_sqlite_engine, min_group=5)
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    clear_caches()
+    wanted = single_view.default_view_filters(engine=demo_sqlite_engine)
     # The default view and the month before it (for "since the last meeting").
-    key, previous_key = single_view._recent
+    assert len(wanted) == 2
+    assert wanted[1] == single_view.period_for(wanted[0], single_view.add_months(wanted[0].as_of, -1))
+    for filters in wanted:  # what serve.py does before the server listens
+        cached(single_view.compute_single_view, filters=filters, min_group=survey_min_group().value)
+    calls = []  # trend_months(as_of): once per single view computed
+    real = single_view.trend_months
+    monkeypatch.setattr(single_view, "trend_months", lambda as_of: calls.append(as_of) or real(as_of))
     at = open_app(monkeypatch, demo_sqlite_url)
-    assert at.session_state["filters"] == warmed
-    assert key[2] == warmed and key[3] == 5
-    assert previous_key[2] == single_view.period_for(warmed, single_view.add_months(warmed.as_of, -1))
-    # The session's own call finds it: the same object, no second computation.
-    calls = []
-    monkeypatch.setattr(single_view, "compute_single_view", lambda **kw: calls.append(kw))
-    view = single_view.recent_single_view(engine=demo_sqlite_engine, filters=warmed, min_group=5)
-    assert view is single_view._recent[key] and calls == []
-
-
-def test_recent_views_follow_the_data_version(empty_engine) -> None:
-    import services.single_view as single_view
-    from data_access.engine import bump_data_version
-    from tests.factories import insert_tiny_portfolio
-
-    insert_tiny_portfolio(empty_engine)
-    filters = Filters.year_to_date(pd.Timestamp("2026-03-01").date())
-    first = single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5)
-    assert single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5) is first
-    with empty_engine.begin() as conn:
-        bump_data_version(conn)
-    again = single_view.recent_single_view(engine=empty_engine, filters=filters, min_group=5)
-    assert again is not first and again.tiles == first.tiles
-    for month in range(1, 7):
-        other = Filters.year_to_date(pd.Timestamp(f"2025-{month:02d}-01").date())
-        single_view.recent_single_view(engine=empty_engine, filters=other, min_group=5)
-    assert len(single_view._recent) == single_view.RECENT_VIEWS
+    assert at.session_state["filters"] == wanted[0]
+    assert len(at.metric) > 0
+    # The session's Overview found both views in the app's cache: no computation.
+    assert calls == []
+    clear_caches()
+    open_app(monkeypatch, demo_sqlite_url)
+    assert calls == [filters.as_of for filters in wanted]  # without the warm-up it computes them
 
 
 def test_overview_opens_with_the_meeting_summary_and_status_colours(

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 import data_access.projects as projects
 import data_access.survey as survey
 import services.single_view as single_view
+import tests.oracles as oracles
 from access.roles import User
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.engine import read_data_version
@@ -59,12 +60,12 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
     wave_ids = [int(i) for i in waves["id"]]
     for name in SURVEY:
         fast = getattr(survey, f"load_{name}")(engine=demo_engine, filters=filters, wave_ids=wave_ids)
-        old = getattr(survey, f"query_{name}")(engine=demo_engine, filters=filters, wave_ids=wave_ids)
+        old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters, wave_ids=wave_ids)
         _assert_same(fast, old, sums_of_decimals=False)
     sqlite = demo_engine.dialect.name == "sqlite"
     for name in PROJECTS:
         fast = getattr(projects, f"load_{name}")(engine=demo_engine, filters=filters)
-        old = getattr(projects, f"query_{name}")(engine=demo_engine, filters=filters)
+        old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
         _assert_same(fast, old, sums_of_decimals=sqlite and name == "team_by_department")
     if filters.as_of == DEMO_LAST_ACTUAL_MONTH and not filters.departments:
         assert (
@@ -81,7 +82,7 @@ def test_team_by_months_is_each_month_replayed(demo_engine: Engine) -> None:
     teams = projects.load_team_by_months(engine=demo_engine, filters=filters, months=months)
     sqlite = demo_engine.dialect.name == "sqlite"
     for month in months:
-        old = projects.query_team_by_department(
+        old = oracles.query_team_by_department(
             engine=demo_engine, filters=single_view.period_for(filters, month)
         )
         _assert_same(teams[month], old, sums_of_decimals=sqlite)
@@ -112,15 +113,15 @@ def _old_single_view(
 ) -> single_view.SingleView:
     """The single view computed through the per-filter SQL (one team query per month)."""
     with monkeypatch.context() as patch:
-        patch.setattr(single_view, "load_respondent_scores", survey.query_respondent_scores)
-        patch.setattr(single_view, "load_trust_groups", survey.query_trust_groups)
-        patch.setattr(single_view, "load_funding_split", projects.query_funding_split)
-        patch.setattr(single_view, "load_ownership", projects.query_ownership)
+        patch.setattr(single_view, "load_respondent_scores", oracles.query_respondent_scores)
+        patch.setattr(single_view, "load_trust_groups", oracles.query_trust_groups)
+        patch.setattr(single_view, "load_funding_split", oracles.query_funding_split)
+        patch.setattr(single_view, "load_ownership", oracles.query_ownership)
         patch.setattr(
             single_view,
             "load_team_by_months",
             lambda *, engine, filters, months, replay=False: {
-                m: projects.query_team_by_department(
+                m: oracles.query_team_by_department(
                     engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
                 )
                 for m in months
@@ -226,7 +227,7 @@ def test_imports_and_edits_refresh_the_memo(empty_engine: Engine) -> None:
     # Every answer still equals the per-filter SQL.
     for name in PROJECTS:
         fast = getattr(projects, f"load_{name}")(engine=engine, filters=march)
-        pd.testing.assert_frame_equal(fast, getattr(projects, f"query_{name}")(engine=engine, filters=march))
+        pd.testing.assert_frame_equal(fast, getattr(oracles, f"query_{name}")(engine=engine, filters=march))
 
 
 def test_memo_keeps_one_version_and_reloads_after_a_write(empty_engine: Engine) -> None:
@@ -260,7 +261,7 @@ def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Fi
     waves = survey.load_waves(engine=demo_engine, filters=filters)
     wave_ids = [int(i) for i in waves["id"]]
     for min_group in (10, 40):
-        counts = survey.query_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids)
+        counts = oracles.query_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids)
         old = reliability_table(
             survey.load_item_scores(engine=demo_engine, filters=filters, wave_ids=wave_ids),
             waves,

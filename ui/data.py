@@ -1,8 +1,30 @@
-"""The engine and cached query results, at the Streamlit edge.
+"""The engine and cached query results, at the Streamlit edge: the app's one result cache.
 
-Caching keeps small aggregated results keyed by the database, the data version and the
-arguments (the filters); whole tables are never cached. Every write bumps the data
-version in the database, so every app process drops stale results at its next rerun.
+The rule
+- Results are cached in `st.cache_data` (`cached`), keyed by the function, the database URL,
+  the data version and the keyword arguments (the filters). Small aggregated results only:
+  whole tables are never cached. The Overview's single view is cached here like any other
+  result (the server's warm-up, serve.py, computes the default one into this same cache).
+- Every write bumps the data version in the database (`data_access.engine.bump_data_version`),
+  so every app process and session drops stale results at its next rerun.
+- The data version is read ONCE per rerun: the first `data_version()` of a run asks the
+  database and the rest of the run reuses the answer (it used to be one query per `cached`
+  call, about 17 on the Budget page). A run starts when app.py calls `start_run()`; a run
+  that did not (a page script run on its own, the server's warm-up, a script) reads on
+  every call as before. A fragment rerun keeps the version of the full run it belongs to,
+  so its figures match the page around it.
+- A write made by this process during the run (a save on this page, or in another session
+  of the same server) is seen at once: the stored version also notes this process's write
+  count (`data_access.engine.local_writes`), and a changed count reads the version again.
+  `clear_caches()` (after an import) forgets it as well.
+- Inside a cached call the version is handed down (`data_access.engine.data_version_known`),
+  so the memoised base aggregates (data_access.memo) do not read it again either.
+
+data_access.memo stays, below this cache and without Streamlit: it holds the few
+filter-independent base aggregates (survey cells, team memberships, the budget rollup)
+that many different cached results are computed from, once per data version. st.cache_data
+cannot hold them without data_access knowing Streamlit, and the meeting pack's command line
+(reports.pack), the jobs and the tests run the same loaders without a Streamlit runtime.
 """
 
 from __future__ import annotations
@@ -14,11 +36,22 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from data_access.engine import DatabaseUnavailable, read_data_version, resolve_database_url
+from data_access.engine import (
+    DatabaseUnavailable,
+    data_version_known,
+    local_writes,
+    read_data_version,
+    resolve_database_url,
+)
 from data_access.setup_db import prepare_database
 
 T = TypeVar("T")
+
+# Session state: (database URL, data version, local_writes() when read), or None right after
+# start_run(); absent when no app.py run started (then every call reads).
+RUN_VERSION_KEY = "_data_version_this_run"
 
 
 def database_url() -> str:
@@ -42,34 +75,68 @@ def get_engine() -> Engine:
     return _engine_for(database_url())
 
 
-def data_version() -> int:
-    """The current data version; read from the database on every rerun (one tiny query)."""
+def start_run() -> None:
+    """Mark the start of a full run (app.py, first thing): the next `data_version()` reads."""
+    st.session_state[RUN_VERSION_KEY] = None
+
+
+def _read_version(engine: Engine) -> int:
     try:
-        return read_data_version(get_engine())
+        return read_data_version(engine)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable("The database cannot be reached right now.") from exc
 
 
+def _versioned() -> tuple[str, int, int]:
+    """The database URL, the data version for this run and this process's write count when it was read."""
+    url = database_url()
+    in_run = get_script_run_ctx(suppress_warning=True) is not None and RUN_VERSION_KEY in st.session_state
+    if in_run:
+        known = st.session_state[RUN_VERSION_KEY]
+        if known is not None and known[0] == url and known[2] == local_writes():
+            return url, known[1], known[2]
+    writes = local_writes()
+    version = _read_version(_engine_for(url))
+    if in_run:
+        st.session_state[RUN_VERSION_KEY] = (url, version, writes)
+    return url, version, writes
+
+
+def data_version() -> int:
+    """The current data version, read from the database once per rerun (see the module docstring)."""
+    return _versioned()[1]
+
+
 @st.cache_data(max_entries=2048, ttl=6 * 3600, show_spinner=False)
-def _cached_call(function_path: str, url: str, version: int, kwargs: tuple[tuple[str, Any], ...]) -> Any:
+def _cached_call(
+    function_path: str, url: str, version: int, kwargs: tuple[tuple[str, Any], ...], _writes: int
+) -> Any:
+    """`_writes` (local_writes() when `version` was read; not part of the key) lets a write
+    made since then be seen inside the call."""
     module_name, _, qualname = function_path.partition(":")
     function = getattr(importlib.import_module(module_name), qualname)
-    return function(engine=_engine_for(url), **dict(kwargs))
+    engine = _engine_for(url)
+    with data_version_known(engine, version, writes=_writes):
+        return function(engine=engine, **dict(kwargs))
 
 
 def cached(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """Call a data_access function `function(engine=..., **kwargs)` through the cache.
+    """Call a data_access (or services) function `function(engine=..., **kwargs)` through the cache.
 
     The cache key is the function, the database URL, the data version and the keyword
     arguments, so a filter change or any write gives a fresh result.
     """
     path = f"{function.__module__}:{function.__qualname__}"
     try:
-        return _cached_call(path, database_url(), data_version(), tuple(sorted(kwargs.items())))
+        url, version, writes = _versioned()
+        return _cached_call(path, url, version, tuple(sorted(kwargs.items())), writes)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable("The database cannot be reached right now.") from exc
 
 
 def clear_caches() -> None:
-    """Drop this process's cached results (other processes follow the data version)."""
+    """Drop this process's cached results (other processes follow the data version) and the
+    version this run read."""
     _cached_call.clear()
+    if get_script_run_ctx(suppress_warning=True) is not None and RUN_VERSION_KEY in st.session_state:
+        st.session_state[RUN_VERSION_KEY] = None

@@ -17,11 +17,12 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from access.roles import READ
-from kpis.periods import Filters
+from data_access.reference import load_month_bounds
+from kpis.periods import Filters, add_months
 from reports.pack import Progress, build_pack, file_slug, pack_files
-from services.single_view import recent_single_view
+from services.single_view import compute_single_view, period_for
 from ui.auth import require
-from ui.data import get_engine
+from ui.data import cached, get_engine
 from ui.i18n import lang, number, t
 from ui.survey import survey_min_group
 from ui.warmup import import_locked
@@ -137,9 +138,23 @@ def _make_pack(
     import_locked("reports.pptx_pack")
     import_locked("reports.pdf_pack")
     import_locked("reports.tables")
-    view = recent_single_view(engine=engine, filters=filters, min_group=min_group)
+    # The Overview's views, from the app's cache (the same ones the page just showed).
+    view = cached(compute_single_view, filters=filters, min_group=min_group)
+    previous_month = add_months(filters.as_of, -1)
+    first_month = cached(load_month_bounds)[0]
+    previous = (
+        cached(compute_single_view, filters=period_for(filters, previous_month), min_group=min_group)
+        if first_month is not None and previous_month >= first_month
+        else None
+    )
     pack = build_pack(
-        engine, filters=filters, lang=language, min_group=min_group, view=view, progress=progress
+        engine,
+        filters=filters,
+        lang=language,
+        min_group=min_group,
+        view=view,
+        previous_view=previous,
+        progress=progress,
     )
     files = pack_files(pack, progress=progress)
     return {name: files[name] for _, name, *_ in PACK_FILES}

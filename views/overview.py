@@ -12,7 +12,7 @@ from kpis.periods import add_months
 from services.links import exception_link, tile_link
 from services.meeting_summary import meeting_summary
 from services.presentation import exception_groups, exception_text, screen_title, tile_texts
-from services.single_view import TREND_MONTHS, period_for, recent_single_view
+from services.single_view import TREND_MONTHS, compute_single_view, period_for
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
@@ -39,7 +39,7 @@ st.caption(
 if setting.refused:
     st.error(t(setting.refused, value=setting.configured, default=setting.value))
 
-view = cached(recent_single_view, filters=filters, min_group=setting.value)
+view = cached(compute_single_view, filters=filters, min_group=setting.value)
 language = lang()
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
@@ -47,7 +47,7 @@ department_names = dict(zip(departments["code"], departments[f"name_{language}"]
 previous_month = add_months(filters.as_of, -1)
 first_month = cached(load_month_bounds)[0]
 previous = (
-    cached(recent_single_view, filters=period_for(filters, previous_month), min_group=setting.value)
+    cached(compute_single_view, filters=period_for(filters, previous_month), min_group=setting.value)
     if first_month is not None and previous_month >= first_month
     else None
 )
