@@ -15,6 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # scipy.stats: kpis.trust needs only scipy.special (about 46 MB less per server).
 EXPORT_LIBRARIES = ("vl_convert", "pptx", "fpdf", "openpyxl", "scipy.stats")
+# Only to change a schema: a server whose database is at the code's head never loads it (issue #23).
+MIGRATION_LIBRARIES = ("alembic", "mako")
 
 _PROBE = """
 import json, sys
@@ -33,7 +35,7 @@ print(json.dumps({{"warmup": after_warmup, "overview": after_overview, "errors":
 
 
 def _probe(database_url: str) -> dict:
-    code = _PROBE.format(libs=repr(EXPORT_LIBRARIES))
+    code = _PROBE.format(libs=repr(EXPORT_LIBRARIES + MIGRATION_LIBRARIES))
     env = os.environ | {"DATABASE_URL": database_url}
     env.pop("SEED_DEMO", None)
     done = subprocess.run(
