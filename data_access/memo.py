@@ -9,8 +9,10 @@ never memoised, only their aggregates.
 
 Each base is held for one (database URL, data version) only: every write bumps the data
 version (`data_access.engine.bump_data_version`), so the next call reloads it and the old
-frame is dropped. No Streamlit here: the memo works the same in the app, the meeting pack
-and the tests. Callers get the memoised frame itself and must not change it in place
+frame is dropped. Inside one of the app's cached calls the version is handed down
+(`data_access.engine.data_version_known`), so the memo does not query it again. No
+Streamlit here: the memo works the same in the app, the meeting pack's command line and
+the tests; it sits below the app's one result cache (ui.data), which says why it stays. Callers get the memoised frame itself and must not change it in place
 (the loaders built on it always return filtered copies).
 """
 
