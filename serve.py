@@ -84,6 +84,16 @@ def _warm_default_view(engine: object) -> str:
     caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
     caching_log.addFilter(_no_runtime_warning)
     try:
+        from data_access.reference import (
+            load_categories,
+            load_departments,
+            load_month_bounds,
+            load_projects_list,
+        )
+        from data_access.role_settings import load_role_emails
+        from data_access.steering import load_actions
+        from i18n import LANGUAGES
+        from i18n.format import format_month
         from services.single_view import compute_single_view, default_view_filters
         from ui.data import cached
         from ui.survey import survey_min_group
@@ -92,6 +102,18 @@ def _warm_default_view(engine: object) -> str:
         wanted = default_view_filters(engine=engine)
         for filters in wanted:
             cached(compute_single_view, filters=filters, min_group=min_group)
+        # The rest of a first Overview run, the same calls as ui.filters, ui.auth and the page:
+        for loader in (
+            load_month_bounds,
+            load_departments,
+            load_projects_list,
+            load_categories,
+            load_role_emails,
+        ):
+            cached(loader)
+        cached(load_actions, up_to_month=wanted[0].as_of)
+        for language in LANGUAGES:  # Babel reads a locale's data at its first use (~70 ms)
+            format_month(wanted[0].as_of, language)
     except Exception as exc:  # noqa: BLE001 - the first session computes it and reports errors
         return f", default view not computed ({type(exc).__name__})"
     finally:

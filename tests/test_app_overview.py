@@ -281,12 +281,17 @@ def test_exception_groups_split_each_kind_in_order() -> None:
     ]
 
 
-def test_the_warm_up_computes_into_the_cache_the_views_a_new_session_opens_with(
+def test_the_warm_up_computes_into_the_cache_what_a_new_session_opens_with(
     monkeypatch, demo_sqlite_engine, demo_sqlite_url
 ) -> None:
+    import functools
+
+    import data_access.reference as reference
+    import data_access.role_settings as role_settings
+    import data_access.steering as steering
+    import serve
     import services.single_view as single_view
-    from ui.data import cached, clear_caches
-    from ui.survey import survey_min_group
+    from ui.data import clear_caches
 
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
     clear_caches()
@@ -294,19 +299,33 @@ def test_the_warm_up_computes_into_the_cache_the_views_a_new_session_opens_with(
     # The default view and the month before it (for "since the last meeting").
     assert len(wanted) == 2
     assert wanted[1] == single_view.period_for(wanted[0], single_view.add_months(wanted[0].as_of, -1))
-    for filters in wanted:  # what serve.py does before the server listens
-        cached(single_view.compute_single_view, filters=filters, min_group=survey_min_group().value)
-    calls = []  # trend_months(as_of): once per single view computed
-    real = single_view.trend_months
-    monkeypatch.setattr(single_view, "trend_months", lambda as_of: calls.append(as_of) or real(as_of))
+    assert "default view (" in serve._warm_default_view(demo_sqlite_engine)  # before the server listens
+
+    computed: list[str] = []  # every cached function the session had to run (a cache miss)
+
+    def counting(module, name: str) -> None:
+        real = getattr(module, name)
+
+        @functools.wraps(real)  # same module and name: the same cache key as the real one
+        def wrapper(**kwargs):
+            computed.append(name)
+            return real(**kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counting(single_view, "compute_single_view")
+    counting(steering, "load_actions")
+    counting(role_settings, "load_role_emails")
+    for name in ("load_month_bounds", "load_departments", "load_projects_list", "load_categories"):
+        counting(reference, name)
     at = open_app(monkeypatch, demo_sqlite_url)
     assert at.session_state["filters"] == wanted[0]
     assert len(at.metric) > 0
-    # The session's Overview found both views in the app's cache: no computation.
-    assert calls == []
+    assert computed == []  # the first session's Overview found everything in the app's cache
     clear_caches()
-    open_app(monkeypatch, demo_sqlite_url)
-    assert calls == [filters.as_of for filters in wanted]  # without the warm-up it computes them
+    at.run()
+    assert computed.count("compute_single_view") == 2  # without the warm-up it computes both views
+    assert "load_departments" in computed
 
 
 def test_overview_opens_with_the_meeting_summary_and_status_colours(
