@@ -81,6 +81,13 @@ def _freeze_imported() -> None:
     gc.freeze()
 
 
+def freeze_now() -> None:
+    """`_freeze_imported` now (serve.py, after its warm-up computed the default views): the
+    first session's own freeze then has only what the server made since to look at."""
+    with _lock:
+        _freeze_imported()
+
+
 def _freeze_server_once() -> None:
     """Freeze once more at the first session when the imports were done before the server started.
 
