@@ -11,10 +11,12 @@ the empty app included) start servers this way; the benchmark also records the t
 process start to healthy, so the warm-up is reported, not hidden.
 
 The warm-up is ui.warmup.warm_imports (the script's own top-level imports; for app.py also
-every page's) and, for app.py, ui.data.get_engine() and the Overview's default views
-(services.single_view.default_view_filters, computed into the app's result cache
-ui.data.cached, which also loads the base aggregates that every later filter change reuses). A database that cannot be reached does
-not stop the server: the first session shows the app's own "database unavailable" page.
+every page's) and, for app.py, ui.data.get_engine() and what a new session's Overview
+asks for, computed into the app's result cache (ui.data.cached): the default views
+(services.single_view.default_view_filters, which also load the base aggregates that every
+later filter change reuses), the sidebar's lists and the meeting summary's actions. A
+database that cannot be reached does not stop the server: the first session shows the
+app's own "database unavailable" page.
 """
 
 from __future__ import annotations
