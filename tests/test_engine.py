@@ -165,3 +165,34 @@ def test_data_version_moves_on_every_bump(empty_engine) -> None:
     with empty_engine.begin() as conn:
         bump_data_version(conn)
     assert read_data_version(empty_engine) == 2
+
+
+def test_an_older_database_is_still_upgraded_and_one_at_head_left_without_alembic(tmp_path) -> None:
+    import sys
+
+    from alembic.script import ScriptDirectory
+
+    from data_access.engine import (
+        _alembic_config,
+        _single_head_in_files,
+        current_revision,
+        head_revision,
+        upgrade_schema,
+    )
+
+    previous = ScriptDirectory.from_config(_alembic_config()).get_revision(head_revision()).down_revision
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'older.db'}")
+    upgrade_schema(engine, revision=previous)
+    assert current_revision(engine) == previous
+    upgrade_schema(engine)  # not at head: alembic upgrades it
+    assert current_revision(engine) == head_revision() == _single_head_in_files()
+    command = sys.modules["alembic.command"]
+    calls = []
+    real = command.upgrade
+    command.upgrade = lambda *args, **kwargs: calls.append(args)
+    try:
+        upgrade_schema(engine)  # at head: plain SQL, alembic is not asked
+    finally:
+        command.upgrade = real
+    assert calls == []
+    engine.dispose()
