@@ -15,13 +15,19 @@ from sqlalchemy import Engine, func, inspect, select
 from access.roles import NotAllowed, User
 from data_access.audit import load_audit_trail
 from data_access.engine import _alembic_config, create_db_engine, read_data_version, upgrade_schema
-from data_access.models import AuditLog, OrganisationSettings as SettingsRow
+from data_access.models import AuditLog
+from data_access.models import OrganisationSettings as SettingsRow
 from data_access.organisation import (
     OrganisationSettingsInvalid,
     load_organisation_settings,
     save_organisation_settings,
 )
-from services.organisation import OrganisationSettings, cleaned_settings, describe_organisation, load_organisation
+from services.organisation import (
+    OrganisationSettings,
+    cleaned_settings,
+    describe_organisation,
+    load_organisation,
+)
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
 
 ADMIN = User(name="ada@example.com", email="ada@example.com", role="admin")
@@ -119,7 +125,11 @@ def test_save_then_load_and_the_stored_row_wins(empty_engine: Engine) -> None:
     assert after.logo_path is not None and after.logo_path.read_bytes() == logo
     assert after == load_organisation(env=env, secrets=secrets, engine=empty_engine)
     nothing, defaults = describe_organisation(stored=None, env={}, secrets={})
-    assert (nothing.currency, nothing.fiscal_year_start_month, nothing.time_zone) == ("EUR", 1, "Europe/Amsterdam")
+    assert (nothing.currency, nothing.fiscal_year_start_month, nothing.time_zone) == (
+        "EUR",
+        1,
+        "Europe/Amsterdam",
+    )
     assert set(defaults.values()) == {"default"}
 
 

@@ -22,7 +22,11 @@ def _issues(**values: object) -> list[tuple[str, str, str]]:
 def test_valid_settings_have_no_issues() -> None:
     assert validate_settings(OrganisationSettings()) == ()
     good = cleaned_settings(
-        name="  Acme  ", logo=image_bytes("PNG"), currency="chf", fiscal_year_start_month=7, time_zone="Asia/Tokyo"
+        name="  Acme  ",
+        logo=image_bytes("PNG"),
+        currency="chf",
+        fiscal_year_start_month=7,
+        time_zone="Asia/Tokyo",
     )
     assert (good.name, good.currency, good.logo_media_type) == ("Acme", "CHF", "image/png")
     assert validate_settings(good) == ()
@@ -60,7 +64,10 @@ def test_name_longer_than_120_characters() -> None:
     [
         (b"GIF89a" + b"\x00" * 64, "The logo is not a PNG or JPEG file."),
         (b"%PDF-1.7 not an image", "The logo is not a PNG or JPEG file."),
-        (b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, "The logo cannot be read: the file is damaged or incomplete."),
+        (
+            b"\x89PNG\r\n\x1a\n" + b"garbage" * 20,
+            "The logo cannot be read: the file is damaged or incomplete.",
+        ),
         (b"\xff\xd8\xff\xe0" + b"\x00" * 30, "The logo cannot be read: the file is damaged or incomplete."),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * LOGO_MAX_BYTES, "The logo is 1025 kB; at most 1024 kB."),
     ],
