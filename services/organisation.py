@@ -215,8 +215,8 @@ def _logo_folder() -> Path:
 def stored_logo_path(data: bytes, media_type: str | None) -> Path:
     """A file holding the stored logo `data` (written once per content), for the pack."""
     suffix = LOGO_TYPES.get(media_type or "", (b"", "", ".png"))[2]
-    path = _logo_folder() / f"{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
-    if not path.is_file() or path.read_bytes() != data:
+    path = _logo_folder() / f"{hashlib.sha256(data).hexdigest()}{suffix}"
+    if not path.is_file():
         partial = path.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(path)
@@ -319,3 +319,35 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def currency_codes() -> tuple[str, ...]:
+    """Every ISO 4217 code Babel knows, sorted."""
+    from babel.numbers import list_currencies
+
+    return tuple(sorted(list_currencies()))
+
+
+def currency_label(code: str, lang: str) -> str:
+    """`CHF – Zwitserse frank` / `CHF – Swiss Franc`: the code and its name in the language."""
+    from babel.numbers import get_currency_name
+
+    from i18n.format import LOCALES
+
+    return f"{code} – {get_currency_name(code, locale=LOCALES.get(lang, LOCALES['nl']))}"
+
+
+def month_name(month: int, lang: str) -> str:
+    """The month's name in the language: `april` / `April`."""
+    from babel.dates import get_month_names
+
+    from i18n.format import LOCALES
+
+    return str(get_month_names("wide", locale=LOCALES.get(lang, LOCALES["nl"]))[month])
+
+
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name on this system, sorted."""
+    from zoneinfo import available_timezones
+
+    return tuple(sorted(available_timezones()))
