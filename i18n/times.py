@@ -22,7 +22,7 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _missing(moment: object) -> bool:
+def is_missing(moment: object) -> bool:
     return (
         moment is None or moment != moment or str(moment) == "NaT"
     )  # NaN and NaT are not equal to themselves
@@ -38,7 +38,7 @@ def to_zone(moment: dt.datetime, zone: str) -> dt.datetime:
 def format_moment(moment: dt.datetime | None, lang: str, *, zone: str) -> str:
     """A stored moment for a person: `05-12-2026 14:30` in Dutch, `5 Dec 2026 14:30` in English,
     in `zone` (naive = UTC); "n/a" when missing. A date without a time is shown as the date."""
-    if _missing(moment):
+    if is_missing(moment):
         return NOT_AVAILABLE
     if not isinstance(moment, dt.datetime):
         if isinstance(moment, dt.date):
@@ -47,6 +47,13 @@ def format_moment(moment: dt.datetime | None, lang: str, *, zone: str) -> str:
     local = to_zone(moment, zone)
     locale = LOCALES.get(lang, LOCALES["nl"])
     return format_datetime(local, PATTERNS.get(lang, PATTERNS["nl"]), tzinfo=local.tzinfo, locale=locale)
+
+
+def format_local_day(moment: dt.datetime | None, lang: str, *, zone: str) -> str:
+    """The day a stored moment (naive = UTC) falls on in `zone`: `05-12-2026` / `5 Dec 2026`."""
+    if is_missing(moment):
+        return NOT_AVAILABLE
+    return format_day(to_zone(moment, zone).date(), lang)
 
 
 def zone_abbreviation(zone: str, *, at: dt.datetime) -> str:

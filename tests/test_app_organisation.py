@@ -4,7 +4,8 @@ saves nothing; an editor and a viewer are refused."""
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -13,6 +14,7 @@ from data_access.audit import load_audit_trail
 from data_access.engine import create_db_engine
 from data_access.organisation import load_organisation_settings
 from i18n import translate
+from i18n.times import format_moment
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
 
@@ -24,8 +26,18 @@ def org_url(demo_sqlite_engine: Engine, tmp_path, monkeypatch) -> str:
     """A copy of the demo database per test (the tests here write settings); no ORG_* in the environment."""
     for name in ("ORG_NAME", "ORG_LOGO", "ORG_CURRENCY", "ORG_FISCAL_YEAR_START", "ORG_TIME_ZONE"):
         monkeypatch.delenv(name, raising=False)
-    target = tmp_path / "org.db"
-    shutil.copyfile(str(demo_sqlite_engine.url.database), target)
+    return copy_sqlite(demo_sqlite_engine, tmp_path / "org.db")
+
+
+def copy_sqlite(engine: Engine, target: Path) -> str:
+    """A consistent copy of a SQLite database (its WAL included, through SQLite's backup), as a URL."""
+    source = sqlite3.connect(str(engine.url.database))
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
     return f"sqlite:///{target}"
 
 
@@ -70,6 +82,10 @@ def test_admin_saves_and_the_values_show_with_their_source(monkeypatch, org_url)
         assert stored is not None and (stored.currency, stored.fiscal_year_start_month) == ("CHF", 4)
         trail = load_audit_trail(engine=engine, entity="organisation_settings")
         assert list(trail["action"]) == ["insert"]
+        saved_at = trail["at"].iloc[0]  # stored in UTC, shown in Zurich (one or two hours later)
+        shown = history[0]["Tijdstip (Europe/Zurich)"]
+        assert shown == format_moment(saved_at, "nl", zone="Europe/Zurich")
+        assert shown != format_moment(saved_at, "nl", zone="UTC")
     finally:
         engine.dispose()
 

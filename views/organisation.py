@@ -19,7 +19,7 @@ from ui.data import cached, get_engine
 from ui.i18n import lang, t
 from ui.organisation import organisation_with_sources, stored_settings
 from ui.text import md
-from ui.times import moment, zone
+from ui.times import moments, zone
 
 require(MANAGE_ROLES)
 
@@ -128,16 +128,17 @@ history = cached(load_audit_trail, entity=AUDIT_ENTITY)
 if history.empty:
     st.caption(t("orgsettings.no_history"))
 else:
+    shown_at = moments(history["at"])
     st.dataframe(
         [
             {
-                t("orgsettings.col_at", zone=zone()): moment(row.at),
+                t("orgsettings.col_at", zone=zone()): at,
                 t("orgsettings.col_user"): row.user_name,
                 t("orgsettings.col_action"): row.action,
                 t("orgsettings.col_old"): row.old_values or "",
                 t("orgsettings.col_new"): row.new_values or "",
             }
-            for row in history.itertuples(index=False)
+            for at, row in zip(shown_at, history.itertuples(index=False), strict=True)
         ],
         hide_index=True,
     )
