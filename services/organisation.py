@@ -351,3 +351,38 @@ def time_zone_names() -> tuple[str, ...]:
     from zoneinfo import available_timezones
 
     return tuple(sorted(available_timezones()))
+
+
+def _logo_text(size: int, sha256: str, lang: str) -> str:
+    return translate("orgsettings.logo_audit", lang, size_kb=-(-size // 1024), sha=sha256[:12])
+
+
+def describe_logo(data: bytes, lang: str) -> str:
+    """A stored logo as a person can tell it apart: `3 kB (SHA-256 4f2a9c01b7e3…)`."""
+    return _logo_text(len(data), hashlib.sha256(data).hexdigest(), lang)
+
+
+def describe_audit_values(values: str | None, lang: str) -> str:
+    """An audit row's JSON of these settings in plain words: `Valuta: CHF – Zwitserse frank; …`;
+    a setting not set in the app as "(not set here)", the logo as its size and hash."""
+    import json
+
+    if not values:
+        return ""
+    data = json.loads(values)
+    not_set = translate("orgsettings.not_set", lang)
+    parts = []
+    for setting in FIELDS:
+        value = data.get(setting)
+        if value is None:
+            text = not_set
+        elif setting == "currency":
+            text = currency_label(str(value), lang) if _known_currency(str(value)) else str(value)
+        elif setting == "fiscal_year_start_month":
+            text = month_name(int(value), lang)
+        elif setting == "logo" and isinstance(value, dict):
+            text = _logo_text(int(value.get("bytes", 0)), str(value.get("sha256", "")), lang)
+        else:
+            text = str(value)
+        parts.append(f"{translate(f'orgsettings.{setting}', lang)}: {text}")
+    return "; ".join(parts)

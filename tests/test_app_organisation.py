@@ -17,6 +17,7 @@ from i18n import translate
 from i18n.times import format_moment
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
+from tests.test_plain_words import offending, rendered_texts
 
 PAGE = "views/organisation.py"
 
@@ -74,6 +75,9 @@ def test_admin_saves_and_the_values_show_with_their_source(monkeypatch, org_url)
     assert sources["Tijdzone"] == ("Europe/Zurich", "opgeslagen in de app")
     history = _table(at, 1)
     assert [row["Door"] for row in history] == ["ada@example.com"]
+    assert [row["Actie"] for row in history] == ["eerste keer opgeslagen"]
+    assert "Valuta: CHF – Zwitserse frank; Boekjaar begint in: april" in history[0]["Werd"]
+    assert offending(rendered_texts(at)) == []  # no codes, None or nan in plain sight
     assert "Tijdstip (Europe/Zurich)" in history[0]
 
     engine = create_db_engine(org_url)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from services.organisation import (
     LOGO_MAX_BYTES,
     OrganisationSettings,
     cleaned_settings,
+    currency_codes,
+    currency_label,
+    describe_audit_values,
     logo_media_type,
+    month_name,
+    time_zone_names,
     validate_settings,
 )
 from tests.test_data_access_organisation import image_bytes
@@ -93,3 +100,32 @@ def test_a_truncated_png_is_unreadable() -> None:
 def test_several_issues_are_all_reported() -> None:
     fields = [f for f, _en, _nl in _issues(currency="ZZZ", fiscal_year_start_month=13, time_zone="Nowhere")]
     assert fields == ["currency", "fiscal_year_start_month", "time_zone"]
+
+
+def test_an_audit_row_in_plain_words() -> None:
+    values = json.dumps(
+        {
+            "name": "Acme",
+            "logo": {"bytes": 2048, "sha256": "abcdef0123456789"},
+            "logo_media_type": "image/png",
+            "currency": "CHF",
+            "fiscal_year_start_month": 4,
+            "time_zone": None,
+        }
+    )
+    assert describe_audit_values(values, "en") == (
+        "Name: Acme; Logo: 2 kB (SHA-256 abcdef012345…); Currency: CHF – Swiss Franc; "
+        "Fiscal year starts in: April; Time zone: (not set here)"
+    )
+    assert "Valuta: CHF – Zwitserse frank; Boekjaar begint in: april" in describe_audit_values(values, "nl")
+    assert describe_audit_values(None, "nl") == ""
+
+
+def test_choices_name_every_currency_and_month_in_the_language() -> None:
+    codes = currency_codes()
+    assert {"EUR", "CHF", "USD", "JPY", "GBP"} <= set(codes) and len(codes) > 150
+    assert currency_label("CHF", "nl") == "CHF – Zwitserse frank"
+    assert currency_label("CHF", "en") == "CHF – Swiss Franc"
+    assert [month_name(m, "nl") for m in (1, 4, 7)] == ["januari", "april", "juli"]
+    assert month_name(10, "en") == "October"
+    assert "Europe/Zurich" in time_zone_names() and "UTC" in time_zone_names()

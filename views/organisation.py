@@ -11,6 +11,8 @@ from services.organisation import (
     cleaned_settings,
     currency_codes,
     currency_label,
+    describe_audit_values,
+    describe_logo,
     month_name,
     time_zone_names,
 )
@@ -36,7 +38,11 @@ if st.session_state.pop(SAVED_FLAG, False):
 
 effective = {
     "name": current.name or t("orgsettings.value_generic_name", name=current.display_name(lang())),
-    "logo": current.logo_path.name if current.logo_path else t("orgsettings.logo_none"),
+    "logo": (
+        describe_logo(stored.logo, lang())
+        if sources["logo"] == "stored" and stored.logo
+        else (current.logo_path.name if current.logo_path else t("orgsettings.logo_none"))
+    ),
     "currency": currency_label(current.currency, lang()),
     "fiscal_year_start_month": month_name(current.fiscal_year_start_month, lang()),
     "time_zone": current.time_zone,
@@ -134,9 +140,9 @@ else:
             {
                 t("orgsettings.col_at", zone=zone()): at,
                 t("orgsettings.col_user"): row.user_name,
-                t("orgsettings.col_action"): row.action,
-                t("orgsettings.col_old"): row.old_values or "",
-                t("orgsettings.col_new"): row.new_values or "",
+                t("orgsettings.col_action"): t(f"orgsettings.action.{row.action}"),
+                t("orgsettings.col_old"): describe_audit_values(row.old_values, lang()),
+                t("orgsettings.col_new"): describe_audit_values(row.new_values, lang()),
             }
             for at, row in zip(shown_at, history.itertuples(index=False), strict=True)
         ],
