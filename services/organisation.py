@@ -362,13 +362,13 @@ def describe_logo(data: bytes, lang: str) -> str:
     return _logo_text(len(data), hashlib.sha256(data).hexdigest(), lang)
 
 
-def describe_audit_values(values: str | None, lang: str) -> str:
+def describe_audit_values(values: object, lang: str) -> str:
     """An audit row's JSON of these settings in plain words: `Valuta: CHF – Zwitserse frank; …`;
     a setting not set in the app as "(not set here)", the logo as its size and hash."""
     import json
 
-    if not values:
-        return ""
+    if not isinstance(values, str) or not values:
+        return ""  # no values (the first save has no "before"; pandas may hand NaN)
     data = json.loads(values)
     not_set = translate("orgsettings.not_set", lang)
     parts = []

@@ -78,14 +78,23 @@ def test_admin_saves_and_the_values_show_with_their_source(monkeypatch, org_url)
     assert [row["Actie"] for row in history] == ["eerste keer opgeslagen"]
     assert "Valuta: CHF – Zwitserse frank; Boekjaar begint in: april" in history[0]["Werd"]
     assert offending(rendered_texts(at)) == []  # no codes, None or nan in plain sight
+
+    at.selectbox(key="org_currency").set_value("USD")  # a second save: the trail has a "before"
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = _table(at, 1)
+    assert [row["Actie"] for row in history] == ["gewijzigd", "eerste keer opgeslagen"]
+    assert "Valuta: CHF – Zwitserse frank" in history[0]["Was"] and "Valuta: USD" in history[0]["Werd"]
+    assert history[1]["Was"] == ""
+    assert offending(rendered_texts(at)) == []
     assert "Tijdstip (Europe/Zurich)" in history[0]
 
     engine = create_db_engine(org_url)
     try:
         stored = load_organisation_settings(engine=engine)
-        assert stored is not None and (stored.currency, stored.fiscal_year_start_month) == ("CHF", 4)
+        assert stored is not None and (stored.currency, stored.fiscal_year_start_month) == ("USD", 4)
         trail = load_audit_trail(engine=engine, entity="organisation_settings")
-        assert list(trail["action"]) == ["insert"]
+        assert list(trail["action"]) == ["update", "insert"]
         saved_at = trail["at"].iloc[0]  # stored in UTC, shown in Zurich (one or two hours later)
         shown = history[0]["Tijdstip (Europe/Zurich)"]
         assert shown == format_moment(saved_at, "nl", zone="Europe/Zurich")

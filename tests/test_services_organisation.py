@@ -118,7 +118,7 @@ def test_an_audit_row_in_plain_words() -> None:
         "Fiscal year starts in: April; Time zone: (not set here)"
     )
     assert "Valuta: CHF – Zwitserse frank; Boekjaar begint in: april" in describe_audit_values(values, "nl")
-    assert describe_audit_values(None, "nl") == ""
+    assert describe_audit_values(None, "nl") == describe_audit_values(float("nan"), "nl") == ""
 
 
 def test_choices_name_every_currency_and_month_in_the_language() -> None:
