@@ -362,7 +362,7 @@ def describe_logo(data: bytes, lang: str) -> str:
     return _logo_text(len(data), hashlib.sha256(data).hexdigest(), lang)
 
 
-def describe_audit_values(values: object, lang: str) -> str:
+def describe_audit_values(values: object, lang: str, *, settings: tuple[str, ...] = FIELDS) -> str:
     """An audit row's JSON of these settings in plain words: `Valuta: CHF – Zwitserse frank; …`;
     a setting not set in the app as "(not set here)", the logo as its size and hash."""
     import json
@@ -372,7 +372,7 @@ def describe_audit_values(values: object, lang: str) -> str:
     data = json.loads(values)
     not_set = translate("orgsettings.not_set", lang)
     parts = []
-    for setting in FIELDS:
+    for setting in settings:
         value = data.get(setting)
         if value is None:
             text = not_set
@@ -386,3 +386,23 @@ def describe_audit_values(values: object, lang: str) -> str:
             text = str(value)
         parts.append(f"{translate(f'orgsettings.{setting}', lang)}: {text}")
     return "; ".join(parts)
+
+
+def describe_audit_change(old: object, new: object, lang: str) -> tuple[str, str]:
+    """An audit row as (was, became) in plain words, naming only the settings that changed
+    (a first save: nothing before, every setting after)."""
+    import json
+
+    if not isinstance(new, str) or not new:
+        return describe_audit_values(old, lang), ""
+    if not isinstance(old, str) or not old:
+        return "", describe_audit_values(new, lang)
+    before, after = json.loads(old), json.loads(new)
+    changed = tuple(setting for setting in FIELDS if before.get(setting) != after.get(setting))
+    if not changed:
+        same = translate("orgsettings.no_change", lang)
+        return same, same
+    return (
+        describe_audit_values(old, lang, settings=changed),
+        describe_audit_values(new, lang, settings=changed),
+    )

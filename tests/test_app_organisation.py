@@ -84,7 +84,10 @@ def test_admin_saves_and_the_values_show_with_their_source(monkeypatch, org_url)
     assert not at.exception, [e.value for e in at.exception]
     history = _table(at, 1)
     assert [row["Actie"] for row in history] == ["gewijzigd", "eerste keer opgeslagen"]
-    assert "Valuta: CHF – Zwitserse frank" in history[0]["Was"] and "Valuta: USD" in history[0]["Werd"]
+    assert (history[0]["Was"], history[0]["Werd"]) == (
+        "Valuta: CHF – Zwitserse frank",
+        "Valuta: USD – Amerikaanse dollar",
+    )
     assert history[1]["Was"] == ""
     assert offending(rendered_texts(at)) == []
     assert "Tijdstip (Europe/Zurich)" in history[0]

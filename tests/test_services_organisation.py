@@ -12,6 +12,7 @@ from services.organisation import (
     cleaned_settings,
     currency_codes,
     currency_label,
+    describe_audit_change,
     describe_audit_values,
     logo_media_type,
     month_name,
@@ -119,6 +120,17 @@ def test_an_audit_row_in_plain_words() -> None:
     )
     assert "Valuta: CHF – Zwitserse frank; Boekjaar begint in: april" in describe_audit_values(values, "nl")
     assert describe_audit_values(None, "nl") == describe_audit_values(float("nan"), "nl") == ""
+
+
+def test_an_audit_change_names_only_what_changed() -> None:
+    before = json.dumps({"name": "Acme", "logo": None, "currency": "EUR", "fiscal_year_start_month": 1})
+    after = json.dumps({"name": "Acme", "logo": None, "currency": "CHF", "fiscal_year_start_month": 4})
+    assert describe_audit_change(before, after, "en") == (
+        "Currency: EUR – Euro; Fiscal year starts in: January",
+        "Currency: CHF – Swiss Franc; Fiscal year starts in: April",
+    )
+    assert describe_audit_change(None, after, "en") == ("", describe_audit_values(after, "en"))
+    assert describe_audit_change(after, after, "nl") == ("geen wijziging", "geen wijziging")
 
 
 def test_choices_name_every_currency_and_month_in_the_language() -> None:

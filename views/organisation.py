@@ -11,7 +11,7 @@ from services.organisation import (
     cleaned_settings,
     currency_codes,
     currency_label,
-    describe_audit_values,
+    describe_audit_change,
     describe_logo,
     month_name,
     time_zone_names,
@@ -135,16 +135,17 @@ if history.empty:
     st.caption(t("orgsettings.no_history"))
 else:
     shown_at = moments(history["at"])
-    st.dataframe(
-        [
+    at_heading = t("orgsettings.col_at", zone=zone())
+    rows = []
+    for at, row in zip(shown_at, history.itertuples(index=False), strict=True):
+        was, became = describe_audit_change(row.old_values, row.new_values, lang())
+        rows.append(
             {
-                t("orgsettings.col_at", zone=zone()): at,
+                at_heading: at,
                 t("orgsettings.col_user"): row.user_name,
                 t("orgsettings.col_action"): t(f"orgsettings.action.{row.action}"),
-                t("orgsettings.col_old"): describe_audit_values(row.old_values, lang()),
-                t("orgsettings.col_new"): describe_audit_values(row.new_values, lang()),
+                t("orgsettings.col_old"): was,
+                t("orgsettings.col_new"): became,
             }
-            for at, row in zip(shown_at, history.itertuples(index=False), strict=True)
-        ],
-        hide_index=True,
-    )
+        )
+    st.dataframe(rows, hide_index=True)
