@@ -30,3 +30,12 @@ def organisation_with_sources() -> tuple[Organisation, dict[str, str]]:
 def organisation() -> Organisation:
     """The organisation's settings for this rerun."""
     return organisation_with_sources()[0]
+
+
+def show_logo() -> None:
+    """The organisation's logo at the top of the sidebar on every page (none set: nothing)."""
+    import streamlit as st
+
+    logo = organisation().logo_path
+    if logo is not None:
+        st.logo(str(logo), size="large")
