@@ -13,6 +13,7 @@ from ui.auth import gate, render_user_badge  # noqa: E402
 from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
 from ui.navigation import build_navigation  # noqa: E402
+from ui.organisation import show_logo  # noqa: E402
 from ui.reliability import restore_filters_after_outage, show_database_unavailable  # noqa: E402
 from ui.settings_check import stop_on_bad_settings  # noqa: E402
 
@@ -30,6 +31,7 @@ restore_filters_after_outage()
 try:
     user = gate()  # before the database: the sign-in page needs none
     get_engine()
+    show_logo()
     render_global_filters()
 except (DatabaseUnavailable, SQLAlchemyError) as exc:
     _database_error(exc)

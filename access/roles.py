@@ -242,6 +242,7 @@ WRITES: tuple[Write, ...] = (
     Write("Save a what-if scenario", EDIT_DATA),
     Write("Delete a saved what-if scenario", EDIT_DATA, author_too=True),
     Write("Change the role settings (Roles)", MANAGE_ROLES),
+    Write("Change the organisation settings (Organisation)", MANAGE_ROLES),
 )
 SAVE_SCENARIO = WRITES[4]
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from i18n import translate
 from i18n.format import format_day, format_month, format_number
+from i18n.times import format_moment
 from kpis.targets import Rag
 
 
@@ -121,6 +122,8 @@ class Pack:
     spreadsheet_tables: Sequence[PackTable] = ()
     logo_path: Path | None = None
     kpi_notes: str = ""
+    time_zone: str = "Europe/Amsterdam"
+    """The organisation's zone: `exported_at` (naive: UTC) is shown in it."""
 
     def text(self, key: str, /, **params: object) -> str:
         """A fixed text of the pack (section titles, page numbers) in the pack's language."""
@@ -132,7 +135,7 @@ class Pack:
 
     @property
     def exported_text(self) -> str:
-        return f"{format_day(self.exported_at.date(), self.lang)} {self.exported_at:%H:%M}"
+        return format_moment(self.exported_at, self.lang, zone=self.time_zone)
 
     @property
     def subtitle(self) -> str:

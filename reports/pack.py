@@ -305,7 +305,7 @@ def build_pack(
         if progress is not None:
             progress(PACK_STEPS.index(name) + 1, len(PACK_STEPS), tr(f"reports.step.{name}"))
 
-    organisation = organisation or load_organisation()
+    organisation = organisation or load_organisation(engine=engine)
     step("figures")
     departments = load_departments(engine=engine)
     names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
@@ -408,7 +408,7 @@ def build_pack(
         title=organisation.display_name(lang),
         as_of=filters.as_of,
         lang=lang,
-        exported_at=exported_at or dt.datetime.now().replace(microsecond=0),
+        exported_at=exported_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         filters_text=filters_text(filters, lang=lang, department_names=names),
         kpis=tiles,
         charts=charts,
@@ -431,6 +431,7 @@ def build_pack(
         spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
         logo_path=organisation.logo_path,
         kpi_notes="\n".join(tile.definition for tile in tiles if tile.definition),
+        time_zone=organisation.time_zone,
     )
 
 

@@ -38,6 +38,7 @@ PAGES = {
     "steering": "steering",
     "catalogue": "catalogue",
     "import": "import",
+    "organisation": "organisation",
 }
 SIZES = ("1280x720", "1440x900")
 LANGS = ("nl", "en")

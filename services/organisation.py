@@ -1,6 +1,8 @@
 """The organisation's name and logo for the meeting pack (and anything else that names it).
 
-Read from the environment (`ORG_NAME`, `ORG_LOGO`), else from `.streamlit/secrets.toml`:
+Each setting comes from the row an admin saved on the page "Organisation" (table
+organisation_settings, when an engine is given), else from the environment (`ORG_NAME`,
+`ORG_LOGO`, ...), else from `.streamlit/secrets.toml`, else the default:
 
     [organisation]
     name = "Acme Retail"
@@ -15,12 +17,20 @@ logo file that does not exist is ignored (the pack is still made, without a logo
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import os
+import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 from i18n import translate
 
@@ -64,33 +74,235 @@ def _logo(value: object) -> Path | None:
     return path if path.is_file() and path.suffix.lower() in {".png", ".jpg", ".jpeg"} else None
 
 
-def load_organisation(
-    *, env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
-) -> Organisation:
-    """The organisation from ORG_NAME / ORG_LOGO, else secrets.toml [organisation] name / logo."""
-    env = os.environ if env is None else env
-    section = (_read_secrets(SECRETS_PATH) if secrets is None else secrets).get("organisation", {})
-    section = section if isinstance(section, Mapping) else {}
-    name = (env.get("ORG_NAME") or str(section.get("name") or "")).strip()
-    logo = env.get("ORG_LOGO") or section.get("logo")
-    currency = str(env.get("ORG_CURRENCY") or section.get("currency") or "EUR").strip().upper()
-    fy_start = _month(env.get("ORG_FISCAL_YEAR_START") or section.get("fiscal_year_start_month"))
-    zone = str(env.get("ORG_TIME_ZONE") or section.get("time_zone") or "Europe/Amsterdam").strip()
-    return Organisation(
-        name=name[:120] or None,
-        logo_path=_logo(logo),
-        currency=currency if _known_currency(currency) else "EUR",
-        fiscal_year_start_month=fy_start,
-        time_zone=zone if _known_zone(zone) else "Europe/Amsterdam",
+FIELDS = ("name", "logo", "currency", "fiscal_year_start_month", "time_zone")
+DEFAULT = Organisation()
+ENV_NAMES = {
+    "name": "ORG_NAME",
+    "logo": "ORG_LOGO",
+    "currency": "ORG_CURRENCY",
+    "fiscal_year_start_month": "ORG_FISCAL_YEAR_START",
+    "time_zone": "ORG_TIME_ZONE",
+}
+SECRET_NAMES = {name: name for name in ENV_NAMES}
+NAME_MAX = 120
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_TYPES = {
+    "image/png": (b"\x89PNG\r\n\x1a\n", "PNG", ".png"),
+    "image/jpeg": (b"\xff\xd8\xff", "JPEG", ".jpg"),
+}
+
+
+@dataclass(frozen=True)
+class OrganisationSettings:
+    """What an admin saved (table organisation_settings); None is "not set here"."""
+
+    name: str | None = None
+    logo: bytes | None = field(default=None, repr=False)
+    logo_media_type: str | None = None
+    currency: str | None = None
+    fiscal_year_start_month: int | None = None
+    time_zone: str | None = None
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingIssue:
+    """One reason a setting cannot be saved: the field, a message key and its parameters."""
+
+    field: str
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def message(self, lang: str) -> str:
+        return translate(self.key, lang, **dict(self.params))
+
+
+def logo_media_type(data: bytes) -> str | None:
+    """ "image/png" or "image/jpeg" from the file's first bytes (never its name); None otherwise."""
+    for media_type, (magic, _format, _suffix) in LOGO_TYPES.items():
+        if data.startswith(magic):
+            return media_type
+    return None
+
+
+def _decodes_as(data: bytes, media_type: str) -> bool:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != LOGO_TYPES[media_type][1]:
+                return False
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except Exception:  # noqa: BLE001 - any decoder failure means "not a usable image"
+        return False
+    return True
+
+
+def validate_settings(settings: OrganisationSettings) -> tuple[SettingIssue, ...]:
+    """Every reason `settings` cannot be saved (empty: it can).
+
+    A name of at most 120 characters; a currency Babel knows (ISO 4217); a month 1–12; an
+    IANA time zone; a logo that is PNG or JPEG by its magic bytes, at most 1 MB and decodable.
+    """
+    issues: list[SettingIssue] = []
+    if settings.name is not None and len(settings.name) > NAME_MAX:
+        issues.append(SettingIssue("name", "orgsettings.error.name_too_long", (("limit", NAME_MAX),)))
+    if settings.currency is not None and not _known_currency(settings.currency):
+        issues.append(
+            SettingIssue("currency", "orgsettings.error.currency", (("value", settings.currency[:20]),))
+        )
+    month = settings.fiscal_year_start_month
+    if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12):
+        issues.append(
+            SettingIssue("fiscal_year_start_month", "orgsettings.error.month", (("value", str(month)[:20]),))
+        )
+    if settings.time_zone is not None and not _known_zone(settings.time_zone):
+        issues.append(
+            SettingIssue("time_zone", "orgsettings.error.time_zone", (("value", settings.time_zone[:60]),))
+        )
+    if settings.logo is not None:
+        media_type = logo_media_type(settings.logo)
+        if len(settings.logo) > LOGO_MAX_BYTES:
+            issues.append(
+                SettingIssue(
+                    "logo",
+                    "orgsettings.error.logo_too_large",
+                    (("size_kb", -(-len(settings.logo) // 1024)), ("limit_kb", LOGO_MAX_BYTES // 1024)),
+                )
+            )
+        elif media_type is None:
+            issues.append(SettingIssue("logo", "orgsettings.error.logo_type"))
+        elif not _decodes_as(settings.logo, media_type):
+            issues.append(SettingIssue("logo", "orgsettings.error.logo_unreadable"))
+    return tuple(issues)
+
+
+def cleaned_settings(
+    *,
+    name: str | None,
+    logo: bytes | None,
+    currency: str | None,
+    fiscal_year_start_month: int | None,
+    time_zone: str | None,
+) -> OrganisationSettings:
+    """Form input as it would be stored: text stripped (empty: not set), the currency in
+    capitals, the logo's media type from its bytes."""
+
+    def text(value: str | None) -> str | None:
+        value = (value or "").strip()
+        return value or None
+
+    currency_code = text(currency)
+    return OrganisationSettings(
+        name=text(name),
+        logo=logo or None,
+        logo_media_type=logo_media_type(logo) if logo else None,
+        currency=currency_code.upper() if currency_code else None,
+        fiscal_year_start_month=fiscal_year_start_month,
+        time_zone=text(time_zone),
     )
 
 
-def _month(value: object) -> int:
+@lru_cache(maxsize=1)
+def _logo_folder() -> Path:
+    """A folder private to this process's user for stored logos (the pack embeds a file)."""
+    return Path(tempfile.mkdtemp(prefix="alignment-logo-"))
+
+
+def stored_logo_path(data: bytes, media_type: str | None) -> Path:
+    """A file holding the stored logo `data` (written once per content), for the pack."""
+    suffix = LOGO_TYPES.get(media_type or "", (b"", "", ".png"))[2]
+    path = _logo_folder() / f"{hashlib.sha256(data).hexdigest()}{suffix}"
+    if not path.is_file():
+        partial = path.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return path
+
+
+def describe_organisation(
+    *,
+    stored: OrganisationSettings | None,
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+) -> tuple[Organisation, dict[str, str]]:
+    """The organisation and where each setting comes from: "stored", "environment",
+    "secrets" or "default" (per setting, the first of those that is set and valid)."""
+    env = os.environ if env is None else env
+    section = (_read_secrets(SECRETS_PATH) if secrets is None else secrets).get("organisation", {})
+    section = section if isinstance(section, Mapping) else {}
+    stored = stored or OrganisationSettings()
+    sources: dict[str, str] = {}
+
+    def pick(name: str, stored_value: object, parse: Any, default: Any) -> Any:
+        candidates = (
+            ("stored", stored_value),
+            ("environment", env.get(ENV_NAMES[name])),
+            ("secrets", section.get(SECRET_NAMES[name])),
+        )
+        for source, raw in candidates:
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            value = parse(raw) if source != "stored" else raw
+            if value is not None:
+                sources[name] = source
+                return value
+        sources[name] = "default"
+        return default
+
+    def parse_name(raw: object) -> str | None:
+        return str(raw).strip()[:NAME_MAX] or None
+
+    def parse_currency(raw: object) -> str | None:
+        code = str(raw).strip().upper()
+        return code if _known_currency(code) else None
+
+    def parse_zone(raw: object) -> str | None:
+        zone = str(raw).strip()
+        return zone if _known_zone(zone) else None
+
+    stored_logo = stored_logo_path(stored.logo, stored.logo_media_type) if stored.logo else None
+    organisation = Organisation(
+        name=pick("name", stored.name, parse_name, None),
+        logo_path=pick("logo", stored_logo, _logo, None),
+        currency=pick("currency", stored.currency, parse_currency, DEFAULT.currency),
+        fiscal_year_start_month=pick(
+            "fiscal_year_start_month",
+            stored.fiscal_year_start_month,
+            _month_or_none,
+            DEFAULT.fiscal_year_start_month,
+        ),
+        time_zone=pick("time_zone", stored.time_zone, parse_zone, DEFAULT.time_zone),
+    )
+    return organisation, sources
+
+
+def load_organisation(
+    *,
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    engine: Engine | None = None,
+) -> Organisation:
+    """The organisation: the row saved in the database (with `engine`), else ORG_NAME / ORG_LOGO /
+    ORG_CURRENCY / ORG_FISCAL_YEAR_START / ORG_TIME_ZONE, else secrets.toml [organisation], else
+    the defaults; setting by setting."""
+    stored = None
+    if engine is not None:
+        from data_access.organisation import load_organisation_settings
+
+        stored = load_organisation_settings(engine=engine)
+    return describe_organisation(stored=stored, env=env, secrets=secrets)[0]
+
+
+def _month_or_none(value: object) -> int | None:
     try:
         month = int(str(value).strip())
     except (TypeError, ValueError):
-        return 1
-    return month if 1 <= month <= 12 else 1
+        return None
+    return month if 1 <= month <= 12 else None
 
 
 def _known_currency(code: str) -> bool:
@@ -107,3 +319,90 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def currency_codes() -> tuple[str, ...]:
+    """Every ISO 4217 code Babel knows, sorted."""
+    from babel.numbers import list_currencies
+
+    return tuple(sorted(list_currencies()))
+
+
+def currency_label(code: str, lang: str) -> str:
+    """`CHF – Zwitserse frank` / `CHF – Swiss Franc`: the code and its name in the language."""
+    from babel.numbers import get_currency_name
+
+    from i18n.format import LOCALES
+
+    return f"{code} – {get_currency_name(code, locale=LOCALES.get(lang, LOCALES['nl']))}"
+
+
+def month_name(month: int, lang: str) -> str:
+    """The month's name in the language: `april` / `April`."""
+    from babel.dates import get_month_names
+
+    from i18n.format import LOCALES
+
+    return str(get_month_names("wide", locale=LOCALES.get(lang, LOCALES["nl"]))[month])
+
+
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA time zone name on this system, sorted."""
+    from zoneinfo import available_timezones
+
+    return tuple(sorted(available_timezones()))
+
+
+def _logo_text(size: int, sha256: str, lang: str) -> str:
+    return translate("orgsettings.logo_audit", lang, size_kb=-(-size // 1024), sha=sha256[:12])
+
+
+def describe_logo(data: bytes, lang: str) -> str:
+    """A stored logo as a person can tell it apart: `3 kB (SHA-256 4f2a9c01b7e3…)`."""
+    return _logo_text(len(data), hashlib.sha256(data).hexdigest(), lang)
+
+
+def describe_audit_values(values: object, lang: str, *, settings: tuple[str, ...] = FIELDS) -> str:
+    """An audit row's JSON of these settings in plain words: `Valuta: CHF – Zwitserse frank; …`;
+    a setting not set in the app as "(not set here)", the logo as its size and hash."""
+    import json
+
+    if not isinstance(values, str) or not values:
+        return ""  # no values (the first save has no "before"; pandas may hand NaN)
+    data = json.loads(values)
+    not_set = translate("orgsettings.not_set", lang)
+    parts = []
+    for setting in settings:
+        value = data.get(setting)
+        if value is None:
+            text = not_set
+        elif setting == "currency":
+            text = currency_label(str(value), lang) if _known_currency(str(value)) else str(value)
+        elif setting == "fiscal_year_start_month":
+            text = month_name(int(value), lang)
+        elif setting == "logo" and isinstance(value, dict):
+            text = _logo_text(int(value.get("bytes", 0)), str(value.get("sha256", "")), lang)
+        else:
+            text = str(value)
+        parts.append(f"{translate(f'orgsettings.{setting}', lang)}: {text}")
+    return "; ".join(parts)
+
+
+def describe_audit_change(old: object, new: object, lang: str) -> tuple[str, str]:
+    """An audit row as (was, became) in plain words, naming only the settings that changed
+    (a first save: nothing before, every setting after)."""
+    import json
+
+    if not isinstance(new, str) or not new:
+        return describe_audit_values(old, lang), ""
+    if not isinstance(old, str) or not old:
+        return "", describe_audit_values(new, lang)
+    before, after = json.loads(old), json.loads(new)
+    changed = tuple(setting for setting in FIELDS if before.get(setting) != after.get(setting))
+    if not changed:
+        same = translate("orgsettings.no_change", lang)
+        return same, same
+    return (
+        describe_audit_values(old, lang, settings=changed),
+        describe_audit_values(new, lang, settings=changed),
+    )

@@ -29,7 +29,7 @@ from reports.pack import build_pack
 from reports.pdf_pack import FOOTER_Y, MARGIN, PAGE_BREAK_MARGIN, build_pdf
 from reports.pptx_pack import EMU_PER_PT, FOOTER_TOP, build_pptx
 
-EXPORTED = dt.datetime(2026, 11, 3, 9, 30)
+EXPORTED = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)  # 09:30 in Amsterdam (CET)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)  # October 2026
 TOLERANCE = 2.5  # points: font ascent and descent reach a little past a line's box
 MM = 72 / 25.4

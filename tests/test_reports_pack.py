@@ -31,7 +31,7 @@ from reports.render import png_size
 from reports.tables import to_xlsx_bytes
 from tests.apptest_helpers import metric_values, open_app
 
-EXPORTED = dt.datetime(2026, 11, 3, 9, 30)
+EXPORTED = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)  # 09:30 in Amsterdam (CET)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
 
 

@@ -29,7 +29,7 @@ from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
 from services.single_view import compute_single_view, period_for
 
-EXPORTED = dt.datetime(2026, 11, 3, 9, 30)
+EXPORTED = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)  # 09:30 in Amsterdam (CET)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
 PICTURE = 13
 

@@ -43,6 +43,13 @@ PAGES: tuple[PageSpec, ...] = (
         "views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"
     ),
     PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
+    PageSpec(
+        "views/organisation.py",
+        "nav.organisation",
+        ":material/corporate_fare:",
+        MANAGE_ROLES,
+        heading_key="orgsettings.title",
+    ),
 )
 
 

@@ -22,6 +22,7 @@ from kpis.targets import DEFAULT_TARGETS, Target
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import lang, month, number, t
+from ui.times import moment, moments, zone
 
 FLASH_KEY = "catalogue_flash"
 COLUMNS = [
@@ -55,6 +56,7 @@ changes = cached(load_target_changes)
 table = catalogue_table(targets=targets, changes=changes, translate=t, number=shown_number).assign(
     target=lambda frame: frame["target"].fillna(t("catalogue.no_target_short")),
     updated_by=lambda frame: frame["updated_by"].fillna(t("catalogue.default_target")),
+    updated_at=lambda frame: moments(frame["updated_at"]),
 )
 st.dataframe(
     table,
@@ -64,9 +66,7 @@ st.dataframe(
         "definition": st.column_config.Column(t("catalogue.col.definition"), width="large"),
         "green": st.column_config.NumberColumn(t("catalogue.col.green"), format="%.4g"),
         "amber": st.column_config.NumberColumn(t("catalogue.col.amber"), format="%.4g"),
-        "updated_at": st.column_config.DatetimeColumn(
-            t("catalogue.col.updated_at"), format="DD-MM-YYYY HH:mm"
-        ),
+        "updated_at": st.column_config.Column(t("catalogue.col.updated_at", zone=zone())),
         "effective_from": st.column_config.DateColumn(t("catalogue.col.effective_from"), format="MM-YYYY"),
     },
     hide_index=True,
@@ -102,7 +102,7 @@ who = (
     t(
         "catalogue.edit.changed_by",
         name=changed.iloc[0]["updated_by"],
-        at=changed.iloc[0]["updated_at"].strftime("%d-%m-%Y %H:%M"),
+        at=moment(changed.iloc[0]["updated_at"]),
     )
     if not changed.empty
     else t("catalogue.default_target")
@@ -217,7 +217,7 @@ else:
                     translate=t,
                 ),
                 t("catalogue.col.updated_by"): row["updated_by"],
-                t("catalogue.col.updated_at"): row["updated_at"].strftime("%d-%m-%Y %H:%M"),
+                t("catalogue.col.updated_at", zone=zone()): moment(row["updated_at"]),
             }
             for row in changed.to_dict("records")
         ],

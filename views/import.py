@@ -28,6 +28,7 @@ from ui.auth import current_user, ensure_allowed, require
 from ui.data import clear_caches, get_engine
 from ui.i18n import lang, number, t
 from ui.text import md
+from ui.times import moments, zone
 
 PREVIEW_KEY = "_import_preview"
 RESULT_KEY = "_import_result"
@@ -210,11 +211,11 @@ if import_log.empty:
     st.caption(t("importer.log_empty"))
 else:
     st.dataframe(
-        import_log,
+        import_log.assign(at=moments(import_log["at"])),
         hide_index=True,
         width="stretch",
         column_config={
-            "at": t("importer.col.at"),
+            "at": t("importer.col.at", zone=zone()),
             "user_name": t("importer.col.user"),
             "kind": t("importer.col.kind"),
             "file_name": t("importer.col.file"),

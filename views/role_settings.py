@@ -22,6 +22,7 @@ from ui.auth import (
 )
 from ui.data import cached, get_engine
 from ui.i18n import t
+from ui.times import moments, zone
 
 require(MANAGE_ROLES)
 
@@ -92,9 +93,11 @@ if history.empty:
     st.caption(t("roles.no_history"))
 else:
     st.dataframe(
-        history[["at", "user_name", "action", "new_values"]].rename(
+        history[["at", "user_name", "action", "new_values"]]
+        .assign(at=moments(history["at"]))
+        .rename(
             columns={
-                "at": t("roles.col_at"),
+                "at": t("roles.col_at", zone=zone()),
                 "user_name": t("roles.col_user"),
                 "action": t("roles.col_action"),
                 "new_values": t("roles.col_new"),

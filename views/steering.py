@@ -39,6 +39,7 @@ from ui.data import cached, get_engine
 from ui.filters import current_filters
 from ui.i18n import day, lang, month, number, pct, t
 from ui.text import tm
+from ui.times import moment, moments, zone
 
 FLASH_KEY = "steering_flash"
 EDIT_KEY = "steering_edit"
@@ -70,14 +71,13 @@ TIME_COLUMNS = ("created_at", "at")
 
 def _columns(names):
     # Dates and times are shown as text (formatted here), so an empty one is blank, not "None".
-    return {name: st.column_config.Column(t(f"steering.col.{name}")) for name in names}
+    zone_name = zone()
+    return {name: st.column_config.Column(t(f"steering.col.{name}", zone=zone_name)) for name in names}
 
 
 def _date_text(name, value):
     if value is None or pd.isna(value):
         return ""
-    if name in TIME_COLUMNS:
-        return pd.Timestamp(value).strftime("%d-%m-%Y %H:%M")
     value = pd.Timestamp(value).date()
     return month(value) if name == "meeting_month" else day(value)
 
@@ -99,7 +99,12 @@ def _show_table(frame, names):
             name: shown[name].map(lambda value: "" if value is None or pd.isna(value) else value)
             for name in text_columns
         },
-        **{name: [_date_text(name, value) for value in shown[name]] for name in date_columns},
+        **{
+            name: moments(shown[name], missing="")
+            if name in TIME_COLUMNS
+            else [_date_text(name, value) for value in shown[name]]
+            for name in date_columns
+        },
     )
     st.dataframe(shown, column_order=names, column_config=_columns(names), hide_index=True)
 
@@ -456,7 +461,7 @@ else:
                         "version": current["version"],
                         "row": current,
                     }
-                    when = exc.changed_at.strftime("%d-%m-%Y %H:%M") if exc.changed_at else "?"
+                    when = moment(exc.changed_at) if exc.changed_at else "?"
                     _flash(
                         "error",
                         t("steering.conflict", who=exc.changed_by or t("steering.conflict.someone"), at=when),
@@ -481,7 +486,7 @@ else:
     verbs = {verb: t(f"steering.trail.{verb}") for verb in ("create", "update", "close")}
     trail = with_labels(trail, column="entity", labels=entity_labels)
     trail = with_labels(trail, column="action", labels=verbs).assign(
-        at=[_date_text("at", value) for value in trail["at"]],
+        at=moments(trail["at"], missing=""),
         old_values=[
             describe_changes(v, labels=field_labels, value_labels=status_labels) for v in trail["old_values"]
         ],

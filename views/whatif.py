@@ -34,8 +34,9 @@ from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached, get_engine
 from ui.filters import current_filters
-from ui.i18n import day, lang, month, t
+from ui.i18n import lang, month, t
 from ui.text import md, tm
+from ui.times import local_day
 from ui.whatif_tables import (
     change_texts,
     comparison_rows,
@@ -331,7 +332,7 @@ with open_col:
         st.caption(t("whatif.saved_none"))
     else:
         labels = {
-            int(i): t("whatif.saved_label", name=n, author=a, date=day(c.date()))
+            int(i): t("whatif.saved_label", name=n, author=a, date=local_day(c))
             for i, n, a, c in zip(
                 saved["id"], saved["name"], saved["author"], saved["created_at"], strict=True
             )
