@@ -8,6 +8,7 @@ import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, translate
 from i18n import format as fmt
+from ui.organisation import organisation
 
 LANG_KEY = "lang"
 
@@ -21,12 +22,29 @@ def t(key: str, /, **params: object) -> str:
     return translate(key, lang(), **params)
 
 
+def currency() -> str:
+    """The organisation's currency (ISO 4217) that every amount is in."""
+    return organisation().currency
+
+
+def currency_symbol() -> str:
+    """The currency's symbol in the chosen language: `€`, `CHF`, `US$`."""
+    return fmt.currency_symbol(currency(), lang())
+
+
+def currency_name() -> str:
+    """The currency's name for "amounts in ...": `euro` / `euros`, `Zwitserse frank` / `Swiss francs`."""
+    return fmt.currency_name(currency(), lang())
+
+
 def eur(amount: float | None, *, decimals: int = 0) -> str:
-    return fmt.format_eur(amount, lang(), decimals=decimals)
+    """An amount in the organisation's currency (the name is historical)."""
+    return fmt.format_money(amount, lang(), currency=currency(), decimals=decimals)
 
 
 def eur_compact(amount: float | None) -> str:
-    return fmt.format_eur_compact(amount, lang())
+    """An amount in the organisation's currency, in thousands or millions."""
+    return fmt.format_money_compact(amount, lang(), currency=currency())
 
 
 def pct(ratio: float | None, *, decimals: int = 0) -> str:

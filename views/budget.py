@@ -45,7 +45,19 @@ from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached
 from ui.filters import apply_focus, current_filters
-from ui.i18n import eur, eur_compact, lang, month, number, pct, signed, t
+from ui.i18n import (
+    currency,
+    currency_name,
+    currency_symbol,
+    eur,
+    eur_compact,
+    lang,
+    month,
+    number,
+    pct,
+    signed,
+    t,
+)
 from ui.links import bound_tabs
 
 require(READ)
@@ -85,7 +97,7 @@ largest_drift = max_funding_drift(drift)
 drifting, measured = count_drifting(drift)
 
 SERIES = {"planned": t("budget.series.planned"), "actual": t("budget.series.actual")}
-ROUNDING_NOTE = t("budget.rounding_note")
+ROUNDING_NOTE = t("budget.rounding_note", currency=currency_name())
 
 
 def _show(label, kpi, formatter, *, help_text, delta=None, badge=None, detail=None, delta_color="inverse"):
@@ -108,7 +120,7 @@ def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
     """The variance rows (numbers, sortable) and, apart below them, their total."""
     config = {
         name: st.column_config.NumberColumn(name, **kwargs)
-        for name, kwargs in variance_column_formats(by, lang()).items()
+        for name, kwargs in variance_column_formats(by, lang(), currency=currency()).items()
     }
     st.dataframe(tables.rows, hide_index=True, column_config=config, key=key)
     st.dataframe(tables.total, hide_index=True, column_config=config, key=f"{key}_total")
@@ -117,7 +129,7 @@ def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
 def _drift_config() -> dict:
     return {
         name: st.column_config.NumberColumn(name, **kwargs)
-        for name, kwargs in drift_column_formats(lang()).items()
+        for name, kwargs in drift_column_formats(lang(), currency=currency()).items()
     }
 
 
@@ -130,7 +142,7 @@ def _charts(series, key_prefix):
     chart_texts = {
         "labels": SERIES,
         "x_title": t("budget.chart.month"),
-        "y_title": t("budget.chart.amount"),
+        "y_title": t("budget.chart.amount", currency=currency_symbol()),
         "legend_title": t("budget.chart.series"),
     }
     with left:
@@ -148,7 +160,14 @@ def _charts(series, key_prefix):
 
 
 st.title(t("budget.title"))
-st.caption(t("budget.caption", as_of=month(filters.as_of), start=month(filters.period_start, short=True)))
+st.caption(
+    t(
+        "budget.caption",
+        as_of=month(filters.as_of),
+        start=month(filters.period_start, short=True),
+        currency=currency_name(),
+    )
+)
 
 tabs = bound_tabs(BUDGET, {code: t(f"budget.tab.{code}") for code in BUDGET_TABS}, key="budget_tab")
 
@@ -161,7 +180,10 @@ with tabs["realisation"]:
             period_realisation,
             lambda v: pct(v, decimals=1),
             help_text=t("kpi.budget_realisation.help"),
-            delta=t("budget.variance_delta", amount=signed_money(variance(**totals), lang(), compact=True)),
+            delta=t(
+                "budget.variance_delta",
+                amount=signed_money(variance(**totals), lang(), compact=True, currency=currency()),
+            ),
             badge=rag_of(period_realisation, targets["budget_realisation"]),
             detail=t(
                 "budget.detail", actual=eur_compact(totals["actual"]), planned=eur_compact(totals["planned"])
@@ -260,6 +282,7 @@ with tabs["realisation"]:
             names=names,
             total=frame_totals(grouped),
             lang=lang(),
+            currency=currency(),
             target=targets["budget_realisation"],
         ),
         by=group,
@@ -274,6 +297,7 @@ with tabs["earned_value"]:
             ev_table,
             names=project_names,
             lang=lang(),
+            currency=currency(),
             cpi_target=targets["cpi"],
             spi_target=targets["spi"],
             portfolio=portfolio,
@@ -309,7 +333,10 @@ with tabs["forecast"]:
             forecast.run_rate,
             eur_compact,
             help_text=t("budget.help.run_rate"),
-            delta=t("budget.against_plan", amount=signed_money(forecast.run_rate_variance.value, lang()))
+            delta=t(
+                "budget.against_plan",
+                amount=signed_money(forecast.run_rate_variance.value, lang(), currency=currency()),
+            )
             if forecast.run_rate_variance.available
             else None,
         )
@@ -317,7 +344,9 @@ with tabs["forecast"]:
         st.metric(
             t("budget.kpi.eac_forecast"),
             eur_compact(forecast.eac_based),
-            delta=t("budget.against_plan", amount=signed_money(forecast.eac_variance, lang())),
+            delta=t(
+                "budget.against_plan", amount=signed_money(forecast.eac_variance, lang(), currency=currency())
+            ),
             delta_color="inverse",
             help=t("budget.help.eac_forecast") + " (" + eur(forecast.eac_based) + ")",
         )
@@ -331,6 +360,7 @@ with tabs["drift"]:
             department_names=department_names,
             project_names=None,
             lang=lang(),
+            currency=currency(),
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
@@ -345,6 +375,7 @@ with tabs["drift"]:
             department_names=department_names,
             project_names=project_names,
             lang=lang(),
+            currency=currency(),
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
@@ -398,6 +429,7 @@ with tabs["project"]:
                     department_names=department_names,
                     project_names=None,
                     lang=lang(),
+                    currency=currency(),
                     target=targets["funding_drift_pp"],
                 ),
                 hide_index=True,
@@ -463,6 +495,7 @@ with tabs["project"]:
                         names=names,
                         total=project_totals,
                         lang=lang(),
+                        currency=currency(),
                         target=targets["budget_realisation"],
                     ),
                     by=dimension,
