@@ -121,6 +121,8 @@ class Pack:
     spreadsheet_tables: Sequence[PackTable] = ()
     logo_path: Path | None = None
     kpi_notes: str = ""
+    currency: str = "EUR"
+    """ISO 4217 code of every amount in the pack (the organisation's)."""
 
     def text(self, key: str, /, **params: object) -> str:
         """A fixed text of the pack (section titles, page numbers) in the pack's language."""

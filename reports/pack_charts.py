@@ -18,7 +18,7 @@ from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
 from data_access.projects import load_ownership
 from i18n import translate
-from i18n.format import format_eur_compact, format_number, format_signed
+from i18n.format import DEFAULT_CURRENCY, currency_symbol, format_money_compact, format_number, format_signed
 from kpis.budget import cumulative_series
 from kpis.confidentiality import shown_rows
 from kpis.periods import Filters
@@ -64,7 +64,14 @@ def _notes(codes: Sequence[str], lang: str) -> str:
     )
 
 
-def budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filters, lang: str) -> PackChart:
+def budget_chart(
+    year_frame: pd.DataFrame,
+    forecast_end: float,
+    *,
+    filters: Filters,
+    lang: str,
+    currency: str = DEFAULT_CURRENCY,
+) -> PackChart:
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -81,7 +88,7 @@ def budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filt
         labels=labels,
         title=tr("reports.chart.budget_year_title", year=filters.as_of.year),
         x_title=tr("budget.chart.month"),
-        y_title=tr("reports.chart.cumulative_amount"),
+        y_title=tr("reports.chart.cumulative_amount", currency=currency_symbol(currency, lang)),
         legend_title=tr("budget.chart.series"),
     )
     return PackChart(
@@ -90,7 +97,7 @@ def budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filt
         alt_text=tr(
             "reports.alt.budget",
             year=filters.as_of.year,
-            forecast=format_eur_compact(forecast_end, lang),
+            forecast=format_money_compact(forecast_end, lang, currency=currency),
         ),
         notes=_notes(["budget_realisation", "cpi"], lang) + "\n" + tr("budget.help.eac_forecast"),
     )
