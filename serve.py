@@ -81,9 +81,14 @@ def _warm_default_view(engine: object) -> str:
     started = time.perf_counter()
     try:
         from services.single_view import warm_default_view
+        from ui.organisation import organisation
         from ui.survey import survey_min_group
 
-        filters = warm_default_view(engine=engine, min_group=survey_min_group().value)
+        filters = warm_default_view(
+            engine=engine,
+            min_group=survey_min_group().value,
+            fiscal_year_start_month=organisation().fiscal_year_start_month,
+        )
     except Exception as exc:  # noqa: BLE001 - the first session computes it and reports errors
         return f", default view not computed ({type(exc).__name__})"
     return f", default view ({filters.as_of:%Y-%m}) in {time.perf_counter() - started:.2f} s"

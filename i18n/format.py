@@ -17,6 +17,8 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from i18n import translate
+
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 NOT_AVAILABLE = "n/a"
 
@@ -162,3 +164,11 @@ def format_day(day: dt.date | None, lang: str) -> str:
     if day is None:
         return NOT_AVAILABLE
     return format_date(day, "dd-MM-y" if lang == "nl" else "d MMM y", locale=_locale(lang))
+
+
+def format_fiscal_year(start_year: int, lang: str, *, start_month: int = 1) -> str:
+    """A (fiscal) year by the calendar year it starts in: `2026` for a calendar year (start
+    month 1), `bj 2026/27` / `FY 2026/27` for a year from April 2026 to March 2027."""
+    if start_month == 1:
+        return str(start_year)
+    return translate("common.fiscal_year", lang, start=start_year, end=f"{(start_year + 1) % 100:02d}")

@@ -45,6 +45,7 @@ from i18n import LANGUAGES, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
     currency_symbol,
+    format_fiscal_year,
     format_money_compact,
     format_month,
     format_number,
@@ -53,7 +54,7 @@ from i18n.format import (
 from kpis.budget import earned_value_table, forecast_year_end, funding_drift
 from kpis.confidentiality import DEFAULT_MIN_GROUP
 from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, add_months
+from kpis.periods import Filters, add_months, fiscal_year_days, fiscal_year_start
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
@@ -263,9 +264,11 @@ def _forecast_text(  # type: ignore[no-untyped-def]
 def _goals_table(
     goals: pd.DataFrame, *, filters: Filters, lang: str, project_names: Mapping[str, str]
 ) -> pd.DataFrame:
-    """The insight goals due in the as-of year, every header translated: project (code and
-    name), goal (code and text), measure, target and achieved value and date."""
-    due = goals[pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year]
+    """The insight goals due in the as-of (fiscal) year, every header translated: project (code
+    and name), goal (code and text), measure, target and achieved value and date."""
+    first, last = fiscal_year_days(filters.as_of, filters.fiscal_year_start_month)
+    targets = pd.to_datetime(goals["target_date"])
+    due = goals[(targets >= pd.Timestamp(first)) & (targets <= pd.Timestamp(last))]
     columns = {
         "project": "reports.col.project",
         "goal": "reports.col.goal",
@@ -344,7 +347,9 @@ def build_pack(
     year_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="year")
     all_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
     ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
-    forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+    forecast = forecast_year_end(
+        year_frame, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
+    )
     tolerance = view.targets["funding_drift_pp"].green if "funding_drift_pp" in view.targets else 10.0
     spend = load_budget_by_month(
         engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
@@ -444,7 +449,13 @@ def build_pack(
             currency=currency,
         ),
         forecast=_forecast_text(
-            forecast, year=filters.as_of.year, targets=view.targets, lang=lang, currency=currency
+            forecast,
+            year=format_fiscal_year(
+                filters.year_start.year, lang, start_month=filters.fiscal_year_start_month
+            ),
+            targets=view.targets,
+            lang=lang,
+            currency=currency,
         ),
         exception_groups=exception_groups(lines, lang=lang),
         spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
@@ -525,7 +536,12 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--month", type=_month, required=True, help="the as-of month, YYYY-MM")
-    parser.add_argument("--from", dest="start", type=_month, help="period start, YYYY-MM (default: January)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_month,
+        help="period start, YYYY-MM (default: the start of the fiscal year)",
+    )
     parser.add_argument("--out", type=Path, default=Path("pack"), help="output folder (default: pack/)")
     parser.add_argument("--lang", choices=LANGUAGES, default="nl")
     parser.add_argument("--departments", type=_codes, default=(), help="department codes, comma separated")
@@ -535,11 +551,13 @@ def main(argv: list[str] | None = None) -> int:
     from reports.pdf_pack import FontMissing
 
     try:
+        fiscal_month = load_organisation().fiscal_year_start_month
         filters = Filters(
             as_of=args.month,
-            period_start=args.start or dt.date(args.month.year, 1, 1),
+            period_start=args.start or fiscal_year_start(args.month, fiscal_month),
             departments=args.departments,
             statuses=args.statuses,
+            fiscal_year_start_month=fiscal_month,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -17,6 +17,7 @@ from i18n.format import (
     DEFAULT_CURRENCY,
     NOT_AVAILABLE,
     format_day,
+    format_fiscal_year,
     format_money_compact,
     format_number,
     format_pct,
@@ -307,7 +308,11 @@ def exception_text(
             )
         elif name == "area_names":
             values["subject"] = value.get(lang, item.subject) if isinstance(value, dict) else item.subject
-        elif name in {"project_name", "rule"}:
+        elif name == "year":
+            values[name] = format_fiscal_year(
+                int(value), lang, start_month=int(item.values.get("fiscal_year_start_month", 1))
+            )
+        elif name in {"project_name", "rule", "fiscal_year_start_month"}:
             continue
         elif name in {"drift_pp", "change"}:
             values[name] = format_signed(value, lang, decimals=1)

@@ -60,7 +60,7 @@ from kpis.exceptions import (
     with_names,
     without_cancelled,
 )
-from kpis.periods import Filters, add_months, as_of_options, month_end
+from kpis.periods import Filters, add_months, as_of_options, fiscal_year_start, month_end
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
     collaboration_exceptions,
@@ -138,11 +138,15 @@ def trend_months(as_of: dt.date, count: int = TREND_MONTHS) -> list[dt.date]:
 def period_for(filters: Filters, month: dt.date) -> Filters:
     """The filters replayed at an earlier month close: same choices, as-of `month`.
 
-    A year-to-date period stays year to date (from January of that month's year);
-    another period keeps its start, or starts at `month` when it began later.
+    A year-to-date period stays year to date (from the first month of that month's fiscal
+    year); another period keeps its start, or starts at `month` when it began later.
     """
     year_to_date = filters.period_start == filters.year_start
-    start = dt.date(month.year, 1, 1) if year_to_date else min(filters.period_start, month)
+    start = (
+        fiscal_year_start(month, filters.fiscal_year_start_month)
+        if year_to_date
+        else min(filters.period_start, month)
+    )
     return replace(filters, as_of=month, period_start=start)
 
 
@@ -221,8 +225,10 @@ def _budget_tiles(
     totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
-    year_lines = lines[[month.year == filters.as_of.year for month in lines["month"]]]
-    forecast = forecast_year_end(year_lines, ev_table, as_of=filters.as_of)
+    year_lines = lines[[filters.year_start <= month <= filters.year_end for month in lines["month"]]]
+    forecast = forecast_year_end(
+        year_lines, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
+    )
     forecast_ratio = realisation(actual=forecast.eac_based, planned=forecast.planned_full_year)
     forecast_rag = rag(forecast_ratio.value, targets["forecast_ratio"])
     budget_tile = _tile(
@@ -281,8 +287,9 @@ def _budget_tiles(
             forecast_ratio=forecast_ratio,
             forecast=forecast.eac_based,
             year_budget=forecast.planned_full_year,
-            year=filters.as_of.year,
+            year=filters.year_start.year,
             target=targets["forecast_ratio"],
+            fiscal_year_start_month=filters.fiscal_year_start_month,
         ),
     }
 
@@ -610,15 +617,21 @@ def recent_single_view(*, engine: Engine, filters: Filters, min_group: int) -> S
     return view
 
 
-def warm_default_view(*, engine: Engine, min_group: int, today: dt.date | None = None) -> Filters:
+def warm_default_view(
+    *, engine: Engine, min_group: int, today: dt.date | None = None, fiscal_year_start_month: int = 1
+) -> Filters:
     """Compute the view a new session opens with (the default as-of month, year to date, no
     other filters) and the month before it (for "since the last meeting") into
     `recent_single_view`; it also loads the base aggregates every other
     filter set reuses (budget rollup, survey cells, teams). Returns the filters it used."""
     first, last, last_actual = load_month_bounds(engine=engine)
     _, default = as_of_options(first, last, last_actual, today or dt.date.today())
-    # As ui.filters opens: from January of the as-of year (or the first plan month).
-    filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
+    # As ui.filters opens: from the start of the as-of (fiscal) year (or the first plan month).
+    filters = Filters(
+        as_of=default,
+        period_start=max(fiscal_year_start(default, fiscal_year_start_month), first or default),
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
     recent_single_view(engine=engine, filters=filters, min_group=min_group)
     # The Overview's "since the last meeting" compares with the month before: warm it too.
     previous = add_months(default, -1)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, translate
 from i18n import format as fmt
+from kpis.periods import Filters
 from ui.organisation import organisation
 
 LANG_KEY = "lang"
@@ -35,6 +36,14 @@ def currency_symbol() -> str:
 def currency_name() -> str:
     """The currency's name for "amounts in ...": `euro` / `euros`, `Zwitserse frank` / `Swiss francs`."""
     return fmt.currency_name(currency(), lang())
+
+
+def fiscal_year(filters: Filters) -> str:
+    """The year of the filters' as-of month as people name it: `2026`, or `bj 2026/27` /
+    `FY 2026/27` when the organisation's fiscal year does not start in January."""
+    return fmt.format_fiscal_year(
+        filters.year_start.year, lang(), start_month=filters.fiscal_year_start_month
+    )
 
 
 def eur(amount: float | None, *, decimals: int = 0) -> str:

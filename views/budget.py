@@ -51,6 +51,7 @@ from ui.i18n import (
     currency_symbol,
     eur,
     eur_compact,
+    fiscal_year,
     lang,
     month,
     number,
@@ -86,11 +87,12 @@ spend = cached(
 funding = cached(load_funding_shares, filters=filters, as_of=filters.as_of)
 
 totals = frame_totals(period_frame)
-summary = year_summary(year_frame, as_of=filters.as_of)
+fiscal = filters.fiscal_year_start_month
+summary = year_summary(year_frame, as_of=filters.as_of, fiscal_year_start_month=fiscal)
 ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
 portfolio = portfolio_earned_value(ev_table)
 tracked, project_count = count_tracked(ev_table)
-forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of, fiscal_year_start_month=fiscal)
 drift = funding_drift(spend, funding, tolerance=tolerance)
 drift_total = portfolio_funding_drift(spend, funding, tolerance=tolerance)
 largest_drift = max_funding_drift(drift)
@@ -214,7 +216,12 @@ with tabs["realisation"]:
         st.metric(
             t("budget.kpi.full_year_plan"),
             eur_compact(summary.planned_full_year),
-            help=t("budget.help.full_year_plan", year=filters.as_of.year),
+            help=t(
+                "budget.help.full_year_plan",
+                year=fiscal_year(filters),
+                start=month(filters.year_start),
+                end=month(filters.year_end),
+            ),
         )
         st.caption(
             t(
@@ -265,7 +272,7 @@ with tabs["realisation"]:
             detail=t("budget.drifting", flagged=drifting, measured=measured),
         )
     _charts(cumulative_series(chart_frame, as_of=filters.as_of), "budget_portfolio")
-    st.caption(t("budget.chart.note", year=filters.as_of.year))
+    st.caption(t("budget.chart.note", end=month(filters.year_end)))
     group = st.radio(
         t("budget.group_by"),
         options=["department", "category", "project"],
@@ -350,7 +357,7 @@ with tabs["forecast"]:
             delta_color="inverse",
             help=t("budget.help.eac_forecast") + " (" + eur(forecast.eac_based) + ")",
         )
-    st.caption(t("budget.forecast_note", year=filters.as_of.year, months=summary.months_remaining))
+    st.caption(t("budget.forecast_note", end=month(filters.year_end), months=summary.months_remaining))
 
 with tabs["drift"]:
     st.subheader(t("budget.drift.portfolio"))
