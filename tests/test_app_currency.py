@@ -69,3 +69,18 @@ def test_without_a_setting_the_budget_page_keeps_the_euro(monkeypatch, demo_sqli
     at = open_app(monkeypatch, demo_sqlite_url, page=BUDGET)
     assert any(metric.value.startswith("€\u00a0") for metric in at.metric)
     assert not [text for text in _shown_texts(at) if "CHF" in text]
+
+
+def test_budget_page_follows_an_april_fiscal_year(monkeypatch, demo_sqlite_url) -> None:
+    monkeypatch.setenv("ORG_FISCAL_YEAR_START", "4")
+    at = open_app(monkeypatch, demo_sqlite_url, query={"lang": "en"}, page=BUDGET)
+    filters = at.session_state["filters"]
+    assert filters.fiscal_year_start_month == 4
+    assert filters.period_start.month == 4  # the sidebar's "from" opens at the fiscal year's start
+    assert filters.year_start == filters.period_start
+    start = filters.year_start.year
+    label = f"FY {start}/{(start + 1) % 100:02d}"
+    helps = [metric.proto.help for metric in at.metric]
+    assert any(label in text for text in helps), helps
+    texts = _shown_texts(at)
+    assert any(f"March {start + 1}" in text for text in texts)  # the forecast runs to March

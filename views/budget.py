@@ -204,7 +204,7 @@ with tabs["realisation"]:
             t("budget.kpi.ytd"),
             summary.realisation_ytd,
             lambda v: pct(v, decimals=1),
-            help_text=t("budget.help.ytd"),
+            help_text=t("budget.help.ytd", start=month(filters.year_start)),
             badge=rag_of(summary.realisation_ytd, targets["budget_realisation"]),
             detail=t(
                 "budget.detail",
