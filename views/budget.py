@@ -162,6 +162,14 @@ def _charts(series, key_prefix):
 
 
 st.title(t("budget.title"))
+# An amount in a long currency symbol (`CHF 22,3 mln`) must fit a quarter-width tile on a
+# 1280-px projector: the values scale with the tile's width, up to Streamlit's own size.
+st.html(
+    """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(2.25rem, 16cqi); }
+</style>"""
+)
 st.caption(
     t(
         "budget.caption",
