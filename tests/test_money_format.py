@@ -71,3 +71,18 @@ def test_currency_symbols_and_names_come_from_babel() -> None:
     assert currency_name("EUR", "en") == "euros"
     assert currency_name("CHF", "en") == "Swiss francs"
     assert currency_name("CHF", "nl") == "Zwitserse frank"
+
+
+def test_the_catalogue_names_the_organisations_currency_as_the_unit_of_money_kpis() -> None:
+    import pandas as pd
+
+    from kpis.catalogue import catalogue_table
+
+    changes = pd.DataFrame(columns=["kpi", "updated_by", "updated_at", "effective_from"])
+    table = catalogue_table(
+        targets={}, changes=changes, translate=lambda key: f"<{key}>", currency_name="Swiss francs"
+    ).set_index("code")
+    assert table.loc["eac", "unit"] == "Swiss francs"
+    assert table.loc["cpi", "unit"] == "<catalogue.unit.ratio>"
+    euro = catalogue_table(targets={}, changes=changes, translate=lambda key: f"<{key}>").set_index("code")
+    assert euro.loc["eac", "unit"] == "<catalogue.unit.eur>"
