@@ -101,10 +101,13 @@ def _warm_default_view(engine: object) -> str:
         from i18n.format import format_month
         from services.single_view import compute_single_view, default_view_filters
         from ui.data import cached
+        from ui.organisation import organisation
         from ui.survey import survey_min_group
 
         min_group = survey_min_group().value
-        wanted = default_view_filters(engine=engine)
+        wanted = default_view_filters(
+            engine=engine, fiscal_year_start_month=organisation().fiscal_year_start_month
+        )
         for filters in wanted:
             cached(compute_single_view, filters=filters, min_group=min_group)
         # The rest of a first Overview run, the same calls as ui.filters, ui.auth and the page:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from i18n.format import DEFAULT_CURRENCY, currency_symbol
+
 PRIMARY = "#0F5C6E"  # deep teal, as in .streamlit/config.toml
 TEXT = "#1F2933"
 MUTED = "#6B7785"
@@ -26,7 +28,8 @@ def department_colors(codes: list[str]) -> dict[str, str]:
 # Number and time conventions for Vega (d3-format / d3-time-format locale definitions), put in
 # every chart's `config.locale` by ui.charts.show_chart and handed to vl-convert by
 # reports.render: `1.234,5` and `okt 2026` in Dutch, `1,234.5` and `Oct 2026` in English.
-# The currency is the organisation's euro in both ("$" in a d3 format means this symbol).
+# The currency here is the euro; vega_locale puts the organisation's currency in its place
+# ("$" in a d3 format means this symbol).
 NUMBER_LOCALES: dict[str, dict[str, object]] = {
     "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""], "minus": "−"},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""], "minus": "−"},
@@ -82,9 +85,10 @@ TIME_LOCALES: dict[str, dict[str, object]] = {
 
 # Month axes: `okt 2026` / `Oct 2026` (a two-digit year reads as a day).
 MONTH_AXIS_FORMAT = "%b %Y"
-# Money axes: `€ 1,2 mln`, `€ 500k`, `€ 0` in Dutch; `€1.2m`, `€500k` in English. The
+# Money axes: `€ 1,2 mln`, `€ 500k`, `€ 0` in Dutch; `€1.2m`, `€500k` in English (the
+# organisation's currency symbol in place of €: `CHF 1,2 mln`, `CHF 1.2m`). The
 # expression finds the language from the locale's decimal mark, so the chart builders need no
-# language; the millions suffix follows i18n.format.format_eur_compact.
+# language; the millions suffix follows i18n.format.format_money_compact.
 MONEY_LABEL_EXPR = (
     "abs(datum.value) >= 1e6"
     " ? format(datum.value / 1e6, '$,.1~f') + (format(0.5, '.1f') == '0,5' ? '\u00a0mln' : 'm')"
@@ -93,14 +97,23 @@ MONEY_LABEL_EXPR = (
 )
 
 
-def vega_locale(lang: str) -> dict[str, dict[str, object]]:
-    """The `config.locale` of a Vega-Lite spec for `lang` ("nl" or "en"; Dutch otherwise)."""
+def money_prefix(lang: str, currency: str = DEFAULT_CURRENCY) -> str:
+    """What a d3 `$` format puts before an amount, as i18n.format.format_money_compact does:
+    the symbol, then a no-break space in Dutch or after a symbol ending in a letter."""
+    symbol = currency_symbol(currency, lang)
+    return symbol + ("\u00a0" if lang == "nl" or symbol[-1:].isalpha() else "")
+
+
+def vega_locale(lang: str, *, currency: str = DEFAULT_CURRENCY) -> dict[str, dict[str, object]]:
+    """The `config.locale` of a Vega-Lite spec for `lang` ("nl" or "en"; Dutch otherwise),
+    its currency the organisation's (ISO 4217)."""
     key = lang if lang in NUMBER_LOCALES else "nl"
-    return {"number": NUMBER_LOCALES[key], "time": TIME_LOCALES[key]}
+    number = {**NUMBER_LOCALES[key], "currency": [money_prefix(key, currency), ""]}
+    return {"number": number, "time": TIME_LOCALES[key]}
 
 
-def with_locale(spec: dict[str, object], lang: str) -> dict[str, object]:
+def with_locale(spec: dict[str, object], lang: str, *, currency: str = DEFAULT_CURRENCY) -> dict[str, object]:
     """A copy of the Vega-Lite spec (a dict) with the language's number and time locale."""
     config = dict(spec.get("config") or {})  # type: ignore[call-overload]
-    config["locale"] = vega_locale(lang)
+    config["locale"] = vega_locale(lang, currency=currency)
     return {**spec, "config": config}

@@ -32,16 +32,17 @@ def span_months(filters: Filters, span: Span) -> tuple[dt.date | None, dt.date |
     """The first and last plan month of a span (None: unbounded).
 
     - "period": period start .. as-of month (the reporting period);
-    - "period_to_year_end": period start .. December of the as-of year;
-    - "year": January .. December of the as-of year;
+    - "period_to_year_end": period start .. the last month of the as-of (fiscal) year;
+    - "year": the months of the fiscal year holding the as-of month (January .. December
+      with a calendar year, April .. March with an April start);
     - "all": every month of every plan.
     Actuals never count after the as-of month, whatever the span.
     """
-    december = dt.date(filters.as_of.year, 12, 1)
+    year_end = filters.year_end
     spans: dict[str, tuple[dt.date | None, dt.date | None]] = {
         "period": (filters.period_start, filters.as_of),
-        "period_to_year_end": (filters.period_start, december),
-        "year": (filters.year_start, december),
+        "period_to_year_end": (filters.period_start, year_end),
+        "year": (filters.year_start, year_end),
         "all": (None, None),
     }
     if span not in spans:

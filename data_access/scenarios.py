@@ -148,6 +148,7 @@ def load_scenario_baseline(
         goals=goals,
         trust=load_trust_by_dimension(engine=engine, filters=filters),
         line_departments=filters.departments,
+        fiscal_year_start_month=filters.fiscal_year_start_month,
     )
 
 

@@ -9,7 +9,15 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    get_currency_name,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_pattern,
+)
+
+from i18n import translate
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 NOT_AVAILABLE = "n/a"
@@ -46,29 +54,76 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
-def format_eur(amount: float | None, lang: str, *, decimals: int = 0) -> str:
-    """Euros: `€ 1.234.567` in Dutch, `€1,234,567` in English; n/a when missing."""
+MINUS = "\u2212"
+DEFAULT_CURRENCY = "EUR"
+
+
+@lru_cache(maxsize=64)
+def currency_symbol(currency: str, lang: str) -> str:
+    """The currency's symbol in the language (Babel/CLDR): `€`, `CHF`, `US$`, `JP¥`."""
+    return get_currency_symbol(currency, locale=_babel_locale(lang))
+
+
+@lru_cache(maxsize=64)
+def currency_name(currency: str, lang: str) -> str:
+    """The currency's name as used in "amounts in ...": `euro` / `euros`, `Zwitserse frank` /
+    `Swiss francs` (Babel's plural form; Dutch keeps the singular after "in")."""
+    return get_currency_name(currency, count=2, locale=_babel_locale(lang))
+
+
+@lru_cache(maxsize=64)
+def currency_digits(currency: str) -> int:
+    """The decimals the currency has at most (ISO 4217 minor unit): 2 for EUR, 0 for JPY."""
+    return get_currency_precision(currency)
+
+
+def _money_prefix(currency: str, lang: str, *, space: str) -> str:
+    """The symbol and the space after it: always in Dutch (`€ 5`), in English only after a
+    symbol that ends in a letter (`€5`, `CHF 5`)."""
+    symbol = currency_symbol(currency, lang)
+    return symbol + (space if lang == "nl" or symbol[-1:].isalpha() else "")
+
+
+def format_money(amount: float | None, lang: str, *, currency: str, decimals: int = 0) -> str:
+    """An amount in the currency (ISO 4217): `€ 1.234.567` / `CHF 1.234.567` in Dutch,
+    `€1,234,567` / `CHF 1,234,567` in English; a negative amount starts with the minus sign
+    (`−€ 1.234`); never more decimals than the currency has (JPY none); n/a when missing."""
     if _missing(amount):
         return NOT_AVAILABLE
-    number = "#,##0" + ("." + "0" * decimals if decimals else "")
-    pattern = f"¤ {number};¤ -{number}" if lang == "nl" else f"¤{number};-¤{number}"
     assert amount is not None
-    return _apply(pattern, half_up(amount, decimals), lang, currency="EUR")
+    decimals = min(decimals, currency_digits(currency))
+    rounded = half_up(amount, decimals)
+    number = format_number(float(abs(rounded)), lang, decimals=decimals)
+    return (MINUS if rounded < 0 else "") + _money_prefix(currency, lang, space=" ") + number
 
 
-def format_eur_compact(amount: float | None, lang: str) -> str:
-    """Euros in thousands or millions for tiles: `€ 1,2 mln` / `€1.2m` (no-break spaces in Dutch)."""
+def format_money_compact(amount: float | None, lang: str, *, currency: str) -> str:
+    """An amount in thousands or millions for tiles: `€ 1,2 mln` / `€1.2m`, `CHF 1,2 mln` /
+    `CHF 1.2m`, `−€ 1,5 mln` / `−€1.5m` (no-break spaces); below 10,000 the whole amount."""
     if _missing(amount):
         return NOT_AVAILABLE
     assert amount is not None
     size = abs(amount)
+    if size < 10_000:
+        return format_money(amount, lang, currency=currency)
+    prefix = _money_prefix(currency, lang, space="\u00a0")
     if size >= 1_000_000:
-        number = _apply("#,##0.0", half_up(amount / 1_000_000, 1), lang)
-        return f"€\u00a0{number}\u00a0mln" if lang == "nl" else f"€{number}m"
-    if size >= 10_000:
-        number = _apply("#,##0", half_up(amount / 1_000, 0), lang)
-        return f"€\u00a0{number}k" if lang == "nl" else f"€{number}k"
-    return format_eur(amount, lang)
+        rounded = half_up(amount / 1_000_000, 1)
+        number = _apply("#,##0.0", abs(rounded), lang) + ("\u00a0mln" if lang == "nl" else "m")
+    else:
+        rounded = half_up(amount / 1_000, 0)
+        number = _apply("#,##0", abs(rounded), lang) + "k"
+    return (MINUS if rounded < 0 else "") + prefix + number
+
+
+def format_eur(amount: float | None, lang: str, *, decimals: int = 0) -> str:
+    """Euros (format_money in EUR)."""
+    return format_money(amount, lang, currency=DEFAULT_CURRENCY, decimals=decimals)
+
+
+def format_eur_compact(amount: float | None, lang: str) -> str:
+    """Euros in thousands or millions (format_money_compact in EUR)."""
+    return format_money_compact(amount, lang, currency=DEFAULT_CURRENCY)
 
 
 def format_pct(ratio: float | None, lang: str, *, decimals: int = 0) -> str:
@@ -109,3 +164,11 @@ def format_day(day: dt.date | None, lang: str) -> str:
     if day is None:
         return NOT_AVAILABLE
     return format_date(day, "dd-MM-y" if lang == "nl" else "d MMM y", locale=_locale(lang))
+
+
+def format_fiscal_year(start_year: int, lang: str, *, start_month: int = 1) -> str:
+    """A (fiscal) year by the calendar year it starts in: `2026` for a calendar year (start
+    month 1), `bj 2026/27` / `FY 2026/27` for a year from April 2026 to March 2027."""
+    if start_month == 1:
+        return str(start_year)
+    return translate("common.fiscal_year", lang, start=start_year, end=f"{(start_year + 1) % 100:02d}")

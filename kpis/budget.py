@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpis.common import KpiValue, not_available, ratio
+from kpis.periods import fiscal_year_end, fiscal_year_start
 from kpis.targets import Rag, Target, rag
 
 # Projects that will not spend any more: their remaining plan is not forecast.
@@ -139,19 +140,37 @@ class YearSummary:
     months_remaining: int
 
 
-def year_summary(year_frame: pd.DataFrame, *, as_of: dt.date) -> YearSummary:
-    """Year to date (January .. as-of month) and full year (January .. December) figures.
+def _in_fiscal_year(
+    year_frame: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int
+) -> pd.DataFrame:
+    """The rows whose month lies in the fiscal year holding `as_of`."""
+    if year_frame.empty:
+        return year_frame
+    start = fiscal_year_start(as_of, fiscal_year_start_month)
+    end = fiscal_year_end(as_of, fiscal_year_start_month)
+    return year_frame[[start <= _month_date(m) <= end for m in year_frame["month"]]]
+
+
+def _month_date(month: object) -> dt.date:
+    return month.date() if isinstance(month, pd.Timestamp | dt.datetime) else month  # type: ignore[return-value]
+
+
+def year_summary(
+    year_frame: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int = 1
+) -> YearSummary:
+    """Year to date (first month of the fiscal year .. as-of month) and full fiscal year
+    (its twelve months) figures; with the default start the calendar year (January ..
+    December), with `fiscal_year_start_month` 4 April .. March.
 
     `year_frame` holds the months of the as-of year (span "year"). planned_ytd and
     actual_ytd = Σ over months ≤ as_of; planned_full_year = Σ planned over all 12 months;
     realisation_ytd = actual_ytd / planned_ytd; variance_ytd = actual_ytd − planned_ytd;
-    months_elapsed = as-of month number (1..12); months_remaining = 12 − months_elapsed.
+    months_elapsed = months from the year's start to the as-of month, both included
+    (1..12); months_remaining = 12 − months_elapsed.
     """
-    in_year = (
-        year_frame[[m.year == as_of.year for m in year_frame["month"]]]
-        if not year_frame.empty
-        else year_frame
-    )
+    in_year = _in_fiscal_year(year_frame, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month)
+    start = fiscal_year_start(as_of, fiscal_year_start_month)
+    elapsed = (as_of.year - start.year) * 12 + as_of.month - start.month + 1
     ytd = frame_totals(up_to(in_year, as_of)) if not in_year.empty else frame_totals(in_year)
     full = frame_totals(in_year)
     return YearSummary(
@@ -161,8 +180,8 @@ def year_summary(year_frame: pd.DataFrame, *, as_of: dt.date) -> YearSummary:
         realisation_ytd=realisation(**ytd),
         variance_ytd=variance(**ytd),
         variance_pct_ytd=variance_pct(**ytd),
-        months_elapsed=as_of.month,
-        months_remaining=12 - as_of.month,
+        months_elapsed=elapsed,
+        months_remaining=12 - elapsed,
     )
 
 
@@ -305,7 +324,9 @@ class Forecast:
     eac_variance: float
 
 
-def eac_year_forecast(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date) -> float:
+def eac_year_forecast(
+    year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int = 1
+) -> float:
     """EAC-based forecast to year end = Σ over projects of (actual YTD + remaining plan / CPI).
 
     For each project, the plan of the months after `as_of` up to December is expected to
@@ -314,11 +335,12 @@ def eac_year_forecast(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of
     progress data, no actuals yet) keep their remaining plan as it is (CPI taken as 1).
     Done and cancelled projects (CLOSED_STATUSES) spend nothing more. `year_frame` has
     `project` and the months of the as-of year; `ev_table` is `earned_value_table`'s
-    result.
+    result. The year is the fiscal year starting in `fiscal_year_start_month` (its end is
+    then the month before that start, e.g. March for April).
     """
     if year_frame.empty:
         return 0.0
-    in_year = year_frame[[m.year == as_of.year for m in year_frame["month"]]]
+    in_year = _in_fiscal_year(year_frame, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month)
     actual_ytd = up_to(in_year, as_of).groupby("project")["actual"].sum()
     remaining = in_year[in_year["month"] > as_of].groupby("project")["planned"].sum()
     info = ev_table.set_index("project") if not ev_table.empty else pd.DataFrame(columns=["status", "cpi"])
@@ -333,19 +355,24 @@ def eac_year_forecast(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of
     return total
 
 
-def forecast_year_end(year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date) -> Forecast:
-    """Both year-end forecasts against the full-year plan of the as-of year.
+def forecast_year_end(
+    year_frame: pd.DataFrame, ev_table: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int = 1
+) -> Forecast:
+    """Both year-end forecasts against the full-year plan of the as-of (fiscal) year, to the
+    end of the fiscal year starting in `fiscal_year_start_month` (1: December).
 
     run_rate = `run_rate_forecast` on the year's actuals; eac_based = `eac_year_forecast`;
     the variances are forecast − full-year plan (positive means a forecast overspend).
     """
-    summary = year_summary(year_frame, as_of=as_of)
+    summary = year_summary(year_frame, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month)
     run_rate = run_rate_forecast(
         actual_ytd=summary.actual_ytd,
         months_elapsed=summary.months_elapsed,
         months_remaining=summary.months_remaining,
     )
-    eac = eac_year_forecast(year_frame, ev_table, as_of=as_of)
+    eac = eac_year_forecast(
+        year_frame, ev_table, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month
+    )
     return Forecast(
         planned_full_year=summary.planned_full_year,
         actual_ytd=summary.actual_ytd,

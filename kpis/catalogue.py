@@ -212,6 +212,7 @@ def catalogue_table(
     changes: pd.DataFrame,
     translate: Callable[[str], str],
     number: Callable[[float], str] = lambda value: f"{value:g}",
+    currency_name: str | None = None,
 ) -> pd.DataFrame:
     """One row per KPI: code, group, name, definition, formula, unit, source, projects (how
     cancelled and on-hold projects count; empty where status plays no part), direction, green,
@@ -221,7 +222,8 @@ def catalogue_table(
 
     `targets` as from data_access.targets.load_targets; `changes` has kpi, updated_by,
     updated_at (and effective_from), the latest recorded first; `translate` turns an i18n
-    key into text in the reader's language, `number` formats a number for it.
+    key into text in the reader's language, `number` formats a number for it;
+    `currency_name` (the organisation's currency, e.g. `Swiss francs`) is the unit of money KPIs.
     """
     changed: dict[str, tuple] = {}
     for row in changes.to_dict("records"):
@@ -236,7 +238,9 @@ def catalogue_table(
                 "code": kpi.code,
                 "group": translate(f"catalogue.group.{kpi.group}"),
                 **{part: translate(kpi.text_key(part)) for part in ("name", "definition", "formula")},
-                "unit": translate(f"catalogue.unit.{kpi.unit}"),
+                "unit": currency_name
+                if kpi.unit == "eur" and currency_name
+                else translate(f"catalogue.unit.{kpi.unit}"),
                 "source": translate(kpi.text_key("source")),
                 "projects": translate(kpi.text_key("projects")) if kpi.code in STATUS_RULE_CODES else "",
                 # A band (two-sided target): both directions are bad, so neither is "better".

@@ -91,10 +91,17 @@ def _budget_items(ev_table: pd.DataFrame, targets: dict[str, Target]) -> list[Ex
 
 
 def forecast_items(
-    *, forecast_ratio: KpiValue, forecast: float, year_budget: float, year: int, target: Target
+    *,
+    forecast_ratio: KpiValue,
+    forecast: float,
+    year_budget: float,
+    year: int,
+    target: Target,
+    fiscal_year_start_month: int = 1,
 ) -> list[ExceptionItem]:
     """The forecast-overrun exception: one item when the year-end forecast / year budget is
-    red against `target` (beyond its amber threshold), else none."""
+    red against `target` (beyond its amber threshold), else none. `year` is the calendar
+    year the (fiscal) year starts in, the year starting in `fiscal_year_start_month`."""
     if not forecast_ratio.available or rag(forecast_ratio.value, target) != "red":
         return []
     values = {
@@ -102,6 +109,7 @@ def forecast_items(
         "year_budget": year_budget,
         "ratio": forecast_ratio.value,
         "year": year,
+        "fiscal_year_start_month": fiscal_year_start_month,
     }
     return [ExceptionItem("forecast_overrun", None, str(year), values)]
 

@@ -299,8 +299,11 @@ def median_days_to_first_insight(timeline: pd.DataFrame) -> KpiValue:
 
 def goals_per_million(timeline: pd.DataFrame, spend: pd.DataFrame) -> KpiValue:
     """Insight per euro = goals reached by the as-of end / (actual spend up to the as-of
-    month / € 1,000,000). `spend` has project, actual; n/a when nothing (or less) was spent."""
-    reached = int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
+    month / 1,000,000 in the organisation's currency). `spend` has project, actual; n/a when
+    there are no goals at all, or when nothing (or less) was spent."""
+    if timeline.empty:
+        return not_available("projects.na.no_goals")
+    reached = int(timeline["achieved_date"].notna().sum())
     spent = float(spend["actual"].sum()) if not spend.empty else 0.0
     if spent <= 0:
         return not_available("projects.na.no_spend")

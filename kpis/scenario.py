@@ -49,7 +49,7 @@ from kpis.budget import (
     year_summary,
 )
 from kpis.common import KpiValue, not_available
-from kpis.periods import add_months, month_end
+from kpis.periods import add_months, fiscal_year_end, fiscal_year_start, month_end
 from kpis.portfolio import goals_on_time
 from kpis.trust import DEFAULT_MIN_GROUP, pooled_index
 
@@ -118,6 +118,8 @@ class BaselineFrames:
     goals: pd.DataFrame
     trust: pd.DataFrame
     line_departments: tuple[str, ...] = ()
+    fiscal_year_start_month: int = 1
+    """The organisation's fiscal year (1: the calendar year) that "year" figures cover."""
 
 
 def _future(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:
@@ -320,9 +322,13 @@ def line_frame(frames: BaselineFrames) -> pd.DataFrame:
 
 
 def year_frame(frames: BaselineFrames) -> pd.DataFrame:
-    """line_frame's rows of the as-of year."""
+    """line_frame's rows of the as-of (fiscal) year."""
     lines = line_frame(frames)
-    return lines[[m.year == frames.as_of.year for m in lines["month"]]] if not lines.empty else lines
+    if lines.empty:
+        return lines
+    start = fiscal_year_start(frames.as_of, frames.fiscal_year_start_month)
+    end = fiscal_year_end(frames.as_of, frames.fiscal_year_start_month)
+    return lines[[start <= m <= end for m in lines["month"]]]
 
 
 def projected_spend(frames: BaselineFrames) -> pd.DataFrame:
@@ -334,12 +340,13 @@ def projected_spend(frames: BaselineFrames) -> pd.DataFrame:
     return budget.assign(actual=budget["actual"].where(~future, budget["planned"]))
 
 
-def goals_due_rest_of_year(goals: pd.DataFrame, *, as_of: dt.date) -> int:
+def goals_due_rest_of_year(goals: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int = 1) -> int:
     """Goals not reached by the as-of month's end whose target date falls after it and on or
-    before 31 December of the as-of year (what is still due this year)."""
+    before the last day of the as-of (fiscal) year: 31 December with a calendar year, 31 March
+    with an April start (what is still due this year)."""
     if goals.empty:
         return 0
-    as_of_end, year_end = month_end(as_of), dt.date(as_of.year, 12, 31)
+    as_of_end, year_end = month_end(as_of), month_end(fiscal_year_end(as_of, fiscal_year_start_month))
     count = 0
     for target, achieved in zip(goals["target_date"], goals["achieved_date"], strict=True):
         if target is None or (not isinstance(target, dt.date) and pd.isna(target)):
@@ -372,11 +379,20 @@ class ScenarioFigures:
 
     @cached_property
     def summary(self) -> YearSummary:
-        return year_summary(year_frame(self.frames), as_of=self.frames.as_of)
+        return year_summary(
+            year_frame(self.frames),
+            as_of=self.frames.as_of,
+            fiscal_year_start_month=self.frames.fiscal_year_start_month,
+        )
 
     @cached_property
     def forecast(self) -> Forecast:
-        return forecast_year_end(year_frame(self.frames), self.ev_table, as_of=self.frames.as_of)
+        return forecast_year_end(
+            year_frame(self.frames),
+            self.ev_table,
+            as_of=self.frames.as_of,
+            fiscal_year_start_month=self.frames.fiscal_year_start_month,
+        )
 
     @cached_property
     def drift_to_date(self) -> pd.DataFrame:
@@ -452,7 +468,15 @@ KPIS: tuple[KpiDefinition, ...] = (
         "goals_due_rest_of_year",
         "whatif.kpi.goals_due_rest_of_year",
         "count",
-        lambda f: KpiValue(float(goals_due_rest_of_year(f.frames.goals, as_of=f.frames.as_of))),
+        lambda f: KpiValue(
+            float(
+                goals_due_rest_of_year(
+                    f.frames.goals,
+                    as_of=f.frames.as_of,
+                    fiscal_year_start_month=f.frames.fiscal_year_start_month,
+                )
+            )
+        ),
     ),
 )
 

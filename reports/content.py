@@ -124,6 +124,8 @@ class Pack:
     kpi_notes: str = ""
     time_zone: str = "Europe/Amsterdam"
     """The organisation's zone: `exported_at` (naive: UTC) is shown in it."""
+    currency: str = "EUR"
+    """ISO 4217 code of every amount in the pack (the organisation's)."""
 
     def text(self, key: str, /, **params: object) -> str:
         """A fixed text of the pack (section titles, page numbers) in the pack's language."""

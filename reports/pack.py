@@ -42,11 +42,19 @@ from data_access.projects import load_insight_goals, load_responsibility_areas
 from data_access.reference import load_departments, load_month_bounds
 from data_access.steering import load_actions, load_decisions
 from i18n import LANGUAGES, translate
-from i18n.format import format_eur_compact, format_month, format_number, format_pct
+from i18n.format import (
+    DEFAULT_CURRENCY,
+    currency_symbol,
+    format_fiscal_year,
+    format_money_compact,
+    format_month,
+    format_number,
+    format_pct,
+)
 from kpis.budget import earned_value_table, forecast_year_end, funding_drift
 from kpis.confidentiality import DEFAULT_MIN_GROUP
 from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, add_months
+from kpis.periods import Filters, add_months, fiscal_year_days, fiscal_year_start
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
@@ -96,7 +104,7 @@ def filters_text(filters: Filters, *, lang: str, department_names: dict[str, str
 
 
 def overview_tiles(
-    view: SingleView, *, lang: str, department_names: dict[str, str]
+    view: SingleView, *, lang: str, department_names: dict[str, str], currency: str = DEFAULT_CURRENCY
 ) -> tuple[list[KpiTile], list[str]]:
     """The Overview's KPI tiles and exceptions exactly as the screen shows them (same texts)."""
     tiles = [
@@ -109,9 +117,12 @@ def overview_tiles(
             trend=text.trend,
             definition=text.help,
         )
-        for text in tile_texts(view, lang, department_names=department_names)
+        for text in tile_texts(view, lang, department_names=department_names, currency=currency)
     ]
-    exceptions = [exception_text(item, lang, department_names=department_names) for item in view.exceptions]
+    exceptions = [
+        exception_text(item, lang, department_names=department_names, currency=currency)
+        for item in view.exceptions
+    ]
     if view.hidden_survey_groups:
         exceptions.append(translate("reports.exception.hidden_groups", lang, count=view.hidden_survey_groups))
     return tiles, exceptions
@@ -158,6 +169,7 @@ def exception_lines(
     department_names: Mapping[str, str],
     project_names: Mapping[str, str],
     area_names: Mapping[str, str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> list[tuple[str, str]]:
     """Every exception as (kind, line): grouped by kind in the list's order, the biggest first
     within a kind, each line naming the project (code and name), the area by its name and
@@ -180,7 +192,7 @@ def exception_lines(
                 named = replace(item, project=f"{item.project} {name}" if name else item.project)
             if kind in OWNERSHIP_KINDS and item.subject in areas:
                 named = replace(named, subject=areas[item.subject])
-            text = exception_text(named, lang, department_names=dict(department_names))
+            text = exception_text(named, lang, department_names=dict(department_names), currency=currency)
             days = slippage.get((item.project or "", item.subject))
             if kind == "late_goal" and days:
                 text += " " + translate("reports.exception.days_late", lang, days=format_number(days, lang))
@@ -218,30 +230,29 @@ def exception_groups(
     return groups
 
 
-def _forecast_text(forecast, *, year: int, targets: Mapping, lang: str) -> ForecastText:  # type: ignore[no-untyped-def]
+def _forecast_text(  # type: ignore[no-untyped-def]
+    forecast, *, year: int | str, targets: Mapping, lang: str, currency: str = DEFAULT_CURRENCY
+) -> ForecastText:
     """Page one's year-end forecast: kpis.budget.forecast_year_end in words."""
+
+    def money(amount: float) -> str:
+        return format_money_compact(amount, lang, currency=currency)
+
     plan = forecast.planned_full_year
-    lines = [translate("reports.forecast.budget", lang, year=year, amount=format_eur_compact(plan, lang))]
+    lines = [translate("reports.forecast.budget", lang, year=year, amount=money(plan))]
     ratio = forecast.eac_based / plan if plan else None
     lines.append(
         translate(
             "reports.forecast.eac",
             lang,
-            amount=format_eur_compact(forecast.eac_based, lang),
-            variance=("+" if forecast.eac_variance >= 0 else "−")
-            + format_eur_compact(abs(forecast.eac_variance), lang),
+            amount=money(forecast.eac_based),
+            variance=("+" if forecast.eac_variance >= 0 else "−") + money(abs(forecast.eac_variance)),
             pct=format_pct(ratio, lang, decimals=1) if ratio is not None else translate("kpi.na", lang),
         )
     )
     if forecast.run_rate.available:
-        lines.append(
-            translate(
-                "reports.forecast.run_rate", lang, amount=format_eur_compact(forecast.run_rate.value, lang)
-            )
-        )
-    lines.append(
-        translate("reports.forecast.actual", lang, amount=format_eur_compact(forecast.actual_ytd, lang))
-    )
+        lines.append(translate("reports.forecast.run_rate", lang, amount=money(forecast.run_rate.value)))
+    lines.append(translate("reports.forecast.actual", lang, amount=money(forecast.actual_ytd)))
     target = targets.get("forecast_ratio")
     return ForecastText(
         heading=translate("reports.forecast.heading", lang, year=year),
@@ -253,9 +264,11 @@ def _forecast_text(forecast, *, year: int, targets: Mapping, lang: str) -> Forec
 def _goals_table(
     goals: pd.DataFrame, *, filters: Filters, lang: str, project_names: Mapping[str, str]
 ) -> pd.DataFrame:
-    """The insight goals due in the as-of year, every header translated: project (code and
-    name), goal (code and text), measure, target and achieved value and date."""
-    due = goals[pd.to_datetime(goals["target_date"]).dt.year == filters.as_of.year]
+    """The insight goals due in the as-of (fiscal) year, every header translated: project (code
+    and name), goal (code and text), measure, target and achieved value and date."""
+    first, last = fiscal_year_days(filters.as_of, filters.fiscal_year_start_month)
+    targets = pd.to_datetime(goals["target_date"])
+    due = goals[(targets >= pd.Timestamp(first)) & (targets <= pd.Timestamp(last))]
     columns = {
         "project": "reports.col.project",
         "goal": "reports.col.goal",
@@ -310,7 +323,8 @@ def build_pack(
     departments = load_departments(engine=engine)
     names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
-    tiles, _ = overview_tiles(view, lang=lang, department_names=names)
+    currency = organisation.currency
+    tiles, _ = overview_tiles(view, lang=lang, department_names=names, currency=currency)
 
     step("details")
     projects = load_project_progress(engine=engine, filters=filters)
@@ -318,7 +332,12 @@ def build_pack(
     areas = load_responsibility_areas(engine=engine)
     area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
     lines = exception_lines(
-        view, lang=lang, department_names=names, project_names=project_names, area_names=area_names
+        view,
+        lang=lang,
+        department_names=names,
+        project_names=project_names,
+        area_names=area_names,
+        currency=currency,
     )
     counts: dict[str, int] = {}
     for kind, _text in lines:
@@ -328,7 +347,9 @@ def build_pack(
     year_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="year")
     all_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
     ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
-    forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+    forecast = forecast_year_end(
+        year_frame, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
+    )
     tolerance = view.targets["funding_drift_pp"].green if "funding_drift_pp" in view.targets else 10.0
     spend = load_budget_by_month(
         engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
@@ -343,8 +364,8 @@ def build_pack(
     budget_table = by_month.rename(
         columns={
             "month": tr("reports.col.month"),
-            "planned": tr("reports.col.planned"),
-            "actual": tr("reports.col.actual"),
+            "planned": tr("reports.col.planned", currency=currency_symbol(currency, lang)),
+            "actual": tr("reports.col.actual", currency=currency_symbol(currency, lang)),
         }
     )
     goals_table = _goals_table(
@@ -392,7 +413,7 @@ def build_pack(
     charts = [
         chart
         for chart in (
-            budget_chart(year_frame, forecast.eac_based, filters=filters, lang=lang),
+            budget_chart(year_frame, forecast.eac_based, filters=filters, lang=lang, currency=currency),
             funding_drift_chart(
                 drift, tolerance=tolerance, department_names=names, project_names=project_names, lang=lang
             ),
@@ -403,7 +424,7 @@ def build_pack(
         if chart is not None
     ]
     if render:
-        charts = render_charts(charts, lang=lang)
+        charts = render_charts(charts, lang=lang, currency=currency)
     return Pack(
         title=organisation.display_name(lang),
         as_of=filters.as_of,
@@ -425,13 +446,23 @@ def build_pack(
             actions=all_actions,
             lang=lang,
             department_names=names,
+            currency=currency,
         ),
-        forecast=_forecast_text(forecast, year=filters.as_of.year, targets=view.targets, lang=lang),
+        forecast=_forecast_text(
+            forecast,
+            year=format_fiscal_year(
+                filters.year_start.year, lang, start_month=filters.fiscal_year_start_month
+            ),
+            targets=view.targets,
+            lang=lang,
+            currency=currency,
+        ),
         exception_groups=exception_groups(lines, lang=lang),
         spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
         logo_path=organisation.logo_path,
         kpi_notes="\n".join(tile.definition for tile in tiles if tile.definition),
         time_zone=organisation.time_zone,
+        currency=currency,
     )
 
 
@@ -454,7 +485,7 @@ def pack_files(pack: Pack, *, progress: Progress | None = None) -> dict[str, byt
     # The export libraries only here: the app imports this module for its first render.
     from reports.pdf_pack import build_pdf
     from reports.pptx_pack import build_pptx
-    from reports.tables import to_csv_bytes, to_xlsx_bytes
+    from reports.tables import money_number_format, to_csv_bytes, to_xlsx_bytes
 
     def step(name: str) -> None:
         if progress is not None:
@@ -466,7 +497,12 @@ def pack_files(pack: Pack, *, progress: Progress | None = None) -> dict[str, byt
     files["pack.pdf"] = build_pdf(pack)
     step("tables")
     tables = pack_tables(pack)
-    files["tables.xlsx"] = to_xlsx_bytes(tables, lang=pack.lang)
+    money = money_number_format(pack.currency, pack.lang)
+    symbol = currency_symbol(pack.currency, pack.lang)
+    money_columns = {
+        pack.text(f"reports.col.{name}", currency=symbol): money for name in ("planned", "actual")
+    }
+    files["tables.xlsx"] = to_xlsx_bytes(tables, lang=pack.lang, number_formats=money_columns)
     for title, frame in tables.items():
         files[f"{file_slug(title)}.csv"] = to_csv_bytes(frame, lang=pack.lang)
     return files
@@ -501,7 +537,12 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--month", type=_month, required=True, help="the as-of month, YYYY-MM")
-    parser.add_argument("--from", dest="start", type=_month, help="period start, YYYY-MM (default: January)")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_month,
+        help="period start, YYYY-MM (default: the start of the fiscal year)",
+    )
     parser.add_argument("--out", type=Path, default=Path("pack"), help="output folder (default: pack/)")
     parser.add_argument("--lang", choices=LANGUAGES, default="nl")
     parser.add_argument("--departments", type=_codes, default=(), help="department codes, comma separated")
@@ -511,11 +552,13 @@ def main(argv: list[str] | None = None) -> int:
     from reports.pdf_pack import FontMissing
 
     try:
+        fiscal_month = load_organisation().fiscal_year_start_month
         filters = Filters(
             as_of=args.month,
-            period_start=args.start or dt.date(args.month.year, 1, 1),
+            period_start=args.start or fiscal_year_start(args.month, fiscal_month),
             departments=args.departments,
             statuses=args.statuses,
+            fiscal_year_start_month=fiscal_month,
         )
     except ValueError as exc:
         parser.error(str(exc))

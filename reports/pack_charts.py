@@ -6,7 +6,6 @@ Pure: frames and translated texts in, `PackChart`s out (rendered to PNG later, o
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -18,10 +17,17 @@ from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
 from data_access.projects import load_ownership
 from i18n import translate
-from i18n.format import format_eur_compact, format_number, format_signed
+from i18n.format import (
+    DEFAULT_CURRENCY,
+    currency_symbol,
+    format_fiscal_year,
+    format_money_compact,
+    format_number,
+    format_signed,
+)
 from kpis.budget import cumulative_series
 from kpis.confidentiality import shown_rows
-from kpis.periods import Filters
+from kpis.periods import Filters, fiscal_year_days
 from kpis.projects import GOAL_STATUSES, OWNERSHIP_STATUSES, ownership_status
 from kpis.trust import OVERALL, perception_gaps
 from reports.content import PackChart
@@ -64,7 +70,14 @@ def _notes(codes: Sequence[str], lang: str) -> str:
     )
 
 
-def budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filters, lang: str) -> PackChart:
+def budget_chart(
+    year_frame: pd.DataFrame,
+    forecast_end: float,
+    *,
+    filters: Filters,
+    lang: str,
+    currency: str = DEFAULT_CURRENCY,
+) -> PackChart:
     def tr(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -74,23 +87,24 @@ def budget_chart(year_frame: pd.DataFrame, forecast_end: float, *, filters: Filt
         "forecast": tr("reports.chart.forecast"),
     }
     series = cumulative_series(year_frame, as_of=filters.as_of)
+    year = format_fiscal_year(filters.year_start.year, lang, start_month=filters.fiscal_year_start_month)
     chart = forecast_chart(
         series,
         forecast_end=forecast_end,
-        year_end=pd.Timestamp(dt.date(filters.as_of.year, 12, 1)),
+        year_end=pd.Timestamp(filters.year_end),
         labels=labels,
-        title=tr("reports.chart.budget_year_title", year=filters.as_of.year),
+        title=tr("reports.chart.budget_year_title", year=year),
         x_title=tr("budget.chart.month"),
-        y_title=tr("reports.chart.cumulative_amount"),
+        y_title=tr("reports.chart.cumulative_amount", currency=currency_symbol(currency, lang)),
         legend_title=tr("budget.chart.series"),
     )
     return PackChart(
-        title=tr("reports.chart.budget_forecast", year=filters.as_of.year),
+        title=tr("reports.chart.budget_forecast", year=year),
         chart=_print_size(chart, height=380),
         alt_text=tr(
             "reports.alt.budget",
-            year=filters.as_of.year,
-            forecast=format_eur_compact(forecast_end, lang),
+            year=year,
+            forecast=format_money_compact(forecast_end, lang, currency=currency),
         ),
         notes=_notes(["budget_realisation", "cpi"], lang) + "\n" + tr("budget.help.eac_forecast"),
     )
@@ -178,7 +192,10 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     """The insight goals due in the as-of year on a timeline (target, achieved, slippage)."""
     if view.timeline is None or view.timeline.empty:
         return None
-    this_year = view.timeline[pd.to_datetime(view.timeline["target_date"]).dt.year == filters.as_of.year]
+    first, last = fiscal_year_days(filters.as_of, filters.fiscal_year_start_month)
+    targets = pd.to_datetime(view.timeline["target_date"])
+    this_year = view.timeline[(targets >= pd.Timestamp(first)) & (targets <= pd.Timestamp(last))]
+    year = format_fiscal_year(filters.year_start.year, lang, start_month=filters.fiscal_year_start_month)
     if this_year.empty:
         return None
     chart = goal_timeline_chart(
@@ -196,11 +213,9 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     )
     late = int((this_year["status"] != "reached_on_time").sum()) if "status" in this_year else 0
     return PackChart(
-        title=translate("reports.chart.goals", lang, year=filters.as_of.year),
+        title=translate("reports.chart.goals", lang, year=year),
         chart=_print_size(chart),
-        alt_text=translate(
-            "reports.alt.goals", lang, count=len(this_year), year=filters.as_of.year, late=late
-        ),
+        alt_text=translate("reports.alt.goals", lang, count=len(this_year), year=year, late=late),
         notes=_notes(["goals_on_time"], lang),
     )
 

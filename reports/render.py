@@ -45,8 +45,8 @@ def start_warm_up() -> threading.Thread:
 
 
 @lru_cache(maxsize=32)
-def _png_from_spec(spec: str, scale: float, lang: str) -> bytes:
-    locale = vega_locale(lang)
+def _png_from_spec(spec: str, scale: float, lang: str, currency: str = "EUR") -> bytes:
+    locale = vega_locale(lang, currency=currency)
     return vl_convert.vegalite_to_png(
         spec,
         scale=scale,
@@ -56,13 +56,16 @@ def _png_from_spec(spec: str, scale: float, lang: str) -> bytes:
     )
 
 
-def chart_png(chart: alt.TopLevelMixin, *, lang: str = "nl", scale: float = PRINT_SCALE) -> bytes:
-    """The chart as PNG bytes, numbers and month names in `lang`'s convention.
+def chart_png(
+    chart: alt.TopLevelMixin, *, lang: str = "nl", scale: float = PRINT_SCALE, currency: str = "EUR"
+) -> bytes:
+    """The chart as PNG bytes, numbers and month names in `lang`'s convention, amounts in
+    `currency` (ISO 4217).
 
     No external URL may be fetched (the data is inline). The same spec rendered twice is
     rendered once per process.
     """
-    return _png_from_spec(chart.to_json(), scale, lang if lang in LOCALES else "nl")
+    return _png_from_spec(chart.to_json(), scale, lang if lang in LOCALES else "nl", currency)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -73,15 +76,15 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def render_charts(charts: Sequence[PackChart], *, lang: str) -> list[PackChart]:
+def render_charts(charts: Sequence[PackChart], *, lang: str, currency: str = "EUR") -> list[PackChart]:
     """The charts with their PNG rendered, once for the slides and the PDF together.
 
     One after the other (measured: threads gain nothing, vl-convert has one engine).
     """
     start_warm_up().join()
-    return [replace(item, png=chart_png(item.chart, lang=lang)) for item in charts]
+    return [replace(item, png=chart_png(item.chart, lang=lang, currency=currency)) for item in charts]
 
 
-def png_of(item: PackChart, *, lang: str) -> bytes:
+def png_of(item: PackChart, *, lang: str, currency: str = "EUR") -> bytes:
     """The chart's PNG: the one rendered with the pack, else rendered now."""
-    return item.png or chart_png(item.chart, lang=lang)
+    return item.png or chart_png(item.chart, lang=lang, currency=currency)

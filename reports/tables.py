@@ -174,6 +174,16 @@ def _display_width(value: Any, kind: str) -> int:
     return len(str(value)) if value is not None else 0
 
 
+def money_number_format(currency: str, lang: str) -> str:
+    """An Excel number format for whole amounts in the currency, as on screen: `"€ "#,##0` in
+    Dutch, `"€"#,##0` / `"CHF "#,##0` in English (Excel shows its own separators)."""
+    from i18n.format import currency_symbol
+
+    symbol = currency_symbol(currency, lang).replace('"', "")
+    prefix = symbol + (" " if lang == "nl" or symbol[-1:].isalpha() else "")
+    return f'"{prefix}"#,##0;"−{prefix}"#,##0'
+
+
 def to_xlsx_bytes(
     frames: Mapping[str, pd.DataFrame],
     *,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import translate
+from i18n.format import DEFAULT_CURRENCY
 from kpis.exceptions import ExceptionItem
 from kpis.periods import month_end
 from kpis.steering import replay_actions
@@ -42,18 +43,25 @@ def _key(item: ExceptionItem) -> tuple[str, str, str]:
     return item.kind, item.project or "", item.subject
 
 
-def _short(item: ExceptionItem, lang: str, department_names: dict[str, str] | None) -> str:
+def _short(
+    item: ExceptionItem, lang: str, department_names: dict[str, str] | None, currency: str = DEFAULT_CURRENCY
+) -> str:
     """An exception in a few words: "P-004 Name (kind)", or the whole line without a project."""
     kind = translate(f"single.kind.{item.kind}", lang)
     if item.project:
         name = item.values.get("project_name")
         project = f"{item.project} {name}" if name else item.project
         return f"{project} ({kind[:1].lower()}{kind[1:]})"
-    return exception_text(item, lang, department_names=department_names)
+    return exception_text(item, lang, department_names=department_names, currency=currency)
 
 
-def _listed(items: list[ExceptionItem], lang: str, department_names: dict[str, str] | None) -> str:
-    named = "; ".join(_short(item, lang, department_names) for item in items[:MAX_NAMED])
+def _listed(
+    items: list[ExceptionItem],
+    lang: str,
+    department_names: dict[str, str] | None,
+    currency: str = DEFAULT_CURRENCY,
+) -> str:
+    named = "; ".join(_short(item, lang, department_names, currency) for item in items[:MAX_NAMED])
     if len(items) > MAX_NAMED:
         named += translate("since.and_more", lang, count=len(items) - MAX_NAMED)
     return named
@@ -151,8 +159,10 @@ def meeting_summary(
     actions: pd.DataFrame | None,
     lang: str,
     department_names: dict[str, str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> list[str]:
-    """The sentences "since the last meeting", in `lang` ("nl" or "en"), in a fixed order.
+    """The sentences "since the last meeting", in `lang` ("nl" or "en"), in a fixed order
+    (amounts in `currency`, ISO 4217).
 
     `current` is the single view of the as-of month; `previous` the single view of the
     month before with the same other filters (None when there is no earlier month);
@@ -170,7 +180,12 @@ def meeting_summary(
         resolved = [item for item in previous.exceptions if _key(item) not in new]
         if added:
             sentences.append(
-                translate("since.new", lang, count=len(added), items=_listed(added, lang, department_names))
+                translate(
+                    "since.new",
+                    lang,
+                    count=len(added),
+                    items=_listed(added, lang, department_names, currency),
+                )
             )
         if resolved:
             sentences.append(
@@ -178,7 +193,7 @@ def meeting_summary(
                     "since.resolved",
                     lang,
                     count=len(resolved),
-                    items=_listed(resolved, lang, department_names),
+                    items=_listed(resolved, lang, department_names, currency),
                 )
             )
         moves = _moves(current, previous, lang)

@@ -14,9 +14,11 @@ import pandas as pd
 
 from i18n import translate
 from i18n.format import (
+    DEFAULT_CURRENCY,
     NOT_AVAILABLE,
     format_day,
-    format_eur_compact,
+    format_fiscal_year,
+    format_money_compact,
     format_number,
     format_pct,
     format_signed,
@@ -164,14 +166,16 @@ def change_text(tile: Tile, lang: str) -> str | None:
 
 
 def _detail_values(
-    key: str, values: dict, lang: str, names: dict[str, str] | None = None
+    key: str, values: dict, lang: str, names: dict[str, str] | None = None, currency: str = DEFAULT_CURRENCY
 ) -> dict[str, object]:
     shown: dict[str, object] = {}
     for name, value in values.items():
         if name in {"a", "b"} and isinstance(value, str) and names:
             shown[name] = names.get(value, value)
         elif name in {"actual", "planned", "forecast", "year_budget", "run_rate"}:
-            shown[name] = format_eur_compact(value, lang) if value is not None else _na(lang)
+            shown[name] = (
+                format_money_compact(value, lang, currency=currency) if value is not None else _na(lang)
+            )
         elif name == "forecast_ratio":
             shown[name] = format_pct(value, lang, decimals=0) if value is not None else _na(lang)
         elif name in {"spi_rag", "forecast_rag"} and not value:
@@ -232,19 +236,21 @@ def tile_text(
     *,
     department_names: dict[str, str] | None = None,
     targets: dict[str, Target] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> TileText:
     """Everything one tile shows, in `lang`. `department_names` (code → name) turns codes
-    in a detail into names; `targets` sets the sparkline's minimum span (trend_domain)."""
+    in a detail into names; `targets` sets the sparkline's minimum span (trend_domain);
+    amounts are in `currency` (ISO 4217)."""
     detail = None
     if tile.value.available and tile.detail is not None:
         key, values = tile.detail
-        detail = translate(key, lang, **_detail_values(key, values, lang, department_names))
+        detail = translate(key, lang, **_detail_values(key, values, lang, department_names, currency))
     elif not tile.value.available:
         detail = translate(tile.value.reason or "kpi.na", lang)
     note = None
     if tile.note is not None:
         key, values = tile.note
-        note = translate(key, lang, **_detail_values(key, values, lang))
+        note = translate(key, lang, **_detail_values(key, values, lang, currency=currency))
     change = change_text(tile, lang)
     meaningful = change_meaningful(tile, change)
     return TileText(
@@ -266,15 +272,26 @@ def tile_text(
 
 
 def tile_texts(
-    view: SingleView, lang: str, *, department_names: dict[str, str] | None = None
+    view: SingleView,
+    lang: str,
+    *,
+    department_names: dict[str, str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> list[TileText]:
     return [
-        tile_text(tile, lang, department_names=department_names, targets=view.targets) for tile in view.tiles
+        tile_text(tile, lang, department_names=department_names, targets=view.targets, currency=currency)
+        for tile in view.tiles
     ]
 
 
-def exception_text(item: ExceptionItem, lang: str, *, department_names: dict[str, str] | None = None) -> str:
-    """One line of the exceptions list in `lang`."""
+def exception_text(
+    item: ExceptionItem,
+    lang: str,
+    *,
+    department_names: dict[str, str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
+) -> str:
+    """One line of the exceptions list in `lang`, amounts in `currency`."""
     names = department_names or {}
     project = item.project or ""
     if item.project and item.values.get("project_name"):
@@ -286,10 +303,16 @@ def exception_text(item: ExceptionItem, lang: str, *, department_names: dict[str
         elif name in {"realisation", "ratio"}:
             values[name] = format_pct(value, lang) if value is not None else _na(lang)
         elif name in {"forecast", "year_budget"}:
-            values[name] = format_eur_compact(value, lang) if value is not None else _na(lang)
+            values[name] = (
+                format_money_compact(value, lang, currency=currency) if value is not None else _na(lang)
+            )
         elif name == "area_names":
             values["subject"] = value.get(lang, item.subject) if isinstance(value, dict) else item.subject
-        elif name in {"project_name", "rule"}:
+        elif name == "year":
+            values[name] = format_fiscal_year(
+                int(value), lang, start_month=int(item.values.get("fiscal_year_start_month", 1))
+            )
+        elif name in {"project_name", "rule", "fiscal_year_start_month"}:
             continue
         elif name in {"drift_pp", "change"}:
             values[name] = format_signed(value, lang, decimals=1)

@@ -57,7 +57,7 @@ from kpis.exceptions import (
     with_names,
     without_cancelled,
 )
-from kpis.periods import Filters, add_months, as_of_options, month_end
+from kpis.periods import Filters, add_months, as_of_options, fiscal_year_start, month_end
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
     collaboration_exceptions,
@@ -135,11 +135,15 @@ def trend_months(as_of: dt.date, count: int = TREND_MONTHS) -> list[dt.date]:
 def period_for(filters: Filters, month: dt.date) -> Filters:
     """The filters replayed at an earlier month close: same choices, as-of `month`.
 
-    A year-to-date period stays year to date (from January of that month's year);
-    another period keeps its start, or starts at `month` when it began later.
+    A year-to-date period stays year to date (from the first month of that month's fiscal
+    year); another period keeps its start, or starts at `month` when it began later.
     """
     year_to_date = filters.period_start == filters.year_start
-    start = dt.date(month.year, 1, 1) if year_to_date else min(filters.period_start, month)
+    start = (
+        fiscal_year_start(month, filters.fiscal_year_start_month)
+        if year_to_date
+        else min(filters.period_start, month)
+    )
     return replace(filters, as_of=month, period_start=start)
 
 
@@ -218,8 +222,10 @@ def _budget_tiles(
     totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
-    year_lines = lines[[month.year == filters.as_of.year for month in lines["month"]]]
-    forecast = forecast_year_end(year_lines, ev_table, as_of=filters.as_of)
+    year_lines = lines[[filters.year_start <= month <= filters.year_end for month in lines["month"]]]
+    forecast = forecast_year_end(
+        year_lines, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
+    )
     forecast_ratio = realisation(actual=forecast.eac_based, planned=forecast.planned_full_year)
     forecast_rag = rag(forecast_ratio.value, targets["forecast_ratio"])
     budget_tile = _tile(
@@ -278,8 +284,9 @@ def _budget_tiles(
             forecast_ratio=forecast_ratio,
             forecast=forecast.eac_based,
             year_budget=forecast.planned_full_year,
-            year=filters.as_of.year,
+            year=filters.year_start.year,
             target=targets["forecast_ratio"],
+            fiscal_year_start_month=filters.fiscal_year_start_month,
         ),
     }
 
@@ -582,15 +589,22 @@ def mask_before_history(
     )
 
 
-def default_view_filters(*, engine: Engine, today: dt.date | None = None) -> tuple[Filters, ...]:
-    """The filter sets a new session's Overview asks for: the default as-of month, year to
-    date, no other filters (as ui.filters opens), and the month before it (for "since the
-    last meeting") when there is data for it. The server's warm-up (serve.py) computes their
-    single views into the app's cache before the first visitor arrives; that also loads the
-    base aggregates every other filter set reuses (budget rollup, survey cells, teams)."""
+def default_view_filters(
+    *, engine: Engine, today: dt.date | None = None, fiscal_year_start_month: int = 1
+) -> tuple[Filters, ...]:
+    """The filter sets a new session's Overview asks for: the default as-of month, from the
+    start of its (fiscal) year, no other filters (as ui.filters opens), and the month before
+    it (for "since the last meeting") when there is data for it. The server's warm-up
+    (serve.py) computes their single views into the app's cache before the first visitor
+    arrives; that also loads the base aggregates every other filter set reuses (budget
+    rollup, survey cells, teams)."""
     first, last, last_actual = load_month_bounds(engine=engine)
     _, default = as_of_options(first, last, last_actual, today or dt.date.today())
-    filters = Filters(as_of=default, period_start=max(dt.date(default.year, 1, 1), first or default))
+    filters = Filters(
+        as_of=default,
+        period_start=max(fiscal_year_start(default, fiscal_year_start_month), first or default),
+        fiscal_year_start_month=fiscal_year_start_month,
+    )
     previous = add_months(default, -1)
     if first is not None and previous >= first:
         return (filters, period_for(filters, previous))

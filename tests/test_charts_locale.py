@@ -60,3 +60,41 @@ def test_pack_png_renders_in_either_language() -> None:
     for lang in ("nl", "en"):
         width, height = png_size(chart_png(_chart(), lang=lang, scale=1))
         assert width > 100 and height > 100
+
+
+@pytest.mark.parametrize(("lang", "money"), [("nl", "CHF\u00a01,5\u00a0mln"), ("en", "CHF\u00a01.5m")])
+def test_money_axes_and_the_spec_carry_the_organisations_currency(lang: str, money: str) -> None:
+    spec = localised(_chart(), lang=lang, currency="CHF").to_dict()
+    assert spec["config"]["locale"]["number"]["currency"] == ["CHF\u00a0", ""]
+    labels = _labels_in(_chart().to_json(), lang, "CHF")
+    assert money in labels
+    assert not any("€" in label for label in labels)
+    # A large negative amount: the minus before the symbol, millions (never an SI "G").
+    months = pd.to_datetime(["2026-09-01", "2026-10-01"])
+    falling = pd.DataFrame(
+        {"month": months, "series": ["baseline"] * 2, "cumulative": [0.0, -1_483_200_000.0]}
+    )
+    chart = scenario_chart(
+        falling,
+        labels={"baseline": "B", "scenario": "S", "actual": "A"},
+        title="t",
+        x_title="x",
+        y_title="y",
+        legend_title="l",
+    )
+    svg = vl_convert.vegalite_to_svg(
+        chart.to_json(), format_locale=vega_locale(lang, currency="CHF")["number"]
+    )
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert not any(re.search(r"\d[G]$", label) for label in texts)
+    assert any(label.startswith("−CHF") for label in texts), texts
+
+
+def test_the_pack_png_takes_the_currency() -> None:
+    assert chart_png(_chart(), lang="en", currency="CHF") != chart_png(_chart(), lang="en")
+
+
+def _labels_in(spec: str, lang: str, currency: str) -> list[str]:
+    locale = vega_locale(lang, currency=currency)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)

@@ -63,7 +63,7 @@ def test_normalise_language(value: object, expected: str) -> None:
 def test_euro_amounts_follow_the_locale() -> None:
     assert format_eur(1234567, "nl") == "€ 1.234.567"
     assert format_eur(1234567, "en") == "€1,234,567"
-    assert format_eur(-1234.5, "nl", decimals=2) == "€ -1.234,50"
+    assert format_eur(-1234.5, "nl", decimals=2) == "−€ 1.234,50"
     assert format_eur(float("nan"), "nl") == "n/a"
     assert format_eur(None, "en") == "n/a"
     assert format_eur_compact(2_450_000, "nl") == "€\u00a02,5\u00a0mln"
@@ -102,11 +102,12 @@ def test_formats_equal_babels_own_functions() -> None:
         for lang in ("nl", "en"):
             for decimals in (0, 1, 2):
                 number = "#,##0" + ("." + "0" * decimals if decimals else "")
-                money = f"¤ {number};¤ -{number}" if lang == "nl" else f"¤{number};-¤{number}"
+                money = f"¤ {number};−¤ {number}" if lang == "nl" else f"¤{number};−¤{number}"
                 locale = _locale(lang)
                 rounded = half_up(value, decimals)
+                unsigned_zero = rounded if rounded else abs(rounded)  # no "−€ 0"
                 assert format_eur(value, lang, decimals=decimals) == format_currency(
-                    rounded, "EUR", format=money, locale=locale, currency_digits=False
+                    unsigned_zero, "EUR", format=money, locale=locale, currency_digits=False
                 )
                 assert format_number(value, lang, decimals=decimals) == format_decimal(
                     rounded, format=number, locale=locale

@@ -14,7 +14,15 @@ from typing import NamedTuple
 import pandas as pd
 
 from i18n import translate
-from i18n.format import format_eur, format_eur_compact, format_number, format_signed, half_up
+from i18n.format import (
+    DEFAULT_CURRENCY,
+    currency_symbol,
+    format_money,
+    format_money_compact,
+    format_number,
+    format_signed,
+    half_up,
+)
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
 from kpis.targets import Target, rag
@@ -35,13 +43,14 @@ def kpi_text(value: KpiValue, formatter: Callable[[float], str], lang: str) -> s
     return formatter(value.value) if value.available else translate("kpi.na", lang)
 
 
-def money(amount: float | None, lang: str) -> str:
-    return format_eur(amount, lang)
+def money(amount: float | None, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
+    return format_money(amount, lang, currency=currency)
 
 
-def signed_money(amount: float, lang: str, *, compact: bool = False) -> str:
-    """Euros with a leading sign, `+€ 322k` / `-€ 1.250`, so a metric delta points the right way."""
-    text = (format_eur_compact if compact else format_eur)(abs(amount), lang)
+def signed_money(amount: float, lang: str, *, compact: bool = False, currency: str = DEFAULT_CURRENCY) -> str:
+    """An amount with a leading sign, `+€ 322k` / `-CHF 1.250`, so a metric delta points the
+    right way (Streamlit reads the ASCII minus)."""
+    text = (format_money_compact if compact else format_money)(abs(amount), lang, currency=currency)
     return ("-" if float(half_up(amount, 0)) < 0 else "+") + text
 
 
@@ -78,12 +87,19 @@ def _ratio(value: KpiValue) -> float:
 
 
 def variance_rows(
-    table: pd.DataFrame, *, by: str, names: dict[str, str], total: dict[str, float], lang: str, target: Target
+    table: pd.DataFrame,
+    *,
+    by: str,
+    names: dict[str, str],
+    total: dict[str, float],
+    lang: str,
+    target: Target,
+    currency: str = DEFAULT_CURRENCY,
 ) -> VarianceTables:
     """kpis.budget.variance_table for display: money and ratios as numbers (formatted by
     `variance_column_formats`, so a column sorts by value), rows ordered by name, and the
     (unrounded) total apart."""
-    header = variance_header(by, lang)
+    header = variance_header(by, lang, currency=currency)
     rows = [
         {
             "name": names.get(code, code),
@@ -124,12 +140,12 @@ def variance_rows(
     )
 
 
-def variance_header(by: str, lang: str) -> dict[str, str]:
+def variance_header(by: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> dict[str, str]:
     return {
         "name": translate(f"budget.group.{by}", lang),
-        "planned": translate("budget.col.planned", lang),
-        "actual": translate("budget.col.actual", lang),
-        "variance": translate("budget.col.variance", lang),
+        "planned": money_header(translate("budget.col.planned", lang), lang, currency=currency),
+        "actual": money_header(translate("budget.col.actual", lang), lang, currency=currency),
+        "variance": translate("budget.col.variance", lang, currency=currency_symbol(currency, lang)),
         "variance_pct": translate("budget.col.variance_pct", lang),
         "realisation": translate("budget.col.realisation", lang),
         "rag": translate("budget.col.rag", lang),
@@ -138,19 +154,34 @@ def variance_header(by: str, lang: str) -> dict[str, str]:
 
 
 # Display formats of numeric columns (st.column_config.NumberColumn): "euro" and "percent"
-# are formatted by the browser in its language; `step` fixes the decimals (whole euros, one
+# are formatted by the browser in its language; `step` fixes the decimals (whole amounts, one
 # decimal of a percentage). A missing figure (NaN) shows as an empty cell.
-MONEY_FORMAT = {"format": "euro", "step": 1.0}
 PERCENT_FORMAT = {"format": "percent", "step": 0.001}
+# The currencies the browser's own formats carry; any other amount is a localized number
+# with the currency's symbol in the column header (`Begroot (CHF)`).
+BROWSER_MONEY_FORMATS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
 
 
-def variance_column_formats(by: str, lang: str) -> dict[str, dict[str, object]]:
+def money_format(currency: str = DEFAULT_CURRENCY) -> dict[str, object]:
+    """NumberColumn keyword arguments for whole amounts in the currency."""
+    return {"format": BROWSER_MONEY_FORMATS.get(currency, "localized"), "step": 1.0}
+
+
+def money_header(text: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
+    """A money column's header: with the currency's symbol when the cells do not show it."""
+    return text if currency in BROWSER_MONEY_FORMATS else f"{text} ({currency_symbol(currency, lang)})"
+
+
+def variance_column_formats(
+    by: str, lang: str, *, currency: str = DEFAULT_CURRENCY
+) -> dict[str, dict[str, object]]:
     """Column header -> NumberColumn keyword arguments for `variance_rows`' tables."""
-    header = variance_header(by, lang)
+    header = variance_header(by, lang, currency=currency)
+    money_cells = money_format(currency)
     return {
-        header["planned"]: MONEY_FORMAT,
-        header["actual"]: MONEY_FORMAT,
-        header["variance"]: MONEY_FORMAT,
+        header["planned"]: money_cells,
+        header["actual"]: money_cells,
+        header["variance"]: money_cells,
         header["variance_pct"]: PERCENT_FORMAT,
         header["realisation"]: PERCENT_FORMAT,
     }
@@ -164,6 +195,7 @@ def earned_value_rows(
     cpi_target: Target,
     spi_target: Target,
     portfolio: EarnedValue | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> pd.DataFrame:
     """kpis.budget.earned_value_table as text: one row per project, then the portfolio row."""
     header = {
@@ -188,16 +220,22 @@ def earned_value_rows(
             figures,
             lang,
             targets,
+            currency,
         )
         for code, status, figures in zip(table["project"], table["status"], table["ev_figures"], strict=True)
     ]
     if portfolio is not None:
-        rows.append(_ev_row(translate("budget.portfolio", lang), "", portfolio, lang, targets))
+        rows.append(_ev_row(translate("budget.portfolio", lang), "", portfolio, lang, targets, currency))
     return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
 
 
 def _ev_row(
-    label: str, status: str, figures: EarnedValue, lang: str, targets: tuple[Target, Target]
+    label: str,
+    status: str,
+    figures: EarnedValue,
+    lang: str,
+    targets: tuple[Target, Target],
+    currency: str = DEFAULT_CURRENCY,
 ) -> dict[str, str]:
     pct_complete = figures.pct_complete
     return {
@@ -206,14 +244,14 @@ def _ev_row(
         "pct_complete": translate("kpi.na", lang)
         if pct_complete is None
         else format_number(pct_complete, lang, decimals=1) + "%",
-        "bac": money(figures.bac, lang),
-        "pv": money(figures.pv, lang),
-        "ev": kpi_text(figures.ev, lambda x: money(x, lang), lang),
-        "ac": money(figures.ac, lang),
+        "bac": money(figures.bac, lang, currency=currency),
+        "pv": money(figures.pv, lang, currency=currency),
+        "ev": kpi_text(figures.ev, lambda x: money(x, lang, currency=currency), lang),
+        "ac": money(figures.ac, lang, currency=currency),
         "cpi": _index_with_rag(figures.cpi, targets[0], lang),
         "spi": _index_with_rag(figures.spi, targets[1], lang),
-        "eac": kpi_text(figures.eac, lambda x: money(x, lang), lang),
-        "vac": kpi_text(figures.vac, lambda x: money(x, lang), lang),
+        "eac": kpi_text(figures.eac, lambda x: money(x, lang, currency=currency), lang),
+        "vac": kpi_text(figures.vac, lambda x: money(x, lang, currency=currency), lang),
         "note": _reason([figures.ev, figures.cpi, figures.spi, figures.eac], lang),
     }
 
@@ -231,6 +269,7 @@ def drift_rows(
     project_names: dict[str, str] | None,
     lang: str,
     target: Target,
+    currency: str = DEFAULT_CURRENCY,
 ) -> pd.DataFrame:
     """kpis.budget.funding_drift (or the portfolio table, without `project`) for display: the
     amount and the shares as numbers (formatted by `drift_column_formats`, so they sort by
@@ -238,7 +277,7 @@ def drift_rows(
     header = {
         "project": translate("budget.group.project", lang),
         "department": translate("budget.group.department", lang),
-        "actual": translate("budget.col.actual_to_date", lang),
+        "actual": money_header(translate("budget.col.actual_to_date", lang), lang, currency=currency),
         "actual_share": translate("budget.col.actual_share", lang),
         "agreed_share": translate("budget.col.agreed_share", lang),
         "drift_pp": translate("budget.col.drift", lang),
@@ -268,10 +307,12 @@ def drift_rows(
     return pd.DataFrame(rows, columns=list(header)).rename(columns=header)
 
 
-def drift_column_formats(lang: str) -> dict[str, dict[str, object]]:
+def drift_column_formats(lang: str, *, currency: str = DEFAULT_CURRENCY) -> dict[str, dict[str, object]]:
     """Column header -> NumberColumn keyword arguments for `drift_rows`' tables."""
     return {
-        translate("budget.col.actual_to_date", lang): MONEY_FORMAT,
+        money_header(translate("budget.col.actual_to_date", lang), lang, currency=currency): money_format(
+            currency
+        ),
         translate("budget.col.actual_share", lang): PERCENT_FORMAT,
         translate("budget.col.agreed_share", lang): PERCENT_FORMAT,
     }

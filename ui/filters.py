@@ -15,9 +15,10 @@ from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_categories, load_departments, load_month_bounds, load_projects_list
 from i18n import LANGUAGES, normalise_language, translate
 from i18n.format import format_month
-from kpis.periods import Filters, add_months, as_of_options, last_closed_month
+from kpis.periods import Filters, as_of_options, fiscal_year_start, last_closed_month
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
+from ui.organisation import organisation
 
 AS_OF_KEY = "f_as_of"
 FROM_KEY = "f_from"
@@ -158,7 +159,9 @@ def render_global_filters() -> Filters:
     st.session_state.setdefault(AS_OF_KEY, default_as_of)
     if st.session_state[AS_OF_KEY] not in months:
         st.session_state[AS_OF_KEY] = default_as_of
-    st.session_state.setdefault(FROM_KEY, dt.date(st.session_state[AS_OF_KEY].year, 1, 1))
+    # The period opens at the start of the organisation's fiscal year (January by default).
+    fy_month = organisation().fiscal_year_start_month
+    st.session_state.setdefault(FROM_KEY, fiscal_year_start(st.session_state[AS_OF_KEY], fy_month))
 
     # Widgets' format functions may be called outside the script run (AppTest does),
     # where session state is not available: capture the language now.
@@ -184,7 +187,7 @@ def render_global_filters() -> Filters:
         )
         start_options = [m for m in months if m <= as_of] or [as_of]
         if st.session_state[FROM_KEY] not in start_options:
-            st.session_state[FROM_KEY] = max(dt.date(as_of.year, 1, 1), start_options[0])
+            st.session_state[FROM_KEY] = max(fiscal_year_start(as_of, fy_month), start_options[0])
         period_start = st.selectbox(
             t("filters.period_start"),
             options=start_options[::-1],
@@ -227,6 +230,7 @@ def render_global_filters() -> Filters:
         statuses=tuple(statuses),
         projects=tuple(projects),
         categories=tuple(categories),
+        fiscal_year_start_month=fy_month,
     )
     st.session_state[FILTERS_KEY] = filters
     _write_url(filters)
@@ -245,5 +249,5 @@ def current_filters() -> Filters:
     filters = st.session_state.get(FILTERS_KEY)
     if filters is None:
         closed = last_closed_month(dt.date.today())
-        filters = Filters(as_of=closed, period_start=add_months(closed, -(closed.month - 1)))
+        filters = Filters.year_to_date(closed, fiscal_year_start_month=organisation().fiscal_year_start_month)
     return filters

@@ -8,6 +8,8 @@ import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, translate
 from i18n import format as fmt
+from kpis.periods import Filters
+from ui.organisation import organisation
 
 LANG_KEY = "lang"
 
@@ -21,12 +23,37 @@ def t(key: str, /, **params: object) -> str:
     return translate(key, lang(), **params)
 
 
+def currency() -> str:
+    """The organisation's currency (ISO 4217) that every amount is in."""
+    return organisation().currency
+
+
+def currency_symbol() -> str:
+    """The currency's symbol in the chosen language: `€`, `CHF`, `US$`."""
+    return fmt.currency_symbol(currency(), lang())
+
+
+def currency_name() -> str:
+    """The currency's name for "amounts in ...": `euro` / `euros`, `Zwitserse frank` / `Swiss francs`."""
+    return fmt.currency_name(currency(), lang())
+
+
+def fiscal_year(filters: Filters) -> str:
+    """The year of the filters' as-of month as people name it: `2026`, or `bj 2026/27` /
+    `FY 2026/27` when the organisation's fiscal year does not start in January."""
+    return fmt.format_fiscal_year(
+        filters.year_start.year, lang(), start_month=filters.fiscal_year_start_month
+    )
+
+
 def eur(amount: float | None, *, decimals: int = 0) -> str:
-    return fmt.format_eur(amount, lang(), decimals=decimals)
+    """An amount in the organisation's currency (the name is historical)."""
+    return fmt.format_money(amount, lang(), currency=currency(), decimals=decimals)
 
 
 def eur_compact(amount: float | None) -> str:
-    return fmt.format_eur_compact(amount, lang())
+    """An amount in the organisation's currency, in thousands or millions."""
+    return fmt.format_money_compact(amount, lang(), currency=currency())
 
 
 def pct(ratio: float | None, *, decimals: int = 0) -> str:

@@ -8,17 +8,17 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import translate
-from i18n.format import format_day, format_eur, format_number, format_pct, format_signed
+from i18n.format import DEFAULT_CURRENCY, format_day, format_money, format_number, format_pct, format_signed
 from kpis.common import KpiValue
 from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
 from ui.budget_tables import kpi_text, points, signed_money
 
 
-def value_text(value: KpiValue, unit: str, lang: str) -> str:
-    """A KPI value in its unit: ratio as %, eur as euros, pp as points, index, count."""
+def value_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
+    """A KPI value in its unit: ratio as %, eur as an amount in `currency`, pp as points, index, count."""
     formatters = {
         "ratio": lambda v: format_pct(v, lang, decimals=1),
-        "eur": lambda v: format_eur(v, lang),
+        "eur": lambda v: format_money(v, lang, currency=currency),
         "pp": lambda v: format_number(v, lang, decimals=1) + " " + translate("budget.unit.pp", lang),
         "index": lambda v: format_number(v, lang, decimals=2),
         "count": lambda v: format_number(v, lang, decimals=0),
@@ -26,11 +26,11 @@ def value_text(value: KpiValue, unit: str, lang: str) -> str:
     return kpi_text(value, formatters[unit], lang)
 
 
-def delta_text(value: KpiValue, unit: str, lang: str) -> str:
+def delta_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
     """A delta (scenario − baseline) with its sign; a ratio's delta in percentage points."""
     formatters = {
         "ratio": lambda v: points(v * 100, lang),
-        "eur": lambda v: signed_money(v, lang),
+        "eur": lambda v: signed_money(v, lang, currency=currency),
         "pp": lambda v: points(v, lang),
         "index": lambda v: format_signed(v, lang, decimals=2),
         "count": lambda v: format_signed(v, lang, decimals=0),
@@ -38,7 +38,9 @@ def delta_text(value: KpiValue, unit: str, lang: str) -> str:
     return kpi_text(value, formatters[unit], lang)
 
 
-def comparison_rows(rows: list[ComparisonRow], lang: str) -> pd.DataFrame:
+def comparison_rows(
+    rows: list[ComparisonRow], lang: str, *, currency: str = DEFAULT_CURRENCY
+) -> pd.DataFrame:
     """KPI, baseline, scenario and change columns, one row per ComparisonRow."""
     header = [
         translate("whatif.col.kpi", lang),
@@ -49,9 +51,9 @@ def comparison_rows(rows: list[ComparisonRow], lang: str) -> pd.DataFrame:
     data = [
         [
             translate(row.label_key, lang),
-            value_text(row.baseline, row.unit, lang),
-            value_text(row.scenario, row.unit, lang),
-            delta_text(row.delta, row.unit, lang),
+            value_text(row.baseline, row.unit, lang, currency=currency),
+            value_text(row.scenario, row.unit, lang, currency=currency),
+            delta_text(row.delta, row.unit, lang, currency=currency),
         ]
         for row in rows
     ]
@@ -59,7 +61,12 @@ def comparison_rows(rows: list[ComparisonRow], lang: str) -> pd.DataFrame:
 
 
 def lever_effect_rows(
-    rows: list[ComparisonRow], effects: list[LeverEffect], *, lever_labels: list[str], lang: str
+    rows: list[ComparisonRow],
+    effects: list[LeverEffect],
+    *,
+    lever_labels: list[str],
+    lang: str,
+    currency: str = DEFAULT_CURRENCY,
 ) -> pd.DataFrame:
     """KPI, then each lever's own change (one column per lever, headed by `lever_labels`), then
     the combined change: the KPIs some lever moves. Empty without effects."""
@@ -78,8 +85,8 @@ def lever_effect_rows(
         data.append(
             [
                 translate(row.label_key, lang),
-                *[delta_text(value, row.unit, lang) for value in own],
-                delta_text(row.delta, row.unit, lang),
+                *[delta_text(value, row.unit, lang, currency=currency) for value in own],
+                delta_text(row.delta, row.unit, lang, currency=currency),
             ]
         )
     return pd.DataFrame(data, columns=header)

@@ -45,7 +45,20 @@ from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached
 from ui.filters import apply_focus, current_filters
-from ui.i18n import eur, eur_compact, lang, month, number, pct, signed, t
+from ui.i18n import (
+    currency,
+    currency_name,
+    currency_symbol,
+    eur,
+    eur_compact,
+    fiscal_year,
+    lang,
+    month,
+    number,
+    pct,
+    signed,
+    t,
+)
 from ui.links import bound_tabs
 
 require(READ)
@@ -74,18 +87,19 @@ spend = cached(
 funding = cached(load_funding_shares, filters=filters, as_of=filters.as_of)
 
 totals = frame_totals(period_frame)
-summary = year_summary(year_frame, as_of=filters.as_of)
+fiscal = filters.fiscal_year_start_month
+summary = year_summary(year_frame, as_of=filters.as_of, fiscal_year_start_month=fiscal)
 ev_table = earned_value_table(all_frame, projects, as_of=filters.as_of)
 portfolio = portfolio_earned_value(ev_table)
 tracked, project_count = count_tracked(ev_table)
-forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of)
+forecast = forecast_year_end(year_frame, ev_table, as_of=filters.as_of, fiscal_year_start_month=fiscal)
 drift = funding_drift(spend, funding, tolerance=tolerance)
 drift_total = portfolio_funding_drift(spend, funding, tolerance=tolerance)
 largest_drift = max_funding_drift(drift)
 drifting, measured = count_drifting(drift)
 
 SERIES = {"planned": t("budget.series.planned"), "actual": t("budget.series.actual")}
-ROUNDING_NOTE = t("budget.rounding_note")
+ROUNDING_NOTE = t("budget.rounding_note", currency=currency_name())
 
 
 def _show(label, kpi, formatter, *, help_text, delta=None, badge=None, detail=None, delta_color="inverse"):
@@ -108,7 +122,7 @@ def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
     """The variance rows (numbers, sortable) and, apart below them, their total."""
     config = {
         name: st.column_config.NumberColumn(name, **kwargs)
-        for name, kwargs in variance_column_formats(by, lang()).items()
+        for name, kwargs in variance_column_formats(by, lang(), currency=currency()).items()
     }
     st.dataframe(tables.rows, hide_index=True, column_config=config, key=key)
     st.dataframe(tables.total, hide_index=True, column_config=config, key=f"{key}_total")
@@ -117,7 +131,7 @@ def _variance(tables: VarianceTables, *, by: str, key: str) -> None:
 def _drift_config() -> dict:
     return {
         name: st.column_config.NumberColumn(name, **kwargs)
-        for name, kwargs in drift_column_formats(lang()).items()
+        for name, kwargs in drift_column_formats(lang(), currency=currency()).items()
     }
 
 
@@ -130,7 +144,7 @@ def _charts(series, key_prefix):
     chart_texts = {
         "labels": SERIES,
         "x_title": t("budget.chart.month"),
-        "y_title": t("budget.chart.amount"),
+        "y_title": t("budget.chart.amount", currency=currency_symbol()),
         "legend_title": t("budget.chart.series"),
     }
     with left:
@@ -148,7 +162,22 @@ def _charts(series, key_prefix):
 
 
 st.title(t("budget.title"))
-st.caption(t("budget.caption", as_of=month(filters.as_of), start=month(filters.period_start, short=True)))
+# An amount in a long currency symbol (`CHF 22,3 mln`) must fit a quarter-width tile on a
+# 1280-px projector: the values scale with the tile's width, up to Streamlit's own size.
+st.html(
+    """<style>
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(2.25rem, 16cqi); }
+</style>"""
+)
+st.caption(
+    t(
+        "budget.caption",
+        as_of=month(filters.as_of),
+        start=month(filters.period_start, short=True),
+        currency=currency_name(),
+    )
+)
 
 tabs = bound_tabs(BUDGET, {code: t(f"budget.tab.{code}") for code in BUDGET_TABS}, key="budget_tab")
 
@@ -161,7 +190,10 @@ with tabs["realisation"]:
             period_realisation,
             lambda v: pct(v, decimals=1),
             help_text=t("kpi.budget_realisation.help"),
-            delta=t("budget.variance_delta", amount=signed_money(variance(**totals), lang(), compact=True)),
+            delta=t(
+                "budget.variance_delta",
+                amount=signed_money(variance(**totals), lang(), compact=True, currency=currency()),
+            ),
             badge=rag_of(period_realisation, targets["budget_realisation"]),
             detail=t(
                 "budget.detail", actual=eur_compact(totals["actual"]), planned=eur_compact(totals["planned"])
@@ -180,7 +212,7 @@ with tabs["realisation"]:
             t("budget.kpi.ytd"),
             summary.realisation_ytd,
             lambda v: pct(v, decimals=1),
-            help_text=t("budget.help.ytd"),
+            help_text=t("budget.help.ytd", start=month(filters.year_start)),
             badge=rag_of(summary.realisation_ytd, targets["budget_realisation"]),
             detail=t(
                 "budget.detail",
@@ -192,7 +224,12 @@ with tabs["realisation"]:
         st.metric(
             t("budget.kpi.full_year_plan"),
             eur_compact(summary.planned_full_year),
-            help=t("budget.help.full_year_plan", year=filters.as_of.year),
+            help=t(
+                "budget.help.full_year_plan",
+                year=fiscal_year(filters),
+                start=month(filters.year_start),
+                end=month(filters.year_end),
+            ),
         )
         st.caption(
             t(
@@ -243,7 +280,7 @@ with tabs["realisation"]:
             detail=t("budget.drifting", flagged=drifting, measured=measured),
         )
     _charts(cumulative_series(chart_frame, as_of=filters.as_of), "budget_portfolio")
-    st.caption(t("budget.chart.note", year=filters.as_of.year))
+    st.caption(t("budget.chart.note", end=month(filters.year_end)))
     group = st.radio(
         t("budget.group_by"),
         options=["department", "category", "project"],
@@ -260,6 +297,7 @@ with tabs["realisation"]:
             names=names,
             total=frame_totals(grouped),
             lang=lang(),
+            currency=currency(),
             target=targets["budget_realisation"],
         ),
         by=group,
@@ -274,6 +312,7 @@ with tabs["earned_value"]:
             ev_table,
             names=project_names,
             lang=lang(),
+            currency=currency(),
             cpi_target=targets["cpi"],
             spi_target=targets["spi"],
             portfolio=portfolio,
@@ -309,7 +348,10 @@ with tabs["forecast"]:
             forecast.run_rate,
             eur_compact,
             help_text=t("budget.help.run_rate"),
-            delta=t("budget.against_plan", amount=signed_money(forecast.run_rate_variance.value, lang()))
+            delta=t(
+                "budget.against_plan",
+                amount=signed_money(forecast.run_rate_variance.value, lang(), currency=currency()),
+            )
             if forecast.run_rate_variance.available
             else None,
         )
@@ -317,11 +359,13 @@ with tabs["forecast"]:
         st.metric(
             t("budget.kpi.eac_forecast"),
             eur_compact(forecast.eac_based),
-            delta=t("budget.against_plan", amount=signed_money(forecast.eac_variance, lang())),
+            delta=t(
+                "budget.against_plan", amount=signed_money(forecast.eac_variance, lang(), currency=currency())
+            ),
             delta_color="inverse",
             help=t("budget.help.eac_forecast") + " (" + eur(forecast.eac_based) + ")",
         )
-    st.caption(t("budget.forecast_note", year=filters.as_of.year, months=summary.months_remaining))
+    st.caption(t("budget.forecast_note", end=month(filters.year_end), months=summary.months_remaining))
 
 with tabs["drift"]:
     st.subheader(t("budget.drift.portfolio"))
@@ -331,6 +375,7 @@ with tabs["drift"]:
             department_names=department_names,
             project_names=None,
             lang=lang(),
+            currency=currency(),
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
@@ -345,6 +390,7 @@ with tabs["drift"]:
             department_names=department_names,
             project_names=project_names,
             lang=lang(),
+            currency=currency(),
             target=targets["funding_drift_pp"],
         ),
         hide_index=True,
@@ -398,6 +444,7 @@ with tabs["project"]:
                     department_names=department_names,
                     project_names=None,
                     lang=lang(),
+                    currency=currency(),
                     target=targets["funding_drift_pp"],
                 ),
                 hide_index=True,
@@ -463,6 +510,7 @@ with tabs["project"]:
                         names=names,
                         total=project_totals,
                         lang=lang(),
+                        currency=currency(),
                         target=targets["budget_realisation"],
                     ),
                     by=dimension,

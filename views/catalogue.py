@@ -21,7 +21,7 @@ from kpis.periods import add_months
 from kpis.targets import DEFAULT_TARGETS, Target
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
-from ui.i18n import lang, month, number, t
+from ui.i18n import currency_name, lang, month, number, t
 from ui.times import moment, moments, zone
 
 FLASH_KEY = "catalogue_flash"
@@ -53,7 +53,9 @@ if flash:
 
 targets = cached(load_targets)
 changes = cached(load_target_changes)
-table = catalogue_table(targets=targets, changes=changes, translate=t, number=shown_number).assign(
+table = catalogue_table(
+    targets=targets, changes=changes, translate=t, number=shown_number, currency_name=currency_name()
+).assign(
     target=lambda frame: frame["target"].fillna(t("catalogue.no_target_short")),
     updated_by=lambda frame: frame["updated_by"].fillna(t("catalogue.default_target")),
     updated_at=lambda frame: moments(frame["updated_at"]),

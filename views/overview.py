@@ -18,7 +18,7 @@ from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
 from ui.downloads import download_pack
 from ui.filters import current_filters
-from ui.i18n import lang, month, t
+from ui.i18n import currency, lang, month, t
 from ui.links import link_params, link_queries
 from ui.survey import survey_min_group
 from ui.text import md
@@ -57,6 +57,7 @@ sentences = meeting_summary(
     actions=cached(load_actions, up_to_month=filters.as_of),
     lang=language,
     department_names=department_names,
+    currency=currency(),
 )
 with st.container(border=True):
     st.markdown(f"**{t('since.header')}**")
@@ -75,7 +76,7 @@ st.html(
 </style>"""
 )
 
-texts = tile_texts(view, language, department_names=department_names)
+texts = tile_texts(view, language, department_names=department_names, currency=currency())
 for start in range(0, len(texts), 5):
     for column, tile in zip(st.columns(5, border=True), texts[start : start + 5], strict=False):
         with column:
@@ -110,7 +111,9 @@ for number, group in enumerate(groups):
     with st.expander(f"{t(f'single.kind.{group.kind}')} ({group.count})", expanded=number < 2):
         for item in group.lines:
             text_column, link_column = st.columns([5, 1])
-            text_column.text(exception_text(item, language, department_names=department_names))
+            text_column.text(
+                exception_text(item, language, department_names=department_names, currency=currency())
+            )
             with link_column:
                 link = exception_link(item)
                 detail_link(
@@ -122,7 +125,7 @@ for number, group in enumerate(groups):
             st.dataframe(
                 {
                     "exception": [
-                        exception_text(item, language, department_names=department_names)
+                        exception_text(item, language, department_names=department_names, currency=currency())
                         for item in group.rest
                     ],
                     "link": [

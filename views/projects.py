@@ -54,7 +54,7 @@ from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
-from ui.i18n import day, eur_compact, lang, month, number, pct, t
+from ui.i18n import currency_name, currency_symbol, day, eur_compact, lang, month, number, pct, t
 from ui.links import bound_tabs
 from ui.text import md, tm
 
@@ -171,9 +171,9 @@ with portfolio_tab:
         )
     with row2[3]:
         st.metric(
-            t("projects.kpi.goals_per_million"),
+            t("projects.kpi.goals_per_million", currency=currency_symbol()),
             _value(per_million, lambda v: number(v, decimals=2)),
-            help=t("projects.kpi.goals_per_million.help"),
+            help=t("projects.kpi.goals_per_million.help", currency_name=currency_name()),
         )
         _why(
             per_million,
@@ -291,7 +291,9 @@ with tabs["project"]:
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
                     "committed": st.column_config.NumberColumn(
-                        t("projects.col.committed_eur"), format="localized"
+                        t("projects.col.committed_eur", currency=currency_symbol()),
+                        format="localized",
+                        step=1.0,
                     ),
                     "committed_share": st.column_config.NumberColumn(
                         t("projects.col.committed_share"), format="percent"

@@ -34,7 +34,7 @@ from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached, get_engine
 from ui.filters import current_filters
-from ui.i18n import lang, month, t
+from ui.i18n import currency, currency_symbol, lang, month, t
 from ui.text import md, tm
 from ui.times import local_day
 from ui.whatif_tables import (
@@ -211,7 +211,7 @@ with answer_col:
     if split_invalid:
         st.error(t("whatif.lever.split_invalid"))
     st.subheader(t("whatif.comparison"))
-    comparison = comparison_rows(rows, lang())
+    comparison = comparison_rows(rows, lang(), currency=currency())
     st.dataframe(
         comparison,
         hide_index=True,
@@ -246,6 +246,7 @@ with answer_col:
                 for effect in effects
             ],
             lang=lang(),
+            currency=currency(),
         )
         st.dataframe(
             effect_table,
@@ -264,7 +265,7 @@ show_chart(
         labels=series_labels,
         title=t("whatif.chart.title"),
         x_title=t("budget.chart.month"),
-        y_title=t("whatif.chart.amount"),
+        y_title=t("whatif.chart.amount", currency=currency_symbol()),
         legend_title=t("budget.chart.series"),
     ),
     width="stretch",

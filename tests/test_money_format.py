@@ -1,0 +1,88 @@
+"""Money in any ISO 4217 currency, in Dutch and English (i18n.format.format_money*)."""
+
+from __future__ import annotations
+
+import pytest
+
+from i18n.format import currency_name, currency_symbol, format_money, format_money_compact
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("currency", "lang", "expected"),
+    [
+        ("EUR", "nl", "€ 1.234.567"),
+        ("EUR", "en", "€1,234,567"),
+        ("CHF", "nl", "CHF 1.234.567"),
+        ("CHF", "en", "CHF 1,234,567"),
+        ("USD", "nl", "US$ 1.234.567"),
+        ("USD", "en", "US$1,234,567"),
+        ("JPY", "nl", "JP¥ 1.234.567"),
+        ("JPY", "en", "JP¥1,234,567"),
+    ],
+)
+def test_whole_amounts_in_each_currency_and_language(currency: str, lang: str, expected: str) -> None:
+    assert format_money(1234567, lang, currency=currency) == expected
+
+
+def test_decimals_follow_the_currency() -> None:
+    assert format_money(1234.5, "nl", currency="CHF", decimals=2) == "CHF 1.234,50"
+    assert format_money(1234.5, "en", currency="USD", decimals=2) == "US$1,234.50"
+    # The yen has no minor unit: never decimals, rounded half up.
+    assert format_money(1234.5, "en", currency="JPY", decimals=2) == "JP¥1,235"
+    assert format_money(1234.5, "nl", currency="JPY", decimals=2) == "JP¥ 1.235"
+
+
+def test_negative_amounts_start_with_the_minus_sign() -> None:
+    assert format_money(-1234.5, "nl", currency="EUR", decimals=2) == "−€ 1.234,50"
+    assert format_money(-1234567, "en", currency="EUR") == "−€1,234,567"
+    assert format_money(-1234567, "en", currency="CHF") == "−CHF 1,234,567"
+    # Rounding to zero drops the sign.
+    assert format_money(-0.4, "en", currency="EUR") == "€0"
+
+
+def test_compact_amounts() -> None:
+    assert format_money_compact(1_234_567, "nl", currency="CHF") == f"CHF{NBSP}1,2{NBSP}mln"
+    assert format_money_compact(1_234_567, "en", currency="CHF") == f"CHF{NBSP}1.2m"
+    assert format_money_compact(2_450_000, "nl", currency="EUR") == f"€{NBSP}2,5{NBSP}mln"
+    assert format_money_compact(2_450_000, "en", currency="EUR") == "€2.5m"
+    assert format_money_compact(322_000, "en", currency="USD") == "US$322k"
+    assert format_money_compact(322_000, "nl", currency="JPY") == f"JP¥{NBSP}322k"
+    assert format_money_compact(9_999, "en", currency="CHF") == "CHF 9,999"
+
+
+def test_compact_negative_amounts_never_put_the_minus_after_the_symbol() -> None:
+    assert format_money_compact(-1_483_200_000, "en", currency="EUR") == "−€1,483.2m"
+    assert format_money_compact(-1_500_000, "nl", currency="EUR") == f"−€{NBSP}1,5{NBSP}mln"
+    assert format_money_compact(-1_500_000, "en", currency="CHF") == f"−CHF{NBSP}1.5m"
+    assert format_money_compact(-25_000, "nl", currency="EUR") == f"−€{NBSP}25k"
+    assert "€-" not in format_money_compact(-1_483_200_000, "en", currency="EUR")
+
+
+def test_missing_amounts_are_not_available() -> None:
+    assert format_money(None, "nl", currency="CHF") == "n/a"
+    assert format_money_compact(float("nan"), "en", currency="CHF") == "n/a"
+
+
+def test_currency_symbols_and_names_come_from_babel() -> None:
+    assert currency_symbol("EUR", "nl") == "€"
+    assert currency_symbol("CHF", "en") == "CHF"
+    assert currency_name("EUR", "en") == "euros"
+    assert currency_name("CHF", "en") == "Swiss francs"
+    assert currency_name("CHF", "nl") == "Zwitserse frank"
+
+
+def test_the_catalogue_names_the_organisations_currency_as_the_unit_of_money_kpis() -> None:
+    import pandas as pd
+
+    from kpis.catalogue import catalogue_table
+
+    changes = pd.DataFrame(columns=["kpi", "updated_by", "updated_at", "effective_from"])
+    table = catalogue_table(
+        targets={}, changes=changes, translate=lambda key: f"<{key}>", currency_name="Swiss francs"
+    ).set_index("code")
+    assert table.loc["eac", "unit"] == "Swiss francs"
+    assert table.loc["cpi", "unit"] == "<catalogue.unit.ratio>"
+    euro = catalogue_table(targets={}, changes=changes, translate=lambda key: f"<{key}>").set_index("code")
+    assert euro.loc["eac", "unit"] == "<catalogue.unit.eur>"
