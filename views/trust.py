@@ -5,13 +5,13 @@ import streamlit as st
 
 from access.roles import READ, READ_COMMENTS
 from charts.trust import heatmap_chart, mirror_chart, trend_chart
-from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_departments
 from data_access.survey import (
     load_comments,
     load_item_distribution,
     load_respondent_scores,
     load_response_counts,
+    load_survey_dimensions,
     load_trust_groups,
     load_waves,
 )
@@ -23,6 +23,7 @@ from kpis.trust import (
     rows_for,
     trust_report,
 )
+from services.instrument import dimension_codes, dimension_labels
 from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
 from services.reliability import load_reliability
 from ui.auth import require
@@ -62,7 +63,9 @@ headline = latest_wave_trust(
 )
 departments = cached(load_departments)
 department_labels = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
-dimension_labels = {OVERALL: t("trust.dim.overall")} | {d: t(f"trust.dim.{d}") for d in SURVEY_DIMENSIONS}
+instrument = cached(load_survey_dimensions)
+dimensions = dimension_codes(instrument)
+dimension_labels = dimension_labels(instrument, lang())
 wave_labels = dict(zip(waves["id"], waves["code"], strict=True))
 latest_id = wave_ids[-1]
 
@@ -94,7 +97,7 @@ def _significance_short(row) -> str:
     return t("trust.change.significant_short" if row["significant"] else "trust.change.none_short")
 
 
-apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *SURVEY_DIMENSIONS])
+apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *dimensions])
 focus_rater = st.query_params.get(RATER_PARAM)
 focus_rated = st.query_params.get(RATED_PARAM)
 for param in (RATER_PARAM, RATED_PARAM):
@@ -112,8 +115,8 @@ wave_id = wave_col.selectbox(
 )
 dimension = dimension_col.selectbox(
     t("trust.dimension"),
-    options=[OVERALL, *SURVEY_DIMENSIONS],
-    format_func=dimension_labels.get,
+    options=[OVERALL, *dimensions],
+    format_func=lambda code: dimension_labels.get(code, code),
     key="trust_dimension",
     on_change=lambda: st.session_state.pop(FOCUS_KEY, None),
 )
@@ -142,7 +145,7 @@ index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f"
 with trend_tab:
     latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
     st.subheader(t("trust.latest", wave=headline.wave_code))
-    tile_dimensions = [OVERALL, *SURVEY_DIMENSIONS]
+    tile_dimensions = [OVERALL, *dimensions]
     # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
     columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3, border=True)]
     for column, tile_dimension in zip(columns, tile_dimensions, strict=False):
@@ -346,7 +349,7 @@ with reliability_tab:
             t(
                 "trust.alpha.low",
                 wave=row.wave_code,
-                dimension=dimension_labels[row.dimension],
+                dimension=dimension_labels.get(row.dimension, row.dimension),
                 department=department_labels.get(row.rated_department, row.rated_department),
                 alpha=number(float(row.alpha), decimals=2),
             )
