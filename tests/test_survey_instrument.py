@@ -186,3 +186,111 @@ def test_the_pack_names_the_imported_dimensions(three: Engine) -> None:
     trust = next(tile for tile in pack.kpis if tile.name == "Vertrouwensindex")
     # overall: MKT's respondents mean 3 (index 50), IT's 5 (100), pooled over 12 → 75
     assert trust.value_text == "75,0"
+
+
+def _migrate(engine: Engine, direction: str, revision: str) -> None:
+    from alembic import command
+
+    from data_access.engine import _alembic_config
+
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, direction)(config, revision)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migration_0018_seeds_refers_and_goes_back(backend: str, tmp_path: Path) -> None:
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import IntegrityError
+
+    url = make_database_url(backend, tmp_path)
+    engine = create_db_engine(url)
+    try:
+        upgrade_schema(engine, "0016")
+        with engine.begin() as conn:  # an item of an older database, on a dimension outside the five
+            conn.execute(
+                text("INSERT INTO department (id, code, name_nl, name_en) VALUES (1, 'IT', 'IT', 'IT')")
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO survey_item (id, code, text_nl, text_en, dimension, rated_department_id, "
+                    "reverse_coded) VALUES (1, 'X1', 'a', 'a', 'fairness', 1, false)"
+                )
+            )
+        upgrade_schema(engine)
+        seeded = load_survey_dimensions(engine=engine)
+        assert dimension_codes(seeded) == [
+            "ability", "benevolence", "integrity", "communication", "strategy", "fairness"
+        ]  # fmt: skip
+        assert dimension_names(seeded, "nl")["strategy"] == "Betrokkenheid bij strategie"
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE survey_item SET dimension = 'nonsense' WHERE id = 1"))
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("DELETE FROM survey_dimensions WHERE code = 'fairness'"))
+        with engine.begin() as conn:  # one nobody names may go
+            conn.execute(text("DELETE FROM survey_dimensions WHERE code = 'strategy'"))
+        _migrate(engine, "downgrade", "0016")
+        assert "survey_dimensions" not in inspect(engine).get_table_names()
+        with engine.begin() as conn:  # back to a free text column
+            conn.execute(text("UPDATE survey_item SET dimension = 'anything' WHERE id = 1"))
+        _migrate(engine, "upgrade", "head")
+        assert "anything" in dimension_codes(load_survey_dimensions(engine=engine))
+    finally:
+        engine.dispose()
+        if backend == "postgresql":
+            _drop_pg_database(url)
+
+
+def _report_of(engine: Engine, kind: str, data: bytes, *, dry_run: bool = False):  # type: ignore[no-untyped-def]
+    return run_import(
+        engine=engine, kind=kind, file_name=f"{kind}.csv", data=data, dry_run=dry_run, user_name="t"
+    )
+
+
+def _messages(report, lang: str = "en") -> list[tuple[int | None, str | None, str | None, str]]:  # type: ignore[no-untyped-def]
+    return [(i.row, i.column, i.value, issue_message(i, lang)) for i in report.errors]
+
+
+def test_import_refuses_unknown_and_in_use_dimensions(three: Engine) -> None:
+    header = "code,text_nl,text_en,dimension,rated_department,reverse_coded"
+    report = _report_of(
+        three,
+        "survey_items",
+        _csv(header, ["N1,a,a,honesty,IT,false", "N2,a,a,Respect,IT,false", "N3,a,a,opennes,IT,false"]),
+        dry_run=True,
+    )
+    found = _messages(report)
+    assert found[0][:3] == (2, "dimension", "honesty")
+    assert "Unknown dimension" in found[0][3] and "openness, reliability, respect" in found[0][3]
+    assert found[1][:3] == (3, "dimension", "Respect") and "did you mean respect?" in found[1][3]
+    assert found[2][:3] == (4, "dimension", "opennes") and "Did you mean openness?" in found[2][3]
+    assert "Onbekende dimensie" in issue_message(report.errors[0], "nl")
+
+    before = load_survey_dimensions(engine=three)
+    dims = "code,name_nl,name_en,sort_order"
+    report = _report_of(three, "survey_dimensions", _csv(dims, ["respect,Respect,Respect,1"]))
+    assert not report.applied
+    refused = _messages(report)
+    assert [(r[1], r[2]) for r in refused] == [("code", "openness"), ("code", "reliability")]
+    assert "still name it" in refused[0][3]
+    report = _report_of(three, "survey_dimensions", _csv(dims, ["overall,Totaal,Overall,0"]), dry_run=True)
+    assert any("reserved" in m[3] for m in _messages(report))
+    assert load_survey_dimensions(engine=three).equals(before)  # nothing written
+
+
+def test_an_unused_dimension_is_removed_and_order_follows_the_file(tmp_path: Path) -> None:
+    engine = create_db_engine(make_database_url("sqlite", tmp_path))
+    upgrade_schema(engine)
+    try:
+        dims = "code,name_nl,name_en,sort_order"
+        report = _report_of(
+            engine,
+            "survey_dimensions",
+            _csv(dims, ["openness,Openheid,Openness,2", "respect,Respect,Respect,1"]),
+        )
+        assert report.applied and report.total("removed") == 5 and report.total("inserted") == 2
+        assert [w.key for w in report.warnings] == ["importer.warning.replaces_instrument"]
+        assert dimension_codes(load_survey_dimensions(engine=engine)) == ["respect", "openness"]
+    finally:
+        engine.dispose()
