@@ -56,6 +56,7 @@ from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
 from ui.links import bound_tabs
+from ui.number_display import DECIMAL_1, PERCENT_1, localised
 from ui.text import md, tm
 
 FLASH_KEY = "projects_house_rule_saved"
@@ -286,17 +287,15 @@ with tabs["project"]:
         with fund_col:
             st.markdown(f"**{t('projects.detail.funding')}**")
             st.dataframe(
-                detail.funding,
+                localised(detail.funding, lang(), {"committed_share": PERCENT_1, "agreed": PERCENT_1}),
                 hide_index=True,
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
                     "committed": st.column_config.NumberColumn(
                         t("projects.col.committed_eur"), format="localized"
                     ),
-                    "committed_share": st.column_config.NumberColumn(
-                        t("projects.col.committed_share"), format="percent"
-                    ),
-                    "agreed": st.column_config.NumberColumn(t("projects.col.agreed"), format="percent"),
+                    "committed_share": st.column_config.NumberColumn(t("projects.col.committed_share")),
+                    "agreed": st.column_config.NumberColumn(t("projects.col.agreed")),
                 },
             )
         with team_col:
@@ -305,12 +304,12 @@ with tabs["project"]:
                 st.caption(t("projects.detail.no_team"))
             else:
                 st.dataframe(
-                    detail.team,
+                    localised(detail.team, lang(), {"fte": DECIMAL_1}),
                     hide_index=True,
                     column_config={
                         "department": st.column_config.TextColumn(t("projects.col.department")),
                         "members": st.column_config.NumberColumn(t("projects.col.members"), format="%d"),
-                        "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
+                        "fte": st.column_config.NumberColumn(t("projects.col.fte")),
                     },
                 )
         st.markdown(f"**{t('projects.detail.ownership')}**")
@@ -413,14 +412,18 @@ with teams_tab:
         st.success(t("projects.teams.all_mixed"))
     else:
         st.dataframe(
-            unmixed[["project", "members", "fte", "missing_departments", "fte_balance"]],
+            localised(
+                unmixed[["project", "members", "fte", "missing_departments", "fte_balance"]],
+                lang(),
+                {"fte": DECIMAL_1, "fte_balance": PERCENT_1},
+            ),
             hide_index=True,
             column_config={
                 "project": st.column_config.TextColumn(t("projects.col.name")),
                 "members": st.column_config.NumberColumn(t("projects.col.members"), format="%d"),
-                "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
+                "fte": st.column_config.NumberColumn(t("projects.col.fte")),
                 "missing_departments": st.column_config.TextColumn(t("projects.teams.missing")),
-                "fte_balance": st.column_config.NumberColumn(t("projects.col.fte_balance"), format="percent"),
+                "fte_balance": st.column_config.NumberColumn(t("projects.col.fte_balance")),
             },
             key="projects_unmixed",
         )
