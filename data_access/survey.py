@@ -456,3 +456,24 @@ def load_survey_dimensions(*, engine: Engine) -> pd.DataFrame:
     ).order_by(SurveyDimension.sort_order, SurveyDimension.code)
     with engine.connect() as conn:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
+def load_survey_instrument(*, engine: Engine) -> pd.DataFrame:
+    """The dimensions with their number of items: code, name_nl, name_en, sort_order, items."""
+    columns = ["code", "name_nl", "name_en", "sort_order", "items"]
+    query = (
+        select(
+            SurveyDimension.code,
+            SurveyDimension.name_nl,
+            SurveyDimension.name_en,
+            SurveyDimension.sort_order,
+            func.count(SurveyItem.id),
+        )
+        .outerjoin(SurveyItem, SurveyItem.dimension == SurveyDimension.code)
+        .group_by(
+            SurveyDimension.code, SurveyDimension.name_nl, SurveyDimension.name_en, SurveyDimension.sort_order
+        )
+        .order_by(SurveyDimension.sort_order, SurveyDimension.code)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

@@ -38,3 +38,16 @@ def names_by_language(dimensions: pd.DataFrame) -> dict[str, dict[str, str]]:
         str(c): {"nl": str(nl), "en": str(en)}
         for c, nl, en in zip(dimensions["code"], dimensions["name_nl"], dimensions["name_en"], strict=True)
     }
+
+
+def instrument_rows(instrument: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The instrument for the catalogue, in its order: frame with items -> position, code, name, items."""
+    ordered = _ordered(instrument).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "position": range(1, len(ordered) + 1),
+            "code": ordered["code"].astype(str),
+            "name": ordered[f"name_{lang}"].astype(str),
+            "items": ordered["items"].astype(int),
+        }
+    )

@@ -179,6 +179,19 @@ def test_trust_page_shows_the_three_dimensions(monkeypatch, three: Engine, lang:
     assert respect.value == ("87,5" if lang == "nl" else "87.5")  # mean (4 + 5) / 2 = 4.5 → 87.5
 
 
+def test_catalogue_lists_the_instrument(monkeypatch, three: Engine) -> None:
+    if three.dialect.name != "sqlite":
+        pytest.skip("the page is the same on both backends")
+    at = open_app(monkeypatch, three.url.render_as_string(hide_password=False), page="views/catalogue.py")
+    assert not at.exception
+    table = next(
+        d.value for d in at.dataframe if list(d.value.columns) == ["position", "code", "name", "items"]
+    )
+    assert table["name"].tolist() == ["Respect", "Betrouwbaarheid", "Openheid"]
+    assert table["code"].tolist() == list(DIMENSIONS) and table["items"].tolist() == [4, 4, 4]
+    assert table["position"].tolist() == [1, 2, 3]
+
+
 def test_the_pack_names_the_imported_dimensions(three: Engine) -> None:
     from reports.pack import build_pack
 
