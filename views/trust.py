@@ -149,9 +149,10 @@ with trend_tab:
     st.subheader(t("trust.latest", wave=headline.wave_code))
     tile_dimensions = [OVERALL, *dimensions]
     # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
-    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3, border=True)]
+    # Any number of dimensions: the last row has only as many bordered tiles as it needs.
+    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3)]
     for column, tile_dimension in zip(columns, tile_dimensions, strict=False):
-        with column:
+        with column.container(border=True, height="stretch"):
             if tile_dimension == OVERALL:
                 value = headline.current.index
                 shown_value = _index(value.value) if value.available else t("kpi.na")
