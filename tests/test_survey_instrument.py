@@ -307,3 +307,23 @@ def test_an_unused_dimension_is_removed_and_order_follows_the_file(tmp_path: Pat
         assert dimension_codes(load_survey_dimensions(engine=engine)) == ["respect", "openness"]
     finally:
         engine.dispose()
+
+
+def test_a_trust_drop_names_the_instruments_dimension() -> None:
+    from kpis.exceptions import ExceptionItem, with_names
+    from services.presentation import exception_text
+
+    drops = [
+        ExceptionItem("trust_drop", None, "openness", {"change": -7.5, "p": 0.01, "dimension": "openness"}),
+        ExceptionItem("trust_drop", None, OVERALL, {"change": -3.0, "p": 0.02, "dimension": OVERALL}),
+    ]
+    named = with_names(
+        drops,
+        project_names={},
+        area_names={},
+        dimension_names={"openness": {"nl": "Openheid", "en": "Openness"}},
+    )
+    assert "Openheid" in exception_text(named[0], "nl") and "−7,5" in exception_text(named[0], "nl")
+    assert "Openness" in exception_text(named[0], "en")
+    assert "Totaal" in exception_text(named[1], "nl")
+    assert "openness" in exception_text(drops[0], "en")  # without the instrument: its code, never a crash
