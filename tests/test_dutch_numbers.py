@@ -152,5 +152,15 @@ def test_localised_columns_keep_numbers_and_show_the_language() -> None:
     shown = nl._translate(False, False)  # the texts st.dataframe sends as display values
     texts = [[cell["display_value"] for cell in row[1:]] for row in shown["body"]]
     assert texts == [["72,3", "−1,3", "50,0%"], ["", "+3,0", "12,3%"]]
+    from ui.number_display import PLAIN, WHOLE
+
+    money = localised(
+        pd.DataFrame({"a": [1200000.0], "b": [85.0], "c": [85.5]}), "nl", {"a": WHOLE, "b": PLAIN, "c": PLAIN}
+    )
+    assert [c["display_value"] for c in money._translate(False, False)["body"][0][1:]] == [
+        "1.200.000",
+        "85",
+        "85,50",
+    ]
     en = localised(frame, "en", columns)._translate(False, False)
     assert [cell["display_value"] for cell in en["body"][0][1:]] == ["72.3", "−1.3", "50.0%"]

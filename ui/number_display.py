@@ -12,6 +12,8 @@ from pandas.io.formats.style import Styler
 
 from i18n.format import format_number, format_signed
 
+WHOLE = "whole"  # 1.200.000
+PLAIN = "plain"  # whole numbers as such, others with two decimals: 85 / 85,50
 DECIMAL_1 = "decimal_1"
 DECIMAL_2 = "decimal_2"
 SIGNED_1 = "signed_1"
@@ -25,6 +27,10 @@ def cell_text(kind: str, lang: str) -> Callable[[object], str]:
         if value is None or pd.isna(value):  # type: ignore[call-overload]
             return ""
         number = float(value)  # type: ignore[arg-type]
+        if kind == WHOLE:
+            return format_number(number, lang, decimals=0)
+        if kind == PLAIN:
+            return format_number(number, lang, decimals=0 if number.is_integer() else 2)
         if kind == DECIMAL_1:
             return format_number(number, lang, decimals=1)
         if kind == DECIMAL_2:

@@ -56,7 +56,7 @@ from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
 from ui.i18n import day, eur_compact, lang, month, number, pct, t
 from ui.links import bound_tabs
-from ui.number_display import DECIMAL_1, PERCENT_1, localised
+from ui.number_display import DECIMAL_1, PERCENT_1, PLAIN, WHOLE, localised
 from ui.text import md, tm
 
 FLASH_KEY = "projects_house_rule_saved"
@@ -287,13 +287,15 @@ with tabs["project"]:
         with fund_col:
             st.markdown(f"**{t('projects.detail.funding')}**")
             st.dataframe(
-                localised(detail.funding, lang(), {"committed_share": PERCENT_1, "agreed": PERCENT_1}),
+                localised(
+                    detail.funding,
+                    lang(),
+                    {"committed": WHOLE, "committed_share": PERCENT_1, "agreed": PERCENT_1},
+                ),
                 hide_index=True,
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
-                    "committed": st.column_config.NumberColumn(
-                        t("projects.col.committed_eur"), format="localized"
-                    ),
+                    "committed": st.column_config.NumberColumn(t("projects.col.committed_eur")),
                     "committed_share": st.column_config.NumberColumn(t("projects.col.committed_share")),
                     "agreed": st.column_config.NumberColumn(t("projects.col.agreed")),
                 },
@@ -331,7 +333,11 @@ with tabs["project"]:
             st.caption(t("projects.detail.no_goals"))
         else:
             st.dataframe(
-                label_codes(detail.goals, goal_labels, ["status"]),
+                localised(
+                    label_codes(detail.goals, goal_labels, ["status"]),
+                    lang(),
+                    {"target_value": PLAIN, "achieved_value": PLAIN},
+                ),
                 hide_index=True,
                 placeholder="–",
                 column_config={
