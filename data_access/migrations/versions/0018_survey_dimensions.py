@@ -77,12 +77,13 @@ def upgrade() -> None:
     rows = [{"code": c, "name_nl": nl, "name_en": en, "sort_order": o} for c, nl, en, o in SEED]
     bind = op.get_bind()
     known = {c for c, *_ in SEED}
+    dimension = sa.column("dimension")
     used = sorted(
         {
             code
             for t in REFERRING
             for (code,) in bind.execute(
-                sa.text(f"SELECT DISTINCT dimension FROM {t} WHERE dimension IS NOT NULL")
+                sa.select(dimension).distinct().select_from(sa.table(t)).where(dimension.is_not(None))
             )
         }
         - known
