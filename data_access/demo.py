@@ -46,7 +46,6 @@ from data_access.engine import (
 )
 from data_access.history import HISTORY_TABLES, set_history_start
 from data_access.models import (
-    SURVEY_DIMENSIONS,
     BudgetLine,
     CostCategory,
     Department,
@@ -980,6 +979,8 @@ WAVES: tuple[tuple[str, str, date], ...] = (
 # Invited and responding per department per wave in the demo (scaled for large, FIN never).
 INVITED = {"MKT": (44, 45, 46, 47), "IT": (58, 60, 61, 62), "FIN": (6, 6, 6, 6)}
 RESPONDING = {"MKT": (30, 32, 35, 38), "IT": (40, 43, 46, 50), "FIN": (4, 4, 4, 4)}
+# The demo instrument: the five dimensions migration 0018 seeds (the database holds them).
+SURVEY_DIMENSIONS = ("ability", "benevolence", "integrity", "communication", "strategy")
 DIM_CODES = {
     "ability": "ABI",
     "benevolence": "BEN",

@@ -30,7 +30,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 PROJECT_STATUSES = ("proposed", "active", "on_hold", "done", "cancelled")
 RAG_VALUES = ("green", "amber", "red")
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
-SURVEY_DIMENSIONS = ("ability", "benevolence", "integrity", "communication", "strategy")
 
 # Largest absolute amount accepted; it also rejects NaN and infinity on PostgreSQL,
 # where NaN sorts above every number.
@@ -286,6 +285,21 @@ class SurveyInvitation(Base):
     invited_count: Mapped[int] = mapped_column(Integer)
 
 
+class SurveyDimension(Base):
+    """A dimension of the survey instrument (issue 18.6): its code, names and place in lists.
+
+    Items and comments name a dimension by its code: a foreign key on PostgreSQL, a trigger-
+    checked reference on SQLite (migration 0018)."""
+
+    __tablename__ = "survey_dimensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SurveyItem(Base):
     __tablename__ = "survey_item"
 
@@ -293,7 +307,7 @@ class SurveyItem(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     text_nl: Mapped[str] = mapped_column(Text)
     text_en: Mapped[str] = mapped_column(Text)
-    dimension: Mapped[str] = mapped_column(String(40))
+    dimension: Mapped[str] = mapped_column(ForeignKey("survey_dimensions.code"))
     rated_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     reverse_coded: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -333,7 +347,7 @@ class SurveyComment(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"))
     respondent_ref: Mapped[str] = mapped_column(String(40))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
-    dimension: Mapped[str | None] = mapped_column(String(40))
+    dimension: Mapped[str | None] = mapped_column(ForeignKey("survey_dimensions.code"))
     text: Mapped[str] = mapped_column(Text)
 
 

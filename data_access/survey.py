@@ -19,6 +19,7 @@ from data_access.memo import memoised
 from data_access.models import (
     Department,
     SurveyComment,
+    SurveyDimension,
     SurveyInvitation,
     SurveyItem,
     SurveyResponse,
@@ -373,3 +374,34 @@ def load_response_counts(*, engine: Engine, filters: Filters, wave_ids: list[int
             .reset_index()
         )
     return _merge_counts(invited, responded)
+
+
+def load_survey_dimensions(*, engine: Engine) -> pd.DataFrame:
+    """The survey instrument's dimensions: code, name_nl, name_en, sort_order, in their order."""
+    columns = ["code", "name_nl", "name_en", "sort_order"]
+    query = select(
+        SurveyDimension.code, SurveyDimension.name_nl, SurveyDimension.name_en, SurveyDimension.sort_order
+    ).order_by(SurveyDimension.sort_order, SurveyDimension.code)
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
+def load_survey_instrument(*, engine: Engine) -> pd.DataFrame:
+    """The dimensions with their number of items: code, name_nl, name_en, sort_order, items."""
+    columns = ["code", "name_nl", "name_en", "sort_order", "items"]
+    query = (
+        select(
+            SurveyDimension.code,
+            SurveyDimension.name_nl,
+            SurveyDimension.name_en,
+            SurveyDimension.sort_order,
+            func.count(SurveyItem.id),
+        )
+        .outerjoin(SurveyItem, SurveyItem.dimension == SurveyDimension.code)
+        .group_by(
+            SurveyDimension.code, SurveyDimension.name_nl, SurveyDimension.name_en, SurveyDimension.sort_order
+        )
+        .order_by(SurveyDimension.sort_order, SurveyDimension.code)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

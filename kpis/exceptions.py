@@ -131,10 +131,12 @@ def with_names(
     *,
     project_names: dict[str, str],
     area_names: dict[str, dict[str, str]],
+    dimension_names: dict[str, dict[str, str]] | None = None,
 ) -> list[ExceptionItem]:
     """`items` with the project's name (`values["project_name"]`) and, for ownership
     exceptions, the area's name per language (`values["area_names"]`), so every line can say
-    "P-007 Name" and a responsibility area in words rather than its code."""
+    "P-007 Name" and a responsibility area in words rather than its code; for a trust drop,
+    the survey dimension's name per language (`values["dimension_names"]`)."""
     named = []
     for item in items:
         values = dict(item.values)
@@ -142,6 +144,8 @@ def with_names(
             values["project_name"] = project_names[item.project]
         if item.kind in OWNERSHIP_KINDS and item.subject in area_names:
             values["area_names"] = area_names[item.subject]
+        if item.kind == "trust_drop" and dimension_names and values.get("dimension") in dimension_names:
+            values["dimension_names"] = dimension_names[str(values["dimension"])]
         named.append(replace(item, values=values))
     return named
 

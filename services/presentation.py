@@ -25,6 +25,7 @@ from i18n.format import (
 )
 from kpis.exceptions import ExceptionItem
 from kpis.targets import Target
+from kpis.trust import OVERALL
 from services.single_view import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.
@@ -284,6 +285,13 @@ def tile_texts(
     ]
 
 
+def _dimension_name(code: str, names: object, lang: str) -> str:
+    """A survey dimension in words: the overall index, or the instrument's name (data), else its code."""
+    if code == OVERALL:
+        return translate("trust.dim.overall", lang)
+    return str(names.get(lang, code)) if isinstance(names, dict) else code
+
+
 def exception_text(
     item: ExceptionItem,
     lang: str,
@@ -325,7 +333,9 @@ def exception_text(
         elif name == "owner":
             values[name] = value if value else translate("single.exception.no_owner", lang)
         elif name == "dimension":
-            values[name] = translate(f"trust.dim.{value}", lang)
+            values[name] = _dimension_name(str(value), item.values.get("dimension_names"), lang)
+        elif name == "dimension_names":
+            continue
         else:
             values[name] = value
     if item.kind == "funding_drift":

@@ -34,7 +34,7 @@ from data_access.projects import (
 )
 from data_access.reference import load_month_bounds
 from data_access.steering import load_actions
-from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
+from data_access.survey import load_respondent_scores, load_survey_dimensions, load_trust_groups, load_waves
 from data_access.targets import load_targets
 from kpis.budget import (
     count_drifting,
@@ -73,6 +73,7 @@ from kpis.projects import (
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
 from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
+from services.instrument import names_by_language
 
 TREND_MONTHS = 6
 _SEVERITY = {None: 0, "green": 1, "amber": 2, "red": 3}
@@ -551,6 +552,7 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
             code: {"nl": nl, "en": en}
             for code, nl, en in zip(areas["code"], areas["name_nl"], areas["name_en"], strict=True)
         },
+        dimension_names=names_by_language(load_survey_dimensions(engine=engine)),
     )
     return SingleView(
         as_of=filters.as_of,

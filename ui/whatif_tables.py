@@ -204,7 +204,12 @@ def goal_effect_rows(table: pd.DataFrame, *, project_names: dict[str, str], lang
 
 
 def trust_rows(table: pd.DataFrame, *, dimension_names: dict[str, str], lang: str) -> pd.DataFrame:
-    """kpis.scenario.trust_gaps as text (an index hidden for confidentiality shows n/a with why)."""
+    """kpis.scenario.trust_gaps as text (an index hidden for confidentiality shows n/a with why),
+    in the instrument's order (that of `dimension_names`)."""
+    place = {code: n for n, code in enumerate(dimension_names)}
+    table = table.sort_values(
+        "dimension", key=lambda s: s.map(lambda d: place.get(d, len(place))), kind="stable"
+    )
     header = [
         translate("whatif.col.dimension", lang),
         translate("whatif.col.index", lang),

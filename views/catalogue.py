@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from access.roles import EDIT_DATA, READ, NotAllowed
+from data_access.survey import load_survey_instrument
 from data_access.targets import load_target_changes, load_targets, save_target
 from i18n.format import format_month
 from kpis.catalogue import (
@@ -19,6 +20,7 @@ from kpis.catalogue import (
 )
 from kpis.periods import add_months
 from kpis.targets import DEFAULT_TARGETS, Target
+from services.instrument import instrument_rows
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import currency_name, lang, month, number, t
@@ -226,3 +228,16 @@ else:
         hide_index=True,
         placeholder="–",
     )
+
+st.subheader(t("catalogue.instrument.header"))
+st.caption(t("catalogue.instrument.caption"))
+st.dataframe(
+    instrument_rows(cached(load_survey_instrument), lang()),
+    column_config={
+        name: st.column_config.Column(t(f"catalogue.instrument.col.{name}"))
+        for name in ("position", "code", "name", "items")
+    },
+    hide_index=True,
+    key="catalogue_instrument",
+    placeholder="–",
+)

@@ -56,6 +56,7 @@ from ui.data import cached, get_engine
 from ui.filters import apply_focus, current_filters
 from ui.i18n import currency_name, currency_symbol, day, eur_compact, lang, month, number, pct, t
 from ui.links import bound_tabs
+from ui.number_display import DECIMAL_1, PERCENT_1, PLAIN, WHOLE, localised
 from ui.text import md, tm
 
 FLASH_KEY = "projects_house_rule_saved"
@@ -286,19 +287,17 @@ with tabs["project"]:
         with fund_col:
             st.markdown(f"**{t('projects.detail.funding')}**")
             st.dataframe(
-                detail.funding,
+                localised(
+                    detail.funding,
+                    lang(),
+                    {"committed": WHOLE, "committed_share": PERCENT_1, "agreed": PERCENT_1},
+                ),
                 hide_index=True,
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
-                    "committed": st.column_config.NumberColumn(
-                        t("projects.col.committed_eur", currency=currency_symbol()),
-                        format="localized",
-                        step=1.0,
-                    ),
-                    "committed_share": st.column_config.NumberColumn(
-                        t("projects.col.committed_share"), format="percent"
-                    ),
-                    "agreed": st.column_config.NumberColumn(t("projects.col.agreed"), format="percent"),
+                    "committed": st.column_config.NumberColumn(t("projects.col.committed_eur", currency=currency_symbol())),
+                    "committed_share": st.column_config.NumberColumn(t("projects.col.committed_share")),
+                    "agreed": st.column_config.NumberColumn(t("projects.col.agreed")),
                 },
             )
         with team_col:
@@ -307,12 +306,12 @@ with tabs["project"]:
                 st.caption(t("projects.detail.no_team"))
             else:
                 st.dataframe(
-                    detail.team,
+                    localised(detail.team, lang(), {"fte": DECIMAL_1}),
                     hide_index=True,
                     column_config={
                         "department": st.column_config.TextColumn(t("projects.col.department")),
                         "members": st.column_config.NumberColumn(t("projects.col.members"), format="%d"),
-                        "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
+                        "fte": st.column_config.NumberColumn(t("projects.col.fte")),
                     },
                 )
         st.markdown(f"**{t('projects.detail.ownership')}**")
@@ -334,7 +333,11 @@ with tabs["project"]:
             st.caption(t("projects.detail.no_goals"))
         else:
             st.dataframe(
-                label_codes(detail.goals, goal_labels, ["status"]),
+                localised(
+                    label_codes(detail.goals, goal_labels, ["status"]),
+                    lang(),
+                    {"target_value": PLAIN, "achieved_value": PLAIN},
+                ),
                 hide_index=True,
                 placeholder="–",
                 column_config={
@@ -415,14 +418,18 @@ with teams_tab:
         st.success(t("projects.teams.all_mixed"))
     else:
         st.dataframe(
-            unmixed[["project", "members", "fte", "missing_departments", "fte_balance"]],
+            localised(
+                unmixed[["project", "members", "fte", "missing_departments", "fte_balance"]],
+                lang(),
+                {"fte": DECIMAL_1, "fte_balance": PERCENT_1},
+            ),
             hide_index=True,
             column_config={
                 "project": st.column_config.TextColumn(t("projects.col.name")),
                 "members": st.column_config.NumberColumn(t("projects.col.members"), format="%d"),
-                "fte": st.column_config.NumberColumn(t("projects.col.fte"), format="%.1f"),
+                "fte": st.column_config.NumberColumn(t("projects.col.fte")),
                 "missing_departments": st.column_config.TextColumn(t("projects.teams.missing")),
-                "fte_balance": st.column_config.NumberColumn(t("projects.col.fte_balance"), format="percent"),
+                "fte_balance": st.column_config.NumberColumn(t("projects.col.fte_balance")),
             },
             key="projects_unmixed",
         )

@@ -5,13 +5,13 @@ import streamlit as st
 
 from access.roles import READ, READ_COMMENTS
 from charts.trust import heatmap_chart, mirror_chart, trend_chart
-from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_departments
 from data_access.survey import (
     load_comments,
     load_item_distribution,
     load_respondent_scores,
     load_response_counts,
+    load_survey_dimensions,
     load_trust_groups,
     load_waves,
 )
@@ -23,6 +23,7 @@ from kpis.trust import (
     rows_for,
     trust_report,
 )
+from services.instrument import dimension_codes, dimension_labels
 from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
 from services.reliability import load_reliability
 from ui.auth import require
@@ -31,6 +32,7 @@ from ui.data import cached
 from ui.filters import current_filters
 from ui.i18n import lang, month, number, pct, signed, t
 from ui.links import apply_selection, bound_tabs
+from ui.number_display import DECIMAL_1, DECIMAL_2, PERCENT_1, SIGNED_1, localised
 from ui.survey import survey_min_group, with_reason_text
 from ui.text import md, tm
 
@@ -62,7 +64,9 @@ headline = latest_wave_trust(
 )
 departments = cached(load_departments)
 department_labels = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
-dimension_labels = {OVERALL: t("trust.dim.overall")} | {d: t(f"trust.dim.{d}") for d in SURVEY_DIMENSIONS}
+instrument = cached(load_survey_dimensions)
+dimensions = dimension_codes(instrument)
+dimension_labels = dimension_labels(instrument, lang())
 wave_labels = dict(zip(waves["id"], waves["code"], strict=True))
 latest_id = wave_ids[-1]
 
@@ -94,7 +98,7 @@ def _significance_short(row) -> str:
     return t("trust.change.significant_short" if row["significant"] else "trust.change.none_short")
 
 
-apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *SURVEY_DIMENSIONS])
+apply_selection(DIMENSION_PARAM, "trust_dimension", [OVERALL, *dimensions])
 focus_rater = st.query_params.get(RATER_PARAM)
 focus_rated = st.query_params.get(RATED_PARAM)
 for param in (RATER_PARAM, RATED_PARAM):
@@ -112,8 +116,8 @@ wave_id = wave_col.selectbox(
 )
 dimension = dimension_col.selectbox(
     t("trust.dimension"),
-    options=[OVERALL, *SURVEY_DIMENSIONS],
-    format_func=dimension_labels.get,
+    options=[OVERALL, *dimensions],
+    format_func=lambda code: dimension_labels.get(code, code),
     key="trust_dimension",
     on_change=lambda: st.session_state.pop(FOCUS_KEY, None),
 )
@@ -137,16 +141,18 @@ chart_texts = {
     "neutral": t("trust.col.neutral"),
     "unfavourable": t("trust.col.unfavourable"),
 }
-index_column = st.column_config.NumberColumn(t("trust.col.index"), format="%.1f")
+index_column = st.column_config.NumberColumn(t("trust.col.index"))
+INDEX_COLUMNS = {"index": DECIMAL_1, "ci_low": DECIMAL_1, "ci_high": DECIMAL_1}
 
 with trend_tab:
     latest = rows_for(report.trend, wave_id=latest_id).set_index("dimension")
     st.subheader(t("trust.latest", wave=headline.wave_code))
-    tile_dimensions = [OVERALL, *SURVEY_DIMENSIONS]
+    tile_dimensions = [OVERALL, *dimensions]
     # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
-    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3, border=True)]
+    # Any number of dimensions: the last row has only as many bordered tiles as it needs.
+    columns = [column for _ in range(0, len(tile_dimensions), 3) for column in st.columns(3)]
     for column, tile_dimension in zip(columns, tile_dimensions, strict=False):
-        with column:
+        with column.container(border=True, height="stretch"):
             if tile_dimension == OVERALL:
                 value = headline.current.index
                 shown_value = _index(value.value) if value.available else t("kpi.na")
@@ -176,14 +182,18 @@ with trend_tab:
     )
     trend_rows = with_reason_text(rows_for(report.trend, dimension=dimension))
     st.dataframe(
-        trend_rows.assign(significance=[_significance(r) for _, r in trend_rows.iterrows()]),
+        localised(
+            trend_rows.assign(significance=[_significance(r) for _, r in trend_rows.iterrows()]),
+            lang(),
+            INDEX_COLUMNS,
+        ),
         column_order=["wave_code", "respondents", "index", "ci_low", "ci_high", "significance", "reason"],
         column_config={
             "wave_code": t("trust.col.wave"),
             "respondents": t("trust.col.respondents"),
             "index": index_column,
-            "ci_low": st.column_config.NumberColumn(t("trust.col.ci_low"), format="%.1f"),
-            "ci_high": st.column_config.NumberColumn(t("trust.col.ci_high"), format="%.1f"),
+            "ci_low": st.column_config.NumberColumn(t("trust.col.ci_low")),
+            "ci_high": st.column_config.NumberColumn(t("trust.col.ci_high")),
             "significance": t("trust.col.change"),
             "reason": t("trust.col.note"),
         },
@@ -231,19 +241,23 @@ with mirror_tab:
         wave_gaps = wave_gaps[wave_gaps["shown"].astype(bool)]
         st.markdown(f"**{t('trust.gaps.title')}**", help=t("trust.gaps.caption"))
         st.dataframe(
-            wave_gaps.assign(
-                kind=[t(f"trust.gap.{k}") for k in wave_gaps["kind"]],
-                pair=[
-                    f"{department_labels.get(a, a)} / {department_labels.get(b, b)}"
-                    for a, b in zip(wave_gaps["department_a"], wave_gaps["department_b"], strict=True)
-                ],
-                significant=wave_gaps["significant"].astype(bool),
+            localised(
+                wave_gaps.assign(
+                    kind=[t(f"trust.gap.{k}") for k in wave_gaps["kind"]],
+                    pair=[
+                        f"{department_labels.get(a, a)} / {department_labels.get(b, b)}"
+                        for a, b in zip(wave_gaps["department_a"], wave_gaps["department_b"], strict=True)
+                    ],
+                    significant=wave_gaps["significant"].astype(bool),
+                ),
+                lang(),
+                {"gap": SIGNED_1},
             ),
             column_order=["kind", "pair", "gap", "significant"],
             column_config={
                 "kind": st.column_config.TextColumn(t("trust.col.kind"), width=90),
                 "pair": st.column_config.TextColumn(t("trust.col.pair"), width=130),
-                "gap": st.column_config.NumberColumn(t("trust.col.gap"), format="%+.1f", width=60),
+                "gap": st.column_config.NumberColumn(t("trust.col.gap"), width=60),
                 "significant": st.column_config.CheckboxColumn(t("trust.col.significant"), width=60),
             },
             hide_index=True,
@@ -257,14 +271,18 @@ with mirror_tab:
     st.caption(t("trust.gaps.caption"))
     gaps = with_reason_text(rows_for(report.gaps, dimension=dimension))
     st.dataframe(
-        gaps.assign(
-            kind=[t(f"trust.gap.{k}") for k in gaps["kind"]],
-            department_a=[department_labels.get(code, code) for code in gaps["department_a"]],
-            department_b=[department_labels.get(code, code) for code in gaps["department_b"]],
-            significance=[
-                (t("trust.gap.significant") if s else t("trust.gap.not_significant")) if shown else ""
-                for s, shown in zip(gaps["significant"], gaps["shown"], strict=True)
-            ],
+        localised(
+            gaps.assign(
+                kind=[t(f"trust.gap.{k}") for k in gaps["kind"]],
+                department_a=[department_labels.get(code, code) for code in gaps["department_a"]],
+                department_b=[department_labels.get(code, code) for code in gaps["department_b"]],
+                significance=[
+                    (t("trust.gap.significant") if s else t("trust.gap.not_significant")) if shown else ""
+                    for s, shown in zip(gaps["significant"], gaps["shown"], strict=True)
+                ],
+            ),
+            lang(),
+            {"index_a": DECIMAL_1, "index_b": DECIMAL_1, "gap": SIGNED_1},
         ),
         column_order=[
             "wave_code",
@@ -282,9 +300,9 @@ with mirror_tab:
             "kind": t("trust.col.kind"),
             "department_a": t("trust.col.department_a"),
             "department_b": t("trust.col.department_b"),
-            "index_a": st.column_config.NumberColumn(t("trust.col.index_a"), format="%.1f"),
-            "index_b": st.column_config.NumberColumn(t("trust.col.index_b"), format="%.1f"),
-            "gap": st.column_config.NumberColumn(t("trust.col.gap"), format="%+.1f"),
+            "index_a": st.column_config.NumberColumn(t("trust.col.index_a")),
+            "index_b": st.column_config.NumberColumn(t("trust.col.index_b")),
+            "gap": st.column_config.NumberColumn(t("trust.col.gap")),
             "significance": t("trust.col.change"),
             "reason": t("trust.col.note"),
         },
@@ -293,11 +311,10 @@ with mirror_tab:
         placeholder="–",
     )
     st.markdown(f"**{t('trust.mirror.matrix')}**")
+    matrix = mirror_matrix(report.mirror, wave_id=wave_id, dimension=dimension)
     st.dataframe(
-        mirror_matrix(report.mirror, wave_id=wave_id, dimension=dimension),
-        column_config={
-            code: st.column_config.NumberColumn(code, format="%.1f") for code in department_labels
-        },
+        localised(matrix, lang(), dict.fromkeys(matrix.columns, DECIMAL_1)),
+        column_config={code: st.column_config.NumberColumn(code) for code in department_labels},
         key="trust_mirror_matrix",
         placeholder="–",
     )
@@ -309,7 +326,11 @@ with items_tab:
         heat = rows_for(heat, dimension=dimension)
     show_chart(heatmap_chart(heat, lang=lang(), texts=chart_texts), width="stretch")
     st.dataframe(
-        with_reason_text(heat),
+        localised(
+            with_reason_text(heat),
+            lang(),
+            dict.fromkeys(["favourable_share", "neutral_share", "unfavourable_share"], PERCENT_1),
+        ),
         column_order=[
             "item_code",
             f"text_{lang()}",
@@ -325,11 +346,9 @@ with items_tab:
             f"text_{lang()}": t("trust.col.item"),
             "department": t("trust.col.rater"),
             "respondents": t("trust.col.respondents"),
-            "favourable_share": st.column_config.NumberColumn(t("trust.col.favourable"), format="percent"),
-            "neutral_share": st.column_config.NumberColumn(t("trust.col.neutral"), format="percent"),
-            "unfavourable_share": st.column_config.NumberColumn(
-                t("trust.col.unfavourable"), format="percent"
-            ),
+            "favourable_share": st.column_config.NumberColumn(t("trust.col.favourable")),
+            "neutral_share": st.column_config.NumberColumn(t("trust.col.neutral")),
+            "unfavourable_share": st.column_config.NumberColumn(t("trust.col.unfavourable")),
             "reason": t("trust.col.note"),
         },
         hide_index=True,
@@ -346,13 +365,13 @@ with reliability_tab:
             t(
                 "trust.alpha.low",
                 wave=row.wave_code,
-                dimension=dimension_labels[row.dimension],
+                dimension=dimension_labels.get(row.dimension, row.dimension),
                 department=department_labels.get(row.rated_department, row.rated_department),
                 alpha=number(float(row.alpha), decimals=2),
             )
         )
     st.dataframe(
-        with_reason_text(alpha),
+        localised(with_reason_text(alpha), lang(), {"alpha": DECIMAL_2}),
         column_order=[
             "wave_code",
             "dimension",
@@ -368,7 +387,7 @@ with reliability_tab:
             "rated_department": t("trust.col.rated"),
             "items": t("trust.col.items"),
             "respondents": t("trust.col.respondents"),
-            "alpha": st.column_config.NumberColumn(t("trust.col.alpha"), format="%.2f"),
+            "alpha": st.column_config.NumberColumn(t("trust.col.alpha")),
             "reason": t("trust.col.note"),
         },
         hide_index=True,
@@ -379,14 +398,14 @@ with reliability_tab:
 with response_tab:
     st.caption(t("trust.response.caption"))
     st.dataframe(
-        report.rates,
+        localised(report.rates, lang(), {"response_rate": PERCENT_1}),
         column_order=["wave_code", "department", "invited", "respondents", "response_rate"],
         column_config={
             "wave_code": t("trust.col.wave"),
             "department": t("trust.col.department"),
             "invited": t("trust.col.invited"),
             "respondents": t("trust.col.respondents"),
-            "response_rate": st.column_config.NumberColumn(t("trust.col.response_rate"), format="percent"),
+            "response_rate": st.column_config.NumberColumn(t("trust.col.response_rate")),
         },
         hide_index=True,
         key="trust_response_table",

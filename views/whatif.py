@@ -6,7 +6,6 @@ import streamlit as st
 
 from access.roles import READ, SAVE_SCENARIO
 from charts.whatif import delta_chart, scenario_chart
-from data_access.models import SURVEY_DIMENSIONS
 from data_access.reference import load_categories, load_departments, load_projects_list
 from data_access.scenarios import (
     load_remaining_by_category,
@@ -14,6 +13,7 @@ from data_access.scenarios import (
     load_scenario_baseline,
     may_delete,
 )
+from data_access.survey import load_survey_dimensions
 from data_access.targets import load_targets
 from kpis.scenario import (
     ALL_JOINT,
@@ -29,6 +29,8 @@ from kpis.scenario import (
     plan_series,
     trust_gaps,
 )
+from services.instrument import dimension_codes
+from services.instrument import dimension_names as dimension_names_in
 from ui import whatif as state
 from ui.auth import require
 from ui.charts import show_chart
@@ -58,8 +60,9 @@ category_rows = cached(load_categories)
 category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
 project_rows = cached(load_projects_list)
 project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
-dimensions = list(SURVEY_DIMENSIONS)
-dimension_names = {d: t(f"whatif.dimension.{d}") for d in dimensions}
+instrument = cached(load_survey_dimensions)
+dimensions = dimension_codes(instrument)
+dimension_names = dimension_names_in(instrument, lang())
 
 baseline = cached(load_scenario_baseline, filters=filters, with_categories=False)
 default_shares = default_split(baseline.funding)

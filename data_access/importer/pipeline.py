@@ -171,6 +171,18 @@ def _validate_and_plan(
     written, to_write = 0, sum(len(records) for _, records in validated)
     for name, records in validated:
         plan = plan_kind(conn, KINDS[name], records, codes)
+        if plan.refused:
+            issues += [
+                Issue(
+                    "importer.error.dimension_in_use",
+                    {"rows": rows},
+                    column="code",
+                    value=code,
+                    sheet=name if kind == WORKBOOK else None,
+                )
+                for code, rows in plan.refused
+            ]
+            return issues, []
         if write:
             write_plan(conn, plan, codes)
             written += len(records)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from data_access.models import PROJECT_STATUSES, RAG_VALUES, SURVEY_DIMENSIONS
+from data_access.models import PROJECT_STATUSES, RAG_VALUES
 
 TEXT = "text"
 CODE = "code"
@@ -36,6 +36,7 @@ class Column:
     decimals: int | None = None
     choices: tuple[str, ...] = ()
     ref: str | None = None  # kind whose code this column holds
+    stores_code: bool = False  # a reference kept as the code itself in the database, not the row id
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def _code(name: str, example: str, nl: str, en: str, *, length: int = 40) -> Col
     return Column(name, CODE, True, example, nl, en, max_length=length)
 
 
-def _ref(name: str, ref: str, example: str, nl: str, en: str, *, required: bool = True) -> Column:
-    return Column(name, REFERENCE, required, example, nl, en, ref=ref)
+def _ref(
+    name: str, ref: str, example: str, nl: str, en: str, *, required: bool = True, stores_code: bool = False
+) -> Column:
+    return Column(name, REFERENCE, required, example, nl, en, ref=ref, stores_code=stores_code)
 
 
 def _amount(
@@ -465,6 +468,39 @@ KINDS: dict[str, Kind] = {
             "Survey invitations",
         ),
         Kind(
+            "survey_dimensions",
+            "survey_dimensions",
+            (
+                _code("code", "ability", "Unieke code van de dimensie", "Unique dimension code"),
+                Column(
+                    "name_nl",
+                    TEXT,
+                    True,
+                    "Bekwaamheid",
+                    "Naam in het Nederlands",
+                    "Name in Dutch",
+                    max_length=100,
+                ),
+                Column(
+                    "name_en", TEXT, True, "Ability", "Naam in het Engels", "Name in English", max_length=100
+                ),
+                Column(
+                    "sort_order",
+                    INTEGER,
+                    True,
+                    "1",
+                    "Plaats in lijsten en grafieken (laag eerst)",
+                    "Place in lists and charts (low first)",
+                    minimum=0,
+                    maximum=1_000,
+                ),
+            ),
+            ("code",),
+            "Enquêtedimensies",
+            "Survey dimensions",
+            replaces="instrument",
+        ),
+        Kind(
             "survey_items",
             "survey_item",
             (
@@ -485,14 +521,13 @@ KINDS: dict[str, Kind] = {
                     "Vraagtekst in het Engels",
                     "Item text in English",
                 ),
-                Column(
+                _ref(
                     "dimension",
-                    CHOICE,
-                    True,
+                    "survey_dimensions",
                     "ability",
-                    "Dimensie: " + ", ".join(SURVEY_DIMENSIONS),
-                    "Dimension: " + ", ".join(SURVEY_DIMENSIONS),
-                    choices=SURVEY_DIMENSIONS,
+                    "Code van de dimensie (zie Enquêtedimensies)",
+                    "Dimension code (see Survey dimensions)",
+                    stores_code=True,
                 ),
                 _ref(
                     "rated_department",
@@ -564,14 +599,14 @@ KINDS: dict[str, Kind] = {
                     "Afdeling van de respondent",
                     "Respondent's department",
                 ),
-                Column(
+                _ref(
                     "dimension",
-                    CHOICE,
-                    False,
+                    "survey_dimensions",
                     "communication",
-                    "Dimensie (leeg: algemeen)",
-                    "Dimension (empty: general)",
-                    choices=SURVEY_DIMENSIONS,
+                    "Code van de dimensie (leeg: algemeen)",
+                    "Dimension code (empty: general)",
+                    required=False,
+                    stores_code=True,
                 ),
                 Column("text", TEXT, True, "We horen weken niets.", "Opmerking", "Comment"),
             ),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from data_access.importer.schema import BOOLEAN, DATE, DECIMAL, MONTH, REFERENCE, Column, Kind
 from data_access.importer.validate import Record
@@ -21,7 +21,10 @@ CODE_KINDS: dict[str, str] = {
     "projects": "project",
     "survey_waves": "survey_wave",
     "survey_items": "survey_item",
+    "survey_dimensions": "survey_dimensions",
 }
+# Tables whose `dimension` names a survey dimension: one still named there may not be removed.
+DIMENSION_USERS = ("survey_item", "survey_comment")
 PREVIEW_ROWS = 20
 CHUNK = 5_000
 
@@ -31,7 +34,12 @@ def table_of(name: str) -> Table:
 
 
 def db_column(column: Column) -> str:
-    return f"{column.name}_id" if column.type == REFERENCE else column.name
+    return f"{column.name}_id" if column.type == REFERENCE and not column.stores_code else column.name
+
+
+def _by_id(column: Column) -> bool:
+    """A reference kept in the database as the referenced row's id (not as its code)."""
+    return column.type == REFERENCE and column.ref is not None and not column.stores_code
 
 
 @dataclass
@@ -105,13 +113,13 @@ def load_existing(
     where = [] if everything else _scope(kind, records, codes, table)
     if where is None:
         return {}
-    lookups = {c.ref: codes.code_of(c.ref) for c in kind.columns if c.type == REFERENCE and c.ref}
+    lookups = {c.ref: codes.code_of(c.ref) for c in kind.columns if _by_id(c) and c.ref}
     found: dict[tuple[Any, ...], Existing] = {}
     for row in conn.execute(select(table).where(*where)).mappings():
         values: dict[str, Any] = {}
         for column in kind.columns:
             value = row[db_column(column)]
-            if column.type == REFERENCE and column.ref and value is not None:
+            if _by_id(column) and column.ref and value is not None:
                 value = lookups[column.ref].get(value)
             values[column.name] = normalise(value, column)
         found[tuple(values[k] for k in kind.key)] = Existing(row["id"], values, dict(row))
@@ -134,6 +142,7 @@ class KindPlan:
     months: set[Any] = field(default_factory=set)
     projects: set[str] = field(default_factory=set)
     coarse: tuple[int, int] | None = None  # survey waves: (rows in file, rows replaced), nothing finer
+    refused: list[tuple[str, int]] = field(default_factory=list)  # removals refused: (code, rows naming it)
 
     @property
     def scope(self) -> str:
@@ -161,6 +170,8 @@ def plan_kind(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
       month missing from the file gets no actual (NULL); a new line gets plan 0.
     - ownership: the file is the whole ownership of each project it contains; other rows of
       those projects are deleted.
+    - survey_dimensions: the file is the whole instrument; a dimension missing from it is
+      deleted, unless an item or comment still names it (then it is in `refused`).
     - every other kind: upsert on the natural key; rows missing from the file stay.
     """
     existing = load_existing(conn, kind, records, codes)
@@ -196,11 +207,37 @@ def plan_kind(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
                 plan.removals.append((match.id, "zero_plan"))
         elif kind.replaces == "actuals" and match.raw["actual"] is not None:
             plan.removals.append((match.id, "clear_actual"))
-        elif kind.replaces in ("ownership", "wave"):
+        elif kind.replaces in ("ownership", "wave", "instrument"):
             plan.removals.append((match.id, "delete"))
+    if kind.replaces == "instrument":
+        _refuse_dimensions_in_use(conn, plan, existing)
     if kind.replaces == "wave":
         _coarse_wave_report(plan, records, existing)
     return plan
+
+
+def _refuse_dimensions_in_use(
+    conn: Connection, plan: KindPlan, existing: dict[tuple[Any, ...], Existing]
+) -> None:
+    """Dimensions the file would remove that an item or comment still names: `refused`, not removed."""
+    removed = {
+        match.id: str(key[0]) for key, match in existing.items() if (match.id, "delete") in plan.removals
+    }
+    if not removed:
+        return
+    named: dict[str, int] = {}
+    for name in DIMENSION_USERS:
+        table = table_of(name)
+        query = (
+            select(table.c.dimension, func.count())
+            .where(table.c.dimension.in_(sorted(removed.values())))
+            .group_by(table.c.dimension)
+        )
+        for code, count in conn.execute(query):
+            named[code] = named.get(code, 0) + int(count)
+    plan.refused = sorted(named.items())
+    plan.removals = [(row_id, action) for row_id, action in plan.removals if removed[row_id] not in named]
+    plan.projects = set(removed.values()) - set(named)  # `scope` names the removed dimensions
 
 
 def _coarse_wave_report(
@@ -237,7 +274,7 @@ def _db_values(kind: Kind, record: Record, codes: Codes, columns: Iterable[Colum
     values: dict[str, Any] = {}
     for column in columns:
         value = record.values[column.name]
-        if column.type == REFERENCE and column.ref and value is not None:
+        if _by_id(column) and column.ref and value is not None:
             value = codes.ids[column.ref][value]
         values[db_column(column)] = value
     return values

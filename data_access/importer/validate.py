@@ -439,6 +439,8 @@ def _row_rules(kind: Kind, values: dict[str, object]) -> list[tuple[str, str]]:
         broken.append(("importer.error.end_before_start", "planned_end"))
     if kind.name == "team" and values.get("end_month") and values["end_month"] < values["start_month"]:  # type: ignore[operator]
         broken.append(("importer.error.end_before_start", "end_month"))
+    if kind.name == "survey_dimensions" and str(values["code"]).casefold() == RESERVED_DIMENSION:
+        broken.append(("importer.error.reserved_dimension", "code"))
     return broken
 
 
@@ -495,6 +497,9 @@ def _cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
                 )
     return issues
 
+
+MAX_LISTED = 20  # known dimension codes named in an "unknown dimension" message
+RESERVED_DIMENSION = "overall"  # kpis.trust.OVERALL: the index over all dimensions
 
 CLOSE_CUTOFF = 0.75  # difflib ratio: `MKT` for `MKTG`, `P-0012` for `P-001`; not `IT` for `HR`
 
@@ -654,12 +659,19 @@ def validate_sheet(
                 if column.type == CODE:
                     seen_codes.setdefault(str(value).casefold(), str(value))
             if column.type == REFERENCE and column.ref and value not in known.get(column.ref, set()):
+                params: dict[str, object] = {"kind": column.ref}
+                message = (
+                    "importer.error.unknown_reference_close" if hint else "importer.error.unknown_reference"
+                )
+                if hint:
+                    params["suggestions"] = hint[1]
+                elif column.ref == "survey_dimensions":
+                    message = "importer.error.unknown_dimension"
+                    params["known"] = ", ".join(sorted(known.get(column.ref, set()))[:MAX_LISTED]) or "—"
                 row_issues.append(
                     Issue(
-                        "importer.error.unknown_reference_close"
-                        if hint
-                        else "importer.error.unknown_reference",
-                        {"kind": column.ref, **({"suggestions": hint[1]} if hint else {})},
+                        message,
+                        params,
                         row=number,
                         column=column.name,
                         value=shown(raw),

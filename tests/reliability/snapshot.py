@@ -36,6 +36,8 @@ def table_fingerprints(
     result: dict[str, tuple[int, str]] = {}
     with engine.connect() as conn:
         for name, table in sorted(metadata.tables.items()):
+            if columns is not None and name not in columns:
+                continue  # reflected only as the target of a foreign key (PostgreSQL)
             order = list(table.primary_key.columns) or list(table.columns)
             kept = [c for c in table.columns if columns is None or c.name in columns[name]]
             digest = hashlib.sha256()
