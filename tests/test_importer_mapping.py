@@ -24,6 +24,7 @@ from data_access.importer.mapping import (
     map_sheet,
     mapped_preview,
     matches_template,
+    resolve_mapping,
     suggest_mapping,
 )
 from data_access.importer.reading import Sheet
@@ -84,6 +85,11 @@ def test_map_sheet_renames_picks_and_keeps_row_numbers() -> None:
     preview = mapped_preview(sheet, PPM_MAPPING, rows=1)
     assert list(preview.columns) == ["project", "department", "committed_amount"]
     assert preview.iloc[0].tolist() == ["A", "MKT", "10"]
+
+
+def test_a_saved_mapping_is_resolved_to_this_files_spelling() -> None:
+    header = ["project id", "DEPT", "Budget"]
+    assert resolve_mapping(header, PPM_MAPPING) == {"project": "project id", "department": "DEPT"}
 
 
 def test_header_key_ignores_order_case_and_spacing() -> None:

@@ -101,6 +101,20 @@ def suggest_mapping(kind: Kind, header: list[str]) -> ColumnMap:
     return mapping
 
 
+def resolve_mapping(header: list[str], mapping: Mapping[str, str | None]) -> ColumnMap:
+    """`mapping` with each file column written as this file's header writes it (matched as
+    `header_key` compares); columns this file does not have are left out."""
+    by_folded: dict[str, str] = {}
+    for raw in header:
+        if raw.strip():
+            by_folded.setdefault(_folded(raw), raw)
+    return {
+        target: by_folded[_folded(source)]
+        for target, source in mapping.items()
+        if source and _folded(source) in by_folded
+    }
+
+
 def check_mapping(kind: Kind, header: list[str], mapping: Mapping[str, str | None]) -> list[Issue]:
     """Why a mapping cannot be applied to a file with `header` (empty when it can); file
     columns are compared case, spaces and punctuation aside."""
