@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n import translate
 from kpis.periods import add_months
 from tests.apptest_helpers import ROOT, open_app
 from tests.support.big_org import FIVE_DIMENSIONS, BigOrg, generate, write_files
@@ -271,7 +272,8 @@ def test_trust_index_overall_and_per_dimension(monkeypatch, big) -> None:
     assert trust["hidden"] == 1  # the department of three respondents is left out of every figure
     metrics = _metrics(_page(monkeypatch, url, org, "views/trust.py"))
     assert _number(metrics["Overall"]) == round(trust["overall"], 1)
-    dimension_labels = {"strategy": "Involvement in strategy"}
     for dimension, value in trust["dimensions"].items():
-        label = dimension_labels.get(dimension, dimension.capitalize())
+        # The catalogue's name for the five built-in dimensions; the imported name otherwise.
+        labels = [translate(f"trust.dim.{dimension}", "en"), dimension.capitalize()]
+        label = next(name for name in labels if name in metrics)
         assert _number(metrics[label]) == round(value, 1), dimension

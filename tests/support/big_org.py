@@ -230,6 +230,25 @@ def csv_text(rows: list[dict], *, prefix: str = "$", reference_case: str = "as_d
     return buffer.getvalue()
 
 
+def dimension_rows(org: BigOrg, columns: tuple[str, ...]) -> list[dict]:
+    """The survey instrument's dimensions for a `survey_dimensions` file with `columns`:
+    the code, a name per language, and the order (any column named like order or position)."""
+    rows = []
+    for position, code in enumerate(org.dimensions, start=1):
+        row: dict[str, object] = {}
+        for column in columns:
+            if column == "code":
+                row[column] = code
+            elif column.startswith("name"):
+                row[column] = code.capitalize()
+            elif "order" in column or "position" in column:
+                row[column] = position
+            else:
+                row[column] = ""
+        rows.append(row)
+    return rows
+
+
 IMPORT_ORDER = (
     ("departments", "departments"),
     ("cost_categories", None),
@@ -255,12 +274,10 @@ def write_files(
     files: list[tuple[str, Path]] = []
     for kind, attribute in IMPORT_ORDER:
         if kind == "survey_items" and "survey_dimensions" in KINDS:
-            rows = [
-                {"code": d, "name_nl": d.capitalize(), "name_en": d.capitalize(), "sort_order": i + 1}
-                for i, d in enumerate(org.dimensions)
-            ]
             path = folder / "survey_dimensions.csv"
-            path.write_text(csv_text(rows), encoding="utf-8")
+            path.write_text(
+                csv_text(dimension_rows(org, KINDS["survey_dimensions"].column_names)), encoding="utf-8"
+            )
             files.append(("survey_dimensions", path))
         if attribute is None:
             rows = [{"code": c, "name_nl": nl, "name_en": en} for c, nl, en in CATEGORIES]
