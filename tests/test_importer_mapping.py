@@ -232,3 +232,23 @@ def test_cli_applies_a_named_or_recognised_mapping(tiny_engine: Engine, tmp_path
     assert "no saved mapping 'nope'" in capsys.readouterr().err
     assert cli_main(["projects", str(path), "--database-url", url, "--mapping", "CLI"]) == 2
     assert "Mapping 'CLI' is for Funding" in capsys.readouterr().err
+
+
+def test_migration_0019_creates_and_drops_import_mappings(empty_engine: Engine) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from data_access.engine import _alembic_config
+
+    assert "import_mappings" in inspect(empty_engine).get_table_names()
+    config = _alembic_config()
+    parent = ScriptDirectory.from_config(config).get_revision("0019").down_revision  # re-chained at merge
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, str(parent))
+    assert "import_mappings" not in inspect(empty_engine).get_table_names()
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert "import_mappings" in inspect(empty_engine).get_table_names()
