@@ -252,3 +252,34 @@ def test_migration_0019_creates_and_drops_import_mappings(empty_engine: Engine) 
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     assert "import_mappings" in inspect(empty_engine).get_table_names()
+
+
+def test_a_workbook_is_mapped_on_the_sheet_the_import_reads(tiny_engine: Engine) -> None:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Read me"
+    workbook.active.append(["Anything", "else"])
+    sheet = workbook.create_sheet("funding")
+    sheet.append(PPM_HEADER)
+    sheet.append(["A", "MKT", 300, "note"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    from data_access.importer.mapping import first_sheet
+    from data_access.importer.reading import Limits
+
+    assert first_sheet(data, "ppm.xlsx", Limits(), "funding").header == PPM_HEADER
+    report = run_import(
+        engine=tiny_engine,
+        kind="funding",
+        file_name="ppm.xlsx",
+        data=data,
+        dry_run=True,
+        user_name="t",
+        mapping=PPM_MAPPING,
+    )
+    assert report.ok, [issue_message(i, "en") for i in report.errors]
+    assert report.total("rows") == 1

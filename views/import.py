@@ -133,8 +133,8 @@ def _mapping_step(kind: str, uploaded: Any) -> tuple[dict[str, str] | None, str 
     if kind == WORKBOOK:
         return None, None
     cached = st.session_state.get(SHEET_KEY)
-    if cached is None or cached[0] != uploaded.file_id:
-        cached = (uploaded.file_id, first_sheet(uploaded.getvalue(), uploaded.name, limits))
+    if cached is None or cached[0] != (uploaded.file_id, kind):
+        cached = ((uploaded.file_id, kind), first_sheet(uploaded.getvalue(), uploaded.name, limits, kind))
         st.session_state[SHEET_KEY] = cached
     sheet = cached[1]
     kind_def = KINDS[kind]

@@ -93,7 +93,7 @@ def _chosen_mapping(engine, kind: str, path: Path, name: str | None, lang: str):
     limits = limits_from_env()
     if path.stat().st_size > limits.max_bytes:
         return None
-    sheet = first_sheet(path.read_bytes(), path.name, limits)
+    sheet = first_sheet(path.read_bytes(), path.name, limits, kind)
     if sheet is None or matches_template(KINDS[kind], sheet.header):
         return None
     return recognise_import_mapping(engine=engine, kind=kind, header=sheet.header)

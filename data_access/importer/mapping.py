@@ -164,14 +164,23 @@ def map_sheet(sheet: Sheet, mapping: Mapping[str, str | None]) -> Sheet:
     return Sheet(sheet.name, [target for target, _ in picks], rows)
 
 
+def data_sheet(table: Table, kind_name: str) -> Sheet | None:
+    """The sheet a single-kind import reads: the one named after the kind, else the first
+    whose name does not start with "_" (as the pipeline chooses)."""
+    data = [s for s in table.sheets if not (s.name or "").startswith("_")]
+    return next((s for s in data if s.name == kind_name), data[0] if data else None)
+
+
 def map_table(table: Table, kind: Kind, mapping: Mapping[str, str | None]) -> tuple[Table, list[Issue]]:
-    """`table` with `mapping` applied to each data sheet, or the issues that stop it (then the
-    table is returned unchanged and nothing may be written)."""
-    data_sheets = [s for s in table.sheets if not (s.name or "").startswith("_")]
-    issues = [i for sheet in data_sheets[:1] for i in check_mapping(kind, sheet.header, mapping)]
+    """`table` with `mapping` applied to the sheet the import reads (see `data_sheet`), or the
+    issues that stop it (then the table is returned unchanged and nothing may be written)."""
+    chosen = data_sheet(table, kind.name)
+    if chosen is None:
+        return table, []
+    issues = check_mapping(kind, chosen.header, mapping)
     if issues:
         return table, issues
-    sheets = [s if (s.name or "").startswith("_") else map_sheet(s, mapping) for s in table.sheets]
+    sheets = [map_sheet(s, mapping) if s is chosen else s for s in table.sheets]
     return Table(table.format, sheets, encoding=table.encoding, separator=table.separator), []
 
 
@@ -182,14 +191,14 @@ def mapped_preview(sheet: Sheet, mapping: Mapping[str, str | None], rows: int = 
     return pd.DataFrame([cells for _, cells in mapped.rows], columns=mapped.header, dtype="string")
 
 
-def first_sheet(data: bytes, file_name: str, limits: Limits) -> Sheet | None:
-    """The file's first data sheet (its header and rows), or None when the file cannot be read
-    (the import itself then says why)."""
+def first_sheet(data: bytes, file_name: str, limits: Limits, kind_name: str = "") -> Sheet | None:
+    """The sheet an import of `kind_name` reads (its header and rows), or None when the file
+    cannot be read (the import itself then says why)."""
     try:
         table = read_table(data, file_name, limits)
     except FileRejected:
         return None
-    return next((s for s in table.sheets if not (s.name or "").startswith("_")), None)
+    return data_sheet(table, kind_name)
 
 
 def mapping_json(mapping: Mapping[str, str | None]) -> str:
