@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ import pytest
 from i18n import translate
 from kpis.periods import add_months
 from tests.apptest_helpers import ROOT, open_app
+from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
 from tests.support.big_org import FIVE_DIMENSIONS, BigOrg, generate, write_files
 
 pytestmark = pytest.mark.slow
@@ -55,16 +57,27 @@ def _cli(kind: str, path: Path, url: str, *extra: str) -> subprocess.CompletedPr
     )
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[BigOrg, str]:
-    """The organisation imported file by file through the command line into a new SQLite database."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def big(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BigOrg, str]]:
+    """The organisation imported file by file through the command line into a new database
+    (SQLite, and PostgreSQL when TEST_DATABASE_URL names a server)."""
     folder = tmp_path_factory.mktemp("big_org")
     org = generate(as_of=AS_OF, **ORGANISATION)
     files = write_files(org, folder)
     lower = folder / "lower"
     lower.mkdir()
-    lower_files = dict(write_files(org, lower, reference_case="lower"))
-    url = f"sqlite:///{folder / 'big.db'}"
+    lower_files = write_files(org, lower, reference_case="lower")
+    url = make_database_url(request.param, folder)
+    try:
+        yield org, _imported(org, url, files, dict(lower_files))
+    finally:
+        if request.param == "postgresql":
+            _drop_pg_database(url)
+
+
+def _imported(org: BigOrg, url: str, files: list[tuple[str, Path]], lower_files: dict[str, Path]) -> str:
     for kind, path in files:
         if kind == "funding":
             # References written in lower case: refused with a "did you mean" per row
@@ -76,7 +89,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[BigOrg, str]:
         done = _cli(kind, path, url)
         assert done.returncode == 0, (kind, done.stdout[-3000:], done.stderr[-3000:])
         assert "Applied" in done.stdout
-    return org, url
+    return url
 
 
 def _period(org: BigOrg) -> tuple[dt.date, dt.date]:
