@@ -526,6 +526,21 @@ class SavedScenario(Base):
     params: Mapped[str] = mapped_column(Text)
 
 
+class ImportMapping(Base):
+    """A saved column mapping: `mapping` is JSON {template column: file column}; `header_key`
+    the file's header set it was made for (see data_access.importer.mapping.header_key)."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    header_key: Mapped[str] = mapped_column(Text)
+    mapping: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class AppState(Base):
     """Small key/value settings; `data_version` is bumped by every write so that each
     app process can drop its caches at its next rerun."""

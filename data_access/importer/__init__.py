@@ -1,6 +1,7 @@
 """Monthly data import: validated row by row, all or nothing, safe to repeat.
 
     python -m data_access.importer KIND FILE [--dry-run] [--database-url URL] [--user NAME] [--lang nl|en]
+                                   [--mapping NAME]     (a saved column mapping; see importer.mapping)
     python -m data_access.importer export KIND OUT      (KIND "workbook": every kind in one .xlsx)
     python -m data_access.importer template KIND OUT    (.csv or .xlsx by OUT's extension)
 

@@ -22,6 +22,9 @@ from data_access.importer import (
     to_xlsx,
 )
 from data_access.importer import __doc__ as module_doc
+from data_access.importer.mapping import first_sheet, matches_template
+from data_access.importer.reading import limits_from_env
+from data_access.importer.schema import KINDS
 from i18n import translate
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -32,6 +35,8 @@ def print_report(report: ImportReport, lang: str) -> None:
     print(say("importer.cli.file", name=report.file_name, size=report.file_size, kind=report.kind))
     if report.encoding:
         print(say("importer.cli.format", encoding=report.encoding, separator=report.separator))
+    if report.mapping_name:
+        print(say("importer.mapping.used", name=report.mapping_name))
     for result in report.results:
         print(
             say(
@@ -67,6 +72,33 @@ def _engine(url: str | None):
     return engine
 
 
+def _chosen_mapping(engine, kind: str, path: Path, name: str | None, lang: str):
+    """The saved mapping to apply: the one named, else the one recognised from the file's header
+    when the header is not the template's; None for none; False (after saying why) for a bad name."""
+    from data_access.import_mappings import load_import_mapping, recognise_import_mapping
+
+    if kind == WORKBOOK:
+        return None
+    if name is not None:
+        saved = load_import_mapping(engine=engine, name=name)
+        if saved is None:
+            print(f"error: {translate('importer.mapping.cli_unknown', lang, name=name)}", file=sys.stderr)
+            return False
+        if saved.kind != kind:
+            other = translate(f"importer.kind.{saved.kind}", lang)
+            message = translate("importer.mapping.cli_other_kind", lang, name=saved.name, kind=other)
+            print(f"error: {message}", file=sys.stderr)
+            return False
+        return saved
+    limits = limits_from_env()
+    if path.stat().st_size > limits.max_bytes:
+        return None
+    sheet = first_sheet(path.read_bytes(), path.name, limits, kind)
+    if sheet is None or matches_template(KINDS[kind], sheet.header):
+        return None
+    return recognise_import_mapping(engine=engine, kind=kind, header=sheet.header)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(
@@ -82,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="SQLAlchemy URL; default DATABASE_URL, secrets, or embedded")
     parser.add_argument("--user", default=None, help="name recorded in the import log (default: OS user)")
     parser.add_argument("--lang", choices=("nl", "en"), default="en", help="language of the report")
+    parser.add_argument(
+        "--mapping",
+        metavar="NAME",
+        help="apply the saved column mapping NAME (default: the one saved for this file's columns, if any)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.kind in ("export", "template"):
@@ -116,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no such file: {path}", file=sys.stderr)
             return EXIT_USAGE
         engine = _engine(args.database_url)
+        chosen = _chosen_mapping(engine, args.kind, path, args.mapping, args.lang)
+        if chosen is False:
+            engine.dispose()
+            return EXIT_USAGE
         report = import_file(
             engine=engine,
             kind=args.kind,
@@ -125,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             progress=lambda step, done, total: print(
                 translate(f"importer.progress.{step}", args.lang, done=done, total=total), file=sys.stderr
             ),
+            mapping=chosen.mapping if chosen else None,
+            mapping_name=chosen.name if chosen else None,
         )
         engine.dispose()
     except DatabaseUnavailable as exc:

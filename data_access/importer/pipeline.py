@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import Engine, desc, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from data_access.engine import bump_data_version
+from data_access.importer.mapping import map_table
 from data_access.importer.reading import FileRejected, Limits, Table, check_size, limits_from_env, read_table
 from data_access.importer.schema import KIND_ORDER, KINDS
 from data_access.importer.store import CODE_KINDS, KindPlan, load_codes, plan_kind, write_plan
@@ -75,6 +76,7 @@ class ImportReport:
     applied: bool = False
     encoding: str | None = None
     separator: str | None = None
+    mapping_name: str | None = None  # the column mapping applied, when one was
 
     @property
     def errors(self) -> list[Issue]:
@@ -242,6 +244,8 @@ def run_import(
     user_name: str,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    mapping_name: str | None = None,
 ) -> ImportReport:
     """Validate `data` as a file of `kind` and, unless `dry_run`, apply it all or nothing.
 
@@ -251,6 +255,9 @@ def run_import(
     A dry run only reads: in a workbook, each sheet's counts are against the database as it
     is (so actuals for lines that the same workbook's plan sheet creates count as inserts).
     `progress`, when given, is told the rows read, validated and written (see `Progress`).
+    `mapping` ({template column: file column}, see importer.mapping) renames and picks the
+    file's columns before validation (not for a workbook); a mapping that does not fit the
+    file is reported as errors and nothing is written. `mapping_name` is only reported.
     """
     limits = limits or limits_from_env()
     report = ImportReport(
@@ -269,6 +276,12 @@ def run_import(
         report.issues.append(Issue(exc.key, exc.params))
         return report
     report.encoding, report.separator = table.encoding, table.separator
+    if mapping is not None and kind != WORKBOOK:
+        table, mapping_issues = map_table(table, KINDS[kind], mapping)
+        report.mapping_name = mapping_name
+        if mapping_issues:
+            report.issues.extend(mapping_issues)
+            return report
     rows = sum(len(sheet.rows) for sheet in table.sheets)
     _tell(progress, "read", rows, rows)
     try:
@@ -326,6 +339,8 @@ def import_file(
     user_name: str,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    mapping_name: str | None = None,
 ) -> ImportReport:
     """`run_import` for a file on disk; a file over the size limit is refused before it is read."""
     import os
@@ -350,6 +365,8 @@ def import_file(
         user_name=user_name,
         limits=limits,
         progress=progress,
+        mapping=mapping,
+        mapping_name=mapping_name,
     )
 
 
