@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text, type_coerce, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import NullType
 
 from data_access.importer.schema import BOOLEAN, DATE, DECIMAL, MONTH, REFERENCE, Column, Kind
 from data_access.importer.validate import FrameRecords, Record
@@ -342,7 +343,11 @@ def _plan_bulk(conn: Connection, kind: Kind, records: FrameRecords, codes: Codes
     frame = records.frame
     plan = KindPlan(kind, rows=len(frame))
     plan.months = set(frame["month"].tolist())
-    selected = [table.c.id, *(table.c[db_column(c)] for c in kind.columns), table.c.planned, table.c.actual]
+    # The driver's values as they are (no per-row result processing); `normalise` reads them.
+    selected = [
+        type_coerce(c, NullType())
+        for c in (table.c.id, *(table.c[db_column(c)] for c in kind.columns), table.c.planned, table.c.actual)
+    ]
     where = table.c.month.in_(sorted(plan.months))
     found = conn.execute(select(*selected).where(where)).all()
     existing: dict[str, list[Any]] = {}
@@ -350,8 +355,12 @@ def _plan_bulk(conn: Connection, kind: Kind, records: FrameRecords, codes: Codes
         raw = [row[position] for row in found]
         if column.type == REFERENCE and column.ref:
             lookup = codes.code_of(column.ref)
-            raw = [None if value is None else lookup.get(value) for value in raw]
-        existing[column.name] = [normalise(value, column) for value in raw]
+            existing[column.name] = [None if value is None else lookup.get(value) for value in raw]
+        elif column.type in (DATE, MONTH):
+            once = {value: normalise(value, column) for value in set(raw)}
+            existing[column.name] = [once[value] for value in raw]
+        else:
+            existing[column.name] = [normalise(value, column) for value in raw]
     ids = [row[0] for row in found]
     raw_planned = [row[-2] for row in found]
     raw_actual = [row[-1] for row in found]
@@ -409,8 +418,11 @@ def _sqlite_value(value: Any) -> Any:
 
 def _rows(values: dict[str, list[Any]], *, sqlite: bool) -> list[tuple[Any, ...]]:
     columns = list(values.values())
-    if sqlite:
-        columns = [[_sqlite_value(v) for v in column] for column in columns]
+    if sqlite:  # dates as SQLAlchemy stores them on SQLite (ISO text), each distinct one once
+        for i, column in enumerate(columns):
+            if any(isinstance(v, dt.date) for v in column[:1]):
+                once = {v: _sqlite_value(v) for v in set(column)}
+                columns[i] = [once[v] for v in column]
     return list(zip(*columns, strict=True))
 
 

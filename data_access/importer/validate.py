@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import overload
 
 import numpy as np
@@ -232,33 +233,28 @@ class AmountConventions:
         return None
 
 
-_EVIDENCE_CLASSES = (  # number texts whose evidence is plain to see: (pattern, evidence)
-    (r"[+-]?[0-9]*", None),
-    (r"[+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})", "."),
-    (r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})", ","),
+# Number texts whose evidence is plain to see: none (`12`), a decimal point, a decimal comma.
+_EVIDENT = re.compile(
+    r"[+-]?[0-9]*|([+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,}))|([+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,}))"
 )
 
 
 def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
     """The conventions of a sheet's amounts (its text cells), decided as `detect_decimal_mark` does.
 
-    Plain numbers (`-12`, `1234.5`, `0,75`) are counted by pattern over the whole column; the
-    rest one by one with `split_amount` and `_body_evidence`.
+    Plain numbers (`-12`, `1234.5`, `0,75`) are told apart by one pattern; the rest one by
+    one with `split_amount` and `_body_evidence`.
     """
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    cells = pd.Series(values, dtype=object)
-    rest = np.ones(len(cells), dtype=bool)
-    marked: dict[str, bool] = {}
-    for pattern, evidence in _EVIDENCE_CLASSES:
-        matches = cells.str.fullmatch(pattern).to_numpy(dtype=bool) if len(cells) else rest[:0]
-        rest &= ~matches
-        if evidence is not None:
-            if matches.sum():
-                counts[evidence] += int(matches.sum())
-            marked[evidence] = bool(matches.any())
+    kinds = Counter(0 if m is None else (m.lastindex or 3) for m in map(_EVIDENT.fullmatch, values))
+    for mark, index in ((".", 1), (",", 2)):
+        if kinds[index]:
+            counts[mark] += kinds[index]
+    marked = {".": kinds[1] > 0, ",": kinds[2] > 0}
+    rest = [v for v in values if _EVIDENT.fullmatch(v) is None] if kinds[0] else []
     bodies: list[str] = []
-    for value in cells.to_numpy()[rest]:
+    for value in rest:
         body, currency = split_amount(value)
         bodies.append(body)
         evidence = _body_evidence(body)
@@ -750,12 +746,20 @@ def validate_sheet(
     if not sheet.rows:
         return [], [Issue("importer.error.no_data_rows")]
     decimal_columns = [positions[c.name] for c in kind.columns if c.type == DECIMAL and c.name in positions]
-    raw_numbers = [
-        cells[i]
-        for _, cells in sheet.rows
-        for i in decimal_columns
-        if i < len(cells) and not isinstance(cells[i], Number)
-    ]
+    if len(decimal_columns) == 1:
+        index = decimal_columns[0]
+        raw_numbers = [
+            cells[index]
+            for _, cells in sheet.rows
+            if index < len(cells) and not isinstance(cells[index], Number)
+        ]
+    else:
+        raw_numbers = [
+            cells[i]
+            for _, cells in sheet.rows
+            for i in decimal_columns
+            if i < len(cells) and not isinstance(cells[i], Number)
+        ]
     conventions = amount_conventions(raw_numbers, separator)
     checker = _RowChecker(kind, positions, len(sheet.header), known, limits, conventions)
     if columnar(kind):
@@ -788,13 +792,20 @@ def columnar(kind: Kind) -> bool:
     return kind.name not in ROW_RULE_KINDS and all(c.type != CODE for c in kind.columns)
 
 
-def _simple_decimals(cells: pd.Series, column: Column, mark: str) -> tuple[np.ndarray, list[float]]:
-    """Which cells are plain amounts (`-1234.5` with the file's mark, at most two decimals,
-    in range) and their values: for these the row-by-row check can raise no issue."""
+def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.ndarray, list[float]]:
+    """Which cells are plain amounts (`-1234.5` with the file's mark, at most twelve digits
+    before it and at most two, and no more than the column's decimals, after it; in range)
+    and their values: for these the row-by-row check can raise no issue.
+
+    Such a number is what `parse_decimal` gives, and rounding it to the column's decimals
+    changes nothing (below 10¹² a float is within 10⁻⁴ of its two-decimal text), so the
+    check `too_many_decimals` cannot fire.
+    """
     decimals = min(column.decimals if column.decimals is not None else 2, 2)
-    pattern = rf"-?[0-9]{{1,12}}(?:\{mark}[0-9]{{1,{decimals}}})?"
-    simple = cells.str.fullmatch(pattern).to_numpy(dtype=bool)
-    texts = cells.to_numpy()[simple]
+    fraction = rf"(?:\{mark}[0-9]{{1,{decimals}}})?" if decimals > 0 else ""
+    pattern = re.compile(rf"-?[0-9]{{1,12}}{fraction}")
+    simple = np.fromiter((pattern.fullmatch(c) is not None for c in cells), dtype=bool, count=len(cells))
+    texts = [cells[i] for i in np.flatnonzero(simple).tolist()]
     numbers = [float(t.replace(",", ".")) for t in texts] if mark == "," else [float(t) for t in texts]
     array = np.asarray(numbers, dtype=float)
     low, high = column.minimum, column.maximum
@@ -803,18 +814,10 @@ def _simple_decimals(cells: pd.Series, column: Column, mark: str) -> tuple[np.nd
         fine &= array > low if column.exclusive_min else array >= low
     if high is not None:
         fine &= array <= high
-    values: list[float] = []
-    keep = np.flatnonzero(simple)
-    for position, number, ok in zip(keep, numbers, fine, strict=True):
-        if ok and column.decimals is not None:
-            rounded = round(number, column.decimals)
-            ok = abs(rounded - number) <= 1e-9 * max(1.0, abs(number))
-            number = rounded
-        if ok:
-            values.append(number)
-        else:
-            simple[position] = False
-    return simple, values
+    if not fine.all():
+        simple[np.flatnonzero(simple)[~fine]] = False
+        numbers = [n for n, ok in zip(numbers, fine.tolist(), strict=True) if ok]
+    return simple, numbers
 
 
 def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tuple[list[object], np.ndarray]:
@@ -822,24 +825,29 @@ def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tupl
     n = len(raw)
     values: list[object] = [None] * n
     dirty = np.zeros(n, dtype=bool)
-    plain = np.fromiter((type(cell) is str for cell in raw), dtype=bool, count=n)
-    for position in np.flatnonzero(~plain):  # Excel numbers and formulas: one by one
-        value = checker.cell_value(raw[position], column)
-        if value is DIRTY:
-            dirty[position] = True
-        else:
-            values[position] = value
-    positions = np.flatnonzero(plain)
-    cells = pd.Series([raw[p] for p in positions], dtype=object)
-    if column.type == DECIMAL and len(cells):
+    if set(map(type, raw)) == {str}:
+        positions = np.arange(n)
+        cells = raw
+    else:
+        plain = np.fromiter((type(cell) is str for cell in raw), dtype=bool, count=n)
+        for position in np.flatnonzero(~plain).tolist():  # Excel numbers and formulas: one by one
+            value = checker.cell_value(raw[position], column)
+            if value is DIRTY:
+                dirty[position] = True
+            else:
+                values[position] = value
+        positions = np.flatnonzero(plain)
+        cells = [raw[p] for p in positions.tolist()]
+    if column.type == DECIMAL and cells:
         simple, numbers = _simple_decimals(cells, column, checker.conventions.mark)
-        for position, number in zip(positions[simple], numbers, strict=True):
+        for position, number in zip(positions[simple].tolist(), numbers, strict=True):
             values[position] = number
-        positions, cells = positions[~simple], cells[~simple]
-    if len(cells):
-        codes, uniques = pd.factorize(cells.to_numpy(), use_na_sentinel=False)
+        positions = positions[~simple]
+        cells = [cells[i] for i in np.flatnonzero(~simple).tolist()]
+    if cells:
+        codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
         checked = [checker.cell_value(unique, column) for unique in uniques]
-        for position, code in zip(positions, codes, strict=True):
+        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
             value = checked[code]
             if value is DIRTY:
                 dirty[position] = True
@@ -884,10 +892,11 @@ def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[F
     rows = sheet.rows
     n = len(rows)
     dirty = np.fromiter((len(cells) > checker.width for _, cells in rows), dtype=bool, count=n)
+    transposed = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))
     columns: dict[str, list[object]] = {}
     for column in kind.columns:
         index = checker.positions.get(column.name)
-        raw = [""] * n if index is None else [cells[index] if index < len(cells) else "" for _, cells in rows]
+        raw = list(transposed[index]) if index is not None and index < len(transposed) else [""] * n
         columns[column.name], column_dirty = _column_values(raw, column, checker)
         dirty |= column_dirty
     valid = np.ones(n, dtype=bool)
