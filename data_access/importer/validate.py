@@ -733,8 +733,8 @@ def validate_sheet(
 ) -> tuple[Sequence[Record], list[Issue]]:
     """Typed records of the valid rows and every issue found; records count only without errors.
 
-    Kinds without a code column of their own (budget lines, progress, funding, surveys' wave
-    references...) are checked column by column (`_validate_columns`); the rows that need a
+    Kinds without a code column of their own (budget lines, progress, funding, ownership,
+    survey invitations: see `columnar`) are checked column by column (`_validate_columns`); the rows that need a
     message go through the same row-by-row check as every other kind, so messages, their
     order and the records are the same either way.
     """
