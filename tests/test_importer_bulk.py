@@ -49,8 +49,8 @@ def plain(issue: Any) -> tuple[Any, ...]:
     return (issue.key, params, issue.row, issue.column, issue.value, issue.sheet, issue.severity)
 
 
-def both(kind: str, sheet: Sheet, separator: str | None) -> tuple[Any, Any]:
-    limits = Limits(max_cell=40)
+def both(kind: str, sheet: Sheet, separator: str | None, *, max_cell: int = 40) -> tuple[Any, Any]:
+    limits = Limits(max_cell=max_cell)
     results = []
     for module in (baseline, columnar):
         known = {k: set(v) for k, v in KNOWN.items()}
@@ -111,6 +111,15 @@ def test_columnar_check_gives_the_row_by_row_records_and_issues(separator: str |
     old, new = both("budget_plan", budget_sheet(MESSY_BUDGET), separator)
     assert new == old
     assert len(new[1]) > 20 and len(new[0]) >= 3  # the file really has mistakes and good rows
+
+
+def test_a_small_cell_limit_holds_for_plain_amounts_too() -> None:
+    old, new = both("budget_plan", budget_sheet(MESSY_BUDGET), ",", max_cell=6)
+    assert new == old
+    assert (
+        any(issue[0] == "importer.error.cell_too_long" and issue[4] == "100.50" for issue in new[1]) is False
+    )
+    assert any(issue[0] == "importer.error.cell_too_long" and issue[3] == "planned" for issue in new[1])
 
 
 def test_columnar_check_counts_beyond_the_listed_issues_as_before() -> None:

@@ -15,7 +15,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from typing import overload
 
 import numpy as np
@@ -792,6 +791,9 @@ def columnar(kind: Kind) -> bool:
     return kind.name not in ROW_RULE_KINDS and all(c.type != CODE for c in kind.columns)
 
 
+SIMPLE_AMOUNT_LENGTH = 16  # the longest plain amount: `-` twelve digits, the mark, two decimals
+
+
 def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.ndarray, list[float]]:
     """Which cells are plain amounts (`-1234.5` with the file's mark, at most twelve digits
     before it and at most two, and no more than the column's decimals, after it; in range)
@@ -838,7 +840,7 @@ def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tupl
                 values[position] = value
         positions = np.flatnonzero(plain)
         cells = [raw[p] for p in positions.tolist()]
-    if column.type == DECIMAL and cells:
+    if column.type == DECIMAL and cells and checker.limits.max_cell >= SIMPLE_AMOUNT_LENGTH:
         simple, numbers = _simple_decimals(cells, column, checker.conventions.mark)
         for position, number in zip(positions[simple].tolist(), numbers, strict=True):
             values[position] = number
@@ -892,11 +894,10 @@ def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[F
     rows = sheet.rows
     n = len(rows)
     dirty = np.fromiter((len(cells) > checker.width for _, cells in rows), dtype=bool, count=n)
-    transposed = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))
     columns: dict[str, list[object]] = {}
     for column in kind.columns:
         index = checker.positions.get(column.name)
-        raw = list(transposed[index]) if index is not None and index < len(transposed) else [""] * n
+        raw = [""] * n if index is None else [cells[index] if index < len(cells) else "" for _, cells in rows]
         columns[column.name], column_dirty = _column_values(raw, column, checker)
         dirty |= column_dirty
     valid = np.ones(n, dtype=bool)
