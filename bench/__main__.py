@@ -1,9 +1,13 @@
 """`python -m bench`: the production-scale benchmark; prints a table and writes bench/results.md.
 
     python -m bench [--lines N] [--changes 10] [--renders 5] [--no-browser] [--no-pg]
+                    [--only pages,import,pack]
 
-See the docstrings of bench.rerun (AppTest reruns) and bench.browser (Chromium) for what
-each figure means; the written file repeats it.
+    python -m bench --only import,pack --lines 100000    (the import and the meeting pack only)
+
+See the docstrings of bench.rerun (AppTest reruns), bench.browser (Chromium) and
+bench.importing (the import against the importer of before issue #23, and the meeting
+pack at demo and benchmark scale) for what each figure means; the written file repeats it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import streamlit
 from sqlalchemy import text
 
 from bench import browser as br
+from bench import importing
 from bench.datasets import DATA_DIR, PRODUCTION_LINES, Dataset, ensure_postgres, ensure_sqlite
 from bench.rerun import FLOOR, NAIVE, Target, discover_pages, measure_reruns, page_url_path
 from bench.stats import median, p90
@@ -35,6 +40,7 @@ TARGET_NAIVE_RATIO = 25.0
 TARGET_PEAK_MB = 300.0
 TARGET_GROWTH = 0.20
 TARGET_FIRST_RENDER_RATIO = 1.3
+PARTS = ("pages", "import", "pack")
 
 
 def _machine() -> list[str]:
@@ -135,211 +141,254 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir", type=Path, default=DATA_DIR, help="where generated SQLite files are kept"
     )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the Markdown file to write")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="the Markdown file to write (default bench/results.md; with --only, bench/results-PARTS.md)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run: {', '.join(PARTS)} (default: all)",
+    )
+    parser.add_argument("--packs", type=int, default=3, help="meeting packs per scale (default 3)")
     args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    if not parts or parts - set(PARTS):
+        parser.error(f"--only takes {', '.join(PARTS)}")
+    if args.output is None:
+        chosen = [p for p in PARTS if p in parts]
+        args.output = (
+            DEFAULT_OUTPUT if len(chosen) == len(PARTS) else ROOT / "bench" / f"results-{'-'.join(chosen)}.md"
+        )
     started = time.perf_counter()
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
     lines_out = ["# Benchmark results", "", *_machine()]
-    pages = discover_pages()
-    log(f"pages: {', '.join(pages)}")
+    target_rows: list[str] = []
     main_ds = ensure_sqlite(args.lines, data_dir=args.data_dir, log=log)
     lines_out.append(
         f"- Data (SQLite): {main_ds.n_projects:,} projects, {main_ds.budget_lines:,} budget lines, "
         f"{main_ds.survey_answers:,} survey answers"
     )
+    if "pages" in parts:
+        pages = discover_pages()
+        log(f"pages: {', '.join(pages)}")
 
-    log("AppTest reruns on SQLite ...")
-    sqlite_targets = measure_reruns(main_ds.url, pages=pages, changes=args.changes, log=log)
-    pg_targets = None
-    pg_ds: Dataset | None = None
-    if args.pg_url and not args.no_pg:
-        pg_ds = ensure_postgres(args.pg_url, args.lines, log=log)
-        lines_out.append(
-            f"- PostgreSQL {_pg_version(pg_ds.url)}: {describe_url(pg_ds.url)}, {pg_ds.budget_lines:,} budget lines"
-        )
-        log("AppTest reruns on PostgreSQL ...")
-        pg_targets = measure_reruns(pg_ds.url, pages=pages, changes=args.changes, seed=12, log=log)
-    else:
-        lines_out.append("- PostgreSQL: not measured (no BENCH_PG_URL or TEST_DATABASE_URL)")
-
-    lines_out += [
-        "",
-        "## Rerun after a filter change (AppTest, cold cache)",
-        "",
-        f"Each target gets {args.changes} changes of the global filters (as-of month, department and status subsets; "
-        "the period start follows the app's own rule), each a value no target used before, so every "
-        "rerun misses st.cache_data: this is the cold-cache rerun after a filter change. Targets are "
-        "interleaved change by change in one process. The floor is an empty app with one metric; the "
-        "naive app reads the whole tables into pandas on every rerun and computes the Overview's KPIs.",
-        "",
-        *_rerun_table(sqlite_targets, pg_targets),
-    ]
-
-    browser_runs: dict[str, br.BrowserRun] = {}
-    memory: dict[int, float] = {}
-    renders: dict[str, list[float]] = {"empty": [], "overview": []}
-    ready: dict[str, list[float]] = {"empty": [], "overview": []}
-    if not args.no_browser:
-        log_dir = args.data_dir / "logs"
-        with br.chromium() as browser:
-            log("Chromium reruns ...")
-            scripts = [
-                (FLOOR, "bench/floor_app.py", ""),
-                *[(p, "app.py", page_url_path(p)) for p in pages],
-                (NAIVE, "bench/naive_app.py", ""),
-            ]
-            for name, script, path in scripts:
-                run = br.browser_reruns(
-                    browser,
-                    script,
-                    database_url=main_ds.url,
-                    log_dir=log_dir,
-                    changes=args.changes,
-                    path=path,
-                )
-                browser_runs[name] = run
-                log(f"  {name:<28} median {_ms(median(run.times))} ms, peak {run.peak_rss_mb:.0f} MB")
-            overview = pages[0]
-            memory[main_ds.budget_lines] = browser_runs[overview].peak_rss_mb
-            for size in [int(s) for s in args.memory_lines.split(",") if s.strip()]:
-                ds = ensure_sqlite(size, data_dir=args.data_dir, log=log)
-                run = br.browser_reruns(
-                    browser,
-                    "app.py",
-                    database_url=ds.url,
-                    log_dir=log_dir,
-                    changes=args.changes,
-                    path=page_url_path(overview),
-                )
-                memory[ds.budget_lines] = run.peak_rss_mb
-                log(f"  memory at {ds.budget_lines:,} lines: {run.peak_rss_mb:.0f} MB")
-            log("first renders ...")
-            for _ in range(args.renders):
-                for key, script in (("empty", "bench/empty_app.py"), ("overview", "app.py")):
-                    fr = br.first_render(browser, script, database_url=main_ds.url, log_dir=log_dir)
-                    renders[key].append(fr.render_ms / 1000)
-                    ready[key].append(fr.ready_ms / 1000)
-                    log(
-                        f"  first render {key}: {fr.render_ms:,.0f} ms (server ready after {fr.ready_ms:,.0f} ms)"
-                    )
-
-        floor = median(browser_runs[FLOOR].times)
-        naive = median(browser_runs[NAIVE].times)
-        lines_out += [
-            "",
-            "## Rerun after a filter change in Chromium (cold cache)",
-            "",
-            f"A fresh server (`python serve.py SCRIPT`) per target; {args.changes} different as-of months are picked in "  # noqa: S608
-            "the sidebar select box; one change runs from the Enter key that chooses the next older month to the last message "
-            "of the server's answer (script done, no message for 300 ms). The floor app has only that select box and one metric. Peak RSS is "
-            "the server's VmHWM after the changes.",
-            "",
-            "| Page | median ms | p90 ms | page / floor | naive / page | server peak RSS MB |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for name, run in browser_runs.items():
-            m = median(run.times)
-            vs_naive = _ratio(naive, m) if name not in (FLOOR, NAIVE) else "–"
+        log("AppTest reruns on SQLite ...")
+        sqlite_targets = measure_reruns(main_ds.url, pages=pages, changes=args.changes, log=log)
+        pg_targets = None
+        pg_ds: Dataset | None = None
+        if args.pg_url and not args.no_pg:
+            pg_ds = ensure_postgres(args.pg_url, args.lines, log=log)
             lines_out.append(
-                f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, floor)} | {vs_naive} | "
-                f"{run.peak_rss_mb:,.0f} |"
+                f"- PostgreSQL {_pg_version(pg_ds.url)}: {describe_url(pg_ds.url)}, {pg_ds.budget_lines:,} budget lines"
             )
-        smallest = min(memory)
+            log("AppTest reruns on PostgreSQL ...")
+            pg_targets = measure_reruns(pg_ds.url, pages=pages, changes=args.changes, seed=12, log=log)
+        else:
+            lines_out.append("- PostgreSQL: not measured (no BENCH_PG_URL or TEST_DATABASE_URL)")
+
         lines_out += [
             "",
-            f"## Server peak memory (Overview, {args.changes} as-of changes in Chromium)",
+            "## Rerun after a filter change (AppTest, cold cache)",
             "",
-            "| budget lines | peak RSS MB | growth from the smallest |",
-            "| ---: | ---: | ---: |",
-            *[
-                f"| {size:,} | {mb:,.0f} | {(mb / memory[smallest] - 1):+.0%} |"
-                for size, mb in sorted(memory.items())
-            ],
+            f"Each target gets {args.changes} changes of the global filters (as-of month, department and status subsets; "
+            "the period start follows the app's own rule), each a value no target used before, so every "
+            "rerun misses st.cache_data: this is the cold-cache rerun after a filter change. Targets are "
+            "interleaved change by change in one process. The floor is an empty app with one metric; the "
+            "naive app reads the whole tables into pandas on every rerun and computes the Overview's KPIs.",
             "",
-            f"## First render on a fresh server (median of {args.renders})",
-            "",
-            "From navigation start to the metrics visible and the script done, in a new browser context. "
-            "Both servers start with `python serve.py SCRIPT` (as `make run`), which imports the script's "
-            "modules (for the app also every page's; it prepares the database and computes the default Overview) before the server accepts "
-            "connections; that work is in the last column, process start to healthy, not in the render.",
-            "",
-            "| App | median ms | p90 ms | ratio to empty | server start → ready median ms |",
-            "| --- | ---: | ---: | ---: | ---: |",
-            f"| empty app, one metric | {_ms(median(renders['empty']))} | {_ms(p90(renders['empty']))} | 1.0 × | "
-            f"{_ms(median(ready['empty']))} |",
-            f"| Overview | {_ms(median(renders['overview']))} | {_ms(p90(renders['overview']))} | "
-            f"{_ratio(median(renders['overview']), median(renders['empty']))} | {_ms(median(ready['overview']))} |",
+            *_rerun_table(sqlite_targets, pg_targets),
         ]
 
+        browser_runs: dict[str, br.BrowserRun] = {}
+        memory: dict[int, float] = {}
+        renders: dict[str, list[float]] = {"empty": [], "overview": []}
+        ready: dict[str, list[float]] = {"empty": [], "overview": []}
+        if not args.no_browser:
+            log_dir = args.data_dir / "logs"
+            with br.chromium() as browser:
+                log("Chromium reruns ...")
+                scripts = [
+                    (FLOOR, "bench/floor_app.py", ""),
+                    *[(p, "app.py", page_url_path(p)) for p in pages],
+                    (NAIVE, "bench/naive_app.py", ""),
+                ]
+                for name, script, path in scripts:
+                    run = br.browser_reruns(
+                        browser,
+                        script,
+                        database_url=main_ds.url,
+                        log_dir=log_dir,
+                        changes=args.changes,
+                        path=path,
+                    )
+                    browser_runs[name] = run
+                    log(f"  {name:<28} median {_ms(median(run.times))} ms, peak {run.peak_rss_mb:.0f} MB")
+                overview = pages[0]
+                memory[main_ds.budget_lines] = browser_runs[overview].peak_rss_mb
+                for size in [int(s) for s in args.memory_lines.split(",") if s.strip()]:
+                    ds = ensure_sqlite(size, data_dir=args.data_dir, log=log)
+                    run = br.browser_reruns(
+                        browser,
+                        "app.py",
+                        database_url=ds.url,
+                        log_dir=log_dir,
+                        changes=args.changes,
+                        path=page_url_path(overview),
+                    )
+                    memory[ds.budget_lines] = run.peak_rss_mb
+                    log(f"  memory at {ds.budget_lines:,} lines: {run.peak_rss_mb:.0f} MB")
+                log("first renders ...")
+                for _ in range(args.renders):
+                    for key, script in (("empty", "bench/empty_app.py"), ("overview", "app.py")):
+                        fr = br.first_render(browser, script, database_url=main_ds.url, log_dir=log_dir)
+                        renders[key].append(fr.render_ms / 1000)
+                        ready[key].append(fr.ready_ms / 1000)
+                        log(
+                            f"  first render {key}: {fr.render_ms:,.0f} ms (server ready after {fr.ready_ms:,.0f} ms)"
+                        )
+
+            floor = median(browser_runs[FLOOR].times)
+            naive = median(browser_runs[NAIVE].times)
+            lines_out += [
+                "",
+                "## Rerun after a filter change in Chromium (cold cache)",
+                "",
+                f"A fresh server (`python serve.py SCRIPT`) per target; {args.changes} different as-of months are picked in "  # noqa: S608
+                "the sidebar select box; one change runs from the Enter key that chooses the next older month to the last message "
+                "of the server's answer (script done, no message for 300 ms). The floor app has only that select box and one metric. Peak RSS is "
+                "the server's VmHWM after the changes.",
+                "",
+                "| Page | median ms | p90 ms | page / floor | naive / page | server peak RSS MB |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |",
+            ]
+            for name, run in browser_runs.items():
+                m = median(run.times)
+                vs_naive = _ratio(naive, m) if name not in (FLOOR, NAIVE) else "–"
+                lines_out.append(
+                    f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, floor)} | {vs_naive} | "
+                    f"{run.peak_rss_mb:,.0f} |"
+                )
+            smallest = min(memory)
+            lines_out += [
+                "",
+                f"## Server peak memory (Overview, {args.changes} as-of changes in Chromium)",
+                "",
+                "| budget lines | peak RSS MB | growth from the smallest |",
+                "| ---: | ---: | ---: |",
+                *[
+                    f"| {size:,} | {mb:,.0f} | {(mb / memory[smallest] - 1):+.0%} |"
+                    for size, mb in sorted(memory.items())
+                ],
+                "",
+                f"## First render on a fresh server (median of {args.renders})",
+                "",
+                "From navigation start to the metrics visible and the script done, in a new browser context. "
+                "Both servers start with `python serve.py SCRIPT` (as `make run`), which imports the script's "
+                "modules (for the app also every page's; it prepares the database and computes the default Overview) before the server accepts "
+                "connections; that work is in the last column, process start to healthy, not in the render.",
+                "",
+                "| App | median ms | p90 ms | ratio to empty | server start → ready median ms |",
+                "| --- | ---: | ---: | ---: | ---: |",
+                f"| empty app, one metric | {_ms(median(renders['empty']))} | {_ms(p90(renders['empty']))} | 1.0 × | "
+                f"{_ms(median(ready['empty']))} |",
+                f"| Overview | {_ms(median(renders['overview']))} | {_ms(p90(renders['overview']))} | "
+                f"{_ratio(median(renders['overview']), median(renders['empty']))} | {_ms(median(ready['overview']))} |",
+            ]
+
+        lite = _by_name(sqlite_targets)
+        app_floor, app_naive = median(lite[FLOOR].times), median(lite[NAIVE].times)
+        for page in pages:
+            m = median(lite[page].times)
+            target_rows.append(
+                _check(
+                    f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (AppTest)",
+                    m <= TARGET_FLOOR_RATIO * app_floor,
+                    _ratio(m, app_floor),
+                )
+            )
+            if browser_runs:
+                bm = median(browser_runs[page].times)
+                bf = median(browser_runs[FLOOR].times)
+                target_rows.append(
+                    _check(
+                        f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (Chromium)",
+                        bm <= TARGET_FLOOR_RATIO * bf,
+                        _ratio(bm, bf),
+                    )
+                )
+            target_rows.append(
+                _check(
+                    f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (AppTest)",
+                    app_naive >= TARGET_NAIVE_RATIO * m,
+                    _ratio(app_naive, m),
+                )
+            )
+            if browser_runs:
+                bn = median(browser_runs[NAIVE].times)
+                bm = median(browser_runs[page].times)
+                target_rows.append(
+                    _check(
+                        f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (Chromium)",
+                        bn >= TARGET_NAIVE_RATIO * bm,
+                        _ratio(bn, bm),
+                    )
+                )
+        if memory:
+            peak = memory[max(memory)]
+            growth = peak / memory[min(memory)] - 1
+            target_rows.append(
+                _check(f"server peak RSS < {TARGET_PEAK_MB:g} MB", peak < TARGET_PEAK_MB, f"{peak:,.0f} MB")
+            )
+            target_rows.append(
+                _check(
+                    f"peak RSS growth {min(memory):,} → {max(memory):,} lines < {TARGET_GROWTH:.0%}",
+                    growth < TARGET_GROWTH,
+                    f"{growth:+.0%}",
+                )
+            )
+            fr = median(renders["overview"]) / median(renders["empty"])
+            target_rows.append(
+                _check(
+                    f"Overview first render ≤ {TARGET_FIRST_RENDER_RATIO:g} × empty app",
+                    fr <= TARGET_FIRST_RENDER_RATIO,
+                    f"{fr:.2f} ×",
+                )
+            )
+    if "import" in parts:
+        log("import of the budget, before #23 against now ...")
+        files = importing.export_files(main_ds.url)
+        runs = [importing.measure_import(files, backend="sqlite", data_dir=args.data_dir, log=log)]
+        if args.pg_url and not args.no_pg:
+            runs.append(
+                importing.measure_import(
+                    files, backend="postgresql", data_dir=args.data_dir, pg_admin=args.pg_url, log=log
+                )
+            )
+        section, rows = importing.import_section(runs)
+        lines_out += section
+        target_rows += rows
+    if "pack" in parts:
+        log("meeting packs ...")
+        scales = {"demo": importing.ensure_demo(args.data_dir, log=log), "production": main_ds.url}
+        labels = {"demo": "demo data", "production": f"{main_ds.budget_lines:,} budget lines"}
+        section, rows = importing.pack_section(
+            importing.measure_packs(scales, repeats=args.packs, log=log), labels
+        )
+        lines_out += section
+        target_rows += rows
     lines_out += [
         "",
-        "## Targets (medians, SQLite, this run)",
+        "## Targets (medians, SQLite unless named, this run)",
         "",
         "| Target | Measured | Verdict |",
         "| --- | --- | --- |",
+        *target_rows,
     ]
-    lite = _by_name(sqlite_targets)
-    app_floor, app_naive = median(lite[FLOOR].times), median(lite[NAIVE].times)
-    for page in pages:
-        m = median(lite[page].times)
-        lines_out.append(
-            _check(
-                f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (AppTest)",
-                m <= TARGET_FLOOR_RATIO * app_floor,
-                _ratio(m, app_floor),
-            )
-        )
-        if browser_runs:
-            bm = median(browser_runs[page].times)
-            bf = median(browser_runs[FLOOR].times)
-            lines_out.append(
-                _check(
-                    f"{page}: rerun ≤ {TARGET_FLOOR_RATIO:g} × floor (Chromium)",
-                    bm <= TARGET_FLOOR_RATIO * bf,
-                    _ratio(bm, bf),
-                )
-            )
-        lines_out.append(
-            _check(
-                f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (AppTest)",
-                app_naive >= TARGET_NAIVE_RATIO * m,
-                _ratio(app_naive, m),
-            )
-        )
-        if browser_runs:
-            bn = median(browser_runs[NAIVE].times)
-            bm = median(browser_runs[page].times)
-            lines_out.append(
-                _check(
-                    f"{page}: ≥ {TARGET_NAIVE_RATIO:g} × faster than naive (Chromium)",
-                    bn >= TARGET_NAIVE_RATIO * bm,
-                    _ratio(bn, bm),
-                )
-            )
-    if memory:
-        peak = memory[max(memory)]
-        growth = peak / memory[min(memory)] - 1
-        lines_out.append(
-            _check(f"server peak RSS < {TARGET_PEAK_MB:g} MB", peak < TARGET_PEAK_MB, f"{peak:,.0f} MB")
-        )
-        lines_out.append(
-            _check(
-                f"peak RSS growth {min(memory):,} → {max(memory):,} lines < {TARGET_GROWTH:.0%}",
-                growth < TARGET_GROWTH,
-                f"{growth:+.0%}",
-            )
-        )
-        fr = median(renders["overview"]) / median(renders["empty"])
-        lines_out.append(
-            _check(
-                f"Overview first render ≤ {TARGET_FIRST_RENDER_RATIO:g} × empty app",
-                fr <= TARGET_FIRST_RENDER_RATIO,
-                f"{fr:.2f} ×",
-            )
-        )
     lines_out += [
         "",
         f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "

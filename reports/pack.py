@@ -134,7 +134,9 @@ def _previous_view(engine: Engine, *, filters: Filters, min_group: int) -> Singl
     first_month = load_month_bounds(engine=engine)[0]
     if first_month is None or previous_month < first_month:
         return None
-    return compute_single_view(engine=engine, filters=period_for(filters, previous_month), min_group=min_group)
+    return compute_single_view(
+        engine=engine, filters=period_for(filters, previous_month), min_group=min_group
+    )
 
 
 def exception_kind_name(kind: str, lang: str) -> str:

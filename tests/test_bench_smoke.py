@@ -60,7 +60,8 @@ def test_filter_values_are_distinct(tmp_path: Path) -> None:
 
 def test_bench_reports_every_page_with_numbers(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
-    assert main([*SMALL, "--no-browser", "--data-dir", str(tmp_path), "--output", str(output)]) == 0
+    argv = [*SMALL, "--no-browser", "--only", "pages", "--data-dir", str(tmp_path), "--output", str(output)]
+    assert main(argv) == 0
     report = output.read_text()
     rows = _table_rows(report, "## Rerun after a filter change (AppTest")
     assert set(rows) == {FLOOR, NAIVE, *discover_pages()}
@@ -94,3 +95,24 @@ def test_bench_browser_parts(tmp_path: Path) -> None:
     assert all(_number(cells[0]) > 0 and _number(cells[-1]) > 0 for cells in rows.values())
     renders = _table_rows(report, "## First render")
     assert _number(renders["Overview"][0]) > 0
+
+
+def test_bench_import_and_pack_parts(tmp_path: Path) -> None:
+    """`--only import,pack`: both importers over the four steps, both scales' packs, verdicts."""
+    output = tmp_path / "results.md"
+    argv = ["--lines", "3000", "--no-pg", "--only", "import,pack", "--packs", "1"]
+    assert main([*argv, "--data-dir", str(tmp_path), "--output", str(output)]) == 0
+    report = output.read_text()
+    assert "## Rerun after a filter change" not in report
+    steps = _table_rows(report, "### sqlite:")
+    steps.pop("Step")
+    assert set(steps) == {"check plan", "apply plan", "check actuals", "apply actuals", "**all four**"}
+    for name, cells in steps.items():
+        assert _number(cells[0]) > 0 and _number(cells[1]) > 0, name
+    packs = _table_rows(report, "## Meeting pack")
+    packs.pop("Data")
+    assert len(packs) == 2 and "demo data" in packs
+    assert all(_number(cells[2]) > 0 for cells in packs.values())
+    targets = report.split("## Targets", 1)[1]
+    assert "faster than before #23" in targets and "the demo's" in targets
+    assert "| met |" in targets or "| **missed** |" in targets

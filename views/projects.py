@@ -295,7 +295,9 @@ with tabs["project"]:
                 hide_index=True,
                 column_config={
                     "department": st.column_config.TextColumn(t("projects.col.department")),
-                    "committed": st.column_config.NumberColumn(t("projects.col.committed_eur", currency=currency_symbol())),
+                    "committed": st.column_config.NumberColumn(
+                        t("projects.col.committed_eur", currency=currency_symbol())
+                    ),
                     "committed_share": st.column_config.NumberColumn(t("projects.col.committed_share")),
                     "agreed": st.column_config.NumberColumn(t("projects.col.agreed")),
                 },

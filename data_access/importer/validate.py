@@ -13,7 +13,12 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
+
+import numpy as np
+import pandas as pd
 
 from data_access.importer.reading import Formula, Limits, Number, Sheet
 from data_access.importer.schema import (
@@ -227,12 +232,28 @@ class AmountConventions:
         return None
 
 
+# Number texts whose evidence is plain to see: none (`12`), a decimal point, a decimal comma.
+_EVIDENT = re.compile(
+    r"[+-]?[0-9]*|([+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,}))|([+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,}))"
+)
+
+
 def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
-    """The conventions of a sheet's amounts (its text cells), decided as `detect_decimal_mark` does."""
+    """The conventions of a sheet's amounts (its text cells), decided as `detect_decimal_mark` does.
+
+    Plain numbers (`-12`, `1234.5`, `0,75`) are told apart by one pattern; the rest one by
+    one with `split_amount` and `_body_evidence`.
+    """
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
+    kinds = Counter(0 if m is None else (m.lastindex or 3) for m in map(_EVIDENT.fullmatch, values))
+    for mark, index in ((".", 1), (",", 2)):
+        if kinds[index]:
+            counts[mark] += kinds[index]
+    marked = {".": kinds[1] > 0, ",": kinds[2] > 0}
+    rest = [v for v in values if _EVIDENT.fullmatch(v) is None] if kinds[0] else []
     bodies: list[str] = []
-    for value in values:
+    for value in rest:
         body, currency = split_amount(value)
         bodies.append(body)
         evidence = _body_evidence(body)
@@ -252,7 +273,7 @@ def amount_conventions(values: list[str], separator: str | None) -> AmountConven
         decided=decided,
         currency=named.most_common(1)[0][0] if named else None,
         currencies=tuple(sorted(named)),
-        grouped=any(group in body for body in bodies),
+        grouped=marked.get(group, False) or any(group in body for body in bodies),
     )
 
 
@@ -551,39 +572,55 @@ def code_hint(
     return ("close", close[key]) if close[key] else None
 
 
-def validate_sheet(
-    kind: Kind,
-    sheet: Sheet,
-    *,
-    known: dict[str, set[str]],
-    limits: Limits,
-    separator: str | None = None,
-) -> tuple[list[Record], list[Issue]]:
-    """Typed records of the valid rows and every issue found; records count only without errors."""
-    if not sheet.header:
-        return [], [Issue("importer.error.empty_file")]
-    positions, issues = _check_header(kind, sheet)
-    if issues:
-        return [], issues
-    if not sheet.rows:
-        return [], [Issue("importer.error.no_data_rows")]
-    decimal_columns = [positions[c.name] for c in kind.columns if c.type == DECIMAL and c.name in positions]
-    raw_numbers = [
-        cells[i]
-        for _, cells in sheet.rows
-        for i in decimal_columns
-        if i < len(cells) and not isinstance(cells[i], Number)
-    ]
-    conventions = amount_conventions(raw_numbers, separator)
-    mark = conventions.mark
-    width = len(sheet.header)
-    records: list[Record] = []
-    bounded = _BoundedIssues()
-    folded: dict[str, dict[str, str]] = {}  # kind -> casefolded code -> code, built when first needed
-    seen_codes: dict[str, str] = {}  # this sheet's own codes, casefolded
-    close_codes: dict[tuple[str, str], str] = {}  # (kind, unknown code) -> similar known codes
-    first_row_of: dict[tuple[object, ...], int] = {}
-    for number, cells in sheet.rows:
+class _RowChecker:
+    """The checks of one row, with what they share across a sheet's rows (kept in row order).
+
+    `check` is the row-by-row path every message comes from. `cell_value` is the same check
+    of one cell for the columnar path: a typed value when the cell raises no issue and needs
+    none of the shared state, else `DIRTY` (the row then goes through `check`).
+    """
+
+    def __init__(
+        self,
+        kind: Kind,
+        positions: dict[str, int],
+        width: int,
+        known: dict[str, set[str]],
+        limits: Limits,
+        conventions: AmountConventions,
+    ) -> None:
+        self.kind, self.positions, self.width = kind, positions, width
+        self.known, self.limits, self.conventions = known, limits, conventions
+        self.folded: dict[
+            str, dict[str, str]
+        ] = {}  # kind -> casefolded code -> code, built when first needed
+        self.seen_codes: dict[str, str] = {}  # this sheet's own codes, casefolded
+        self.close_codes: dict[tuple[str, str], str] = {}  # (kind, unknown code) -> similar known codes
+
+    def cell_value(self, raw: str, column: Column) -> object:
+        if len(raw) > self.limits.max_cell or isinstance(raw, Formula):
+            return DIRTY
+        if not raw.strip():
+            return DIRTY if column.required else None
+        if column.type == CODE:
+            return DIRTY
+        if (
+            column.type == DECIMAL
+            and not isinstance(raw, Number)
+            and self.conventions.cell_issue(raw) is not None
+        ):
+            return DIRTY
+        try:
+            value = parse_cell(raw, column, self.conventions.mark)
+        except CellError:
+            return DIRTY
+        if column.type == REFERENCE and str(value) not in self.known.get(column.ref or "", set()):
+            return DIRTY
+        return value
+
+    def check(self, number: int, cells: list[str]) -> tuple[dict[str, object], list[Issue]]:
+        kind, known, limits, width = self.kind, self.known, self.limits, self.width
+        conventions, mark = self.conventions, self.conventions.mark
         row_issues: list[Issue] = []
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             extra = next(i for i in range(width, len(cells)) if cells[i].strip())
@@ -598,7 +635,7 @@ def validate_sheet(
             )
         values: dict[str, object] = {}
         for column in kind.columns:
-            index = positions.get(column.name)
+            index = self.positions.get(column.name)
             raw = cells[index] if index is not None and index < len(cells) else ""
             if len(raw) > limits.max_cell:
                 row_issues.append(
@@ -641,9 +678,9 @@ def validate_sheet(
                     str(value),
                     target,
                     known,
-                    folded,
-                    seen_codes if column.type == CODE else {},
-                    close=close_codes if column.type == REFERENCE else None,
+                    self.folded,
+                    self.seen_codes if column.type == CODE else {},
+                    close=self.close_codes if column.type == REFERENCE else None,
                 )
                 if hint is not None and hint[0] == "case":
                     row_issues.append(
@@ -657,7 +694,7 @@ def validate_sheet(
                     )
                     continue
                 if column.type == CODE:
-                    seen_codes.setdefault(str(value).casefold(), str(value))
+                    self.seen_codes.setdefault(str(value).casefold(), str(value))
             if column.type == REFERENCE and column.ref and value not in known.get(column.ref, set()):
                 params: dict[str, object] = {"kind": column.ref}
                 message = (
@@ -684,25 +721,229 @@ def validate_sheet(
                 row_issues.append(
                     Issue(key, {}, row=number, column=column_name, value=str(values[column_name]))
                 )
+        return values, row_issues
+
+
+def _duplicate_issue(kind: Kind, number: int, first_row: int, natural: tuple[object, ...]) -> Issue:
+    return Issue(
+        "importer.error.duplicate_key",
+        {"first_row": first_row, "key": ", ".join(kind.key)},
+        row=number,
+        column=kind.key[-1],
+        value=" / ".join("" if v is None else str(v) for v in natural),
+    )
+
+
+def validate_sheet(
+    kind: Kind,
+    sheet: Sheet,
+    *,
+    known: dict[str, set[str]],
+    limits: Limits,
+    separator: str | None = None,
+) -> tuple[Sequence[Record], list[Issue]]:
+    """Typed records of the valid rows and every issue found; records count only without errors.
+
+    Kinds without a code column of their own (budget lines, progress, funding, ownership,
+    survey invitations: see `columnar`) are checked column by column (`_validate_columns`); the rows that need a
+    message go through the same row-by-row check as every other kind, so messages, their
+    order and the records are the same either way.
+    """
+    if not sheet.header:
+        return [], [Issue("importer.error.empty_file")]
+    positions, issues = _check_header(kind, sheet)
+    if issues:
+        return [], issues
+    if not sheet.rows:
+        return [], [Issue("importer.error.no_data_rows")]
+    decimal_columns = [positions[c.name] for c in kind.columns if c.type == DECIMAL and c.name in positions]
+    if len(decimal_columns) == 1:
+        index = decimal_columns[0]
+        raw_numbers = [
+            cells[index]
+            for _, cells in sheet.rows
+            if index < len(cells) and not isinstance(cells[index], Number)
+        ]
+    else:
+        raw_numbers = [
+            cells[i]
+            for _, cells in sheet.rows
+            for i in decimal_columns
+            if i < len(cells) and not isinstance(cells[i], Number)
+        ]
+    conventions = amount_conventions(raw_numbers, separator)
+    checker = _RowChecker(kind, positions, len(sheet.header), known, limits, conventions)
+    if columnar(kind):
+        return _validate_columns(kind, sheet, checker)
+    records: list[Record] = []
+    bounded = _BoundedIssues()
+    first_row_of: dict[tuple[object, ...], int] = {}
+    for number, cells in sheet.rows:
+        values, row_issues = checker.check(number, cells)
         if not row_issues:
             record = Record(number, values)
             natural = record.key(kind)
             if natural in first_row_of:
-                row_issues.append(
-                    Issue(
-                        "importer.error.duplicate_key",
-                        {"first_row": first_row_of[natural], "key": ", ".join(kind.key)},
-                        row=number,
-                        column=kind.key[-1],
-                        value=" / ".join("" if v is None else str(v) for v in natural),
-                    )
-                )
+                row_issues.append(_duplicate_issue(kind, number, first_row_of[natural], natural))
             else:
                 first_row_of[natural] = number
                 records.append(record)
         bounded.extend(row_issues)
     bounded.extend(_cross_row_rules(kind, records))
     return records, bounded.result() + _amounts_note(conventions)
+
+
+DIRTY = object()  # a cell the columnar path leaves to the row-by-row check
+ROW_RULE_KINDS = ("projects", "team")
+
+
+def columnar(kind: Kind) -> bool:
+    """Whether a kind is checked column by column: no code column of its own (whose case
+    check depends on the rows before) and no rule inside a row."""
+    return kind.name not in ROW_RULE_KINDS and all(c.type != CODE for c in kind.columns)
+
+
+SIMPLE_AMOUNT_LENGTH = 16  # the longest plain amount: `-` twelve digits, the mark, two decimals
+
+
+def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.ndarray, list[float]]:
+    """Which cells are plain amounts (`-1234.5` with the file's mark, at most twelve digits
+    before it and at most two, and no more than the column's decimals, after it; in range)
+    and their values: for these the row-by-row check can raise no issue.
+
+    Such a number is what `parse_decimal` gives, and rounding it to the column's decimals
+    changes nothing (below 10¹² a float is within 10⁻⁴ of its two-decimal text), so the
+    check `too_many_decimals` cannot fire.
+    """
+    decimals = min(column.decimals if column.decimals is not None else 2, 2)
+    fraction = rf"(?:\{mark}[0-9]{{1,{decimals}}})?" if decimals > 0 else ""
+    pattern = re.compile(rf"-?[0-9]{{1,12}}{fraction}")
+    simple = np.fromiter((pattern.fullmatch(c) is not None for c in cells), dtype=bool, count=len(cells))
+    texts = [cells[i] for i in np.flatnonzero(simple).tolist()]
+    numbers = [float(t.replace(",", ".")) for t in texts] if mark == "," else [float(t) for t in texts]
+    array = np.asarray(numbers, dtype=float)
+    low, high = column.minimum, column.maximum
+    fine = np.ones(len(array), dtype=bool)
+    if low is not None:
+        fine &= array > low if column.exclusive_min else array >= low
+    if high is not None:
+        fine &= array <= high
+    if not fine.all():
+        simple[np.flatnonzero(simple)[~fine]] = False
+        numbers = [n for n, ok in zip(numbers, fine.tolist(), strict=True) if ok]
+    return simple, numbers
+
+
+def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tuple[list[object], np.ndarray]:
+    """A column's typed values and the cells that need the row-by-row check (True)."""
+    n = len(raw)
+    values: list[object] = [None] * n
+    dirty = np.zeros(n, dtype=bool)
+    if set(map(type, raw)) == {str}:
+        positions = np.arange(n)
+        cells = raw
+    else:
+        plain = np.fromiter((type(cell) is str for cell in raw), dtype=bool, count=n)
+        for position in np.flatnonzero(~plain).tolist():  # Excel numbers and formulas: one by one
+            value = checker.cell_value(raw[position], column)
+            if value is DIRTY:
+                dirty[position] = True
+            else:
+                values[position] = value
+        positions = np.flatnonzero(plain)
+        cells = [raw[p] for p in positions.tolist()]
+    if column.type == DECIMAL and cells and checker.limits.max_cell >= SIMPLE_AMOUNT_LENGTH:
+        simple, numbers = _simple_decimals(cells, column, checker.conventions.mark)
+        for position, number in zip(positions[simple].tolist(), numbers, strict=True):
+            values[position] = number
+        positions = positions[~simple]
+        cells = [cells[i] for i in np.flatnonzero(~simple).tolist()]
+    if cells:
+        codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+        checked = [checker.cell_value(unique, column) for unique in uniques]
+        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
+            value = checked[code]
+            if value is DIRTY:
+                dirty[position] = True
+            else:
+                values[position] = value
+    return values, dirty
+
+
+class FrameRecords(Sequence[Record]):
+    """Valid rows held as columns: `frame` has one object column per kind column (typed
+    values as the row-by-row check gives them) and `row`. Iterating gives `Record`s."""
+
+    def __init__(self, frame: pd.DataFrame, names: tuple[str, ...]) -> None:
+        self.frame, self.names = frame, names
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def _record(self, row: object, values: tuple[object, ...]) -> Record:
+        return Record(int(row), dict(zip(self.names, values, strict=True)))  # type: ignore[call-overload]
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+    @overload
+    def __getitem__(self, index: slice) -> FrameRecords: ...
+    def __getitem__(self, index: int | slice) -> Record | FrameRecords:
+        if isinstance(index, slice):
+            return FrameRecords(self.frame.iloc[index], self.names)
+        line = self.frame.iloc[index]
+        return self._record(line["row"], tuple(line[name] for name in self.names))
+
+    def __iter__(self) -> Iterator[Record]:
+        columns = [self.frame[name].tolist() for name in self.names]
+        for row, *values in zip(self.frame["row"].tolist(), *columns, strict=True):
+            yield self._record(row, tuple(values))
+
+
+def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[FrameRecords, list[Issue]]:
+    """`validate_sheet` column by column: whole columns checked at once (each distinct code,
+    month or date once; plain amounts by pattern); rows with any doubtful cell go through the
+    row-by-row check in row order, so every message is the one that check gives."""
+    rows = sheet.rows
+    n = len(rows)
+    dirty = np.fromiter((len(cells) > checker.width for _, cells in rows), dtype=bool, count=n)
+    columns: dict[str, list[object]] = {}
+    for column in kind.columns:
+        index = checker.positions.get(column.name)
+        raw = [""] * n if index is None else [cells[index] if index < len(cells) else "" for _, cells in rows]
+        columns[column.name], column_dirty = _column_values(raw, column, checker)
+        dirty |= column_dirty
+    valid = np.ones(n, dtype=bool)
+    found: dict[int, list[Issue]] = {}
+    for position in np.flatnonzero(dirty):
+        number, cells = rows[position]
+        values, row_issues = checker.check(number, cells)
+        if row_issues:
+            found[int(position)] = row_issues
+            valid[position] = False
+        else:
+            for name, value in values.items():
+                columns[name][position] = value
+    numbers = np.fromiter((number for number, _ in rows), dtype=np.int64, count=n)
+    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in kind.column_names})
+    frame["row"] = numbers
+    frame = frame[valid]
+    duplicated = frame.duplicated(list(kind.key), keep="first").to_numpy()
+    if duplicated.any():
+        keys = list(zip(*(frame[name].tolist() for name in kind.key), strict=True))
+        first_row_of: dict[tuple[object, ...], int] = {}
+        where = np.flatnonzero(valid)
+        for place, (natural, number) in enumerate(zip(keys, frame["row"].tolist(), strict=True)):
+            if duplicated[place]:
+                found[int(where[place])] = [_duplicate_issue(kind, number, first_row_of[natural], natural)]
+            else:
+                first_row_of.setdefault(natural, number)
+        frame = frame[~duplicated]
+    records = FrameRecords(frame.reset_index(drop=True), kind.column_names)
+    bounded = _BoundedIssues()
+    for position in sorted(found):
+        bounded.extend(found[position])
+    bounded.extend(_cross_row_rules(kind, records))
+    return records, bounded.result() + _amounts_note(checker.conventions)
 
 
 def _amounts_note(conventions: AmountConventions) -> list[Issue]:

@@ -1,0 +1,459 @@
+"""One import, from bytes to a report: read, validate every row, plan, and (unless a dry
+run) apply everything in one transaction with its import_log row and a data-version bump.
+
+A file with any error writes nothing at all, not even an import_log row: the database is
+left exactly as it was. Rejected files are reported to the caller (page, command line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, desc, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+
+from bench.import_baseline.store import CODE_KINDS, KindPlan, load_codes, plan_kind, write_plan
+from bench.import_baseline.validate import MORE_ISSUES, Issue, Record, normalise_header, validate_sheet
+from data_access.engine import bump_data_version
+from data_access.importer.reading import FileRejected, Limits, Table, check_size, limits_from_env, read_table
+from data_access.importer.schema import KIND_ORDER, KINDS
+from data_access.models import ImportLog
+from i18n import translate
+from i18n.format import format_number
+
+log = logging.getLogger(__name__)
+WORKBOOK = "workbook"
+IMPORT_KINDS = (*KIND_ORDER, WORKBOOK)
+
+
+Progress = Callable[[str, int, int], None]
+"""Told `(step, done, total)` as an import goes: step "read", "validated" or "written", in rows."""
+PROGRESS_STEPS = {"read": (0.0, 0.2), "validated": (0.2, 0.5), "written": (0.7, 0.3)}
+
+
+def progress_fraction(step: str, done: int, total: int) -> float:
+    """How far an import is, 0 to 1, for a progress bar: reading a fifth, validating half, writing the rest."""
+    start, share = PROGRESS_STEPS[step]
+    return min(1.0, start + share * (done / total if total > 0 else 1.0))
+
+
+def _tell(progress: Progress | None, step: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(step, done, total)
+
+
+@dataclass
+class KindResult:
+    """Counts for one kind (sheet) of an import."""
+
+    kind: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    removed: int
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """Everything the page and the command line show about one import."""
+
+    file_name: str
+    file_size: int
+    sha256: str
+    kind: str
+    dry_run: bool
+    issues: list[Issue] = field(default_factory=list)
+    results: list[KindResult] = field(default_factory=list)
+    applied: bool = False
+    encoding: str | None = None
+    separator: str | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def error_count(self) -> int:
+        """All errors, also those only counted (beyond the listed first ones of a sheet)."""
+        return sum(
+            int(i.params["count"]) if i.key == MORE_ISSUES else 1  # type: ignore[call-overload]
+            for i in self.errors
+        )
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def total(self, field_name: str) -> int:
+        return sum(getattr(r, field_name) for r in self.results)
+
+    @property
+    def outcome(self) -> str:
+        if self.errors:
+            return "rejected"
+        return "applied" if self.applied else "dry_run"
+
+
+class _Rejected(Exception):
+    """Raised inside the transaction to roll it back."""
+
+
+def _sheets_for(kind: str, table: Table) -> tuple[list[tuple[str, Any]], list[Issue]]:
+    if kind != WORKBOOK:
+        if table.format == "xlsx":
+            named = [s for s in table.sheets if s.name == kind]
+            data = [s for s in table.sheets if not (s.name or "").startswith("_")]
+            chosen = named or data[:1]
+            if not chosen:
+                return [], [Issue("importer.error.empty_file")]
+            return [(kind, chosen[0])], []
+        return [(kind, table.sheets[0])], []
+    if table.format != "xlsx":
+        return [], [Issue("importer.error.workbook_needs_xlsx")]
+    issues = [
+        Issue("importer.error.unknown_sheet", {"kinds": ", ".join(KIND_ORDER)}, sheet=s.name)
+        for s in table.sheets
+        if s.name not in KINDS and not (s.name or "").startswith("_")
+    ]
+    by_name = {s.name: s for s in table.sheets}
+    sheets = [(name, by_name[name]) for name in KIND_ORDER if name in by_name]
+    if not sheets and not issues:
+        issues.append(Issue("importer.error.empty_file"))
+    return sheets, issues
+
+
+def _with_sheet(issues: list[Issue], sheet: str | None) -> list[Issue]:
+    if sheet is None:
+        return issues
+    return [Issue(i.key, i.params, i.row, i.column, i.value, i.sheet or sheet, i.severity) for i in issues]
+
+
+def _validate_and_plan(
+    conn: Any, kind: str, table: Table, limits: Limits, *, write: bool, progress: Progress | None = None
+) -> tuple[list[Issue], list[KindPlan]]:
+    sheets, issues = _sheets_for(kind, table)
+    if issues:
+        return issues, []
+    codes = load_codes(conn)
+    validated: list[tuple[str, list[Record]]] = []
+    total, done = sum(len(sheet.rows) for _, sheet in sheets), 0
+    for name, sheet in sheets:
+        kind_def = KINDS[name]
+        records, sheet_issues = validate_sheet(
+            kind_def, sheet, known=codes.known, limits=limits, separator=table.separator
+        )
+        issues += _with_sheet(sheet_issues, sheet.name if kind == WORKBOOK else None)
+        if name in CODE_KINDS:
+            codes.known[name] |= {str(r.values["code"]) for r in records}
+        validated.append((name, records))
+        done += len(sheet.rows)
+        _tell(progress, "validated", done, total)
+    if any(i.severity == "error" for i in issues):
+        hint = (
+            _other_kind_hint(kind, table)
+            if any(i.key == "importer.error.unknown_column" for i in issues)
+            else None
+        )
+        return ([hint] if hint else []) + issues, []
+    plans: list[KindPlan] = []
+    written, to_write = 0, sum(len(records) for _, records in validated)
+    for name, records in validated:
+        plan = plan_kind(conn, KINDS[name], records, codes)
+        if write:
+            write_plan(conn, plan, codes)
+            written += len(records)
+            _tell(progress, "written", written, to_write)
+        plans.append(plan)
+        replaced = plan.coarse[1] if plan.coarse is not None else len(plan.removals)
+        if replaced:
+            issues.append(
+                Issue(
+                    f"importer.warning.replaces_{plan.kind.replaces}",
+                    {"count": replaced, "scope": plan.scope},
+                    sheet=name if kind == WORKBOOK else None,
+                    severity="warning",
+                )
+            )
+    return issues, plans
+
+
+def _other_kind_hint(kind: str, table: Table) -> Issue | None:
+    """When a file's header is exactly another kind's columns, say so."""
+    if kind == WORKBOOK or not table.sheets:
+        return None
+    header = {normalise_header(h) for h in table.sheets[0].header if h.strip()}
+    for name, definition in KINDS.items():
+        required = {c.name for c in definition.columns if c.required}
+        if name != kind and required <= header <= set(definition.column_names):
+            return Issue("importer.error.other_kind", {"kind": name}, row=1)
+    return None
+
+
+def _results(plans: list[KindPlan]) -> list[KindResult]:
+    return [_result(p) for p in plans]
+
+
+def _result(p: KindPlan) -> KindResult:
+    if p.coarse is not None:  # survey waves: counts per wave only (see store._coarse_wave_report)
+        rows, replaced = p.coarse
+        return KindResult(p.kind.name, rows, rows, 0, 0, replaced, preview=p.preview)
+    return KindResult(
+        kind=p.kind.name,
+        rows=p.rows,
+        inserted=len(p.inserts),
+        updated=len(p.updates),
+        unchanged=p.unchanged,
+        removed=len(p.removals),
+        preview=p.preview,
+    )
+
+
+def run_import(
+    *,
+    engine: Engine,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    dry_run: bool,
+    user_name: str,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate `data` as a file of `kind` and, unless `dry_run`, apply it all or nothing.
+
+    `kind` is one of KINDS or "workbook" (an .xlsx file with one sheet per kind, applied in
+    dependency order, so references may point to rows of earlier sheets). The apply runs
+    validation again inside its transaction, so what is written is what was checked.
+    A dry run only reads: in a workbook, each sheet's counts are against the database as it
+    is (so actuals for lines that the same workbook's plan sheet creates count as inserts).
+    `progress`, when given, is told the rows read, validated and written (see `Progress`).
+    """
+    limits = limits or limits_from_env()
+    report = ImportReport(
+        file_name=file_name,
+        file_size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=kind,
+        dry_run=dry_run,
+    )
+    if kind not in IMPORT_KINDS:
+        report.issues.append(Issue("importer.error.unknown_kind", {"kinds": ", ".join(IMPORT_KINDS)}))
+        return report
+    try:
+        table = read_table(data, file_name, limits)
+    except FileRejected as exc:
+        report.issues.append(Issue(exc.key, exc.params))
+        return report
+    report.encoding, report.separator = table.encoding, table.separator
+    rows = sum(len(sheet.rows) for sheet in table.sheets)
+    _tell(progress, "read", rows, rows)
+    try:
+        if dry_run:
+            with engine.connect() as conn:
+                issues, plans = _validate_and_plan(conn, kind, table, limits, write=False, progress=progress)
+                conn.rollback()
+
+        else:
+            with engine.begin() as conn:
+                issues, plans = _validate_and_plan(conn, kind, table, limits, write=True, progress=progress)
+                report.issues, report.results = issues, _results(plans)
+                if report.errors:
+                    raise _Rejected
+                changes = sum(p.changes for p in plans)
+                conn.execute(
+                    insert(ImportLog).values(
+                        at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                        user_name=user_name[:200],
+                        kind=kind,
+                        file_name=file_name[:255],
+                        file_size=report.file_size,
+                        sha256=report.sha256,
+                        inserted=report.total("inserted"),
+                        updated=report.total("updated"),
+                        outcome="applied",
+                        message=f"unchanged={report.total('unchanged')} removed={report.total('removed')}",
+                    )
+                )
+                if changes:
+                    bump_data_version(conn)
+            report.applied = True
+            return report
+    except _Rejected:
+        return report
+    except (IntegrityError, DBAPIError) as exc:
+        log.warning("import of %s rolled back: %s", file_name, type(exc).__name__)
+        report.results = []
+        report.issues.append(Issue("importer.error.database", {"detail": type(exc.orig or exc).__name__}))
+        return report
+    except SQLAlchemyError as exc:
+        report.results = []
+        report.issues.append(Issue("importer.error.database", {"detail": type(exc).__name__}))
+        return report
+    report.issues, report.results = issues, _results(plans)
+    return report
+
+
+def import_file(
+    *,
+    engine: Engine,
+    kind: str,
+    path: str,
+    dry_run: bool,
+    user_name: str,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """`run_import` for a file on disk; a file over the size limit is refused before it is read."""
+    import os
+
+    limits = limits or limits_from_env()
+    size = os.path.getsize(path)
+    name = os.path.basename(path)
+    try:
+        check_size(size, limits)
+    except FileRejected as exc:
+        report = ImportReport(file_name=name, file_size=size, sha256="", kind=kind, dry_run=dry_run)
+        report.issues.append(Issue(exc.key, exc.params))
+        return report
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return run_import(
+        engine=engine,
+        kind=kind,
+        file_name=name,
+        data=data,
+        dry_run=dry_run,
+        user_name=user_name,
+        limits=limits,
+        progress=progress,
+    )
+
+
+def refuse_oversized(
+    *, file_name: str, size: int, kind: str, limits: Limits | None = None
+) -> ImportReport | None:
+    """A report refusing a file by its size alone (before reading it), or None when it may be read."""
+    try:
+        check_size(size, limits or limits_from_env())
+    except FileRejected as exc:
+        report = ImportReport(file_name=file_name, file_size=size, sha256="", kind=kind, dry_run=True)
+        report.issues.append(Issue(exc.key, exc.params))
+        return report
+    return None
+
+
+def issue_message(issue: Issue, lang: str) -> str:
+    """The issue's message in `lang`, parameters filled (kind names translated)."""
+    if issue.key == MORE_ISSUES:
+        counts: dict[str, int] = issue.params["counts"]  # type: ignore[assignment]
+        examples: dict[str, Issue] = issue.params["examples"]  # type: ignore[assignment]
+        summary = "; ".join(
+            f"{format_number(count, lang, decimals=0)} × {_example_text(examples[key], lang)}"
+            for key, count in counts.items()
+        )
+        return translate(
+            MORE_ISSUES, lang, count=format_number(issue.params["count"], lang, decimals=0), summary=summary
+        )
+    params = {
+        name: format_number(value, lang, decimals=0 if value.is_integer() else 2)
+        if isinstance(value, float)
+        else value
+        for name, value in issue.params.items()
+    }
+    if "kind" in params:
+        params["kind"] = translate(f"importer.kind.{params['kind']}", lang)
+    return translate(issue.key, lang, **params)
+
+
+def _example_text(issue: Issue, lang: str) -> str:
+    where = f" ({issue.column}, {translate('importer.first_row', lang)} {issue.row})" if issue.row else ""
+    return issue_message(issue, lang).rstrip(".") + where
+
+
+REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "severity", "message")
+
+
+def issues_frame(report: ImportReport, lang: str) -> pd.DataFrame:
+    """The issues as a table: file, sheet, row, column, value, severity, message (in `lang`)."""
+    rows = [
+        {
+            "file": report.file_name,
+            "sheet": issue.sheet or "",
+            "row": issue.row,
+            "column": issue.column or "",
+            "value": issue.value or "",
+            "severity": translate(f"importer.severity.{issue.severity}", lang),
+            "message": issue_message(issue, lang),
+        }
+        for issue in report.issues
+    ]
+    return pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype({"row": "Int64"})
+
+
+def issues_csv(report: ImportReport, lang: str) -> bytes:
+    """The issues as a downloadable CSV (UTF-8 with BOM; cells that look like formulas neutralised)."""
+    frame = issues_frame(report, lang)
+    for column in ("sheet", "column", "value", "message", "file"):
+        frame[column] = frame[column].map(_neutralise)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _neutralise(text: str) -> str:
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def results_frame(report: ImportReport, lang: str) -> pd.DataFrame:
+    """Counts per kind: kind, rows, inserted, updated, unchanged, removed."""
+    rows = [
+        {
+            "kind": translate(f"importer.kind.{r.kind}", lang),
+            "rows": r.rows,
+            "inserted": r.inserted,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "removed": r.removed,
+        }
+        for r in report.results
+    ]
+    return pd.DataFrame(rows, columns=["kind", "rows", "inserted", "updated", "unchanged", "removed"])
+
+
+def preview_frame(result: KindResult, lang: str) -> pd.DataFrame:
+    """The first rows of a kind as text, with what would happen to each (`action`, translated)."""
+    rows = [
+        {name: "" if value is None else str(value) for name, value in row.items()}
+        | {"action": translate(f"importer.action.{row['action']}", lang)}
+        for row in result.preview
+    ]
+    return pd.DataFrame(rows)
+
+
+def load_import_log(*, engine: Engine, limit: int = 100) -> pd.DataFrame:
+    """The latest imports: at, user_name, kind, file_name, file_size, sha256, inserted, updated, outcome, message."""
+    columns = [
+        "at",
+        "user_name",
+        "kind",
+        "file_name",
+        "file_size",
+        "sha256",
+        "inserted",
+        "updated",
+        "outcome",
+        "message",
+    ]
+    query = select(*(getattr(ImportLog, c) for c in columns)).order_by(desc(ImportLog.id)).limit(limit)
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
