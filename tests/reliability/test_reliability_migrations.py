@@ -49,7 +49,9 @@ def _fill_from(source: Engine, target: Engine) -> dict[str, list[str]]:
             if table.name == "budget_month" or table.name.endswith("_history"):
                 copied[table.name] = names
                 continue
-            if table.name == "app_state":  # the migration's own markers (history_start) give way
+            # The migration's own rows give way to the demo's: markers (app_state: history_start)
+            # and the seeded instrument (survey_dimensions: 0018 seeds the demo's five).
+            if table.name in ("app_state", "survey_dimensions"):
                 dst.execute(table.delete())
             rows = [dict(r._mapping) for r in src.execute(select(*(origin.c[n] for n in names)))]
             for start in range(0, len(rows), 5000):
