@@ -79,9 +79,13 @@ def test_scanner_finds_what_it_looks_for(tmp_path) -> None:
     bad.write_text(
         'st.markdown(name, unsafe_allow_html=True)\nst.html(f"<b>{name}</b>")\n'
         'conn.execute(text(f"SELECT * FROM t WHERE a = {a}"))\nconn.execute("DROP " + t)\n'
+        'cur.execute("DROP TABLE {}".format(t))\ncur.execute(sql.SQL(template).format(t))\n'
+        'cur.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(t)))\n'
     )
     calls = _calls(bad)
-    assert _unsafe_html(calls, bad) and len(_dynamic_sql(calls, bad)) == 2
+    assert _unsafe_html(calls, bad)
+    lines = sorted(problem.split(":")[-1].split()[0] for problem in _dynamic_sql(calls, bad))
+    assert lines == ["3", "4", "5", "6"]
 
 
 def _unsafe_html(calls: list[ast.Call], path: Path) -> list[str]:
@@ -97,11 +101,27 @@ def _unsafe_html(calls: list[ast.Call], path: Path) -> list[str]:
     return found
 
 
+def _is_psycopg_composition(node: ast.Call) -> bool:
+    """psycopg's sql.SQL("… {} …").format(sql.Identifier(…)): the template is a literal and
+    psycopg quotes every part it fills in (identifiers as identifiers, anything else as a
+    literal), which is the driver's documented way to name a table in a statement."""
+    template = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return (
+        isinstance(template, ast.Call)
+        and _name(template) == "SQL"
+        and isinstance(template.func, ast.Attribute)
+        and isinstance(template.func.value, ast.Name)
+        and template.func.value.id == "sql"
+        and len(template.args) == 1
+        and _is_literal_string(template.args[0])
+    )
+
+
 def _is_built_string(node: ast.AST) -> bool:
-    """An f-string, a concatenation, %-formatting or .format(): text assembled at run time."""
+    """An f-string, a concatenation, %-formatting or str.format(): text assembled at run time."""
     if isinstance(node, ast.JoinedStr | ast.BinOp):
         return True
-    return isinstance(node, ast.Call) and _name(node) == "format"
+    return isinstance(node, ast.Call) and _name(node) == "format" and not _is_psycopg_composition(node)
 
 
 def _dynamic_sql(calls: list[ast.Call], path: Path) -> list[str]:
