@@ -3,10 +3,9 @@
 and the figures on every page checked against an independent computation from the generated
 rows (plain Python sums here, not the app's loaders or KPI functions).
 
-The organisation's currency, fiscal-year start and survey dimensions are parameters
-(ORGANISATION below). Today they are the app's defaults; once organisation settings and
-survey dimensions as data are merged, set them to CHF, April and three dimensions (and the
-test sets ORG_CURRENCY / ORG_FISCAL_YEAR_START for the command line and the pages).
+The organisation keeps its books in Swiss francs, starts its fiscal year in April and uses a
+three-dimension trust survey (ORGANISATION below); the test sets ORG_CURRENCY and
+ORG_FISCAL_YEAR_START for the command line and the pages.
 """
 
 from __future__ import annotations
@@ -26,12 +25,11 @@ from i18n import translate
 from kpis.periods import add_months
 from tests.apptest_helpers import ROOT, open_app
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
-from tests.support.big_org import FIVE_DIMENSIONS, BigOrg, generate, write_files
+from tests.support.big_org import BigOrg, generate, write_files
 
 pytestmark = pytest.mark.slow
 
-ORGANISATION = {"currency": "EUR", "fiscal_year_start": 1, "dimensions": FIVE_DIMENSIONS}
-# After the merge: {"currency": "CHF", "fiscal_year_start": 4, "dimensions": ("ability", "benevolence", "integrity")}
+ORGANISATION = {"currency": "CHF", "fiscal_year_start": 4, "dimensions": ("ability", "benevolence", "integrity")}
 AS_OF = dt.date(2026, 9, 1)
 MIN_GROUP = 5
 DRIFT_TOLERANCE_PP = 10.0  # the default green band of funding_drift_pp (kpis/targets.py)
@@ -227,17 +225,17 @@ def test_budget_page_totals_and_every_department(monkeypatch, big) -> None:
     assert _number(metrics["CPI"]) == round(expected["cpi"], 2)
     assert _number(metrics["SPI"]) == round(expected["spi"], 2)
     names = {d["name_en"]: d["code"] for d in org.departments}
-    tables = [
-        d.value for d in at.dataframe if list(d.value.columns[:3]) == ["Department", "Planned", "Actual"]
-    ]
+    currency = ORGANISATION["currency"]
+    planned, actual = f"Planned ({currency})", f"Actual ({currency})"  # the money columns name the currency
+    tables = [d.value for d in at.dataframe if list(d.value.columns[:3]) == ["Department", planned, actual]]
     by_department, total = tables[0], tables[1]
     assert len(by_department) == 60
     for _, row in by_department.iterrows():
         code = names[row["Department"]]
-        assert row["Planned"] == pytest.approx(expected["planned"][code], abs=0.005)
-        assert row["Actual"] == pytest.approx(expected["actual"].get(code, 0.0), abs=0.005)
-    assert total["Planned"].iloc[0] == pytest.approx(expected["planned_total"], abs=0.005)
-    assert total["Actual"].iloc[0] == pytest.approx(expected["actual_total"], abs=0.005)
+        assert row[planned] == pytest.approx(expected["planned"][code], abs=0.005)
+        assert row[actual] == pytest.approx(expected["actual"].get(code, 0.0), abs=0.005)
+    assert total[planned].iloc[0] == pytest.approx(expected["planned_total"], abs=0.005)
+    assert total[actual].iloc[0] == pytest.approx(expected["actual_total"], abs=0.005)
 
 
 def test_projects_page_counts_and_tiles(monkeypatch, big) -> None:
