@@ -98,8 +98,9 @@ def format_money(amount: float | None, lang: str, *, currency: str, decimals: in
 
 
 def format_money_compact(amount: float | None, lang: str, *, currency: str) -> str:
-    """An amount in thousands or millions for tiles: `€ 1,2 mln` / `€1.2m`, `CHF 1,2 mln` /
-    `CHF 1.2m`, `−€ 1,5 mln` / `−€1.5m` (no-break spaces); below 10,000 the whole amount."""
+    """An amount in thousands, millions or billions for tiles: `€ 1,2 mln` / `€1.2m`,
+    `CHF 1,2 mln` / `CHF 1.2m`, `−€ 1,5 mln` / `−€1.5m`, `CHF 5,73 mld` / `CHF 5.73bn`
+    (no-break spaces); below 10,000 the whole amount. Short enough for a tile at 1280 px."""
     if _missing(amount):
         return NOT_AVAILABLE
     assert amount is not None
@@ -107,7 +108,10 @@ def format_money_compact(amount: float | None, lang: str, *, currency: str) -> s
     if size < 10_000:
         return format_money(amount, lang, currency=currency)
     prefix = _money_prefix(currency, lang, space="\u00a0")
-    if size >= 1_000_000:
+    if size >= 999_950_000:  # from what would round to 1,000.0 million
+        rounded = half_up(amount / 1_000_000_000, 2)
+        number = _apply("#,##0.00", abs(rounded), lang) + ("\u00a0mld" if lang == "nl" else "bn")
+    elif size >= 1_000_000:
         rounded = half_up(amount / 1_000_000, 1)
         number = _apply("#,##0.0", abs(rounded), lang) + ("\u00a0mln" if lang == "nl" else "m")
     else:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from i18n import translate
+from i18n.format import format_money_compact
 from kpis.periods import add_months
 from tests.apptest_helpers import ROOT, open_app
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
@@ -29,7 +30,11 @@ from tests.support.big_org import BigOrg, generate, write_files
 
 pytestmark = pytest.mark.slow
 
-ORGANISATION = {"currency": "CHF", "fiscal_year_start": 4, "dimensions": ("ability", "benevolence", "integrity")}
+ORGANISATION = {
+    "currency": "CHF",
+    "fiscal_year_start": 4,
+    "dimensions": ("ability", "benevolence", "integrity"),
+}
 AS_OF = dt.date(2026, 9, 1)
 MIN_GROUP = 5
 DRIFT_TOLERANCE_PP = 10.0  # the default green band of funding_drift_pp (kpis/targets.py)
@@ -273,7 +278,11 @@ def test_whatif_baseline(monkeypatch, big) -> None:
     baseline = dict(zip(table["KPI"], table["Baseline"], strict=True))
     realisation = budget["actual_total"] / budget["planned_total"]
     assert _number(baseline["Budget realisation year to date"]) == round(realisation * 100, 1)
-    assert _number(baseline["Full-year plan"]) == round(budget["full_year"])
+    # Whole amounts in Swiss francs do not fit beside the KPI names on a projector: the
+    # table says them in millions or billions (issue 18: readable at any size).
+    assert baseline["Full-year plan"] == format_money_compact(
+        budget["full_year"], "en", currency=ORGANISATION["currency"]
+    )
     assert (table["Baseline"] == table["Scenario"]).all()  # no lever moved
 
 

@@ -53,7 +53,10 @@ def test_compact_amounts() -> None:
 
 
 def test_compact_negative_amounts_never_put_the_minus_after_the_symbol() -> None:
-    assert format_money_compact(-1_483_200_000, "en", currency="EUR") == "−€1,483.2m"
+    assert format_money_compact(-1_483_200_000, "en", currency="EUR") == "−€1.48bn"
+    assert format_money_compact(5_728_600_000, "nl", currency="CHF") == f"CHF{NBSP}5,73{NBSP}mld"
+    assert format_money_compact(999_949_999, "en", currency="EUR") == "€999.9m"
+    assert format_money_compact(999_950_000, "en", currency="EUR") == "€1.00bn"
     assert format_money_compact(-1_500_000, "nl", currency="EUR") == f"−€{NBSP}1,5{NBSP}mln"
     assert format_money_compact(-1_500_000, "en", currency="CHF") == f"−CHF{NBSP}1.5m"
     assert format_money_compact(-25_000, "nl", currency="EUR") == f"−€{NBSP}25k"

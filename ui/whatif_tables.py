@@ -8,17 +8,29 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import translate
-from i18n.format import DEFAULT_CURRENCY, format_day, format_money, format_number, format_pct, format_signed
+from i18n.format import (
+    DEFAULT_CURRENCY,
+    format_day,
+    format_money,
+    format_money_compact,
+    format_number,
+    format_pct,
+    format_signed,
+)
 from kpis.common import KpiValue
 from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
 from ui.budget_tables import kpi_text, points, signed_money
 
 
-def value_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
-    """A KPI value in its unit: ratio as %, eur as an amount in `currency`, pp as points, index, count."""
+def value_text(
+    value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY, compact: bool = False
+) -> str:
+    """A KPI value in its unit: ratio as %, eur as an amount in `currency` (in thousands,
+    millions or billions when `compact`), pp as points, index, count."""
+    money = format_money_compact if compact else format_money
     formatters = {
         "ratio": lambda v: format_pct(v, lang, decimals=1),
-        "eur": lambda v: format_money(v, lang, currency=currency),
+        "eur": lambda v: money(v, lang, currency=currency),
         "pp": lambda v: format_number(v, lang, decimals=1) + " " + translate("budget.unit.pp", lang),
         "index": lambda v: format_number(v, lang, decimals=2),
         "count": lambda v: format_number(v, lang, decimals=0),
@@ -26,11 +38,13 @@ def value_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT
     return kpi_text(value, formatters[unit], lang)
 
 
-def delta_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
+def delta_text(
+    value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY, compact: bool = False
+) -> str:
     """A delta (scenario − baseline) with its sign; a ratio's delta in percentage points."""
     formatters = {
         "ratio": lambda v: points(v * 100, lang),
-        "eur": lambda v: signed_money(v, lang, currency=currency),
+        "eur": lambda v: signed_money(v, lang, currency=currency, compact=compact),
         "pp": lambda v: points(v, lang),
         "index": lambda v: format_signed(v, lang, decimals=2),
         "count": lambda v: format_signed(v, lang, decimals=0),
@@ -39,9 +53,10 @@ def delta_text(value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT
 
 
 def comparison_rows(
-    rows: list[ComparisonRow], lang: str, *, currency: str = DEFAULT_CURRENCY
+    rows: list[ComparisonRow], lang: str, *, currency: str = DEFAULT_CURRENCY, compact: bool = False
 ) -> pd.DataFrame:
-    """KPI, baseline, scenario and change columns, one row per ComparisonRow."""
+    """KPI, baseline, scenario and change columns, one row per ComparisonRow; amounts in
+    thousands, millions or billions when `compact` (for a narrow column)."""
     header = [
         translate("whatif.col.kpi", lang),
         translate("whatif.col.baseline", lang),
@@ -51,9 +66,9 @@ def comparison_rows(
     data = [
         [
             translate(row.label_key, lang),
-            value_text(row.baseline, row.unit, lang, currency=currency),
-            value_text(row.scenario, row.unit, lang, currency=currency),
-            delta_text(row.delta, row.unit, lang, currency=currency),
+            value_text(row.baseline, row.unit, lang, currency=currency, compact=compact),
+            value_text(row.scenario, row.unit, lang, currency=currency, compact=compact),
+            delta_text(row.delta, row.unit, lang, currency=currency, compact=compact),
         ]
         for row in rows
     ]
@@ -67,9 +82,11 @@ def lever_effect_rows(
     lever_labels: list[str],
     lang: str,
     currency: str = DEFAULT_CURRENCY,
+    compact: bool = False,
 ) -> pd.DataFrame:
     """KPI, then each lever's own change (one column per lever, headed by `lever_labels`), then
-    the combined change: the KPIs some lever moves. Empty without effects."""
+    the combined change: the KPIs some lever moves. Empty without effects. Amounts in
+    thousands, millions or billions when `compact`."""
     if not effects:
         return pd.DataFrame()
     header = [
@@ -85,8 +102,8 @@ def lever_effect_rows(
         data.append(
             [
                 translate(row.label_key, lang),
-                *[delta_text(value, row.unit, lang, currency=currency) for value in own],
-                delta_text(row.delta, row.unit, lang, currency=currency),
+                *[delta_text(value, row.unit, lang, currency=currency, compact=compact) for value in own],
+                delta_text(row.delta, row.unit, lang, currency=currency, compact=compact),
             ]
         )
     return pd.DataFrame(data, columns=header)

@@ -92,12 +92,42 @@ def _height(table, most=12):
     return 38 + 35 * min(max(len(table), 1), most)
 
 
+ANSWER_PX = 520  # the answer column beside the levers on a 1280-pixel projector
+VALUE_CHAR_PX, HEAD_CHAR_PX, CELL_PADDING_PX, FIRST_MIN_PX = 6.6, 6.4, 20, 180
+
+
+def _figure_widths(table, width):
+    """Each figure column as wide as its longest text (a large amount in a long currency code
+    such as CHF needs more than a euro amount), at least `width`."""
+    return {
+        name: max(
+            width,
+            round(
+                max(len(str(name)) * HEAD_CHAR_PX, *(len(str(v)) * VALUE_CHAR_PX for v in table[name]))
+                + CELL_PADDING_PX
+            ),
+        )
+        for name in list(table.columns)[1:]
+    }
+
+
+def _fitting(build, width=92):
+    """The table with whole amounts when its figure columns fit beside the KPI names, else
+    with amounts in thousands, millions or billions (never cut off on a projector)."""
+    table = build(compact=False)
+    if table.empty or FIRST_MIN_PX + sum(_figure_widths(table, width).values()) <= ANSWER_PX:
+        return table
+    return build(compact=True)
+
+
 def _compact(table, first_width=250, width=92):
-    """Column widths that fit the answer beside the levers on a 1280-pixel projector: the
-    first (KPI) column wider, the figures narrow."""
-    first, *rest = list(table.columns)
+    """Column widths that fit the answer beside the levers on a 1280-pixel projector: figure
+    columns as wide as their texts, the first (KPI) column what is left (at least 180 px)."""
+    first = table.columns[0]
+    widths = _figure_widths(table, width)
+    first_width = max(FIRST_MIN_PX, min(first_width, ANSWER_PX - sum(widths.values())))
     return {first: st.column_config.TextColumn(width=first_width)} | {
-        name: st.column_config.TextColumn(width=width) for name in rest
+        name: st.column_config.TextColumn(width=px) for name, px in widths.items()
     }
 
 
@@ -214,7 +244,7 @@ with answer_col:
     if split_invalid:
         st.error(t("whatif.lever.split_invalid"))
     st.subheader(t("whatif.comparison"))
-    comparison = comparison_rows(rows, lang(), currency=currency())
+    comparison = _fitting(lambda compact: comparison_rows(rows, lang(), currency=currency(), compact=compact))
     st.dataframe(
         comparison,
         hide_index=True,
@@ -236,20 +266,20 @@ with answer_col:
     )
     if effects:
         st.subheader(t("whatif.effects"))
-        effect_table = lever_effect_rows(
-            rows,
-            effects,
-            lever_labels=[
-                lever_label(
-                    effect.scenario,
-                    department_names=department_names,
-                    category_names=category_names,
-                    lang=lang(),
-                )
-                for effect in effects
-            ],
-            lang=lang(),
-            currency=currency(),
+        lever_labels = [
+            lever_label(
+                effect.scenario,
+                department_names=department_names,
+                category_names=category_names,
+                lang=lang(),
+            )
+            for effect in effects
+        ]
+        effect_table = _fitting(
+            lambda compact: lever_effect_rows(
+                rows, effects, lever_labels=lever_labels, lang=lang(), currency=currency(), compact=compact
+            ),
+            width=82,
         )
         st.dataframe(
             effect_table,

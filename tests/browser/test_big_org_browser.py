@@ -1,5 +1,6 @@
-"""The generated large organisation (tests/support/big_org.py: 60 departments, 1,500 projects)
-in real Chromium: no chart on Budget, Projects or What-if (every tab) is taller than 2,000 px,
+"""The generated large organisation (tests/support/big_org.py: 60 departments, 1,500 projects,
+Swiss francs, a fiscal year from April, a three-dimension survey: the acceptance test's
+ORGANISATION, its settings saved as an admin saves them) in real Chromium: no chart on Budget, Projects or What-if (every tab) is taller than 2,000 px,
 and screenshots of those pages at projector and laptop size in Dutch and English.
 
 Screenshots go to test-output/large/; with SAVE_SCREENS=1 to docs/screens/large/ (committed).
@@ -13,12 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from access.roles import User
 from data_access.engine import create_db_engine, upgrade_schema
 from data_access.importer import import_file, issue_message
+from data_access.organisation import save_organisation_settings
 from services.links import BUDGET_TABS, PROJECTS_TABS
+from services.organisation import OrganisationSettings
 from tests.browser.conftest import _require_browser
 from tests.browser.harness import ROOT, streamlit_server, wait_for_app, wait_for_visible_charts
 from tests.support.big_org import generate, write_files
+from tests.test_big_org_acceptance import ORGANISATION
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,7 +41,18 @@ def big_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{folder / 'big.db'}"
     engine = create_db_engine(url)
     upgrade_schema(engine)
-    for kind, path in write_files(generate(), folder):
+    settings = OrganisationSettings(
+        name="Kanton Beispiel",
+        currency=ORGANISATION["currency"],
+        fiscal_year_start_month=ORGANISATION["fiscal_year_start"],
+        time_zone="Europe/Zurich",
+    )
+    save_organisation_settings(
+        engine=engine,
+        settings=settings,
+        user=User(name="admin@example.com", email="admin@example.com", role="admin"),
+    )
+    for kind, path in write_files(generate(**ORGANISATION), folder):
         report = import_file(engine=engine, kind=kind, path=str(path), dry_run=False, user_name="test")
         assert report.applied, (kind, [issue_message(i, "en") for i in report.errors][:5])
     engine.dispose()
