@@ -82,16 +82,39 @@ def _long_secret(value: str) -> str | None:
 
 
 def _name(value: str) -> str | None:
+    from services.organisation import NAME_MAX
+
     if "\n" in value or "\r" in value:
         return "must be one line"
-    return None if len(value.strip()) <= 100 else "must be at most 100 characters"
+    return None if len(value.strip()) <= NAME_MAX else f"must be at most {NAME_MAX} characters"
 
 
 def _logo(value: str) -> str | None:
-    path = Path(value.strip())
-    if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg"):
-        return "must be a .png, .jpg or .svg file"
+    from services.organisation import ROOT as APP_ROOT
+
+    path = Path(value.strip()).expanduser()
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return "must be a .png or .jpg file"
+    path = path if path.is_absolute() else APP_ROOT / path  # as services.organisation reads it
     return None if path.is_file() else "names a file that does not exist or cannot be read"
+
+
+def _currency(value: str) -> str | None:
+    from services.organisation import _known_currency
+
+    return None if _known_currency(value.strip().upper()) else "must be an ISO 4217 currency code such as EUR"
+
+
+def _fiscal_month(value: str) -> str | None:
+    from services.organisation import _month_or_none
+
+    return None if _month_or_none(value) is not None else "must be a month number from 1 to 12"
+
+
+def _time_zone(value: str) -> str | None:
+    from services.organisation import _known_zone
+
+    return None if _known_zone(value.strip()) else "must be an IANA time zone such as Europe/Amsterdam"
 
 
 def _base_path(value: str) -> str | None:
@@ -177,8 +200,29 @@ SETTINGS: tuple[Setting, ...] = (
         "ORG_LOGO",
         "organisation.logo",
         "(none)",
-        "Path to the organisation's logo (.png, .jpg or .svg) for the pack.",
+        "Path to the organisation's logo (.png or .jpg; relative to the app folder) for pages and the pack.",
         _logo,
+    ),
+    Setting(
+        "ORG_CURRENCY",
+        "organisation.currency",
+        "EUR",
+        "The currency of every amount (ISO 4217), formatted per language by Babel.",
+        _currency,
+    ),
+    Setting(
+        "ORG_FISCAL_YEAR_START",
+        "organisation.fiscal_year_start_month",
+        "1 (January)",
+        "First month of the fiscal year (1-12): the year filters, the full-year plan and the year-end forecast.",
+        _fiscal_month,
+    ),
+    Setting(
+        "ORG_TIME_ZONE",
+        "organisation.time_zone",
+        "Europe/Amsterdam",
+        "IANA time zone in which times are shown (stored in UTC).",
+        _time_zone,
     ),
     Setting(
         "SURVEY_MIN_GROUP",
