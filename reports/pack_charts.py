@@ -28,7 +28,14 @@ from i18n.format import (
 from kpis.budget import cumulative_series
 from kpis.confidentiality import shown_rows
 from kpis.periods import Filters, fiscal_year_days
-from kpis.projects import GOAL_STATUSES, OWNERSHIP_STATUSES, ownership_status
+from kpis.projects import (
+    GOAL_STATUSES,
+    OWNERSHIP_STATUSES,
+    ChartSelection,
+    goal_chart_projects,
+    ownership_chart_projects,
+    ownership_status,
+)
 from kpis.trust import OVERALL, perception_gaps
 from reports.content import PackChart
 from services.single_view import SingleView
@@ -188,6 +195,14 @@ def trust_mirror_chart(view: SingleView, *, lang: str, department_names: dict[st
     )
 
 
+def _limited_note(selection: ChartSelection, key: str, lang: str) -> str | None:
+    """Says which projects a per-project chart shows when it cannot show them all (as the
+    Projects page's caption does); None when it shows every project."""
+    if not selection.limited:
+        return None
+    return translate(key, lang, shown=len(selection.shown), total=selection.total)
+
+
 def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart | None:
     """The insight goals due in the as-of year on a timeline (target, achieved, slippage)."""
     if view.timeline is None or view.timeline.empty:
@@ -198,8 +213,9 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     year = format_fiscal_year(filters.year_start.year, lang, start_month=filters.fiscal_year_start_month)
     if this_year.empty:
         return None
+    selection = goal_chart_projects(this_year)  # the most slipped first, as on the Projects page
     chart = goal_timeline_chart(
-        this_year,
+        this_year[this_year["project"].isin(selection.shown)],
         as_of_end=filters.as_of_end,
         status_names={s: translate(f"projects.goal.{s}", lang) for s in GOAL_STATUSES},
         title=translate("projects.chart.goals", lang),
@@ -215,6 +231,7 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
     return PackChart(
         title=translate("reports.chart.goals", lang, year=year),
         chart=_print_size(chart),
+        note=_limited_note(selection, "reports.chart.goals_more", lang),
         alt_text=translate("reports.alt.goals", lang, count=len(this_year), year=year, late=late),
         notes=_notes(["goals_on_time"], lang),
     )
@@ -226,8 +243,9 @@ def ownership_chart(
     status = ownership_status(load_ownership(engine=engine, filters=filters, as_of=filters.as_of))
     if status.empty:
         return None
+    selection = ownership_chart_projects(status)  # the most problems first, as on the Projects page
     chart = ownership_matrix_chart(
-        status,
+        status[status["project"].isin(selection.shown)],
         area_names=area_names,
         status_names={s: translate(f"projects.own.{s}", lang) for s in OWNERSHIP_STATUSES},
         title=translate("projects.chart.ownership", lang),
@@ -243,6 +261,7 @@ def ownership_chart(
     return PackChart(
         title=translate("reports.chart.ownership", lang),
         chart=_print_size(chart),
+        note=_limited_note(selection, "reports.chart.ownership_more", lang),
         alt_text=translate(
             "reports.alt.ownership", lang, projects=status["project"].nunique(), issues=issues
         ),
