@@ -164,3 +164,22 @@ def test_localised_columns_keep_numbers_and_show_the_language() -> None:
     ]
     en = localised(frame, "en", columns)._translate(False, False)
     assert [cell["display_value"] for cell in en["body"][0][1:]] == ["72.3", "−1.3", "50.0%"]
+
+
+def test_catalogue_thresholds_are_numbers_shown_in_the_language(monkeypatch, demo_sqlite_url) -> None:
+    """The catalogue's green and amber columns keep their numbers (they sort as numbers) and
+    show them in the reader's language: a decimal threshold reads 0,95 in Dutch, 0.95 in English."""
+    at = open_app(monkeypatch, demo_sqlite_url, page="views/catalogue.py")
+    table = next(d for d in at.dataframe if "green" in d.value.columns)
+    assert pd.api.types.is_float_dtype(table.value["green"])
+    decimals = [v for v in table.value["green"].dropna() if not float(v).is_integer()]
+    assert decimals, "the demo's targets have a decimal threshold (CPI, SPI)"
+    styled = dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    shown = dict(zip(table.value["code"], styled["green"], strict=True))
+    values = dict(zip(table.value["code"], table.value["green"], strict=True))
+    code = next(c for c, v in values.items() if pd.notna(v) and not float(v).is_integer())
+    assert shown[code] == f"{values[code]:.2f}".replace(".", ",")
+    at.radio(key="lang").set_value("en").run()
+    table = next(d for d in at.dataframe if "green" in d.value.columns)
+    styled = dataframe_util.convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    assert dict(zip(table.value["code"], styled["green"], strict=True))[code] == f"{values[code]:.2f}"

@@ -24,6 +24,7 @@ from services.instrument import instrument_rows
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import currency_name, lang, month, number, t
+from ui.number_display import PLAIN, localised
 from ui.times import moment, moments, zone
 
 FLASH_KEY = "catalogue_flash"
@@ -63,13 +64,13 @@ table = catalogue_table(
     updated_at=lambda frame: moments(frame["updated_at"]),
 )
 st.dataframe(
-    table,
+    localised(table, lang(), {"green": PLAIN, "amber": PLAIN}),  # 0,95 in Dutch, still sorting as numbers
     column_order=COLUMNS,
     column_config={
         **{name: st.column_config.Column(t(f"catalogue.col.{name}")) for name in COLUMNS},
         "definition": st.column_config.Column(t("catalogue.col.definition"), width="large"),
-        "green": st.column_config.NumberColumn(t("catalogue.col.green"), format="%.4g"),
-        "amber": st.column_config.NumberColumn(t("catalogue.col.amber"), format="%.4g"),
+        "green": st.column_config.NumberColumn(t("catalogue.col.green")),
+        "amber": st.column_config.NumberColumn(t("catalogue.col.amber")),
         "updated_at": st.column_config.Column(t("catalogue.col.updated_at", zone=zone())),
         "effective_from": st.column_config.DateColumn(t("catalogue.col.effective_from"), format="MM-YYYY"),
     },
