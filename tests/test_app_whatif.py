@@ -82,7 +82,7 @@ def test_levers_change_the_figures_and_the_url(monkeypatch, demo_sqlite_engine, 
     shown = _comparison(at)
     assert shown.equals(expected_comparison(demo_sqlite_engine, filters, LEVERS, "nl"))
     by_kpi = shown.set_index("KPI")
-    assert by_kpi.loc["Begroting heel jaar", "Verschil"].startswith("-€")
+    assert by_kpi.loc["Begroting heel jaar", "Verschil"].startswith("−€")
     assert by_kpi.loc["Budgetrealisatie dit jaar tot nu", "Verschil"] == "±0,0 pp"
     changes = _changes(at)
     assert "P-001 2 maanden later" in changes
