@@ -88,9 +88,11 @@ MONTH_AXIS_FORMAT = "%b %Y"
 # Money axes: `€ 1,2 mln`, `€ 500k`, `€ 0` in Dutch; `€1.2m`, `€500k` in English (the
 # organisation's currency symbol in place of €: `CHF 1,2 mln`, `CHF 1.2m`). The
 # expression finds the language from the locale's decimal mark, so the chart builders need no
-# language; the millions suffix follows i18n.format.format_money_compact.
+# language; the millions and billions suffixes follow i18n.format.format_money_compact.
 MONEY_LABEL_EXPR = (
-    "abs(datum.value) >= 1e6"
+    "abs(datum.value) >= 1e9"
+    " ? format(datum.value / 1e9, '$,.2~f') + (format(0.5, '.1f') == '0,5' ? '\u00a0mld' : 'bn')"
+    " : abs(datum.value) >= 1e6"
     " ? format(datum.value / 1e6, '$,.1~f') + (format(0.5, '.1f') == '0,5' ? '\u00a0mln' : 'm')"
     " : abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '$,.0f') + 'k'"
     " : format(datum.value, '$,.0f')"

@@ -69,7 +69,8 @@ def test_money_axes_and_the_spec_carry_the_organisations_currency(lang: str, mon
     labels = _labels_in(_chart().to_json(), lang, "CHF")
     assert money in labels
     assert not any("€" in label for label in labels)
-    # A large negative amount: the minus before the symbol, millions (never an SI "G").
+    # A large negative amount: the minus before the symbol, billions as the tiles say them
+    # (mld / bn, never an SI "G").
     months = pd.to_datetime(["2026-09-01", "2026-10-01"])
     falling = pd.DataFrame(
         {"month": months, "series": ["baseline"] * 2, "cumulative": [0.0, -1_483_200_000.0]}
@@ -88,6 +89,8 @@ def test_money_axes_and_the_spec_carry_the_organisations_currency(lang: str, mon
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert not any(re.search(r"\d[G]$", label) for label in texts)
     assert any(label.startswith("−CHF") for label in texts), texts
+    billions = "\u00a0mld" if lang == "nl" else "bn"
+    assert any(label.startswith("−CHF") and label.endswith(billions) for label in texts), texts
 
 
 def test_the_pack_png_takes_the_currency() -> None:
