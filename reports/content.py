@@ -89,6 +89,14 @@ class PackTable:
     title: str
     frame: pd.DataFrame
     note: str | None = None
+    # The slides and the PDF show the first `slide_rows` rows (the frame is ordered by what
+    # needs attention first) and the note says so; the spreadsheet always has every row.
+    slide_rows: int | None = None
+
+    @property
+    def slide_frame(self) -> pd.DataFrame:
+        """The rows the slides and the PDF show."""
+        return self.frame if self.slide_rows is None else self.frame.head(self.slide_rows)
 
 
 def _empty_table() -> PackTable:

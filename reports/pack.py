@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -72,6 +73,9 @@ from services.single_view import SingleView, compute_single_view, period_for
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5
+SLIDE_GOALS = (
+    20  # insight goals on the slides and in the PDF (what needs attention first); all in the spreadsheet
+)
 OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 # progress(step, steps, label): called before each step of making the pack.
@@ -267,10 +271,25 @@ def _goals_table(
     goals: pd.DataFrame, *, filters: Filters, lang: str, project_names: Mapping[str, str]
 ) -> pd.DataFrame:
     """The insight goals due in the as-of (fiscal) year, every header translated: project (code
-    and name), goal (code and text), measure, target and achieved value and date."""
+    and name), goal (code and text), measure, target and achieved value and date; what needs
+    attention first: overdue (not reached, due by the as-of month's end), then reached late,
+    then still open, then reached on time, each by target date."""
     first, last = fiscal_year_days(filters.as_of, filters.fiscal_year_start_month)
     targets = pd.to_datetime(goals["target_date"])
     due = goals[(targets >= pd.Timestamp(first)) & (targets <= pd.Timestamp(last))]
+    target = pd.to_datetime(due["target_date"])
+    achieved = pd.to_datetime(due["achieved_date"])
+    reached = achieved.notna() & (achieved <= pd.Timestamp(filters.as_of_end))
+    attention = np.select(
+        [~reached & (target <= pd.Timestamp(filters.as_of_end)), reached & (achieved > target), ~reached],
+        [0, 1, 2],
+        default=3,
+    )
+    due = (
+        due.assign(_attention=attention, _target=target)
+        .sort_values(["_attention", "_target", "project", "code"], kind="stable")
+        .drop(columns=["_attention", "_target"])
+    )
     columns = {
         "project": "reports.col.project",
         "goal": "reports.col.goal",
@@ -437,7 +456,19 @@ def build_pack(
         charts=charts,
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
-            PackTable(title=tr("reports.table.goals"), frame=goals_table),
+            PackTable(
+                title=tr("reports.table.goals"),
+                frame=goals_table,
+                slide_rows=SLIDE_GOALS if len(goals_table) > SLIDE_GOALS else None,
+                note=tr(
+                    "reports.table.goals_more",
+                    shown=SLIDE_GOALS,
+                    total=len(goals_table),
+                    sheet=tr("reports.table.goals"),
+                )
+                if len(goals_table) > SLIDE_GOALS
+                else None,
+            ),
         ],
         exceptions=[text for _, text in lines],
         decisions=PackTable(title=tr("reports.section.decisions"), frame=decisions),

@@ -378,7 +378,7 @@ def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
     headers = [str(column) for column in table.frame.columns]
     rows = [
         [cell_text(value, pack.lang) for value in row]
-        for row in table.frame.itertuples(index=False, name=None)
+        for row in table.slide_frame.itertuples(index=False, name=None)
     ]
     pdf.set_font(FONT, "", 11)
     if not rows:

@@ -469,7 +469,7 @@ def _table_slides(presentation: Presentation, pack: Pack, table: PackTable) -> N
     headers = [str(column) for column in table.frame.columns]
     rows = [
         [cell_text(value, pack.lang) for value in row]
-        for row in table.frame.itertuples(index=False, name=None)
+        for row in table.slide_frame.itertuples(index=False, name=None)
     ]
     if not rows:
         slide = _slide(presentation, table.title)

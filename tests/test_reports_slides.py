@@ -242,3 +242,73 @@ def test_every_chart_keeps_its_title_and_legend_inside_the_picture(made) -> None
                 ),
             ]
         assert all(min(pixel) >= 245 for pixel in edges), f"{chart.title}: something touches the edge"
+
+
+def test_the_goal_table_puts_what_needs_attention_first() -> None:
+    """Overdue, then reached late, then open, then reached on time; each by target date."""
+    import pandas as pd
+
+    from reports.pack import _goals_table
+
+    as_of = dt.date(2026, 9, 1)  # month end 30-09-2026
+    day = dt.date
+    goals = pd.DataFrame(
+        [  # project, code, goal, measure, target value, achieved value, target date, achieved date
+            ("P-1", "G1", "on time", "m", 1, 1, day(2026, 3, 1), day(2026, 2, 1)),
+            ("P-2", "G1", "open", "m", 1, None, day(2026, 11, 1), None),
+            ("P-3", "G1", "overdue later", "m", 1, None, day(2026, 8, 1), None),
+            ("P-4", "G1", "late", "m", 1, 1, day(2026, 4, 1), day(2026, 6, 1)),
+            ("P-5", "G1", "overdue first", "m", 1, None, day(2026, 2, 1), None),
+            ("P-6", "G1", "reached after the month", "m", 1, 1, day(2026, 5, 1), day(2026, 10, 5)),
+            ("P-7", "G1", "other year", "m", 1, None, day(2025, 5, 1), None),
+        ],
+        columns=[
+            "project",
+            "code",
+            "goal",
+            "measure",
+            "target_value",
+            "achieved_value",
+            "target_date",
+            "achieved_date",
+        ],
+    )
+    table = _goals_table(goals, filters=Filters.year_to_date(as_of), lang="en", project_names={})
+    order = [text.split(": ", 1)[1] for text in table[translate("reports.col.goal", "en")]]
+    assert order == ["overdue first", "reached after the month", "overdue later", "late", "open", "on time"]
+
+
+def test_a_long_goal_table_is_bounded_on_slides_and_whole_in_the_spreadsheet(made) -> None:
+    """At production scale the pack had 2,168 goals: over a hundred slides. The slides and the
+    PDF show the SLIDE_GOALS that most need attention and say where the rest is."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from reports.content import PackTable
+    from reports.pack import SLIDE_GOALS
+
+    lang, pack = made["lang"], made["pack"]
+    frame = pd.DataFrame(
+        {"Project": [f"P-{i:04d}" for i in range(300)], "Goal": [f"goal {i}" for i in range(300)]}
+    )
+    note = f"{SLIDE_GOALS} of 300 (note)"
+    long = replace(pack, tables=[PackTable(title="Goals", frame=frame, slide_rows=SLIDE_GOALS, note=note)])
+    presentation = Presentation(io.BytesIO(build_pptx(long)))
+    cells = [
+        cell.text
+        for slide in presentation.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    shown = sorted(text for text in cells if re.fullmatch(r"P-\d{4}", text))
+    assert shown == [f"P-{i:04d}" for i in range(SLIDE_GOALS)]
+    texts = [s.text_frame.text for slide in presentation.slides for s in slide.shapes if s.has_text_frame]
+    assert any(note in text for text in texts)
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_pdf(long))).pages)
+    assert f"P-{SLIDE_GOALS - 1:04d}" in pdf_text and f"P-{SLIDE_GOALS:04d}" not in pdf_text
+    assert len(pack_tables(long)["Goals"]) == 300
+    real = next(t for t in pack.tables if t.title == translate("reports.table.goals", lang))
+    assert (real.slide_rows is None) == (len(real.frame) <= SLIDE_GOALS)
