@@ -115,8 +115,11 @@ def test_slides_hold_the_month_charts_exceptions_and_tables(packs) -> None:
             assert line in everything, line
     for table in [*pack.tables, pack.decisions, pack.actions]:
         assert table.title in everything
-        for row in table.frame.itertuples(index=False, name=None):
+        for row in table.slide_frame.itertuples(index=False, name=None):
             assert cell_text(row[0], "nl") in everything
+        if table.slide_rows is not None:  # a long table: the rows that need attention, and a note
+            assert len(table.slide_frame) == table.slide_rows < len(table.frame)
+            assert table.note is not None and table.note in everything
     sizes = [
         run.font.size
         for slide in presentation.slides
