@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import CHROMIUM_PATH, launch_chromium, streamlit_server
+from tests.browser.harness import CHROMIUM_PATH, PAGE_TIMEOUT_MS, launch_chromium, streamlit_server
 
 
 def _require_browser() -> None:
@@ -57,8 +57,10 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    """A fresh page (own context, no shared cookies) at a desktop size."""
+    """A fresh page (own context, no shared cookies) at a desktop size. Every wait may take
+    PAGE_TIMEOUT_MS (Playwright's 30 s default is too short on two busy cores)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     new_page = context.new_page()
     yield new_page
     context.close()

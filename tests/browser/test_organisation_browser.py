@@ -32,6 +32,14 @@ def _image(kind: str) -> bytes:
     return buffer.getvalue()
 
 
+def _upload(page, path: Path) -> None:
+    """Choose the file and wait until the uploader holds it (the upload's own rerun may not
+    have started yet when the script state first reads "not running")."""
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.locator("[data-testid='stFileUploader']").get_by_text(path.name, exact=True).wait_for()
+    wait_for_app(page)
+
+
 def _save(page) -> None:
     page.get_by_role("button", name="Save").click()
     wait_for_app(page)
@@ -41,12 +49,9 @@ def test_a_logo_upload_is_checked_saved_and_shown(page, own_app, tmp_path: Path,
     url, database_url = own_app
     page.goto(f"{url}/organisation?lang=en")
     wait_for_app(page)
-    upload = page.locator("input[type=file]")
-
     disguised = tmp_path / "logo.png"
     disguised.write_bytes(_image("GIF"))
-    upload.set_input_files(str(disguised))
-    wait_for_app(page)
+    _upload(page, disguised)
     _save(page)
     error = page.locator("[data-testid='stAlertContentError']").first.inner_text()
     assert "Nothing was saved" in error and "The logo is not a PNG or JPEG file." in error
@@ -56,8 +61,7 @@ def test_a_logo_upload_is_checked_saved_and_shown(page, own_app, tmp_path: Path,
 
         real = tmp_path / "real.png"
         real.write_bytes(_image("PNG"))
-        upload.set_input_files(str(real))
-        wait_for_app(page)
+        _upload(page, real)
         _save(page)
         page.get_by_text("The organisation settings have been saved.").wait_for()
         stored = load_organisation_settings(engine=engine)
