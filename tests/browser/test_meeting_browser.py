@@ -15,6 +15,7 @@ The meeting goes on in later steps (append them as tests using `meeting` and the
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -54,12 +55,20 @@ def open_overview(page, app_url: str) -> None:
     page.locator("[data-testid='stExpander']").first.wait_for()
 
 
-def in_view(page, locator) -> bool:
-    """Whether the element's top part is inside the window as it is (no scrolling)."""
+def in_view(page, locator, *, settle_s: float = 30.0) -> bool:
+    """Whether the element's top part is inside the window as it is (no scrolling), once the
+    page has settled: on a busy machine the previous page's elements can stand above it for
+    a moment after the script has finished, so the position is read until it holds (or
+    `settle_s` has passed, and the last reading counts)."""
     locator.first.wait_for()
-    box = locator.first.bounding_box()
     height = page.viewport_size["height"]
-    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+    deadline = time.monotonic() + settle_s
+    while True:
+        box = locator.first.bounding_box()
+        shown = box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+        if shown or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(250)
 
 
 def selected(locator) -> str:
