@@ -32,7 +32,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,6 +55,7 @@ from kpis.budget import earned_value_table, forecast_year_end, funding_drift
 from kpis.confidentiality import DEFAULT_MIN_GROUP
 from kpis.exceptions import ExceptionItem
 from kpis.periods import Filters, add_months, fiscal_year_days, fiscal_year_start
+from kpis.projects import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
@@ -73,9 +73,10 @@ from services.single_view import SingleView, compute_single_view, period_for
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5
-SLIDE_GOALS = (
-    20  # insight goals on the slides and in the PDF (what needs attention first); all in the spreadsheet
-)
+# Insight goals on the slides and in the PDF, what needs attention first (goal statuses in
+# this order); the spreadsheet has them all.
+SLIDE_GOALS = 20
+ATTENTION_ORDER = {"overdue": 0, "reached_late": 1, "open": 2, "reached_on_time": 3}
 OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 # progress(step, steps, label): called before each step of making the pack.
@@ -277,16 +278,9 @@ def _goals_table(
     first, last = fiscal_year_days(filters.as_of, filters.fiscal_year_start_month)
     targets = pd.to_datetime(goals["target_date"])
     due = goals[(targets >= pd.Timestamp(first)) & (targets <= pd.Timestamp(last))]
-    target = pd.to_datetime(due["target_date"])
-    achieved = pd.to_datetime(due["achieved_date"])
-    reached = achieved.notna() & (achieved <= pd.Timestamp(filters.as_of_end))
-    attention = np.select(
-        [~reached & (target <= pd.Timestamp(filters.as_of_end)), reached & (achieved > target), ~reached],
-        [0, 1, 2],
-        default=3,
-    )
+    status = goal_timeline(due, as_of_end=filters.as_of_end)["status"]  # the Projects page's rule
     due = (
-        due.assign(_attention=attention, _target=target)
+        due.assign(_attention=status.map(ATTENTION_ORDER), _target=targets[due.index])
         .sort_values(["_attention", "_target", "project", "code"], kind="stable")
         .drop(columns=["_attention", "_target"])
     )
@@ -307,6 +301,14 @@ def _goals_table(
         .rename(columns={name: translate(key, lang) for name, key in columns.items()})
         .reset_index(drop=True)
     )
+
+
+def _bounded(title: str, frame: pd.DataFrame, rows: int, note_key: str, lang: str) -> PackTable:
+    """A table whose slides show its first `rows` rows, with a note saying so, when it has more."""
+    if len(frame) <= rows:
+        return PackTable(title=title, frame=frame)
+    note = translate(note_key, lang, shown=rows, total=len(frame), sheet=title)
+    return PackTable(title=title, frame=frame, slide_rows=rows, note=note)
 
 
 def build_pack(
@@ -456,19 +458,7 @@ def build_pack(
         charts=charts,
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
-            PackTable(
-                title=tr("reports.table.goals"),
-                frame=goals_table,
-                slide_rows=SLIDE_GOALS if len(goals_table) > SLIDE_GOALS else None,
-                note=tr(
-                    "reports.table.goals_more",
-                    shown=SLIDE_GOALS,
-                    total=len(goals_table),
-                    sheet=tr("reports.table.goals"),
-                )
-                if len(goals_table) > SLIDE_GOALS
-                else None,
-            ),
+            _bounded(tr("reports.table.goals"), goals_table, SLIDE_GOALS, "reports.table.goals_more", lang),
         ],
         exceptions=[text for _, text in lines],
         decisions=PackTable(title=tr("reports.section.decisions"), frame=decisions),

@@ -64,14 +64,22 @@ def _read_secrets(path: Path) -> Mapping[str, Any]:
         return {}
 
 
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def logo_file(text: str) -> Path:
+    """Where a logo path from the environment or secrets points: `~` expanded, a relative
+    path taken from the app folder."""
+    path = Path(text.strip()).expanduser()
+    return path if path.is_absolute() else ROOT / path
+
+
 def _logo(value: object) -> Path | None:
     text = str(value or "").strip()
     if not text:
         return None
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        path = ROOT / path
-    return path if path.is_file() and path.suffix.lower() in {".png", ".jpg", ".jpeg"} else None
+    path = logo_file(text)
+    return path if path.is_file() and path.suffix.lower() in LOGO_SUFFIXES else None
 
 
 FIELDS = ("name", "logo", "currency", "fiscal_year_start_month", "time_zone")
@@ -256,14 +264,6 @@ def describe_organisation(
     def parse_name(raw: object) -> str | None:
         return str(raw).strip()[:NAME_MAX] or None
 
-    def parse_currency(raw: object) -> str | None:
-        code = str(raw).strip().upper()
-        return code if _known_currency(code) else None
-
-    def parse_zone(raw: object) -> str | None:
-        zone = str(raw).strip()
-        return zone if _known_zone(zone) else None
-
     stored_logo = stored_logo_path(stored.logo, stored.logo_media_type) if stored.logo else None
     organisation = Organisation(
         name=pick("name", stored.name, parse_name, None),
@@ -272,7 +272,7 @@ def describe_organisation(
         fiscal_year_start_month=pick(
             "fiscal_year_start_month",
             stored.fiscal_year_start_month,
-            _month_or_none,
+            parse_month,
             DEFAULT.fiscal_year_start_month,
         ),
         time_zone=pick("time_zone", stored.time_zone, parse_zone, DEFAULT.time_zone),
@@ -297,7 +297,20 @@ def load_organisation(
     return describe_organisation(stored=stored, env=env, secrets=secrets)[0]
 
 
-def _month_or_none(value: object) -> int | None:
+def parse_currency(raw: object) -> str | None:
+    """An ISO 4217 code as written in the environment or secrets (`chf` is CHF); None if unknown."""
+    code = str(raw).strip().upper()
+    return code if _known_currency(code) else None
+
+
+def parse_zone(raw: object) -> str | None:
+    """An IANA time zone name; None if unknown."""
+    zone = str(raw).strip()
+    return zone if _known_zone(zone) else None
+
+
+def parse_month(value: object) -> int | None:
+    """A month number 1-12 (the fiscal year's first month); None otherwise."""
     try:
         month = int(str(value).strip())
     except (TypeError, ValueError):

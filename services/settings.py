@@ -90,31 +90,30 @@ def _name(value: str) -> str | None:
 
 
 def _logo(value: str) -> str | None:
-    from services.organisation import ROOT as APP_ROOT
+    from services.organisation import LOGO_SUFFIXES, logo_file
 
-    path = Path(value.strip()).expanduser()
-    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+    path = logo_file(value)  # as services.organisation reads it
+    if path.suffix.lower() not in LOGO_SUFFIXES:
         return "must be a .png or .jpg file"
-    path = path if path.is_absolute() else APP_ROOT / path  # as services.organisation reads it
     return None if path.is_file() else "names a file that does not exist or cannot be read"
 
 
 def _currency(value: str) -> str | None:
-    from services.organisation import _known_currency
+    from services.organisation import parse_currency
 
-    return None if _known_currency(value.strip().upper()) else "must be an ISO 4217 currency code such as EUR"
+    return None if parse_currency(value) else "must be an ISO 4217 currency code such as EUR"
 
 
 def _fiscal_month(value: str) -> str | None:
-    from services.organisation import _month_or_none
+    from services.organisation import parse_month
 
-    return None if _month_or_none(value) is not None else "must be a month number from 1 to 12"
+    return None if parse_month(value) is not None else "must be a month number from 1 to 12"
 
 
 def _time_zone(value: str) -> str | None:
-    from services.organisation import _known_zone
+    from services.organisation import parse_zone
 
-    return None if _known_zone(value.strip()) else "must be an IANA time zone such as Europe/Amsterdam"
+    return None if parse_zone(value) else "must be an IANA time zone such as Europe/Amsterdam"
 
 
 def _base_path(value: str) -> str | None:

@@ -47,11 +47,22 @@ def money(amount: float | None, lang: str, *, currency: str = DEFAULT_CURRENCY) 
     return format_money(amount, lang, currency=currency)
 
 
-def signed_money(amount: float, lang: str, *, compact: bool = False, currency: str = DEFAULT_CURRENCY) -> str:
+def signed_money(
+    amount: float,
+    lang: str,
+    *,
+    compact: bool = False,
+    currency: str = DEFAULT_CURRENCY,
+    for_metric: bool = True,
+) -> str:
     """An amount with a leading sign, `+€ 322k` / `-CHF 1.250`, so a metric delta points the
-    right way (Streamlit reads the ASCII minus)."""
+    right way (Streamlit reads the ASCII minus). With `for_metric=False`, for a table, signed
+    as format_signed signs other changes: `+€ 1.234`, `−€ 1.234`, `±€ 0`."""
     text = (format_money_compact if compact else format_money)(abs(amount), lang, currency=currency)
-    return ("-" if float(half_up(amount, 0)) < 0 else "+") + text
+    rounded = float(half_up(amount, 0))
+    if for_metric:
+        return ("-" if rounded < 0 else "+") + text
+    return ("+" if rounded > 0 else "−" if rounded < 0 else "±") + text
 
 
 def signed_pct(ratio_value: float, lang: str) -> str:

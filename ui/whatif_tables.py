@@ -16,11 +16,10 @@ from i18n.format import (
     format_number,
     format_pct,
     format_signed,
-    half_up,
 )
 from kpis.common import KpiValue
 from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
-from ui.budget_tables import kpi_text, points
+from ui.budget_tables import kpi_text, points, signed_money
 
 
 def value_text(
@@ -39,22 +38,13 @@ def value_text(
     return kpi_text(value, formatters[unit], lang)
 
 
-def _signed_amount(amount: float, lang: str, *, currency: str, compact: bool) -> str:
-    """A change of an amount in a table, signed as the other changes are: `+€ 1.234`,
-    `−€ 1.234`, `±€ 0` (a metric's delta needs the ASCII minus; a table reads better with
-    the real one)."""
-    text = (format_money_compact if compact else format_money)(abs(amount), lang, currency=currency)
-    rounded = float(half_up(amount, 0))
-    return ("+" if rounded > 0 else "−" if rounded < 0 else "±") + text
-
-
 def delta_text(
     value: KpiValue, unit: str, lang: str, *, currency: str = DEFAULT_CURRENCY, compact: bool = False
 ) -> str:
     """A delta (scenario − baseline) with its sign; a ratio's delta in percentage points."""
     formatters = {
         "ratio": lambda v: points(v * 100, lang),
-        "eur": lambda v: _signed_amount(v, lang, currency=currency, compact=compact),
+        "eur": lambda v: signed_money(v, lang, currency=currency, compact=compact, for_metric=False),
         "pp": lambda v: points(v, lang),
         "index": lambda v: format_signed(v, lang, decimals=2),
         "count": lambda v: format_signed(v, lang, decimals=0),
