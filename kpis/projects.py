@@ -88,6 +88,18 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     return {str(project): text for project, text in joined.items()}
 
 
+TEAM_MIX_COLUMNS = (
+    "project",
+    "joint",
+    "members",
+    "fte",
+    "has_team",
+    "missing_departments",
+    "mixed",
+    "fte_balance",
+)
+
+
 def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
     """Per funded project: is the team mixed, and how balanced is its FTE against the split.
 
@@ -99,49 +111,78 @@ def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
     (min over funding departments with an agreed share > 0 of FTE share / agreed share;
     None unless joint with a team of FTE > 0).
     """
-    columns = [
-        "project",
-        "joint",
-        "members",
-        "fte",
-        "has_team",
-        "missing_departments",
-        "mixed",
-        "fte_balance",
-    ]
+    return team_mix_by_month({None: team}, funding)[None]
+
+
+def team_mix_by_month(
+    teams: Mapping[object, pd.DataFrame], funding: pd.DataFrame
+) -> dict[object, pd.DataFrame]:
+    """`team_mix` of each team in `teams` (e.g. one per trend month) against one `funding`,
+    in one pass: the teams are stacked with a month key and grouped by (month, project), so
+    six months cost about what one does. Each group holds the same rows in the same order as
+    a single month's would, so every sum and minimum is the one `team_mix` gives."""
+    keys = list(teams)
     if funding.empty:
-        return pd.DataFrame(columns=columns)
+        return {key: pd.DataFrame(columns=list(TEAM_MIX_COLUMNS)) for key in keys}
     shares = resolve_agreed_shares(funding)
-    per_dept = team.groupby(["project", "department"], as_index=False)[["members", "fte"]].sum()
-    funders = shares.merge(per_dept, on=["project", "department"], how="left").fillna(
-        {"members": 0, "fte": 0.0}
+    stacked = pd.concat(
+        [
+            teams[key][["project", "department", "members", "fte"]].assign(month=number)
+            for number, key in enumerate(keys)
+        ],
+        ignore_index=True,
     )
-    totals = team.groupby("project")[["members", "fte"]].sum()
-    projects = shares.groupby("project", sort=True)["joint"].first().to_frame()
+    per_dept = stacked.groupby(["month", "project", "department"], as_index=False)[["members", "fte"]].sum()
+    months = pd.DataFrame({"month": range(len(keys))})
+    funders = (
+        shares[["project", "department", "agreed"]]
+        .merge(months, how="cross")
+        .merge(per_dept, on=["month", "project", "department"], how="left")
+        .fillna({"members": 0, "fte": 0.0})
+    )
+    totals = stacked.groupby(["month", "project"])[["members", "fte"]].sum()
+    joint = shares.groupby("project", sort=True)["joint"].first()
+    grid = pd.MultiIndex.from_product([range(len(keys)), joint.index], names=["month", "project"])
+    projects = pd.DataFrame({"joint": joint.reindex(grid, level="project")}, index=grid)
     projects = projects.join(totals, how="left").fillna({"members": 0, "fte": 0.0})
     projects["members"] = projects["members"].astype("int64")
     projects["fte"] = projects["fte"].astype("float64")
     projects["has_team"] = projects["members"] > 0
     absent = funders[funders["members"] <= 0].sort_values("department")
-    missing = absent.groupby("project")["department"].agg(",".join)
+    missing = absent.groupby(["month", "project"])["department"].agg(",".join)
     projects["missing_departments"] = missing.reindex(projects.index).fillna("")
     with_team = projects["joint"] & projects["has_team"]
-    projects["mixed"] = [
+    mixed = [
         (not missing_text) if staffed else None
         for staffed, missing_text in zip(with_team, projects["missing_departments"], strict=True)
     ]
-    total_fte = funders["project"].map(projects["fte"])
+    group = [funders["month"], funders["project"]]
+    total_fte = pd.Series(
+        projects["fte"].reindex(pd.MultiIndex.from_arrays(group)).to_numpy(), index=funders.index
+    )
     share_ratio = (funders["fte"] / total_fte.where(total_fte > 0)) / funders["agreed"].where(
         funders["agreed"] > 0
     )
-    balance = share_ratio.groupby(funders["project"]).min()
+    balance = share_ratio.groupby(group).min()
     eligible = with_team & (projects["fte"] > 0)
     aligned = balance.reindex(projects.index).to_numpy(dtype="float64")
-    projects["fte_balance"] = [
+    fte_balance = [
         float(value) if ok and pd.notna(value) else None
         for value, ok in zip(aligned, eligible.to_numpy(dtype=bool), strict=True)
     ]
-    return projects.reset_index()[columns]
+    result = projects.reset_index()
+    bounds = result["month"].searchsorted(range(len(keys) + 1))
+    # Each month's columns of True/False/None and numbers/None are made from that month's
+    # values alone, so their dtypes are those a single month gives.
+    return {
+        key: result.iloc[bounds[number] : bounds[number + 1]]
+        .reset_index(drop=True)
+        .assign(
+            mixed=mixed[bounds[number] : bounds[number + 1]],
+            fte_balance=fte_balance[bounds[number] : bounds[number + 1]],
+        )[list(TEAM_MIX_COLUMNS)]
+        for number, key in enumerate(keys)
+    }
 
 
 def team_text(team: pd.DataFrame) -> dict[str, str]:

@@ -68,7 +68,7 @@ from kpis.projects import (
     ownership_clarity,
     ownership_issues,
     ownership_status,
-    team_mix,
+    team_mix_by_month,
 )
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
@@ -341,7 +341,8 @@ def _collaboration_tiles(
     # period_for(filters, m) only moves the as-of month, so all months come from one pass;
     # each month uses the memberships recorded at its close.
     teams = load_team_by_months(engine=engine, filters=filters, months=months, replay=True)
-    mixes = [team_mix(teams[m], funding) for m in months]
+    by_month = team_mix_by_month(teams, funding)
+    mixes = [by_month[m] for m in months]
     mixed_values = [mixed_teams_share(mix) for mix in mixes]
     mixed, with_team = count_mixed(mixes[-1])
     balance = fte_balance_median(mixes[-1])

@@ -1,0 +1,69 @@
+"""Straightforward computations, one month and one project set at a time: the oracles for the
+one-pass (month-vectorised) KPI paths of issue #23.
+
+These are the implementations the app used before its trends were computed in one pass.
+They stay here, in the tests, so the tests can show that the one-pass path gives exactly the
+same figures, and so production code cannot come to depend on them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpis.projects import resolve_agreed_shares
+
+
+def straight_team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
+    """Per funded project: is the team mixed, and how balanced is its FTE against the split.
+
+    In: `team` (project, department, members, fte: members active in the as-of month) and
+    `funding` (project, department, committed, agreed_share).
+    Out, one row per project in `funding`: project, joint, members, fte, has_team,
+    missing_departments (funding departments without a team member, comma-separated),
+    mixed (True/False for joint projects with a team, None otherwise), fte_balance
+    (min over funding departments with an agreed share > 0 of FTE share / agreed share;
+    None unless joint with a team of FTE > 0).
+    """
+    columns = [
+        "project",
+        "joint",
+        "members",
+        "fte",
+        "has_team",
+        "missing_departments",
+        "mixed",
+        "fte_balance",
+    ]
+    if funding.empty:
+        return pd.DataFrame(columns=columns)
+    shares = resolve_agreed_shares(funding)
+    per_dept = team.groupby(["project", "department"], as_index=False)[["members", "fte"]].sum()
+    funders = shares.merge(per_dept, on=["project", "department"], how="left").fillna(
+        {"members": 0, "fte": 0.0}
+    )
+    totals = team.groupby("project")[["members", "fte"]].sum()
+    projects = shares.groupby("project", sort=True)["joint"].first().to_frame()
+    projects = projects.join(totals, how="left").fillna({"members": 0, "fte": 0.0})
+    projects["members"] = projects["members"].astype("int64")
+    projects["fte"] = projects["fte"].astype("float64")
+    projects["has_team"] = projects["members"] > 0
+    absent = funders[funders["members"] <= 0].sort_values("department")
+    missing = absent.groupby("project")["department"].agg(",".join)
+    projects["missing_departments"] = missing.reindex(projects.index).fillna("")
+    with_team = projects["joint"] & projects["has_team"]
+    projects["mixed"] = [
+        (not missing_text) if staffed else None
+        for staffed, missing_text in zip(with_team, projects["missing_departments"], strict=True)
+    ]
+    total_fte = funders["project"].map(projects["fte"])
+    share_ratio = (funders["fte"] / total_fte.where(total_fte > 0)) / funders["agreed"].where(
+        funders["agreed"] > 0
+    )
+    balance = share_ratio.groupby(funders["project"]).min()
+    eligible = with_team & (projects["fte"] > 0)
+    aligned = balance.reindex(projects.index).to_numpy(dtype="float64")
+    projects["fte_balance"] = [
+        float(value) if ok and pd.notna(value) else None
+        for value, ok in zip(aligned, eligible.to_numpy(dtype=bool), strict=True)
+    ]
+    return projects.reset_index()[columns]
