@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -25,14 +26,26 @@ def localised(chart: Any, *, lang: str, currency: str = "EUR") -> Any:
     return chart
 
 
+def unvalidated(chart: Any) -> Any:
+    """`chart` whose `to_dict()` (which st.altair_chart calls) skips Altair's JSON-schema
+    validation. Validating a spec costs 10–100 ms per chart on every rerun (about 290 ms of a
+    Trust page rerun); every chart builder's spec is validated by its tests instead
+    (tests/test_charts_*.py call `to_dict()`, which validates), and the spec sent is the same."""
+    # Altair keeps public attributes as schema properties; this one must stay on the object.
+    object.__setattr__(chart, "to_dict", partial(type(chart).to_dict, chart, validate=False))
+    return chart
+
+
 def show_chart(
     chart: Any, *, description: str | None = None, table: pd.DataFrame | None = None, **kwargs: Any
 ) -> None:
     """st.altair_chart(chart, **kwargs) with a description for screen readers (given, or
     derived from the chart's title and axes) and, when `table` is given, the figures behind
     it in a collapsed expander right below."""
-    text = description or describe_chart(chart.to_dict(), lang=lang())
-    st.altair_chart(localised(chart.properties(description=text), lang=lang(), currency=currency()), **kwargs)
+    text = description or describe_chart(chart.to_dict(validate=False), lang=lang())
+    st.altair_chart(
+        unvalidated(localised(chart.properties(description=text), lang=lang(), currency=currency())), **kwargs
+    )
     if table is not None:
         with st.expander(t("chart.table"), icon=":material/table:"):
             st.dataframe(table, hide_index=True)
