@@ -102,6 +102,15 @@ def _versioned() -> tuple[str, int, int]:
     return url, version, writes
 
 
+def run_version() -> tuple[str, int, int]:
+    """What identifies the data this run sees: the database URL, the data version and this
+    process's write count (read once per rerun, like `data_version`)."""
+    try:
+        return _versioned()
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable("The database cannot be reached right now.") from exc
+
+
 def data_version() -> int:
     """The current data version, read from the database once per rerun (see the module docstring)."""
     return _versioned()[1]
