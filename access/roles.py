@@ -11,22 +11,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-ROLES = ("admin", "cio", "cmo", "editor", "viewer")
+ROLES = ("admin", "cio", "cmo", "editor", "viewer", "respondent")
 # When several roles match one person, the first in this order wins (most rights first;
 # cio before cmo only to make the choice deterministic: both have the same rights).
+# A respondent answers trust pulses and sees nothing else: the last in the order, so anyone
+# with a reading role keeps it.
 ROLE_PRECEDENCE = ROLES
 
 READ = "read"
 READ_COMMENTS = "read_comments"
 EDIT_DATA = "edit_data"  # imports, targets, the decisions log, scenarios of others
 MANAGE_ROLES = "manage_roles"
+RUN_PULSE = "run_pulse"  # open and close trust pulse waves, see their response rate
+RESPOND = "respond"  # answer an open pulse wave one is invited to; nothing else
 
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": frozenset({READ}),
     "editor": frozenset({READ, EDIT_DATA}),
-    "cio": frozenset({READ, EDIT_DATA, READ_COMMENTS}),
-    "cmo": frozenset({READ, EDIT_DATA, READ_COMMENTS}),
-    "admin": frozenset({READ, EDIT_DATA, READ_COMMENTS, MANAGE_ROLES}),
+    "cio": frozenset({READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}),
+    "cmo": frozenset({READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}),
+    "admin": frozenset({READ, EDIT_DATA, READ_COMMENTS, MANAGE_ROLES, RUN_PULSE}),
+    "respondent": frozenset({RESPOND}),
 }
 
 # Someone who is not signed in, or signed in but without a role: may do nothing.
@@ -98,6 +103,11 @@ class RoleSettings:
 
     def with_emails(self, emails: Mapping[str, Iterable[str]]) -> RoleSettings:
         return replace(self, emails=normalise_email_lists(emails))
+
+
+def is_email_address(text: str) -> bool:
+    """Whether `text` looks like one e-mail address (no spaces, commas or semicolons)."""
+    return bool(_EMAIL.match(text))
 
 
 def normalise_email_lists(emails: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
@@ -243,6 +253,8 @@ WRITES: tuple[Write, ...] = (
     Write("Delete a saved what-if scenario", EDIT_DATA, author_too=True),
     Write("Change the role settings (Roles)", MANAGE_ROLES),
     Write("Change the organisation settings (Organisation)", MANAGE_ROLES),
+    Write("Open or close a trust pulse wave (Trust pulse)", RUN_PULSE),
+    Write("Answer a trust pulse wave one is invited to", RESPOND),
 )
 SAVE_SCENARIO = WRITES[4]
 

@@ -13,8 +13,10 @@ from access.roles import (
     NO_ROLE,
     READ,
     READ_COMMENTS,
+    RESPOND,
     RIGHTS,
     ROLE_PRECEDENCE,
+    RUN_PULSE,
     NotAllowed,
     RoleSettings,
     RoleSettingsError,
@@ -42,7 +44,12 @@ SETTINGS = parse_role_settings(
 def test_rights_follow_the_issue() -> None:
     assert RIGHTS["viewer"] == {READ}
     assert RIGHTS["editor"] == {READ, EDIT_DATA}
-    assert RIGHTS["cio"] == RIGHTS["cmo"] == {READ, EDIT_DATA, READ_COMMENTS}
+    assert RIGHTS["cio"] == RIGHTS["cmo"] == {READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}
+    assert RUN_PULSE in RIGHTS["admin"]
+    # A respondent answers pulses and may nothing else (issue 21).
+    assert RIGHTS["respondent"] == {RESPOND}
+    assert all(RESPOND not in RIGHTS[r] for r in RIGHTS if r != "respondent")
+    assert ROLE_PRECEDENCE[-1] == "respondent"
     assert MANAGE_ROLES in RIGHTS["admin"] and all(
         MANAGE_ROLES not in RIGHTS[r] for r in RIGHTS if r != "admin"
     )

@@ -115,8 +115,8 @@ def code_text(value: str) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
-def _language_switch() -> None:
-    """The language choice on the pages shown before the frame (sign-in, refused)."""
+def render_language_switch() -> None:
+    """The language choice where the global filters are not shown (sign-in, refused, respondents)."""
     st.radio(
         t("filters.language"),
         options=list(LANGUAGES),
@@ -137,7 +137,7 @@ def render_configuration_error(problems: list[str]) -> None:
 def render_sign_in() -> None:
     """The sign-in page: one button per configured identity provider; stops the run."""
     with st.sidebar:
-        _language_switch()
+        render_language_switch()
     st.title(t("auth.sign_in_title"))
     st.write(t("auth.sign_in_intro"))
     providers = provider_names(auth_settings())
@@ -158,7 +158,7 @@ def render_sign_in() -> None:
 def render_refused(user: User) -> None:
     """The page for a signed-in person without a role; stops the run."""
     with st.sidebar:
-        _language_switch()
+        render_language_switch()
     st.title(t("auth.refused_title"))
     st.error(t("auth.refused"), icon=":material/block:")
     st.caption(t("auth.signed_in_as", name=code_text(user.name)))

@@ -1,0 +1,107 @@
+"""The trust pulse answer page: the one page a respondent sees. The items about the other
+department on a 1–5 scale and an optional comment; a new answer replaces the earlier one
+until the wave closes. The answers are never shown back, here or anywhere else."""
+
+import streamlit as st
+
+from access.roles import RESPOND
+from data_access.pulse import (
+    MAX_COMMENT,
+    PulseError,
+    load_invitations,
+    load_pulse_items,
+    submit_pulse_answers,
+)
+from data_access.reference import load_departments
+from i18n.format import format_day
+from ui.auth import current_user, ensure_allowed, require
+from ui.data import cached, get_engine
+from ui.i18n import lang, t
+from ui.text import md
+from ui.times import today
+
+user = require(RESPOND)
+
+st.title(t("pulse_answer.title"))
+
+engine = get_engine()
+language = lang()
+invitations = load_invitations(engine=engine, email=user.email or "", today=today())
+if not invitations:
+    st.info(t("pulse_answer.none"), icon=":material/event_busy:")
+    st.stop()
+
+if len(invitations) > 1:
+    chosen = st.radio(
+        t("pulse_answer.which"),
+        options=range(len(invitations)),
+        format_func=lambda index: invitations[index].name,
+        key="pulse_answer_wave",
+    )
+    invitation = invitations[chosen]
+else:
+    invitation = invitations[0]
+
+departments = cached(load_departments)
+department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+items = load_pulse_items(engine=engine, wave_id=invitation.wave_id, department=invitation.department)
+
+st.subheader(invitation.name)
+st.caption(t("pulse_answer.closes", closes=format_day(invitation.closes_on, language)))
+st.write(t("pulse_answer.intro"))
+with st.expander(t("pulse_answer.anonymity_heading")):
+    st.write(t("pulse_answer.anonymity"))
+if invitation.answered:
+    st.info(t("pulse_answer.answered_before"), icon=":material/task_alt:")
+if notice := st.session_state.pop("pulse_answer_notice", None):
+    st.success(notice, icon=":material/check_circle:")
+
+SCALE = [1, 2, 3, 4, 5]
+with st.form(f"pulse_answer_{invitation.wave_id}"):
+    for row in items.itertuples():
+        st.radio(
+            md(getattr(row, f"text_{language}")),
+            options=SCALE,
+            index=None,
+            horizontal=True,
+            format_func=lambda score: t(f"pulse_answer.scale_{score}"),
+            key=f"pulse_item_{invitation.wave_id}_{row.code}",
+            help=t(
+                "pulse_answer.about",
+                department=department_names.get(row.rated_department, row.rated_department),
+            ),
+        )
+    comment = st.text_area(
+        t("pulse_answer.comment"), max_chars=MAX_COMMENT, key=f"pulse_comment_{invitation.wave_id}"
+    )
+    submitted = st.form_submit_button(t("pulse_answer.submit"), type="primary", icon=":material/send:")
+
+if submitted:
+    person = current_user()
+    ensure_allowed(person, RESPOND)
+    scores = {
+        row.code: st.session_state[f"pulse_item_{invitation.wave_id}_{row.code}"]
+        for row in items.itertuples()
+        if st.session_state.get(f"pulse_item_{invitation.wave_id}_{row.code}") is not None
+    }
+    if not scores:
+        st.error(t("pulse.error_scores"), icon=":material/error:")
+    else:
+        try:
+            submit_pulse_answers(
+                engine=engine,
+                user=person,
+                wave_id=invitation.wave_id,
+                scores=scores,
+                comment=comment,
+                today=today(),
+            )
+        except PulseError as exc:
+            st.error(t(exc.key, **exc.params), icon=":material/error:")
+        else:
+            # The widgets are emptied: the page never shows an answer back.
+            for row in items.itertuples():
+                st.session_state.pop(f"pulse_item_{invitation.wave_id}_{row.code}", None)
+            st.session_state.pop(f"pulse_comment_{invitation.wave_id}", None)
+            st.session_state["pulse_answer_notice"] = t("pulse_answer.thanks")
+            st.rerun()
