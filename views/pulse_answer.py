@@ -57,33 +57,34 @@ if notice := st.session_state.pop("pulse_answer_notice", None):
     st.success(notice, icon=":material/check_circle:")
 
 SCALE = [1, 2, 3, 4, 5]
-with st.form(f"pulse_answer_{invitation.wave_id}"):
+# After each sending the widgets get new keys, so they are empty again: the page never shows
+# an answer back (not even to the person, who may have left the screen open).
+ROUND_KEY = "pulse_answer_round"
+round_ = st.session_state.setdefault(ROUND_KEY, 0)
+with st.form(f"pulse_answer_{invitation.wave_id}_{round_}"):
+    chosen_scores = {}
     for row in items.itertuples():
-        st.radio(
+        chosen_scores[row.code] = st.radio(
             md(getattr(row, f"text_{language}")),
             options=SCALE,
             index=None,
             horizontal=True,
             format_func=lambda score: t(f"pulse_answer.scale_{score}"),
-            key=f"pulse_item_{invitation.wave_id}_{row.code}",
+            key=f"pulse_item_{invitation.wave_id}_{round_}_{row.code}",
             help=t(
                 "pulse_answer.about",
                 department=department_names.get(row.rated_department, row.rated_department),
             ),
         )
     comment = st.text_area(
-        t("pulse_answer.comment"), max_chars=MAX_COMMENT, key=f"pulse_comment_{invitation.wave_id}"
+        t("pulse_answer.comment"), max_chars=MAX_COMMENT, key=f"pulse_comment_{invitation.wave_id}_{round_}"
     )
     submitted = st.form_submit_button(t("pulse_answer.submit"), type="primary", icon=":material/send:")
 
 if submitted:
     person = current_user()
     ensure_allowed(person, RESPOND)
-    scores = {
-        row.code: st.session_state[f"pulse_item_{invitation.wave_id}_{row.code}"]
-        for row in items.itertuples()
-        if st.session_state.get(f"pulse_item_{invitation.wave_id}_{row.code}") is not None
-    }
+    scores = {code: score for code, score in chosen_scores.items() if score is not None}
     if not scores:
         st.error(t("pulse.error_scores"), icon=":material/error:")
     else:
@@ -99,9 +100,6 @@ if submitted:
         except PulseError as exc:
             st.error(t(exc.key, **exc.params), icon=":material/error:")
         else:
-            # The widgets are emptied: the page never shows an answer back.
-            for row in items.itertuples():
-                st.session_state.pop(f"pulse_item_{invitation.wave_id}_{row.code}", None)
-            st.session_state.pop(f"pulse_comment_{invitation.wave_id}", None)
+            st.session_state[ROUND_KEY] = round_ + 1
             st.session_state["pulse_answer_notice"] = t("pulse_answer.thanks")
             st.rerun()

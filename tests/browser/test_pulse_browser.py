@@ -144,6 +144,9 @@ def _answer(page, setup: SignInSetup, sub: str, first: int) -> None:
     page.get_by_role("button", name=translate("pulse_answer.submit", "nl")).click()
     page.get_by_text(translate("pulse_answer.thanks", "nl")).wait_for()
     wait_for_app(page)
+    # The answer is not shown back: every item is empty again.
+    assert page.locator("[data-testid='stMain'] input[type='radio']:checked").count() == 0
+    assert page.locator("[data-testid='stMain'] textarea").input_value() == ""
 
 
 def test_twelve_people_answer_and_the_cio_closes_and_sees_the_results(browser, pulse_app, output_dir) -> None:
