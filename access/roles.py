@@ -219,6 +219,22 @@ def user_from_claims(claims: Mapping[str, Any], settings: RoleSettings) -> User:
     )
 
 
+def verified_email(claims: Mapping[str, Any]) -> str | None:
+    """The person's address, lower-case, unless the provider says it has not verified it."""
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip() or claims.get("email_verified", True) is False:
+        return None
+    return email.strip().lower()
+
+
+def as_invited_respondent(user: User, *, invited: bool) -> User:
+    """A signed-in person without a role who is invited to an open pulse wave answers it as a
+    respondent (and may nothing else); anyone with a role keeps it."""
+    if user.has_role or not invited or not user.signed_in or user.local_mode:
+        return user
+    return replace(user, role="respondent")
+
+
 def keeps_admin(claims: Mapping[str, Any], settings: RoleSettings) -> bool:
     """Whether these claims still give admin under `settings` (an admin must not lock themself out)."""
     return resolve_role(claims, settings) == "admin"

@@ -309,6 +309,23 @@ def load_instrument_items(*, engine: Engine) -> pd.DataFrame:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
 
 
+def is_invited(*, engine: Engine, email: str, today: dt.date) -> bool:
+    """Whether `email` is invited to an open wave whose fielding window includes `today`."""
+    query = (
+        select(func.count())
+        .select_from(PulseParticipant)
+        .join(PulseWave, PulseWave.id == PulseParticipant.pulse_wave_id)
+        .where(
+            PulseParticipant.email == normalise_email(email),
+            PulseWave.status == "open",
+            PulseWave.opens_on <= today,
+            PulseWave.closes_on >= today,
+        )
+    )
+    with engine.connect() as conn:
+        return bool(conn.scalar(query))
+
+
 def load_pulse_items(*, engine: Engine, wave_id: int, department: str) -> pd.DataFrame:
     """The wave's items about departments other than `department` (the respondent's own):
     code, text_nl, text_en, rated_department, dimension, in code order."""

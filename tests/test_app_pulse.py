@@ -172,3 +172,26 @@ def test_closing_opens_the_results_on_the_trust_page(monkeypatch, fresh_url) -> 
     ).run()
     assert not trust.exception
     assert trust.selectbox(key="trust_wave").options[0] == "PULSE-1"
+
+
+def test_an_invited_person_without_a_role_answers_until_the_wave_closes(monkeypatch, fresh_url) -> None:
+    from data_access.pulse import close_pulse_wave
+    from tests.pulse_fixtures import CIO
+
+    _open_wave_in_the_app(monkeypatch, fresh_url)
+    invited = {"sub": "m2", "email": "M2@example.com", "name": "Mia", "roles": ["other-app"]}
+    at = _as(monkeypatch, fresh_url, "respondent", claims=invited)
+    assert [title.value for title in at.title] == [translate("pulse_answer.title", "nl")]
+    assert any(translate("role.respondent", "nl") in c.value for c in at.sidebar.caption)
+    assert len([r for r in at.radio if (r.key or "").startswith("pulse_item_")]) == 2
+
+    # An address the provider has not verified proves nothing.
+    unverified = invited | {"email_verified": False}
+    refused = _as(monkeypatch, fresh_url, "respondent", claims=unverified)
+    assert [title.value for title in refused.title] == [translate("auth.refused_title", "nl")]
+
+    engine = create_db_engine(fresh_url)
+    close_pulse_wave(engine=engine, user=CIO, wave_id=int(load_pulse_waves(engine=engine)["id"][0]))
+    engine.dispose()
+    after = _as(monkeypatch, fresh_url, "respondent", claims=invited)
+    assert [title.value for title in after.title] == [translate("auth.refused_title", "nl")]

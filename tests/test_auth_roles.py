@@ -220,3 +220,19 @@ def test_registry_entries_are_valid() -> None:
 
 def test_claim_false_means_emails_only() -> None:
     assert parse_role_settings({"claim": False}).claim is None
+
+
+def test_an_invited_person_without_a_role_becomes_a_respondent_and_nobody_else_changes() -> None:
+    from access.roles import RESPOND, as_invited_respondent, verified_email
+
+    nobody = User(name="n@example.com", email="n@example.com", role=NO_ROLE)
+    assert as_invited_respondent(nobody, invited=True).role == "respondent"
+    assert as_invited_respondent(nobody, invited=True).may(RESPOND)
+    assert as_invited_respondent(nobody, invited=False).role == NO_ROLE
+    viewer = User(name="v@example.com", email="v@example.com", role="viewer")
+    assert as_invited_respondent(viewer, invited=True) == viewer
+    assert as_invited_respondent(ANONYMOUS, invited=True) == ANONYMOUS
+    assert as_invited_respondent(LOCAL_USER, invited=True) == LOCAL_USER
+    assert verified_email({"email": " A@Example.com "}) == "a@example.com"
+    assert verified_email({"email": "a@example.com", "email_verified": False}) is None
+    assert verified_email({"sub": "x"}) is None

@@ -19,9 +19,11 @@ from access.roles import (
     RoleSettings,
     RoleSettingsError,
     User,
+    as_invited_respondent,
     check_allowed,
     parse_role_settings,
     user_from_claims,
+    verified_email,
 )
 from data_access.role_settings import load_role_emails
 from i18n import LANGUAGES
@@ -86,7 +88,21 @@ def current_user() -> User:
     claims = signed_in_claims()
     if not claims:
         return ANONYMOUS
-    return user_from_claims(claims, role_settings())
+    user = user_from_claims(claims, role_settings())
+    if user.has_role:
+        return user
+    return as_invited_respondent(user, invited=_invited_to_a_pulse(claims))
+
+
+def _invited_to_a_pulse(claims: Mapping[str, Any]) -> bool:
+    """Whether the verified address is on an open pulse wave's list (not cached: a wave that
+    closes takes the right away at once). Asked only for people without a role."""
+    from data_access.pulse import is_invited
+    from ui.data import get_engine
+    from ui.times import today
+
+    email = verified_email(claims)
+    return email is not None and is_invited(engine=get_engine(), email=email, today=today())
 
 
 def require(right: str) -> User:
