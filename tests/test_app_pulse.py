@@ -195,3 +195,37 @@ def test_an_invited_person_without_a_role_answers_until_the_wave_closes(monkeypa
     engine.dispose()
     after = _as(monkeypatch, fresh_url, "respondent", claims=invited)
     assert [title.value for title in after.title] == [translate("auth.refused_title", "nl")]
+
+
+def test_hostile_names_and_texts_are_shown_as_text_on_both_pages(monkeypatch, fresh_url) -> None:
+    """Department names, item texts and the wave's name and reminder come from data."""
+    from sqlalchemy import update
+
+    from data_access.models import Department, SurveyItem
+    from data_access.pulse import open_pulse_wave
+    from tests.pulse_fixtures import CIO
+    from tests.test_hostile_text import HOSTILE, _assert_inert
+
+    engine = create_db_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(update(Department).values(name_nl=HOSTILE[:90], name_en=HOSTILE[:90]))
+        conn.execute(update(SurveyItem).values(text_nl=HOSTILE, text_en=HOSTILE))
+    opens, closes = _window()
+    open_pulse_wave(
+        engine=engine,
+        user=CIO,
+        code="PULSE-H",
+        name=HOSTILE[:90],
+        opens_on=opens,
+        closes_on=closes,
+        reminder=HOSTILE,
+        item_codes=ITEMS,
+        invitations={"MKT": MKT_PEOPLE, "IT": IT_PEOPLE},
+    )
+    engine.dispose()
+    admin = _as(monkeypatch, fresh_url, "cio", page="views/pulse.py")
+    _assert_inert(admin)
+    assert any("bold" in m.label for m in admin.metric), "the response rate was not shown"
+    questionnaire = _as(monkeypatch, fresh_url, "respondent")
+    _assert_inert(questionnaire)
+    assert any("bold" in r.label for r in questionnaire.radio), "the items were not shown"

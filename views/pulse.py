@@ -21,7 +21,7 @@ from i18n.format import format_day, format_pct
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, clear_caches, get_engine
 from ui.i18n import lang, t
-from ui.text import md
+from ui.text import md, tm
 from ui.times import today
 
 require(RUN_PULSE)
@@ -34,7 +34,7 @@ language = lang()
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
 items = cached(load_instrument_items)
-item_labels = {
+item_labels = {  # a multiselect shows its options as plain text
     row.code: f"{row.code} · {department_names.get(row.rated_department, row.rated_department)} · "
     f"{getattr(row, f'text_{language}')}"
     for row in items.itertuples()
@@ -42,7 +42,7 @@ item_labels = {
 
 
 def _error(exc: PulseError) -> None:
-    st.error(t(exc.key, **exc.params), icon=":material/error:")
+    st.error(tm(exc.key, **exc.params), icon=":material/error:")
 
 
 waves = load_pulse_waves(engine=engine)
@@ -66,7 +66,7 @@ for wave in open_waves.itertuples():
         for column, rate in zip(columns, rates.itertuples(), strict=False):
             share = rate.answered / rate.invited if rate.invited else 0.0
             column.metric(
-                t("pulse.rate_label", department=department_names.get(rate.department, rate.department)),
+                tm("pulse.rate_label", department=department_names.get(rate.department, rate.department)),
                 format_pct(share, language),
                 t("pulse.rate_detail", answered=rate.answered, invited=rate.invited),
                 delta_color="off",
@@ -88,7 +88,7 @@ for wave in open_waves.itertuples():
                 _error(exc)
             else:
                 clear_caches()
-                st.session_state["pulse_notice"] = t("pulse.closed", name=wave.name)
+                st.session_state["pulse_notice"] = tm("pulse.closed", name=wave.name)
                 st.rerun()
 
 if notice := st.session_state.pop("pulse_notice", None):
@@ -112,7 +112,7 @@ with st.form("pulse_open"):
     st.caption(t("pulse.invitees_help"))
     typed = {
         code: st.text_area(
-            t("pulse.invitees", department=department_names[code]), key=f"pulse_invitees_{code}", height=100
+            tm("pulse.invitees", department=department_names[code]), key=f"pulse_invitees_{code}", height=100
         )
         for code in departments["code"]
     }
@@ -140,7 +140,7 @@ if submitted:
         except PulseError as exc:
             _error(exc)
         else:
-            st.session_state["pulse_notice"] = t("pulse.opened", name=name.strip())
+            st.session_state["pulse_notice"] = tm("pulse.opened", name=name.strip())
             st.rerun()
 
 closed = waves[waves["status"] == "closed"]

@@ -17,7 +17,7 @@ from i18n.format import format_day
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import lang, t
-from ui.text import md
+from ui.text import md, tm
 from ui.times import today
 
 user = require(RESPOND)
@@ -35,7 +35,7 @@ if len(invitations) > 1:
     chosen = st.radio(
         t("pulse_answer.which"),
         options=range(len(invitations)),
-        format_func=lambda index: invitations[index].name,
+        format_func=lambda index: md(invitations[index].name),
         key="pulse_answer_wave",
     )
     invitation = invitations[chosen]
@@ -46,7 +46,7 @@ departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
 items = load_pulse_items(engine=engine, wave_id=invitation.wave_id, department=invitation.department)
 
-st.subheader(invitation.name)
+st.subheader(md(invitation.name))
 st.caption(t("pulse_answer.closes", closes=format_day(invitation.closes_on, language)))
 st.write(t("pulse_answer.intro"))
 with st.expander(t("pulse_answer.anonymity_heading")):
@@ -71,7 +71,7 @@ with st.form(f"pulse_answer_{invitation.wave_id}_{round_}"):
             horizontal=True,
             format_func=lambda score: t(f"pulse_answer.scale_{score}"),
             key=f"pulse_item_{invitation.wave_id}_{round_}_{row.code}",
-            help=t(
+            help=tm(
                 "pulse_answer.about",
                 department=department_names.get(row.rated_department, row.rated_department),
             ),
@@ -98,7 +98,7 @@ if submitted:
                 today=today(),
             )
         except PulseError as exc:
-            st.error(t(exc.key, **exc.params), icon=":material/error:")
+            st.error(tm(exc.key, **exc.params), icon=":material/error:")
         else:
             st.session_state[ROUND_KEY] = round_ + 1
             st.session_state["pulse_answer_notice"] = t("pulse_answer.thanks")
