@@ -48,6 +48,7 @@ from data_access.models import (
     SurveyResponse,
     SurveyWave,
 )
+from kpis.confidentiality import ABSOLUTE_MIN_GROUP
 
 MAX_ITEMS = 12  # a pulse is short
 MAX_COMMENT = 2000
@@ -139,6 +140,11 @@ def open_pulse_wave(
     counts = {department: count for department, count in counts.items() if count}
     if len(counts) < 1:
         raise PulseError("pulse.error_nobody")
+    # A department of one or two would be identified by its department alone: its answers
+    # could never be shown, and in the database its department would name them.
+    for department, count in sorted(counts.items()):
+        if count < ABSOLUTE_MIN_GROUP:
+            raise PulseError("pulse.error_too_few", department=department, minimum=ABSOLUTE_MIN_GROUP)
     with engine.begin() as conn:
         taken = conn.scalar(select(func.count()).select_from(PulseWave).where(PulseWave.code == code)) or 0
         taken += conn.scalar(select(func.count()).select_from(SurveyWave).where(SurveyWave.code == code)) or 0

@@ -35,8 +35,9 @@ from data_access.survey import load_response_counts, load_waves
 from kpis.periods import Filters
 from tests.pulse_fixtures import CIO, TODAY, insert_instrument, open_wave, respondent
 
-MKT = ["m1@example.com", "M2@Example.com"]
-IT = ["i1@example.com"]
+MKT = ["m1@example.com", "M2@Example.com", "m3@example.com"]
+IT = ["i1@example.com", "i2@example.com", "i3@example.com"]
+ALL = sorted(a.lower() for a in IT + MKT)
 
 
 @pytest.fixture
@@ -60,17 +61,13 @@ def test_opening_keeps_invited_counts_and_audits_no_address(engine: Engine) -> N
     wave = open_wave(engine, MKT, IT)
     rates = load_pulse_response_rates(engine=engine, wave_id=wave)
     assert rates.to_dict("records") == [
-        {"department": "IT", "invited": 1, "answered": 0},
-        {"department": "MKT", "invited": 2, "answered": 0},
+        {"department": "IT", "invited": 3, "answered": 0},
+        {"department": "MKT", "invited": 3, "answered": 0},
     ]
-    assert load_not_answered(engine=engine, wave_id=wave) == [
-        "i1@example.com",
-        "m1@example.com",
-        "m2@example.com",
-    ]
+    assert load_not_answered(engine=engine, wave_id=wave) == ALL
     trail = load_audit_trail(engine=engine, entity="pulse_wave")
     assert list(trail["action"]) == ["open"] and list(trail["user_name"]) == [CIO.name]
-    assert json.loads(trail["new_values"][0])["invited"] == {"IT": 1, "MKT": 2}
+    assert json.loads(trail["new_values"][0])["invited"] == {"IT": 3, "MKT": 3}
     assert "example.com" not in trail["new_values"][0]
 
 
@@ -99,6 +96,11 @@ def test_only_cio_cmo_and_admin_open_a_wave(engine: Engine, role: str) -> None:
         (["not an address"], [], "pulse.error_address"),
         (["same@example.com"], ["same@example.com"], "pulse.error_twice"),
         ([], [], "pulse.error_nobody"),
+        (
+            ["a@example.com", "b@example.com"],
+            ["c@example.com", "d@example.com", "e@example.com"],
+            "pulse.error_too_few",
+        ),
     ],
 )
 def test_bad_invitations_are_refused_and_nothing_is_written(engine, marketing, it, key) -> None:
@@ -133,7 +135,7 @@ def test_an_answer_replaces_the_earlier_one_and_marks_the_register(engine: Engin
         pending = conn.execute(select(PulsePendingAnswer.score)).scalars().all()
         comments = conn.execute(select(PulsePendingComment.text)).scalars().all()
     assert pending == [5] and comments == ["second"]
-    assert load_not_answered(engine=engine, wave_id=wave) == ["i1@example.com", "m2@example.com"]
+    assert load_not_answered(engine=engine, wave_id=wave) == [a for a in ALL if a != "m1@example.com"]
     rates = load_pulse_response_rates(engine=engine, wave_id=wave).set_index("department")
     assert rates.loc["MKT", "answered"] == 1 and rates.loc["IT", "answered"] == 0
     trail = load_audit_trail(engine=engine, entity="pulse_answer")
@@ -161,11 +163,7 @@ def test_invalid_answers_are_refused_and_nothing_is_written(engine, address, sco
         )
     assert refused.value.key == key
     assert _count(engine, PulsePendingAnswer) == 0
-    assert load_not_answered(engine=engine, wave_id=wave) == [
-        "i1@example.com",
-        "m1@example.com",
-        "m2@example.com",
-    ]
+    assert load_not_answered(engine=engine, wave_id=wave) == ALL
 
 
 def test_only_respondents_answer(engine: Engine) -> None:
@@ -208,8 +206,8 @@ def test_results_open_only_when_the_wave_closes(engine: Engine) -> None:
     counts = load_response_counts(engine=engine, filters=filters, wave_ids=[survey_wave]).set_index(
         "department"
     )
-    assert counts.loc["MKT", "invited"] == 2 and counts.loc["MKT", "respondents"] == 2
-    assert counts.loc["IT", "invited"] == 1 and counts.loc["IT", "respondents"] == 1
+    assert counts.loc["MKT", "invited"] == 3 and counts.loc["MKT", "respondents"] == 2
+    assert counts.loc["IT", "invited"] == 3 and counts.loc["IT", "respondents"] == 1
     with engine.connect() as conn:
         assert sorted(conn.execute(select(SurveyResponse.score)).scalars()) == [1, 2, 3, 4]
         assert conn.execute(select(SurveyComment.text)).scalars().all() == ["Good work"]
