@@ -404,6 +404,9 @@ def submit_pulse_answers(
                 PulseWave.opens_on <= today,
                 PulseWave.closes_on >= today,
             )
+            # FOR SHARE on PostgreSQL: a close waits for this sending, and a sending after a
+            # close sees it closed (SQLite runs one writer at a time anyway).
+            .with_for_update(read=True, of=PulseWave)
         ).one_or_none()
         if row is None or row.answer_secret is None:
             raise PulseError("pulse.error_not_invited")
@@ -471,9 +474,9 @@ def close_pulse_wave(*, engine: Engine, user: User, wave_id: int, rng: random.Ra
     shuffle = (rng or secrets.SystemRandom()).shuffle
     with engine.begin() as conn:
         wave = conn.execute(
-            select(PulseWave.code, PulseWave.name, PulseWave.opens_on, PulseWave.status).where(
-                PulseWave.id == wave_id
-            )
+            select(PulseWave.code, PulseWave.name, PulseWave.opens_on, PulseWave.status)
+            .where(PulseWave.id == wave_id)
+            .with_for_update()
         ).one_or_none()
         if wave is None or wave.status != "open":
             raise PulseError("pulse.error_not_open")
