@@ -54,6 +54,7 @@ MAX_ITEMS = 12  # a pulse is short
 MAX_COMMENT = 2000
 MAX_CODE = 40
 MAX_NAME = 100
+MAX_ADDRESS = 254  # pulse_participant.email
 # Submissions per person within RATE_WINDOW (counted in the audit trail, so across processes).
 MAX_SUBMISSIONS = 5
 RATE_WINDOW = dt.timedelta(minutes=10)
@@ -131,7 +132,7 @@ def open_pulse_wave(
             address = normalise_email(raw)
             if not address:
                 continue
-            if not is_email_address(address):
+            if not is_email_address(address) or len(address) > MAX_ADDRESS:
                 raise PulseError("pulse.error_address", address=address)
             if people.get(address, department) != department:
                 raise PulseError("pulse.error_twice", address=address)
@@ -155,11 +156,18 @@ def open_pulse_wave(
         )
         if set(department_ids) != set(counts):
             raise PulseError("pulse.error_department")
-        item_ids = dict(
-            conn.execute(select(SurveyItem.code, SurveyItem.id).where(SurveyItem.code.in_(codes))).all()
-        )
+        item_rows = conn.execute(
+            select(SurveyItem.code, SurveyItem.id, SurveyItem.rated_department_id).where(
+                SurveyItem.code.in_(codes)
+            )
+        ).all()
+        item_ids = {row.code: row.id for row in item_rows}
         if set(item_ids) != set(codes):
             raise PulseError("pulse.error_items", limit=MAX_ITEMS)
+        rated = {row.rated_department_id for row in item_rows}
+        for department, department_id in sorted(department_ids.items()):
+            if not rated - {department_id}:  # nothing about another department to answer
+                raise PulseError("pulse.error_no_items_for", department=department)
         wave_id = conn.execute(
             insert(PulseWave)
             .values(

@@ -110,6 +110,25 @@ def test_bad_invitations_are_refused_and_nothing_is_written(engine, marketing, i
     assert _count(engine, PulseWave) == 0 and _count(engine, PulseParticipant) == 0
 
 
+def test_every_invited_department_gets_an_item_about_another(engine: Engine) -> None:
+    from data_access.pulse import open_pulse_wave
+
+    with pytest.raises(PulseError) as refused:
+        open_pulse_wave(
+            engine=engine,
+            user=CIO,
+            code="P2",
+            name="Only about IT",
+            opens_on=TODAY,
+            closes_on=TODAY,
+            reminder="",
+            item_codes=["M1", "M2"],  # both about IT: IT would have nothing to answer
+            invitations={"MKT": MKT, "IT": IT},
+        )
+    assert (refused.value.key, refused.value.params) == ("pulse.error_no_items_for", {"department": "IT"})
+    assert _count(engine, PulseWave) == 0
+
+
 def test_a_code_can_be_used_once(engine: Engine) -> None:
     open_wave(engine, MKT, IT)
     with pytest.raises(PulseError) as refused:
