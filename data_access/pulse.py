@@ -386,6 +386,7 @@ def submit_pulse_answers(
     Raises NotAllowed without RESPOND, RateLimited after MAX_SUBMISSIONS in RATE_WINDOW, and
     PulseError when the person is not invited, the wave is not open today or an answer is
     invalid. The audit trail records that this person answered this wave, never the answers.
+    The caller hands in a user whose address the identity provider has verified.
     """
     check_allowed(user, RESPOND)
     email = normalise_email(user.email or "")

@@ -140,6 +140,14 @@ def test_answers_are_stored_without_the_person_and_can_be_replaced(monkeypatch, 
     engine.dispose()
 
 
+def test_an_unverified_address_does_not_open_an_invitation(monkeypatch, fresh_url) -> None:
+    _open_wave_in_the_app(monkeypatch, fresh_url)
+    impostor = PEOPLE["respondent"] | {"email_verified": False}  # the role, but an unverified address
+    at = _as(monkeypatch, fresh_url, "respondent", claims=impostor)
+    assert [i.value for i in at.info] == [translate("pulse_answer.none", "nl")]
+    assert not [r for r in at.radio if (r.key or "").startswith("pulse_item_")]
+
+
 def test_someone_not_invited_is_told_so(monkeypatch, fresh_url) -> None:
     _open_wave_in_the_app(monkeypatch, fresh_url)
     other = {"sub": "o", "email": "other@example.com", "name": "Other", "roles": ["alignment-respondent"]}

@@ -4,7 +4,7 @@ until the wave closes. The answers are never shown back, here or anywhere else."
 
 import streamlit as st
 
-from access.roles import RESPOND
+from access.roles import RESPOND, verified_email
 from data_access.pulse import (
     MAX_COMMENT,
     PulseError,
@@ -14,7 +14,7 @@ from data_access.pulse import (
 )
 from data_access.reference import load_departments
 from i18n.format import format_day
-from ui.auth import current_user, ensure_allowed, require
+from ui.auth import current_user, ensure_allowed, require, signed_in_claims
 from ui.data import cached, get_engine
 from ui.i18n import lang, t
 from ui.text import md, tm
@@ -26,7 +26,10 @@ st.title(t("pulse_answer.title"))
 
 engine = get_engine()
 language = lang()
-invitations = load_invitations(engine=engine, email=user.email or "", today=today())
+# Only an address the identity provider has verified counts (someone could otherwise take an
+# invited colleague's place); local mode has no respondents.
+email = verified_email(signed_in_claims())
+invitations = load_invitations(engine=engine, email=email, today=today()) if email else []
 if not invitations:
     st.info(t("pulse_answer.none"), icon=":material/event_busy:")
     st.stop()
@@ -84,6 +87,9 @@ with st.form(f"pulse_answer_{invitation.wave_id}_{round_}"):
 if submitted:
     person = current_user()
     ensure_allowed(person, RESPOND)
+    if verified_email(signed_in_claims()) != email:
+        st.error(t("pulse.error_not_invited"), icon=":material/error:")
+        st.stop()
     scores = {code: score for code, score in chosen_scores.items() if score is not None}
     if not scores:
         st.error(t("pulse.error_scores"), icon=":material/error:")
