@@ -250,3 +250,33 @@ def test_only_cio_cmo_and_admin_close_a_wave(engine: Engine) -> None:
             engine=engine, user=User(name="e", email="e@example.com", role="editor"), wave_id=wave
         )
     assert _count(engine, SurveyWave) == 0
+
+
+PULSE_TABLES = {
+    "pulse_wave",
+    "pulse_wave_department",
+    "pulse_wave_item",
+    "pulse_participant",
+    "pulse_pending_answer",
+    "pulse_pending_comment",
+}
+
+
+def test_migration_0020_creates_and_drops_the_pulse_tables(empty_engine: Engine) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    from data_access.engine import _alembic_config
+
+    assert set(inspect(empty_engine).get_table_names()) >= PULSE_TABLES
+    config = _alembic_config()
+    parent = ScriptDirectory.from_config(config).get_revision("0020").down_revision  # re-chained at merge
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, str(parent))
+    assert not PULSE_TABLES & set(inspect(empty_engine).get_table_names())
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert set(inspect(empty_engine).get_table_names()) >= PULSE_TABLES
