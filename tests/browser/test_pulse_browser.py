@@ -23,6 +23,7 @@ from i18n.format import format_pct
 from kpis.periods import last_closed_month
 from tests.auth_fixtures import PEOPLE, auth_secrets, to_toml
 from tests.browser.harness import free_port, streamlit_server, wait_for_app
+from tests.browser.test_accessibility_browser import axe_violations, blocking
 from tests.browser.test_signin_browser import (
     SignInSetup,
     _database,
@@ -161,6 +162,7 @@ def test_twelve_people_answer_and_the_cio_closes_and_sees_the_results(browser, p
             _answer(page, pulse_app, sub, number)
             if number == 0:
                 page.screenshot(path=str(output_dir / "pulse-answer-phone.png"), full_page=True)
+                assert blocking(axe_violations(page)) == []  # the questionnaire on a phone
                 # The respondent has one page: no menu, no figures, and typed URLs do not open others.
                 assert page.locator("[data-testid='stSidebarNav']").count() == 0
                 for path in ("views/trust.py", "views/pulse.py", "views/overview.py"):
