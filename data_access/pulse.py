@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import random
 import secrets
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from access.roles import RESPOND, RUN_PULSE, User, check_allowed, is_email_address
 from data_access.audit import record_change
@@ -60,6 +62,8 @@ MAX_SUBMISSIONS = 5
 RATE_WINDOW = dt.timedelta(minutes=10)
 ANSWER_ENTITY = "pulse_answer"
 WAVE_ENTITY = "pulse_wave"
+
+logger = logging.getLogger(__name__)
 
 
 class PulseError(ValueError):
@@ -371,6 +375,26 @@ def _recent_submissions(conn: Connection, user_name: str, now: dt.datetime) -> i
     )
 
 
+def _overwrite_deleted_rows(conn: Connection) -> None:
+    """SQLite: deleted answers are overwritten with zeros in the file, not left in free pages."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
+
+
+def _purge_after_close(engine: Engine) -> None:
+    """Best effort after a close: PostgreSQL drops the dead row versions of the pending answers
+    and the register (VACUUM); SQLite moves its write-ahead log into the file and empties it.
+    Copies outside the database (backups, PostgreSQL's WAL archive) are the operator's part."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("VACUUM pulse_pending_answer, pulse_pending_comment, pulse_participant")
+            elif conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except SQLAlchemyError as exc:  # the close itself is committed; say so in the server log
+        logger.warning("pulse: purging the closed wave's pending rows failed: %s", type(exc).__name__)
+
+
 def submit_pulse_answers(
     *,
     engine: Engine,
@@ -432,6 +456,7 @@ def submit_pulse_answers(
         if not set(scores) <= set(allowed):
             raise PulseError("pulse.error_scores")
         key = answer_key(row.answer_secret, email)
+        _overwrite_deleted_rows(conn)
         conn.execute(
             delete(PulsePendingAnswer).where(
                 PulsePendingAnswer.pulse_wave_id == wave_id, PulsePendingAnswer.answer_key == key
@@ -555,6 +580,7 @@ def close_pulse_wave(*, engine: Engine, user: User, wave_id: int, rng: random.Ra
                     for d, text in comments
                 ],
             )
+        _overwrite_deleted_rows(conn)
         for table in (PulsePendingAnswer, PulsePendingComment, PulseParticipant):
             conn.execute(delete(table).where(table.pulse_wave_id == wave_id))
         conn.execute(
@@ -571,4 +597,5 @@ def close_pulse_wave(*, engine: Engine, user: User, wave_id: int, rng: random.Ra
             new={"survey_wave": wave.code, "respondents": len(people), "comments": len(comments)},
         )
         bump_data_version(conn)
+    _purge_after_close(engine)
     return int(survey_wave_id)

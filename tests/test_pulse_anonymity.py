@@ -166,6 +166,8 @@ def test_a_wave_of_twelve_leaves_no_path_from_a_person_to_an_answer(
 
     # Close with a known shuffle: the answers land in that order, not in the order given.
     close_pulse_wave(engine=engine, user=CIO, wave_id=wave, rng=random.Random(5))
+    # The purge after the close (VACUUM on PostgreSQL, a checkpoint on SQLite) did not fail.
+    assert not [r.getMessage() for r in caplog.records if r.name == "data_access.pulse"]
     expected = sorted(keys.values())
     random.Random(5).shuffle(expected)
     by_key = {keys[person]: _signature(n) for n, person in enumerate(people)}
@@ -193,3 +195,36 @@ def test_a_wave_of_twelve_leaves_no_path_from_a_person_to_an_answer(
     assert not any(ref in row for row in audit for ref in order)
     assert not set(order) & set(keys.values())
     assert all(comment in everything for comment in comments.values())  # the comments were kept
+
+
+def test_sqlite_leaves_no_answer_key_in_its_files_after_closing(tmp_path) -> None:
+    """After the close the write-ahead log is emptied into the file (where deleted answers are
+    overwritten, secure_delete): the bytes of the database files hold no answer key any more.
+    (Without the checkpoint this test fails; secure_delete is defence in depth it does not
+    separate out.)"""
+    from pathlib import Path
+
+    from data_access.engine import create_db_engine, upgrade_schema
+
+    path = tmp_path / "pulse.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    insert_instrument(engine)
+    wave = open_wave(engine, MARKETING, IT)
+    for n, person in enumerate(MARKETING):
+        for scores in ({"M1": 1}, {"M1": _signature(n)[0], "M2": 2}):  # answered, then changed
+            submit_pulse_answers(
+                engine=engine, user=respondent(person), wave_id=wave, scores=scores, comment="x", today=TODAY
+            )
+    with engine.connect() as conn:
+        secret = conn.scalar(select(PulseWave.answer_secret))
+    keys = [answer_key(secret, person).encode() for person in MARKETING]
+    files = [Path(f"{path}{suffix}") for suffix in ("", "-wal")]
+    assert any(key in b"".join(f.read_bytes() for f in files if f.exists()) for key in keys), "test is blind"
+
+    close_pulse_wave(engine=engine, user=CIO, wave_id=wave)
+    # Read while the app's connections are still open (closing the last one would checkpoint).
+    raw = b"".join(f.read_bytes() for f in files if f.exists())
+    engine.dispose()
+    assert not any(key in raw for key in keys)
+    assert secret.encode() not in raw
