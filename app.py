@@ -8,8 +8,9 @@ warm_imports()  # a cold server opened by many users at once: import once, not i
 
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
+from access.roles import READ  # noqa: E402
 from data_access.engine import DatabaseUnavailable  # noqa: E402
-from ui.auth import gate, render_user_badge  # noqa: E402
+from ui.auth import gate, render_language_switch, render_user_badge  # noqa: E402
 from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
 from ui.navigation import build_navigation  # noqa: E402
@@ -32,7 +33,11 @@ try:
     user = gate()  # before the database: the sign-in page needs none
     get_engine()
     show_logo()
-    render_global_filters()
+    if user.may(READ):
+        render_global_filters()
+    else:  # a respondent: no filters (they would list projects), only the language
+        with st.sidebar:
+            render_language_switch()
 except (DatabaseUnavailable, SQLAlchemyError) as exc:
     _database_error(exc)
 
@@ -40,7 +45,8 @@ with st.sidebar:
     render_user_badge(user)
 
 navigation = build_navigation(user)
-show_url_notices()
+if user.may(READ):
+    show_url_notices()
 try:
     navigation.run()
 except (DatabaseUnavailable, SQLAlchemyError) as exc:

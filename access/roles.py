@@ -11,22 +11,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-ROLES = ("admin", "cio", "cmo", "editor", "viewer")
+ROLES = ("admin", "cio", "cmo", "editor", "viewer", "respondent")
 # When several roles match one person, the first in this order wins (most rights first;
 # cio before cmo only to make the choice deterministic: both have the same rights).
+# A respondent answers trust pulses and sees nothing else: the last in the order, so anyone
+# with a reading role keeps it.
 ROLE_PRECEDENCE = ROLES
 
 READ = "read"
 READ_COMMENTS = "read_comments"
 EDIT_DATA = "edit_data"  # imports, targets, the decisions log, scenarios of others
 MANAGE_ROLES = "manage_roles"
+RUN_PULSE = "run_pulse"  # open and close trust pulse waves, see their response rate
+RESPOND = "respond"  # answer an open pulse wave one is invited to; nothing else
 
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": frozenset({READ}),
     "editor": frozenset({READ, EDIT_DATA}),
-    "cio": frozenset({READ, EDIT_DATA, READ_COMMENTS}),
-    "cmo": frozenset({READ, EDIT_DATA, READ_COMMENTS}),
-    "admin": frozenset({READ, EDIT_DATA, READ_COMMENTS, MANAGE_ROLES}),
+    "cio": frozenset({READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}),
+    "cmo": frozenset({READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}),
+    "admin": frozenset({READ, EDIT_DATA, READ_COMMENTS, MANAGE_ROLES, RUN_PULSE}),
+    "respondent": frozenset({RESPOND}),
 }
 
 # Someone who is not signed in, or signed in but without a role: may do nothing.
@@ -98,6 +103,11 @@ class RoleSettings:
 
     def with_emails(self, emails: Mapping[str, Iterable[str]]) -> RoleSettings:
         return replace(self, emails=normalise_email_lists(emails))
+
+
+def is_email_address(text: str) -> bool:
+    """Whether `text` looks like one e-mail address (no spaces, commas or semicolons)."""
+    return bool(_EMAIL.match(text))
 
 
 def normalise_email_lists(emails: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
@@ -209,6 +219,22 @@ def user_from_claims(claims: Mapping[str, Any], settings: RoleSettings) -> User:
     )
 
 
+def verified_email(claims: Mapping[str, Any]) -> str | None:
+    """The person's address, lower-case, unless the provider says it has not verified it."""
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip() or claims.get("email_verified", True) is False:
+        return None
+    return email.strip().lower()
+
+
+def as_invited_respondent(user: User, *, invited: bool) -> User:
+    """A signed-in person without a role who is invited to an open pulse wave answers it as a
+    respondent (and may nothing else); anyone with a role keeps it."""
+    if user.has_role or not invited or not user.signed_in or user.local_mode:
+        return user
+    return replace(user, role="respondent")
+
+
 def keeps_admin(claims: Mapping[str, Any], settings: RoleSettings) -> bool:
     """Whether these claims still give admin under `settings` (an admin must not lock themself out)."""
     return resolve_role(claims, settings) == "admin"
@@ -243,6 +269,8 @@ WRITES: tuple[Write, ...] = (
     Write("Delete a saved what-if scenario", EDIT_DATA, author_too=True),
     Write("Change the role settings (Roles)", MANAGE_ROLES),
     Write("Change the organisation settings (Organisation)", MANAGE_ROLES),
+    Write("Open or close a trust pulse wave (Trust pulse)", RUN_PULSE),
+    Write("Answer a trust pulse wave one is invited to", RESPOND),
 )
 SAVE_SCENARIO = WRITES[4]
 

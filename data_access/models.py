@@ -575,3 +575,109 @@ class OrganisationSettings(Base):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+PULSE_STATUSES = ("open", "closed")
+
+
+class PulseWave(Base):
+    """A trust pulse run from the app (migration 0020). While open it is not a survey wave:
+    its answers wait in the pending tables, keyed by an HMAC of the person under
+    `answer_secret`; closing copies them to survey_response/survey_comment under fresh random
+    references, deletes the pending rows and the register, sets the secret to NULL and links
+    the new survey wave (data_access.pulse)."""
+
+    __tablename__ = "pulse_wave"
+    __table_args__ = (
+        CheckConstraint(_in("status", PULSE_STATUSES), name="status"),
+        CheckConstraint("closes_on >= opens_on", name="window"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date] = mapped_column(Date)
+    reminder: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10))
+    answer_secret: Mapped[str | None] = mapped_column(String(64))
+    survey_wave_id: Mapped[int | None] = mapped_column(ForeignKey("survey_wave.id", ondelete="SET NULL"))
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class PulseWaveDepartment(Base):
+    """A department invited to a pulse wave, with the number of people invited (kept after close)."""
+
+    __tablename__ = "pulse_wave_department"
+    __table_args__ = (
+        UniqueConstraint("pulse_wave_id", "department_id"),
+        CheckConstraint("invited_count >= 0", name="invited"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pulse_wave_id: Mapped[int] = mapped_column(ForeignKey("pulse_wave.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    invited_count: Mapped[int] = mapped_column(Integer)
+
+
+class PulseWaveItem(Base):
+    """An item of the instrument asked in a pulse wave."""
+
+    __tablename__ = "pulse_wave_item"
+
+    pulse_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_wave.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id"), primary_key=True)
+
+
+class PulseParticipant(Base):
+    """The register for reminders: a person invited to an open wave and a yes/no for answered.
+
+    No timestamp and nothing that refers to an answer; deleted when the wave closes. Without a
+    rowid on SQLite, so not even the storage order records when someone answered."""
+
+    __tablename__ = "pulse_participant"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    pulse_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_wave.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PulsePendingAnswer(Base):
+    """An answer to an open wave: keyed by HMAC(wave secret, person), never by the person.
+
+    No timestamp, no sequence number (the key is the primary key; no rowid on SQLite), so the
+    order of answering is not stored either."""
+
+    __tablename__ = "pulse_pending_answer"
+    __table_args__ = (
+        CheckConstraint("score >= 1 AND score <= 5", name="score"),
+        {"sqlite_with_rowid": False},
+    )
+
+    pulse_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_wave.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class PulsePendingComment(Base):
+    """The optional comment of an answer to an open wave, keyed like PulsePendingAnswer."""
+
+    __tablename__ = "pulse_pending_comment"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    pulse_wave_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_wave.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    text: Mapped[str] = mapped_column(Text)

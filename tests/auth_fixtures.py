@@ -33,6 +33,12 @@ PEOPLE: dict[str, dict[str, Any]] = {
     },
     "cmo": {"sub": "cas", "email": "cas@example.com", "name": "Cas CMO", "roles": ["alignment-cmo"]},
     "admin": {"sub": "ada", "email": "ada@example.com", "name": "Ada Admin", "roles": []},
+    "respondent": {
+        "sub": "rik",
+        "email": "rik@example.com",
+        "name": "Rik Respondent",
+        "roles": ["alignment-respondent"],
+    },
 }
 STRANGER: dict[str, Any] = {
     "sub": "sam",
@@ -59,7 +65,9 @@ def auth_secrets(
         | extra_auth,
         "roles": {
             "claim": "roles",
-            "mapping": {f"alignment-{role}": role for role in ("cio", "cmo", "editor", "viewer")},
+            "mapping": {
+                f"alignment-{role}": role for role in ("cio", "cmo", "editor", "viewer", "respondent")
+            },
             "emails": {"admin": ["ada@example.com"]},
         },
     }

@@ -13,8 +13,10 @@ from access.roles import (
     NO_ROLE,
     READ,
     READ_COMMENTS,
+    RESPOND,
     RIGHTS,
     ROLE_PRECEDENCE,
+    RUN_PULSE,
     NotAllowed,
     RoleSettings,
     RoleSettingsError,
@@ -42,7 +44,12 @@ SETTINGS = parse_role_settings(
 def test_rights_follow_the_issue() -> None:
     assert RIGHTS["viewer"] == {READ}
     assert RIGHTS["editor"] == {READ, EDIT_DATA}
-    assert RIGHTS["cio"] == RIGHTS["cmo"] == {READ, EDIT_DATA, READ_COMMENTS}
+    assert RIGHTS["cio"] == RIGHTS["cmo"] == {READ, EDIT_DATA, READ_COMMENTS, RUN_PULSE}
+    assert RUN_PULSE in RIGHTS["admin"]
+    # A respondent answers pulses and may nothing else (issue 21).
+    assert RIGHTS["respondent"] == {RESPOND}
+    assert all(RESPOND not in RIGHTS[r] for r in RIGHTS if r != "respondent")
+    assert ROLE_PRECEDENCE[-1] == "respondent"
     assert MANAGE_ROLES in RIGHTS["admin"] and all(
         MANAGE_ROLES not in RIGHTS[r] for r in RIGHTS if r != "admin"
     )
@@ -213,3 +220,19 @@ def test_registry_entries_are_valid() -> None:
 
 def test_claim_false_means_emails_only() -> None:
     assert parse_role_settings({"claim": False}).claim is None
+
+
+def test_an_invited_person_without_a_role_becomes_a_respondent_and_nobody_else_changes() -> None:
+    from access.roles import RESPOND, as_invited_respondent, verified_email
+
+    nobody = User(name="n@example.com", email="n@example.com", role=NO_ROLE)
+    assert as_invited_respondent(nobody, invited=True).role == "respondent"
+    assert as_invited_respondent(nobody, invited=True).may(RESPOND)
+    assert as_invited_respondent(nobody, invited=False).role == NO_ROLE
+    viewer = User(name="v@example.com", email="v@example.com", role="viewer")
+    assert as_invited_respondent(viewer, invited=True) == viewer
+    assert as_invited_respondent(ANONYMOUS, invited=True) == ANONYMOUS
+    assert as_invited_respondent(LOCAL_USER, invited=True) == LOCAL_USER
+    assert verified_email({"email": " A@Example.com "}) == "a@example.com"
+    assert verified_email({"email": "a@example.com", "email_verified": False}) is None
+    assert verified_email({"sub": "x"}) is None

@@ -19,9 +19,11 @@ from access.roles import (
     RoleSettings,
     RoleSettingsError,
     User,
+    as_invited_respondent,
     check_allowed,
     parse_role_settings,
     user_from_claims,
+    verified_email,
 )
 from data_access.role_settings import load_role_emails
 from i18n import LANGUAGES
@@ -86,7 +88,21 @@ def current_user() -> User:
     claims = signed_in_claims()
     if not claims:
         return ANONYMOUS
-    return user_from_claims(claims, role_settings())
+    user = user_from_claims(claims, role_settings())
+    if user.has_role:
+        return user
+    return as_invited_respondent(user, invited=_invited_to_a_pulse(claims))
+
+
+def _invited_to_a_pulse(claims: Mapping[str, Any]) -> bool:
+    """Whether the verified address is on an open pulse wave's list (not cached: a wave that
+    closes takes the right away at once). Asked only for people without a role."""
+    from data_access.pulse import is_invited
+    from ui.data import get_engine
+    from ui.times import today
+
+    email = verified_email(claims)
+    return email is not None and is_invited(engine=get_engine(), email=email, today=today())
 
 
 def require(right: str) -> User:
@@ -115,8 +131,8 @@ def code_text(value: str) -> str:
     return "`" + value.replace("`", "'") + "`"
 
 
-def _language_switch() -> None:
-    """The language choice on the pages shown before the frame (sign-in, refused)."""
+def render_language_switch() -> None:
+    """The language choice where the global filters are not shown (sign-in, refused, respondents)."""
     st.radio(
         t("filters.language"),
         options=list(LANGUAGES),
@@ -137,7 +153,7 @@ def render_configuration_error(problems: list[str]) -> None:
 def render_sign_in() -> None:
     """The sign-in page: one button per configured identity provider; stops the run."""
     with st.sidebar:
-        _language_switch()
+        render_language_switch()
     st.title(t("auth.sign_in_title"))
     st.write(t("auth.sign_in_intro"))
     providers = provider_names(auth_settings())
@@ -158,7 +174,7 @@ def render_sign_in() -> None:
 def render_refused(user: User) -> None:
     """The page for a signed-in person without a role; stops the run."""
     with st.sidebar:
-        _language_switch()
+        render_language_switch()
     st.title(t("auth.refused_title"))
     st.error(t("auth.refused"), icon=":material/block:")
     st.caption(t("auth.signed_in_as", name=code_text(user.name)))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from access.roles import EDIT_DATA, MANAGE_ROLES, READ, User
+from access.roles import EDIT_DATA, MANAGE_ROLES, READ, RESPOND, RUN_PULSE, User
 from ui.i18n import t
 
 
@@ -38,6 +38,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/steering.py", "nav.steering", ":material/gavel:", READ, heading_key="steering.title"),
     PageSpec(
         "views/catalogue.py", "nav.catalogue", ":material/menu_book:", READ, heading_key="catalogue.title"
+    ),
+    PageSpec("views/pulse.py", "nav.pulse", ":material/ecg_heart:", RUN_PULSE, heading_key="pulse.title"),
+    PageSpec(
+        "views/pulse_answer.py",
+        "nav.pulse_answer",
+        ":material/rate_review:",
+        RESPOND,
+        heading_key="pulse_answer.title",
     ),
     PageSpec(
         "views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"

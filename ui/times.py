@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from i18n.times import format_local_day, format_moment, is_missing
 from ui.i18n import lang
@@ -29,3 +30,8 @@ def local_day(value: dt.datetime | None) -> str:
 def zone() -> str:
     """The organisation's IANA time zone (for column headings: "Time (Europe/Zurich)")."""
     return organisation().time_zone
+
+
+def today() -> dt.date:
+    """Today's date in the organisation's time zone (a pulse wave's fielding window is in days)."""
+    return dt.datetime.now(ZoneInfo(organisation().time_zone)).date()

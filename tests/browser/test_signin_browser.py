@@ -31,7 +31,7 @@ from ui.navigation import PAGES
 
 pytestmark = pytest.mark.browser
 
-ROLES_IN_BROWSER = ["viewer", "editor", "cio", "admin"]
+ROLES_IN_BROWSER = ["viewer", "editor", "cio", "admin", "respondent"]
 
 
 def _require_provider() -> None:
