@@ -39,6 +39,7 @@ PAGES = {
     "catalogue": "catalogue",
     "import": "import",
     "organisation": "organisation",
+    "pulse": "pulse",
 }
 SIZES = ("1280x720", "1440x900")
 LANGS = ("nl", "en")

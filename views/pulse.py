@@ -100,13 +100,17 @@ with st.form("pulse_open"):
     name = st.text_input(t("pulse.name"), max_chars=100, key="pulse_name")
     start = today()
     window = st.date_input(
-        t("pulse.window_label"), value=(start, start + dt.timedelta(days=14)), key="pulse_window"
+        t("pulse.window_label"),
+        value=(start, start + dt.timedelta(days=14)),
+        key="pulse_window",
+        format="DD-MM-YYYY",
     )
     chosen = st.multiselect(
         t("pulse.items", limit=MAX_ITEMS),
         options=list(item_labels),
         format_func=lambda code: item_labels[code],
         key="pulse_items",
+        placeholder=t("pulse.items_placeholder"),
     )
     reminder = st.text_area(t("pulse.reminder"), key="pulse_reminder", height=80)
     st.caption(t("pulse.invitees_help"))
