@@ -14,16 +14,7 @@ from kpis.projects import resolve_agreed_shares
 
 
 def straight_team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
-    """Per funded project: is the team mixed, and how balanced is its FTE against the split.
-
-    In: `team` (project, department, members, fte: members active in the as-of month) and
-    `funding` (project, department, committed, agreed_share).
-    Out, one row per project in `funding`: project, joint, members, fte, has_team,
-    missing_departments (funding departments without a team member, comma-separated),
-    mixed (True/False for joint projects with a team, None otherwise), fte_balance
-    (min over funding departments with an agreed share > 0 of FTE share / agreed share;
-    None unless joint with a team of FTE > 0).
-    """
+    """`kpis.projects.team_mix` as it was computed before #23: one month at a time."""
     columns = [
         "project",
         "joint",

@@ -120,21 +120,8 @@ def pulse_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]
         provider.wait(timeout=10)
 
 
-def _sign_in_on_a_phone(page, setup: SignInSetup, subject: str) -> None:
-    """As `sign_in`, but the sidebar of a phone is collapsed: wait for the page's title."""
-    page.goto(f"{setup.base_url}/")
-    wait_for_app(page)
-    page.get_by_role("button", name=translate("auth.sign_in", "nl")).click()
-    page.wait_for_url(f"{setup.provider_url}/**")
-    page.locator(f"button[name='sub'][value='{subject}']").click()
-    page.wait_for_url(f"{setup.base_url}/**")
-    wait_for_app(page)
-    page.locator("[data-testid='stMain'] h1").first.wait_for()
-    wait_for_app(page)
-
-
 def _answer(page, setup: SignInSetup, sub: str, first: int) -> None:
-    _sign_in_on_a_phone(page, setup, sub)
+    sign_in(page, setup, sub, ready="[data-testid='stMain'] h1")
     assert main_title(page) == translate("pulse_answer.title", "nl")
     items = page.locator("[data-testid='stMain'] [data-testid='stRadio']")
     assert items.count() == 2  # the two items about the other department

@@ -129,8 +129,13 @@ def _database(workdir: Path) -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{workdir / 'alignment.db'}", lambda: None
 
 
-def sign_in(page, setup: SignInSetup, subject: str) -> None:
-    """Sign in as the provider's predefined user `subject`, through the provider's own page."""
+SIGNED_IN = "[data-testid='stSidebarUserContent'], [data-testid='stMain'] h1"
+
+
+def sign_in(page, setup: SignInSetup, subject: str, *, ready: str = SIGNED_IN) -> None:
+    """Sign in as the provider's predefined user `subject`, through the provider's own page;
+    `ready` is what shows once the app is signed in (a phone's collapsed sidebar shows only the
+    page's title)."""
     page.goto(f"{setup.base_url}/")
     wait_for_app(page)
     page.get_by_role("button", name=translate("auth.sign_in", "nl")).click()
@@ -138,7 +143,7 @@ def sign_in(page, setup: SignInSetup, subject: str) -> None:
     page.locator(f"button[name='sub'][value='{subject}']").click()
     page.wait_for_url(f"{setup.base_url}/**")
     wait_for_app(page)
-    page.locator("[data-testid='stSidebarUserContent'], [data-testid='stMain'] h1").first.wait_for()
+    page.locator(ready).first.wait_for()
     wait_for_app(page)
     setup.seen_pages.append(page.content())
 
