@@ -99,7 +99,7 @@ def _warm_default_view(engine: object) -> str:
         from data_access.steering import load_actions
         from i18n import LANGUAGES
         from i18n.format import format_month
-        from services.single_view import compute_single_view, default_view_filters
+        from services.single_view import compute_meeting_views, default_view_filters
         from ui.data import cached
         from ui.organisation import organisation
         from ui.survey import survey_min_group
@@ -108,8 +108,8 @@ def _warm_default_view(engine: object) -> str:
         wanted = default_view_filters(
             engine=engine, fiscal_year_start_month=organisation().fiscal_year_start_month
         )
-        for filters in wanted:
-            cached(compute_single_view, filters=filters, min_group=min_group)
+        # The default view and the month before it, as the Overview asks for them.
+        cached(compute_meeting_views, filters=wanted[0], min_group=min_group)
         # The rest of a first Overview run, the same calls as ui.filters, ui.auth and the page:
         for loader in (
             load_month_bounds,

@@ -399,7 +399,12 @@ def _steering_tile(
 
 
 def _trust_tiles(
-    engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target], min_group: int
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    targets: dict[str, Target],
+    min_group: int,
+    shared: dict[tuple, Any],
 ) -> tuple[list[Tile], TrustReport | None, int]:
     waves = load_waves(engine=engine, filters=filters)
     if waves.empty:
@@ -414,13 +419,21 @@ def _trust_tiles(
             0,
         )
     wave_ids = [int(i) for i in waves["id"]]
-    groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
-    report = trust_core(
-        waves=waves,
-        respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
-        groups=groups,
-        min_group=min_group,
-    )
+    # The report depends on the waves, the rating departments and the threshold only: two
+    # views of one meeting (compute_meeting_views) share it unless a wave came in between.
+    key = ("trust", tuple(wave_ids), tuple(sorted(filters.departments)), min_group)
+    if key not in shared:
+        groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
+        shared[key] = (
+            groups,
+            trust_core(
+                waves=waves,
+                respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
+                groups=groups,
+                min_group=min_group,
+            ),
+        )
+    groups, report = shared[key]
 
     def waves_until(month: dt.date) -> pd.DataFrame:
         return waves[pd.to_datetime(waves["fielded_on"]) <= pd.Timestamp(month_end(month))]
@@ -513,6 +526,36 @@ def _gap_change(mutual: pd.DataFrame, wave_ids: list[int]) -> KpiValue:
 
 def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
     """Every KPI group of the Overview at `filters.as_of`, with trends and exceptions."""
+    return _single_view(engine, filters, min_group, {})
+
+
+@dataclass(frozen=True)
+class MeetingViews:
+    """The single view of the as-of month and of the month before it (the previous meeting's;
+    None when the data starts in the as-of month): what "since the last meeting" compares."""
+
+    current: SingleView
+    previous: SingleView | None
+
+
+def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -> MeetingViews:
+    """`compute_single_view` at the as-of month and at the month before, computed together:
+    what both views need is computed once (the trust report, unless a wave came in between).
+    Each view equals its own `compute_single_view` (tests/test_one_pass.py)."""
+    shared: dict[tuple, Any] = {}
+    current = _single_view(engine, filters, min_group, shared)
+    previous_month = add_months(filters.as_of, -1)
+    first_month = load_month_bounds(engine=engine)[0]
+    previous = (
+        _single_view(engine, period_for(filters, previous_month), min_group, shared)
+        if first_month is not None and previous_month >= first_month
+        else None
+    )
+    return MeetingViews(current=current, previous=previous)
+
+
+def _single_view(engine: Engine, filters: Filters, min_group: int, shared: dict[tuple, Any]) -> SingleView:
+    """`compute_single_view`; `shared` holds results another view of the same call may reuse."""
     targets = load_targets(engine=engine, as_of=filters.as_of)
     months = trend_months(filters.as_of)
     history_start = load_history_start(engine=engine)
@@ -525,7 +568,7 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
         engine, filters, months, targets, portfolio_frames["goals"], statuses
     )
     follow_tile, actions = _steering_tile(engine, filters, months, targets)
-    trust_tiles, report, hidden = _trust_tiles(engine, filters, months, targets, min_group)
+    trust_tiles, report, hidden = _trust_tiles(engine, filters, months, targets, min_group, shared)
     tiles = [
         *budget_tiles,
         portfolio_tiles[0],

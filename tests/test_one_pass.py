@@ -104,3 +104,73 @@ def test_team_mix_by_month_on_demo_data(demo_engine, filters: Filters) -> None:
         pd.testing.assert_frame_equal(
             mixes[month], straight_team_mix(teams[month], funding), check_exact=True
         )
+
+
+def _same_view(left, right) -> None:
+    """Two SingleViews hold the same figures (their frames compared exactly)."""
+    assert left.as_of == right.as_of and left.trend_months == right.trend_months
+    assert left.tiles == right.tiles
+    assert left.exceptions == right.exceptions
+    assert left.hidden_survey_groups == right.hidden_survey_groups
+    assert left.targets == right.targets
+    assert (left.history_start, left.months_without_history) == (
+        right.history_start,
+        right.months_without_history,
+    )
+    for name in ("mirror", "timeline"):
+        a, b = getattr(left, name), getattr(right, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        *FILTER_SETS,
+        # A wave fielded in the as-of month: the month before has one wave less (no sharing).
+        Filters(as_of=dt.date(2026, 9, 1), period_start=dt.date(2026, 1, 1)),
+        Filters(as_of=dt.date(2026, 9, 1), period_start=dt.date(2026, 1, 1), departments=("IT",)),
+    ],
+    ids=["all", "IT", "MKT-active", "march", "wave-month", "wave-month-IT"],
+)
+def test_meeting_views_equal_two_single_views(demo_engine, filters: Filters) -> None:
+    from services.single_view import compute_meeting_views, compute_single_view, period_for
+
+    views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)
+    _same_view(views.current, compute_single_view(engine=demo_engine, filters=filters, min_group=5))
+    previous = period_for(filters, views.current.trend_months[-2])
+    assert views.previous is not None
+    _same_view(views.previous, compute_single_view(engine=demo_engine, filters=previous, min_group=5))
+
+
+def test_meeting_views_without_a_month_before(demo_engine) -> None:
+    from data_access.reference import load_month_bounds
+    from services.single_view import compute_meeting_views
+
+    first = load_month_bounds(engine=demo_engine)[0]
+    views = compute_meeting_views(
+        engine=demo_engine, filters=Filters(as_of=first, period_start=first), min_group=5
+    )
+    assert views.previous is None and views.current.as_of == first
+
+
+def test_meeting_views_compute_the_trust_report_once_when_no_wave_came_in(
+    demo_sqlite_engine, monkeypatch
+) -> None:
+    import services.single_view as single_view
+
+    calls: list[int] = []
+    real = single_view.trust_core
+
+    def counting(**kwargs):
+        calls.append(len(kwargs["waves"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(single_view, "trust_core", counting)
+    single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=FILTER_SETS[0], min_group=5)
+    assert calls == [4]  # October and September see the same four waves: one report
+    calls.clear()
+    september = Filters(as_of=dt.date(2026, 9, 1), period_start=dt.date(2026, 1, 1))
+    single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=september, min_group=5)
+    assert calls == [4, 3]  # the September wave is not in August's view

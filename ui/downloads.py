@@ -17,10 +17,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from access.roles import READ
-from data_access.reference import load_month_bounds
-from kpis.periods import Filters, add_months
+from kpis.periods import Filters
 from reports.pack import Progress, build_pack, file_slug, pack_files
-from services.single_view import compute_single_view, period_for
+from services.single_view import compute_meeting_views
 from ui.auth import require
 from ui.data import cached, get_engine
 from ui.i18n import lang, number, t
@@ -139,14 +138,8 @@ def _make_pack(
     import_locked("reports.pdf_pack")
     import_locked("reports.tables")
     # The Overview's views, from the app's cache (the same ones the page just showed).
-    view = cached(compute_single_view, filters=filters, min_group=min_group)
-    previous_month = add_months(filters.as_of, -1)
-    first_month = cached(load_month_bounds)[0]
-    previous = (
-        cached(compute_single_view, filters=period_for(filters, previous_month), min_group=min_group)
-        if first_month is not None and previous_month >= first_month
-        else None
-    )
+    views = cached(compute_meeting_views, filters=filters, min_group=min_group)
+    view, previous = views.current, views.previous
     pack = build_pack(
         engine,
         filters=filters,

@@ -6,13 +6,12 @@ import streamlit as st
 
 from access.roles import READ
 from charts.overview import sparkline_spec
-from data_access.reference import load_departments, load_month_bounds
+from data_access.reference import load_departments
 from data_access.steering import load_actions
-from kpis.periods import add_months
 from services.links import exception_link, tile_link
 from services.meeting_summary import meeting_summary
 from services.presentation import exception_groups, exception_text, screen_title, tile_texts
-from services.single_view import TREND_MONTHS, compute_single_view, period_for
+from services.single_view import TREND_MONTHS, compute_meeting_views
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached
@@ -39,18 +38,12 @@ st.caption(
 if setting.refused:
     st.error(t(setting.refused, value=setting.configured, default=setting.value))
 
-view = cached(compute_single_view, filters=filters, min_group=setting.value)
+views = cached(compute_meeting_views, filters=filters, min_group=setting.value)
+view, previous = views.current, views.previous
 language = lang()
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
 
-previous_month = add_months(filters.as_of, -1)
-first_month = cached(load_month_bounds)[0]
-previous = (
-    cached(compute_single_view, filters=period_for(filters, previous_month), min_group=setting.value)
-    if first_month is not None and previous_month >= first_month
-    else None
-)
 sentences = meeting_summary(
     current=view,
     previous=previous,
