@@ -56,9 +56,14 @@ def load_reliability(
     def load(e: Engine) -> pd.DataFrame:
         ids = [int(i) for i in load_waves(engine=e, filters=every)["id"]]
         # Wave by wave (each row depends on its own wave only): the answers of one wave at a
-        # time in memory, not those of every wave at once.
+        # time in memory, not those of every wave at once. The waves and their rating groups
+        # are read once for all of them (a wave's rows only meet its own groups).
+        waves, groups = _inputs(e, every, ids, min_group)
         tables = [
-            reliability_of_waves(engine=e, filters=every, wave_ids=[i], min_group=min_group) for i in ids
+            reliability_table(
+                load_item_scores(engine=e, filters=every, wave_ids=[i]), waves, groups, min_group=min_group
+            )
+            for i in ids
         ]
         tables = [table for table in tables if not table.empty]
         if not tables:
