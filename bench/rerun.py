@@ -46,10 +46,14 @@ def page_url_path(page: str) -> str:
 
 
 def discover_pages() -> list[str]:
-    """Every page of the app's page registry (ui/navigation.PAGES), the default page first."""
+    """Every page of the app's page registry (ui/navigation.PAGES) that the app in local mode
+    (how the benchmark runs it) shows, the default page first. The respondents' questionnaire
+    is left out: it is only there for a signed-in person invited to an open pulse wave."""
+    from access.roles import LOCAL_USER
     from ui.navigation import PAGES
 
-    return [spec.path for spec in sorted(PAGES, key=lambda spec: not spec.default)]
+    shown = [spec for spec in PAGES if LOCAL_USER.may(spec.right)]
+    return [spec.path for spec in sorted(shown, key=lambda spec: not spec.default)]
 
 
 def filter_values(database_url: str, count: int, *, seed: int = 11) -> list[dict[str, object]]:

@@ -16,7 +16,7 @@ from tests.browser.harness import CHROMIUM_PATH
 from tests.processes import BUSY_FACTOR, run_group
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = ["--lines", "15000", "--changes", "2", "--no-pg"]
+SMALL = ["--lines", "15000", "--changes", "2", "--no-pg", "--org-lines", "15000"]
 
 
 def _table_rows(report: str, heading: str) -> dict[str, list[str]]:
@@ -68,6 +68,9 @@ def test_bench_reports_every_page_with_numbers(tmp_path: Path) -> None:
     for name, cells in rows.items():
         assert "errors" not in cells[-1], (name, cells)
         assert _number(cells[0]) > 0 and _number(cells[1]) >= _number(cells[0])
+    org = _table_rows(report, "## At an organisation's scale")
+    assert set(org) == {FLOOR, NAIVE, *discover_pages()}
+    assert all("errors" not in cells[-1] and _number(cells[0]) > 0 for cells in org.values())
     assert "## Targets" in report
 
 
@@ -93,6 +96,9 @@ def test_bench_browser_parts(tmp_path: Path) -> None:
     rows = _table_rows(report, "## Rerun after a filter change in Chromium")
     assert set(rows) == {FLOOR, NAIVE, *discover_pages()}
     assert all(_number(cells[0]) > 0 and _number(cells[-1]) > 0 for cells in rows.values())
+    org = _table_rows(report.split("## At an organisation's scale", 1)[1], "| Page (Chromium)")
+    assert set(org) == {FLOOR, NAIVE, *discover_pages()}
+    assert "projects: faster than naive (Chromium) |" in report
     renders = _table_rows(report, "## First render")
     assert _number(renders["Overview"][0]) > 0
 
