@@ -167,7 +167,7 @@ def ownership_matrix_chart(
         range=[*(colors[c] for c in codes), SEVERAL_COLOR, MISSING_COLOR],
     )
     area_order = list(dict.fromkeys(data["area_name"]))
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X(
             "area_name:N",
             title=area_title,
@@ -189,7 +189,7 @@ def ownership_matrix_chart(
         strokeWidth=alt.condition("datum.issue", alt.value(3), alt.value(1)),
     )
     labels = base.mark_text(fontWeight="bold", color="white").encode(text=alt.Text("label:N"))
-    return (cells + labels).properties(
+    return alt.layer(cells, labels, data=data).properties(
         title=title,
         height=22 * status["project"].nunique(),
         autosize=FIT_WIDTH,
@@ -255,7 +255,9 @@ def goal_timeline_chart(
     ]
     # "ascending" sorts the labels like sorted() did, without a list of every label in the spec.
     y = alt.Y("label:N", title=goal_title, sort="ascending", axis=alt.Axis(labelOverlap=False))
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    # The layers share one top-level data set (alt.layer(..., data=)): layering charts that
+    # each carry the frame makes Altair hash and copy it once per layer.
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
     plan = base.mark_bar(color=MISSING_COLOR, height=6).encode(
         x=alt.X("start:T", title=date_title, axis=alt.Axis(format="%b %Y")), x2="target:T"
     )
@@ -269,6 +271,6 @@ def goal_timeline_chart(
         .mark_rule(strokeDash=[4, 3], color=ISSUE_STROKE)
         .encode(x="as_of:T", tooltip=[alt.Tooltip("as_of:T", title=as_of_title, format="%d-%m-%Y")])
     )
-    return (plan + slip + target + achieved + as_of).properties(
+    return (alt.layer(plan, slip, target, achieved, data=data) + as_of).properties(
         title=title, height=18 * data["label"].nunique(), autosize=FIT_WIDTH
     )
