@@ -60,7 +60,8 @@ def cumulative_chart(
 ) -> alt.LayerChart:
     """Cumulative actual as an area, with the cumulative plan as a dashed reference line."""
     data = _series_frame(series, labels)
-    base = alt.Chart(data, title=title).encode(
+    # One top-level data set for both layers (see charts.projects.goal_timeline_chart).
+    base = alt.Chart(title=title).encode(
         x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
         y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
         color=_series_color(labels, legend_title),
@@ -72,7 +73,7 @@ def cumulative_chart(
     )
     actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
     planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
-    return (actual + planned).properties(height=280)
+    return alt.layer(actual, planned, data=data).properties(height=280)
 
 
 # At most this many bars (one per project and department) in a drift chart: 18 px each, about

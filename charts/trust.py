@@ -63,7 +63,8 @@ def trend_chart(
     domain = index_domain(
         list(data["ci_low"].fillna(data["index"])), list(data["ci_high"].fillna(data["index"]))
     )
-    base = alt.Chart(data).encode(
+    # One top-level data set for the layers (see charts.projects.goal_timeline_chart).
+    base = alt.Chart().encode(
         x=alt.X("wave_code:O", title=texts["wave"], sort=None),
         color=alt.Color("dimension_label:N", title=texts["dimension"]),
     )
@@ -83,7 +84,7 @@ def trend_chart(
         y2=alt.Y2("ci_high:Q"),
         tooltip=tooltip,
     )
-    return (bars + lines).properties(height=320)
+    return alt.layer(bars, lines, data=data).properties(height=320)
 
 
 def mirror_chart(
@@ -123,7 +124,7 @@ def mirror_chart(
         alt.Tooltip("ci_high:Q", title=texts["ci_high"], format=".1f"),
         alt.Tooltip("respondents:Q", title=texts["respondents"]),
     ]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X("rated_label:N", title=texts["rated"], axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("rater_label:N", sort=domain),
     )
@@ -142,7 +143,7 @@ def mirror_chart(
     labels = base.mark_text(dy=-8, baseline="bottom", fontSize=12).encode(
         y=alt.Y("ci_high:Q"), text=alt.Text("index:Q", format=".1f")
     )
-    return (bars + whiskers + labels).properties(height=300, width=width)
+    return alt.layer(bars, whiskers, labels, data=data).properties(height=300, width=width)
 
 
 def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str]) -> alt.Chart:
