@@ -324,3 +324,18 @@ def test_unknown_dataclass_fields_are_not_silently_dropped() -> None:
         "sheet",
         "severity",
     ]
+
+
+def test_copy_payload_is_copys_text_format_or_leaves_it_to_psycopg() -> None:
+    month = dt.date(2026, 1, 1)
+    columns: list[list[Any]] = [[1, 2], [month, month], [954.65, None], ["a b", ""]]
+    assert bulk_store._copy_payload(columns) == "1\t2026-01-01\t954.65\ta b\n2\t2026-01-01\t\\N\t\n"
+    for odd in (
+        ["tab\there"],
+        ["back\\slash"],
+        ["line\nend"],
+        [float("nan")],
+        [True],
+        [dt.datetime(2026, 1, 1)],
+    ):
+        assert bulk_store._copy_payload([odd]) is None, odd

@@ -8,9 +8,11 @@ left exactly as it was. Rejected files are reported to the caller (page, command
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,6 +261,48 @@ def run_import(
     file's columns before validation (not for a workbook); a mapping that does not fit the
     file is reported as errors and nothing is written. `mapping_name` is only reported.
     """
+    with _collector_paused():
+        return _run_import(
+            engine=engine,
+            kind=kind,
+            file_name=file_name,
+            data=data,
+            dry_run=dry_run,
+            user_name=user_name,
+            limits=limits,
+            progress=progress,
+            mapping=mapping,
+            mapping_name=mapping_name,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while an import builds its millions of small lists and
+    tuples (none of them in a cycle): each collection walks every live object, which cost
+    more than reading the file itself (0.75 s against 0.1 s for 100k lines)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_import(
+    *,
+    engine: Engine,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    dry_run: bool,
+    user_name: str,
+    limits: Limits | None,
+    progress: Progress | None,
+    mapping: Mapping[str, str | None] | None,
+    mapping_name: str | None,
+) -> ImportReport:
     limits = limits or limits_from_env()
     report = ImportReport(
         file_name=file_name,

@@ -176,12 +176,81 @@ class _RowCounter:
 
 
 def read_csv(data: bytes, limits: Limits) -> Table:
-    """A CSV file as text cells; blank lines are skipped but keep their row numbers."""
+    """A CSV file as text cells; blank lines are skipped but keep their row numbers.
+
+    A file without quotes is split line by line at once (`_read_plain`); anything else, and
+    any file the fast path is not sure of, is read record by record (`_read_records`). Both
+    give the same table and the same refusals.
+    """
     text, encoding = decode(data)
     if not text or text.isspace():
         raise FileRejected("importer.error.empty_file")
     separator = detect_separator(text)
-    csv.field_size_limit(max(limits.max_bytes, 131_072))
+    sheet = _read_plain(text, separator, limits)
+    if sheet is None:
+        sheet = _read_records(text, separator, limits)
+    return Table("csv", [sheet], encoding=encoding, separator=separator)
+
+
+def _field_limit(limits: Limits) -> int:
+    return max(limits.max_bytes, 131_072)
+
+
+PLAIN_CHUNK = 1 << 18  # characters split at a time: a flood of blank lines is refused early
+
+
+def _read_plain(text: str, separator: str, limits: Limits) -> Sheet | None:
+    """The sheet of a file without a quote character, or None when the record-by-record
+    reader must decide (quotes, or a file it would refuse: too many rows or columns, a long
+    run of blank rows, a cell over the field limit), so every refusal is its message.
+
+    Without quotes the csv module splits each line (`\\r\\n`, `\\r` or `\\n`) at every
+    separator and nothing else, which `str.split` does for many lines at once; a row is
+    blank when its line without separators is only whitespace (as `_blank` of its cells).
+    Lines are split a chunk at a time, so a flood of blank lines stops as soon as it is one.
+    """
+    if '"' in text or len(text) > _field_limit(limits):
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows: list[tuple[int, list[str]]] = []
+    number, blank_run, start, end = 0, 0, 0, len(text)
+    while start < end:
+        stop = text.rfind("\n", start, start + PLAIN_CHUNK) + 1 if start + PLAIN_CHUNK < end else end
+        if stop <= start:  # one line longer than a chunk
+            stop = text.find("\n", start + PLAIN_CHUNK) + 1 or end
+        lines = text[start:stop].split("\n")
+        if stop < end or lines[-1] == "":  # each line's own end, not an empty line after it
+            lines.pop()
+        start = stop
+        if number + len(lines) > limits.max_rows + 1:
+            return None
+        blank = [i for i, line in enumerate(lines) if not line.replace(separator, "").strip()]
+        skipped, previous = set(blank), -1
+        for i in blank:  # runs of blank rows; a run at a chunk's start goes on from the chunk before
+            blank_run = blank_run + 1 if i == previous + 1 else 1
+            previous = i
+            if blank_run > MAX_BLANK_RUN:
+                return None
+        if lines and len(lines) - 1 not in skipped:
+            blank_run = 0
+        cells = [line.split(separator) for line in lines]
+        if max(map(len, cells), default=0) > MAX_COLUMNS:
+            return None
+        numbered = zip(range(number + 1, number + len(cells) + 1), cells, strict=True)
+        if blank:
+            rows += [(n, row) for n, row in numbered if n - number - 1 not in skipped]
+        else:
+            rows += numbered
+        number += len(lines)
+    if not rows:
+        raise FileRejected("importer.error.empty_file")
+    return Sheet(None, rows[0][1], rows[1:])
+
+
+def _read_records(text: str, separator: str, limits: Limits) -> Sheet:
+    """The sheet, record by record with the csv module (quoted cells, and every refusal)."""
+    csv.field_size_limit(_field_limit(limits))
     reader = csv.reader(_lines(text), delimiter=separator, strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
@@ -204,7 +273,7 @@ def read_csv(data: bytes, limits: Limits) -> Table:
         raise FileRejected("importer.error.csv_syntax", line=reader.line_num, detail=str(exc)) from None
     if header is None:
         raise FileRejected("importer.error.empty_file")
-    return Table("csv", [Sheet(None, header, rows)], encoding=encoding, separator=separator)
+    return Sheet(None, header, rows)
 
 
 def _cell_text(value: object, data_type: str | None) -> str:

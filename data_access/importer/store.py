@@ -474,24 +474,54 @@ def _rows(values: dict[str, list[Any]], *, sqlite: bool) -> list[tuple[Any, ...]
     return list(zip(*columns, strict=True))
 
 
-def _copy(conn: Connection, table: str, names: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """PostgreSQL's COPY FROM STDIN on the transaction's own connection."""
+def _copy(conn: Connection, table: str, values: dict[str, list[Any]]) -> None:
+    """PostgreSQL's COPY FROM STDIN of `values` (column name -> values) on the transaction's
+    own connection: as one text payload when every value is plain (`_copy_payload`), else
+    row by row through psycopg's dumpers."""
     from psycopg import sql
 
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names)
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in values)
     )
+    payload = _copy_payload(list(values.values()))
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for row in rows:
-            copy.write_row(row)
+        if payload is not None:
+            copy.write(payload)
+        else:
+            for row in _rows(values, sqlite=False):
+                copy.write_row(row)
+
+
+COPY_PLAIN = {int, float, dt.date, type(None)}  # types whose str() is COPY's text form
+COPY_ESCAPED = ("\\", "\t", "\n", "\r")  # need escaping in COPY's text format
+
+
+def _copy_payload(columns: list[list[Any]]) -> str | None:
+    """COPY's text format of the columns (tab between values, a line per row, `\\N` for
+    NULL), or None when a value is not plainly an integer, finite float, date or text
+    without backslash, tab or line end (the caller then lets psycopg write each row)."""
+    texts: list[list[str]] = []
+    for column in columns:
+        types = set(map(type, column))
+        if types <= COPY_PLAIN | {str}:
+            if float in types and not np.isfinite([v for v in column if type(v) is float]).all():
+                return None
+            if str in types and any(c in v for v in column if type(v) is str for c in COPY_ESCAPED):
+                return None
+            texts.append(["\\N" if v is None else str(v) for v in column])
+        else:
+            return None
+    if not texts or not texts[0]:
+        return ""
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
 def _write_bulk_postgresql(
     conn: Connection, table: Table, inserts: dict[str, list[Any]], updates: dict[str, list[Any]]
 ) -> None:
     if inserts and len(next(iter(inserts.values()))):
-        _copy(conn, table.name, list(inserts), _rows(inserts, sqlite=False))
+        _copy(conn, table.name, inserts)
     if updates and len(updates["id"]):
         from psycopg import sql
 
@@ -506,7 +536,7 @@ def _write_bulk_postgresql(
                     sql.Identifier(table.name),
                 )
             )
-        _copy(conn, staging, ["id", *names], _rows(updates, sqlite=False))
+        _copy(conn, staging, {n: updates[n] for n in ["id", *names]})
         with raw.cursor() as cursor:  # type: ignore[union-attr]
             cursor.execute(
                 sql.SQL("UPDATE {} AS t SET {} FROM {} AS u WHERE t.id = u.id").format(

@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
@@ -233,9 +233,19 @@ class AmountConventions:
 
 
 # Number texts whose evidence is plain to see: none (`12`), a decimal point, a decimal comma.
-_EVIDENT = re.compile(
-    r"[+-]?[0-9]*|([+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,}))|([+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,}))"
-)
+_EVIDENT_NONE = r"[+-]?[0-9]*"
+_EVIDENT_POINT = r"[+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})"
+_EVIDENT_COMMA = r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})"
+
+
+def _fullmatches(values: list[str], pattern: str) -> np.ndarray:
+    """Which of `values` match `pattern` as a whole, all at once (pandas' text column: RE2
+    through pyarrow, else Python's re; the patterns here read the same in both)."""
+    try:
+        return pd.Series(values, dtype="str").str.fullmatch(pattern).to_numpy(dtype=bool, copy=True)
+    except ValueError:  # text pyarrow cannot hold (a lone surrogate): one by one
+        compiled = re.compile(pattern)
+        return np.fromiter((compiled.fullmatch(v) is not None for v in values), dtype=bool, count=len(values))
 
 
 def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
@@ -246,12 +256,14 @@ def amount_conventions(values: list[str], separator: str | None) -> AmountConven
     """
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    kinds = Counter(0 if m is None else (m.lastindex or 3) for m in map(_EVIDENT.fullmatch, values))
+    point, comma = _fullmatches(values, _EVIDENT_POINT), _fullmatches(values, _EVIDENT_COMMA)
+    evident = point | comma | _fullmatches(values, _EVIDENT_NONE)
+    kinds = {1: int(point.sum()), 2: int(comma.sum())}
     for mark, index in ((".", 1), (",", 2)):
         if kinds[index]:
             counts[mark] += kinds[index]
     marked = {".": kinds[1] > 0, ",": kinds[2] > 0}
-    rest = [v for v in values if _EVIDENT.fullmatch(v) is None] if kinds[0] else []
+    rest = [values[i] for i in np.flatnonzero(~evident).tolist()]
     bodies: list[str] = []
     for value in rest:
         body, currency = split_amount(value)
@@ -817,8 +829,7 @@ def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.nd
     """
     decimals = min(column.decimals if column.decimals is not None else 2, 2)
     fraction = rf"(?:\{mark}[0-9]{{1,{decimals}}})?" if decimals > 0 else ""
-    pattern = re.compile(rf"-?[0-9]{{1,12}}{fraction}")
-    simple = np.fromiter((pattern.fullmatch(c) is not None for c in cells), dtype=bool, count=len(cells))
+    simple = _fullmatches(cells, rf"-?[0-9]{{1,12}}{fraction}")
     texts = [cells[i] for i in np.flatnonzero(simple).tolist()]
     numbers = [float(t.replace(",", ".")) for t in texts] if mark == "," else [float(t) for t in texts]
     array = np.asarray(numbers, dtype=float)
@@ -834,10 +845,11 @@ def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.nd
     return simple, numbers
 
 
-def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tuple[list[object], np.ndarray]:
-    """A column's typed values and the cells that need the row-by-row check (True)."""
+def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tuple[np.ndarray, np.ndarray]:
+    """A column's typed values (an object array; None where the row-by-row check decides)
+    and the cells that need that check (True)."""
     n = len(raw)
-    values: list[object] = [None] * n
+    values = np.full(n, None, dtype=object)
     dirty = np.zeros(n, dtype=bool)
     if set(map(type, raw)) == {str}:
         positions = np.arange(n)
@@ -854,20 +866,45 @@ def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tupl
         cells = [raw[p] for p in positions.tolist()]
     if column.type == DECIMAL and cells and checker.limits.max_cell >= SIMPLE_AMOUNT_LENGTH:
         simple, numbers = _simple_decimals(cells, column, checker.conventions.mark)
-        for position, number in zip(positions[simple].tolist(), numbers, strict=True):
-            values[position] = number
+        values[positions[simple]] = _objects(numbers)
         positions = positions[~simple]
         cells = [cells[i] for i in np.flatnonzero(~simple).tolist()]
     if cells:
         codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
         checked = [checker.cell_value(unique, column) for unique in uniques]
-        for position, code in zip(positions.tolist(), codes.tolist(), strict=True):
-            value = checked[code]
-            if value is DIRTY:
-                dirty[position] = True
-            else:
-                values[position] = value
+        doubtful = np.fromiter((value is DIRTY for value in checked), dtype=bool, count=len(checked))
+        typed = _objects([None if value is DIRTY else value for value in checked])
+        values[positions] = typed[codes]
+        dirty[positions] = doubtful[codes]
     return values, dirty
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    """A one-dimensional object array holding `items` themselves (Python floats, dates, text)."""
+    array = np.array(items, dtype=object)
+    if array.ndim != 1:  # a sequence among the items: numpy would unpack it
+        array = np.empty(len(items), dtype=object)
+        for position, item in enumerate(items):
+            array[position] = item
+    return array
+
+
+def _raw_columns(
+    rows: list[tuple[int, list[str]]], indexes: Iterable[int | None]
+) -> dict[int | None, list[str]]:
+    """The cells of the given columns (by position; None or a position past a row's end
+    gives ""), column by column: a sheet whose rows all have the same width is transposed
+    in one go."""
+    cell_rows = [cells for _, cells in rows]
+    wanted = set(indexes)
+    widths = set(map(len, cell_rows))
+    if len(widths) == 1 and (width := widths.pop()) > 0:
+        transposed = list(zip(*cell_rows, strict=True))
+        return {i: list(transposed[i]) if i is not None and i < width else [""] * len(rows) for i in wanted}
+    return {
+        i: [""] * len(rows) if i is None else [cells[i] if i < len(cells) else "" for cells in cell_rows]
+        for i in wanted
+    }
 
 
 class FrameRecords(Sequence[Record]):
@@ -905,12 +942,14 @@ def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[F
     row-by-row check in row order, so every message is the one that check gives."""
     rows = sheet.rows
     n = len(rows)
-    dirty = np.fromiter((len(cells) > checker.width for _, cells in rows), dtype=bool, count=n)
-    columns: dict[str, list[object]] = {}
+    dirty = np.fromiter((len(cells) for _, cells in rows), dtype=np.int64, count=n) > checker.width
+    columns: dict[str, np.ndarray] = {}
+    indexes = {column.name: checker.positions.get(column.name) for column in kind.columns}
+    raw_columns = _raw_columns(rows, indexes.values())
     for column in kind.columns:
-        index = checker.positions.get(column.name)
-        raw = [""] * n if index is None else [cells[index] if index < len(cells) else "" for _, cells in rows]
-        columns[column.name], column_dirty = _column_values(raw, column, checker)
+        columns[column.name], column_dirty = _column_values(
+            raw_columns[indexes[column.name]], column, checker
+        )
         dirty |= column_dirty
     valid = np.ones(n, dtype=bool)
     found: dict[int, list[Issue]] = {}
