@@ -110,11 +110,17 @@ def test_plain_files_take_the_fast_path_and_quoted_ones_do_not() -> None:
         assert not took_fast_path(str(EDGE_CASES[case]).encode(), LIMITS), case
 
 
-@pytest.mark.parametrize("case", sorted(CORPUS))
+# The corpus's CSV files (its Excel files have a reader of their own).
+CSV_CORPUS = sorted(
+    case
+    for case, (_, _, data, _) in CORPUS.items()
+    if not data.startswith((reading.XLSX_MAGIC, reading.XLS_MAGIC))
+)
+
+
+@pytest.mark.parametrize("case", CSV_CORPUS)
 def test_the_bad_file_corpus_reads_the_same_both_ways(case: str) -> None:
     _, name, data, _ = CORPUS[case]
-    if data.startswith((reading.XLSX_MAGIC, reading.XLS_MAGIC)):
-        pytest.skip("not a CSV file")
     assert_same(data)
 
 
