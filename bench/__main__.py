@@ -114,6 +114,19 @@ def _rerun_table(sqlite: list[Target], pg: list[Target] | None) -> list[str]:
     return rows
 
 
+def _browser_rows(runs: dict[str, br.BrowserRun], *, with_rss: bool) -> list[str]:
+    """One table row per Chromium target: median, p90, against the floor and the naive app
+    (and the server's peak RSS)."""
+    floor, naive = median(runs[FLOOR].times), median(runs[NAIVE].times)
+    rows = []
+    for name, run in runs.items():
+        m = median(run.times)
+        vs_naive = _ratio(naive, m) if name not in (FLOOR, NAIVE) else "–"
+        row = f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, floor)} | {vs_naive} |"
+        rows.append(row + (f" {run.peak_rss_mb:,.0f} |" if with_rss else ""))
+    return rows
+
+
 def _check(name: str, ok: bool | None, measured: str) -> str:
     verdict = "not measured" if ok is None else ("met" if ok else "**missed**")
     return f"| {name} | {measured} | {verdict} |"
@@ -281,8 +294,6 @@ def main(argv: list[str] | None = None) -> int:
                             f"  first render {key}: {fr.render_ms:,.0f} ms (server ready after {fr.ready_ms:,.0f} ms)"
                         )
 
-            floor = median(browser_runs[FLOOR].times)
-            naive = median(browser_runs[NAIVE].times)
             lines_out += [
                 "",
                 "## Rerun after a filter change in Chromium (cold cache)",
@@ -295,13 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 "| Page | median ms | p90 ms | page / floor | naive / page | server peak RSS MB |",
                 "| --- | ---: | ---: | ---: | ---: | ---: |",
             ]
-            for name, run in browser_runs.items():
-                m = median(run.times)
-                vs_naive = _ratio(naive, m) if name not in (FLOOR, NAIVE) else "–"
-                lines_out.append(
-                    f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, floor)} | {vs_naive} | "
-                    f"{run.peak_rss_mb:,.0f} |"
-                )
+            lines_out += _browser_rows(browser_runs, with_rss=True)
             smallest = min(memory)
             lines_out += [
                 "",
@@ -345,13 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                     "",
                     "| Page (Chromium) | median ms | p90 ms | page / floor | naive / page |",
                     "| --- | ---: | ---: | ---: | ---: |",
+                    *_browser_rows(org_runs, with_rss=False),
                 ]
-                for name, run in org_runs.items():
-                    m = median(run.times)
-                    vs_naive = _ratio(org_naive, m) if name not in (FLOOR, NAIVE) else "–"
-                    lines_out.append(
-                        f"| {name} | {_ms(m)} | {_ms(p90(run.times))} | {_ratio(m, org_floor)} | {vs_naive} |"
-                    )
                 for page in pages:
                     m = median(org_runs[page].times)
                     target_rows.append(
