@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.engine import DatabaseUnavailable, check_connection, create_db_engine, resolve_database_url
 from data_access.projects import load_insight_goals, load_responsibility_areas
-from data_access.reference import load_departments, load_month_bounds
+from data_access.reference import load_departments
 from data_access.steering import load_actions, load_decisions
 from i18n import LANGUAGES, translate
 from i18n.format import (
@@ -54,7 +54,7 @@ from i18n.format import (
 from kpis.budget import earned_value_table, forecast_year_end, funding_drift
 from kpis.confidentiality import DEFAULT_MIN_GROUP
 from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, add_months, fiscal_year_days, fiscal_year_start
+from kpis.periods import Filters, fiscal_year_days, fiscal_year_start
 from kpis.projects import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
@@ -69,7 +69,7 @@ from reports.pack_charts import (
 from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
 from services.presentation import exception_text, tile_texts
-from services.single_view import SingleView, compute_single_view, period_for
+from services.single_view import SingleView, compute_single_view, previous_meeting_filters
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5
@@ -135,13 +135,8 @@ def overview_tiles(
 
 def _previous_view(engine: Engine, *, filters: Filters, min_group: int) -> SingleView | None:
     """The single view of the month before the as-of month (None before the first month of data)."""
-    previous_month = add_months(filters.as_of, -1)
-    first_month = load_month_bounds(engine=engine)[0]
-    if first_month is None or previous_month < first_month:
-        return None
-    return compute_single_view(
-        engine=engine, filters=period_for(filters, previous_month), min_group=min_group
-    )
+    before = previous_meeting_filters(engine=engine, filters=filters)
+    return compute_single_view(engine=engine, filters=before, min_group=min_group) if before else None
 
 
 def exception_kind_name(kind: str, lang: str) -> str:

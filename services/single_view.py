@@ -544,14 +544,19 @@ def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -
     Each view equals its own `compute_single_view` (tests/test_one_pass.py)."""
     shared: dict[tuple, Any] = {}
     current = _single_view(engine, filters, min_group, shared)
+    before = previous_meeting_filters(engine=engine, filters=filters)
+    previous = _single_view(engine, before, min_group, shared) if before is not None else None
+    return MeetingViews(current=current, previous=previous)
+
+
+def previous_meeting_filters(*, engine: Engine, filters: Filters) -> Filters | None:
+    """The filters replayed at the month before the as-of month (the previous meeting's);
+    None when the data starts later than that month."""
     previous_month = add_months(filters.as_of, -1)
     first_month = load_month_bounds(engine=engine)[0]
-    previous = (
-        _single_view(engine, period_for(filters, previous_month), min_group, shared)
-        if first_month is not None and previous_month >= first_month
-        else None
-    )
-    return MeetingViews(current=current, previous=previous)
+    if first_month is None or previous_month < first_month:
+        return None
+    return period_for(filters, previous_month)
 
 
 def _single_view(engine: Engine, filters: Filters, min_group: int, shared: dict[tuple, Any]) -> SingleView:
