@@ -577,6 +577,64 @@ def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = 
     return ownership if not ownership.empty else _ownership_frame([])
 
 
+def _by_month(
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    base: Any,
+    *,
+    departments: bool = True,
+) -> pd.DataFrame:
+    """`base(engine, day)` (a memoised frame with a `project` column) as recorded at each of
+    `months`' close, stacked with a `month` column first, of the projects `portfolio_projects`
+    selects with the filters replayed at that month (only the as-of month changes, so only
+    the planned start differs). Without `departments` the department filter is left out."""
+    history_start = load_history_start(engine=engine)
+    frames = [base(engine, state_day(month, history_start)) for month in months]
+    lengths = [len(frame) for frame in frames]
+    stacked = pd.concat(frames, ignore_index=True)
+    chosen = filters if departments else replace(filters, departments=())
+    latest = replace(chosen, as_of=max(months), period_start=min(chosen.period_start, max(months)))
+    facts = _project_facts(engine)
+    codes = pd.Index(facts["code"])
+    starts = pd.to_datetime(facts["planned_start"]).to_numpy()
+    closes = np.array([np.datetime64(month_end(month), "ns") for month in months])
+    where = codes.get_indexer(stacked["project"])
+    keep = (
+        stacked["project"].isin(portfolio_projects(engine=engine, filters=latest)).to_numpy()
+        & (where >= 0)
+        & (starts[np.maximum(where, 0)] <= np.repeat(closes, lengths))
+    )
+    stacked.insert(0, "month", np.repeat(np.array(months, dtype=object), lengths))
+    return stacked[keep].reset_index(drop=True)
+
+
+def load_funding_by_months(*, engine: Engine, filters: Filters, months: list[dt.date]) -> pd.DataFrame:
+    """`load_funding_by_project` with the filters replayed at each of `months` (as-of that
+    month, as `services.single_view.period_for` replays them), in one pass: month, code,
+    committed, n_funders, ordered by month and code."""
+    split = _by_month(engine, filters, months, _funding_split_base, departments=False)
+    keys = [split["month"], split["project"]]
+    funders = split.groupby(keys, sort=True).size()
+    chosen = split[split["department"].isin(filters.departments)] if filters.departments else split
+    committed = chosen.groupby([chosen["month"], chosen["project"]], sort=True)["committed"].sum()
+    index = committed.index
+    return pd.DataFrame(
+        {
+            "month": index.get_level_values(0).to_list(),
+            "code": index.get_level_values(1).to_list(),
+            "committed": committed.to_numpy(dtype="float64"),
+            "n_funders": funders.reindex(index).to_numpy(dtype="int64"),
+        }
+    )
+
+
+def load_ownership_by_months(*, engine: Engine, filters: Filters, months: list[dt.date]) -> pd.DataFrame:
+    """`load_ownership` with the filters replayed at each of `months` (as-of that month), in
+    one pass: month, then its columns, ordered by month and then as each month's frame."""
+    return _by_month(engine, filters, months, _ownership_base)
+
+
 def load_team_by_months(
     *, engine: Engine, filters: Filters, months: list[dt.date], replay: bool = False
 ) -> dict[dt.date, pd.DataFrame]:

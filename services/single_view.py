@@ -25,10 +25,10 @@ from data_access.budget import (
 )
 from data_access.history import load_history_start, months_before_history
 from data_access.projects import (
-    load_funding_by_project,
+    load_funding_by_months,
     load_funding_split,
     load_insight_goals,
-    load_ownership,
+    load_ownership_by_months,
     load_responsibility_areas,
     load_team_by_months,
 )
@@ -45,7 +45,6 @@ from kpis.budget import (
     funding_balance_trend,
     funding_drift,
     max_funding_drift,
-    portfolio_cpi,
     portfolio_earned_value,
     realisation,
 )
@@ -58,20 +57,26 @@ from kpis.exceptions import (
     without_cancelled,
 )
 from kpis.periods import Filters, add_months, as_of_options, fiscal_year_start, month_end
-from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
+from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import (
     collaboration_exceptions,
     count_mixed,
     fte_balance_median,
     goal_timeline,
     mixed_teams_share,
-    ownership_clarity,
     ownership_issues,
     ownership_status,
     team_mix_by_month,
 )
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
+from kpis.trends import (
+    cpi_by_month,
+    goals_on_time_by_month,
+    joint_share_by_month,
+    ownership_clarity_by_month,
+    progress_by_month,
+)
 from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
 from services.instrument import names_by_language
 
@@ -180,13 +185,6 @@ def _tile(
     )
 
 
-def _progress_at(projects: pd.DataFrame, history: pd.DataFrame, month: dt.date) -> pd.DataFrame:
-    """`projects` with pct_complete as it stood at `month` (latest progress row on or before it)."""
-    known = history[history["month"] <= month]
-    latest = known.sort_values("month", kind="stable").groupby("project")["pct_complete"].last()
-    return projects.assign(pct_complete=projects["project"].map(latest))
-
-
 def _budget_tiles(
     engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
 ) -> tuple[list[Tile], dict[str, Any]]:
@@ -209,14 +207,12 @@ def _budget_tiles(
         window = lines[(lines["month"] >= period.period_start) & (lines["month"] <= month)]
         return realisation(**frame_totals(window))
 
-    def cpi_at(month: dt.date) -> KpiValue:
-        at = _progress_at(projects, history, month)
-        return portfolio_cpi(
-            lines, pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"]), as_of=month
-        )
-
-    cpi_series = [cpi_at(month) for month in months[:-1]]
-    ev_table = earned_value_table(lines, _progress_at(projects, history, filters.as_of), as_of=filters.as_of)
+    cpi_series = cpi_by_month(lines, projects["project"], history, months[:-1])
+    # % complete as it stood at the as-of month (the latest progress on or before it).
+    at_close = projects.assign(
+        pct_complete=progress_by_month(projects["project"], history, [filters.as_of])[0]
+    )
+    ev_table = earned_value_table(lines, at_close, as_of=filters.as_of)
     portfolio = portfolio_earned_value(ev_table)
     drift = funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=tolerance)
     budget_values = _series(months, realisation_at)
@@ -299,13 +295,13 @@ def _portfolio_tiles(
     targets: dict[str, Target],
     statuses: dict[str, str],
 ) -> tuple[list[Tile], dict[str, pd.DataFrame]]:
-    funding_frames = [
-        load_funding_by_project(engine=engine, filters=period_for(filters, m), as_of=m) for m in months
-    ]
+    # Each month with the filters replayed at its close (period_for): one pass for all months.
+    funding = load_funding_by_months(engine=engine, filters=filters, months=months)
+    latest = funding[funding["month"] == filters.as_of]
     # A cancelled project's goals were dropped with it: never due, never late.
     goals = without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses)
-    joint_values = [joint_share(frame) for frame in funding_frames]
-    goal_values = _series(months, lambda m: goals_on_time(goals, as_of_end=month_end(m)))
+    joint_values = joint_share_by_month(funding, months)
+    goal_values = goals_on_time_by_month(goals, months)
     reached, due = count_goals(goals, as_of_end=filters.as_of_end)
     tiles = [
         _tile(
@@ -315,7 +311,7 @@ def _portfolio_tiles(
             "ratio",
             detail=(
                 "single.detail.joint",
-                {"joint": count_joint_projects(funding_frames[-1]), "total": len(funding_frames[-1])},
+                {"joint": count_joint_projects(latest), "total": len(latest)},
             ),
         ),
         _tile(
@@ -346,21 +342,13 @@ def _collaboration_tiles(
     mixed_values = [mixed_teams_share(mix) for mix in mixes]
     mixed, with_team = count_mixed(mixes[-1])
     balance = fte_balance_median(mixes[-1])
-    # Ownership of a cancelled project no longer matters; an on-hold one may resume.
-    status = ownership_status(
-        without_cancelled(load_ownership(engine=engine, filters=filters, as_of=filters.as_of), statuses)
-    )
-    clarity = ownership_clarity(status)
-    ownership_values = [
-        ownership_clarity(
-            ownership_status(
-                without_cancelled(
-                    load_ownership(engine=engine, filters=period_for(filters, m), as_of=m), statuses
-                )
-            )
-        )
-        for m in months[:-1]
-    ]
+    # Ownership of a cancelled project no longer matters; an on-hold one may resume. Each
+    # month with the filters replayed at its close (period_for), all months in one pass.
+    ownership = load_ownership_by_months(engine=engine, filters=filters, months=months)
+    now = ownership[ownership["month"] == filters.as_of].drop(columns="month").reset_index(drop=True)
+    status = ownership_status(without_cancelled(now, statuses))
+    cancelled = {code for code, state in statuses.items() if state == "cancelled"}
+    ownership_values = ownership_clarity_by_month(ownership, months, cancelled=cancelled)
     tiles = [
         _tile(
             "mixed_teams",
@@ -371,7 +359,7 @@ def _collaboration_tiles(
         ),
         _tile(
             "ownership_clarity",
-            [*ownership_values, clarity],
+            ownership_values,
             targets["ownership_clarity"],
             "ratio",
             detail=("single.detail.ownership", {"issues": len(ownership_issues(status))}),
@@ -435,18 +423,24 @@ def _trust_tiles(
         )
     groups, report = shared[key]
 
+    fielded = pd.to_datetime(waves["fielded_on"])
+
     def waves_until(month: dt.date) -> pd.DataFrame:
-        return waves[pd.to_datetime(waves["fielded_on"]) <= pd.Timestamp(month_end(month))]
+        return waves[fielded <= pd.Timestamp(month_end(month))]
+
+    def latest(until: pd.DataFrame) -> Any:
+        # The trend months see a few distinct sets of waves: each is computed once (and once
+        # for both views of a meeting).
+        wave_set = (*key, "latest", tuple(int(i) for i in until["id"]))
+        if wave_set not in shared:
+            shared[wave_set] = latest_wave_trust(until, groups, min_group=min_group)
+        return shared[wave_set]
 
     def index_at(month: dt.date) -> KpiValue:
         until = waves_until(month)
-        return (
-            latest_wave_trust(until, groups, min_group=min_group).current.index
-            if not until.empty
-            else not_available("kpi.na.no_survey")
-        )
+        return latest(until).current.index if not until.empty else not_available("kpi.na.no_survey")
 
-    headline = latest_wave_trust(waves, groups, min_group=min_group)
+    headline = latest(waves)
     trend = [index_at(month) for month in months]
     overall = report.trend[(report.trend["dimension"] == OVERALL) & (report.trend["wave_id"] == wave_ids[-1])]
     significant = bool(overall["significant"].iloc[0]) if not overall.empty else False

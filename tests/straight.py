@@ -58,3 +58,63 @@ def straight_team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame
         for value, ok in zip(aligned, eligible.to_numpy(dtype=bool), strict=True)
     ]
     return projects.reset_index()[columns]
+
+
+# The trend KPIs of the single view, month by month (kpis.trends computes them in one pass).
+
+
+def straight_joint_share(engine, filters, months) -> list:
+    """`joint_share` of `load_funding_by_project` with the filters replayed at each month."""
+    from data_access.projects import load_funding_by_project
+    from kpis.portfolio import joint_share
+    from services.single_view import period_for
+
+    return [
+        joint_share(load_funding_by_project(engine=engine, filters=period_for(filters, m), as_of=m))
+        for m in months
+    ]
+
+
+def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]) -> list:
+    """Ownership clarity of each month's ownership (filters replayed), cancelled projects left out."""
+    from data_access.projects import load_ownership
+    from kpis.exceptions import without_cancelled
+    from kpis.projects import ownership_clarity, ownership_status
+    from services.single_view import period_for
+
+    return [
+        ownership_clarity(
+            ownership_status(
+                without_cancelled(
+                    load_ownership(engine=engine, filters=period_for(filters, m), as_of=m), statuses
+                )
+            )
+        )
+        for m in months
+    ]
+
+
+def straight_goals_on_time(goals: pd.DataFrame, months) -> list:
+    from kpis.periods import month_end
+    from kpis.portfolio import goals_on_time
+
+    return [goals_on_time(goals, as_of_end=month_end(m)) for m in months]
+
+
+def straight_progress_at(projects: pd.DataFrame, history: pd.DataFrame, month) -> pd.DataFrame:
+    """`projects` with pct_complete as it stood at `month` (latest progress row on or before it)."""
+    known = history[history["month"] <= month]
+    latest = known.sort_values("month", kind="stable").groupby("project")["pct_complete"].last()
+    return projects.assign(pct_complete=projects["project"].map(latest))
+
+
+def straight_cpi(lines: pd.DataFrame, projects: pd.DataFrame, history: pd.DataFrame, months) -> list:
+    """Portfolio CPI with each project's progress as it stood at each month."""
+    from kpis.budget import portfolio_cpi
+
+    values = []
+    for month in months:
+        at = straight_progress_at(projects, history, month)
+        pct = pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"])
+        values.append(portfolio_cpi(lines, pct, as_of=month))
+    return values

@@ -205,14 +205,15 @@ def test_trend_and_change_are_the_previous_months(demo_sqlite_engine) -> None:
 def test_vectorised_portfolio_cpi_equals_the_earned_value_table(demo_sqlite_engine) -> None:
     from data_access.budget import load_budget_by_month, load_progress_history, load_project_progress
     from kpis.budget import earned_value_table, portfolio_cpi, portfolio_earned_value
-    from services.single_view import _progress_at, trend_months
+    from services.single_view import trend_months
+    from tests.straight import straight_progress_at
 
     filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
     lines = load_budget_by_month(engine=demo_sqlite_engine, filters=filters, by=("project",), span="all")
     projects = load_project_progress(engine=demo_sqlite_engine, filters=filters)
     history = load_progress_history(engine=demo_sqlite_engine, filters=filters)
     for month in trend_months(filters.as_of):
-        at = _progress_at(projects, history, month)
+        at = straight_progress_at(projects, history, month)
         slow = portfolio_earned_value(earned_value_table(lines, at, as_of=month)).cpi
         fast = portfolio_cpi(
             lines, pd.Series(at["pct_complete"].to_numpy(dtype="float64"), index=at["project"]), as_of=month
