@@ -526,20 +526,27 @@ def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> 
 @dataclass(frozen=True)
 class MeetingViews:
     """The single view of the as-of month and of the month before it (the previous meeting's;
-    None when the data starts in the as-of month): what "since the last meeting" compares."""
+    None when the data starts in the as-of month): what "since the last meeting" compares.
+
+    `previous` is the month before's view at its close only: its tiles' values, statuses and
+    details and its exceptions, without trends (its `trend_months` is that month alone, so a
+    tile's trend is its value and its month-on-month change is n/a). The meeting summary
+    compares no more than that.
+    """
 
     current: SingleView
     previous: SingleView | None
 
 
 def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -> MeetingViews:
-    """`compute_single_view` at the as-of month and at the month before, computed together:
-    what both views need is computed once (the trust report, unless a wave came in between).
-    Each view equals its own `compute_single_view` (tests/test_one_pass.py)."""
+    """`compute_single_view` at the as-of month, and the month before's view without trends,
+    computed together: what both need is computed once (the trust report, unless a wave came
+    in between). The current view equals `compute_single_view`; the previous one equals it in
+    every value, status and exception (tests/test_one_pass.py)."""
     shared: dict[tuple, Any] = {}
     current = _single_view(engine, filters, min_group, shared)
     before = previous_meeting_filters(engine=engine, filters=filters)
-    previous = _single_view(engine, before, min_group, shared) if before is not None else None
+    previous = _single_view(engine, before, min_group, shared, trend=1) if before is not None else None
     return MeetingViews(current=current, previous=previous)
 
 
@@ -553,10 +560,13 @@ def previous_meeting_filters(*, engine: Engine, filters: Filters) -> Filters | N
     return period_for(filters, previous_month)
 
 
-def _single_view(engine: Engine, filters: Filters, min_group: int, shared: dict[tuple, Any]) -> SingleView:
-    """`compute_single_view`; `shared` holds results another view of the same call may reuse."""
+def _single_view(
+    engine: Engine, filters: Filters, min_group: int, shared: dict[tuple, Any], trend: int = TREND_MONTHS
+) -> SingleView:
+    """`compute_single_view` with `trend` trend months; `shared` holds results another view of
+    the same call may reuse."""
     targets = load_targets(engine=engine, as_of=filters.as_of)
-    months = trend_months(filters.as_of)
+    months = trend_months(filters.as_of, trend)
     history_start = load_history_start(engine=engine)
     without_history = months_before_history(months, history_start)
     budget_tiles, budget_frames = _budget_tiles(engine, filters, months, targets)

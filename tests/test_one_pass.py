@@ -141,7 +141,36 @@ def test_meeting_views_equal_two_single_views(demo_engine, filters: Filters) -> 
     _same_view(views.current, compute_single_view(engine=demo_engine, filters=filters, min_group=5))
     previous = period_for(filters, views.current.trend_months[-2])
     assert views.previous is not None
-    _same_view(views.previous, compute_single_view(engine=demo_engine, filters=previous, min_group=5))
+    _same_at_close(views.previous, compute_single_view(engine=demo_engine, filters=previous, min_group=5))
+
+
+def _same_at_close(short, full) -> None:
+    """The previous meeting's view (no trends) holds the full view's figures at its close."""
+    assert short.as_of == full.as_of and short.trend_months == (full.as_of,)
+    for tile, whole in zip(short.tiles, full.tiles, strict=True):
+        assert (tile.code, tile.value, tile.rag, tile.unit, tile.change_basis, tile.detail) == (
+            whole.code,
+            whole.value,
+            whole.rag,
+            whole.unit,
+            whole.change_basis,
+            whole.detail,
+        )
+        assert tile.trend == (whole.trend[-1],)
+        if tile.change_basis == "wave":
+            assert tile.change == whole.change  # measured per wave, not per month
+        else:
+            assert not tile.change.available
+        # A note other than "history starts on ..." (which only a trend needs) is the same.
+        if whole.note is None or whole.note[0] != "single.note.history_starts":
+            assert tile.note == whole.note
+    assert short.exceptions == full.exceptions
+    assert short.hidden_survey_groups == full.hidden_survey_groups and short.targets == full.targets
+    for name in ("mirror", "timeline"):
+        a, b = getattr(short, name), getattr(full, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
 def test_meeting_views_without_a_month_before(demo_engine) -> None:
@@ -174,3 +203,26 @@ def test_meeting_views_compute_the_trust_report_once_when_no_wave_came_in(
     september = Filters(as_of=dt.date(2026, 9, 1), period_start=dt.date(2026, 1, 1))
     single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=september, min_group=5)
     assert calls == [4, 3]  # the September wave is not in August's view
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS[:2], ids=["all", "IT"])
+def test_the_meeting_summary_reads_the_same_from_the_short_previous_view(
+    demo_engine, filters: Filters
+) -> None:
+    from data_access.steering import load_actions
+    from services.meeting_summary import meeting_summary
+    from services.single_view import compute_meeting_views, compute_single_view, period_for
+
+    views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)
+    full = compute_single_view(
+        engine=demo_engine, filters=period_for(filters, views.current.trend_months[-2]), min_group=5
+    )
+    actions = load_actions(engine=demo_engine, up_to_month=filters.as_of)
+    for lang in ("nl", "en"):
+        short = meeting_summary(
+            current=views.current, previous=views.previous, actions=actions, lang=lang, department_names=None
+        )
+        assert short == meeting_summary(
+            current=views.current, previous=full, actions=actions, lang=lang, department_names=None
+        )
+        assert len(short) >= 2
