@@ -10,6 +10,7 @@ meant for display has passed `kpis.confidentiality.suppress`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,40 @@ def pooled_index(groups: pd.DataFrame, *, min_group: int = DEFAULT_MIN_GROUP) ->
     min_group = validate_min_group(min_group)
     if groups.empty:
         return TrustResult(not_available("kpi.na.no_survey"), 0, 0)
+    columns = [groups[name] for name in ("respondents", "score_sum", "answers")]
+    if not all(_plain_numbers(column) for column in columns):
+        return _pooled_index_pandas(groups, min_group=min_group)
+    respondents, score_sum, answers = (column.to_numpy() for column in columns)
+    return _pooled(respondents, score_sum, answers, min_group)
+
+
+def _plain_numbers(column: pd.Series) -> bool:
+    """A column held as a plain NumPy integer or float array (no pandas NA mask)."""
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf"
+
+
+def _series_sum(values: np.ndarray):
+    """What pandas' Series.sum gives for a plain NumPy array: NaN counts as 0, NumPy's order."""
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), 0.0, values)
+    return values.sum()
+
+
+def _pooled(
+    respondents: np.ndarray, score_sum: np.ndarray, answers: np.ndarray, min_group: int
+) -> TrustResult:
+    """`pooled_index` on the columns of a non-empty groups frame as NumPy arrays."""
+    shown = respondents >= min_group
+    hidden = len(respondents) - int(shown.sum())
+    total_answers = float(_series_sum(answers[shown]))
+    if not shown.any() or total_answers == 0:
+        return TrustResult(not_available("kpi.na.group_too_small"), 0, hidden)
+    mean = float(_series_sum(score_sum[shown])) / total_answers
+    return TrustResult(KpiValue(index_from_mean(mean)), int(_series_sum(respondents[shown])), hidden)
+
+
+def _pooled_index_pandas(groups: pd.DataFrame, *, min_group: int) -> TrustResult:
+    """`pooled_index` for columns with pandas' own dtypes (nullable integers and the like)."""
     shown = groups[groups["respondents"] >= min_group]
     hidden = len(groups) - len(shown)
     answers = float(shown["answers"].sum())
@@ -88,12 +123,31 @@ def latest_wave_trust(
         return WaveTrust(
             None, TrustResult(not_available("kpi.na.no_survey"), 0, 0), not_available("kpi.na.no_survey")
         )
-    latest = waves.iloc[-1]
-    current = pooled_index(groups[groups["wave_id"] == latest["id"]], min_group=min_group)
+    min_group = validate_min_group(min_group)
+    ids = waves["id"].to_numpy()
+    code = str(waves["code"].iat[-1])
+    at = _wave_pooler(groups, min_group)
+    current = at(ids[-1])
     if len(waves) < 2:
-        return WaveTrust(str(latest["code"]), current, not_available("kpi.na.no_previous_wave"))
-    previous = pooled_index(groups[groups["wave_id"] == waves.iloc[-2]["id"]], min_group=min_group)
-    return WaveTrust(str(latest["code"]), current, previous.index)
+        return WaveTrust(code, current, not_available("kpi.na.no_previous_wave"))
+    return WaveTrust(code, current, at(ids[-2]).index)
+
+
+def _wave_pooler(groups: pd.DataFrame, min_group: int) -> Callable[[object], TrustResult]:
+    """wave id -> `pooled_index` of that wave's rating groups, on NumPy arrays when it can."""
+    wave_of_group = groups["wave_id"].to_numpy()
+    columns = [groups[name] for name in ("respondents", "score_sum", "answers")]
+    if not all(_plain_numbers(column) for column in columns):
+        return lambda wave: pooled_index(groups[wave_of_group == wave], min_group=min_group)
+    arrays = [column.to_numpy() for column in columns]
+
+    def at(wave: object) -> TrustResult:
+        rows = wave_of_group == wave
+        if not rows.any():
+            return TrustResult(not_available("kpi.na.no_survey"), 0, 0)
+        return _pooled(*(values[rows] for values in arrays), min_group)
+
+    return at
 
 
 OVERALL = "overall"

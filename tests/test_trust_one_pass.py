@@ -285,3 +285,22 @@ def test_demo_data(demo_engine, filters: Filters) -> None:
         response_counts=load_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids),
     )
     _same_report(trust_report(**kwargs), straight_trust_report(**kwargs))
+
+
+def test_latest_wave_trust_with_pandas_dtypes_and_odd_thresholds() -> None:
+    """Nullable integer columns take pandas' own path; a threshold below 3 is refused as before."""
+    waves = _waves(3)
+    _, groups = _survey(19, waves, SIZES)
+    nullable = groups.astype({"respondents": "Int64", "answers": "Int64", "score_sum": "Float64"})
+    for count in range(1, 4):
+        until = waves.iloc[:count]
+        expected = straight_latest_wave_trust(until, groups, min_group=5)
+        assert latest_wave_trust(until, nullable, min_group=5) == expected
+        assert latest_wave_trust(until, groups.assign(score_sum=groups["score_sum"] / 7), min_group=4) == (
+            straight_latest_wave_trust(until, groups.assign(score_sum=groups["score_sum"] / 7), min_group=4)
+        )
+        with pytest.raises(ValueError):
+            latest_wave_trust(until, groups, min_group=2)
+    assert latest_wave_trust(waves.iloc[0:0], groups, min_group=2) == straight_latest_wave_trust(
+        waves.iloc[0:0], groups, min_group=2
+    )
