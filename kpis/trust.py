@@ -290,27 +290,37 @@ def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) ->
     n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
     previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
     out = cells.assign(previous_wave_id=cells["wave_id"].map(previous_of).astype("Int64"))
-    stats_columns = ["mean_score", "sd", "respondents", "shown"]
-    before = cells[["wave_id", *keys, *stats_columns]].rename(
-        columns={"wave_id": "previous_wave_id", **{c: f"{c}_before" for c in stats_columns}}
+    # The row of the same cell in the previous wave, by position (-1: none).
+    key_columns = [cells[column].tolist() for column in ["wave_id", *keys]]
+    position_of = {key: position for position, key in enumerate(zip(*key_columns, strict=True))}
+    previous_waves = [previous_of.get(wave) for wave in key_columns[0]]
+    before = np.array(
+        [
+            -1 if wave is None else position_of.get((wave, *rest), -1)
+            for wave, *rest in zip(previous_waves, *key_columns[1:], strict=True)
+        ],
+        dtype="int64",
     )
-    paired = out.merge(
-        before.astype({"previous_wave_id": "Int64"}), on=["previous_wave_id", *keys], how="left"
-    )
-    both = paired["shown"] & paired["shown_before"].fillna(False).astype(bool)
+    found = before >= 0
+    take = np.where(found, before, 0)
+    shown = cells["shown"].to_numpy(dtype=bool)
+    both = shown & found & shown[take]
+    mean = cells["mean_score"].to_numpy(dtype="float64")
+    sd = cells["sd"].to_numpy(dtype="float64")
+    n = cells["respondents"].astype("float64").to_numpy()
     test = welch_from_stats(
-        paired["mean_score_before"].where(both),
-        paired["sd_before"],
-        paired["respondents_before"].astype("float64"),
-        paired["mean_score"].where(both),
-        paired["sd"],
-        paired["respondents"].astype("float64"),
+        np.where(both, mean[take], np.nan),
+        np.where(found, sd[take], np.nan),
+        np.where(found, n[take], np.nan),
+        np.where(both, mean, np.nan),
+        sd,
+        n,
     )
     return out.assign(
         has_previous=out["previous_wave_id"].notna().to_numpy(dtype=bool),
-        change=test["difference"].where(both).to_numpy(),
-        p_value=test["p_value"].where(both).to_numpy(),
-        significant=(test["significant"] & both).to_numpy(),
+        change=np.where(both, test["difference"].to_numpy(), np.nan),
+        p_value=np.where(both, test["p_value"].to_numpy(), np.nan),
+        significant=test["significant"].to_numpy() & both,
     )
 
 
@@ -327,6 +337,100 @@ def _wave_codes(frame: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(wave_code=frame["wave_id"].map(codes))
 
 
+def _survey_cells(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells of the trend and of the mirror, before suppression, in one pass:
+    `_with_overall(kept, [])` and `_with_overall(kept renamed to rater/rated, ["rater", "rated"])`.
+
+    `kept` is respondent scores of shown groups (keep_shown_groups). The rows are coded once;
+    one groupby sums every respondent's answers per cell for all four levels (trend per
+    dimension and overall, mirror per dimension and overall) and one groupby takes count,
+    mean and sd of the respondent means per cell. Within each group the rows come in the
+    order the level-by-level computation gives them (by respondent; per dimension before
+    overall), so the sums, means and spreads are bit for bit the same.
+    """
+    wave, waves = pd.factorize(kept["wave_id"], sort=True)
+    respondent, respondents = pd.factorize(kept["respondent"], sort=True)
+    rater, raters = pd.factorize(kept["department"], sort=True)
+    rated, rateds = pd.factorize(kept["rated_department"], sort=True)
+    dimension, found = pd.factorize(kept["dimension"], sort=True)
+    # OVERALL is a value of the dimension column (a dimension called "overall" joins its cell).
+    dimensions = found.append(pd.Index([OVERALL])).unique().sort_values()
+    overall = dimensions.get_loc(OVERALL)
+    dimension = np.where(dimension >= 0, dimensions.get_indexer(found)[np.maximum(dimension, 0)], -1)
+    n_waves, n_respondents = len(waves), len(respondents)
+    n_raters, n_rateds, n_dimensions = max(len(raters), 1), max(len(rateds), 1), len(dimensions)
+    n_keys = n_raters * n_rateds * n_dimensions
+    answered = respondent >= 0
+    pair = (rater >= 0) & (rated >= 0)
+    pair_key = (rater * n_rateds + rated) * n_dimensions
+    # Levels in the order the cells see their rows: trend per dimension, trend overall,
+    # mirror per dimension, mirror overall. Key = (rater, rated, dimension); the trend's has no pair.
+    levels = [
+        (answered & (dimension >= 0), dimension),
+        (answered, np.full(len(kept), overall)),
+        (answered & pair & (dimension >= 0), pair_key + dimension),
+        (answered & pair, pair_key + overall),
+    ]
+    rows = np.concatenate([np.flatnonzero(valid) for valid, _ in levels])
+    level = np.concatenate([np.full(int(valid.sum()), number) for number, (valid, _) in enumerate(levels)])
+    key = np.concatenate([keys[valid] for valid, keys in levels])
+    by_respondent = ((level * n_waves + wave[rows]) * n_respondents + respondent[rows]) * n_keys + key
+    summed = (
+        kept[["score_sum", "answers"]].take(rows).set_axis(by_respondent).groupby(level=0, sort=True).sum()
+    )
+    means = summed["score_sum"] / summed["answers"]
+    codes = summed.index.to_numpy()
+    respondent_key = codes % n_keys
+    respondent_wave = codes // (n_keys * n_respondents) % n_waves
+    mirror_level = codes // (n_keys * n_respondents * n_waves) >= 2
+    cell = (mirror_level * n_waves + respondent_wave) * n_keys + respondent_key
+    stats = (
+        means.set_axis(cell)
+        .groupby(level=0, sort=True)
+        .agg(respondents="count", mean_score="mean", sd="std")
+        .astype({"mean_score": "float64", "sd": "float64"})
+    )
+    cell = stats.index.to_numpy()
+    in_mirror = cell >= n_waves * n_keys
+    cell_wave = cell // n_keys % n_waves
+    cell_key = cell % n_keys
+
+    def frame(rows: np.ndarray, key_columns: dict[str, pd.Index]) -> pd.DataFrame:
+        part = stats[rows].reset_index(drop=True)
+        low, high = t_interval(part["mean_score"], part["sd"], part["respondents"])
+        cells = pd.DataFrame(
+            {"wave_id": waves.take(cell_wave[rows]), **key_columns, "respondents": part["respondents"]}
+        ).assign(
+            mean_score=part["mean_score"],
+            sd=part["sd"],
+            index=index_from_mean(part["mean_score"]),
+            ci_low=index_from_mean(low),
+            ci_high=index_from_mean(high),
+        )
+        return cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
+
+    in_trend = ~in_mirror
+    trend = frame(in_trend, {"dimension": dimensions.take(cell_key[in_trend] % n_dimensions)})
+    pairs = cell_key[in_mirror] // n_dimensions
+    mirror = frame(
+        in_mirror,
+        {
+            "rater": raters.take(pairs // n_rateds) if len(raters) else raters,
+            "rated": rateds.take(pairs % n_rateds) if len(rateds) else rateds,
+            "dimension": dimensions.take(cell_key[in_mirror] % n_dimensions),
+        },
+    )
+    if not in_trend.any():
+        trend = _with_overall(kept, [])
+    if not in_mirror.any():
+        mirror = _with_overall(_as_rater_rated(kept), ["rater", "rated"])
+    return trend, mirror
+
+
+def _as_rater_rated(kept: pd.DataFrame) -> pd.DataFrame:
+    return kept.rename(columns={"department": "rater", "rated_department": "rated"})
+
+
 def trend_frame(
     scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
 ) -> pd.DataFrame:
@@ -338,7 +442,17 @@ def trend_frame(
     wave are a breakdown of its shown overall, so complementary suppression applies.
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    cells = _with_overall(kept, [])
+    return _trend_from_cells(_cells_of(kept)[0], waves, min_group=min_group)
+
+
+def _cells_of(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Trend and mirror cells of `kept` (see `_survey_cells`); the level-by-level frames when empty."""
+    if kept.empty:
+        return _with_overall(kept, []), _with_overall(_as_rater_rated(kept), ["rater", "rated"])
+    return _survey_cells(kept)
+
+
+def _trend_from_cells(cells: pd.DataFrame, waves: pd.DataFrame, *, min_group: int) -> pd.DataFrame:
     cells = suppress(
         cells, min_group=min_group, value_columns=CELL_VALUES, complementary_within=[["wave_id", "level"]]
     )
@@ -357,8 +471,12 @@ def mirror_frame(
     is shown).
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
-    cells = _with_overall(renamed, ["rater", "rated"])
+    return _mirror_from_cells(_cells_of(kept)[1], waves, groups, min_group=min_group)
+
+
+def _mirror_from_cells(
+    cells: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> pd.DataFrame:
     hidden_groups = groups.loc[~groups["shown"], ["wave_id", "department"]]
     if not hidden_groups.empty and not cells.empty:
         pairs = cells[["wave_id", "rated", "dimension", "level"]].drop_duplicates()
@@ -539,6 +657,18 @@ def reliability_table(
     return _wave_codes(frame, waves)
 
 
+def _trend_and_mirror(
+    scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`trend_frame` and `mirror_frame`, with the shown groups' scores and the cells taken once."""
+    kept = keep_shown_groups(scores, groups, department_column="department")
+    trend_cells, mirror_cells = _cells_of(kept)
+    return (
+        _trend_from_cells(trend_cells, waves, min_group=min_group),
+        _mirror_from_cells(mirror_cells, waves, groups, min_group=min_group),
+    )
+
+
 @dataclass(frozen=True)
 class TrustReport:
     """Every survey frame the Trust page (and the export) shows, all past the confidentiality gate.
@@ -573,12 +703,12 @@ def trust_report(
     """All Trust page frames from the loaded aggregates, suppressed (see the frame functions)."""
     min_group = validate_min_group(min_group)
     groups = rating_groups(response_counts, min_group=min_group)
-    mirror = mirror_frame(respondent_scores, waves, groups, min_group=min_group)
+    trend, mirror = _trend_and_mirror(respondent_scores, waves, groups, min_group=min_group)
     return TrustReport(
         min_group=min_group,
         groups=groups,
         rates=response_rates(response_counts, waves),
-        trend=trend_frame(respondent_scores, waves, groups, min_group=min_group),
+        trend=trend,
         mirror=mirror,
         gaps=perception_gaps(mirror),
         heatmap=item_heatmap(item_distribution, waves, min_group=min_group),
@@ -601,13 +731,13 @@ def trust_core(
     """
     min_group = validate_min_group(min_group)
     shown = rating_groups(groups, min_group=min_group)
-    mirror = mirror_frame(respondent_scores, waves, shown, min_group=min_group)
+    trend, mirror = _trend_and_mirror(respondent_scores, waves, shown, min_group=min_group)
     empty = pd.DataFrame()
     return TrustReport(
         min_group=min_group,
         groups=shown,
         rates=empty,
-        trend=trend_frame(respondent_scores, waves, shown, min_group=min_group),
+        trend=trend,
         mirror=mirror,
         gaps=perception_gaps(mirror),
         heatmap=empty,
