@@ -520,21 +520,51 @@ def perception_gaps(mirror: pd.DataFrame) -> pd.DataFrame:
     two cells' respondent means. A gap needs both cells shown; otherwise gap is NaN,
     `shown` False and `reason` says why.
     """
-    keys = ["wave_id", "wave_code", "dimension"]
-    cell = mirror[[*keys, "rater", "rated", "shown", "index", "mean_score", "sd", "respondents"]]
-    first = cell.rename(columns={c: f"{c}_a" for c in ("shown", "index", "mean_score", "sd", "respondents")})
-    second = cell.rename(columns={c: f"{c}_b" for c in ("shown", "index", "mean_score", "sd", "respondents")})
-    mutual = first[first["rater"] < first["rated"]].merge(
-        second.rename(columns={"rater": "rated", "rated": "rater"}), on=[*keys, "rater", "rated"]
-    )
-    mutual = mutual.assign(kind="mutual", department_a=mutual["rater"], department_b=mutual["rated"])
-    self_image = first[first["rater"] == first["rated"]].drop(columns="rater")
-    others = second[second["rater"] != second["rated"]]
-    selfs = self_image.merge(others, on=[*keys, "rated"])
-    selfs = selfs.assign(kind="self", department_a=selfs["rated"], department_b=selfs["rater"])
-    pairs = pd.concat([mutual, selfs], ignore_index=True)
-    if pairs.empty:
+    # Pairs of mirror rows (a, b) by position: mutual (A rates B, A before B, and B rates A),
+    # then self (A rates itself, and each other rater of A), as the merges on wave and
+    # dimension would pair them.
+    waves, dimensions = mirror["wave_id"].tolist(), mirror["dimension"].tolist()
+    raters, rateds = mirror["rater"].tolist(), mirror["rated"].tolist()
+    position_of = {
+        key: position for position, key in enumerate(zip(waves, dimensions, raters, rateds, strict=True))
+    }
+    others_of: dict[tuple, list[int]] = {}
+    for position, (wave, dimension, rater, rated) in enumerate(
+        zip(waves, dimensions, raters, rateds, strict=True)
+    ):
+        if rater != rated:
+            others_of.setdefault((wave, dimension, rated), []).append(position)
+    mutual, selfs = [], []
+    for position, (wave, dimension, rater, rated) in enumerate(
+        zip(waves, dimensions, raters, rateds, strict=True)
+    ):
+        if rater < rated:
+            other = position_of.get((wave, dimension, rated, rater))
+            if other is not None:
+                mutual.append((position, other))
+        elif rater == rated:
+            selfs.extend((position, other) for other in others_of.get((wave, dimension, rated), []))
+    if not mutual and not selfs:
         return pd.DataFrame(columns=GAP_COLUMNS).astype({"shown": bool, "significant": bool})
+    first = np.array([a for a, _ in [*mutual, *selfs]], dtype="int64")
+    second = np.array([b for _, b in [*mutual, *selfs]], dtype="int64")
+    kind = ["mutual"] * len(mutual) + ["self"] * len(selfs)
+
+    def side(column: str, rows: np.ndarray) -> pd.Series:
+        return mirror[column].take(rows).reset_index(drop=True)
+
+    pairs = pd.DataFrame(
+        {
+            "wave_id": side("wave_id", first),
+            "wave_code": side("wave_code", first),
+            "dimension": side("dimension", first),
+            "kind": pd.Series(kind, dtype=str),
+            "department_a": side("rater", first),
+            "department_b": side("rater", second),
+            **{f"{c}_a": side(c, first) for c in ("shown", "index", "mean_score", "sd", "respondents")},
+            **{f"{c}_b": side(c, second) for c in ("shown", "index", "mean_score", "sd", "respondents")},
+        }
+    )
     shown = pairs["shown_a"].astype(bool) & pairs["shown_b"].astype(bool)
     test = welch_from_stats(
         pairs["mean_score_b"],

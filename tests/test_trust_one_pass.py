@@ -142,6 +142,9 @@ def _same_everything(
         mirror, straight_mirror_frame(scores, waves, shown, min_group=min_group), check_exact=True
     )
     pd.testing.assert_frame_equal(perception_gaps(mirror), straight_perception_gaps(mirror), check_exact=True)
+    for wave in waves["id"]:  # the meeting pack's gaps of one wave's mirror
+        one = mirror[mirror["wave_id"] == wave]
+        pd.testing.assert_frame_equal(perception_gaps(one), straight_perception_gaps(one), check_exact=True)
     for count in range(len(waves) + 1):
         until = waves.iloc[:count]
         assert latest_wave_trust(until, groups, min_group=min_group) == straight_latest_wave_trust(
