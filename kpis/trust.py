@@ -289,7 +289,7 @@ def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) ->
     (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
     n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
     previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
-    out = cells.assign(previous_wave_id=cells["wave_id"].map(previous_of).astype("Int64"))
+    previous_wave_id = cells["wave_id"].map(previous_of).astype("Int64")
     # The row of the same cell in the previous wave, by position (-1: none).
     key_columns = [cells[column].tolist() for column in ["wave_id", *keys]]
     position_of = {key: position for position, key in enumerate(zip(*key_columns, strict=True))}
@@ -316,8 +316,9 @@ def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) ->
         sd,
         n,
     )
-    return out.assign(
-        has_previous=out["previous_wave_id"].notna().to_numpy(dtype=bool),
+    return cells.assign(
+        previous_wave_id=previous_wave_id,
+        has_previous=previous_wave_id.notna().to_numpy(dtype=bool),
         change=np.where(both, test["difference"].to_numpy(), np.nan),
         p_value=np.where(both, test["p_value"].to_numpy(), np.nan),
         significant=test["significant"].to_numpy() & both,
@@ -395,19 +396,25 @@ def _survey_cells(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     cell_wave = cell // n_keys % n_waves
     cell_key = cell % n_keys
 
+    counts = stats["respondents"].to_numpy()
+    mean_scores, spreads = stats["mean_score"].to_numpy(), stats["sd"].to_numpy()
+
     def frame(rows: np.ndarray, key_columns: dict[str, pd.Index]) -> pd.DataFrame:
-        part = stats[rows].reset_index(drop=True)
-        low, high = t_interval(part["mean_score"], part["sd"], part["respondents"])
-        cells = pd.DataFrame(
-            {"wave_id": waves.take(cell_wave[rows]), **key_columns, "respondents": part["respondents"]}
-        ).assign(
-            mean_score=part["mean_score"],
-            sd=part["sd"],
-            index=index_from_mean(part["mean_score"]),
-            ci_low=index_from_mean(low),
-            ci_high=index_from_mean(high),
+        mean, sd, n = mean_scores[rows], spreads[rows], counts[rows]
+        low, high = t_interval(mean, sd, n)
+        return pd.DataFrame(
+            {
+                "wave_id": waves.take(cell_wave[rows]),
+                **key_columns,
+                "respondents": n,
+                "mean_score": mean,
+                "sd": sd,
+                "index": index_from_mean(mean),
+                "ci_low": index_from_mean(low),
+                "ci_high": index_from_mean(high),
+                "level": np.where(cell_key[rows] % n_dimensions == overall, "total", "dimension"),
+            }
         )
-        return cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
 
     in_trend = ~in_mirror
     trend = frame(in_trend, {"dimension": dimensions.take(cell_key[in_trend] % n_dimensions)})
