@@ -803,9 +803,9 @@ def significant_drops(report: TrustReport) -> pd.DataFrame:
 
 def rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
     """The rows of a report frame whose columns equal the given values (e.g. wave_id=3)."""
-    mask = pd.Series(True, index=frame.index)
+    mask = np.ones(len(frame), dtype=bool)
     for column, value in equal.items():
-        mask &= frame[column] == value
+        mask &= (frame[column] == value).to_numpy(dtype=bool)
     return frame[mask].reset_index(drop=True)
 
 

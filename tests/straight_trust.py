@@ -322,3 +322,11 @@ def straight_significant_drops(report: TrustReport) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True)
+
+
+def straight_rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
+    """The rows of a report frame whose columns equal the given values (e.g. wave_id=3)."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in equal.items():
+        mask &= frame[column] == value
+    return frame[mask].reset_index(drop=True)

@@ -29,6 +29,7 @@ from kpis.trust import (
     perception_gaps,
     pooled_index,
     rating_groups,
+    rows_for,
     significant_drops,
     trend_frame,
     trust_core,
@@ -39,6 +40,7 @@ from tests.straight_trust import (
     straight_mirror_frame,
     straight_perception_gaps,
     straight_pooled_index,
+    straight_rows_for,
     straight_significant_drops,
     straight_trend_frame,
     straight_trust_core,
@@ -145,6 +147,21 @@ def _same_everything(
     for wave in waves["id"]:  # the meeting pack's gaps of one wave's mirror
         one = mirror[mirror["wave_id"] == wave]
         pd.testing.assert_frame_equal(perception_gaps(one), straight_perception_gaps(one), check_exact=True)
+    for frame in (new.trend, new.mirror, new.gaps):  # the page's selections
+        for wave in [*waves["id"], -1]:
+            for dimension in [OVERALL, *DIMENSIONS]:
+                pd.testing.assert_frame_equal(
+                    rows_for(frame, wave_id=wave, dimension=dimension),
+                    straight_rows_for(frame, wave_id=wave, dimension=dimension),
+                    check_exact=True,
+                )
+        pd.testing.assert_frame_equal(rows_for(frame), straight_rows_for(frame), check_exact=True)
+    for rater in DEPARTMENTS:
+        pd.testing.assert_frame_equal(
+            rows_for(new.mirror, rater=rater, rated="IT"),
+            straight_rows_for(new.mirror, rater=rater, rated="IT"),
+            check_exact=True,
+        )
     for count in range(len(waves) + 1):
         until = waves.iloc[:count]
         assert latest_wave_trust(until, groups, min_group=min_group) == straight_latest_wave_trust(
