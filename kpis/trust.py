@@ -64,7 +64,7 @@ def _plain_numbers(column: pd.Series) -> bool:
     return isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf"
 
 
-def _series_sum(values: np.ndarray):
+def _series_sum(values: np.ndarray) -> np.number:
     """What pandas' Series.sum gives for a plain NumPy array: NaN counts as 0, NumPy's order."""
     if values.dtype.kind == "f":
         values = np.where(np.isnan(values), 0.0, values)
