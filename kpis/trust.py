@@ -10,6 +10,7 @@ meant for display has passed `kpis.confidentiality.suppress`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,40 @@ def pooled_index(groups: pd.DataFrame, *, min_group: int = DEFAULT_MIN_GROUP) ->
     min_group = validate_min_group(min_group)
     if groups.empty:
         return TrustResult(not_available("kpi.na.no_survey"), 0, 0)
+    columns = [groups[name] for name in ("respondents", "score_sum", "answers")]
+    if not all(_plain_numbers(column) for column in columns):
+        return _pooled_index_pandas(groups, min_group=min_group)
+    respondents, score_sum, answers = (column.to_numpy() for column in columns)
+    return _pooled(respondents, score_sum, answers, min_group)
+
+
+def _plain_numbers(column: pd.Series) -> bool:
+    """A column held as a plain NumPy integer or float array (no pandas NA mask)."""
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf"
+
+
+def _series_sum(values: np.ndarray) -> np.number:
+    """What pandas' Series.sum gives for a plain NumPy array: NaN counts as 0, NumPy's order."""
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), 0.0, values)
+    return values.sum()
+
+
+def _pooled(
+    respondents: np.ndarray, score_sum: np.ndarray, answers: np.ndarray, min_group: int
+) -> TrustResult:
+    """`pooled_index` on the columns of a non-empty groups frame as NumPy arrays."""
+    shown = respondents >= min_group
+    hidden = len(respondents) - int(shown.sum())
+    total_answers = float(_series_sum(answers[shown]))
+    if not shown.any() or total_answers == 0:
+        return TrustResult(not_available("kpi.na.group_too_small"), 0, hidden)
+    mean = float(_series_sum(score_sum[shown])) / total_answers
+    return TrustResult(KpiValue(index_from_mean(mean)), int(_series_sum(respondents[shown])), hidden)
+
+
+def _pooled_index_pandas(groups: pd.DataFrame, *, min_group: int) -> TrustResult:
+    """`pooled_index` for columns with pandas' own dtypes (nullable integers and the like)."""
     shown = groups[groups["respondents"] >= min_group]
     hidden = len(groups) - len(shown)
     answers = float(shown["answers"].sum())
@@ -88,12 +123,31 @@ def latest_wave_trust(
         return WaveTrust(
             None, TrustResult(not_available("kpi.na.no_survey"), 0, 0), not_available("kpi.na.no_survey")
         )
-    latest = waves.iloc[-1]
-    current = pooled_index(groups[groups["wave_id"] == latest["id"]], min_group=min_group)
+    min_group = validate_min_group(min_group)
+    ids = waves["id"].to_numpy()
+    code = str(waves["code"].iat[-1])
+    at = _wave_pooler(groups, min_group)
+    current = at(ids[-1])
     if len(waves) < 2:
-        return WaveTrust(str(latest["code"]), current, not_available("kpi.na.no_previous_wave"))
-    previous = pooled_index(groups[groups["wave_id"] == waves.iloc[-2]["id"]], min_group=min_group)
-    return WaveTrust(str(latest["code"]), current, previous.index)
+        return WaveTrust(code, current, not_available("kpi.na.no_previous_wave"))
+    return WaveTrust(code, current, at(ids[-2]).index)
+
+
+def _wave_pooler(groups: pd.DataFrame, min_group: int) -> Callable[[object], TrustResult]:
+    """wave id -> `pooled_index` of that wave's rating groups, on NumPy arrays when it can."""
+    wave_of_group = groups["wave_id"].to_numpy()
+    columns = [groups[name] for name in ("respondents", "score_sum", "answers")]
+    if not all(_plain_numbers(column) for column in columns):
+        return lambda wave: pooled_index(groups[wave_of_group == wave], min_group=min_group)
+    arrays = [column.to_numpy() for column in columns]
+
+    def at(wave: object) -> TrustResult:
+        rows = wave_of_group == wave
+        if not rows.any():
+            return TrustResult(not_available("kpi.na.no_survey"), 0, 0)
+        return _pooled(*(values[rows] for values in arrays), min_group)
+
+    return at
 
 
 OVERALL = "overall"
@@ -235,28 +289,39 @@ def with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) ->
     (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
     n), significant (p < 0.05). Only where the cell is shown in both waves; else NaN/False."""
     previous_of = {wave: wave_order[i - 1] for i, wave in enumerate(wave_order) if i}
-    out = cells.assign(previous_wave_id=cells["wave_id"].map(previous_of).astype("Int64"))
-    stats_columns = ["mean_score", "sd", "respondents", "shown"]
-    before = cells[["wave_id", *keys, *stats_columns]].rename(
-        columns={"wave_id": "previous_wave_id", **{c: f"{c}_before" for c in stats_columns}}
+    previous_wave_id = cells["wave_id"].map(previous_of).astype("Int64")
+    # The row of the same cell in the previous wave, by position (-1: none).
+    key_columns = [cells[column].tolist() for column in ["wave_id", *keys]]
+    position_of = {key: position for position, key in enumerate(zip(*key_columns, strict=True))}
+    previous_waves = [previous_of.get(wave) for wave in key_columns[0]]
+    before = np.array(
+        [
+            -1 if wave is None else position_of.get((wave, *rest), -1)
+            for wave, *rest in zip(previous_waves, *key_columns[1:], strict=True)
+        ],
+        dtype="int64",
     )
-    paired = out.merge(
-        before.astype({"previous_wave_id": "Int64"}), on=["previous_wave_id", *keys], how="left"
-    )
-    both = paired["shown"] & paired["shown_before"].fillna(False).astype(bool)
+    found = before >= 0
+    take = np.where(found, before, 0)
+    shown = cells["shown"].to_numpy(dtype=bool)
+    both = shown & found & shown[take]
+    mean = cells["mean_score"].to_numpy(dtype="float64")
+    sd = cells["sd"].to_numpy(dtype="float64")
+    n = cells["respondents"].astype("float64").to_numpy()
     test = welch_from_stats(
-        paired["mean_score_before"].where(both),
-        paired["sd_before"],
-        paired["respondents_before"].astype("float64"),
-        paired["mean_score"].where(both),
-        paired["sd"],
-        paired["respondents"].astype("float64"),
+        np.where(both, mean[take], np.nan),
+        np.where(found, sd[take], np.nan),
+        np.where(found, n[take], np.nan),
+        np.where(both, mean, np.nan),
+        sd,
+        n,
     )
-    return out.assign(
-        has_previous=out["previous_wave_id"].notna().to_numpy(dtype=bool),
-        change=test["difference"].where(both).to_numpy(),
-        p_value=test["p_value"].where(both).to_numpy(),
-        significant=(test["significant"] & both).to_numpy(),
+    return cells.assign(
+        previous_wave_id=previous_wave_id,
+        has_previous=previous_wave_id.notna().to_numpy(dtype=bool),
+        change=np.where(both, test["difference"].to_numpy(), np.nan),
+        p_value=np.where(both, test["p_value"].to_numpy(), np.nan),
+        significant=test["significant"].to_numpy() & both,
     )
 
 
@@ -273,6 +338,106 @@ def _wave_codes(frame: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(wave_code=frame["wave_id"].map(codes))
 
 
+def _survey_cells(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells of the trend and of the mirror, before suppression, in one pass:
+    `_with_overall(kept, [])` and `_with_overall(kept renamed to rater/rated, ["rater", "rated"])`.
+
+    `kept` is respondent scores of shown groups (keep_shown_groups). The rows are coded once;
+    one groupby sums every respondent's answers per cell for all four levels (trend per
+    dimension and overall, mirror per dimension and overall) and one groupby takes count,
+    mean and sd of the respondent means per cell. Within each group the rows come in the
+    order the level-by-level computation gives them (by respondent; per dimension before
+    overall), so the sums, means and spreads are bit for bit the same.
+    """
+    wave, waves = pd.factorize(kept["wave_id"], sort=True)
+    respondent, respondents = pd.factorize(kept["respondent"], sort=True)
+    rater, raters = pd.factorize(kept["department"], sort=True)
+    rated, rateds = pd.factorize(kept["rated_department"], sort=True)
+    dimension, found = pd.factorize(kept["dimension"], sort=True)
+    # OVERALL is a value of the dimension column (a dimension called "overall" joins its cell).
+    dimensions = found.append(pd.Index([OVERALL])).unique().sort_values()
+    overall = dimensions.get_loc(OVERALL)
+    dimension = np.where(dimension >= 0, dimensions.get_indexer(found)[np.maximum(dimension, 0)], -1)
+    n_waves, n_respondents = len(waves), len(respondents)
+    n_raters, n_rateds, n_dimensions = max(len(raters), 1), max(len(rateds), 1), len(dimensions)
+    n_keys = n_raters * n_rateds * n_dimensions
+    answered = respondent >= 0
+    pair = (rater >= 0) & (rated >= 0)
+    pair_key = (rater * n_rateds + rated) * n_dimensions
+    # Levels in the order the cells see their rows: trend per dimension, trend overall,
+    # mirror per dimension, mirror overall. Key = (rater, rated, dimension); the trend's has no pair.
+    levels = [
+        (answered & (dimension >= 0), dimension),
+        (answered, np.full(len(kept), overall)),
+        (answered & pair & (dimension >= 0), pair_key + dimension),
+        (answered & pair, pair_key + overall),
+    ]
+    rows = np.concatenate([np.flatnonzero(valid) for valid, _ in levels])
+    level = np.concatenate([np.full(int(valid.sum()), number) for number, (valid, _) in enumerate(levels)])
+    key = np.concatenate([keys[valid] for valid, keys in levels])
+    by_respondent = ((level * n_waves + wave[rows]) * n_respondents + respondent[rows]) * n_keys + key
+    summed = (
+        kept[["score_sum", "answers"]].take(rows).set_axis(by_respondent).groupby(level=0, sort=True).sum()
+    )
+    means = summed["score_sum"] / summed["answers"]
+    codes = summed.index.to_numpy()
+    respondent_key = codes % n_keys
+    respondent_wave = codes // (n_keys * n_respondents) % n_waves
+    mirror_level = codes // (n_keys * n_respondents * n_waves) >= 2
+    cell = (mirror_level * n_waves + respondent_wave) * n_keys + respondent_key
+    stats = (
+        means.set_axis(cell)
+        .groupby(level=0, sort=True)
+        .agg(respondents="count", mean_score="mean", sd="std")
+        .astype({"mean_score": "float64", "sd": "float64"})
+    )
+    cell = stats.index.to_numpy()
+    in_mirror = cell >= n_waves * n_keys
+    cell_wave = cell // n_keys % n_waves
+    cell_key = cell % n_keys
+
+    counts = stats["respondents"].to_numpy()
+    mean_scores, spreads = stats["mean_score"].to_numpy(), stats["sd"].to_numpy()
+
+    def frame(rows: np.ndarray, key_columns: dict[str, pd.Index]) -> pd.DataFrame:
+        mean, sd, n = mean_scores[rows], spreads[rows], counts[rows]
+        low, high = t_interval(mean, sd, n)
+        return pd.DataFrame(
+            {
+                "wave_id": waves.take(cell_wave[rows]),
+                **key_columns,
+                "respondents": n,
+                "mean_score": mean,
+                "sd": sd,
+                "index": index_from_mean(mean),
+                "ci_low": index_from_mean(low),
+                "ci_high": index_from_mean(high),
+                "level": np.where(cell_key[rows] % n_dimensions == overall, "total", "dimension"),
+            }
+        )
+
+    in_trend = ~in_mirror
+    trend = frame(in_trend, {"dimension": dimensions.take(cell_key[in_trend] % n_dimensions)})
+    pairs = cell_key[in_mirror] // n_dimensions
+    mirror = frame(
+        in_mirror,
+        {
+            "rater": raters.take(pairs // n_rateds) if len(raters) else raters,
+            "rated": rateds.take(pairs % n_rateds) if len(rateds) else rateds,
+            "dimension": dimensions.take(cell_key[in_mirror] % n_dimensions),
+        },
+    )
+    if not in_trend.any():
+        trend = _with_overall(kept, [])
+    if not in_mirror.any():
+        mirror = _with_overall(_as_rater_rated(kept), ["rater", "rated"])
+    return trend, mirror
+
+
+def _as_rater_rated(kept: pd.DataFrame) -> pd.DataFrame:
+    return kept.rename(columns={"department": "rater", "rated_department": "rated"})
+
+
 def trend_frame(
     scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
 ) -> pd.DataFrame:
@@ -284,7 +449,17 @@ def trend_frame(
     wave are a breakdown of its shown overall, so complementary suppression applies.
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    cells = _with_overall(kept, [])
+    return _trend_from_cells(_cells_of(kept)[0], waves, min_group=min_group)
+
+
+def _cells_of(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Trend and mirror cells of `kept` (see `_survey_cells`); the level-by-level frames when empty."""
+    if kept.empty:
+        return _with_overall(kept, []), _with_overall(_as_rater_rated(kept), ["rater", "rated"])
+    return _survey_cells(kept)
+
+
+def _trend_from_cells(cells: pd.DataFrame, waves: pd.DataFrame, *, min_group: int) -> pd.DataFrame:
     cells = suppress(
         cells, min_group=min_group, value_columns=CELL_VALUES, complementary_within=[["wave_id", "level"]]
     )
@@ -303,8 +478,12 @@ def mirror_frame(
     is shown).
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
-    cells = _with_overall(renamed, ["rater", "rated"])
+    return _mirror_from_cells(_cells_of(kept)[1], waves, groups, min_group=min_group)
+
+
+def _mirror_from_cells(
+    cells: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> pd.DataFrame:
     hidden_groups = groups.loc[~groups["shown"], ["wave_id", "department"]]
     if not hidden_groups.empty and not cells.empty:
         pairs = cells[["wave_id", "rated", "dimension", "level"]].drop_duplicates()
@@ -348,21 +527,51 @@ def perception_gaps(mirror: pd.DataFrame) -> pd.DataFrame:
     two cells' respondent means. A gap needs both cells shown; otherwise gap is NaN,
     `shown` False and `reason` says why.
     """
-    keys = ["wave_id", "wave_code", "dimension"]
-    cell = mirror[[*keys, "rater", "rated", "shown", "index", "mean_score", "sd", "respondents"]]
-    first = cell.rename(columns={c: f"{c}_a" for c in ("shown", "index", "mean_score", "sd", "respondents")})
-    second = cell.rename(columns={c: f"{c}_b" for c in ("shown", "index", "mean_score", "sd", "respondents")})
-    mutual = first[first["rater"] < first["rated"]].merge(
-        second.rename(columns={"rater": "rated", "rated": "rater"}), on=[*keys, "rater", "rated"]
-    )
-    mutual = mutual.assign(kind="mutual", department_a=mutual["rater"], department_b=mutual["rated"])
-    self_image = first[first["rater"] == first["rated"]].drop(columns="rater")
-    others = second[second["rater"] != second["rated"]]
-    selfs = self_image.merge(others, on=[*keys, "rated"])
-    selfs = selfs.assign(kind="self", department_a=selfs["rated"], department_b=selfs["rater"])
-    pairs = pd.concat([mutual, selfs], ignore_index=True)
-    if pairs.empty:
+    # Pairs of mirror rows (a, b) by position: mutual (A rates B, A before B, and B rates A),
+    # then self (A rates itself, and each other rater of A), as the merges on wave and
+    # dimension would pair them.
+    waves, dimensions = mirror["wave_id"].tolist(), mirror["dimension"].tolist()
+    raters, rateds = mirror["rater"].tolist(), mirror["rated"].tolist()
+    position_of = {
+        key: position for position, key in enumerate(zip(waves, dimensions, raters, rateds, strict=True))
+    }
+    others_of: dict[tuple, list[int]] = {}
+    for position, (wave, dimension, rater, rated) in enumerate(
+        zip(waves, dimensions, raters, rateds, strict=True)
+    ):
+        if rater != rated:
+            others_of.setdefault((wave, dimension, rated), []).append(position)
+    mutual, selfs = [], []
+    for position, (wave, dimension, rater, rated) in enumerate(
+        zip(waves, dimensions, raters, rateds, strict=True)
+    ):
+        if rater < rated:
+            other = position_of.get((wave, dimension, rated, rater))
+            if other is not None:
+                mutual.append((position, other))
+        elif rater == rated:
+            selfs.extend((position, other) for other in others_of.get((wave, dimension, rated), []))
+    if not mutual and not selfs:
         return pd.DataFrame(columns=GAP_COLUMNS).astype({"shown": bool, "significant": bool})
+    first = np.array([a for a, _ in [*mutual, *selfs]], dtype="int64")
+    second = np.array([b for _, b in [*mutual, *selfs]], dtype="int64")
+    kind = ["mutual"] * len(mutual) + ["self"] * len(selfs)
+
+    def side(column: str, rows: np.ndarray) -> pd.Series:
+        return mirror[column].take(rows).reset_index(drop=True)
+
+    pairs = pd.DataFrame(
+        {
+            "wave_id": side("wave_id", first),
+            "wave_code": side("wave_code", first),
+            "dimension": side("dimension", first),
+            "kind": pd.Series(kind, dtype=str),
+            "department_a": side("rater", first),
+            "department_b": side("rater", second),
+            **{f"{c}_a": side(c, first) for c in ("shown", "index", "mean_score", "sd", "respondents")},
+            **{f"{c}_b": side(c, second) for c in ("shown", "index", "mean_score", "sd", "respondents")},
+        }
+    )
     shown = pairs["shown_a"].astype(bool) & pairs["shown_b"].astype(bool)
     test = welch_from_stats(
         pairs["mean_score_b"],
@@ -485,6 +694,18 @@ def reliability_table(
     return _wave_codes(frame, waves)
 
 
+def _trend_and_mirror(
+    scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`trend_frame` and `mirror_frame`, with the shown groups' scores and the cells taken once."""
+    kept = keep_shown_groups(scores, groups, department_column="department")
+    trend_cells, mirror_cells = _cells_of(kept)
+    return (
+        _trend_from_cells(trend_cells, waves, min_group=min_group),
+        _mirror_from_cells(mirror_cells, waves, groups, min_group=min_group),
+    )
+
+
 @dataclass(frozen=True)
 class TrustReport:
     """Every survey frame the Trust page (and the export) shows, all past the confidentiality gate.
@@ -519,12 +740,12 @@ def trust_report(
     """All Trust page frames from the loaded aggregates, suppressed (see the frame functions)."""
     min_group = validate_min_group(min_group)
     groups = rating_groups(response_counts, min_group=min_group)
-    mirror = mirror_frame(respondent_scores, waves, groups, min_group=min_group)
+    trend, mirror = _trend_and_mirror(respondent_scores, waves, groups, min_group=min_group)
     return TrustReport(
         min_group=min_group,
         groups=groups,
         rates=response_rates(response_counts, waves),
-        trend=trend_frame(respondent_scores, waves, groups, min_group=min_group),
+        trend=trend,
         mirror=mirror,
         gaps=perception_gaps(mirror),
         heatmap=item_heatmap(item_distribution, waves, min_group=min_group),
@@ -547,13 +768,13 @@ def trust_core(
     """
     min_group = validate_min_group(min_group)
     shown = rating_groups(groups, min_group=min_group)
-    mirror = mirror_frame(respondent_scores, waves, shown, min_group=min_group)
+    trend, mirror = _trend_and_mirror(respondent_scores, waves, shown, min_group=min_group)
     empty = pd.DataFrame()
     return TrustReport(
         min_group=min_group,
         groups=shown,
         rates=empty,
-        trend=trend_frame(respondent_scores, waves, shown, min_group=min_group),
+        trend=trend,
         mirror=mirror,
         gaps=perception_gaps(mirror),
         heatmap=empty,
@@ -582,9 +803,9 @@ def significant_drops(report: TrustReport) -> pd.DataFrame:
 
 def rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
     """The rows of a report frame whose columns equal the given values (e.g. wave_id=3)."""
-    mask = pd.Series(True, index=frame.index)
+    mask = np.ones(len(frame), dtype=bool)
     for column, value in equal.items():
-        mask &= frame[column] == value
+        mask &= (frame[column] == value).to_numpy(dtype=bool)
     return frame[mask].reset_index(drop=True)
 
 

@@ -68,3 +68,8 @@ def test_the_mirror_is_one_chart_with_the_pair_highlighted() -> None:
     assert spec["layer"][0]["encoding"]["xOffset"]["field"] == "rater_label"
     data = next(iter(spec["datasets"].values()))
     assert [row["focus"] for row in data] == [False, True, False, False]
+    # The highlighted bar in full, the others paler (the spec alt.condition gave before #23).
+    assert spec["layer"][0]["encoding"]["opacity"] == {
+        "condition": {"test": "datum.focus", "value": 1.0},
+        "value": 0.3,
+    }
