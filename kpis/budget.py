@@ -12,10 +12,12 @@ n/a with an i18n key as the reason, never inf or NaN.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpis.common import KpiValue, not_available, ratio
@@ -540,25 +542,37 @@ def funding_balance_trend(
     )
     cumulative = monthly.T.sort_index().cumsum().T
     index = agreed.index.union(monthly.index).sort_values()
-    agreed_share = agreed.reindex(index, fill_value=0.0).astype("float64")
-    projects = pd.Series(index.get_level_values("project"), index=index)
+    agreed_share = agreed.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+    # One column per requested month: the cumulative actuals of its last closed month (0
+    # before the first), so every month's shares, drifts and flags come from one matrix.
+    closed_months = list(cumulative.columns)
+    picks = [bisect.bisect_right(closed_months, month) - 1 for month in months]
+    known = cumulative.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+    actual = np.zeros((len(index), len(months)), dtype="float64")
+    for column, pick in enumerate(picks):
+        if pick >= 0:
+            actual[:, column] = known[:, pick]
+    projects = index.get_level_values("project")
+    # The same grouped sum per column as `_share_and_drift`'s transform, one call for all months.
+    totals = pd.DataFrame(actual).groupby(projects.to_numpy()).transform("sum").to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = actual / np.where(totals > 0, totals, np.nan)
+    drift = (share - agreed_share[:, None]) * 100.0
+    measured = ~np.isnan(drift)
+    flagged = measured & (np.abs(drift) > tolerance)
+    codes, _ = pd.factorize(projects)
     values = []
-    for month in months:
-        closed = [column for column in cumulative.columns if column <= month]
-        actual = (
-            cumulative[closed[-1]].reindex(index, fill_value=0.0).astype("float64")
-            if closed
-            else pd.Series(0.0, index=index)
+    for column in range(len(months)):
+        # `funding_balance_numbers`: projects with a measured row, and those with a flag.
+        measured_projects = np.unique(codes[measured[:, column]]).size
+        flagged_projects = np.unique(codes[flagged[:, column]]).size
+        values.append(
+            ratio(
+                float(measured_projects - flagged_projects),
+                float(measured_projects),
+                reason_if_zero="budget.na.no_joint_actuals",
+            )
         )
-        _, drift = _share_and_drift(actual, agreed_share, projects)
-        rows = pd.DataFrame(
-            {
-                "project": projects.to_numpy(),
-                "drift_pp": drift.to_numpy(),
-                "flagged": (drift.notna() & (drift.abs() > tolerance)).to_numpy(),
-            }
-        )
-        values.append(funding_balance_numbers(rows))
     return values
 
 
