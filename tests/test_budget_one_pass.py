@@ -61,6 +61,8 @@ FUNDING = _funding(
         ("E", "IT", 10, 0.9),  # recorded shares above 1: the open one gets 0
         ("E", "MKT", 10, 0.4),
         ("E", "SAL", 10, NAN),
+        ("F", "IT", 10, 0.25),  # spends exactly as agreed: drift 0, on the edge of tolerance 0
+        ("F", "MKT", 10, 0.75),
     ]
 )
 SPEND = _spend(
@@ -80,6 +82,8 @@ SPEND = _spend(
         (APR, "E", "IT", 10, -5.0),  # a credit
         (APR, "E", "MKT", 10, 5.0),  # Σ actual 0: not measured
         (FEB, "X", "IT", 10, 7.0),  # no funding at all
+        (FEB, "F", "IT", 10, 25.0),
+        (FEB, "F", "MKT", 10, 75.0),
     ]
 )
 
