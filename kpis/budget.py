@@ -554,7 +554,13 @@ def funding_balance_trend(
             actual[:, column] = known[:, pick]
     projects = index.get_level_values("project")
     # The same grouped sum per column as `_share_and_drift`'s transform, one call for all months.
-    totals = pd.DataFrame(actual).groupby(projects.to_numpy()).transform("sum").to_numpy(dtype="float64")
+    totals = (
+        pd.DataFrame(actual)
+        .assign(project=pd.factorize(projects)[0])
+        .groupby("project")
+        .transform("sum")
+        .to_numpy(dtype="float64")
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         share = actual / np.where(totals > 0, totals, np.nan)
     drift = (share - agreed_share[:, None]) * 100.0

@@ -15,7 +15,9 @@ import pytest
 import tests.straight_budget as straight
 from data_access.budget import load_budget_by_month, load_funding_shares
 from data_access.demo import DEMO_AS_OF
+from data_access.projects import load_funding_split, load_team_by_months
 from kpis import budget
+from kpis import projects as budget_projects
 from kpis.periods import Filters, add_months, first_of_month
 from services.single_view import trend_months
 
@@ -172,3 +174,90 @@ def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> No
     assert budget.joint_projects(funding)
     _same_trend(spend, funding, months, TOLERANCE)
     _same_trend(spend, funding, months, 2.0)
+
+
+# --- team_mix_by_month ------------------------------------------------------------------
+
+
+def _team(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=["project", "department", "members", "fte"]).astype(
+        {"members": "int64", "fte": "float64"}
+    )
+
+
+TEAMS = {
+    "jan": _team([("A", "IT", 1, 0.1), ("A", "MKT", 2, 0.2), ("B", "FIN", 1, 0.3), ("B", "IT", 3, 0.7)]),
+    "feb": _team([]),  # an empty month
+    "mar": _team(
+        [
+            ("A", "IT", 1, 0.1),
+            ("A", "MKT", 1, 0.7),
+            ("A", "SAL", 1, 0.3),  # not a funder of A: counts in the totals only
+            ("B", "FIN", 2, 1.1),
+            ("B", "IT", 1, 0.2),
+            ("B", "IT", 1, 0.4),  # two rows of one department
+            ("B", "MKT", 4, 2.3),
+            ("C", "IT", 2, 1.5),
+            ("D", "MKT", 1, 0.0),  # staffed without FTE
+            ("D", "IT", 0, 0.0),  # a row without members: IT counts as missing
+            ("E", "IT", 2, 0.9),
+            ("E", "MKT", 1, 0.3),
+            ("E", "SAL", 1, 0.2),
+            ("X", "IT", 1, 1.0),  # no funding: not a row of the mix
+        ]
+    ),
+}
+
+
+def _same_mix(teams: dict, funding: pd.DataFrame) -> None:
+    fast = budget_projects.team_mix_by_month(teams, funding)
+    plain = straight.team_mix_by_month(teams, funding)
+    assert list(fast) == list(plain) == list(teams)
+    for key in teams:
+        pd.testing.assert_frame_equal(fast[key], plain[key], check_exact=True)
+
+
+@pytest.mark.parametrize("text_dtype", [object, "str", "string"])
+def test_team_mix_by_month_hand_made(text_dtype) -> None:
+    def typed(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.astype({"project": text_dtype, "department": text_dtype})
+
+    teams = {key: typed(team) for key, team in TEAMS.items()}
+    funding = typed(FUNDING)
+    _same_mix(teams, funding)
+    _same_mix(teams, funding[funding["project"] == "C"])  # one funder
+    _same_mix(teams, typed(_funding([])))  # no funding
+    _same_mix(teams, funding.assign(agreed_share=NAN))  # no shares recorded
+    _same_mix({"mar": teams["mar"]}, funding)
+    # No months at all: the plain version raised (pd.concat of nothing); now simply none.
+    assert budget_projects.team_mix_by_month({}, funding) == {}
+    every = {"all": typed(_team([("A", "IT", 1, 0.5), ("A", "MKT", 1, 0.5)]))}  # nobody missing
+    _same_mix(every, funding[funding["project"] == "A"])
+    mix = budget_projects.team_mix_by_month(teams, funding)["mar"].set_index("project")
+    assert mix.loc["D", "missing_departments"] == "IT" and mix.loc["E", "mixed"] is True
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_team_mix_by_month_random(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    _, funding, months = _random_case(seed)
+    projects = sorted(set(funding["project"])) + ["P-999"]
+    teams = {}
+    for month in months[:6]:
+        rows = [
+            (code, department, int(rng.integers(0, 4)), round(float(rng.random()) * 3, 1))
+            for code in projects
+            for department in ("FIN", "IT", "MKT", "SAL")
+            for _ in range(int(rng.integers(0, 3)))
+        ]
+        teams[month] = _team(rows).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    _same_mix(teams, funding)
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_team_mix_by_month_on_demo_data(demo_engine, filters: Filters) -> None:
+    months = trend_months(filters.as_of)
+    funding = load_funding_split(engine=demo_engine, filters=filters, as_of=filters.as_of)
+    teams = load_team_by_months(engine=demo_engine, filters=filters, months=months, replay=True)
+    assert sum(len(team) for team in teams.values()) > 0
+    _same_mix(teams, funding)
