@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -398,11 +399,22 @@ def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     if funding.empty:
         return funding.assign(share=pd.Series(dtype=float))
     ordered = funding.sort_values("project", kind="stable").reset_index(drop=True)
-    recorded = pd.Series(
-        [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
-    )
-    open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
-    recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
+    if ordered["agreed_share"].dtype == "float64":
+        recorded = pd.Series(ordered["agreed_share"].to_numpy(dtype="float64", copy=True))
+    else:
+        recorded = pd.Series(
+            [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
+        )
+    codes = pd.factorize(ordered["project"])[0]
+    if (codes < 0).any():  # a funding row without a project: grouped by the strings as before
+        open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
+        recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
+    else:
+        # The same grouped sum, over integer project codes; the open shares counted.
+        open_count = pd.Series(np.bincount(codes, weights=recorded.isna().to_numpy())[codes])
+        recorded_sum = (
+            pd.DataFrame({"recorded": recorded, "code": codes}).groupby("code")["recorded"].transform("sum")
+        )
     rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
     return ordered.assign(share=recorded.fillna(rest).fillna(0.0).astype("float64"))
 
@@ -438,8 +450,10 @@ def joint_projects(funding: pd.DataFrame) -> list[str]:
     """Codes of the projects two or more departments fund, in code order."""
     if funding.empty:
         return []
-    counts = funding.groupby("project")["department"].nunique()
-    return sorted(counts[counts >= 2].index)
+    known = funding["project"].notna() & funding["department"].notna()
+    pairs = set(zip(funding["project"][known].tolist(), funding["department"][known].tolist(), strict=True))
+    funders = Counter(project for project, _ in pairs)
+    return sorted(project for project, count in funders.items() if count >= 2)
 
 
 def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
@@ -504,7 +518,17 @@ def _share_and_drift(actual: pd.Series, agreed: pd.Series, project: pd.Series) -
     """Each department's actual share of its project's Σ actual and its drift in points,
     (share − agreed) × 100: `ratio()` vectorised, NaN where the project's Σ actual is not
     positive."""
-    totals = actual.groupby(project).transform("sum")
+    codes = pd.factorize(project)[0]
+    if (codes < 0).any():
+        totals = actual.groupby(project).transform("sum")
+    else:  # the same grouped sum over integer codes (grouping by strings is the slow part)
+        totals = pd.Series(
+            pd.DataFrame({"actual": actual.to_numpy(), "code": codes})
+            .groupby("code")["actual"]
+            .transform("sum")
+            .to_numpy(),
+            index=actual.index,
+        )
     share = actual / totals.where(totals > 0)
     return share, (share - agreed) * 100.0
 

@@ -7,6 +7,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -176,6 +177,49 @@ def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> No
     _same_trend(spend, funding, months, 2.0)
 
 
+# --- funding_drift and its parts ------------------------------------------------------
+
+
+def _same_drift(spend: pd.DataFrame, funding: pd.DataFrame, tolerance: float = TOLERANCE) -> None:
+    assert budget.joint_projects(funding) == straight.joint_projects(funding)
+    pd.testing.assert_frame_equal(
+        budget.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
+    )
+    for name in ("funding_drift", "funding_drift_numbers", "portfolio_funding_drift"):
+        fast = getattr(budget, name)(spend, funding, tolerance=tolerance)
+        plain = getattr(straight, name)(spend, funding, tolerance=tolerance)
+        pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    drift = budget.funding_drift(spend, funding, tolerance=tolerance)
+    assert budget.count_drifting(drift) == straight.count_drifting(drift)
+    assert budget.funding_balance(drift) == straight.funding_balance(drift)
+
+
+def test_funding_drift_hand_made() -> None:
+    for tolerance in (0.0, TOLERANCE):
+        _same_drift(SPEND, FUNDING, tolerance)
+    _same_drift(SPEND, _funding([]))
+    _same_drift(SPEND, FUNDING[FUNDING["project"] == "C"])
+    _same_drift(SPEND.iloc[0:0], FUNDING)
+    _same_drift(SPEND[SPEND["department"] == "MKT"], FUNDING)
+    _same_drift(SPEND, FUNDING.assign(agreed_share=NAN))
+    _same_drift(SPEND, FUNDING.astype({"project": object, "department": object}))
+    _same_drift(SPEND, FUNDING.astype({"agreed_share": object}))  # shares as objects with NaN
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_funding_drift_random(seed: int) -> None:
+    spend, funding, _ = _random_case(seed)
+    _same_drift(spend, funding)
+    _same_drift(spend, funding, 2.0)
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_funding_drift_on_demo_data(demo_engine, filters: Filters) -> None:
+    spend, funding = _demo_inputs(demo_engine, filters)
+    _same_drift(spend[spend["month"] <= filters.as_of], funding)
+    _same_drift(spend, funding, 2.0)
+
+
 # --- team_mix_by_month ------------------------------------------------------------------
 
 
@@ -261,3 +305,52 @@ def test_team_mix_by_month_on_demo_data(demo_engine, filters: Filters) -> None:
     teams = load_team_by_months(engine=demo_engine, filters=filters, months=months, replay=True)
     assert sum(len(team) for team in teams.values()) > 0
     _same_mix(teams, funding)
+
+
+# --- chart specs ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> None:
+    """The ownership matrix and goal timeline give the very same Vega-Lite spec (same JSON,
+    key order included) as before their channels were given as objects."""
+    from charts.projects import goal_timeline_chart, ownership_matrix_chart
+    from data_access.projects import load_insight_goals, load_ownership
+    from kpis.projects import goal_timeline, ownership_status
+
+    status = ownership_status(load_ownership(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of))
+    ownership_texts = {
+        "area_names": {"data_processing": "Data processing"},
+        "status_names": {"ok": "OK", "breach": "Breach"},
+        "title": "Ownership",
+        "project_title": "Project",
+        "area_title": "Area",
+        "owner_title": "Owner",
+        "expected_title": "Expected",
+        "status_title": "Status",
+        "none_label": "none",
+        "several_label": "several",
+    }
+    assert not status.empty and (status["status"] != "ok").any()
+    assert json.dumps(ownership_matrix_chart(status, **ownership_texts).to_dict()) == json.dumps(
+        straight.ownership_matrix_chart(status, **ownership_texts).to_dict()
+    )
+    timeline = goal_timeline(
+        load_insight_goals(engine=demo_sqlite_engine, filters=filters), as_of_end=filters.as_of_end
+    )
+    goal_texts = {
+        "as_of_end": filters.as_of_end,
+        "status_names": {"overdue": "Overdue", "open": "Open"},
+        "title": "Goals",
+        "goal_title": "Goal",
+        "date_title": "Date",
+        "target_title": "Target",
+        "achieved_title": "Achieved",
+        "status_title": "Status",
+        "slippage_title": "Slippage",
+        "as_of_title": "As of",
+    }
+    assert not timeline.empty
+    assert json.dumps(goal_timeline_chart(timeline, **goal_texts).to_dict()) == json.dumps(
+        straight.goal_timeline_chart(timeline, **goal_texts).to_dict()
+    )
