@@ -116,6 +116,26 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
     if funding.empty:
         return {}
+    codes = pd.factorize(funding["project"])[0]
+    if (codes < 0).any():
+        return _split_text_grouped(funding)
+    # committed_share of `resolve_agreed_shares` (the same grouped sum), without the rest.
+    total = (
+        pd.DataFrame({"committed": funding["committed"], "code": codes})
+        .groupby("code")["committed"]
+        .transform("sum")
+    )
+    shares = (funding["committed"] / total.where(total != 0)).tolist()
+    parts = [
+        f"{dept} {round(share * 100)}%" if share == share else f"{dept} –"
+        for dept, share in zip(funding["department"].tolist(), shares, strict=True)
+    ]
+    joined = _joined_by_project(funding, parts)
+    return _split_text_grouped(funding) if joined is None else joined
+
+
+def _split_text_grouped(funding: pd.DataFrame) -> dict[str, str]:
+    """`split_text` with pandas grouping (for frames with a missing project or department)."""
     shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
     parts = [
         f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
@@ -123,6 +143,21 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     ]
     joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
     return {str(project): text for project, text in joined.items()}
+
+
+def _joined_by_project(frame: pd.DataFrame, parts: list[str]) -> dict[str, str] | None:
+    """The `parts` (one per row of `frame`) joined with " · " per project, rows in
+    (project, department) order, projects in order: what sorting by both and a grouped
+    join give. None when a project or department is not a string (NaN): then the caller
+    sorts and groups with pandas."""
+    projects = frame["project"].tolist()
+    departments = frame["department"].tolist()
+    if not all(isinstance(value, str) for value in (*projects, *departments)):
+        return None
+    texts: dict[str, list[str]] = {}
+    for row in sorted(range(len(parts)), key=lambda row: (projects[row], departments[row])):
+        texts.setdefault(projects[row], []).append(parts[row])
+    return {project: " · ".join(items) for project, items in texts.items()}
 
 
 TEAM_MIX_COLUMNS = (
@@ -265,6 +300,10 @@ def team_text(team: pd.DataFrame) -> dict[str, str]:
     """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
     if team.empty:
         return {}
+    parts = [f"{dept} {int(n)}" for dept, n in zip(team["department"], team["members"], strict=True)]
+    joined = _joined_by_project(team, parts)
+    if joined is not None:
+        return joined
     ordered = team.sort_values(["project", "department"])
     parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
     joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
@@ -396,6 +435,41 @@ def first_insight_days(timeline: pd.DataFrame) -> pd.DataFrame:
     reached = timeline[timeline["achieved_date"].notna()]
     if reached.empty:
         return pd.DataFrame(columns=["project", "first_achieved", "days"])
+    projects = reached["project"].tolist()
+    if not all(isinstance(project, str) for project in projects):
+        return _first_insight_days_grouped(reached)
+    # One pass in plain Python: the earliest reached date and the first known planned start
+    # per project (what a grouped min and first give), projects in order.
+    first: dict[str, list] = {}
+    for project, got, start in zip(
+        projects, reached["achieved_date"].tolist(), reached["planned_start"].tolist(), strict=True
+    ):
+        known = first.get(project)
+        if known is None:
+            first[project] = [got, start if _present_date(start) else None]
+        else:
+            known[0] = min(known[0], got)
+            if known[1] is None and _present_date(start):
+                known[1] = start
+    codes = sorted(first)
+    project_dtype = timeline["project"].dtype
+    return pd.DataFrame(
+        {
+            "project": pd.Series(
+                codes, dtype=project_dtype if isinstance(project_dtype, pd.StringDtype) else None
+            ),
+            "first_achieved": pd.Series([first[code][0] for code in codes], dtype=object),
+            "days": [(first[code][0] - _as_date(first[code][1])).days for code in codes],
+        }
+    )
+
+
+def _present_date(value: object) -> bool:
+    return value is not None and value is not pd.NaT and not (isinstance(value, float) and pd.isna(value))
+
+
+def _first_insight_days_grouped(reached: pd.DataFrame) -> pd.DataFrame:
+    """`first_insight_days` with a pandas grouping (for a timeline with a missing project)."""
     first = reached.groupby("project").agg(
         first_achieved=("achieved_date", "min"), planned_start=("planned_start", "first")
     )
@@ -495,16 +569,30 @@ def project_table(
     labels = labels or {}
     splits = split_text(funding)
     teams = team_text(team)
-    mix_by = mix.set_index("project") if not mix.empty else pd.DataFrame()
+    # Plain dicts per column instead of a Series lookup per project and column (the same
+    # values: a project appears once in the mix and in the next goals).
+    if mix.empty:
+        mixed_by: dict = {}
+        balance_by: dict = {}
+        joint_by: dict = {}
+    else:
+        # Values as Series.get gave them (numpy scalars from a bool or float column): a
+        # numpy False is not `False` below, as before.
+        mixed_by = dict(zip(mix["project"], mix["mixed"].to_numpy(), strict=True))
+        balance_by = dict(zip(mix["project"], mix["fte_balance"].to_numpy(), strict=True))
+        joint_by = dict(zip(mix["project"], mix["joint"].to_numpy(), strict=True))
     owners = project_ownership(ownership) if not ownership.empty else {}
-    upcoming = next_goals(timeline).set_index("project")
+    upcoming = next_goals(timeline)
+    goal_by = dict(zip(upcoming["project"], upcoming["goal"], strict=True))
+    goal_date_by = dict(zip(upcoming["project"], upcoming["target_date"], strict=True))
     late = timeline.groupby("project")["late"].sum() if not timeline.empty else pd.Series(dtype="int64")
+    late_by = dict(zip(late.index, late.tolist(), strict=True))
     rows = []
     for row in projects.itertuples():
         code = row.code
-        mixed = mix_by["mixed"].get(code) if not mix_by.empty else None
+        mixed = mixed_by.get(code)
         mixed = mixed if _present(mixed) else None
-        balance = mix_by["fte_balance"].get(code) if not mix_by.empty else None
+        balance = balance_by.get(code)
         rows.append(
             {
                 "code": code,
@@ -513,16 +601,16 @@ def project_table(
                 "rag": labels.get(row.rag, row.rag) if _present(row.rag) else labels.get("none", ""),
                 "rag_reason": row.rag_reason if _present(row.rag_reason) else "",
                 "split": splits.get(code, ""),
-                "joint": bool(mix_by["joint"].get(code, False)) if not mix_by.empty else False,
+                "joint": bool(joint_by.get(code, False)),
                 "team": teams.get(code, ""),
                 "mixed": labels.get(f"mixed.{bool(mixed)}", str(bool(mixed))) if mixed is not None else "",
                 "fte_balance": float(balance) if balance is not None and pd.notna(balance) else None,
                 "ownership": labels.get(owners[code], owners[code]) if code in owners else "",
-                "next_goal": upcoming["goal"].get(code, "") if code in upcoming.index else "",
-                "next_goal_date": upcoming["target_date"].get(code),
-                "late_goals": int(late.get(code, 0)),
+                "next_goal": goal_by.get(code, ""),
+                "next_goal_date": goal_date_by.get(code),
+                "late_goals": int(late_by.get(code, 0)),
                 "has_issue": bool(
-                    owners.get(code, "ok") != "ok" or mixed is False or int(late.get(code, 0)) > 0
+                    owners.get(code, "ok") != "ok" or mixed is False or int(late_by.get(code, 0)) > 0
                 ),
             }
         )
@@ -574,20 +662,48 @@ def collaboration_exceptions(
     unmixed_team (subject: the funding departments missing from the team) and late_goal
     (subject: the goal code; reached late or overdue at the as-of end).
     """
-    rows: list[dict[str, str]] = []
     kinds = {"breach": "house_rule_breach", "missing": "missing_owner", "double": "double_owner"}
-    for issue in ownership_issues(ownership).itertuples():
-        rows.append({"project": issue.project, "kind": kinds[issue.status], "subject": issue.area})
-    if not mix.empty:
-        for team in mix[mix["mixed"].eq(False)].itertuples():
-            rows.append(
-                {"project": team.project, "kind": "unmixed_team", "subject": team.missing_departments}
+    # Rows as tuples from column lists (not itertuples and a dict per row); sorted in
+    # Python when every field is a string, which is the order sort_values gives.
+    rows: list[tuple] = []
+    if not ownership.empty:
+        rows += [
+            (project, kinds[status], area)
+            for project, status, area in zip(
+                ownership["project"].tolist(),
+                ownership["status"].tolist(),
+                ownership["area"].tolist(),
+                strict=True,
             )
+            if status != "ok"
+        ]
+    if not mix.empty:
+        rows += [
+            (project, "unmixed_team", missing)
+            for project, mixed, missing in zip(
+                mix["project"].tolist(),
+                mix["mixed"].tolist(),
+                mix["missing_departments"].tolist(),
+                strict=True,
+            )
+            if mixed == False  # noqa: E712 (as Series.eq(False): None is not False)
+        ]
     if not timeline.empty:
-        for goal in late_goals(timeline).itertuples():
-            rows.append({"project": goal.project, "kind": "late_goal", "subject": goal.code})
-    frame = pd.DataFrame(rows, columns=["project", "kind", "subject"])
-    return frame.sort_values(["project", "kind", "subject"]).reset_index(drop=True)
+        rows += [
+            (project, "late_goal", code)
+            for project, code, late in zip(
+                timeline["project"].tolist(),
+                timeline["code"].tolist(),
+                timeline["late"].tolist(),
+                strict=True,
+            )
+            if late
+        ]
+    columns = ["project", "kind", "subject"]
+    if all(isinstance(value, str) for row in rows for value in row):
+        return pd.DataFrame(sorted(rows), columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(columns).reset_index(drop=True)
 
 
 def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterable[str]) -> pd.DataFrame:

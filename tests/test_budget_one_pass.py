@@ -354,3 +354,128 @@ def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> 
     assert json.dumps(goal_timeline_chart(timeline, **goal_texts).to_dict()) == json.dumps(
         straight.goal_timeline_chart(timeline, **goal_texts).to_dict()
     )
+
+
+# --- the Projects page's table, texts, first insight and exceptions ----------------------
+
+
+def _same_projects_page(
+    projects: pd.DataFrame,
+    funding: pd.DataFrame,
+    team: pd.DataFrame,
+    status: pd.DataFrame,
+    timeline: pd.DataFrame,
+) -> None:
+    assert budget_projects.split_text(funding) == straight.split_text(funding)
+    assert list(budget_projects.split_text(funding)) == list(straight.split_text(funding))  # order
+    assert budget_projects.team_text(team) == straight.team_text(team)
+    assert list(budget_projects.team_text(team)) == list(straight.team_text(team))
+    mix = straight.team_mix(team, funding)
+    pd.testing.assert_frame_equal(budget_projects.team_mix(team, funding), mix, check_exact=True)
+    labels = {"active": "Active", "mixed.True": "yes", "mixed.False": "no", "breach": "Breach", "none": "–"}
+    pd.testing.assert_frame_equal(
+        budget_projects.project_table(
+            projects, funding=funding, team=team, mix=mix, ownership=status, timeline=timeline, labels=labels
+        ),
+        straight.project_table(
+            projects, funding=funding, team=team, mix=mix, ownership=status, timeline=timeline, labels=labels
+        ),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
+        budget_projects.collaboration_exceptions(mix, status, timeline),
+        straight.collaboration_exceptions(mix, status, timeline),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
+        budget_projects.first_insight_days(timeline), straight.first_insight_days(timeline), check_exact=True
+    )
+
+
+def _hand_made_page(text_dtype) -> tuple[pd.DataFrame, ...]:
+    projects = pd.DataFrame(
+        {
+            "code": ["A", "B", "C", "D", "Z"],
+            "name": ["Alpha", "Beta", "Gamma", "Delta", "Zulu"],
+            "status": ["active", "active", "done", "on_hold", "active"],
+            "rag": ["green", None, "red", "amber", None],
+            "rag_reason": ["", None, "late", "", None],
+        }
+    )
+    team = TEAMS["mar"].astype({"project": text_dtype, "department": text_dtype})
+    funding = FUNDING.assign(
+        committed=[100.0, 100.0, 50.0, 100.0, 100.0, 0.0, 10.0, 10.0, 0.0, 0.0, 0.0, 10, 30]
+    )
+    funding = funding.astype({"project": text_dtype, "department": text_dtype})
+    status = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "D"],
+            "area": ["data", "crm", "data", "crm"],
+            "owners": [1, 0, 2, 1],
+            "owner_codes": ["IT", "", "IT,MKT", "IT"],
+            "expected": ["IT", "MKT", "IT", "MKT"],
+            "off_rule": [0, 0, 0, 1],
+        }
+    ).astype({"project": text_dtype})
+    goals = pd.DataFrame(
+        {
+            "project": ["A", "A", "B", "C", "D"],
+            "code": ["G2", "G1", "G1", "G1", "G1"],
+            "goal": ["Second", "First", "One", "Only", "Late"],
+            "measure": ["n"] * 5,
+            "target_date": [
+                dt.date(2026, 6, 30),
+                dt.date(2026, 3, 31),
+                dt.date(2026, 2, 28),
+                None,
+                dt.date(2026, 1, 31),
+            ],
+            "achieved_date": [dt.date(2026, 2, 1), dt.date(2026, 4, 15), None, dt.date(2026, 1, 5), None],
+            "target_value": [10.0, 5.0, 0.0, 1.0, 2.0],
+            "achieved_value": [12.0, 5.0, None, 1.0, None],
+            "planned_start": [
+                dt.date(2025, 11, 1),
+                dt.date(2025, 11, 1),
+                dt.date(2025, 12, 1),
+                None,
+                dt.date(2025, 1, 1),
+            ],
+        }
+    ).astype({"project": text_dtype})
+    goals.loc[3, "target_date"] = dt.date(2026, 1, 31)
+    goals.loc[3, "planned_start"] = dt.date(2025, 6, 1)
+    status = budget_projects.ownership_status(status)
+    timeline = budget_projects.goal_timeline(goals, as_of_end=dt.date(2026, 3, 31))
+    return projects, funding, team, status, timeline
+
+
+@pytest.mark.parametrize("text_dtype", [object, "str", "string"])
+def test_projects_page_functions_hand_made(text_dtype) -> None:
+    projects, funding, team, status, timeline = _hand_made_page(text_dtype)
+    assert len(straight.collaboration_exceptions(straight.team_mix(team, funding), status, timeline)) >= 4
+    _same_projects_page(projects, funding, team, status, timeline)
+    _same_projects_page(projects, funding.iloc[0:0], team.iloc[0:0], status.iloc[0:0], timeline.iloc[0:0])
+    unreached = timeline.assign(achieved_date=None)
+    _same_projects_page(projects, funding, team, status, unreached)
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_projects_page_functions_on_demo_data(demo_engine, filters: Filters) -> None:
+    from data_access.projects import (
+        load_insight_goals,
+        load_ownership,
+        load_projects,
+        load_team_by_department,
+    )
+
+    projects = load_projects(engine=demo_engine, filters=filters)
+    funding = load_funding_split(engine=demo_engine, filters=filters, as_of=filters.as_of)
+    team = load_team_by_department(engine=demo_engine, filters=filters, as_of=filters.as_of)
+    status = budget_projects.ownership_status(
+        load_ownership(engine=demo_engine, filters=filters, as_of=filters.as_of)
+    )
+    timeline = budget_projects.goal_timeline(
+        load_insight_goals(engine=demo_engine, filters=filters), as_of_end=filters.as_of_end
+    )
+    assert not team.empty and not timeline.empty
+    _same_projects_page(projects, funding, team, status, timeline)
