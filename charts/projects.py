@@ -102,8 +102,8 @@ def funding_split_chart(
             ],
         )
     )
-    return (bars + ticks).properties(
-        title=title, height=ROW_STEP * split["project"].nunique(), autosize=FIT_WIDTH
+    return alt.layer(
+        bars, ticks, title=title, height=ROW_STEP * split["project"].nunique(), autosize=FIT_WIDTH
     )
 
 
@@ -113,7 +113,7 @@ def fte_chart(
     """FTE per home department per month, stacked areas. In: month, department, fte."""
     codes = sorted(fte["department"].unique().tolist())
     return (
-        alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])))
+        alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])), title=title, height=260)
         .mark_area(opacity=0.85, interpolate="step-after")
         .encode(
             x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y", tickCount="month")),
@@ -126,7 +126,6 @@ def fte_chart(
                 alt.Tooltip("members:Q"),
             ],
         )
-        .properties(title=title, height=260)
     )
 
 

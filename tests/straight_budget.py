@@ -1,7 +1,7 @@
 """The budget and collaboration KPI functions as they were before the one-pass rewrite
 (issue #23, main at 3943b28), copied unchanged from kpis/budget.py and kpis/projects.py: the
-oracle tests/test_budget_one_pass.py compares the rewritten functions against (and two
-chart builders of charts/projects.py, whose specs must stay the same). Do not
+oracle tests/test_budget_one_pass.py compares the rewritten functions against (and the
+chart builders of charts/, whose Vega-Lite specs must stay the same). Do not
 optimise these; they are meant to stay the plain version."""
 
 from __future__ import annotations
@@ -15,14 +15,25 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from charts.budget import (
+    DRIFT_ROW_STEP,
+    FORECAST_COLOR,
+    LEGEND_DEPARTMENTS,
+    SERIES_COLORS,
+    _series_color,
+    _series_frame,
+)
 from charts.projects import (
     FIT_WIDTH,
     GOAL_STATUS_COLORS,
     ISSUE_STROKE,
     MISSING_COLOR,
+    ROW_STEP,
     SEVERAL_COLOR,
+    _department_scale,
+    agreed_boundaries,
 )
-from charts.theme import RAG_COLORS, TEXT, department_colors
+from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, RAG_COLORS, TEXT, department_colors
 from kpis.common import KpiValue, not_available, ratio
 from kpis.periods import add_months, fiscal_year_end, fiscal_year_start
 from kpis.targets import Rag, Target, rag
@@ -1286,7 +1297,7 @@ def goal_chart_projects(timeline: pd.DataFrame, *, limit: int | None = None) -> 
     )
 
 
-# ---- charts/projects.py at 3943b28 (the two charts whose construction changed) ----
+# ---- charts/projects.py at 3943b28 (the builders whose construction changed) ----
 
 
 def ownership_matrix_chart(
@@ -1433,3 +1444,238 @@ def goal_timeline_chart(
     return (alt.layer(plan, slip, target, achieved, data=data) + as_of).properties(
         title=title, height=18 * data["label"].nunique(), autosize=FIT_WIDTH
     )
+
+
+def funding_split_chart(
+    split: pd.DataFrame,
+    *,
+    title: str,
+    share_title: str,
+    project_title: str,
+    department_title: str,
+    agreed_title: str,
+) -> alt.Chart:
+    """Stacked bars of each department's share of the committed funding per project, with
+    a black tick where the agreed split puts the boundary. In: resolve_agreed_shares output."""
+    data = split.assign(order=split["department"].rank(method="dense"))
+    codes = sorted(split["department"].unique().tolist())
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("project:N", title=project_title, sort="ascending", axis=alt.Axis(labelOverlap=False)),
+            x=alt.X(
+                "committed_share:Q",
+                title=share_title,
+                stack="zero",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("project:N", title=project_title),
+                alt.Tooltip("department:N", title=department_title),
+                alt.Tooltip("committed_share:Q", title=share_title, format=".0%"),
+                alt.Tooltip("agreed:Q", title=agreed_title, format=".0%"),
+            ],
+        )
+    )
+    ticks = (
+        alt.Chart(agreed_boundaries(split))
+        .mark_tick(color=TEXT, thickness=3, size=18)
+        .encode(
+            y=alt.Y("project:N", sort="ascending"),
+            x=alt.X("boundary:Q"),
+            tooltip=[
+                alt.Tooltip("project:N", title=project_title),
+                alt.Tooltip("between:N", title=department_title),
+                alt.Tooltip("boundary:Q", title=agreed_title, format=".0%"),
+            ],
+        )
+    )
+    return (bars + ticks).properties(
+        title=title, height=ROW_STEP * split["project"].nunique(), autosize=FIT_WIDTH
+    )
+
+
+def fte_chart(
+    fte: pd.DataFrame, *, title: str, month_title: str, fte_title: str, department_title: str
+) -> alt.Chart:
+    """FTE per home department per month, stacked areas. In: month, department, fte."""
+    codes = sorted(fte["department"].unique().tolist())
+    return (
+        alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])))
+        .mark_area(opacity=0.85, interpolate="step-after")
+        .encode(
+            x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y", tickCount="month")),
+            y=alt.Y("fte:Q", title=fte_title, stack="zero"),
+            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            tooltip=[
+                alt.Tooltip("month:T", title=month_title, format="%b %Y"),
+                alt.Tooltip("department:N", title=department_title),
+                alt.Tooltip("fte:Q", title=fte_title, format=".1f"),
+                alt.Tooltip("members:Q"),
+            ],
+        )
+        .properties(title=title, height=260)
+    )
+
+
+# ---- charts/budget.py at 3943b28 (the builders whose construction changed) ----
+
+
+def monthly_chart(
+    series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
+) -> alt.Chart:
+    """Grouped bars per month: planned and actual (from kpis.budget.cumulative_series)."""
+    data = _series_frame(series, labels)
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonth(month):O", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, labelAngle=-45)
+            ),
+            xOffset=alt.XOffset("label:N", sort=[labels["planned"], labels["actual"]]),
+            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
+            color=_series_color(labels, legend_title),
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title=x_title, format="%B %Y"),
+                alt.Tooltip("label:N", title=legend_title),
+                alt.Tooltip("amount:Q", title=y_title, format="$,.0f"),
+            ],
+        )
+        .properties(height=280)
+    )
+
+
+def cumulative_chart(
+    series: pd.DataFrame, *, labels: dict[str, str], title: str, x_title: str, y_title: str, legend_title: str
+) -> alt.LayerChart:
+    """Cumulative actual as an area, with the cumulative plan as a dashed reference line."""
+    data = _series_frame(series, labels)
+    # One top-level data set for both layers (see charts.projects.goal_timeline_chart).
+    base = alt.Chart(title=title).encode(
+        x=alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month")),
+        y=alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR)),
+        color=_series_color(labels, legend_title),
+        tooltip=[
+            alt.Tooltip("month:T", title=x_title, format="%B %Y"),
+            alt.Tooltip("label:N", title=legend_title),
+            alt.Tooltip("cumulative:Q", title=y_title, format="$,.0f"),
+        ],
+    )
+    actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
+    planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
+    return alt.layer(actual, planned, data=data).properties(height=280)
+
+
+def drift_chart(
+    drift: pd.DataFrame,
+    *,
+    tolerance: float,
+    department_names: dict[str, str],
+    title: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+) -> alt.LayerChart:
+    """Drift in percentage points per project and department (from kpis.budget.funding_drift),
+    one bar per project and department named "project · department", with the tolerance band
+    drawn as red rules at ± tolerance. Rows without a drift are left out; pass
+    `largest_drifts(...)[0]` to keep the chart within a screen at any size."""
+    rows = drift[[value.available for value in drift["drift_pp"]]] if not drift.empty else drift
+    names = [department_names.get(d, d) for d in rows["department"]] if not rows.empty else []
+    projects = list(rows["project"]) if not rows.empty else []
+    data = pd.DataFrame(
+        {
+            "project": projects,
+            "department": names,
+            "row": [f"{project} · {name}" for project, name in zip(projects, names, strict=True)],
+            "drift_pp": [value.value for value in rows["drift_pp"]] if not rows.empty else [],
+        }
+    )
+    codes = sorted(set(department_names) | set(rows["department"]))
+    colors = department_colors(codes)
+    shown_departments = set(data["department"])
+    bars = (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "row:N",
+                title=y_title,
+                sort=list(data["row"]),
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
+            x=alt.X("drift_pp:Q", title=x_title),
+            color=alt.Color(
+                "department:N",
+                title=legend_title,
+                scale=alt.Scale(
+                    domain=[department_names.get(c, c) for c in codes], range=[colors[c] for c in codes]
+                ),
+                legend=alt.Legend(orient="top") if len(shown_departments) <= LEGEND_DEPARTMENTS else None,
+            ),
+            tooltip=[
+                alt.Tooltip("project:N", title=y_title),
+                alt.Tooltip("department:N", title=legend_title),
+                alt.Tooltip("drift_pp:Q", title=x_title, format="+.1f"),
+            ],
+        )
+    )
+    limits = pd.DataFrame({"limit": [-tolerance, tolerance]})
+    rules = alt.Chart(limits).mark_rule(color=RAG_COLORS["red"], strokeDash=[4, 4]).encode(x=alt.X("limit:Q"))
+    return (bars + rules).properties(height=alt.Step(DRIFT_ROW_STEP))
+
+
+def forecast_chart(
+    series: pd.DataFrame,
+    *,
+    forecast_end: float,
+    year_end: pd.Timestamp,
+    labels: dict[str, str],
+    title: str,
+    x_title: str,
+    y_title: str,
+    legend_title: str,
+) -> alt.LayerChart:
+    """Cumulative plan (dashed) and actual (area) of the year, as `cumulative_chart`, with the
+    forecast to year end as a dotted line from the last actual month's cumulative amount to
+    `forecast_end` at `year_end` (from kpis.budget.forecast_year_end). `labels` names the
+    series "planned", "actual" and "forecast"."""
+    actual = series[series["series"] == "actual"].sort_values("month")
+    if actual.empty:
+        return cumulative_chart(
+            series, labels=labels, title=title, x_title=x_title, y_title=y_title, legend_title=legend_title
+        )
+    last = actual.iloc[-1]
+    forecast = pd.DataFrame(
+        {
+            "month": [pd.Timestamp(last["month"]), pd.Timestamp(year_end)],
+            "cumulative": [float(last["cumulative"]), float(forecast_end)],
+            "label": labels["forecast"],
+        }
+    )
+    data = _series_frame(series, labels)
+    names = [labels["planned"], labels["actual"], labels["forecast"]]
+    color = alt.Color(
+        "label:N",
+        title=legend_title,
+        scale=alt.Scale(
+            domain=names, range=[SERIES_COLORS["planned"], SERIES_COLORS["actual"], FORECAST_COLOR]
+        ),
+        legend=alt.Legend(orient="top"),
+    )
+    x = alt.X("month:T", title=x_title, axis=alt.Axis(format=MONTH_AXIS_FORMAT, tickCount="month"))
+    y = alt.Y("cumulative:Q", title=y_title, axis=alt.Axis(labelExpr=MONEY_LABEL_EXPR))
+    base = alt.Chart(data).encode(x=x, y=y, color=color)
+    actual_area = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
+    planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
+    ahead = (
+        alt.Chart(forecast)
+        .mark_line(strokeDash=[2, 3], strokeWidth=3, point=True)
+        .encode(x=x, y=y, color=color)
+    )
+    return alt.layer(actual_area, planned, ahead, title=title).properties(height=280)

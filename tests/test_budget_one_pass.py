@@ -479,3 +479,75 @@ def test_projects_page_functions_on_demo_data(demo_engine, filters: Filters) -> 
     )
     assert not team.empty and not timeline.empty
     _same_projects_page(projects, funding, team, status, timeline)
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> None:
+    """The budget charts, the funding split and the FTE chart give the very same Vega-Lite
+    JSON as before their properties moved into the layer and chart calls."""
+    from charts import budget as budget_charts
+    from charts import projects as project_charts
+
+    def same(name: str, module, *args, **kwargs) -> None:
+        fast = getattr(module, name)(*args, **kwargs).to_dict()
+        plain = getattr(straight, name)(*args, **kwargs).to_dict()
+        assert json.dumps(fast) == json.dumps(plain), name
+
+    frame = load_budget_by_month(engine=demo_sqlite_engine, filters=filters, span="period_to_year_end")
+    series = budget.cumulative_series(frame, as_of=filters.as_of)
+    labels = {"planned": "Plan", "actual": "Actual", "forecast": "Forecast"}
+    texts = {"labels": labels, "title": "T", "x_title": "Month", "y_title": "€", "legend_title": "Series"}
+    same("monthly_chart", budget_charts, series, **texts)
+    same("cumulative_chart", budget_charts, series, **texts)
+    same(
+        "forecast_chart",
+        budget_charts,
+        series,
+        forecast_end=float(series["cumulative"].max()) * 1.1,
+        year_end=pd.Timestamp(filters.year_end),
+        **texts,
+    )
+    spend, funding = _demo_inputs(demo_sqlite_engine, filters)
+    drift = budget.funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=2.0)
+    assert not drift.empty
+    same(
+        "drift_chart",
+        budget_charts,
+        budget_charts.largest_drifts(drift)[0],
+        tolerance=2.0,
+        department_names={"IT": "IT", "MKT": "Marketing"},
+        title="Drift",
+        x_title="pp",
+        y_title="Project",
+        legend_title="Department",
+    )
+    split = budget_projects.resolve_agreed_shares(
+        load_funding_split(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of)
+    )
+    same(
+        "funding_split_chart",
+        project_charts,
+        split,
+        title="Split",
+        share_title="Share",
+        project_title="Project",
+        department_title="Department",
+        agreed_title="Agreed",
+    )
+    fte = pd.DataFrame(
+        {
+            "month": [JAN, JAN, FEB, FEB],
+            "department": ["IT", "MKT", "IT", "MKT"],
+            "fte": [1.5, 2.0, 1.0, 2.5],
+            "members": [2, 3, 1, 3],
+        }
+    )
+    same(
+        "fte_chart",
+        project_charts,
+        fte,
+        title="FTE",
+        month_title="Month",
+        fte_title="FTE",
+        department_title="Dep",
+    )
