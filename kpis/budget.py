@@ -346,13 +346,19 @@ def eac_year_forecast(
     in_year = _in_fiscal_year(year_frame, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month)
     actual_ytd = up_to(in_year, as_of).groupby("project")["actual"].sum()
     remaining = in_year[in_year["month"] > as_of].groupby("project")["planned"].sum()
-    info = ev_table.set_index("project") if not ev_table.empty else pd.DataFrame(columns=["status", "cpi"])
+    # Status and CPI per project as dicts (a Series lookup per project was the cost).
+    if ev_table.empty:
+        status_by: dict = {}
+        cpi_by: dict = {}
+    else:
+        status_by = dict(zip(ev_table["project"], ev_table["status"].to_numpy(), strict=True))
+        cpi_by = dict(zip(ev_table["project"], ev_table["cpi"].to_numpy(), strict=True))
     total = float(actual_ytd.sum())
     for code, plan_left in remaining.items():
-        status = info["status"].get(code) if code in info.index else None
+        status = status_by.get(code)
         if status in CLOSED_STATUSES:
             continue
-        cpi = info["cpi"].get(code) if code in info.index else None
+        cpi = cpi_by.get(code)
         factor = cpi.value if cpi is not None and cpi.available and cpi.value > 0 else 1.0
         total += float(plan_left) / factor
     return total

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
@@ -551,3 +552,52 @@ def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: F
         fte_title="FTE",
         department_title="Dep",
     )
+
+
+# --- forecast_year_end ------------------------------------------------------------------
+
+
+def _same_forecast(
+    year_frame: pd.DataFrame, ev_table: pd.DataFrame, as_of: dt.date, start_month: int = 1
+) -> None:
+    fast = budget.forecast_year_end(year_frame, ev_table, as_of=as_of, fiscal_year_start_month=start_month)
+    plain = straight.forecast_year_end(year_frame, ev_table, as_of=as_of, fiscal_year_start_month=start_month)
+    assert type(fast).__name__ == type(plain).__name__ and asdict(fast) == asdict(plain)
+
+
+def test_forecast_year_end_hand_made() -> None:
+    months = [add_months(dt.date(2025, 10, 1), i) for i in range(15)]
+    year_frame = pd.DataFrame(
+        {
+            "month": [month for month in months for _ in ("A", "B", "C", "D")],
+            "project": ["A", "B", "C", "D"] * len(months),
+            "planned": [100.0, 0.1, 30.0, 7.7] * len(months),
+            "actual": [120.0, 0.3, 0.0, 7.7] * len(months),
+        }
+    )
+    projects = pd.DataFrame(
+        {
+            "project": ["A", "B", "C", "E"],
+            "status": ["active", "done", "active", "cancelled"],
+            "pct_complete": [40.0, None, 0.0, 10.0],
+        }
+    )
+    for as_of in (dt.date(2026, 1, 1), dt.date(2026, 6, 1), dt.date(2026, 12, 1)):
+        ev_table = budget.earned_value_table(year_frame, projects, as_of=as_of)
+        for start_month in (1, 4, 10):
+            _same_forecast(year_frame, ev_table, as_of, start_month)
+        _same_forecast(year_frame, ev_table.iloc[0:0], as_of)  # no earned value table
+        _same_forecast(year_frame.iloc[0:0], ev_table, as_of)  # no lines
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_forecast_year_end_on_demo_data(demo_engine, filters: Filters) -> None:
+    from data_access.budget import load_project_progress
+
+    year_frame = load_budget_by_month(engine=demo_engine, filters=filters, by=("project",), span="year")
+    all_frame = load_budget_by_month(engine=demo_engine, filters=filters, by=("project",), span="all")
+    projects = load_project_progress(engine=demo_engine, filters=filters)
+    ev_table = budget.earned_value_table(all_frame, projects, as_of=filters.as_of)
+    assert not year_frame.empty and not ev_table.empty
+    _same_forecast(year_frame, ev_table, filters.as_of, filters.fiscal_year_start_month)
+    _same_forecast(year_frame, ev_table, filters.as_of, 4)
