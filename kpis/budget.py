@@ -493,6 +493,9 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
+    fast = _drift_numbers_by_key(spend, funding, joint, tolerance)
+    if fast is not None:
+        return fast[columns]
     # One grouped pass over all joint projects (a loop per project is far too slow at
     # thousands of projects); the same figures as `_drift_rows` per project.
     agreed = _joint_agreed(funding, joint)
@@ -512,6 +515,75 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
     return rows.assign(actual_share=share, drift_pp=drift, flagged=drift.notna() & (drift.abs() > tolerance))[
         columns
     ]
+
+
+def _drift_numbers_by_key(
+    spend: pd.DataFrame, funding: pd.DataFrame, joint: list[str], tolerance: float
+) -> pd.DataFrame | None:
+    """`funding_drift_numbers` with the (project, department) rows kept in dicts and one
+    grouped sum on integer keys for the actuals and one for the project totals (the same
+    sums, over the same rows in the same order, as the grouping by strings); None when the
+    frames are not the app's (funding codes of a pandas string dtype, spend codes of that
+    dtype or Python strings, no missing code, no duplicate funding row), and the caller
+    takes the grouped path."""
+    text_dtype = funding["project"].dtype
+    if spend.empty or not isinstance(text_dtype, pd.StringDtype) or funding["department"].dtype != text_dtype:
+        return None
+    if any(spend[name].dtype not in (text_dtype, object) for name in ("project", "department")):
+        return None
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    agreed_keys = list(zip(shares["project"].tolist(), shares["department"].tolist(), strict=True))
+    if len(set(agreed_keys)) != len(agreed_keys) or not all(isinstance(d, str) for _, d in agreed_keys):
+        return None
+    # A group of one value sums to 0.0 + value.
+    agreed = {key: value + 0.0 for key, value in zip(agreed_keys, shares["share"].tolist(), strict=True)}
+    project_codes, project_names = pd.factorize(spend["project"])
+    department_codes, department_names = pd.factorize(spend["department"])
+    if (project_codes < 0).any() or (department_codes < 0).any():
+        return None
+    if not all(isinstance(name, str) for name in (*project_names.tolist(), *department_names.tolist())):
+        return None
+    joint_set = set(joint)
+    in_joint = np.array([name in joint_set for name in project_names.tolist()], dtype=bool)[project_codes]
+    width = max(len(department_names), 1)
+    sums = (
+        pd.DataFrame({"actual": spend["actual"].to_numpy(), "key": project_codes * width + department_codes})[
+            in_joint
+        ]
+        .groupby("key")["actual"]
+        .sum()
+    )
+    projects_list, departments_list = project_names.tolist(), department_names.tolist()
+    actual = {
+        (projects_list[key // width], departments_list[key % width]): value
+        for key, value in zip(sums.index.tolist(), sums.to_numpy(dtype="float64").tolist(), strict=True)
+    }
+    keys = sorted(agreed.keys() | actual.keys())
+    actual_values = np.array([actual.get(key, 0.0) for key in keys], dtype="float64")
+    agreed_values = np.array([agreed.get(key, 0.0) for key in keys], dtype="float64")
+    row_projects = [project for project, _ in keys]
+    totals = (
+        pd.DataFrame(
+            {"actual": actual_values, "code": pd.factorize(pd.Series(row_projects, dtype=object))[0]}
+        )
+        .groupby("code")["actual"]
+        .transform("sum")
+        .to_numpy(dtype="float64")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = actual_values / np.where(totals > 0, totals, np.nan)
+    drift = (share - agreed_values) * 100.0
+    return pd.DataFrame(
+        {
+            "project": pd.Series(row_projects, dtype=text_dtype),
+            "department": pd.Series([department for _, department in keys], dtype=text_dtype),
+            "actual": actual_values,
+            "actual_share": share,
+            "agreed_share": agreed_values,
+            "drift_pp": drift,
+            "flagged": ~np.isnan(drift) & (np.abs(drift) > tolerance),
+        }
+    )
 
 
 def _joint_agreed(funding: pd.DataFrame, joint: list[str]) -> pd.Series:

@@ -205,6 +205,17 @@ def test_funding_drift_hand_made() -> None:
     _same_drift(SPEND, FUNDING.assign(agreed_share=NAN))
     _same_drift(SPEND, FUNDING.astype({"project": object, "department": object}))
     _same_drift(SPEND, FUNDING.astype({"agreed_share": object}))  # shares as objects with NaN
+    # As the app's loaders give them: spend codes as Python strings, funding codes as "str"
+    # and shares as objects; this takes the keyed path (the others above may not).
+    app_spend = SPEND.astype({"project": object, "department": object})
+    app_funding = FUNDING.astype({"project": "str", "department": "str", "agreed_share": object})
+    joint = budget.joint_projects(app_funding)
+    assert budget._drift_numbers_by_key(app_spend, app_funding, joint, TOLERANCE) is not None
+    for tolerance in (0.0, TOLERANCE):
+        _same_drift(app_spend, app_funding, tolerance)
+    duplicated = pd.concat([app_funding, app_funding.iloc[:1]], ignore_index=True)
+    assert budget._drift_numbers_by_key(app_spend, duplicated, joint, TOLERANCE) is None
+    _same_drift(app_spend, duplicated)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -212,11 +223,19 @@ def test_funding_drift_random(seed: int) -> None:
     spend, funding, _ = _random_case(seed)
     _same_drift(spend, funding)
     _same_drift(spend, funding, 2.0)
+    app_spend = spend.astype({"project": object, "department": object})
+    app_funding = funding.astype({"project": "str", "department": "str"})
+    assert (
+        budget._drift_numbers_by_key(app_spend, app_funding, budget.joint_projects(app_funding), 2.0)
+        is not None
+    )
+    _same_drift(app_spend, app_funding, 2.0)
 
 
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
 def test_funding_drift_on_demo_data(demo_engine, filters: Filters) -> None:
     spend, funding = _demo_inputs(demo_engine, filters)
+    assert budget._drift_numbers_by_key(spend, funding, budget.joint_projects(funding), TOLERANCE) is not None
     _same_drift(spend[spend["month"] <= filters.as_of], funding)
     _same_drift(spend, funding, 2.0)
 
