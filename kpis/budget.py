@@ -86,11 +86,18 @@ def cumulative_series(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["month", "series", "amount", "cumulative"])
     monthly = frame.groupby("month", as_index=False)[["planned", "actual"]].sum().sort_values("month")
-    planned = monthly.assign(series="planned", amount=monthly["planned"])
-    actual = monthly.assign(series="actual", amount=monthly["actual"])
-    planned = planned.assign(cumulative=planned["amount"].cumsum())
-    actual = actual.assign(cumulative=actual["amount"].cumsum()).pipe(up_to, as_of)
-    return pd.concat([planned, actual], ignore_index=True)[["month", "series", "amount", "cumulative"]]
+    # The planned rows, then the actual rows up to `as_of`, built column by column (the
+    # same values and dtypes as assigning, filtering and concatenating two frames).
+    shown = (monthly["month"] <= as_of).to_numpy()
+    planned, actual = monthly["planned"], monthly["actual"]
+    return pd.DataFrame(
+        {
+            "month": pd.concat([monthly["month"], monthly["month"][shown]], ignore_index=True),
+            "series": pd.Series(["planned"] * len(monthly) + ["actual"] * int(shown.sum())),
+            "amount": pd.concat([planned, actual[shown]], ignore_index=True),
+            "cumulative": pd.concat([planned.cumsum(), actual.cumsum()[shown]], ignore_index=True),
+        }
+    )
 
 
 def monthly_trend(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:

@@ -620,3 +620,39 @@ def test_forecast_year_end_on_demo_data(demo_engine, filters: Filters) -> None:
     assert not year_frame.empty and not ev_table.empty
     _same_forecast(year_frame, ev_table, filters.as_of, filters.fiscal_year_start_month)
     _same_forecast(year_frame, ev_table, filters.as_of, 4)
+
+
+# --- cumulative_series ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2025, 12, 1), JAN, MAR, MAY, dt.date(2027, 1, 1)])
+def test_cumulative_series_hand_made(as_of: dt.date) -> None:
+    for frame in (
+        SPEND,
+        SPEND[SPEND["month"] == MAR],
+        SPEND.sample(frac=1.0, random_state=3),
+        SPEND.iloc[0:0],
+    ):
+        pd.testing.assert_frame_equal(
+            budget.cumulative_series(frame, as_of=as_of),
+            straight.cumulative_series(frame, as_of=as_of),
+            check_exact=True,
+        )
+    timestamps = SPEND.assign(month=pd.to_datetime(SPEND["month"]))
+    pd.testing.assert_frame_equal(
+        budget.cumulative_series(timestamps, as_of=pd.Timestamp(as_of)),
+        straight.cumulative_series(timestamps, as_of=pd.Timestamp(as_of)),
+        check_exact=True,
+    )
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
+def test_cumulative_series_on_demo_data(demo_engine, filters: Filters) -> None:
+    for span in ("period_to_year_end", "all"):
+        frame = load_budget_by_month(engine=demo_engine, filters=filters, span=span)
+        assert not frame.empty
+        pd.testing.assert_frame_equal(
+            budget.cumulative_series(frame, as_of=filters.as_of),
+            straight.cumulative_series(frame, as_of=filters.as_of),
+            check_exact=True,
+        )
