@@ -36,7 +36,7 @@ def monthly_chart(
     """Grouped bars per month: planned and actual (from kpis.budget.cumulative_series)."""
     data = _series_frame(series, labels)
     return (
-        alt.Chart(data, title=title)
+        alt.Chart(data, title=title, height=280)
         .mark_bar()
         .encode(
             x=alt.X(
@@ -51,7 +51,6 @@ def monthly_chart(
                 alt.Tooltip("amount:Q", title=y_title, format="$,.0f"),
             ],
         )
-        .properties(height=280)
     )
 
 
@@ -73,7 +72,8 @@ def cumulative_chart(
     )
     actual = base.transform_filter(alt.datum.series == "actual").mark_area(opacity=0.35, line=True)
     planned = base.transform_filter(alt.datum.series == "planned").mark_line(strokeDash=[6, 4], strokeWidth=2)
-    return alt.layer(actual, planned, data=data).properties(height=280)
+    # Properties in the layer call: `.properties()` copies and validates the whole chart again.
+    return alt.layer(actual, planned, data=data, height=280)
 
 
 # At most this many bars (one per project and department) in a drift chart: 18 px each, about
@@ -162,7 +162,7 @@ def drift_chart(
     )
     limits = pd.DataFrame({"limit": [-tolerance, tolerance]})
     rules = alt.Chart(limits).mark_rule(color=RAG_COLORS["red"], strokeDash=[4, 4]).encode(x=alt.X("limit:Q"))
-    return (bars + rules).properties(height=alt.Step(DRIFT_ROW_STEP))
+    return alt.layer(bars, rules, height=alt.Step(DRIFT_ROW_STEP))
 
 
 FORECAST_COLOR = "#D9731A"
@@ -216,4 +216,4 @@ def forecast_chart(
         .mark_line(strokeDash=[2, 3], strokeWidth=3, point=True)
         .encode(x=x, y=y, color=color)
     )
-    return alt.layer(actual_area, planned, ahead, title=title).properties(height=280)
+    return alt.layer(actual_area, planned, ahead, title=title, height=280)

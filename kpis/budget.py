@@ -12,10 +12,13 @@ n/a with an i18n key as the reason, never inf or NaN.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpis.common import KpiValue, not_available, ratio
@@ -83,11 +86,18 @@ def cumulative_series(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["month", "series", "amount", "cumulative"])
     monthly = frame.groupby("month", as_index=False)[["planned", "actual"]].sum().sort_values("month")
-    planned = monthly.assign(series="planned", amount=monthly["planned"])
-    actual = monthly.assign(series="actual", amount=monthly["actual"])
-    planned = planned.assign(cumulative=planned["amount"].cumsum())
-    actual = actual.assign(cumulative=actual["amount"].cumsum()).pipe(up_to, as_of)
-    return pd.concat([planned, actual], ignore_index=True)[["month", "series", "amount", "cumulative"]]
+    # The planned rows, then the actual rows up to `as_of`, built column by column (the
+    # same values and dtypes as assigning, filtering and concatenating two frames).
+    shown = (monthly["month"] <= as_of).to_numpy()
+    planned, actual = monthly["planned"], monthly["actual"]
+    return pd.DataFrame(
+        {
+            "month": pd.concat([monthly["month"], monthly["month"][shown]], ignore_index=True),
+            "series": pd.Series(["planned"] * len(monthly) + ["actual"] * int(shown.sum())),
+            "amount": pd.concat([planned, actual[shown]], ignore_index=True),
+            "cumulative": pd.concat([planned.cumsum(), actual.cumsum()[shown]], ignore_index=True),
+        }
+    )
 
 
 def monthly_trend(frame: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
@@ -343,13 +353,19 @@ def eac_year_forecast(
     in_year = _in_fiscal_year(year_frame, as_of=as_of, fiscal_year_start_month=fiscal_year_start_month)
     actual_ytd = up_to(in_year, as_of).groupby("project")["actual"].sum()
     remaining = in_year[in_year["month"] > as_of].groupby("project")["planned"].sum()
-    info = ev_table.set_index("project") if not ev_table.empty else pd.DataFrame(columns=["status", "cpi"])
+    # Status and CPI per project as dicts (a Series lookup per project was the cost).
+    if ev_table.empty:
+        status_by: dict = {}
+        cpi_by: dict = {}
+    else:
+        status_by = dict(zip(ev_table["project"], ev_table["status"].to_numpy(), strict=True))
+        cpi_by = dict(zip(ev_table["project"], ev_table["cpi"].to_numpy(), strict=True))
     total = float(actual_ytd.sum())
     for code, plan_left in remaining.items():
-        status = info["status"].get(code) if code in info.index else None
+        status = status_by.get(code)
         if status in CLOSED_STATUSES:
             continue
-        cpi = info["cpi"].get(code) if code in info.index else None
+        cpi = cpi_by.get(code)
         factor = cpi.value if cpi is not None and cpi.available and cpi.value > 0 else 1.0
         total += float(plan_left) / factor
     return total
@@ -396,11 +412,22 @@ def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     if funding.empty:
         return funding.assign(share=pd.Series(dtype=float))
     ordered = funding.sort_values("project", kind="stable").reset_index(drop=True)
-    recorded = pd.Series(
-        [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
-    )
-    open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
-    recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
+    if ordered["agreed_share"].dtype == "float64":
+        recorded = pd.Series(ordered["agreed_share"].to_numpy(dtype="float64", copy=True))
+    else:
+        recorded = pd.Series(
+            [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
+        )
+    codes = pd.factorize(ordered["project"])[0]
+    if (codes < 0).any():  # a funding row without a project: grouped by the strings as before
+        open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
+        recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
+    else:
+        # The same grouped sum, over integer project codes; the open shares counted.
+        open_count = pd.Series(np.bincount(codes, weights=recorded.isna().to_numpy())[codes])
+        recorded_sum = (
+            pd.DataFrame({"recorded": recorded, "code": codes}).groupby("code")["recorded"].transform("sum")
+        )
     rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
     return ordered.assign(share=recorded.fillna(rest).fillna(0.0).astype("float64"))
 
@@ -436,8 +463,10 @@ def joint_projects(funding: pd.DataFrame) -> list[str]:
     """Codes of the projects two or more departments fund, in code order."""
     if funding.empty:
         return []
-    counts = funding.groupby("project")["department"].nunique()
-    return sorted(counts[counts >= 2].index)
+    known = funding["project"].notna() & funding["department"].notna()
+    pairs = set(zip(funding["project"][known].tolist(), funding["department"][known].tolist(), strict=True))
+    funders = Counter(project for project, _ in pairs)
+    return sorted(project for project, count in funders.items() if count >= 2)
 
 
 def funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, tolerance: float) -> pd.DataFrame:
@@ -471,6 +500,9 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
+    fast = _drift_numbers_by_key(spend, funding, joint, tolerance)
+    if fast is not None:
+        return fast[columns]
     # One grouped pass over all joint projects (a loop per project is far too slow at
     # thousands of projects); the same figures as `_drift_rows` per project.
     agreed = _joint_agreed(funding, joint)
@@ -492,6 +524,75 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
     ]
 
 
+def _drift_numbers_by_key(
+    spend: pd.DataFrame, funding: pd.DataFrame, joint: list[str], tolerance: float
+) -> pd.DataFrame | None:
+    """`funding_drift_numbers` with the (project, department) rows kept in dicts and one
+    grouped sum on integer keys for the actuals and one for the project totals (the same
+    sums, over the same rows in the same order, as the grouping by strings); None when the
+    frames are not the app's (funding codes of a pandas string dtype, spend codes of that
+    dtype or Python strings, no missing code, no duplicate funding row), and the caller
+    takes the grouped path."""
+    text_dtype = funding["project"].dtype
+    if spend.empty or not isinstance(text_dtype, pd.StringDtype) or funding["department"].dtype != text_dtype:
+        return None
+    if any(spend[name].dtype not in (text_dtype, object) for name in ("project", "department")):
+        return None
+    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    agreed_keys = list(zip(shares["project"].tolist(), shares["department"].tolist(), strict=True))
+    if len(set(agreed_keys)) != len(agreed_keys) or not all(isinstance(d, str) for _, d in agreed_keys):
+        return None
+    # A group of one value sums to 0.0 + value.
+    agreed = {key: value + 0.0 for key, value in zip(agreed_keys, shares["share"].tolist(), strict=True)}
+    project_codes, project_names = pd.factorize(spend["project"])
+    department_codes, department_names = pd.factorize(spend["department"])
+    if (project_codes < 0).any() or (department_codes < 0).any():
+        return None
+    if not all(isinstance(name, str) for name in (*project_names.tolist(), *department_names.tolist())):
+        return None
+    joint_set = set(joint)
+    in_joint = np.array([name in joint_set for name in project_names.tolist()], dtype=bool)[project_codes]
+    width = max(len(department_names), 1)
+    sums = (
+        pd.DataFrame({"actual": spend["actual"].to_numpy(), "key": project_codes * width + department_codes})[
+            in_joint
+        ]
+        .groupby("key")["actual"]
+        .sum()
+    )
+    projects_list, departments_list = project_names.tolist(), department_names.tolist()
+    actual = {
+        (projects_list[key // width], departments_list[key % width]): value
+        for key, value in zip(sums.index.tolist(), sums.to_numpy(dtype="float64").tolist(), strict=True)
+    }
+    keys = sorted(agreed.keys() | actual.keys())
+    actual_values = np.array([actual.get(key, 0.0) for key in keys], dtype="float64")
+    agreed_values = np.array([agreed.get(key, 0.0) for key in keys], dtype="float64")
+    row_projects = [project for project, _ in keys]
+    totals = (
+        pd.DataFrame(
+            {"actual": actual_values, "code": pd.factorize(pd.Series(row_projects, dtype=object))[0]}
+        )
+        .groupby("code")["actual"]
+        .transform("sum")
+        .to_numpy(dtype="float64")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = actual_values / np.where(totals > 0, totals, np.nan)
+    drift = (share - agreed_values) * 100.0
+    return pd.DataFrame(
+        {
+            "project": pd.Series(row_projects, dtype=text_dtype),
+            "department": pd.Series([department for _, department in keys], dtype=text_dtype),
+            "actual": actual_values,
+            "actual_share": share,
+            "agreed_share": agreed_values,
+            "drift_pp": drift,
+            "flagged": ~np.isnan(drift) & (np.abs(drift) > tolerance),
+        }
+    )
+
+
 def _joint_agreed(funding: pd.DataFrame, joint: list[str]) -> pd.Series:
     """Agreed share per (project, department) of the joint projects (see `agreed_shares`)."""
     shares = agreed_shares(funding[funding["project"].isin(joint)])
@@ -502,7 +603,17 @@ def _share_and_drift(actual: pd.Series, agreed: pd.Series, project: pd.Series) -
     """Each department's actual share of its project's Σ actual and its drift in points,
     (share − agreed) × 100: `ratio()` vectorised, NaN where the project's Σ actual is not
     positive."""
-    totals = actual.groupby(project).transform("sum")
+    codes = pd.factorize(project)[0]
+    if (codes < 0).any():
+        totals = actual.groupby(project).transform("sum")
+    else:  # the same grouped sum over integer codes (grouping by strings is the slow part)
+        totals = pd.Series(
+            pd.DataFrame({"actual": actual.to_numpy(), "code": codes})
+            .groupby("code")["actual"]
+            .transform("sum")
+            .to_numpy(),
+            index=actual.index,
+        )
     share = actual / totals.where(totals > 0)
     return share, (share - agreed) * 100.0
 
@@ -540,25 +651,43 @@ def funding_balance_trend(
     )
     cumulative = monthly.T.sort_index().cumsum().T
     index = agreed.index.union(monthly.index).sort_values()
-    agreed_share = agreed.reindex(index, fill_value=0.0).astype("float64")
-    projects = pd.Series(index.get_level_values("project"), index=index)
+    agreed_share = agreed.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+    # One column per requested month: the cumulative actuals of its last closed month (0
+    # before the first), so every month's shares, drifts and flags come from one matrix.
+    closed_months = list(cumulative.columns)
+    picks = [bisect.bisect_right(closed_months, month) - 1 for month in months]
+    known = cumulative.reindex(index, fill_value=0.0).to_numpy(dtype="float64")
+    actual = np.zeros((len(index), len(months)), dtype="float64")
+    for column, pick in enumerate(picks):
+        if pick >= 0:
+            actual[:, column] = known[:, pick]
+    projects = index.get_level_values("project")
+    # The same grouped sum per column as `_share_and_drift`'s transform, one call for all months.
+    totals = (
+        pd.DataFrame(actual)
+        .assign(project=pd.factorize(projects)[0])
+        .groupby("project")
+        .transform("sum")
+        .to_numpy(dtype="float64")
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = actual / np.where(totals > 0, totals, np.nan)
+    drift = (share - agreed_share[:, None]) * 100.0
+    measured = ~np.isnan(drift)
+    flagged = measured & (np.abs(drift) > tolerance)
+    codes, _ = pd.factorize(projects)
     values = []
-    for month in months:
-        closed = [column for column in cumulative.columns if column <= month]
-        actual = (
-            cumulative[closed[-1]].reindex(index, fill_value=0.0).astype("float64")
-            if closed
-            else pd.Series(0.0, index=index)
+    for column in range(len(months)):
+        # `funding_balance_numbers`: projects with a measured row, and those with a flag.
+        measured_projects = np.unique(codes[measured[:, column]]).size
+        flagged_projects = np.unique(codes[flagged[:, column]]).size
+        values.append(
+            ratio(
+                float(measured_projects - flagged_projects),
+                float(measured_projects),
+                reason_if_zero="budget.na.no_joint_actuals",
+            )
         )
-        _, drift = _share_and_drift(actual, agreed_share, projects)
-        rows = pd.DataFrame(
-            {
-                "project": projects.to_numpy(),
-                "drift_pp": drift.to_numpy(),
-                "flagged": (drift.notna() & (drift.abs() > tolerance)).to_numpy(),
-            }
-        )
-        values.append(funding_balance_numbers(rows))
     return values
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kpis.common import KpiValue, not_available, ratio
@@ -61,6 +62,42 @@ def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     """
     if funding.empty:
         return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
+    codes, _ = pd.factorize(funding["project"])
+    if (codes < 0).any():  # a row without a project: the grouped path leaves it out
+        return _resolve_agreed_shares_grouped(funding)
+    # One grouped sum over integer project codes for both sums (the same sums, row by row
+    # in the same order, as grouping by the project strings); counts with bincount.
+    sums = (
+        pd.DataFrame(
+            {
+                "recorded": funding["agreed_share"].fillna(0.0),
+                "committed": funding["committed"],
+                "code": codes,
+            }
+        )
+        .groupby("code")
+        .transform("sum")
+    )
+    recorded, total = sums["recorded"], sums["committed"]
+    unrecorded = pd.Series(
+        np.bincount(codes, weights=funding["agreed_share"].isna().to_numpy(), minlength=codes.max() + 1)[
+            codes
+        ],
+        index=funding.index,
+    )
+    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
+    counted = np.bincount(codes, weights=funding["department"].notna().to_numpy(), minlength=codes.max() + 1)
+    n_funders = pd.Series(counted[codes].astype("int64"), index=funding.index)
+    return funding.assign(
+        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
+        committed_share=funding["committed"] / total.where(total != 0),
+        n_funders=n_funders,
+        joint=n_funders >= 2,
+    )
+
+
+def _resolve_agreed_shares_grouped(funding: pd.DataFrame) -> pd.DataFrame:
+    """`resolve_agreed_shares` grouped by the project strings (for frames with a missing project)."""
     by_project = funding["project"]
     recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
     unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
@@ -79,6 +116,26 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
     if funding.empty:
         return {}
+    codes = pd.factorize(funding["project"])[0]
+    if (codes < 0).any():
+        return _split_text_grouped(funding)
+    # committed_share of `resolve_agreed_shares` (the same grouped sum), without the rest.
+    total = (
+        pd.DataFrame({"committed": funding["committed"], "code": codes})
+        .groupby("code")["committed"]
+        .transform("sum")
+    )
+    shares = (funding["committed"] / total.where(total != 0)).tolist()
+    parts = [
+        f"{dept} {round(share * 100)}%" if share == share else f"{dept} –"
+        for dept, share in zip(funding["department"].tolist(), shares, strict=True)
+    ]
+    joined = _joined_by_project(funding, parts)
+    return _split_text_grouped(funding) if joined is None else joined
+
+
+def _split_text_grouped(funding: pd.DataFrame) -> dict[str, str]:
+    """`split_text` with pandas grouping (for frames with a missing project or department)."""
     shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
     parts = [
         f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
@@ -86,6 +143,21 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     ]
     joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
     return {str(project): text for project, text in joined.items()}
+
+
+def _joined_by_project(frame: pd.DataFrame, parts: list[str]) -> dict[str, str] | None:
+    """The `parts` (one per row of `frame`) joined with " · " per project, rows in
+    (project, department) order, projects in order: what sorting by both and a grouped
+    join give. None when a project or department is not a string (NaN): then the caller
+    sorts and groups with pandas."""
+    projects = frame["project"].tolist()
+    departments = frame["department"].tolist()
+    if not all(isinstance(value, str) for value in (*projects, *departments)):
+        return None
+    texts: dict[str, list[str]] = {}
+    for row in sorted(range(len(parts)), key=lambda row: (projects[row], departments[row])):
+        texts.setdefault(projects[row], []).append(parts[row])
+    return {project: " · ".join(items) for project, items in texts.items()}
 
 
 TEAM_MIX_COLUMNS = (
@@ -118,77 +190,120 @@ def team_mix_by_month(
     teams: Mapping[object, pd.DataFrame], funding: pd.DataFrame
 ) -> dict[object, pd.DataFrame]:
     """`team_mix` of each team in `teams` (e.g. one per trend month) against one `funding`,
-    in one pass: the teams are stacked with a month key and grouped by (month, project), so
-    six months cost about what one does. Each group holds the same rows in the same order as
-    a single month's would, so every sum and minimum is the one `team_mix` gives."""
+    in one pass: the teams are stacked with a month key and every sum is one grouped sum
+    over (month, project) or (month, project, department), so six months cost about what
+    one does. Each group holds the same rows in the same order as a single month's would,
+    so every sum and minimum is the one `team_mix` gives; the rest is array arithmetic."""
     keys = list(teams)
     if funding.empty:
         return {key: pd.DataFrame(columns=list(TEAM_MIX_COLUMNS)) for key in keys}
     shares = resolve_agreed_shares(funding)
-    stacked = pd.concat(
-        [
-            teams[key][["project", "department", "members", "fte"]].assign(month=number)
-            for number, key in enumerate(keys)
-        ],
-        ignore_index=True,
-    )
-    per_dept = stacked.groupby(["month", "project", "department"], as_index=False)[["members", "fte"]].sum()
-    months = pd.DataFrame({"month": range(len(keys))})
-    funders = (
-        shares[["project", "department", "agreed"]]
-        .merge(months, how="cross")
-        .merge(per_dept, on=["month", "project", "department"], how="left")
-        .fillna({"members": 0, "fte": 0.0})
-    )
-    totals = stacked.groupby(["month", "project"])[["members", "fte"]].sum()
     joint = shares.groupby("project", sort=True)["joint"].first()
-    grid = pd.MultiIndex.from_product([range(len(keys)), joint.index], names=["month", "project"])
-    projects = pd.DataFrame({"joint": joint.reindex(grid, level="project")}, index=grid)
-    projects = projects.join(totals, how="left").fillna({"members": 0, "fte": 0.0})
-    projects["members"] = projects["members"].astype("int64")
-    projects["fte"] = projects["fte"].astype("float64")
-    projects["has_team"] = projects["members"] > 0
-    absent = funders[funders["members"] <= 0].sort_values("department")
-    missing = absent.groupby(["month", "project"])["department"].agg(",".join)
-    projects["missing_departments"] = missing.reindex(projects.index).fillna("")
-    with_team = projects["joint"] & projects["has_team"]
-    mixed = [
-        (not missing_text) if staffed else None
-        for staffed, missing_text in zip(with_team, projects["missing_departments"], strict=True)
-    ]
-    group = [funders["month"], funders["project"]]
-    total_fte = pd.Series(
-        projects["fte"].reindex(pd.MultiIndex.from_arrays(group)).to_numpy(), index=funders.index
+    project_index = joint.index
+    n_months, n_projects = len(keys), len(project_index)
+    # Funder rows (those with a project; a row without one is no group of the mix).
+    funder_project = project_index.get_indexer(shares["project"])
+    kept = funder_project >= 0
+    funder_project = funder_project[kept]
+    funder_department = shares["department"].to_numpy(dtype=object)[kept]
+    agreed = shares["agreed"].to_numpy(dtype="float64")[kept]
+    departments = {name: number for number, name in enumerate(dict.fromkeys(funder_department))}
+    # The teams stacked, with integer keys for month, project and department.
+    frames = [teams[key] for key in keys]
+    lengths = [len(frame) for frame in frames]
+    month = np.repeat(np.arange(n_months), lengths)
+    team_project = np.concatenate(
+        [project_index.get_indexer(frame["project"]) for frame in frames] or [np.empty(0, dtype="intp")]
     )
-    share_ratio = (funders["fte"] / total_fte.where(total_fte > 0)) / funders["agreed"].where(
-        funders["agreed"] > 0
+    team_department = np.concatenate(
+        [frame["department"].to_numpy(dtype=object) for frame in frames] or [np.empty(0, dtype=object)]
     )
-    balance = share_ratio.groupby(group).min()
-    eligible = with_team & (projects["fte"] > 0)
-    aligned = balance.reindex(projects.index).to_numpy(dtype="float64")
-    fte_balance = [
-        float(value) if ok and pd.notna(value) else None
-        for value, ok in zip(aligned, eligible.to_numpy(dtype=bool), strict=True)
+    values = pd.DataFrame(
+        {
+            "members": np.concatenate([frame["members"].to_numpy() for frame in frames] or [np.empty(0)]),
+            "fte": np.concatenate(
+                [frame["fte"].to_numpy(dtype="float64") for frame in frames] or [np.empty(0)]
+            ),
+        }
+    )
+    on_funded = team_project >= 0  # a team of an unfunded project is no row of the mix
+    group = month * n_projects + team_project
+    totals = values.assign(group=group)[on_funded].groupby("group").sum()
+    members = np.zeros(n_months * n_projects, dtype="int64")
+    fte = np.zeros(n_months * n_projects, dtype="float64")
+    members[totals.index.to_numpy()] = totals["members"].to_numpy()
+    fte[totals.index.to_numpy()] = totals["fte"].to_numpy(dtype="float64")
+    # Members and FTE per (month, project, funding department); other departments only
+    # count in the totals above.
+    team_dept = np.array([departments.get(name, -1) for name in team_department], dtype="intp")
+    on_funder = on_funded & (team_dept >= 0)
+    n_departments = max(len(departments), 1)
+    cell = group * n_departments + team_dept
+    per_dept = values.assign(cell=cell)[on_funder].groupby("cell").sum()
+    dept_members = np.zeros(n_months * n_projects * n_departments, dtype="float64")
+    dept_fte = np.zeros(n_months * n_projects * n_departments, dtype="float64")
+    dept_members[per_dept.index.to_numpy()] = per_dept["members"].to_numpy(dtype="float64")
+    dept_fte[per_dept.index.to_numpy()] = per_dept["fte"].to_numpy(dtype="float64")
+    funder_dept = np.array([departments[name] for name in funder_department], dtype="intp")
+    has_team = members > 0
+    joint_flags = np.tile(joint.to_numpy(dtype=bool), n_months)
+    with_team = joint_flags & has_team
+    eligible = with_team & (fte > 0)
+    cells = [
+        (number * n_projects + funder_project) * n_departments + funder_dept for number in range(n_months)
     ]
-    result = projects.reset_index()
-    bounds = result["month"].searchsorted(range(len(keys) + 1))
-    # Each month's columns of True/False/None and numbers/None are made from that month's
-    # values alone, so their dtypes are those a single month gives.
-    return {
-        key: result.iloc[bounds[number] : bounds[number + 1]]
-        .reset_index(drop=True)
-        .assign(
-            mixed=mixed[bounds[number] : bounds[number + 1]],
-            fte_balance=fte_balance[bounds[number] : bounds[number + 1]],
-        )[list(TEAM_MIX_COLUMNS)]
-        for number, key in enumerate(keys)
-    }
+    absences = [dept_members[funder_cells] <= 0 for funder_cells in cells]
+    # The texts' dtype as the grouped join gave it: the departments' string dtype, else
+    # inferred from the texts, or object when no month misses anyone.
+    department_dtype = funding["department"].dtype
+    if isinstance(department_dtype, pd.StringDtype):
+        text_dtype = department_dtype
+    else:
+        text_dtype = None if any(absent.any() for absent in absences) else object
+    result: dict[object, pd.DataFrame] = {}
+    for number, key in enumerate(keys):
+        rows = number * n_projects + funder_project
+        funder_cells = cells[number]
+        absent = absences[number]
+        missing: dict[int, list[str]] = {}
+        for row, name in zip(rows[absent].tolist(), funder_department[absent].tolist(), strict=True):
+            missing.setdefault(row, []).append(name)
+        span = slice(number * n_projects, (number + 1) * n_projects)
+        texts = [",".join(sorted(missing.get(row, ()))) for row in range(span.start, span.stop)]
+        total_fte = fte[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share_ratio = (dept_fte[funder_cells] / np.where(total_fte > 0, total_fte, np.nan)) / np.where(
+                agreed > 0, agreed, np.nan
+            )
+        balance = np.full(n_projects, np.nan)
+        np.fmin.at(balance, funder_project, share_ratio)
+        staffed = with_team[span].tolist()
+        result[key] = pd.DataFrame(
+            {
+                "project": pd.Series(project_index.array, copy=True),
+                "joint": joint_flags[span],
+                "members": members[span],
+                "fte": fte[span],
+                "has_team": has_team[span],
+                "missing_departments": pd.Series(texts, dtype=text_dtype),
+                "mixed": [(not text) if ok else None for ok, text in zip(staffed, texts, strict=True)],
+                "fte_balance": [
+                    float(value) if ok and not np.isnan(value) else None
+                    for value, ok in zip(balance.tolist(), eligible[span].tolist(), strict=True)
+                ],
+            }
+        )
+    return result
 
 
 def team_text(team: pd.DataFrame) -> dict[str, str]:
     """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
     if team.empty:
         return {}
+    parts = [f"{dept} {int(n)}" for dept, n in zip(team["department"], team["members"], strict=True)]
+    joined = _joined_by_project(team, parts)
+    if joined is not None:
+        return joined
     ordered = team.sort_values(["project", "department"])
     parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
     joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
@@ -320,6 +435,41 @@ def first_insight_days(timeline: pd.DataFrame) -> pd.DataFrame:
     reached = timeline[timeline["achieved_date"].notna()]
     if reached.empty:
         return pd.DataFrame(columns=["project", "first_achieved", "days"])
+    projects = reached["project"].tolist()
+    if not all(isinstance(project, str) for project in projects):
+        return _first_insight_days_grouped(reached)
+    # One pass in plain Python: the earliest reached date and the first known planned start
+    # per project (what a grouped min and first give), projects in order.
+    first: dict[str, list] = {}
+    for project, got, start in zip(
+        projects, reached["achieved_date"].tolist(), reached["planned_start"].tolist(), strict=True
+    ):
+        known = first.get(project)
+        if known is None:
+            first[project] = [got, start if _present_date(start) else None]
+        else:
+            known[0] = min(known[0], got)
+            if known[1] is None and _present_date(start):
+                known[1] = start
+    codes = sorted(first)
+    project_dtype = timeline["project"].dtype
+    return pd.DataFrame(
+        {
+            "project": pd.Series(
+                codes, dtype=project_dtype if isinstance(project_dtype, pd.StringDtype) else None
+            ),
+            "first_achieved": pd.Series([first[code][0] for code in codes], dtype=object),
+            "days": [(first[code][0] - _as_date(first[code][1])).days for code in codes],
+        }
+    )
+
+
+def _present_date(value: object) -> bool:
+    return value is not None and value is not pd.NaT and not (isinstance(value, float) and pd.isna(value))
+
+
+def _first_insight_days_grouped(reached: pd.DataFrame) -> pd.DataFrame:
+    """`first_insight_days` with a pandas grouping (for a timeline with a missing project)."""
     first = reached.groupby("project").agg(
         first_achieved=("achieved_date", "min"), planned_start=("planned_start", "first")
     )
@@ -419,16 +569,30 @@ def project_table(
     labels = labels or {}
     splits = split_text(funding)
     teams = team_text(team)
-    mix_by = mix.set_index("project") if not mix.empty else pd.DataFrame()
+    # Plain dicts per column instead of a Series lookup per project and column (the same
+    # values: a project appears once in the mix and in the next goals).
+    if mix.empty:
+        mixed_by: dict = {}
+        balance_by: dict = {}
+        joint_by: dict = {}
+    else:
+        # Values as Series.get gave them (numpy scalars from a bool or float column): a
+        # numpy False is not `False` below, as before.
+        mixed_by = dict(zip(mix["project"], mix["mixed"].to_numpy(), strict=True))
+        balance_by = dict(zip(mix["project"], mix["fte_balance"].to_numpy(), strict=True))
+        joint_by = dict(zip(mix["project"], mix["joint"].to_numpy(), strict=True))
     owners = project_ownership(ownership) if not ownership.empty else {}
-    upcoming = next_goals(timeline).set_index("project")
+    upcoming = next_goals(timeline)
+    goal_by = dict(zip(upcoming["project"], upcoming["goal"], strict=True))
+    goal_date_by = dict(zip(upcoming["project"], upcoming["target_date"], strict=True))
     late = timeline.groupby("project")["late"].sum() if not timeline.empty else pd.Series(dtype="int64")
+    late_by = dict(zip(late.index, late.tolist(), strict=True))
     rows = []
     for row in projects.itertuples():
         code = row.code
-        mixed = mix_by["mixed"].get(code) if not mix_by.empty else None
+        mixed = mixed_by.get(code)
         mixed = mixed if _present(mixed) else None
-        balance = mix_by["fte_balance"].get(code) if not mix_by.empty else None
+        balance = balance_by.get(code)
         rows.append(
             {
                 "code": code,
@@ -437,16 +601,16 @@ def project_table(
                 "rag": labels.get(row.rag, row.rag) if _present(row.rag) else labels.get("none", ""),
                 "rag_reason": row.rag_reason if _present(row.rag_reason) else "",
                 "split": splits.get(code, ""),
-                "joint": bool(mix_by["joint"].get(code, False)) if not mix_by.empty else False,
+                "joint": bool(joint_by.get(code, False)),
                 "team": teams.get(code, ""),
                 "mixed": labels.get(f"mixed.{bool(mixed)}", str(bool(mixed))) if mixed is not None else "",
                 "fte_balance": float(balance) if balance is not None and pd.notna(balance) else None,
                 "ownership": labels.get(owners[code], owners[code]) if code in owners else "",
-                "next_goal": upcoming["goal"].get(code, "") if code in upcoming.index else "",
-                "next_goal_date": upcoming["target_date"].get(code),
-                "late_goals": int(late.get(code, 0)),
+                "next_goal": goal_by.get(code, ""),
+                "next_goal_date": goal_date_by.get(code),
+                "late_goals": int(late_by.get(code, 0)),
                 "has_issue": bool(
-                    owners.get(code, "ok") != "ok" or mixed is False or int(late.get(code, 0)) > 0
+                    owners.get(code, "ok") != "ok" or mixed is False or int(late_by.get(code, 0)) > 0
                 ),
             }
         )
@@ -498,20 +662,48 @@ def collaboration_exceptions(
     unmixed_team (subject: the funding departments missing from the team) and late_goal
     (subject: the goal code; reached late or overdue at the as-of end).
     """
-    rows: list[dict[str, str]] = []
     kinds = {"breach": "house_rule_breach", "missing": "missing_owner", "double": "double_owner"}
-    for issue in ownership_issues(ownership).itertuples():
-        rows.append({"project": issue.project, "kind": kinds[issue.status], "subject": issue.area})
-    if not mix.empty:
-        for team in mix[mix["mixed"].eq(False)].itertuples():
-            rows.append(
-                {"project": team.project, "kind": "unmixed_team", "subject": team.missing_departments}
+    # Rows as tuples from column lists (not itertuples and a dict per row); sorted in
+    # Python when every field is a string, which is the order sort_values gives.
+    rows: list[tuple] = []
+    if not ownership.empty:
+        rows += [
+            (project, kinds[status], area)
+            for project, status, area in zip(
+                ownership["project"].tolist(),
+                ownership["status"].tolist(),
+                ownership["area"].tolist(),
+                strict=True,
             )
+            if status != "ok"
+        ]
+    if not mix.empty:
+        rows += [
+            (project, "unmixed_team", missing)
+            for project, mixed, missing in zip(
+                mix["project"].tolist(),
+                mix["mixed"].tolist(),
+                mix["missing_departments"].tolist(),
+                strict=True,
+            )
+            if mixed == False  # noqa: E712 (as Series.eq(False): None is not False)
+        ]
     if not timeline.empty:
-        for goal in late_goals(timeline).itertuples():
-            rows.append({"project": goal.project, "kind": "late_goal", "subject": goal.code})
-    frame = pd.DataFrame(rows, columns=["project", "kind", "subject"])
-    return frame.sort_values(["project", "kind", "subject"]).reset_index(drop=True)
+        rows += [
+            (project, "late_goal", code)
+            for project, code, late in zip(
+                timeline["project"].tolist(),
+                timeline["code"].tolist(),
+                timeline["late"].tolist(),
+                strict=True,
+            )
+            if late
+        ]
+    columns = ["project", "kind", "subject"]
+    if all(isinstance(value, str) for row in rows for value in row):
+        return pd.DataFrame(sorted(rows), columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(columns).reset_index(drop=True)
 
 
 def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterable[str]) -> pd.DataFrame:
