@@ -576,8 +576,7 @@ def project_table(
         balance_by: dict = {}
         joint_by: dict = {}
     else:
-        # Values as Series.get gave them (numpy scalars from a bool or float column): a
-        # numpy False is not `False` below, as before.
+        # Values as Series.get gave them (numpy scalars from a bool or float column).
         mixed_by = dict(zip(mix["project"], mix["mixed"].to_numpy(), strict=True))
         balance_by = dict(zip(mix["project"], mix["fte_balance"].to_numpy(), strict=True))
         joint_by = dict(zip(mix["project"], mix["joint"].to_numpy(), strict=True))
@@ -610,7 +609,9 @@ def project_table(
                 "next_goal_date": goal_date_by.get(code),
                 "late_goals": int(late_by.get(code, 0)),
                 "has_issue": bool(
-                    owners.get(code, "ok") != "ok" or mixed is False or int(late_by.get(code, 0)) > 0
+                    owners.get(code, "ok") != "ok"
+                    or (mixed is not None and not mixed)
+                    or int(late_by.get(code, 0)) > 0
                 ),
             }
         )

@@ -1082,7 +1082,9 @@ def project_table(
                 "next_goal_date": upcoming["target_date"].get(code),
                 "late_goals": int(late.get(code, 0)),
                 "has_issue": bool(
-                    owners.get(code, "ok") != "ok" or mixed is False or int(late.get(code, 0)) > 0
+                    owners.get(code, "ok") != "ok"
+                    or (mixed is not None and not mixed)
+                    or int(late.get(code, 0)) > 0
                 ),
             }
         )

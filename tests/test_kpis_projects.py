@@ -332,3 +332,53 @@ def test_project_table_filter_and_detail() -> None:
         "In orde",
         "In orde",
     ]
+
+
+@pytest.mark.parametrize("with_teamless_project", [False, True], ids=["all-teams", "one-without-team"])
+def test_an_unmixed_team_alone_is_an_issue(with_teamless_project: bool) -> None:
+    """A joint project whose team misses a funding department is an issue, whether or not
+    another project has no team at all (which made the mix column object or bool)."""
+    codes = ["M", "U", "T"] if with_teamless_project else ["M", "U"]
+    projects = pd.DataFrame(
+        {
+            "code": codes,
+            "name": codes,
+            "goal": ["g"] * len(codes),
+            "status": ["active"] * len(codes),
+            "rag": ["green"] * len(codes),
+            "rag_reason": [""] * len(codes),
+        }
+    )
+    funding = pd.DataFrame(
+        {
+            "project": [c for c in codes for _ in (0, 1)],
+            "department": ["IT", "MKT"] * len(codes),
+            "committed": [100.0] * 2 * len(codes),
+            "agreed_share": [0.5] * 2 * len(codes),
+        }
+    )
+    team = pd.DataFrame(
+        {
+            "project": ["M", "M", "U"],
+            "department": ["IT", "MKT", "IT"],
+            "members": [1, 1, 2],
+            "fte": [0.5, 0.5, 1.0],
+        }
+    )
+    mix = team_mix(team, funding)
+    if with_teamless_project:
+        mix = pd.concat(
+            [mix, pd.DataFrame({"project": ["T"], "joint": [True], "mixed": [None], "fte_balance": [None]})],
+            ignore_index=True,
+        )
+    empty_timeline = goal_timeline(GOALS.iloc[:0], as_of_end=AS_OF_END)
+    table = project_table(
+        projects,
+        funding=funding,
+        team=team,
+        mix=mix,
+        ownership=pd.DataFrame(),
+        timeline=empty_timeline,
+    ).set_index("code")
+    assert not table.loc["M", "has_issue"]
+    assert table.loc["U", "has_issue"]
