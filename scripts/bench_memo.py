@@ -66,7 +66,6 @@ def old_path() -> Iterator[None]:
     swap(single_view, "load_respondent_scores", oracles.query_respondent_scores)
     swap(single_view, "load_trust_groups", oracles.query_trust_groups)
     swap(single_view, "load_funding_split", oracles.query_funding_split)
-    swap(single_view, "load_ownership", oracles.query_ownership)
     swap(
         single_view,
         "load_team_by_months",

@@ -116,7 +116,19 @@ def _old_single_view(
         patch.setattr(single_view, "load_respondent_scores", oracles.query_respondent_scores)
         patch.setattr(single_view, "load_trust_groups", oracles.query_trust_groups)
         patch.setattr(single_view, "load_funding_split", oracles.query_funding_split)
-        patch.setattr(single_view, "load_ownership", oracles.query_ownership)
+        patch.setattr(
+            single_view,
+            "load_ownership_by_months",
+            lambda *, engine, filters, months: pd.concat(
+                [
+                    oracles.query_ownership(
+                        engine=engine, filters=single_view.period_for(filters, m), as_of=m
+                    ).assign(month=m)
+                    for m in months
+                ],
+                ignore_index=True,
+            ).pipe(lambda frame: frame[["month", *(c for c in frame.columns if c != "month")]]),
+        )
         patch.setattr(
             single_view,
             "load_team_by_months",
