@@ -323,13 +323,23 @@ def test_demo_callers(demo_engine, filters: Filters, monkeypatch: pytest.MonkeyP
     distribution = load_item_distribution(engine=demo_engine, filters=filters, wave_ids=wave_ids)
     counts = load_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids)
     assert not scores.empty and not distribution.empty
+    # The demo's cells within a breakdown are all of one size (no complementary hide there):
+    # a thinned copy, some answers and some item counts left out, has breakdowns of mixed sizes.
+    rng = np.random.default_rng(7)
+    thinned_scores = scores.sample(frac=0.75, random_state=7)
+    thinned_distribution = distribution.assign(
+        respondents=distribution["respondents"] - rng.integers(0, 4, len(distribution))
+    )
     calls: list[int] = []
+    complementary: list[int] = []
 
     def checked(frame: pd.DataFrame, **kwargs) -> pd.DataFrame:
         calls.append(len(frame))
-        return _same(frame, **kwargs)
+        out = _same(frame, **kwargs)
+        complementary.append(int((out["reason"] == COMPLEMENTARY).sum()))
+        return out
 
-    def compute(min_group: int) -> tuple:
+    def compute(min_group: int, scores: pd.DataFrame, distribution: pd.DataFrame) -> tuple:
         report = trust.trust_report(
             waves=waves,
             respondent_scores=scores,
@@ -341,17 +351,21 @@ def test_demo_callers(demo_engine, filters: Filters, monkeypatch: pytest.MonkeyP
         heatmap = trust.item_heatmap(distribution, waves, min_group=min_group)
         return report, core, heatmap
 
-    for min_group in (3, 5, 8, 12):
+    for min_group, *data in itertools.product(
+        (3, 5, 8, 12), (scores, thinned_scores), (distribution, thinned_distribution)
+    ):
         with monkeypatch.context() as patch:
             patch.setattr(trust, "suppress", straight_suppress)
             patch.setattr(confidentiality, "suppress", straight_suppress)
-            expected = compute(min_group)
+            expected = compute(min_group, *data)
         with monkeypatch.context() as patch:
             patch.setattr(trust, "suppress", checked)
             patch.setattr(confidentiality, "suppress", checked)
-            compute(min_group)
-        actual = compute(min_group)
+            compute(min_group, *data)
+        actual = compute(min_group, *data)
         _same_report(actual[0], expected[0])
         _same_report(actual[1], expected[1])
         pd.testing.assert_frame_equal(actual[2], expected[2], check_exact=True)
-    assert len(calls) >= 4 * 6 and max(calls) > 20
+    assert len(calls) >= 16 * 6 and max(calls) > 20
+    if len(filters.departments) != 1:  # one rating department: no breakdown of mixed sizes
+        assert sum(complementary) > 0
