@@ -83,6 +83,12 @@ def suppress(
     partition that has exactly one hidden row, repeated until nothing changes (a hide in
     one breakdown can expose a cell in another). Hidden rows keep their keys; their
     `value_columns` and `count_column` become missing.
+
+    Rule 2 takes all partitions of one list at once (they do not overlap, so hiding in one
+    cannot change another): the hidden rows are counted per partition, and where exactly
+    one of several is hidden, the first shown row in (count, row position) order goes, the
+    smallest with ties to the earlier row. The lists take turns in the order given, each
+    seeing the hides of the ones before, until a round hides nothing.
     """
     min_group = validate_min_group(min_group)
     out = frame.copy()
@@ -90,7 +96,56 @@ def suppress(
     small = counts < min_group
     out["reason"] = pd.Series(np.where(small, SMALL_GROUP, None), index=out.index, dtype=object)
     partitions = [list(p) for p in complementary_within]
-    changed = bool(partitions) and not out.empty
+    if partitions and not out.empty:
+        if out.index.is_unique and not any("reason" in columns for columns in partitions):
+            _complementary(out, counts, partitions)
+        else:  # rows found by label, partitions that move with `reason`: one at a time
+            _complementary_by_label(out, counts, partitions)
+    hidden = out["reason"].notna().to_numpy()
+    out["shown"] = ~hidden
+    columns = list(dict.fromkeys(value_columns))
+    if columns:
+        values = out[columns].astype("float64").to_numpy(copy=True)
+        values[hidden] = np.nan
+        out[columns] = values
+    out[count_column] = out[count_column].astype("Int64").mask(hidden)
+    return out
+
+
+def _complementary(out: pd.DataFrame, counts: pd.Series, partitions: list[list[str]]) -> None:
+    """Rule 2 on `out["reason"]` (unique index), one list of partitions at a time."""
+    reason = out["reason"].to_numpy(dtype=object, copy=True)
+    hidden = out["reason"].notna().to_numpy(copy=True)
+    # Rows by count, ties in row order: the order in which each partition's rows are candidates.
+    by_count = counts.reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    breakdowns = []
+    for columns in partitions:
+        partition = out.groupby(columns, sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+        partition = partition - partition.min()
+        # Within each partition (in partition order), rows by count with ties in row order.
+        order = by_count[np.argsort(partition[by_count], kind="stable")]
+        breakdowns.append((partition, order, int(partition.max()) + 1))
+    changed = True
+    while changed:
+        changed = False
+        for partition, order, size in breakdowns:
+            hidden_in = np.bincount(partition[hidden], minlength=size)
+            exposed = (hidden_in == 1) & (np.bincount(partition, minlength=size) > 1)
+            if not exposed.any():
+                continue
+            candidates = order[exposed[partition[order]] & ~hidden[order]]
+            first = np.ones(len(candidates), dtype=bool)
+            first[1:] = partition[candidates[1:]] != partition[candidates[:-1]]
+            victims = candidates[first]
+            reason[victims] = COMPLEMENTARY
+            hidden[victims] = True
+            changed = True
+    out["reason"] = pd.Series(reason, index=out.index, dtype=object)
+
+
+def _complementary_by_label(out: pd.DataFrame, counts: pd.Series, partitions: list[list[str]]) -> None:
+    """Rule 2 partition by partition, rows by label (a repeated index label stands for all its rows)."""
+    changed = True
     while changed:
         changed = False
         for columns in partitions:
@@ -104,14 +159,6 @@ def suppress(
                 victim = candidates.sort_values(kind="stable").index[0]
                 out.loc[victim, "reason"] = COMPLEMENTARY
                 changed = True
-    out["shown"] = out["reason"].isna()
-    hidden = ~out["shown"]
-    for column in value_columns:
-        out[column] = out[column].astype("float64")
-        out.loc[hidden, column] = np.nan
-    out[count_column] = out[count_column].astype("Int64")
-    out.loc[hidden, count_column] = pd.NA
-    return out
 
 
 def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
