@@ -174,7 +174,7 @@ def _rows(rows: list) -> list[tuple]:
 
 def _spec(chart: object) -> str:
     # Unvalidated, as the page sends it (tests/test_charts_whatif.py validates the specs).
-    return json.dumps(chart.to_dict(validate=False), sort_keys=True)  # type: ignore[attr-defined]
+    return json.dumps(chart.to_dict(validate=False))  # type: ignore[attr-defined]
 
 
 def _assert_same(base: BaselineFrames, scenario: Scenario, *, starts: tuple[dt.date, ...]) -> None:
