@@ -594,8 +594,12 @@ def plan_delta(series: pd.DataFrame) -> pd.DataFrame:
     -> rows (month, delta)."""
     if series.empty:
         return pd.DataFrame(columns=["month", "delta"])
-    wide = series[series["series"].isin(["baseline", "scenario"])].pivot_table(
-        index="month", columns="series", values="cumulative", aggfunc="sum"
+    # What pivot_table(index="month", columns="series", aggfunc="sum") gives, without its overhead.
+    wide = (
+        series[series["series"].isin(["baseline", "scenario"])]
+        .groupby(["month", "series"])["cumulative"]
+        .sum()
+        .unstack("series")
     )
     wide = wide.reindex(columns=["baseline", "scenario"], fill_value=0.0).fillna(0.0)
     return (
@@ -629,9 +633,18 @@ def drift_effects(
     if before.empty and after.empty:
         return pd.DataFrame(columns=columns)
     keys = ["project", "department"]
-    merged = before[[*keys, "agreed_share", "drift_pp"]].merge(
-        after[[*keys, "agreed_share", "drift_pp"]], on=keys, how="outer", suffixes=("_before", "_after")
-    )
+    if after is before:
+        # The same figures on both sides (no lever moves money): each row against itself.
+        project, department, agreed, drift = (
+            before[name].tolist() for name in (*keys, "agreed_share", "drift_pp")
+        )
+        sides = (project, department, agreed, agreed, drift, drift)
+    else:
+        merged = before[[*keys, "agreed_share", "drift_pp"]].merge(
+            after[[*keys, "agreed_share", "drift_pp"]], on=keys, how="outer", suffixes=("_before", "_after")
+        )
+        names = (*keys, "agreed_share_before", "agreed_share_after", "drift_pp_before", "drift_pp_after")
+        sides = tuple(merged[name].tolist() for name in names)
     missing = not_available("budget.na.no_actuals")
 
     def kpi(value: object) -> KpiValue:
@@ -642,17 +655,7 @@ def drift_effects(
 
     rows = []
     for project, department, agreed_before, agreed_after, drift_before, drift_after in zip(
-        *(
-            merged[name].tolist()
-            for name in (
-                *keys,
-                "agreed_share_before",
-                "agreed_share_after",
-                "drift_pp_before",
-                "drift_pp_after",
-            )
-        ),
-        strict=True,
+        *sides, strict=True
     ):
         d_before, d_after = kpi(drift_before), kpi(drift_after)
         a_before, a_after = share(agreed_before), share(agreed_after)

@@ -256,3 +256,10 @@ def test_demo_data_gives_the_same_figures(demo_baseline: tuple[BaselineFrames, F
     assert not base.budget.empty and not base.goals.empty
     for scenario in _scenarios(base):
         _assert_same(base, scenario, starts=(filters.period_start,))
+
+
+def test_trust_targets_alone_keep_the_baseline_frames() -> None:
+    """The page reuses the baseline's figures when the scenario's frames are the baseline's."""
+    base = _hand_made()
+    assert apply_scenario(base, Scenario(trust_targets={"ability": 70.0})) is base
+    assert apply_scenario(base, Scenario(delays={"J": 1})) is not base
