@@ -225,8 +225,9 @@ if needs_categories(scenario):
     baseline = replace(baseline, remaining_by_category=cached(load_remaining_by_category, filters=filters))
 scenario_frames = apply_scenario(baseline, scenario)
 baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=tolerance)
-# No levers: the scenario is the baseline, so its figures are the baseline's (computed once).
-scenario_figures = baseline_figures if scenario.is_empty else figures(scenario_frames, tolerance)
+# No lever that changes a frame (none, or trust targets only): the scenario's frames are the
+# baseline's, so its figures are the baseline's (computed once).
+scenario_figures = baseline_figures if scenario_frames is baseline else figures(scenario_frames, tolerance)
 rows = compare(baseline_figures, scenario_figures, tolerance=tolerance)
 
 
