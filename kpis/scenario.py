@@ -559,17 +559,22 @@ def plan_series(baseline: BaselineFrames, scenario: BaselineFrames, *, start: dt
     """
     columns = ["month", "series", "cumulative"]
     same = scenario.budget is baseline.budget and scenario.line_departments == baseline.line_departments
-    base = line_frame(baseline)
-    scen = base if same else line_frame(scenario)
-    # The distinct months of each frame first (a few dozen), not a set over every row.
-    distinct = [*pd.unique(_months(base)), *([] if same else pd.unique(_months(scen)))]
-    months = sorted({m for m in distinct if m >= start})
+
+    def by_month(frame: pd.DataFrame) -> pd.DataFrame:
+        # Σ planned and Σ actual per month in one grouping (each column summed as on its own).
+        if frame.empty:
+            return pd.DataFrame({"planned": pd.Series(dtype=float), "actual": pd.Series(dtype=float)})
+        return frame.groupby("month")[["planned", "actual"]].sum()
+
+    base = by_month(line_frame(baseline))
+    scen = base if same else by_month(line_frame(scenario))
+    # The months of the grouped sums (a few dozen), not a set over every row.
+    months = sorted({m for m in [*base.index, *([] if same else scen.index)] if m >= start})
     if not months:
         return pd.DataFrame(columns=columns)
 
-    def running(frame: pd.DataFrame, column: str) -> list[float]:
-        monthly = frame.groupby("month")[column].sum() if not frame.empty else pd.Series(dtype=float)
-        return list(monthly.reindex(months, fill_value=0.0).cumsum())
+    def running(monthly: pd.DataFrame, column: str) -> list[float]:
+        return list(monthly[column].reindex(months, fill_value=0.0).cumsum())
 
     planned = running(base, "planned")
     parts = [
@@ -633,37 +638,38 @@ def drift_effects(
     if before.empty and after.empty:
         return pd.DataFrame(columns=columns)
     keys = ["project", "department"]
+    missing = not_available("budget.na.no_actuals")
+
+    def kpis(values: list[object]) -> list[KpiValue]:
+        return [value if isinstance(value, KpiValue) else missing for value in values]
+
+    def shares(values: list[object]) -> list[float]:
+        return [0.0 if value is None or pd.isna(value) else float(value) for value in values]  # type: ignore[arg-type]
+
     if after is before:
-        # The same figures on both sides (no lever moves money): each row against itself.
-        project, department, agreed, drift = (
-            before[name].tolist() for name in (*keys, "agreed_share", "drift_pp")
-        )
-        sides = (project, department, agreed, agreed, drift, drift)
+        # The same figures on both sides (no lever moves money): each row against itself,
+        # so nothing moved (a share equals itself once n/a is read as 0).
+        project, department = before["project"].tolist(), before["department"].tolist()
+        a_before = a_after = shares(before["agreed_share"].tolist())
+        d_before = d_after = kpis(before["drift_pp"].tolist())
+        changed = [False] * len(a_before)
     else:
         merged = before[[*keys, "agreed_share", "drift_pp"]].merge(
             after[[*keys, "agreed_share", "drift_pp"]], on=keys, how="outer", suffixes=("_before", "_after")
         )
-        names = (*keys, "agreed_share_before", "agreed_share_after", "drift_pp_before", "drift_pp_after")
-        sides = tuple(merged[name].tolist() for name in names)
-    missing = not_available("budget.na.no_actuals")
-
-    def kpi(value: object) -> KpiValue:
-        return value if isinstance(value, KpiValue) else missing
-
-    def share(value: object) -> float:
-        return 0.0 if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
-
-    rows = []
-    for project, department, agreed_before, agreed_after, drift_before, drift_after in zip(
-        *sides, strict=True
-    ):
-        d_before, d_after = kpi(drift_before), kpi(drift_after)
-        a_before, a_after = share(agreed_before), share(agreed_after)
-        moved = d_before.available != d_after.available or (
-            d_before.available and abs(d_after.value - d_before.value) >= 0.05  # type: ignore[operator]
-        )
-        rows.append([project, department, a_before, a_after, d_before, d_after, moved or a_before != a_after])
-    return pd.DataFrame(rows, columns=columns).sort_values(keys).reset_index(drop=True)
+        project, department = merged["project"].tolist(), merged["department"].tolist()
+        a_before = shares(merged["agreed_share_before"].tolist())
+        a_after = shares(merged["agreed_share_after"].tolist())
+        d_before = kpis(merged["drift_pp_before"].tolist())
+        d_after = kpis(merged["drift_pp_after"].tolist())
+        changed = [
+            d0.available != d1.available
+            or (d0.available and abs(d1.value - d0.value) >= 0.05)  # type: ignore[operator]
+            or a0 != a1
+            for d0, d1, a0, a1 in zip(d_before, d_after, a_before, a_after, strict=True)
+        ]
+    rows = zip(project, department, a_before, a_after, d_before, d_after, changed, strict=True)
+    return pd.DataFrame(list(rows), columns=columns).sort_values(keys).reset_index(drop=True)
 
 
 def goal_status(target: object, achieved: object, *, as_of_end: dt.date) -> str:
