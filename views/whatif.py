@@ -59,7 +59,7 @@ department_names = dict(zip(department_rows["code"], department_rows[f"name_{lan
 category_rows = cached(load_categories)
 category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
 project_rows = cached(load_projects_list)
-project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
+project_names = dict(zip(project_rows["code"].tolist(), project_rows["name"].tolist(), strict=True))
 instrument = cached(load_survey_dimensions)
 dimensions = dimension_codes(instrument)
 dimension_names = dimension_names_in(instrument, lang())
