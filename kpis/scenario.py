@@ -29,6 +29,7 @@ import binascii
 import datetime as dt
 import json
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -968,6 +969,16 @@ def default_split(funding: pd.DataFrame) -> dict[str, float]:
     joint = joint_projects(funding)
     if not joint:
         return {}
-    counts = funding[funding["project"].isin(joint)].groupby("department")["project"].nunique()
-    partners = sorted(counts[counts * 2 >= len(joint)].index)
+    # Distinct joint projects per department (what groupby("department").nunique() counts,
+    # missing codes left out), in plain Python: a few thousand funding rows.
+    chosen = set(joint)
+    pairs = {
+        (project, department)
+        for project, department in zip(
+            funding["project"].tolist(), funding["department"].tolist(), strict=True
+        )
+        if project in chosen and not _missing(department) and not _missing(project)
+    }
+    counts = Counter(department for _, department in pairs)
+    partners = sorted(department for department, count in counts.items() if count * 2 >= len(joint))
     return {d: 1.0 / len(partners) for d in partners}

@@ -263,3 +263,19 @@ def test_trust_targets_alone_keep_the_baseline_frames() -> None:
     base = _hand_made()
     assert apply_scenario(base, Scenario(trust_targets={"ability": 70.0})) is base
     assert apply_scenario(base, Scenario(delays={"J": 1})) is not base
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [("A", "IT"), ("B", "MKT")],
+        [("A", "IT"), ("A", "MKT"), ("B", "IT"), ("B", "FIN"), ("C", "IT"), ("C", "MKT"), ("C", "MKT")],
+        [("A", "IT"), ("A", "MKT"), ("A", "FIN"), ("B", "FIN"), ("B", "SAL"), ("D", "SAL")],
+    ],
+)
+def test_default_split_is_the_same(rows: list[tuple[str, str]]) -> None:
+    funding = pd.DataFrame(
+        [(p, d, 1.0, None) for p, d in rows], columns=["project", "department", "committed", "agreed_share"]
+    )
+    assert default_split(funding) == straight_default_split(funding)
