@@ -131,8 +131,10 @@ def _compact(table, first_width=250, width=92):
     }
 
 
-def _project_label(code):
-    return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
+# Each project's label made once a run: both project lists format every one of their options.
+project_labels = {ALL_JOINT: t("whatif.all_joint")} | {
+    code: f"{code} · {name}" for code, name in project_names.items() if code != ALL_JOINT
+}
 
 
 levers_col, answer_col = st.columns([1, 2], gap="medium")
@@ -151,7 +153,7 @@ with levers_col, st.container(border=True):
         t("whatif.lever.split_projects"),
         options=[ALL_JOINT, *project_names],
         key=state.SPLIT_PROJECTS,
-        format_func=_project_label,
+        format_func=project_labels.__getitem__,
         placeholder=t("whatif.none"),
         help=t("whatif.lever.split_help"),
     )
@@ -200,7 +202,7 @@ with levers_col, st.container(border=True):
         t("whatif.lever.delay_projects"),
         options=list(project_names),
         key=state.DELAY_PROJECTS,
-        format_func=_project_label,
+        format_func=project_labels.__getitem__,
         placeholder=t("whatif.none"),
     )
     st.number_input(t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS)
