@@ -70,5 +70,6 @@ def delta_chart(delta: pd.DataFrame, *, title: str, x_title: str, y_title: str) 
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y="zero:Q")
-    return (bars + zero).properties(height=170)
+    # alt.Y rather than the shorthand string, which Altair parses and validates on every call.
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=MUTED).encode(y=alt.Y("zero:Q"))
+    return alt.layer(bars, zero, height=170)

@@ -59,7 +59,7 @@ department_names = dict(zip(department_rows["code"], department_rows[f"name_{lan
 category_rows = cached(load_categories)
 category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
 project_rows = cached(load_projects_list)
-project_names = dict(zip(project_rows["code"], project_rows["name"], strict=True))
+project_names = dict(zip(project_rows["code"].tolist(), project_rows["name"].tolist(), strict=True))
 instrument = cached(load_survey_dimensions)
 dimensions = dimension_codes(instrument)
 dimension_names = dimension_names_in(instrument, lang())
@@ -131,8 +131,10 @@ def _compact(table, first_width=250, width=92):
     }
 
 
-def _project_label(code):
-    return t("whatif.all_joint") if code == ALL_JOINT else f"{code} · {project_names.get(code, '')}"
+# Each project's label made once a run: both project lists format every one of their options.
+project_labels = {ALL_JOINT: t("whatif.all_joint")} | {
+    code: f"{code} · {name}" for code, name in project_names.items() if code != ALL_JOINT
+}
 
 
 levers_col, answer_col = st.columns([1, 2], gap="medium")
@@ -151,7 +153,7 @@ with levers_col, st.container(border=True):
         t("whatif.lever.split_projects"),
         options=[ALL_JOINT, *project_names],
         key=state.SPLIT_PROJECTS,
-        format_func=_project_label,
+        format_func=project_labels.__getitem__,
         placeholder=t("whatif.none"),
         help=t("whatif.lever.split_help"),
     )
@@ -200,7 +202,7 @@ with levers_col, st.container(border=True):
         t("whatif.lever.delay_projects"),
         options=list(project_names),
         key=state.DELAY_PROJECTS,
-        format_func=_project_label,
+        format_func=project_labels.__getitem__,
         placeholder=t("whatif.none"),
     )
     st.number_input(t("whatif.lever.delay_months"), min_value=1, max_value=36, step=1, key=state.DELAY_MONTHS)
@@ -225,8 +227,9 @@ if needs_categories(scenario):
     baseline = replace(baseline, remaining_by_category=cached(load_remaining_by_category, filters=filters))
 scenario_frames = apply_scenario(baseline, scenario)
 baseline_figures = state.baseline_figures(baseline, filters=filters, tolerance=tolerance)
-# No levers: the scenario is the baseline, so its figures are the baseline's (computed once).
-scenario_figures = baseline_figures if scenario.is_empty else figures(scenario_frames, tolerance)
+# No lever that changes a frame (none, or trust targets only): the scenario's frames are the
+# baseline's, so its figures are the baseline's (computed once).
+scenario_figures = baseline_figures if scenario_frames is baseline else figures(scenario_frames, tolerance)
 rows = compare(baseline_figures, scenario_figures, tolerance=tolerance)
 
 
