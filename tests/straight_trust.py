@@ -5,6 +5,11 @@ These are the implementations the app used before the trust frames were computed
 pass (kpis/trust.py at 3943b28, copied verbatim; only the names carry a `straight_` prefix).
 They stay here, in the tests, so the tests can show that the one-pass path gives exactly the
 same figures, and so production code cannot come to depend on them.
+
+Only the functions the rewrite changed are copied. What kpis/trust.py still has unchanged
+since 3943b28 (`_with_overall`, `_wave_codes`, `significant_drops`, the statistics and
+suppression helpers) is imported from production: it is the same code, so the oracle stays
+the old computation without a second copy of it.
 """
 
 from __future__ import annotations
@@ -23,17 +28,21 @@ from kpis.confidentiality import (
 from kpis.trust import (
     CELL_VALUES,
     GAP_COLUMNS,
-    OVERALL,
     TrustReport,
     TrustResult,
     WaveTrust,
+    _wave_codes,
+    _with_overall,
     index_from_mean,
     item_heatmap,
     rating_groups,
     response_rates,
-    t_interval,
+    significant_drops,
     welch_from_stats,
 )
+
+# Unchanged since 3943b28: the production function is the old one.
+straight_significant_drops = significant_drops
 
 
 def straight_pooled_index(groups: pd.DataFrame, *, min_group: int = DEFAULT_MIN_GROUP) -> TrustResult:
@@ -75,42 +84,6 @@ def straight_latest_wave_trust(
     return WaveTrust(str(latest["code"]), current, previous.index)
 
 
-def straight_respondent_means(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Respondent-level means: `scores` (load_respondent_scores) -> wave_id, respondent, *keys, mean_score.
-
-    mean_score = Σ score_sum / Σ answers over the respondent's answers in the cell, on 1–5.
-    """
-    by = ["wave_id", "respondent", *keys]
-    if scores.empty:
-        return pd.DataFrame(columns=[*by, "mean_score"])
-    summed = scores.groupby(by, as_index=False, sort=True)[["score_sum", "answers"]].sum()
-    return summed.assign(mean_score=summed["score_sum"] / summed["answers"]).drop(
-        columns=["score_sum", "answers"]
-    )
-
-
-def straight_cell_statistics(means: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per wave and cell: respondents, mean_score (mean of respondent means), sd, index and 95% CI.
-
-    `means` is straight_respondent_means(...) for the same keys; index = (mean − 1) / 4 × 100 and the
-    interval bounds (t interval) are mapped the same way.
-    """
-    by = ["wave_id", *keys]
-    if means.empty:
-        return pd.DataFrame(columns=[*by, "respondents", *CELL_VALUES])
-    frame = (
-        means.groupby(by, as_index=False, sort=True)["mean_score"]
-        .agg(respondents="count", mean_score="mean", sd="std")
-        .astype({"mean_score": "float64", "sd": "float64"})
-    )
-    low, high = t_interval(frame["mean_score"], frame["sd"], frame["respondents"])
-    return frame.assign(
-        index=index_from_mean(frame["mean_score"]),
-        ci_low=index_from_mean(low),
-        ci_high=index_from_mean(high),
-    )[[*by, "respondents", *CELL_VALUES]]
-
-
 def straight_with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list[int]) -> pd.DataFrame:
     """Add the change against the previous wave in `wave_order`: previous_wave_id, has_previous, change
     (index points), p_value (Welch's t on the respondent means, from the cells' mean, sd and
@@ -141,21 +114,6 @@ def straight_with_changes(cells: pd.DataFrame, keys: list[str], wave_order: list
     )
 
 
-def straight_with_overall(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Cells per dimension and over all dimensions (dimension = OVERALL, level "total")."""
-    per_dimension = straight_respondent_means(scores, [*keys, "dimension"])
-    overall = straight_respondent_means(scores, keys).assign(dimension=OVERALL)
-    cells = straight_cell_statistics(
-        pd.concat([per_dimension, overall], ignore_index=True), [*keys, "dimension"]
-    )
-    return cells.assign(level=np.where(cells["dimension"] == OVERALL, "total", "dimension"))
-
-
-def straight_wave_codes(frame: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
-    codes = dict(zip(waves["id"], waves["code"], strict=True))
-    return frame.assign(wave_code=frame["wave_id"].map(codes))
-
-
 def straight_trend_frame(
     scores: pd.DataFrame, waves: pd.DataFrame, groups: pd.DataFrame, *, min_group: int
 ) -> pd.DataFrame:
@@ -167,11 +125,11 @@ def straight_trend_frame(
     wave are a breakdown of its shown overall, so complementary suppression applies.
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
-    cells = straight_with_overall(kept, [])
+    cells = _with_overall(kept, [])
     cells = suppress(
         cells, min_group=min_group, value_columns=CELL_VALUES, complementary_within=[["wave_id", "level"]]
     )
-    return straight_wave_codes(straight_with_changes(cells, ["dimension"], list(waves["id"])), waves)
+    return _wave_codes(straight_with_changes(cells, ["dimension"], list(waves["id"])), waves)
 
 
 def straight_mirror_frame(
@@ -187,7 +145,7 @@ def straight_mirror_frame(
     """
     kept = keep_shown_groups(scores, groups, department_column="department")
     renamed = kept.rename(columns={"department": "rater", "rated_department": "rated"})
-    cells = straight_with_overall(renamed, ["rater", "rated"])
+    cells = _with_overall(renamed, ["rater", "rated"])
     hidden_groups = groups.loc[~groups["shown"], ["wave_id", "department"]]
     if not hidden_groups.empty and not cells.empty:
         pairs = cells[["wave_id", "rated", "dimension", "level"]].drop_duplicates()
@@ -200,7 +158,7 @@ def straight_mirror_frame(
         complementary_within=[["wave_id", "rater", "rated", "level"]],
     )
     cells = straight_with_changes(cells, ["rater", "rated", "dimension"], list(waves["id"]))
-    return straight_wave_codes(cells, waves).sort_values(
+    return _wave_codes(cells, waves).sort_values(
         ["wave_id", "rated", "rater", "dimension"], ignore_index=True
     )
 
@@ -302,26 +260,6 @@ def straight_trust_core(
         gaps=straight_perception_gaps(mirror),
         heatmap=empty,
     )
-
-
-def straight_significant_drops(report: TrustReport) -> pd.DataFrame:
-    """Significant trust drops in the latest wave: cells of the trend and the mirror whose
-    change against the previous wave is negative and significant (Welch, p < 0.05).
-
-    Columns: scope ("trend" or "mirror"), wave_code, rater, rated, dimension, index, change,
-    p_value. Empty when nothing dropped significantly.
-    """
-    columns = ["scope", "wave_code", "rater", "rated", "dimension", "index", "change", "p_value"]
-    latest = report.trend["wave_id"].max() if not report.trend.empty else None
-    parts = []
-    for scope, frame in (("trend", report.trend), ("mirror", report.mirror)):
-        if frame.empty:
-            continue
-        hit = frame[(frame["wave_id"] == latest) & frame["significant"] & (frame["change"] < 0)]
-        parts.append(hit.assign(scope=scope).reindex(columns=columns))
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)
 
 
 def straight_rows_for(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
