@@ -1845,7 +1845,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<{width}}  {count:>10,}")
     print(f"seeded {args.scale} data into {describe_url(url)} in {elapsed:.1f} s")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
