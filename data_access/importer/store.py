@@ -286,6 +286,14 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows (column name -> value) in chunks inside the caller's transaction; the
+    number inserted. The importer's inserts and the demo's go through here."""
+    for chunk in _chunks(rows):
+        conn.execute(insert(table), list(chunk))
+    return len(rows)
+
+
 def _db_values(kind: Kind, record: Record, codes: Codes, columns: Iterable[Column]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in columns:
@@ -308,9 +316,7 @@ def write_plan(conn: Connection, plan: KindPlan, codes: Codes) -> None:
         defaults = {"actual": None}
     elif kind.replaces == "actuals":
         defaults = {"planned": 0.0}
-    rows = [defaults | _db_values(kind, r, codes, kind.columns) for r in plan.inserts]
-    for chunk in _chunks(rows):
-        conn.execute(insert(table), list(chunk))
+    insert_rows(conn, table, [defaults | _db_values(kind, r, codes, kind.columns) for r in plan.inserts])
     value_columns = _value_columns(kind)
     if plan.updates and value_columns:
         names = [db_column(c) for c in value_columns]
@@ -517,11 +523,34 @@ def _copy_payload(columns: list[list[Any]]) -> str | None:
     return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
 
+def insert_columns(conn: Connection, table: Table, values: dict[str, list[Any]]) -> int:
+    """Insert rows given as columns (column name -> values, NULL as None) inside the
+    caller's transaction, in their order: COPY on PostgreSQL, executemany in batches on the
+    driver's cursor on SQLite (triggers fire as for any insert); the number inserted. A
+    driver error comes back as SQLAlchemy's. Bulk budget lines of an import and the demo's
+    large tables go through here."""
+    count = len(next(iter(values.values()), []))
+    if not count:
+        return 0
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        if conn.dialect.name == "postgresql":
+            _copy(conn, table.name, values)
+        else:
+            raw = conn.connection.driver_connection
+            if not raw.in_transaction:  # type: ignore[union-attr]  # the driver begins lazily
+                raw.execute("BEGIN")  # type: ignore[union-attr]
+            _executemany(conn, insert(table).values({n: bindparam(n) for n in values}), values)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+    return count
+
+
 def _write_bulk_postgresql(
     conn: Connection, table: Table, inserts: dict[str, list[Any]], updates: dict[str, list[Any]]
 ) -> None:
     if inserts and len(next(iter(inserts.values()))):
-        _copy(conn, table.name, inserts)
+        insert_columns(conn, table, inserts)
     if updates and len(updates["id"]):
         from psycopg import sql
 
@@ -585,9 +614,7 @@ def _write_bulk_sqlite(
     for name, _ in suspended:
         raw.execute(ROLLUP_TRIGGERS[name])
     if inserts and len(next(iter(inserts.values()))):
-        names = list(inserts)
-        statement = insert(table).values({n: bindparam(n) for n in names})
-        _executemany(conn, statement, inserts)
+        insert_columns(conn, table, inserts)
     if updates and len(updates["id"]):
         names = [n for n in updates if n != "id"]
         statement = (
