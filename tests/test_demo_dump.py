@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from data_access.demo import seed_demo
+from data_access.engine import create_db_engine, upgrade_schema
 from data_access.models import Base
 
 # sha256 over "table\trows\tdigest-of-rows" lines, one per table of the metadata by name.
@@ -59,3 +61,16 @@ def test_demo_data_is_unchanged(empty_engine: Engine) -> None:
     found = demo_digest(digests)
     expected = EXPECTED[empty_engine.dialect.name]
     assert found == expected, "\n".join(f"{n} {c} {d[:12]}" for n, (c, d) in digests.items())
+
+
+# The large scale at 80 projects (generated projects, all 12 categories), pinned on SQLite.
+EXPECTED_LARGE_80 = "82e0e0b0e3c79b85a58c780e71c3393af0cc49746c77e7f68590ddf7f748ad55"
+
+
+def test_large_demo_data_is_unchanged(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'large.db'}")
+    upgrade_schema(engine)
+    counts = seed_demo(engine, scale="large", n_projects=80)
+    assert counts["project"] == 80
+    assert demo_digest(table_digests(engine)) == EXPECTED_LARGE_80
+    engine.dispose()
