@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import NullType
 
 from data_access.importer.codes import Codes, db_column, normalise, table_of
-from data_access.importer.kind_plan import PREVIEW_ROWS, KindPlan, _value_columns
+from data_access.importer.kind_plan import PREVIEW_ROWS, KindPlan, value_columns_of
 from data_access.importer.schema import DATE, MONTH, REFERENCE, Column, Kind
 from data_access.importer.validate import FrameRecords, Record
 from data_access.importer.writes import _write_removals
@@ -70,7 +70,7 @@ def bulk_kind(kind: Kind, records: Sequence[Record]) -> bool:
     return isinstance(records, FrameRecords) and kind.replaces in ("plan", "actuals")
 
 
-def _plan_bulk(conn: Connection, kind: Kind, records: FrameRecords, codes: Codes) -> KindPlan:
+def plan_bulk(conn: Connection, kind: Kind, records: FrameRecords, codes: Codes) -> KindPlan:
     """`plan_kind` for budget lines, over columns: the same inserts, updates, unchanged rows,
     removals and preview, without a Python object per existing line."""
     table = table_of(kind.table)
@@ -102,7 +102,7 @@ def _plan_bulk(conn: Connection, kind: Kind, records: FrameRecords, codes: Codes
     keys = list(zip(*(frame[k].tolist() for k in kind.key), strict=True))
     match = np.fromiter((at.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
     same = match >= 0
-    for column in _value_columns(kind):
+    for column in value_columns_of(kind):
         mine, theirs = frame[column.name].tolist(), existing[column.name]
         same &= np.fromiter(
             (m >= 0 and v == theirs[m] for v, m in zip(mine, match.tolist(), strict=True)),
@@ -318,7 +318,7 @@ def _write_bulk_sqlite(
             raw.execute(ddl)
 
 
-def _write_bulk(conn: Connection, table: Table, plan: KindPlan, codes: Codes) -> None:
+def write_bulk(conn: Connection, table: Table, plan: KindPlan, codes: Codes) -> None:
     """Write a bulk plan: COPY on PostgreSQL, executemany in batches on SQLite; a driver
     error comes back as SQLAlchemy's (so the import reports it and rolls back)."""
     kind = plan.kind
@@ -327,7 +327,7 @@ def _write_bulk(conn: Connection, table: Table, plan: KindPlan, codes: Codes) ->
     defaults: dict[str, Any] = {"actual": None} if kind.replaces == "plan" else {"planned": 0.0}
     inserts = {name: [value] * len(inserted) for name, value in defaults.items()}
     inserts |= _bulk_columns(kind, inserted, codes, kind.columns)
-    updates = {"id": updated.ids} | _bulk_columns(kind, updated.records, codes, _value_columns(kind))
+    updates = {"id": updated.ids} | _bulk_columns(kind, updated.records, codes, value_columns_of(kind))
     dbapi = conn.dialect.loaded_dbapi
     try:
         if conn.dialect.name == "postgresql":

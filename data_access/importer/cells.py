@@ -170,7 +170,7 @@ _EVIDENT_POINT = r"[+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})"
 _EVIDENT_COMMA = r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})"
 
 
-def _fullmatches(values: list[str], pattern: str) -> np.ndarray:
+def fullmatches(values: list[str], pattern: str) -> np.ndarray:
     """Which of `values` match `pattern` as a whole, all at once (pandas' text column: RE2
     through pyarrow, else Python's re; the patterns here read the same in both)."""
     try:
@@ -188,8 +188,8 @@ def amount_conventions(values: list[str], separator: str | None) -> AmountConven
     """
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    point, comma = _fullmatches(values, _EVIDENT_POINT), _fullmatches(values, _EVIDENT_COMMA)
-    evident = point | comma | _fullmatches(values, _EVIDENT_NONE)
+    point, comma = fullmatches(values, _EVIDENT_POINT), fullmatches(values, _EVIDENT_COMMA)
+    evident = point | comma | fullmatches(values, _EVIDENT_NONE)
     kinds = {1: int(point.sum()), 2: int(comma.sum())}
     for mark, index in ((".", 1), (",", 2)):
         if kinds[index]:

@@ -31,7 +31,7 @@ def db_column(column: Column) -> str:
     return f"{column.name}_id" if column.type == REFERENCE and not column.stores_code else column.name
 
 
-def _by_id(column: Column) -> bool:
+def by_id(column: Column) -> bool:
     """A reference kept in the database as the referenced row's id (not as its code)."""
     return column.type == REFERENCE and column.ref is not None and not column.stores_code
 

@@ -9,10 +9,10 @@ from typing import overload
 import numpy as np
 import pandas as pd
 
-from data_access.importer.cells import AmountConventions, _fullmatches
+from data_access.importer.cells import AmountConventions, fullmatches
 from data_access.importer.reading import Sheet
-from data_access.importer.records import Issue, Record, _BoundedIssues
-from data_access.importer.rows import DIRTY, _cross_row_rules, _duplicate_issue, _RowChecker
+from data_access.importer.records import BoundedIssues, Issue, Record
+from data_access.importer.rows import DIRTY, RowChecker, cross_row_rules, duplicate_issue
 from data_access.importer.schema import CODE, DECIMAL, Column, Kind
 
 ROW_RULE_KINDS = ("projects", "team")
@@ -38,7 +38,7 @@ def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.nd
     """
     decimals = min(column.decimals if column.decimals is not None else 2, 2)
     fraction = rf"(?:\{mark}[0-9]{{1,{decimals}}})?" if decimals > 0 else ""
-    simple = _fullmatches(cells, rf"-?[0-9]{{1,12}}{fraction}")
+    simple = fullmatches(cells, rf"-?[0-9]{{1,12}}{fraction}")
     texts = [cells[i] for i in np.flatnonzero(simple).tolist()]
     numbers = [float(t.replace(",", ".")) for t in texts] if mark == "," else [float(t) for t in texts]
     array = np.asarray(numbers, dtype=float)
@@ -54,7 +54,7 @@ def _simple_decimals(cells: list[str], column: Column, mark: str) -> tuple[np.nd
     return simple, numbers
 
 
-def _column_values(raw: list[str], column: Column, checker: _RowChecker) -> tuple[np.ndarray, np.ndarray]:
+def _column_values(raw: list[str], column: Column, checker: RowChecker) -> tuple[np.ndarray, np.ndarray]:
     """A column's typed values (an object array; None where the row-by-row check decides)
     and the cells that need that check (True)."""
     n = len(raw)
@@ -145,7 +145,7 @@ class FrameRecords(Sequence[Record]):
             yield self._record(row, tuple(values))
 
 
-def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[FrameRecords, list[Issue]]:
+def validate_columns(kind: Kind, sheet: Sheet, checker: RowChecker) -> tuple[FrameRecords, list[Issue]]:
     """`validate_sheet` column by column: whole columns checked at once (each distinct code,
     month or date once; plain amounts by pattern); rows with any doubtful cell go through the
     row-by-row check in row order, so every message is the one that check gives."""
@@ -182,19 +182,19 @@ def _validate_columns(kind: Kind, sheet: Sheet, checker: _RowChecker) -> tuple[F
         where = np.flatnonzero(valid)
         for place, (natural, number) in enumerate(zip(keys, frame["row"].tolist(), strict=True)):
             if duplicated[place]:
-                found[int(where[place])] = [_duplicate_issue(kind, number, first_row_of[natural], natural)]
+                found[int(where[place])] = [duplicate_issue(kind, number, first_row_of[natural], natural)]
             else:
                 first_row_of.setdefault(natural, number)
         frame = frame[~duplicated]
     records = FrameRecords(frame.reset_index(drop=True), kind.column_names)
-    bounded = _BoundedIssues()
+    bounded = BoundedIssues()
     for position in sorted(found):
         bounded.extend(found[position])
-    bounded.extend(_cross_row_rules(kind, records))
-    return records, bounded.result() + _amounts_note(checker.conventions)
+    bounded.extend(cross_row_rules(kind, records))
+    return records, bounded.result() + amounts_note(checker.conventions)
 
 
-def _amounts_note(conventions: AmountConventions) -> list[Issue]:
+def amounts_note(conventions: AmountConventions) -> list[Issue]:
     """How the amounts were read, for the preview, when there was anything to explain."""
     if not (conventions.grouped or conventions.currencies):
         return []

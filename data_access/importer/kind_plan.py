@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
-from data_access.importer.codes import Codes, _by_id, db_column, normalise, table_of
+from data_access.importer.codes import Codes, by_id, db_column, normalise, table_of
 from data_access.importer.schema import Column, Kind
 from data_access.importer.validate import Record
 
@@ -57,13 +57,13 @@ def load_existing(
     where = [] if everything else _scope(kind, records, codes, table)
     if where is None:
         return {}
-    lookups = {c.ref: codes.code_of(c.ref) for c in kind.columns if _by_id(c) and c.ref}
+    lookups = {c.ref: codes.code_of(c.ref) for c in kind.columns if by_id(c) and c.ref}
     found: dict[tuple[Any, ...], Existing] = {}
     for row in conn.execute(select(table).where(*where)).mappings():
         values: dict[str, Any] = {}
         for column in kind.columns:
             value = row[db_column(column)]
-            if _by_id(column) and column.ref and value is not None:
+            if by_id(column) and column.ref and value is not None:
                 value = lookups[column.ref].get(value)
             values[column.name] = normalise(value, column)
         found[tuple(values[k] for k in kind.key)] = Existing(row["id"], values, dict(row))
@@ -101,7 +101,7 @@ class KindPlan:
         return len(self.inserts) + len(self.updates) + len(self.removals)
 
 
-def _value_columns(kind: Kind) -> list[Column]:
+def value_columns_of(kind: Kind) -> list[Column]:
     return [c for c in kind.columns if c.name not in kind.key]
 
 
@@ -120,7 +120,7 @@ def plan_rows(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
     """
     existing = load_existing(conn, kind, records, codes)
     plan = KindPlan(kind, rows=len(records))
-    value_columns = _value_columns(kind)
+    value_columns = value_columns_of(kind)
     seen: set[tuple[Any, ...]] = set()
     if kind.replaces in ("plan", "actuals"):
         plan.months = {r.values["month"] for r in records}

@@ -30,7 +30,6 @@ from data_access.importer.report import (
     ImportReport,
     KindResult,
     Progress,
-    _tell,
     issue_message,
     issues_csv,
     issues_frame,
@@ -38,6 +37,7 @@ from data_access.importer.report import (
     preview_frame,
     progress_fraction,
     results_frame,
+    tell,
 )
 from data_access.importer.schema import KIND_ORDER, KINDS
 from data_access.importer.store import CODE_KINDS, KindPlan, load_codes, plan_kind, write_plan
@@ -106,7 +106,7 @@ def _validate_and_plan(
             codes.known[name] |= {str(r.values["code"]) for r in records}
         validated.append((name, records))
         done += len(sheet.rows)
-        _tell(progress, "validated", done, total)
+        tell(progress, "validated", done, total)
     if any(i.severity == "error" for i in issues):
         hint = (
             _other_kind_hint(kind, table)
@@ -133,7 +133,7 @@ def _validate_and_plan(
         if write:
             write_plan(conn, plan, codes)
             written += len(records)
-            _tell(progress, "written", written, to_write)
+            tell(progress, "written", written, to_write)
         plans.append(plan)
         replaced = plan.coarse[1] if plan.coarse is not None else len(plan.removals)
         if replaced:
@@ -270,7 +270,7 @@ def _run_import(
             report.issues.extend(mapping_issues)
             return report
     rows = sum(len(sheet.rows) for sheet in table.sheets)
-    _tell(progress, "read", rows, rows)
+    tell(progress, "read", rows, rows)
     try:
         if dry_run:
             with engine.connect() as conn:

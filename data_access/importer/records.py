@@ -48,7 +48,7 @@ class CellError(ValueError):
         self.params = params
 
 
-class _BoundedIssues:
+class BoundedIssues:
     """The first MAX_ISSUES issues, and a count of all of them by message key (bounded memory)."""
 
     def __init__(self) -> None:

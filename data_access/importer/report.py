@@ -28,7 +28,7 @@ def progress_fraction(step: str, done: int, total: int) -> float:
     return min(1.0, start + share * (done / total if total > 0 else 1.0))
 
 
-def _tell(progress: Progress | None, step: str, done: int, total: int) -> None:
+def tell(progress: Progress | None, step: str, done: int, total: int) -> None:
     if progress is not None:
         progress(step, done, total)
 

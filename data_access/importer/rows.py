@@ -22,7 +22,7 @@ from data_access.importer.schema import CODE, DECIMAL, REFERENCE, Column, Kind
 DIRTY = object()  # a cell the columnar path leaves to the row-by-row check
 
 
-def _check_header(kind: Kind, sheet: Sheet) -> tuple[dict[str, int], list[Issue]]:
+def check_header(kind: Kind, sheet: Sheet) -> tuple[dict[str, int], list[Issue]]:
     issues: list[Issue] = []
     positions: dict[str, int] = {}
     expected = ", ".join(kind.column_names)
@@ -60,7 +60,7 @@ def _row_rules(kind: Kind, values: dict[str, object]) -> list[tuple[str, str]]:
     return broken
 
 
-def _cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
+def cross_row_rules(kind: Kind, records: list[Record]) -> list[Issue]:
     issues: list[Issue] = []
     if kind.name == "ownership":
         owners: dict[tuple[object, object], list[Record]] = defaultdict(list)
@@ -170,7 +170,7 @@ def code_hint(
     return ("close", close[key]) if close[key] else None
 
 
-class _RowChecker:
+class RowChecker:
     """The checks of one row, with what they share across a sheet's rows (kept in row order).
 
     `check` is the row-by-row path every message comes from. `cell_value` is the same check
@@ -322,7 +322,7 @@ class _RowChecker:
         return values, row_issues
 
 
-def _duplicate_issue(kind: Kind, number: int, first_row: int, natural: tuple[object, ...]) -> Issue:
+def duplicate_issue(kind: Kind, number: int, first_row: int, natural: tuple[object, ...]) -> Issue:
     return Issue(
         "importer.error.duplicate_key",
         {"first_row": first_row, "key": ", ".join(kind.key)},

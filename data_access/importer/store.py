@@ -18,15 +18,15 @@ from data_access.importer.bulk import (
     COPY_PLAIN,
     ROLLUP_TRIGGERS,
     Pairs,
-    _plan_bulk,
-    _write_bulk,
     bulk_kind,
     insert_columns,
+    plan_bulk,
+    write_bulk,
 )
 from data_access.importer.codes import (
     CODE_KINDS,
     Codes,
-    _by_id,
+    by_id,
     db_column,
     load_codes,
     load_ids,
@@ -38,20 +38,20 @@ from data_access.importer.kind_plan import (
     PREVIEW_ROWS,
     Existing,
     KindPlan,
-    _value_columns,
     load_existing,
     plan_rows,
+    value_columns_of,
 )
 from data_access.importer.schema import Column, Kind
 from data_access.importer.validate import FrameRecords, Record
-from data_access.importer.writes import CHUNK, _chunks, _write_removals, insert_rows
+from data_access.importer.writes import CHUNK, _write_removals, chunks, insert_rows
 
 
 def _db_values(kind: Kind, record: Record, codes: Codes, columns: Iterable[Column]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in columns:
         value = record.values[column.name]
-        if _by_id(column) and column.ref and value is not None:
+        if by_id(column) and column.ref and value is not None:
             value = codes.ids[column.ref][value]
         values[db_column(column)] = value
     return values
@@ -62,7 +62,7 @@ def write_plan(conn: Connection, plan: KindPlan, codes: Codes) -> None:
     kind = plan.kind
     table = table_of(kind.table)
     if isinstance(plan.inserts, FrameRecords):
-        _write_bulk(conn, table, plan, codes)
+        write_bulk(conn, table, plan, codes)
         return
     defaults: dict[str, Any] = {}
     if kind.replaces == "plan":
@@ -70,14 +70,14 @@ def write_plan(conn: Connection, plan: KindPlan, codes: Codes) -> None:
     elif kind.replaces == "actuals":
         defaults = {"planned": 0.0}
     insert_rows(conn, table, [defaults | _db_values(kind, r, codes, kind.columns) for r in plan.inserts])
-    value_columns = _value_columns(kind)
+    value_columns = value_columns_of(kind)
     if plan.updates and value_columns:
         names = [db_column(c) for c in value_columns]
         statement = (
             update(table).where(table.c.id == bindparam("_id")).values({n: bindparam(n) for n in names})
         )
         params = [{"_id": row_id} | _db_values(kind, r, codes, value_columns) for row_id, r in plan.updates]
-        for chunk in _chunks(params):
+        for chunk in chunks(params):
             conn.execute(statement, list(chunk))
     _write_removals(conn, table, plan)
     if kind.name in CODE_KINDS:
@@ -88,7 +88,7 @@ def plan_kind(conn: Connection, kind: Kind, records: Sequence[Record], codes: Co
     """Compare the file's rows with the database (see `plan_rows` for what each kind
     replaces): budget lines checked column by column in bulk, every other sheet row by row."""
     if bulk_kind(kind, records):
-        return _plan_bulk(conn, kind, records, codes)  # type: ignore[arg-type]
+        return plan_bulk(conn, kind, records, codes)  # type: ignore[arg-type]
     return plan_rows(conn, kind, records, codes)
 
 

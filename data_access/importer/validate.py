@@ -40,19 +40,19 @@ from data_access.importer.columnar import (
     ROW_RULE_KINDS,
     SIMPLE_AMOUNT_LENGTH,
     FrameRecords,
-    _amounts_note,
-    _validate_columns,
+    amounts_note,
     columnar,
+    validate_columns,
 )
 from data_access.importer.reading import Limits, Number, Sheet
 from data_access.importer.records import (
     MAX_ISSUES,
     MORE_ISSUES,
     SHOWN_VALUE,
+    BoundedIssues,
     CellError,
     Issue,
     Record,
-    _BoundedIssues,
     normalise_header,
     shown,
     spreadsheet_column,
@@ -62,11 +62,11 @@ from data_access.importer.rows import (
     DIRTY,
     MAX_LISTED,
     RESERVED_DIMENSION,
-    _check_header,
-    _cross_row_rules,
-    _duplicate_issue,
-    _RowChecker,
+    RowChecker,
+    check_header,
     code_hint,
+    cross_row_rules,
+    duplicate_issue,
 )
 from data_access.importer.schema import DECIMAL, Kind
 
@@ -82,13 +82,13 @@ def validate_sheet(
     """Typed records of the valid rows and every issue found; records count only without errors.
 
     Kinds without a code column of their own (budget lines, progress, funding, ownership,
-    survey invitations: see `columnar`) are checked column by column (`_validate_columns`); the rows that need a
+    survey invitations: see `columnar`) are checked column by column (`validate_columns`); the rows that need a
     message go through the same row-by-row check as every other kind, so messages, their
     order and the records are the same either way.
     """
     if not sheet.header:
         return [], [Issue("importer.error.empty_file")]
-    positions, issues = _check_header(kind, sheet)
+    positions, issues = check_header(kind, sheet)
     if issues:
         return [], issues
     if not sheet.rows:
@@ -109,11 +109,11 @@ def validate_sheet(
             if i < len(cells) and not isinstance(cells[i], Number)
         ]
     conventions = amount_conventions(raw_numbers, separator)
-    checker = _RowChecker(kind, positions, len(sheet.header), known, limits, conventions)
+    checker = RowChecker(kind, positions, len(sheet.header), known, limits, conventions)
     if columnar(kind):
-        return _validate_columns(kind, sheet, checker)
+        return validate_columns(kind, sheet, checker)
     records: list[Record] = []
-    bounded = _BoundedIssues()
+    bounded = BoundedIssues()
     first_row_of: dict[tuple[object, ...], int] = {}
     for number, cells in sheet.rows:
         values, row_issues = checker.check(number, cells)
@@ -121,13 +121,13 @@ def validate_sheet(
             record = Record(number, values)
             natural = record.key(kind)
             if natural in first_row_of:
-                row_issues.append(_duplicate_issue(kind, number, first_row_of[natural], natural))
+                row_issues.append(duplicate_issue(kind, number, first_row_of[natural], natural))
             else:
                 first_row_of[natural] = number
                 records.append(record)
         bounded.extend(row_issues)
-    bounded.extend(_cross_row_rules(kind, records))
-    return records, bounded.result() + _amounts_note(conventions)
+    bounded.extend(cross_row_rules(kind, records))
+    return records, bounded.result() + amounts_note(conventions)
 
 
 __all__ = [

@@ -13,7 +13,7 @@ from data_access.importer.kind_plan import KindPlan
 CHUNK = 5_000
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
 
@@ -21,7 +21,7 @@ def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """Insert rows (column name -> value) in chunks inside the caller's transaction; the
     number inserted. The importer's inserts and the demo's go through here."""
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         conn.execute(insert(table), list(chunk))
     return len(rows)
 
@@ -31,7 +31,7 @@ def _write_removals(conn: Connection, table: Table, plan: KindPlan) -> None:
     for row_id, action in plan.removals:
         by_action.setdefault(action, []).append(row_id)
     for action, ids in by_action.items():
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             if action == "delete":
                 conn.execute(delete(table).where(table.c.id.in_(chunk)))
             elif action == "clear_actual":

@@ -53,15 +53,15 @@ def _funding_split(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return _split_frame([tuple(row) for row in rows])
+    return split_frame([tuple(row) for row in rows])
 
 
-def _split_frame(rows: list[tuple]) -> pd.DataFrame:
+def split_frame(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=["project", "department", "committed", "agreed_share"])
     return frame.astype({"committed": "float64", "agreed_share": "float64"})
 
 
-def _project_facts(engine: Engine) -> pd.DataFrame:
+def project_facts(engine: Engine) -> pd.DataFrame:
     """Memoised: every project's code, status and planned start (what the filters test)."""
 
     def load(e: Engine) -> pd.DataFrame:
@@ -74,7 +74,7 @@ def _project_facts(engine: Engine) -> pd.DataFrame:
     return memoised(engine=engine, name="projects.facts", load=load)
 
 
-def _funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+def funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
     """Memoised: the funding split of every project, now or (with `day`) as recorded then."""
     name = "projects.funding_split" if day is None else f"projects.funding_split@{day.isoformat()}"
     return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
@@ -82,23 +82,23 @@ def _funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFr
 
 def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
     """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
-    facts = _project_facts(engine)
+    facts = project_facts(engine)
     mask = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
     if filters.statuses:
         mask &= facts["status"].isin(filters.statuses)
     if filters.projects:
         mask &= facts["code"].isin(filters.projects)
     if filters.departments:
-        split = _funding_split_base(engine)
+        split = funding_split_base(engine)
         mask &= facts["code"].isin(split.loc[split["department"].isin(filters.departments), "project"])
     return set(facts.loc[mask, "code"])
 
 
-def _of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
+def of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
     return base[base["project"].isin(projects)].reset_index(drop=True)
 
 
-def _by_month(
+def by_month(
     engine: Engine,
     filters: Filters,
     months: list[dt.date],
@@ -116,7 +116,7 @@ def _by_month(
     stacked = pd.concat(frames, ignore_index=True)
     chosen = filters if departments else replace(filters, departments=())
     latest = replace(chosen, as_of=max(months), period_start=min(chosen.period_start, max(months)))
-    facts = _project_facts(engine)
+    facts = project_facts(engine)
     codes = pd.Index(facts["code"])
     starts = pd.to_datetime(facts["planned_start"]).to_numpy()
     closes = np.array([np.datetime64(month_end(month), "ns") for month in months])

@@ -12,11 +12,11 @@ from data_access.filtering import all_of, department_condition, project_conditio
 from data_access.history import funding_rows, replay_day
 from data_access.models import Project
 from data_access.projects.common import (
-    _by_month,
-    _funding_split_base,
-    _of_projects,
-    _split_frame,
+    by_month,
+    funding_split_base,
+    of_projects,
     portfolio_projects,
+    split_frame,
 )
 from kpis.periods import Filters
 
@@ -68,7 +68,7 @@ def load_funding_by_project(
 
 def _funding_by_project_then(engine: Engine, filters: Filters, day: dt.date) -> pd.DataFrame:
     """`load_funding_by_project` from the memoised funding split recorded on `day`."""
-    split = _funding_split_base(engine, day)
+    split = funding_split_base(engine, day)
     projects = portfolio_projects(engine=engine, filters=replace(filters, departments=()))
     rows = split[split["project"].isin(projects)]
     funders = rows.groupby("project").size()
@@ -91,18 +91,18 @@ def load_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | Non
     split is always the whole project's. Same frame as `query_funding_split`, from the memo.
     With `as_of` (a month) the split recorded at that month's close (data_access.history).
     """
-    split = _of_projects(
-        _funding_split_base(engine, replay_day(engine, as_of)),
+    split = of_projects(
+        funding_split_base(engine, replay_day(engine, as_of)),
         portfolio_projects(engine=engine, filters=filters),
     )
-    return split if not split.empty else _split_frame([])
+    return split if not split.empty else split_frame([])
 
 
 def load_funding_by_months(*, engine: Engine, filters: Filters, months: list[dt.date]) -> pd.DataFrame:
     """`load_funding_by_project` with the filters replayed at each of `months` (as-of that
     month, as `services.single_view.period_for` replays them), in one pass: month, code,
     committed, n_funders, ordered by month and code."""
-    split = _by_month(engine, filters, months, _funding_split_base, departments=False)
+    split = by_month(engine, filters, months, funding_split_base, departments=False)
     keys = [split["month"], split["project"]]
     funders = split.groupby(keys, sort=True).size()
     chosen = split[split["department"].isin(filters.departments)] if filters.departments else split

@@ -17,7 +17,7 @@ from data_access.filtering import all_of
 from data_access.history import house_rule_rows, ownership_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import Department, Project, ResponsibilityArea
-from data_access.projects.common import _by_month, _of_projects, portfolio_projects
+from data_access.projects.common import by_month, of_projects, portfolio_projects
 from kpis.periods import Filters
 
 
@@ -167,7 +167,7 @@ def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = 
     Same frame as `query_ownership`, from the memoised ownership of every project. With
     `as_of` (a month) the ownership recorded at that month's close (data_access.history).
     """
-    ownership = _of_projects(
+    ownership = of_projects(
         _ownership_base(engine, replay_day(engine, as_of)), portfolio_projects(engine=engine, filters=filters)
     )
     return ownership if not ownership.empty else _ownership_frame([])
@@ -176,4 +176,4 @@ def load_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None = 
 def load_ownership_by_months(*, engine: Engine, filters: Filters, months: list[dt.date]) -> pd.DataFrame:
     """`load_ownership` with the filters replayed at each of `months` (as-of that month), in
     one pass: month, then its columns, ordered by month and then as each month's frame."""
-    return _by_month(engine, filters, months, _ownership_base)
+    return by_month(engine, filters, months, _ownership_base)

@@ -11,7 +11,7 @@ from data_access.filtering import all_of, department_condition, funded_by_select
 from data_access.history import replay_day, valid_on
 from data_access.memo import memoised
 from data_access.models import BudgetLine, InsightGoal, Project, ProjectStatusHistory
-from data_access.projects.common import _project_facts, portfolio_conditions
+from data_access.projects.common import portfolio_conditions, project_facts
 from kpis.periods import Filters
 
 
@@ -109,7 +109,7 @@ def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.D
     that month's close (see data_access.history), else the current one. A project without a
     recorded status then (created later) has none (None)."""
     day = replay_day(engine, as_of)
-    facts = _project_facts(engine)[["code", "status"]]
+    facts = project_facts(engine)[["code", "status"]]
     if day is None:
         return facts.reset_index(drop=True)
     then = memoised(

@@ -27,9 +27,9 @@ from data_access.pulse.common import (
     RATE_WINDOW,
     PulseError,
     RateLimited,
-    _overwrite_deleted_rows,
     answer_key,
     normalise_email,
+    overwrite_deleted_rows,
 )
 
 
@@ -109,7 +109,7 @@ def submit_pulse_answers(
         if not set(scores) <= set(allowed):
             raise PulseError("pulse.error_scores")
         key = answer_key(row.answer_secret, email)
-        _overwrite_deleted_rows(conn)
+        overwrite_deleted_rows(conn)
         conn.execute(
             delete(PulsePendingAnswer).where(
                 PulsePendingAnswer.pulse_wave_id == wave_id, PulsePendingAnswer.answer_key == key

@@ -78,7 +78,7 @@ def answer_key(secret_hex: str, email: str) -> str:
     return hmac.new(bytes.fromhex(secret_hex), normalise_email(email).encode(), hashlib.sha256).hexdigest()
 
 
-def _overwrite_deleted_rows(conn: Connection) -> None:
+def overwrite_deleted_rows(conn: Connection) -> None:
     """SQLite: deleted answers are overwritten with zeros in the file, not left in free pages."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA secure_delete = ON")

@@ -35,9 +35,9 @@ from data_access.pulse.common import (
     MAX_NAME,
     WAVE_ENTITY,
     PulseError,
-    _overwrite_deleted_rows,
     logger,
     normalise_email,
+    overwrite_deleted_rows,
 )
 from kpis.confidentiality import ABSOLUTE_MIN_GROUP
 
@@ -260,7 +260,7 @@ def close_pulse_wave(*, engine: Engine, user: User, wave_id: int, rng: random.Ra
                     for d, text in comments
                 ],
             )
-        _overwrite_deleted_rows(conn)
+        overwrite_deleted_rows(conn)
         for table in (PulsePendingAnswer, PulsePendingComment, PulseParticipant):
             conn.execute(delete(table).where(table.pulse_wave_id == wave_id))
         conn.execute(
