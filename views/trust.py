@@ -25,7 +25,7 @@ from kpis.trust import (
 )
 from services.instrument import dimension_codes, dimension_labels
 from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
-from services.reliability import load_reliability
+from services.survey_reliability import load_reliability
 from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached
