@@ -19,8 +19,8 @@ from kpis.budget import (
     portfolio_earned_value,
     realisation,
 )
+from presentation.budget import drift_rows, earned_value_rows
 from tests.apptest_helpers import ROOT, metric_values, open_app
-from ui.budget_tables import drift_rows, earned_value_rows
 
 PAGE = "views/budget.py"
 

@@ -14,8 +14,8 @@ from data_access.models import Base
 from data_access.scenarios import load_saved_scenarios, load_scenario_baseline, save_scenario
 from data_access.targets import load_targets
 from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, apply_scenario, compare, decode, encode
+from presentation.whatif import comparison_rows
 from tests.apptest_helpers import open_app
-from ui.whatif_tables import comparison_rows
 
 PAGE = "views/whatif.py"
 LEVERS = Scenario(

@@ -18,6 +18,7 @@ CODE_DIRS = [
     "kpis",
     "charts",
     "reports",
+    "presentation",
     "i18n",
     "scripts",
     "bench",

@@ -30,9 +30,7 @@ from kpis.budget import (
     variance_table,
     year_summary,
 )
-from services.links import BUDGET, BUDGET_TABS
-from ui.auth import require
-from ui.budget_tables import (
+from presentation.budget import (
     VarianceTables,
     drift_column_formats,
     drift_rows,
@@ -41,6 +39,8 @@ from ui.budget_tables import (
     variance_column_formats,
     variance_rows,
 )
+from services.links import BUDGET, BUDGET_TABS
+from ui.auth import require
 from ui.charts import show_chart
 from ui.components import rag_badge
 from ui.data import cached

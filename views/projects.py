@@ -47,8 +47,8 @@ from kpis.projects import (
     total_spend,
     value_progress,
 )
+from presentation.overview import name_exception_subjects
 from services.links import PROJECTS, PROJECTS_TABS
-from services.presentation import name_exception_subjects
 from ui.auth import current_user, ensure_allowed, require
 from ui.charts import show_chart
 from ui.components import rag_badge

@@ -29,6 +29,15 @@ from kpis.scenario import (
     plan_series,
     trust_gaps,
 )
+from presentation.whatif import (
+    change_texts,
+    comparison_rows,
+    drift_effect_rows,
+    goal_effect_rows,
+    lever_effect_rows,
+    lever_label,
+    trust_rows,
+)
 from services.instrument import dimension_codes
 from services.instrument import dimension_names as dimension_names_in
 from ui import whatif as state
@@ -39,15 +48,6 @@ from ui.filters import current_filters
 from ui.i18n import currency, currency_symbol, lang, month, t
 from ui.text import md, tm
 from ui.times import local_day
-from ui.whatif_tables import (
-    change_texts,
-    comparison_rows,
-    drift_effect_rows,
-    goal_effect_rows,
-    lever_effect_rows,
-    lever_label,
-    trust_rows,
-)
 
 user = require(READ)
 filters = current_filters()

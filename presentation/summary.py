@@ -11,7 +11,7 @@ month) and reads the steering log:
    project and subject); then the resolved ones (in the previous list, not in this one).
    At most MAX_NAMED are named, the rest counted.
 3. The biggest moves: up to MAX_MOVES tiles with a meaningful change (see
-   services.presentation.change_meaningful), largest first, measured against the width of
+   presentation.overview.change_meaningful), largest first, measured against the width of
    the tile's target band so percentages and indices compare fairly. A tile measured per
    survey wave counts only when a new wave came in since the previous month.
 4. Actions: how many actions were due in the as-of month (after the previous meeting's
@@ -31,7 +31,7 @@ from i18n.format import DEFAULT_CURRENCY
 from kpis.exceptions import ExceptionItem
 from kpis.periods import month_end
 from kpis.steering import replay_actions
-from services.presentation import change_meaningful, change_text, exception_text
+from presentation.overview import change_meaningful, change_text, exception_text
 from services.single_view import SingleView, Tile
 
 MAX_NAMED = 3

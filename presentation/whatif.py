@@ -19,7 +19,7 @@ from i18n.format import (
 )
 from kpis.common import KpiValue
 from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
-from ui.budget_tables import kpi_text, points, signed_money
+from presentation.budget import kpi_text, points, signed_money
 
 
 def value_text(
