@@ -11,7 +11,18 @@ from i18n import LANGUAGES, load_catalog, normalise_language, translate
 from i18n.format import format_day, format_eur, format_eur_compact, format_month, format_number, format_pct
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ["app.py", "views", "ui", "kpis", "charts", "presentation", "reports", "data_access", "access"]
+CODE_DIRS = [
+    "app.py",
+    "views",
+    "ui",
+    "kpis",
+    "charts",
+    "presentation",
+    "reports",
+    "services",
+    "data_access",
+    "access",
+]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 
 
