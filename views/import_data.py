@@ -1,17 +1,8 @@
 """Import: templates and column documentation, upload, dry-run preview, apply, import log."""
 
-from collections.abc import Callable
-from typing import Any
-
 import streamlit as st
 
-from access.roles import EDIT_DATA, NotAllowed
-from data_access.import_mappings import (
-    MappingNameTaken,
-    load_import_mappings,
-    recognise_import_mapping,
-    save_import_mapping,
-)
+from access.roles import EDIT_DATA
 from data_access.importer import (
     IMPORT_KINDS,
     KINDS,
@@ -21,33 +12,19 @@ from data_access.importer import (
     issues_csv,
     issues_frame,
     limits_from_env,
-    load_import_log,
     preview_frame,
-    progress_fraction,
     refuse_oversized,
     results_frame,
     run_import,
     template_csv,
     template_xlsx,
 )
-from data_access.importer.mapping import (
-    first_sheet,
-    mapped_preview,
-    mapping_json,
-    matches_template,
-    resolve_mapping,
-    suggest_mapping,
-)
-from ui.auth import current_user, ensure_allowed, require
-from ui.data import clear_caches, get_engine
+from data_access.importer.mapping import mapping_json
+from ui.auth import require
+from ui.data import get_engine
 from ui.i18n import lang, number, t
+from ui.import_steps import PREVIEW_KEY, RESULT_KEY, apply_import, mapping_step, progress_bar, show_import_log
 from ui.text import md, tm
-from ui.times import moments, zone
-
-PREVIEW_KEY = "_import_preview"
-RESULT_KEY = "_import_result"
-SHEET_KEY = "_import_sheet"
-MAPPING_NOTE_KEY = "_import_mapping_note"
 
 user = require(EDIT_DATA)
 limits = limits_from_env()
@@ -97,132 +74,6 @@ with st.expander(t("importer.templates"), expanded=False):
 uploaded = st.file_uploader(t("importer.upload"), type=["csv", "txt", "xlsx"], key="import_file")
 
 
-def _progress_bar() -> tuple[Any, Callable[[str, int, int], None]]:
-    """A progress bar and the callback run_import tells rows read, validated and written."""
-    bar = st.progress(0.0)
-
-    def tell(step: str, done: int, total: int) -> None:
-        text = t(f"importer.progress.{step}", done=number(done), total=number(total))
-        bar.progress(progress_fraction(step, done, total), text=text)
-
-    return bar, tell
-
-
-def _save_mapping(kind: str, header: list[str], mapping: dict[str, str], name_key: str) -> None:
-    try:
-        ensure_allowed(current_user(), EDIT_DATA)
-        name = st.session_state.get(name_key, "")
-        save_import_mapping(
-            engine=get_engine(), user=current_user(), name=name, kind=kind, header=header, mapping=mapping
-        )
-    except NotAllowed:
-        st.session_state[MAPPING_NOTE_KEY] = ("error", t("auth.not_allowed"))
-    except MappingNameTaken as exc:
-        st.session_state[MAPPING_NOTE_KEY] = ("error", t(str(exc)))
-    except ValueError as exc:
-        st.session_state[MAPPING_NOTE_KEY] = ("error", t(str(exc)))
-    else:
-        st.session_state[MAPPING_NOTE_KEY] = (
-            "success",
-            tm("importer.mapping.saved", name=" ".join(name.split())),
-        )
-
-
-def _mapping_step(kind: str, uploaded: Any) -> tuple[dict[str, str] | None, str | None]:
-    """The column-mapping step when the file's columns are not the template's: the mapping
-    chosen (and the saved mapping's name when it is used unchanged), else (None, None)."""
-    if kind == WORKBOOK:
-        return None, None
-    cached = st.session_state.get(SHEET_KEY)
-    if cached is None or cached[0] != (uploaded.file_id, kind):
-        cached = ((uploaded.file_id, kind), first_sheet(uploaded.getvalue(), uploaded.name, limits, kind))
-        st.session_state[SHEET_KEY] = cached
-    sheet = cached[1]
-    kind_def = KINDS[kind]
-    if sheet is None or not sheet.header or matches_template(kind_def, sheet.header):
-        return None, None
-    saved = load_import_mappings(engine=get_engine(), kind=kind)
-    recognised = recognise_import_mapping(engine=get_engine(), kind=kind, header=sheet.header)
-    st.subheader(t("importer.mapping.title"))
-    st.caption(t("importer.mapping.caption"))
-    names: list[str | None] = [None, *(m.name for m in saved)]
-    chosen_name = st.selectbox(
-        t("importer.mapping.saved_label"),
-        options=names,
-        index=names.index(recognised.name) if recognised is not None else 0,
-        format_func=lambda n: n if n else t("importer.mapping.new"),
-        key=f"import_mapping_saved_{uploaded.file_id}_{kind}_{len(saved)}",
-    )
-    if recognised is not None and chosen_name == recognised.name:
-        st.info(tm("importer.mapping.recognised", name=recognised.name), icon=":material/link:")
-    chosen = next((m for m in saved if m.name == chosen_name), None)
-    base = (
-        resolve_mapping(sheet.header, chosen.mapping)
-        if chosen is not None
-        else suggest_mapping(kind_def, sheet.header)
-    )
-    options = ["", *(h for h in sheet.header if h.strip())]
-    mapping: dict[str, str] = {}
-    grid = st.columns(3)
-    for index, column in enumerate(kind_def.columns):
-        label = t("importer.mapping.required", column=column.name) if column.required else column.name
-        picked = grid[index % 3].selectbox(
-            label,
-            options=options,
-            index=options.index(base[column.name]) if column.name in base else 0,
-            format_func=lambda c: c if c else t("importer.mapping.not_mapped"),
-            help=column.nl if lang() == "nl" else column.en,
-            key=f"import_map_{uploaded.file_id}_{kind}_{chosen_name}_{column.name}",
-        )
-        if picked:
-            mapping[column.name] = picked
-    st.caption(t("importer.mapping.preview"))
-    st.dataframe(mapped_preview(sheet, mapping), hide_index=True, width="stretch")
-    note = st.session_state.pop(MAPPING_NOTE_KEY, None)
-    if note is not None:
-        (st.success if note[0] == "success" else st.error)(note[1])
-    name_key = f"import_mapping_name_{uploaded.file_id}_{kind}"
-    name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    name_col.text_input(t("importer.mapping.name_label"), key=name_key, max_chars=200)
-    button_col.button(
-        t("importer.mapping.save"),
-        key="import_mapping_save",
-        icon=":material/save:",
-        on_click=_save_mapping,
-        args=(kind, list(sheet.header), dict(mapping)),
-        kwargs={"name_key": name_key},
-    )
-    unchanged = chosen is not None and mapping_json(mapping) == mapping_json(base)
-    return mapping, (chosen.name if unchanged else None)
-
-
-def _apply(
-    kind: str, name: str, data: bytes, mapping: dict[str, str] | None = None, mapping_name: str | None = None
-) -> None:
-    try:
-        ensure_allowed(current_user(), EDIT_DATA)
-    except NotAllowed:
-        st.session_state[RESULT_KEY] = "not_allowed"
-        return
-    bar, tell = _progress_bar()
-    report = run_import(
-        engine=get_engine(),
-        kind=kind,
-        file_name=name,
-        data=data,
-        dry_run=False,
-        user_name=current_user().name,
-        progress=tell,
-        mapping=mapping,
-        mapping_name=mapping_name,
-    )
-    bar.empty()
-    if report.applied:
-        clear_caches()
-    st.session_state[RESULT_KEY] = report
-    st.session_state.pop(PREVIEW_KEY, None)
-
-
 result = st.session_state.pop(RESULT_KEY, None)
 if result == "not_allowed":
     st.error(t("auth.not_allowed"))
@@ -252,13 +103,13 @@ COUNT_COLUMNS = {
 }
 
 if uploaded is not None:
-    mapping, mapping_name = _mapping_step(kind, uploaded)
+    mapping, mapping_name = mapping_step(kind, uploaded, limits)
     cache_key = (uploaded.file_id, kind, lang(), None if mapping is None else mapping_json(mapping))
     preview = st.session_state.get(PREVIEW_KEY)
     if preview is None or preview[0] != cache_key:
         report = refuse_oversized(file_name=uploaded.name, size=uploaded.size, kind=kind, limits=limits)
         if report is None:
-            bar, tell = _progress_bar()
+            bar, tell = progress_bar()
             report = run_import(
                 engine=get_engine(),
                 kind=kind,
@@ -314,29 +165,8 @@ if uploaded is not None:
             type="primary",
             key="import_apply",
             icon=":material/upload:",
-            on_click=_apply,
+            on_click=apply_import,
             args=(kind, uploaded.name, uploaded.getvalue(), mapping, mapping_name),
         )
 
-st.subheader(t("importer.log_title"))
-import_log = load_import_log(engine=get_engine())
-if import_log.empty:
-    st.caption(t("importer.log_empty"))
-else:
-    st.dataframe(
-        import_log.assign(at=moments(import_log["at"])),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "at": t("importer.col.at", zone=zone()),
-            "user_name": t("importer.col.user"),
-            "kind": t("importer.col.kind"),
-            "file_name": t("importer.col.file"),
-            "file_size": t("importer.col.size"),
-            "sha256": t("importer.col.sha256"),
-            "inserted": t("importer.col.inserted"),
-            "updated": t("importer.col.updated"),
-            "outcome": t("importer.col.outcome"),
-            "message": t("importer.col.message"),
-        },
-    )
+show_import_log()
