@@ -1,13 +1,16 @@
 """The Budget page's model: every figure, table and chart input the page shows, in a language.
 
 `budget_page` composes the data_access loaders (memoised aggregates) with the pure KPI
-functions of kpis.budget and the display texts of presentation.budget; `budget_project` does
-the same for the project drill-down (one project picked on the page). No Streamlit here: the
-page (views/budget.py) only lays the model out, and the tests read the figures from it.
+functions of kpis.budget and the display texts of presentation.budget. Two parts follow a
+widget and need one more aggregate each, loaded only then (as the page did before): the
+variance table of the group picked (`budget_by_group`, then `BudgetPage.variance`) and the
+drill-down of the project picked (`project_budget`, then `budget_project`, pure). No
+Streamlit here: the page (views/budget.py) only lays the model out; tests read the figures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -103,13 +106,26 @@ class Variance:
 
 
 @dataclass(frozen=True)
+class _Data:
+    """What both the page and its drill-down compute from the filters."""
+
+    targets: Mapping[str, Target]
+    department_names: dict[str, str]
+    category_names: dict[str, str]
+    project_names: dict[str, str]
+    projects: pd.DataFrame
+    ev_table: pd.DataFrame
+    drift: pd.DataFrame
+    drift_total: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class BudgetPage:
     caption: str
     realisation_metrics: tuple[Metric, ...]
     earned_value_metrics: tuple[Metric, ...]
     portfolio_charts: SeriesCharts
     chart_note: str
-    variance: Mapping[str, Variance]  # by group: department, category, project
     variance_note: str
     ev_note: str
     ev_rows: pd.DataFrame
@@ -124,6 +140,26 @@ class BudgetPage:
     drift_note: str
     project_codes: tuple[str, ...]
     project_labels: Mapping[str, str]  # code → "code · name", for the picker
+    data: _Data  # what the variance tables and the drill-down reuse
+    as_of: dt.date
+    lang: str
+    currency: str
+
+    def variance(self, grouped: pd.DataFrame, *, by: str) -> Variance:
+        """The variance tables of `grouped` (budget_by_group's frame for group `by`)."""
+        names = {
+            "department": self.data.department_names,
+            "category": self.data.category_names,
+            "project": self.data.project_names,
+        }[by]
+        return _variance(
+            grouped,
+            by=by,
+            names=names,
+            total=frame_totals(grouped),
+            target=self.data.targets["budget_realisation"],
+            words=Words(self.lang, self.currency),
+        )
 
 
 @dataclass(frozen=True)
@@ -175,20 +211,6 @@ def _variance(
         target=target,
     )
     return Variance(tables, by, variance_column_formats(by, words.lang, currency=words.currency))
-
-
-@dataclass(frozen=True)
-class _Data:
-    """What both the page and its drill-down compute from the filters."""
-
-    targets: Mapping[str, Target]
-    department_names: dict[str, str]
-    category_names: dict[str, str]
-    project_names: dict[str, str]
-    projects: pd.DataFrame
-    ev_table: pd.DataFrame
-    drift: pd.DataFrame
-    drift_total: pd.DataFrame
 
 
 def _data(engine: Engine, filters: Filters, lang: str) -> _Data:
@@ -344,23 +366,6 @@ def budget_page(
         ),
     )
 
-    grouped_names = {
-        "department": data.department_names,
-        "category": data.category_names,
-        "project": data.project_names,
-    }
-    variance_by_group = {}
-    for group in GROUPS:
-        grouped = load_budget_by_month(engine=engine, filters=filters, by=(group,))
-        variance_by_group[group] = _variance(
-            grouped,
-            by=group,
-            names=grouped_names[group],
-            total=frame_totals(grouped),
-            target=targets["budget_realisation"],
-            words=words,
-        )
-
     forecast_metrics = (
         Metric(
             words.t("budget.kpi.full_year_plan"),
@@ -426,7 +431,6 @@ def budget_page(
         earned_value_metrics=earned_value_metrics,
         portfolio_charts=_series_charts(cumulative_series(chart_frame, as_of=filters.as_of), words),
         chart_note=words.t("budget.chart.note", end=words.month(filters.year_end)),
-        variance=variance_by_group,
         variance_note=words.t("budget.variance_note") + " " + rounding,
         ev_note=words.t(
             "budget.ev_note", tracked=tracked, total=project_count, as_of=words.month(filters.as_of)
@@ -477,21 +481,34 @@ def budget_page(
         drift_note=words.t("budget.drift.note", tolerance=words.number(tolerance, decimals=0)),
         project_codes=codes,
         project_labels={code: f"{code} · {data.project_names.get(code, '')}" for code in codes},
+        data=data,
+        as_of=filters.as_of,
+        lang=lang,
+        currency=currency,
     )
 
 
-def budget_project(
-    *, engine: Engine, filters: Filters, code: str, lang: str, currency: str = DEFAULT_CURRENCY
-) -> BudgetProject:
-    """The Budget page's drill-down for project `code` under `filters`, in `lang`."""
-    words = Words(lang, currency)
-    data = _data(engine, filters, lang)
-    targets = data.targets
-    realisation_target = targets["budget_realisation"]
-    project_frame = load_budget_by_month(
+def budget_by_group(*, engine: Engine, filters: Filters, group: str) -> pd.DataFrame:
+    """The period's planned and actual by `group` (department, category or project)."""
+    return load_budget_by_month(engine=engine, filters=filters, by=(group,))
+
+
+def project_budget(*, engine: Engine, filters: Filters, code: str) -> pd.DataFrame:
+    """Project `code`'s planned and actual by month, department and category, every month."""
+    return load_budget_by_month(
         engine=engine, filters=replace(filters, projects=(code,)), by=("department", "category"), span="all"
     )
-    to_date = up_to(project_frame, filters.as_of)
+
+
+def budget_project(page: BudgetPage, *, code: str, project_frame: pd.DataFrame) -> BudgetProject:
+    """The Budget page's drill-down for project `code`; `project_frame` is project_budget's."""
+    lang = page.lang
+    currency = page.currency
+    words = Words(lang, currency)
+    data = page.data
+    targets = data.targets
+    realisation_target = targets["budget_realisation"]
+    to_date = up_to(project_frame, page.as_of)
     figures = project_earned_value(data.ev_table, code)
     project_drift = for_project(data.drift, code)
     project_totals = frame_totals(to_date)
@@ -562,7 +579,7 @@ def budget_project(
             target=targets["funding_drift_pp"],
         ),
         metrics=tuple(metrics),
-        charts=_series_charts(cumulative_series(project_frame, as_of=filters.as_of), words),
+        charts=_series_charts(cumulative_series(project_frame, as_of=page.as_of), words),
         variance=tuple(
             _variance(
                 to_date,

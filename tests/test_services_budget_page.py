@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from kpis.periods import Filters
-from services.budget_page import GROUPS, budget_page, budget_project
+from services.budget_page import budget_by_group, budget_page, budget_project, project_budget
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))
 
@@ -43,11 +43,11 @@ def test_the_demo_figures(page) -> None:
     assert page.forecast_metrics[2].delta == "+€ 781.519 t.o.v. plan"
 
 
-def test_the_tables_and_chart_inputs(page) -> None:
+def test_the_tables_and_chart_inputs(page, demo_sqlite_engine: Engine) -> None:
     assert len(page.ev_rows) == 26  # 25 projects and the portfolio row
     assert page.ev_rows["CPI"].iloc[-1] == "⚠ 0,89"
-    assert set(page.variance) == set(GROUPS)
-    total = page.variance["department"].tables.total
+    by_department = budget_by_group(engine=demo_sqlite_engine, filters=FILTERS, group="department")
+    total = page.variance(by_department, by="department").tables.total
     assert list(total["Afdeling"]) == ["Totaal"]
     assert total["Realisatie"].iloc[0] == pytest.approx(1.047251, abs=1e-6)
     flagged = {
@@ -70,8 +70,14 @@ def test_a_department_filter_and_english(demo_sqlite_engine: Engine) -> None:
     assert [metric.value for metric in english.realisation_metrics[:3]] == ["104.7%", "+4.7%", "104.7%"]
 
 
-def test_the_project_drill_down(demo_sqlite_engine: Engine) -> None:
-    over = budget_project(engine=demo_sqlite_engine, filters=FILTERS, code="P-001", lang="nl")
+def _project(page, engine: Engine, code: str):
+    return budget_project(
+        page, code=code, project_frame=project_budget(engine=engine, filters=FILTERS, code=code)
+    )
+
+
+def test_the_project_drill_down(page, demo_sqlite_engine: Engine) -> None:
+    over = _project(page, demo_sqlite_engine, "P-001")
     assert _values(over.metrics) == {
         "Realisatie tot nu": "120,5%",
         "Gereed": "94,7%",
@@ -80,10 +86,14 @@ def test_the_project_drill_down(demo_sqlite_engine: Engine) -> None:
     }
     assert over.drift_rows is not None and list(over.drift_rows["Afdeling"]) == ["IT", "Marketing"]
     assert [variance.by for variance in over.variance] == ["department", "category"]
-    no_progress = budget_project(engine=demo_sqlite_engine, filters=FILTERS, code="P-018", lang="nl")
+    by_project = page.variance(
+        budget_by_group(engine=demo_sqlite_engine, filters=FILTERS, group="project"), by="project"
+    )
+    assert "Klantdataplatform (CDP)" in list(by_project.tables.rows["Project"])
+    no_progress = _project(page, demo_sqlite_engine, "P-018")
     assert no_progress.metrics[1].value == "n.v.t."
     assert no_progress.metrics[1].caption == "Geen voortgangsgegevens: geen earned value."
-    single_funded = budget_project(engine=demo_sqlite_engine, filters=FILTERS, code="P-014", lang="nl")
+    single_funded = _project(page, demo_sqlite_engine, "P-014")
     assert single_funded.drift_rows is None
 
 

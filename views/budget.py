@@ -7,7 +7,7 @@ import streamlit as st
 
 from access.roles import READ
 from charts.budget import cumulative_chart, drift_chart, monthly_chart
-from services.budget_page import budget_page, budget_project
+from services.budget_page import GROUPS, budget_by_group, budget_page, budget_project, project_budget
 from services.links import BUDGET, BUDGET_TABS
 from ui.auth import require
 from ui.charts import show_chart
@@ -79,12 +79,13 @@ with tabs["realisation"]:
     st.caption(page.chart_note)
     group = st.radio(
         t("budget.group_by"),
-        options=list(page.variance),
+        options=list(GROUPS),
         format_func=lambda name: t(f"budget.group.{name}"),
         horizontal=True,
         key="budget_group_by",
     )
-    _variance(page.variance[group], key="budget_variance_table")
+    grouped = cached(budget_by_group, filters=filters, group=group)
+    _variance(page.variance(grouped, by=group), key="budget_variance_table")
     st.caption(page.variance_note)
 
 with tabs["earned_value"]:
@@ -132,7 +133,8 @@ with tabs["project"]:
             format_func=lambda c: page.project_labels.get(c, c),
             key="budget_project",
         )
-        project = cached(budget_project, filters=filters, code=code, lang=lang(), currency=currency())
+        project_frame = cached(project_budget, filters=filters, code=code)
+        project = budget_project(page, code=code, project_frame=project_frame)
         # The funding drift first: a drift exception lands here, and the table is short.
         if project.drift_rows is None:
             st.caption(t("budget.drift.not_joint"))
