@@ -1,7 +1,8 @@
 """The Projects page's model: its KPIs, the portfolio table, the chart inputs and the lists.
 
 `projects_page` composes the data_access loaders with the pure functions of kpis.projects
-and kpis.portfolio; `project_drill_down` gives the one project picked on the page. No
+and kpis.portfolio; `project_drill_down` gives the one project picked on the page from the
+model's frames and that project's FTE by month (`project_fte`, loaded only then). No
 Streamlit here: views/projects.py lays the model out, the tests read the figures from it.
 """
 
@@ -75,6 +76,17 @@ class HouseRuleArea:
 
 
 @dataclass(frozen=True)
+class _Data:
+    projects: pd.DataFrame
+    funding: pd.DataFrame
+    team: pd.DataFrame
+    ownership: pd.DataFrame
+    timeline: pd.DataFrame
+    areas: pd.DataFrame
+    area_names: dict[str, str]
+
+
+@dataclass(frozen=True)
 class ProjectsPage:
     caption: str
     metrics: tuple[Metric, ...]  # two rows of four
@@ -91,6 +103,8 @@ class ProjectsPage:
     house_rule: tuple[HouseRuleArea, ...]
     department_options: tuple[str, ...]  # "" (no rule) then every department code
     department_names: Mapping[str, str]
+    data: _Data  # what the drill-down reuses
+    lang: str
 
     def shown_table(self, *, search: str, joint_only: bool, issues_only: bool) -> pd.DataFrame:
         """The portfolio table's rows that the search box and the two toggles keep."""
@@ -131,17 +145,6 @@ def _limited(selection: ChartSelection, key: str, words: Words) -> str | None:
 
 def _names(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:
     return dict(zip(frame[key], frame[value], strict=True))
-
-
-@dataclass(frozen=True)
-class _Data:
-    projects: pd.DataFrame
-    funding: pd.DataFrame
-    team: pd.DataFrame
-    ownership: pd.DataFrame
-    timeline: pd.DataFrame
-    areas: pd.DataFrame
-    area_names: dict[str, str]
 
 
 def _data(engine: Engine, filters: Filters, lang: str) -> _Data:
@@ -375,13 +378,20 @@ def projects_page(
         ),
         department_options=("", *departments["code"]),
         department_names=department_names,
+        data=data,
+        lang=lang,
     )
 
 
-def project_drill_down(*, engine: Engine, filters: Filters, code: str, lang: str) -> ProjectDrillDown:
-    """The Projects page's detail of project `code` under `filters`, in `lang`."""
-    words = Words(lang)
-    data = _data(engine, filters, lang)
+def project_fte(*, engine: Engine, filters: Filters, code: str) -> pd.DataFrame:
+    """Project `code`'s FTE by month and department."""
+    return load_fte_by_month(engine=engine, filters=filters, project=code)
+
+
+def project_drill_down(page: ProjectsPage, *, code: str, fte: pd.DataFrame) -> ProjectDrillDown:
+    """The Projects page's detail of project `code`; `fte` is project_fte's frame."""
+    words = Words(page.lang)
+    data = page.data
     own_labels = {status: words.t(f"projects.own.{status}") for status in OWNERSHIP_STATUSES}
     goal_labels = {status: words.t(f"projects.goal.{status}") for status in GOAL_STATUSES}
     detail = project_detail(
@@ -392,7 +402,6 @@ def project_drill_down(*, engine: Engine, filters: Filters, code: str, lang: str
         timeline=data.timeline,
     )
     chosen = data.projects[data.projects["code"] == code].iloc[0]
-    project_fte = load_fte_by_month(engine=engine, filters=filters, project=code)
     planned = words.t(
         "projects.detail.planned",
         start=words.day(chosen["planned_start"]),
@@ -411,5 +420,5 @@ def project_drill_down(*, engine: Engine, filters: Filters, code: str, lang: str
         if detail.ownership.empty
         else label_codes(label_codes(detail.ownership, own_labels, ["status"]), data.area_names, ["area"]),
         goals=detail.goals if detail.goals.empty else label_codes(detail.goals, goal_labels, ["status"]),
-        fte_chart=None if project_fte.empty else ChartInput(project_fte, _fte_texts(words)),
+        fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words)),
     )

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from kpis.periods import Filters
-from services.projects_page import project_drill_down, projects_page
+from services.projects_page import project_drill_down, project_fte, projects_page
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))
 
@@ -70,10 +70,12 @@ def test_no_projects_gives_reasons_not_figures(demo_sqlite_engine: Engine) -> No
     assert proposed.project_labels == {} and proposed.table.empty
 
 
-def test_the_drill_down(demo_sqlite_engine: Engine) -> None:
-    detail = project_drill_down(engine=demo_sqlite_engine, filters=FILTERS, code="P-001", lang="nl")
+def test_the_drill_down(page, demo_sqlite_engine: Engine) -> None:
+    fte = project_fte(engine=demo_sqlite_engine, filters=FILTERS, code="P-001")
+    detail = project_drill_down(page, code="P-001", fte=fte)
     assert detail.status_line == "Actief · Gepland 01-01-2024 t/m 31-12-2026"
     assert detail.name == "Klantdataplatform (CDP)" and not detail.funding.empty
+    assert detail.fte_chart is not None and not detail.goals.empty
 
 
 def test_an_empty_database(empty_engine: Engine) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from access.roles import READ
 from charts.projects import fte_chart, funding_split_chart, goal_timeline_chart, ownership_matrix_chart
 from services.links import PROJECTS, PROJECTS_TABS
-from services.projects_page import project_drill_down, projects_page
+from services.projects_page import project_drill_down, project_fte, projects_page
 from ui import projects_tables as columns
 from ui.auth import current_user, require
 from ui.charts import show_chart
@@ -84,7 +84,7 @@ with tabs["project"]:
         key="projects_detail",
         format_func=lambda c: page.project_labels.get(c, f"{c} · "),
     )
-    detail = cached(project_drill_down, filters=filters, code=code, lang=lang())
+    detail = project_drill_down(page, code=code, fte=cached(project_fte, filters=filters, code=code))
     with st.container(border=True):
         st.subheader(tm("projects.detail.heading", code=code, name=detail.name))
         badge_col, text_col = st.columns([1, 5])
