@@ -36,12 +36,12 @@ TIMEOUT_S = 600
 
 
 def page_url_path(page: str) -> str:
-    """The URL path of a page: "" for the default page, else the file's stem (Streamlit's default)."""
+    """The URL path of a page: "" for the default page, else the registry's url_path (the file's stem unless set)."""
     from ui.navigation import PAGES
 
     for spec in PAGES:
         if spec.path == page:
-            return "" if spec.default else Path(page).stem
+            return spec.url_path
     return Path(page).stem
 
 

@@ -9,9 +9,9 @@ secrets file or the embedded SQLite file, as for the app; the schema is not chan
 
 It prints its steps on stderr. `build_pack` makes the content model once (the PPTX, the PDF
 and the workbook are all laid out from it, see `pack_files`):
-- page one, the month: the "since the last meeting" sentences (services.meeting_summary, as on the Overview), the
+- page one, the month: the "since the last meeting" sentences (presentation.summary, as on the Overview), the
   Overview's KPI tiles with status, change and trend (the same texts as the screen, from
-  services.presentation) and the year-end forecast against the budget
+  presentation.overview) and the year-end forecast against the budget
   (kpis.budget.forecast_year_end, as on the Budget page);
 - the charts of reports.pack_charts (budget with the forecast, funding drift, trust mirror and
   perception gap, goal timeline, ownership matrix), rendered to PNG once;
@@ -58,6 +58,8 @@ from kpis.periods import Filters, fiscal_year_days, fiscal_year_start
 from kpis.projects import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
+from presentation.overview import exception_text, tile_texts
+from presentation.summary import meeting_summary
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
 from reports.pack_charts import (
     budget_chart,
@@ -66,9 +68,7 @@ from reports.pack_charts import (
     ownership_chart,
     trust_mirror_chart,
 )
-from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
-from services.presentation import exception_text, tile_texts
 from services.single_view import SingleView, compute_single_view, previous_meeting_filters
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.

@@ -16,7 +16,7 @@ from kpis.exceptions import forecast_items
 from kpis.periods import Filters, fiscal_year_days, fiscal_year_end, fiscal_year_start
 from kpis.scenario import goals_due_rest_of_year
 from kpis.targets import Target
-from services.presentation import exception_text
+from presentation.overview import exception_text
 from services.single_view import period_for
 
 D = dt.date

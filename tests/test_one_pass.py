@@ -210,7 +210,7 @@ def test_the_meeting_summary_reads_the_same_from_the_short_previous_view(
     demo_engine, filters: Filters
 ) -> None:
     from data_access.steering import load_actions
-    from services.meeting_summary import meeting_summary
+    from presentation.summary import meeting_summary
     from services.single_view import compute_meeting_views, compute_single_view, period_for
 
     views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)

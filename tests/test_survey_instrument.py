@@ -311,7 +311,7 @@ def test_an_unused_dimension_is_removed_and_order_follows_the_file(tmp_path: Pat
 
 def test_a_trust_drop_names_the_instruments_dimension() -> None:
     from kpis.exceptions import ExceptionItem, with_names
-    from services.presentation import exception_text
+    from presentation.overview import exception_text
 
     drops = [
         ExceptionItem("trust_drop", None, "openness", {"change": -7.5, "p": 0.01, "dimension": "openness"}),
