@@ -21,12 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from domain.months import as_date, fiscal_year_end, fiscal_year_start
+from domain.statuses import CLOSED_STATUSES
 from kpis.common import KpiValue, not_available, ratio
-from kpis.periods import fiscal_year_end, fiscal_year_start
 from kpis.targets import Rag, Target, rag
-
-# Projects that will not spend any more: their remaining plan is not forecast.
-CLOSED_STATUSES = ("done", "cancelled")
 
 
 def realisation(*, actual: float | None, planned: float | None) -> KpiValue:
@@ -158,11 +156,7 @@ def _in_fiscal_year(
         return year_frame
     start = fiscal_year_start(as_of, fiscal_year_start_month)
     end = fiscal_year_end(as_of, fiscal_year_start_month)
-    return year_frame[[start <= _month_date(m) <= end for m in year_frame["month"]]]
-
-
-def _month_date(month: object) -> dt.date:
-    return month.date() if isinstance(month, pd.Timestamp | dt.datetime) else month  # type: ignore[return-value]
+    return year_frame[[start <= as_date(m) <= end for m in year_frame["month"]]]
 
 
 def year_summary(

@@ -26,24 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from domain.months import add_months, as_date
 from kpis.common import KpiValue, not_available, ratio
-from kpis.periods import add_months
 
 OWNERSHIP_STATUSES = ("ok", "missing", "double", "breach")
 GOAL_STATUSES = ("reached_on_time", "reached_late", "overdue", "open")
 PROGRESS_DISPLAY_CAP = 1.5  # per-goal value progress beyond 150% is shown as 150%
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _present(value: object) -> bool:
@@ -378,8 +366,8 @@ def goal_timeline(goals: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
     - late: reached_late or overdue.
     """
     frame = goals.copy()
-    target = [_as_date(v) for v in frame["target_date"]]
-    achieved = [_as_date(v) for v in frame["achieved_date"]]
+    target = [as_date(v) for v in frame["target_date"]]
+    achieved = [as_date(v) for v in frame["achieved_date"]]
     known = [a if a is not None and a <= as_of_end else None for a in achieved]
     statuses, slippage, progress = [], [], []
     values = frame["achieved_value"].tolist()
@@ -459,7 +447,7 @@ def first_insight_days(timeline: pd.DataFrame) -> pd.DataFrame:
                 codes, dtype=project_dtype if isinstance(project_dtype, pd.StringDtype) else None
             ),
             "first_achieved": pd.Series([first[code][0] for code in codes], dtype=object),
-            "days": [(first[code][0] - _as_date(first[code][1])).days for code in codes],
+            "days": [(first[code][0] - as_date(first[code][1])).days for code in codes],
         }
     )
 
@@ -474,7 +462,7 @@ def _first_insight_days_grouped(reached: pd.DataFrame) -> pd.DataFrame:
         first_achieved=("achieved_date", "min"), planned_start=("planned_start", "first")
     )
     days = [
-        (got - _as_date(start)).days
+        (got - as_date(start)).days
         for got, start in zip(first["first_achieved"], first["planned_start"], strict=True)
     ]
     return first.reset_index().assign(days=days)[["project", "first_achieved", "days"]]
@@ -538,8 +526,8 @@ def shift_goals(
     for project, target, achieved in zip(
         goals["project"], goals["target_date"], goals["achieved_date"], strict=True
     ):
-        target_day = _as_date(target)
-        reached = _as_date(achieved)
+        target_day = as_date(target)
+        reached = as_date(achieved)
         settled = as_of_end is not None and reached is not None and reached <= as_of_end
         if target_day is None or settled or (chosen is not None and project not in chosen):
             shifted.append(target_day)

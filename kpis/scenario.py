@@ -37,6 +37,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from domain.months import add_months, as_date, fiscal_year_end, fiscal_year_start, month_end
 from kpis.budget import (
     EarnedValue,
     Forecast,
@@ -52,7 +53,6 @@ from kpis.budget import (
     year_summary,
 )
 from kpis.common import KpiValue, not_available
-from kpis.periods import add_months, fiscal_year_end, fiscal_year_start, month_end
 from kpis.portfolio import goals_on_time
 from kpis.trust import DEFAULT_MIN_GROUP, pooled_index
 
@@ -281,8 +281,8 @@ def delay_projects(frames: BaselineFrames, delays: dict[str, int]) -> BaselineFr
         open_goal = [
             p in delays
             and not _missing(target)
-            and _day(target) > as_of_end
-            and (_missing(a) or _day(a) > as_of_end)
+            and as_date(target) > as_of_end
+            and (_missing(a) or as_date(a) > as_of_end)
             for p, target, a in zip(
                 goals["project"], goals["target_date"], goals["achieved_date"], strict=True
             )
@@ -303,16 +303,6 @@ def delay_projects(frames: BaselineFrames, delays: dict[str, int]) -> BaselineFr
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, dt.date) and bool(pd.isna(value)))
-
-
-def _day(value: object) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def apply_scenario(baseline: BaselineFrames, scenario: Scenario) -> BaselineFrames:
@@ -369,9 +359,9 @@ def goals_due_rest_of_year(goals: pd.DataFrame, *, as_of: dt.date, fiscal_year_s
         reached = (
             achieved is not None
             and not (not isinstance(achieved, dt.date) and pd.isna(achieved))
-            and _day(achieved) <= as_of_end
+            and as_date(achieved) <= as_of_end
         )
-        if not reached and as_of_end < _day(target) <= year_end:
+        if not reached and as_of_end < as_date(target) <= year_end:
             count += 1
     return count
 
@@ -677,9 +667,9 @@ def goal_status(target: object, achieved: object, *, as_of_end: dt.date) -> str:
     """ "on_time" (reached by its target), "late" (reached after it, or due and open),
     "open" (not due yet and not reached by the as-of date)."""
     reached = achieved is not None and not (not isinstance(achieved, dt.date) and pd.isna(achieved))
-    if reached and _day(achieved) <= as_of_end:
-        return "on_time" if _day(achieved) <= _day(target) else "late"
-    return "late" if _day(target) <= as_of_end else "open"
+    if reached and as_date(achieved) <= as_of_end:
+        return "on_time" if as_date(achieved) <= as_date(target) else "late"
+    return "late" if as_date(target) <= as_of_end else "open"
 
 
 def goal_effects(baseline: BaselineFrames, scenario: BaselineFrames) -> pd.DataFrame:
@@ -701,14 +691,14 @@ def goal_effects(baseline: BaselineFrames, scenario: BaselineFrames) -> pd.DataF
         after["achieved_date"].tolist(),
         strict=True,
     ):
-        if _day(target) == _day(target_after):
+        if as_date(target) == as_date(target_after):
             continue
         rows.append(
             [
                 project,
                 code,
-                _day(target),
-                _day(target_after),
+                as_date(target),
+                as_date(target_after),
                 goal_status(target, achieved, as_of_end=as_of_end),
                 goal_status(target_after, achieved_after, as_of_end=as_of_end),
             ]

@@ -5,7 +5,7 @@ maps a mean to 0–100: (mean − 1) / 4 × 100. Statistics work on respondent-l
 (each respondent's mean adjusted score over the items of a cell), so every respondent
 weighs once: 95% confidence intervals are Student's t intervals and a change between two
 waves is significant when Welch's t-test (unequal variances) gives p < 0.05. Every frame
-meant for display has passed `kpis.confidentiality.suppress`.
+meant for display has passed `domain.confidentiality.suppress`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from kpis.common import KpiValue, not_available
-from kpis.confidentiality import ABSOLUTE_MIN_GROUP as ABSOLUTE_MIN_GROUP
-from kpis.confidentiality import (
+from domain.confidentiality import ABSOLUTE_MIN_GROUP as ABSOLUTE_MIN_GROUP
+from domain.confidentiality import (
     DEFAULT_MIN_GROUP,
     SMALL_GROUP,
     keep_shown_groups,
@@ -27,6 +26,7 @@ from kpis.confidentiality import (
     suppress,
     validate_min_group,
 )
+from kpis.common import KpiValue, not_available
 
 
 def index_from_mean(mean_score: float) -> float:

@@ -41,6 +41,9 @@ from data_access.engine import DatabaseUnavailable, check_connection, create_db_
 from data_access.projects import load_insight_goals, load_responsibility_areas
 from data_access.reference import load_departments
 from data_access.steering import load_actions, load_decisions
+from domain.confidentiality import DEFAULT_MIN_GROUP
+from domain.filters import Filters
+from domain.months import fiscal_year_days, fiscal_year_start
 from i18n import LANGUAGES, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -52,9 +55,7 @@ from i18n.format import (
     format_pct,
 )
 from kpis.budget import earned_value_table, forecast_year_end, funding_drift
-from kpis.confidentiality import DEFAULT_MIN_GROUP
 from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, fiscal_year_days, fiscal_year_start
 from kpis.projects import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag

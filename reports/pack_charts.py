@@ -16,6 +16,9 @@ from charts.budget import drift_chart, forecast_chart, largest_drifts
 from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
 from data_access.projects import load_ownership
+from domain.confidentiality import shown_rows
+from domain.filters import Filters
+from domain.months import fiscal_year_days
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -26,8 +29,6 @@ from i18n.format import (
     format_signed,
 )
 from kpis.budget import cumulative_series
-from kpis.confidentiality import shown_rows
-from kpis.periods import Filters, fiscal_year_days
 from kpis.projects import (
     GOAL_STATUSES,
     OWNERSHIP_STATUSES,

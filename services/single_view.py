@@ -36,6 +36,8 @@ from data_access.reference import load_month_bounds
 from data_access.steering import load_actions
 from data_access.survey import load_respondent_scores, load_survey_dimensions, load_trust_groups, load_waves
 from data_access.targets import load_targets
+from domain.filters import Filters
+from domain.months import add_months, as_of_options, fiscal_year_start, month_end
 from kpis.budget import (
     count_drifting,
     earned_value_table,
@@ -56,7 +58,6 @@ from kpis.exceptions import (
     with_names,
     without_cancelled,
 )
-from kpis.periods import Filters, add_months, as_of_options, fiscal_year_start, month_end
 from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import (
     collaboration_exceptions,

@@ -95,7 +95,7 @@ def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]
 
 
 def straight_goals_on_time(goals: pd.DataFrame, months) -> list:
-    from kpis.periods import month_end
+    from domain.months import month_end
     from kpis.portfolio import goals_on_time
 
     return [goals_on_time(goals, as_of_end=month_end(m)) for m in months]

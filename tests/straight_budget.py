@@ -39,6 +39,7 @@ from charts.projects import (
     agreed_boundaries,
 )
 from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, RAG_COLORS, TEXT, department_colors
+from domain.months import as_date as _as_date
 from kpis.budget import (
     CLOSED_STATUSES,
     Forecast,
@@ -54,7 +55,6 @@ from kpis.budget import funding_balance as funding_balance  # unchanged: re-expo
 from kpis.common import KpiValue, not_available
 from kpis.projects import (
     TEAM_MIX_COLUMNS,
-    _as_date,
     _present,
     late_goals,
     next_goals,

@@ -17,14 +17,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.common import KpiValue, not_available
-from kpis.confidentiality import (
+from domain.confidentiality import (
     DEFAULT_MIN_GROUP,
     SMALL_GROUP,
     keep_shown_groups,
     suppress,
     validate_min_group,
 )
+from kpis.common import KpiValue, not_available
 from kpis.trust import (
     CELL_VALUES,
     GAP_COLUMNS,

@@ -19,6 +19,8 @@ import pandas as pd
 
 from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, MUTED
 from charts.whatif import SERIES, SERIES_COLORS
+from domain.months import as_date as _day
+from domain.months import fiscal_year_end, fiscal_year_start, month_end
 from kpis.budget import (
     EarnedValue,
     Forecast,
@@ -33,9 +35,8 @@ from kpis.budget import (
     year_summary,
 )
 from kpis.common import KpiValue, not_available
-from kpis.periods import fiscal_year_end, fiscal_year_start, month_end
 from kpis.portfolio import goals_on_time
-from kpis.scenario import BaselineFrames, _day
+from kpis.scenario import BaselineFrames
 
 
 def straight_future(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:

@@ -19,8 +19,8 @@ from data_access.projects import (
     load_responsibility_areas,
     load_team_by_department,
 )
+from domain.filters import Filters
 from i18n.format import format_number, format_pct
-from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.projects import (
     fte_balance_median,

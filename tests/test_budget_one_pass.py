@@ -18,9 +18,10 @@ import tests.straight_budget as straight
 from data_access.budget import load_budget_by_month, load_funding_shares
 from data_access.demo import DEMO_AS_OF
 from data_access.projects import load_funding_split, load_team_by_months
+from domain.filters import Filters
+from domain.months import add_months, first_of_month
 from kpis import budget
 from kpis import projects as budget_projects
-from kpis.periods import Filters, add_months, first_of_month
 from services.single_view import trend_months
 
 NAN = float("nan")

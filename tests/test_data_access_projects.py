@@ -24,7 +24,8 @@ from data_access.projects import (
     load_team_by_department,
     save_house_rule,
 )
-from kpis.periods import Filters, first_of_month
+from domain.filters import Filters
+from domain.months import first_of_month
 from kpis.projects import (
     collaboration_exceptions,
     goal_timeline,

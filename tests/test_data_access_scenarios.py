@@ -20,7 +20,7 @@ from data_access.scenarios import (
     save_scenario,
 )
 from data_access.survey import load_trust_groups, load_waves
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, apply_scenario, compare
 from kpis.trust import pooled_index
 from tests.factories import insert_tiny_portfolio

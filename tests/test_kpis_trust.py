@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpis.confidentiality import (
+from domain.confidentiality import (
     COMPLEMENTARY,
     DEFAULT_MIN_GROUP,
     SMALL_GROUP,

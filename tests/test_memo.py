@@ -20,7 +20,7 @@ from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.engine import read_data_version
 from data_access.importer import issue_message, run_import
 from data_access.memo import clear_memo, memo_usage, memoised
-from kpis.periods import Filters
+from domain.filters import Filters
 
 D = dt.date
 EDITOR = User(name="erik", email=None, role="editor")

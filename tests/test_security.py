@@ -15,6 +15,7 @@ CODE_DIRS = [
     "ui",
     "access",
     "data_access",
+    "domain",
     "kpis",
     "charts",
     "reports",

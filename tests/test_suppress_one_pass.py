@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import kpis.confidentiality as confidentiality
+import domain.confidentiality as confidentiality
 import kpis.trust as trust
 from data_access.demo import DEMO_AS_OF
 from data_access.survey import (
@@ -23,8 +23,9 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import COMPLEMENTARY, SMALL_GROUP, suppress
-from kpis.periods import Filters, first_of_month
+from domain.confidentiality import COMPLEMENTARY, SMALL_GROUP, suppress
+from domain.filters import Filters
+from domain.months import first_of_month
 from tests.straight_confidentiality import straight_suppress
 
 NAN = float("nan")

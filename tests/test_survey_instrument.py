@@ -26,7 +26,7 @@ from data_access.survey import (
     load_survey_dimensions,
     load_waves,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.trust import OVERALL, rows_for, trust_report
 from services.instrument import dimension_codes, dimension_labels, dimension_names
 from tests.apptest_helpers import open_app

@@ -32,8 +32,8 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import COMPLEMENTARY, SMALL_GROUP
-from kpis.periods import Filters
+from domain.confidentiality import COMPLEMENTARY, SMALL_GROUP
+from domain.filters import Filters
 from kpis.trust import latest_wave_trust, reliability_table, trust_report
 
 DEPARTMENTS = ("MKT", "IT", "FIN", "SAL")

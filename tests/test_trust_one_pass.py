@@ -20,8 +20,9 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import SMALL_GROUP
-from kpis.periods import Filters, first_of_month
+from domain.confidentiality import SMALL_GROUP
+from domain.filters import Filters
+from domain.months import first_of_month
 from kpis.trust import (
     OVERALL,
     latest_wave_trust,

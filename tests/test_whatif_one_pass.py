@@ -15,7 +15,8 @@ import pytest
 from charts.whatif import delta_chart, scenario_chart
 from data_access.demo import DEMO_AS_OF
 from data_access.scenarios import load_scenario_baseline
-from kpis.periods import Filters, first_of_month
+from domain.filters import Filters
+from domain.months import first_of_month
 from kpis.scenario import (
     ALL_JOINT,
     BaselineFrames,

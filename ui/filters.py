@@ -13,9 +13,10 @@ import streamlit as st
 
 from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_categories, load_departments, load_month_bounds, load_projects_list
+from domain.filters import Filters
+from domain.months import as_of_options, fiscal_year_start, last_closed_month
 from i18n import LANGUAGES, normalise_language, translate
 from i18n.format import format_month
-from kpis.periods import Filters, as_of_options, fiscal_year_start, last_closed_month
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
 from ui.organisation import organisation

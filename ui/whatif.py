@@ -18,7 +18,7 @@ from data_access.scenarios import (
     load_saved_scenario,
     save_scenario,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.scenario import (
     BaselineFrames,
     LeverEffect,

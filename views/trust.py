@@ -15,7 +15,7 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import DEFAULT_MIN_GROUP, comment_groups
+from domain.confidentiality import DEFAULT_MIN_GROUP, comment_groups
 from kpis.trust import (
     OVERALL,
     latest_wave_trust,
