@@ -44,7 +44,7 @@ from data_access.steering import load_actions, load_decisions
 from domain.confidentiality import DEFAULT_MIN_GROUP
 from domain.filters import Filters
 from domain.months import fiscal_year_days, fiscal_year_start
-from i18n import LANGUAGES, translate
+from i18n import LANGUAGES, names_by_code, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
     currency_symbol,
@@ -340,7 +340,7 @@ def build_pack(
     organisation = organisation or load_organisation(engine=engine)
     step("figures")
     departments = load_departments(engine=engine)
-    names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
+    names = names_by_code(departments, lang)
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
     currency = organisation.currency
     tiles, _ = overview_tiles(view, lang=lang, department_names=names, currency=currency)
@@ -349,7 +349,7 @@ def build_pack(
     projects = load_project_progress(engine=engine, filters=filters)
     project_names = dict(zip(projects["project"], projects["name"], strict=True))
     areas = load_responsibility_areas(engine=engine)
-    area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
+    area_names = names_by_code(areas, lang)
     lines = exception_lines(
         view,
         lang=lang,

@@ -9,6 +9,7 @@ from charts.budget import cumulative_chart, drift_chart, largest_drifts, monthly
 from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.reference import load_categories, load_departments
 from data_access.targets import load_targets
+from i18n import names_by_code
 from kpis.budget import (
     count_drifting,
     count_tracked,
@@ -67,9 +68,9 @@ targets = cached(load_targets, as_of=filters.as_of)
 tolerance = targets["funding_drift_pp"].green
 
 departments = cached(load_departments)
-department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+department_names = names_by_code(departments, lang())
 categories = cached(load_categories)
-category_names = dict(zip(categories["code"], categories[f"name_{lang()}"], strict=True))
+category_names = names_by_code(categories, lang())
 projects = cached(load_project_progress, filters=filters)
 project_names = dict(zip(projects["project"], projects["name"], strict=True))
 

@@ -17,6 +17,7 @@ from data_access.projects import (
     save_house_rule,
 )
 from data_access.reference import load_departments
+from i18n import names_by_code
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
     GOAL_STATUSES,
@@ -83,8 +84,8 @@ funding_totals = cached(load_funding_by_project, filters=filters, as_of=filters.
 split = resolve_agreed_shares(funding)
 mix = team_mix(team, funding)
 
-area_names = dict(zip(areas["code"], areas[f"name_{lang()}"], strict=True))
-department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+area_names = names_by_code(areas, lang())
+department_names = names_by_code(departments, lang())
 own_labels = {s: t(f"projects.own.{s}") for s in OWNERSHIP_STATUSES}
 goal_labels = {s: t(f"projects.goal.{s}") for s in GOAL_STATUSES}
 kind_labels = {

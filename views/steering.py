@@ -20,6 +20,7 @@ from data_access.steering import (
     load_steering_trail,
     update_action,
 )
+from i18n import names_by_code
 from kpis.steering import (
     ACTION_STATUSES,
     CHANGE_FIELDS,
@@ -48,7 +49,7 @@ filters = current_filters()
 user = require(READ)
 status_labels = {status: t(f"steering.status.{status}") for status in ACTION_STATUSES}
 _departments = cached(load_departments)
-DEPARTMENT_NAMES = dict(zip(_departments["code"], _departments[f"name_{lang()}"], strict=True))
+DEPARTMENT_NAMES = names_by_code(_departments, lang())
 _projects = cached(load_projects_list)
 PROJECT_LABELS = {
     code: f"{code} {name}" for code, name in zip(_projects["code"], _projects["name"], strict=True)
@@ -243,7 +244,7 @@ if not user.may(EDIT_DATA):
 else:
     departments = cached(load_departments)
     department_codes = list(departments["code"])
-    department_names = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+    department_names = names_by_code(departments, lang())
     project_codes = ["", *cached(load_projects_list)["code"]]
     decision_options = [None, *[int(i) for i in decisions["id"]]]
     decision_labels = {None: t("steering.field.none")} | {

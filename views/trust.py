@@ -16,6 +16,7 @@ from data_access.survey import (
     load_waves,
 )
 from domain.confidentiality import DEFAULT_MIN_GROUP, comment_groups
+from i18n import names_by_code
 from kpis.trust import (
     OVERALL,
     latest_wave_trust,
@@ -63,7 +64,7 @@ headline = latest_wave_trust(
     waves, cached(load_trust_groups, filters=filters, wave_ids=wave_ids), min_group=setting.value
 )
 departments = cached(load_departments)
-department_labels = dict(zip(departments["code"], departments[f"name_{lang()}"], strict=True))
+department_labels = names_by_code(departments, lang())
 instrument = cached(load_survey_dimensions)
 dimensions = dimension_codes(instrument)
 dimension_labels = dimension_labels(instrument, lang())

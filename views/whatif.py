@@ -15,6 +15,7 @@ from data_access.scenarios import (
 )
 from data_access.survey import load_survey_dimensions
 from data_access.targets import load_targets
+from i18n import names_by_code
 from kpis.scenario import (
     ALL_JOINT,
     apply_scenario,
@@ -55,9 +56,9 @@ tolerance = cached(load_targets, as_of=filters.as_of)["funding_drift_pp"].green
 
 department_rows = cached(load_departments)
 departments = list(department_rows["code"])
-department_names = dict(zip(department_rows["code"], department_rows[f"name_{lang()}"], strict=True))
+department_names = names_by_code(department_rows, lang())
 category_rows = cached(load_categories)
-category_names = dict(zip(category_rows["code"], category_rows[f"name_{lang()}"], strict=True))
+category_names = names_by_code(category_rows, lang())
 project_rows = cached(load_projects_list)
 project_names = dict(zip(project_rows["code"].tolist(), project_rows["name"].tolist(), strict=True))
 instrument = cached(load_survey_dimensions)
