@@ -36,7 +36,7 @@ from kpis.budget import (
 )
 from kpis.common import KpiValue, not_available
 from kpis.portfolio import goals_on_time
-from kpis.scenario import BaselineFrames
+from kpis.scenario.transforms import BaselineFrames
 
 
 def straight_future(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:

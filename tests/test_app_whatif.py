@@ -13,7 +13,10 @@ from data_access.engine import create_db_engine
 from data_access.models import Base
 from data_access.scenarios import load_saved_scenarios, load_scenario_baseline, save_scenario
 from data_access.targets import load_targets
-from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, apply_scenario, compare, decode, encode
+from kpis.scenario.comparison import compare
+from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
+from kpis.scenario.transforms import apply_scenario
+from services.scenario_link import decode, encode
 from tests.apptest_helpers import open_app
 from ui.whatif_tables import comparison_rows
 

@@ -15,7 +15,7 @@ from i18n.format import format_fiscal_year
 from kpis.budget import eac_year_forecast, earned_value, forecast_year_end, year_summary
 from kpis.common import KpiValue
 from kpis.exceptions import forecast_items
-from kpis.scenario import goals_due_rest_of_year
+from kpis.scenario.comparison import goals_due_rest_of_year
 from kpis.targets import Target
 from services.presentation import exception_text
 from services.single_view import period_for

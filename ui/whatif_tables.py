@@ -18,7 +18,8 @@ from i18n.format import (
     format_signed,
 )
 from kpis.common import KpiValue
-from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
+from kpis.scenario.comparison import ComparisonRow, LeverEffect
+from kpis.scenario.levers import ALL_JOINT, Change, Scenario
 from ui.budget_tables import kpi_text, points, signed_money
 
 

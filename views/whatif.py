@@ -16,20 +16,17 @@ from data_access.scenarios import (
 from data_access.survey import load_survey_dimensions
 from data_access.targets import load_targets
 from i18n import names_by_code
-from kpis.scenario import (
-    ALL_JOINT,
-    apply_scenario,
+from kpis.scenario.comparison import (
     compare,
-    default_split,
-    describe_changes,
     drift_effects,
     figures,
     goal_effects,
-    needs_categories,
     plan_delta,
     plan_series,
     trust_gaps,
 )
+from kpis.scenario.levers import ALL_JOINT, describe_changes, needs_categories
+from kpis.scenario.transforms import apply_scenario, default_split
 from services.instrument import dimension_codes
 from services.instrument import dimension_names as dimension_names_in
 from ui import whatif as state
