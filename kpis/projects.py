@@ -28,6 +28,7 @@ import pandas as pd
 
 from domain.months import add_months, as_date
 from kpis.common import KpiValue, not_available, ratio
+from kpis.funding import resolve_agreed_shares
 
 OWNERSHIP_STATUSES = ("ok", "missing", "double", "breach")
 GOAL_STATUSES = ("reached_on_time", "reached_late", "overdue", "open")
@@ -36,68 +37,6 @@ PROGRESS_DISPLAY_CAP = 1.5  # per-goal value progress beyond 150% is shown as 15
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
-
-
-def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
-    """Funding rows with the agreed split made explicit and the committed split beside it.
-
-    In: project, department, committed, agreed_share (NaN = not recorded).
-    Out: the same plus `agreed` (agreed_share, or an equal part of 1 − Σ recorded shares of
-    the project for each unrecorded one, never below 0), `committed_share` (committed /
-    the project's total committed; NaN when the project has nothing committed),
-    `n_funders` and `joint` (n_funders ≥ 2).
-    Example: MKT 0.6, IT NaN → IT agreed 0.4; MKT NaN, IT NaN → 0.5 each.
-    """
-    if funding.empty:
-        return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
-    codes, _ = pd.factorize(funding["project"])
-    if (codes < 0).any():  # a row without a project: the grouped path leaves it out
-        return _resolve_agreed_shares_grouped(funding)
-    # One grouped sum over integer project codes for both sums (the same sums, row by row
-    # in the same order, as grouping by the project strings); counts with bincount.
-    sums = (
-        pd.DataFrame(
-            {
-                "recorded": funding["agreed_share"].fillna(0.0),
-                "committed": funding["committed"],
-                "code": codes,
-            }
-        )
-        .groupby("code")
-        .transform("sum")
-    )
-    recorded, total = sums["recorded"], sums["committed"]
-    unrecorded = pd.Series(
-        np.bincount(codes, weights=funding["agreed_share"].isna().to_numpy(), minlength=codes.max() + 1)[
-            codes
-        ],
-        index=funding.index,
-    )
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    counted = np.bincount(codes, weights=funding["department"].notna().to_numpy(), minlength=codes.max() + 1)
-    n_funders = pd.Series(counted[codes].astype("int64"), index=funding.index)
-    return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
-        committed_share=funding["committed"] / total.where(total != 0),
-        n_funders=n_funders,
-        joint=n_funders >= 2,
-    )
-
-
-def _resolve_agreed_shares_grouped(funding: pd.DataFrame) -> pd.DataFrame:
-    """`resolve_agreed_shares` grouped by the project strings (for frames with a missing project)."""
-    by_project = funding["project"]
-    recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
-    unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    total = funding["committed"].groupby(by_project).transform("sum")
-    n_funders = funding["department"].groupby(by_project).transform("count").astype("int64")
-    return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
-        committed_share=funding["committed"] / total.where(total != 0),
-        n_funders=n_funders,
-        joint=n_funders >= 2,
-    )
 
 
 def split_text(funding: pd.DataFrame) -> dict[str, str]:

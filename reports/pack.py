@@ -54,8 +54,9 @@ from i18n.format import (
     format_number,
     format_pct,
 )
-from kpis.budget import earned_value_table, forecast_year_end, funding_drift
+from kpis.budget import earned_value_table, forecast_year_end
 from kpis.exceptions import ExceptionItem
+from kpis.funding import funding_drift
 from kpis.projects import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag

@@ -39,14 +39,9 @@ from data_access.targets import load_targets
 from domain.filters import Filters
 from domain.months import add_months, as_of_options, fiscal_year_start, month_end
 from kpis.budget import (
-    count_drifting,
     earned_value_table,
     forecast_year_end,
     frame_totals,
-    funding_balance,
-    funding_balance_trend,
-    funding_drift,
-    max_funding_drift,
     portfolio_earned_value,
     realisation,
 )
@@ -57,6 +52,13 @@ from kpis.exceptions import (
     forecast_items,
     with_names,
     without_cancelled,
+)
+from kpis.funding import (
+    count_drifting,
+    funding_balance,
+    funding_balance_trend,
+    funding_drift,
+    max_funding_drift,
 )
 from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import (

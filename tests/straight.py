@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpis.projects import resolve_agreed_shares
+from kpis.funding import resolve_agreed_shares
 
 
 def straight_team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:

@@ -27,14 +27,11 @@ from kpis.budget import (
     YearSummary,
     earned_value_table,
     forecast_year_end,
-    funding_balance,
-    funding_drift,
-    joint_projects,
-    max_funding_drift,
     portfolio_earned_value,
     year_summary,
 )
 from kpis.common import KpiValue, not_available
+from kpis.funding import funding_balance, funding_drift, joint_projects, max_funding_drift
 from kpis.portfolio import goals_on_time
 from kpis.scenario.transforms import BaselineFrames
 

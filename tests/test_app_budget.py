@@ -11,14 +11,8 @@ from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from data_access.targets import load_targets
 from i18n import load_catalog
 from i18n.format import format_number, format_pct
-from kpis.budget import (
-    earned_value_table,
-    frame_totals,
-    funding_drift,
-    max_funding_drift,
-    portfolio_earned_value,
-    realisation,
-)
+from kpis.budget import earned_value_table, frame_totals, portfolio_earned_value, realisation
+from kpis.funding import funding_drift, max_funding_drift
 from tests.apptest_helpers import ROOT, metric_values, open_app
 from ui.budget_tables import drift_rows, earned_value_rows
 

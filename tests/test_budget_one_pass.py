@@ -21,6 +21,7 @@ from data_access.projects import load_funding_split, load_team_by_months
 from domain.filters import Filters
 from domain.months import add_months, first_of_month
 from kpis import budget
+from kpis import funding as funding_kpis
 from kpis import projects as budget_projects
 from services.single_view import trend_months
 
@@ -130,7 +131,7 @@ def _demo_inputs(engine, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _same_trend(spend: pd.DataFrame, funding: pd.DataFrame, months: list[dt.date], tolerance: float) -> None:
-    fast = budget.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
+    fast = funding_kpis.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
     plain = straight.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
     assert fast == plain
     # and the definition: one drift table per month close
@@ -146,7 +147,7 @@ def _same_trend(spend: pd.DataFrame, funding: pd.DataFrame, months: list[dt.date
 def test_funding_balance_trend_hand_made(tolerance: float) -> None:
     months = [add_months(JAN, -1), JAN, FEB, MAR, APR, MAY]  # one before any spend
     _same_trend(SPEND, FUNDING, months, tolerance)
-    values = budget.funding_balance_trend(SPEND, FUNDING, months=months, tolerance=tolerance)
+    values = funding_kpis.funding_balance_trend(SPEND, FUNDING, months=months, tolerance=tolerance)
     assert not values[0].available and values[0].reason == "budget.na.no_joint_actuals"
 
 
@@ -174,7 +175,7 @@ def test_funding_balance_trend_random(seed: int) -> None:
 def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> None:
     spend, funding = _demo_inputs(demo_engine, filters)
     months = trend_months(filters.as_of)
-    assert budget.joint_projects(funding)
+    assert funding_kpis.joint_projects(funding)
     _same_trend(spend, funding, months, TOLERANCE)
     _same_trend(spend, funding, months, 2.0)
 
@@ -183,17 +184,17 @@ def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> No
 
 
 def _same_drift(spend: pd.DataFrame, funding: pd.DataFrame, tolerance: float = TOLERANCE) -> None:
-    assert budget.joint_projects(funding) == straight.joint_projects(funding)
+    assert funding_kpis.joint_projects(funding) == straight.joint_projects(funding)
     pd.testing.assert_frame_equal(
-        budget.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
+        funding_kpis.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
     )
     for name in ("funding_drift", "funding_drift_numbers", "portfolio_funding_drift"):
         fast = getattr(budget, name)(spend, funding, tolerance=tolerance)
         plain = getattr(straight, name)(spend, funding, tolerance=tolerance)
         pd.testing.assert_frame_equal(fast, plain, check_exact=True)
-    drift = budget.funding_drift(spend, funding, tolerance=tolerance)
-    assert budget.count_drifting(drift) == straight.count_drifting(drift)
-    assert budget.funding_balance(drift) == straight.funding_balance(drift)
+    drift = funding_kpis.funding_drift(spend, funding, tolerance=tolerance)
+    assert funding_kpis.count_drifting(drift) == straight.count_drifting(drift)
+    assert funding_kpis.funding_balance(drift) == straight.funding_balance(drift)
 
 
 def test_funding_drift_hand_made() -> None:
@@ -210,12 +211,12 @@ def test_funding_drift_hand_made() -> None:
     # and shares as objects; this takes the keyed path (the others above may not).
     app_spend = SPEND.astype({"project": object, "department": object})
     app_funding = FUNDING.astype({"project": "str", "department": "str", "agreed_share": object})
-    joint = budget.joint_projects(app_funding)
-    assert budget._drift_numbers_by_key(app_spend, app_funding, joint, TOLERANCE) is not None
+    joint = funding_kpis.joint_projects(app_funding)
+    assert funding_kpis._drift_numbers_by_key(app_spend, app_funding, joint, TOLERANCE) is not None
     for tolerance in (0.0, TOLERANCE):
         _same_drift(app_spend, app_funding, tolerance)
     duplicated = pd.concat([app_funding, app_funding.iloc[:1]], ignore_index=True)
-    assert budget._drift_numbers_by_key(app_spend, duplicated, joint, TOLERANCE) is None
+    assert funding_kpis._drift_numbers_by_key(app_spend, duplicated, joint, TOLERANCE) is None
     _same_drift(app_spend, duplicated)
 
 
@@ -227,7 +228,9 @@ def test_funding_drift_random(seed: int) -> None:
     app_spend = spend.astype({"project": object, "department": object})
     app_funding = funding.astype({"project": "str", "department": "str"})
     assert (
-        budget._drift_numbers_by_key(app_spend, app_funding, budget.joint_projects(app_funding), 2.0)
+        funding_kpis._drift_numbers_by_key(
+            app_spend, app_funding, funding_kpis.joint_projects(app_funding), 2.0
+        )
         is not None
     )
     _same_drift(app_spend, app_funding, 2.0)
@@ -236,7 +239,10 @@ def test_funding_drift_random(seed: int) -> None:
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
 def test_funding_drift_on_demo_data(demo_engine, filters: Filters) -> None:
     spend, funding = _demo_inputs(demo_engine, filters)
-    assert budget._drift_numbers_by_key(spend, funding, budget.joint_projects(funding), TOLERANCE) is not None
+    assert (
+        funding_kpis._drift_numbers_by_key(spend, funding, funding_kpis.joint_projects(funding), TOLERANCE)
+        is not None
+    )
     _same_drift(spend[spend["month"] <= filters.as_of], funding)
     _same_drift(spend, funding, 2.0)
 
@@ -529,7 +535,7 @@ def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: F
         **texts,
     )
     spend, funding = _demo_inputs(demo_sqlite_engine, filters)
-    drift = budget.funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=2.0)
+    drift = funding_kpis.funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=2.0)
     assert not drift.empty
     same(
         "drift_chart",
@@ -542,7 +548,7 @@ def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: F
         y_title="Project",
         legend_title="Department",
     )
-    split = budget_projects.resolve_agreed_shares(
+    split = funding_kpis.resolve_agreed_shares(
         load_funding_split(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of)
     )
     same(

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kpis.funding import resolve_agreed_shares
 from kpis.portfolio import goals_on_time
 from kpis.projects import (
     collaboration_exceptions,
@@ -26,7 +27,6 @@ from kpis.projects import (
     project_detail,
     project_ownership,
     project_table,
-    resolve_agreed_shares,
     shift_date,
     shift_goals,
     split_text,

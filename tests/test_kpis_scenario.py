@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpis.budget import funding_drift
 from kpis.common import KpiValue
+from kpis.funding import funding_drift
 from kpis.scenario.comparison import (
     compare,
     drift_effects,

@@ -11,17 +11,13 @@ from data_access.reference import load_categories, load_departments
 from data_access.targets import load_targets
 from i18n import names_by_code
 from kpis.budget import (
-    count_drifting,
     count_tracked,
     cumulative_series,
     earned_value_table,
     for_project,
     forecast_year_end,
     frame_totals,
-    funding_drift,
-    max_funding_drift,
     portfolio_earned_value,
-    portfolio_funding_drift,
     project_earned_value,
     rag_of,
     realisation,
@@ -31,6 +27,7 @@ from kpis.budget import (
     variance_table,
     year_summary,
 )
+from kpis.funding import count_drifting, funding_drift, max_funding_drift, portfolio_funding_drift
 from services.links import BUDGET, BUDGET_TABS
 from ui.auth import require
 from ui.budget_tables import (

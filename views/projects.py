@@ -18,6 +18,7 @@ from data_access.projects import (
 )
 from data_access.reference import load_departments
 from i18n import names_by_code
+from kpis.funding import resolve_agreed_shares
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.projects import (
     GOAL_STATUSES,
@@ -43,7 +44,6 @@ from kpis.projects import (
     ownership_status,
     project_detail,
     project_table,
-    resolve_agreed_shares,
     team_mix,
     total_spend,
     value_progress,

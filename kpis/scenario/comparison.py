@@ -19,13 +19,11 @@ from kpis.budget import (
     eac_year_forecast,
     earned_value_table,
     forecast_year_end,
-    funding_balance,
-    funding_drift,
-    max_funding_drift,
     portfolio_earned_value,
     year_summary,
 )
 from kpis.common import KpiValue, not_available
+from kpis.funding import funding_balance, funding_drift, max_funding_drift
 from kpis.portfolio import goals_on_time
 from kpis.scenario.levers import Scenario, lever_groups
 from kpis.scenario.transforms import BaselineFrames, _of_year, apply_scenario, line_frame, projected_spend

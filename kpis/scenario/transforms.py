@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from domain.months import add_months, as_date, fiscal_year_end, fiscal_year_start, month_end
-from kpis.budget import joint_projects
+from kpis.funding import joint_projects
 from kpis.scenario.levers import ALL_JOINT, SCALE_DIMENSIONS, ScaleLever, Scenario, ScenarioError
 
 
