@@ -19,35 +19,52 @@ import pandas as pd
 from kpis.common import KpiValue, not_available, ratio
 
 
-def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
-    """Each funder's agreed share of its project, with unrecorded shares resolved.
+def agreed_split(project: pd.Series, agreed_share: pd.Series) -> pd.Series:
+    """The agreed split rule, row by row: each funder's agreed share of its project.
 
-    `funding` has project, department, committed, agreed_share (0..1 or None). A recorded
-    share stands; the funders without a recorded share split what is left equally:
-    (1 − Σ recorded shares of the project) / number of funders without one, never below 0.
-    So with no share recorded at all every funder gets 1 / n. Adds column `share`.
+    A recorded share (0..1) stands; the funders of a project without one split what is left
+    equally: (1 − Σ recorded shares of the project) / number of funders without one, never
+    below 0. With no share recorded at all every funder gets 1 / n; a row without a project
+    keeps its recorded share, or 0. Example: MKT 0.6, IT None → IT 0.4; both None → 0.5 each.
+    In: the project and agreed_share columns of funding rows. Out: float64 on their index.
+    """
+    if agreed_share.dtype == "float64":
+        recorded = pd.Series(agreed_share.to_numpy(dtype="float64", copy=True), index=agreed_share.index)
+    else:
+        recorded = pd.Series(
+            [None if s is None or pd.isna(s) else float(s) for s in agreed_share],
+            index=agreed_share.index,
+            dtype="float64",
+        )
+    codes = pd.factorize(project)[0]
+    if (codes < 0).any():  # a row without a project: grouped by the strings, which leaves it out
+        open_count = recorded.isna().groupby(project).transform("sum")
+        recorded_sum = recorded.groupby(project).transform("sum")
+    else:
+        # The same grouped sum, over integer project codes; the open shares counted.
+        open_count = pd.Series(
+            np.bincount(codes, weights=recorded.isna().to_numpy())[codes], index=recorded.index
+        )
+        recorded_sum = pd.Series(
+            pd.DataFrame({"recorded": recorded.to_numpy(), "code": codes})
+            .groupby("code")["recorded"]
+            .transform("sum")
+            .to_numpy(),
+            index=recorded.index,
+        )
+    rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
+    return recorded.fillna(rest).fillna(0.0)
+
+
+def agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
+    """Funding rows in project order with each funder's agreed share (`agreed_split`) as `share`.
+
+    `funding` has project, department, committed, agreed_share (0..1 or None).
     """
     if funding.empty:
         return funding.assign(share=pd.Series(dtype=float))
     ordered = funding.sort_values("project", kind="stable").reset_index(drop=True)
-    if ordered["agreed_share"].dtype == "float64":
-        recorded = pd.Series(ordered["agreed_share"].to_numpy(dtype="float64", copy=True))
-    else:
-        recorded = pd.Series(
-            [None if s is None or pd.isna(s) else float(s) for s in ordered["agreed_share"]], dtype="float64"
-        )
-    codes = pd.factorize(ordered["project"])[0]
-    if (codes < 0).any():  # a funding row without a project: grouped by the strings as before
-        open_count = recorded.isna().groupby(ordered["project"]).transform("sum")
-        recorded_sum = recorded.groupby(ordered["project"]).transform("sum")
-    else:
-        # The same grouped sum, over integer project codes; the open shares counted.
-        open_count = pd.Series(np.bincount(codes, weights=recorded.isna().to_numpy())[codes])
-        recorded_sum = (
-            pd.DataFrame({"recorded": recorded, "code": codes}).groupby("code")["recorded"].transform("sum")
-        )
-    rest = (1.0 - recorded_sum).clip(lower=0.0) / open_count.where(open_count > 0)
-    return ordered.assign(share=recorded.fillna(rest).fillna(0.0).astype("float64"))
+    return ordered.assign(share=agreed_split(ordered["project"], ordered["agreed_share"]))
 
 
 def _drift_rows(actual: pd.Series, agreed: pd.Series, tolerance: float, no_spend: str) -> pd.DataFrame:
@@ -372,58 +389,31 @@ def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
     """Funding rows with the agreed split made explicit and the committed split beside it.
 
     In: project, department, committed, agreed_share (NaN = not recorded).
-    Out: the same plus `agreed` (agreed_share, or an equal part of 1 − Σ recorded shares of
-    the project for each unrecorded one, never below 0), `committed_share` (committed /
-    the project's total committed; NaN when the project has nothing committed),
-    `n_funders` and `joint` (n_funders ≥ 2).
+    Out: the same plus `agreed` (`agreed_split`), `committed_share` (committed / the
+    project's total committed; NaN when the project has nothing committed), `n_funders`
+    and `joint` (n_funders ≥ 2).
     Example: MKT 0.6, IT NaN → IT agreed 0.4; MKT NaN, IT NaN → 0.5 each.
     """
     if funding.empty:
         return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
+    agreed = agreed_split(funding["project"], funding["agreed_share"])
     codes, _ = pd.factorize(funding["project"])
     if (codes < 0).any():  # a row without a project: the grouped path leaves it out
-        return _resolve_agreed_shares_grouped(funding)
-    # One grouped sum over integer project codes for both sums (the same sums, row by row
-    # in the same order, as grouping by the project strings); counts with bincount.
-    sums = (
-        pd.DataFrame(
-            {
-                "recorded": funding["agreed_share"].fillna(0.0),
-                "committed": funding["committed"],
-                "code": codes,
-            }
+        total = funding["committed"].groupby(funding["project"]).transform("sum")
+        n_funders = funding["department"].groupby(funding["project"]).transform("count").astype("int64")
+    else:
+        # The same grouped sum over integer project codes as grouping by the project strings.
+        total = (
+            pd.DataFrame({"committed": funding["committed"], "code": codes})
+            .groupby("code")["committed"]
+            .transform("sum")
         )
-        .groupby("code")
-        .transform("sum")
-    )
-    recorded, total = sums["recorded"], sums["committed"]
-    unrecorded = pd.Series(
-        np.bincount(codes, weights=funding["agreed_share"].isna().to_numpy(), minlength=codes.max() + 1)[
-            codes
-        ],
-        index=funding.index,
-    )
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    counted = np.bincount(codes, weights=funding["department"].notna().to_numpy(), minlength=codes.max() + 1)
-    n_funders = pd.Series(counted[codes].astype("int64"), index=funding.index)
+        counted = np.bincount(
+            codes, weights=funding["department"].notna().to_numpy(), minlength=codes.max() + 1
+        )
+        n_funders = pd.Series(counted[codes].astype("int64"), index=funding.index)
     return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
-        committed_share=funding["committed"] / total.where(total != 0),
-        n_funders=n_funders,
-        joint=n_funders >= 2,
-    )
-
-
-def _resolve_agreed_shares_grouped(funding: pd.DataFrame) -> pd.DataFrame:
-    """`resolve_agreed_shares` grouped by the project strings (for frames with a missing project)."""
-    by_project = funding["project"]
-    recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
-    unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    total = funding["committed"].groupby(by_project).transform("sum")
-    n_funders = funding["department"].groupby(by_project).transform("count").astype("int64")
-    return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
+        agreed=agreed,
         committed_share=funding["committed"] / total.where(total != 0),
         n_funders=n_funders,
         joint=n_funders >= 2,
