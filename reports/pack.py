@@ -57,7 +57,7 @@ from i18n.format import (
 from kpis.budget import earned_value_table, forecast_year_end
 from kpis.exceptions import ExceptionItem
 from kpis.funding import funding_drift
-from kpis.projects import goal_timeline
+from kpis.goals import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable

@@ -29,14 +29,9 @@ from i18n.format import (
     format_signed,
 )
 from kpis.budget import cumulative_series
-from kpis.projects import (
-    GOAL_STATUSES,
-    OWNERSHIP_STATUSES,
-    ChartSelection,
-    goal_chart_projects,
-    ownership_chart_projects,
-    ownership_status,
-)
+from kpis.goals import GOAL_STATUSES
+from kpis.ownership import OWNERSHIP_STATUSES, ownership_status
+from kpis.projects import ChartSelection, goal_chart_projects, ownership_chart_projects
 from kpis.trust import OVERALL, perception_gaps
 from reports.content import PackChart
 from services.single_view import SingleView

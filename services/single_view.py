@@ -60,19 +60,13 @@ from kpis.funding import (
     funding_drift,
     max_funding_drift,
 )
+from kpis.goals import goal_timeline
+from kpis.ownership import ownership_issues, ownership_status
 from kpis.portfolio import count_goals, count_joint_projects
-from kpis.projects import (
-    collaboration_exceptions,
-    count_mixed,
-    fte_balance_median,
-    goal_timeline,
-    mixed_teams_share,
-    ownership_issues,
-    ownership_status,
-    team_mix_by_month,
-)
+from kpis.projects import collaboration_exceptions
 from kpis.steering import count_follow_through, follow_through
 from kpis.targets import Rag, Target, rag
+from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix_by_month
 from kpis.trends import (
     cpi_by_month,
     goals_on_time_by_month,

@@ -79,7 +79,7 @@ def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]
     """Ownership clarity of each month's ownership (filters replayed), cancelled projects left out."""
     from data_access.projects import load_ownership
     from kpis.exceptions import without_cancelled
-    from kpis.projects import ownership_clarity, ownership_status
+    from kpis.ownership import ownership_clarity, ownership_status
     from services.single_view import period_for
 
     return [

@@ -45,14 +45,10 @@ from kpis.common import KpiValue, not_available
 from kpis.funding import _drift_rows, funding_balance_numbers
 from kpis.funding import count_drifting as count_drifting  # unchanged: re-exported for the tests
 from kpis.funding import funding_balance as funding_balance  # unchanged: re-exported for the tests
-from kpis.projects import (
-    TEAM_MIX_COLUMNS,
-    _present,
-    late_goals,
-    next_goals,
-    ownership_issues,
-    project_ownership,
-)
+from kpis.goals import late_goals, next_goals
+from kpis.ownership import ownership_issues, project_ownership
+from kpis.projects import _present
+from kpis.teams import TEAM_MIX_COLUMNS
 
 # ---- kpis/budget.py at 3943b28 (the functions the rewrite changed, and those calling them) ----
 

@@ -21,19 +21,10 @@ from data_access.projects import (
 )
 from domain.filters import Filters
 from i18n.format import format_number, format_pct
+from kpis.goals import goal_timeline, goals_per_million, median_days_to_first_insight, value_progress
+from kpis.ownership import ownership_clarity, ownership_issues, ownership_status
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.projects import (
-    fte_balance_median,
-    goal_timeline,
-    goals_per_million,
-    median_days_to_first_insight,
-    mixed_teams_share,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
-    team_mix,
-    value_progress,
-)
+from kpis.teams import fte_balance_median, mixed_teams_share, team_mix
 from tests.apptest_helpers import metric_values, open_app
 
 PAGE = "views/projects.py"

@@ -22,7 +22,10 @@ from domain.filters import Filters
 from domain.months import add_months, first_of_month
 from kpis import budget
 from kpis import funding as funding_kpis
+from kpis import goals as goals_kpis
+from kpis import ownership as ownership_kpis
 from kpis import projects as budget_projects
+from kpis import teams as teams_kpis
 from services.single_view import trend_months
 
 NAN = float("nan")
@@ -281,7 +284,7 @@ TEAMS = {
 
 
 def _same_mix(teams: dict, funding: pd.DataFrame) -> None:
-    fast = budget_projects.team_mix_by_month(teams, funding)
+    fast = teams_kpis.team_mix_by_month(teams, funding)
     plain = straight.team_mix_by_month(teams, funding)
     assert list(fast) == list(plain) == list(teams)
     for key in teams:
@@ -301,10 +304,10 @@ def test_team_mix_by_month_hand_made(text_dtype) -> None:
     _same_mix(teams, funding.assign(agreed_share=NAN))  # no shares recorded
     _same_mix({"mar": teams["mar"]}, funding)
     # No months at all: the plain version raised (pd.concat of nothing); now simply none.
-    assert budget_projects.team_mix_by_month({}, funding) == {}
+    assert teams_kpis.team_mix_by_month({}, funding) == {}
     every = {"all": typed(_team([("A", "IT", 1, 0.5), ("A", "MKT", 1, 0.5)]))}  # nobody missing
     _same_mix(every, funding[funding["project"] == "A"])
-    mix = budget_projects.team_mix_by_month(teams, funding)["mar"].set_index("project")
+    mix = teams_kpis.team_mix_by_month(teams, funding)["mar"].set_index("project")
     assert mix.loc["D", "missing_departments"] == "IT" and mix.loc["E", "mixed"] is True
 
 
@@ -343,7 +346,8 @@ def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> 
     key order included) as before their channels were given as objects."""
     from charts.projects import goal_timeline_chart, ownership_matrix_chart
     from data_access.projects import load_insight_goals, load_ownership
-    from kpis.projects import goal_timeline, ownership_status
+    from kpis.goals import goal_timeline
+    from kpis.ownership import ownership_status
 
     status = ownership_status(load_ownership(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of))
     ownership_texts = {
@@ -393,12 +397,12 @@ def _same_projects_page(
     status: pd.DataFrame,
     timeline: pd.DataFrame,
 ) -> None:
-    assert budget_projects.split_text(funding) == straight.split_text(funding)
-    assert list(budget_projects.split_text(funding)) == list(straight.split_text(funding))  # order
-    assert budget_projects.team_text(team) == straight.team_text(team)
-    assert list(budget_projects.team_text(team)) == list(straight.team_text(team))
+    assert teams_kpis.split_text(funding) == straight.split_text(funding)
+    assert list(teams_kpis.split_text(funding)) == list(straight.split_text(funding))  # order
+    assert teams_kpis.team_text(team) == straight.team_text(team)
+    assert list(teams_kpis.team_text(team)) == list(straight.team_text(team))
     mix = straight.team_mix(team, funding)
-    pd.testing.assert_frame_equal(budget_projects.team_mix(team, funding), mix, check_exact=True)
+    pd.testing.assert_frame_equal(teams_kpis.team_mix(team, funding), mix, check_exact=True)
     labels = {"active": "Active", "mixed.True": "yes", "mixed.False": "no", "breach": "Breach", "none": "–"}
     pd.testing.assert_frame_equal(
         budget_projects.project_table(
@@ -415,7 +419,7 @@ def _same_projects_page(
         check_exact=True,
     )
     pd.testing.assert_frame_equal(
-        budget_projects.first_insight_days(timeline), straight.first_insight_days(timeline), check_exact=True
+        goals_kpis.first_insight_days(timeline), straight.first_insight_days(timeline), check_exact=True
     )
 
 
@@ -471,8 +475,8 @@ def _hand_made_page(text_dtype) -> tuple[pd.DataFrame, ...]:
     ).astype({"project": text_dtype})
     goals.loc[3, "target_date"] = dt.date(2026, 1, 31)
     goals.loc[3, "planned_start"] = dt.date(2025, 6, 1)
-    status = budget_projects.ownership_status(status)
-    timeline = budget_projects.goal_timeline(goals, as_of_end=dt.date(2026, 3, 31))
+    status = ownership_kpis.ownership_status(status)
+    timeline = goals_kpis.goal_timeline(goals, as_of_end=dt.date(2026, 3, 31))
     return projects, funding, team, status, timeline
 
 
@@ -498,10 +502,10 @@ def test_projects_page_functions_on_demo_data(demo_engine, filters: Filters) -> 
     projects = load_projects(engine=demo_engine, filters=filters)
     funding = load_funding_split(engine=demo_engine, filters=filters, as_of=filters.as_of)
     team = load_team_by_department(engine=demo_engine, filters=filters, as_of=filters.as_of)
-    status = budget_projects.ownership_status(
+    status = ownership_kpis.ownership_status(
         load_ownership(engine=demo_engine, filters=filters, as_of=filters.as_of)
     )
-    timeline = budget_projects.goal_timeline(
+    timeline = goals_kpis.goal_timeline(
         load_insight_goals(engine=demo_engine, filters=filters), as_of_end=filters.as_of_end
     )
     assert not team.empty and not timeline.empty

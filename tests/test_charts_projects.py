@@ -14,7 +14,8 @@ from charts.projects import (
 )
 from charts.theme import department_colors
 from kpis.funding import resolve_agreed_shares
-from kpis.projects import goal_timeline, ownership_status
+from kpis.goals import goal_timeline
+from kpis.ownership import ownership_status
 
 D = dt.date
 SPLIT = resolve_agreed_shares(

@@ -26,16 +26,10 @@ from data_access.projects import (
 )
 from domain.filters import Filters
 from domain.months import first_of_month
-from kpis.projects import (
-    collaboration_exceptions,
-    goal_timeline,
-    goals_per_million,
-    mixed_teams_share,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
-    team_mix,
-)
+from kpis.goals import goal_timeline, goals_per_million
+from kpis.ownership import ownership_clarity, ownership_issues, ownership_status
+from kpis.projects import collaboration_exceptions
+from kpis.teams import mixed_teams_share, team_mix
 from tests.factories import insert_tiny_portfolio
 
 D = dt.date

@@ -13,7 +13,7 @@ from data_access.demo import DEMO_AS_OF
 from data_access.projects import load_funding_split, load_team_by_months
 from domain.filters import Filters
 from domain.months import first_of_month
-from kpis.projects import team_mix, team_mix_by_month
+from kpis.teams import team_mix, team_mix_by_month
 from services.single_view import trend_months
 from tests.straight import straight_team_mix
 
