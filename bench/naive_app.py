@@ -17,7 +17,7 @@ from domain.filters import Filters
 from domain.months import month_end
 from kpis.budget import realisation
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 
 
 @st.cache_resource

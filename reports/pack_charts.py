@@ -31,8 +31,9 @@ from i18n.format import (
 from kpis.budget import cumulative_series
 from kpis.goals import GOAL_STATUSES
 from kpis.ownership import OWNERSHIP_STATUSES, ownership_status
+from kpis.perception import perception_gaps
 from kpis.projects import ChartSelection, goal_chart_projects, ownership_chart_projects
-from kpis.trust import OVERALL, perception_gaps
+from kpis.survey_stats import OVERALL
 from reports.content import PackChart
 from services.single_view import SingleView
 

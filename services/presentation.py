@@ -24,8 +24,8 @@ from i18n.format import (
     format_signed,
 )
 from kpis.exceptions import ExceptionItem
+from kpis.survey_stats import OVERALL
 from kpis.targets import Target
-from kpis.trust import OVERALL
 from services.single_view import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.

@@ -65,6 +65,7 @@ from kpis.ownership import ownership_issues, ownership_status
 from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import collaboration_exceptions
 from kpis.steering import count_follow_through, follow_through
+from kpis.survey_stats import OVERALL
 from kpis.targets import Rag, Target, rag
 from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix_by_month
 from kpis.trends import (
@@ -74,7 +75,8 @@ from kpis.trends import (
     ownership_clarity_by_month,
     progress_by_month,
 )
-from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
+from kpis.trust import TrustReport, significant_drops, trust_core
+from kpis.trust_index import latest_wave_trust
 from services.instrument import names_by_language
 
 TREND_MONTHS = 6

@@ -13,7 +13,7 @@ from i18n.format import format_number, format_pct
 from kpis.budget import realisation
 from kpis.exceptions import without_cancelled
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 from services.presentation import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app

@@ -11,7 +11,7 @@ from data_access.reference import load_departments, load_month_bounds
 from data_access.survey import load_trust_groups, load_waves
 from domain.filters import Filters
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 from tests.factories import insert_tiny_portfolio
 
 MARCH = Filters(as_of=dt.date(2026, 3, 1), period_start=dt.date(2026, 1, 1))

@@ -24,7 +24,7 @@ from domain.filters import Filters
 from kpis.scenario.comparison import compare
 from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
 from kpis.scenario.transforms import apply_scenario
-from kpis.trust import pooled_index
+from kpis.trust_index import pooled_index
 from tests.factories import insert_tiny_portfolio
 
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)

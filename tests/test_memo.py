@@ -266,7 +266,8 @@ def test_memo_keeps_one_version_and_reloads_after_a_write(empty_engine: Engine) 
 
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=_ids)
 def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Filters) -> None:
-    from kpis.trust import rating_groups, reliability_table
+    from kpis.survey_stats import reliability_table
+    from kpis.trust import rating_groups
     from services.reliability import load_reliability
 
     clear_memo()

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 import domain.confidentiality as confidentiality
+import kpis.perception as perception
+import kpis.survey_stats as survey_stats
 import kpis.trust as trust
 from data_access.demo import DEMO_AS_OF
 from data_access.survey import (
@@ -356,12 +358,12 @@ def test_demo_callers(demo_engine, filters: Filters, monkeypatch: pytest.MonkeyP
         (3, 5, 8, 12), (scores, thinned_scores), (distribution, thinned_distribution)
     ):
         with monkeypatch.context() as patch:
-            patch.setattr(trust, "suppress", straight_suppress)
-            patch.setattr(confidentiality, "suppress", straight_suppress)
+            for module in (trust, perception, survey_stats, confidentiality):
+                patch.setattr(module, "suppress", straight_suppress)
             expected = compute(min_group, *data)
         with monkeypatch.context() as patch:
-            patch.setattr(trust, "suppress", checked)
-            patch.setattr(confidentiality, "suppress", checked)
+            for module in (trust, perception, survey_stats, confidentiality):
+                patch.setattr(module, "suppress", checked)
             compute(min_group, *data)
         actual = compute(min_group, *data)
         _same_report(actual[0], expected[0])

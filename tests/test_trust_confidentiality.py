@@ -34,7 +34,9 @@ from data_access.survey import (
 )
 from domain.confidentiality import COMPLEMENTARY, SMALL_GROUP
 from domain.filters import Filters
-from kpis.trust import latest_wave_trust, reliability_table, trust_report
+from kpis.survey_stats import reliability_table
+from kpis.trust import trust_report
+from kpis.trust_index import latest_wave_trust
 
 DEPARTMENTS = ("MKT", "IT", "FIN", "SAL")
 GROUP_SIZES = {"MKT": 6, "IT": 7, "FIN": 3, "SAL": 5}

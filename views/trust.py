@@ -17,13 +17,10 @@ from data_access.survey import (
 )
 from domain.confidentiality import DEFAULT_MIN_GROUP, comment_groups
 from i18n import names_by_code
-from kpis.trust import (
-    OVERALL,
-    latest_wave_trust,
-    mirror_matrix,
-    rows_for,
-    trust_report,
-)
+from kpis.perception import mirror_matrix, rows_for
+from kpis.survey_stats import OVERALL
+from kpis.trust import trust_report
+from kpis.trust_index import latest_wave_trust
 from services.instrument import dimension_codes, dimension_labels
 from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
 from services.reliability import load_reliability

@@ -11,6 +11,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from domain.confidentiality import DEFAULT_MIN_GROUP
 from domain.months import as_date, fiscal_year_end, month_end
 from kpis.budget import (
     EarnedValue,
@@ -27,7 +28,7 @@ from kpis.funding import funding_balance, funding_drift, max_funding_drift
 from kpis.portfolio import goals_on_time
 from kpis.scenario.levers import Scenario, lever_groups
 from kpis.scenario.transforms import BaselineFrames, _of_year, apply_scenario, line_frame, projected_spend
-from kpis.trust import DEFAULT_MIN_GROUP, pooled_index
+from kpis.trust_index import pooled_index
 
 
 def goals_due_rest_of_year(goals: pd.DataFrame, *, as_of: dt.date, fiscal_year_start_month: int = 1) -> int:
