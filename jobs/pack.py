@@ -19,9 +19,10 @@ import io
 import sys
 from pathlib import Path
 
+from i18n import LANGUAGES
 from jobs.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, database_url, job_logger
 
-LANGS = ("nl", "en")
+LANGS = LANGUAGES
 
 
 def _month(text: str) -> dt.date:

@@ -55,7 +55,7 @@ from i18n.format import (
     format_pct,
 )
 from kpis.budget import earned_value_table, forecast_year_end
-from kpis.exceptions import ExceptionItem
+from kpis.exceptions import OWNERSHIP_KINDS, ExceptionItem
 from kpis.funding import funding_drift
 from kpis.goals import goal_timeline
 from kpis.steering import actions_for_meeting
@@ -79,7 +79,6 @@ EXCEPTION_LINES_PER_KIND = 5
 # this order); the spreadsheet has them all.
 SLIDE_GOALS = 20
 ATTENTION_ORDER = {"overdue": 0, "reached_late": 1, "open": 2, "reached_on_time": 3}
-OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 # progress(step, steps, label): called before each step of making the pack.
 Progress = Callable[[int, int, str], None]

@@ -17,6 +17,7 @@ from domain.filters import Filters
 from domain.months import as_of_options, fiscal_year_start, last_closed_month
 from i18n import LANGUAGES, names_by_code, normalise_language, translate
 from i18n.format import format_month
+from services.links import FOCUS_PARAM
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
 from ui.organisation import organisation
@@ -98,9 +99,6 @@ def _load_from_url(
                 notices.append(name)
             st.session_state[key] = known
     st.session_state[NOTICES_KEY] = notices
-
-
-FOCUS_PARAM = "focus"
 
 
 def filter_params(filters: Filters) -> dict[str, str]:
