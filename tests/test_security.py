@@ -15,7 +15,6 @@ CODE_DIRS = [
     "ui",
     "access",
     "data_access",
-    "domain",
     "kpis",
     "charts",
     "reports",
