@@ -28,7 +28,8 @@ import services.survey_reliability as reliability
 import tests.oracles as oracles
 from data_access.engine import create_db_engine, describe_url
 from data_access.memo import clear_memo, memo_usage
-from kpis.periods import Filters, add_months
+from domain.filters import Filters
+from domain.months import add_months
 from kpis.trust import trust_report
 
 STATUS_SETS = [(), ("active",), ("active", "on_hold"), ("active", "done"), ()]

@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.engine import create_db_engine
 from data_access.reference import load_departments, load_month_bounds
-from kpis.periods import add_months
+from domain.months import add_months
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

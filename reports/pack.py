@@ -41,7 +41,10 @@ from data_access.engine import DatabaseUnavailable, check_connection, create_db_
 from data_access.projects import load_insight_goals, load_responsibility_areas
 from data_access.reference import load_departments
 from data_access.steering import load_actions, load_decisions
-from i18n import LANGUAGES, translate
+from domain.confidentiality import DEFAULT_MIN_GROUP
+from domain.filters import Filters
+from domain.months import fiscal_year_days, fiscal_year_start
+from i18n import LANGUAGES, names_by_code, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
     currency_symbol,
@@ -51,11 +54,10 @@ from i18n.format import (
     format_number,
     format_pct,
 )
-from kpis.budget import earned_value_table, forecast_year_end, funding_drift
-from kpis.confidentiality import DEFAULT_MIN_GROUP
-from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, fiscal_year_days, fiscal_year_start
-from kpis.projects import goal_timeline
+from kpis.budget import earned_value_table, forecast_year_end
+from kpis.exceptions import OWNERSHIP_KINDS, ExceptionItem
+from kpis.funding import funding_drift
+from kpis.goals import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
 from presentation.overview import exception_text, tile_texts
@@ -77,7 +79,6 @@ EXCEPTION_LINES_PER_KIND = 5
 # this order); the spreadsheet has them all.
 SLIDE_GOALS = 20
 ATTENTION_ORDER = {"overdue": 0, "reached_late": 1, "open": 2, "reached_on_time": 3}
-OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 # progress(step, steps, label): called before each step of making the pack.
 Progress = Callable[[int, int, str], None]
@@ -339,7 +340,7 @@ def build_pack(
     organisation = organisation or load_organisation(engine=engine)
     step("figures")
     departments = load_departments(engine=engine)
-    names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
+    names = names_by_code(departments, lang)
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
     currency = organisation.currency
     tiles, _ = overview_tiles(view, lang=lang, department_names=names, currency=currency)
@@ -348,7 +349,7 @@ def build_pack(
     projects = load_project_progress(engine=engine, filters=filters)
     project_names = dict(zip(projects["project"], projects["name"], strict=True))
     areas = load_responsibility_areas(engine=engine)
-    area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
+    area_names = names_by_code(areas, lang)
     lines = exception_lines(
         view,
         lang=lang,

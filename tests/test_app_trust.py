@@ -15,7 +15,8 @@ from data_access.survey import (
     load_waves,
 )
 from i18n.format import format_number
-from kpis.trust import latest_wave_trust, trust_report
+from kpis.trust import trust_report
+from kpis.trust_index import latest_wave_trust
 from tests.apptest_helpers import metric_values, open_app
 
 PAGE = "views/trust.py"

@@ -4,9 +4,10 @@ import datetime as dt
 import re
 import string
 
+import pandas as pd
 import pytest
 
-from i18n import LANGUAGES, load_catalog, normalise_language, translate
+from i18n import LANGUAGES, load_catalog, names_by_code, normalise_language, translate
 from i18n.format import format_day, format_eur, format_eur_compact, format_month, format_number, format_pct
 from tests.source_tree import code_files
 
@@ -105,3 +106,12 @@ def test_formats_equal_babels_own_functions() -> None:
                 assert format_pct(value, lang, decimals=decimals) == format_percent(
                     half_up(value, decimals + 2), format=number + "%", locale=locale
                 )
+
+
+def test_names_by_code_maps_codes_to_the_language_asked() -> None:
+    rows = pd.DataFrame(
+        {"code": ["MKT", "IT"], "name_nl": ["Marketing NL", "ICT"], "name_en": ["Marketing", "IT"]}
+    )
+    assert names_by_code(rows, "nl") == {"MKT": "Marketing NL", "IT": "ICT"}
+    assert names_by_code(rows, "en") == {"MKT": "Marketing", "IT": "IT"}
+    assert names_by_code(rows.iloc[:0], "en") == {}

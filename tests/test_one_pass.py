@@ -11,8 +11,9 @@ import pytest
 
 from data_access.demo import DEMO_AS_OF
 from data_access.projects import load_funding_split, load_team_by_months
-from kpis.periods import Filters, first_of_month
-from kpis.projects import team_mix, team_mix_by_month
+from domain.filters import Filters
+from domain.months import first_of_month
+from kpis.teams import team_mix, team_mix_by_month
 from services.single_view import trend_months
 from tests.straight import straight_team_mix
 

@@ -5,9 +5,10 @@ property check over every demo month that no tile's badge, sparkline and change 
 import pytest
 
 from data_access.demo import DEMO_FIRST_MONTH, DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
+from domain.filters import Filters
+from domain.months import add_months
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import ExceptionItem, forecast_items, with_names, without_cancelled
-from kpis.periods import Filters, add_months
 from kpis.targets import DEFAULT_TARGETS, Target
 from presentation.overview import (
     NEUTRAL,

@@ -14,7 +14,7 @@ from data_access.demo import DEMO_HISTORY_START
 from data_access.importer import export_rows
 from data_access.projects import load_ownership
 from data_access.targets import save_target
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.targets import Target
 from presentation.overview import tile_text
 from reports.pack import build_pack

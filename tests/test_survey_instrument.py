@@ -26,8 +26,10 @@ from data_access.survey import (
     load_survey_dimensions,
     load_waves,
 )
-from kpis.periods import Filters
-from kpis.trust import OVERALL, rows_for, trust_report
+from domain.filters import Filters
+from kpis.perception import rows_for
+from kpis.survey_stats import OVERALL
+from kpis.trust import trust_report
 from services.instrument import dimension_codes, dimension_labels, dimension_names
 from tests.apptest_helpers import open_app
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, select
 
 from data_access.reference import load_month_bounds
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def _canonical(value: Any) -> str:
