@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from domain.targets import Target
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -24,8 +25,7 @@ from i18n.format import (
     format_signed,
 )
 from kpis.exceptions import ExceptionItem
-from kpis.targets import Target
-from kpis.trust import OVERALL
+from kpis.survey_stats import OVERALL
 from services.single_view import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.

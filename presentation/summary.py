@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.months import month_end
 from i18n import translate
 from i18n.format import DEFAULT_CURRENCY
 from kpis.exceptions import ExceptionItem
-from kpis.periods import month_end
 from kpis.steering import replay_actions
 from presentation.overview import change_meaningful, change_text, exception_text
 from services.single_view import SingleView, Tile

@@ -24,9 +24,12 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import comment_groups
-from kpis.periods import Filters
-from kpis.trust import OVERALL, TrustReport, latest_wave_trust, mirror_matrix, rows_for, trust_report
+from domain.confidentiality import comment_groups
+from domain.filters import Filters
+from kpis.perception import mirror_matrix, rows_for
+from kpis.survey_stats import OVERALL
+from kpis.trust import TrustReport, trust_report
+from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md, translate_md
 from presentation.metrics import Metric
 from presentation.words import Words

@@ -4,9 +4,6 @@ domain/ is the bottom layer: the standard library, pandas and numpy only. kpis/,
 access/ and i18n/ are pure: no Streamlit, nothing from the layers above them (services/,
 ui/, views/) nor from data_access/. data_access/ may use domain/ but not kpis/ or above.
 Every import counts, also one inside a function (a lazy import is still a dependency).
-One deliberate exception, invisible to ast: kpis/scenario/__init__.py resolves the link codec
-that moved to services/scenario_link.py by name (importlib) so old callers keep working; it
-goes once they import services.scenario_link.
 """
 
 from __future__ import annotations
@@ -89,6 +86,5 @@ def test_pure_packages_import_no_streamlit_and_nothing_above_them(package: str) 
     assert pure_violations(package) == []
 
 
-@pytest.mark.xfail(strict=True, reason="data_access is switched to domain on merge")
 def test_data_access_imports_nothing_from_kpis_or_above() -> None:
     assert data_access_violations() == []

@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.reference import load_departments
 from data_access.steering import load_actions
+from domain.filters import Filters
+from domain.months import add_months
 from i18n import translate
-from kpis.periods import Filters, add_months
 from presentation.summary import meeting_summary
 from reports.pack import PACK_STEPS, build_pack, exception_kind_name, pack_files, pack_tables
 from reports.pdf_pack import build_pdf
