@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,7 +27,9 @@ from i18n.format import (
 )
 from kpis.exceptions import ExceptionItem
 from kpis.survey_stats import OVERALL
-from services.single_view import SingleView, Tile
+
+if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
+    from services.single_view import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.
 PERCENT_DECIMALS = {
