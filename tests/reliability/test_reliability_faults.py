@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+import data_access.audit as audit
 import data_access.steering as steering
 from access.roles import LOCAL_USER
 from data_access.engine import create_db_engine, read_data_version, upgrade_schema
@@ -41,13 +42,14 @@ def test_write_cut_off_halfway_leaves_nothing(private_pg, monkeypatch: pytest.Mo
     engine = create_db_engine(private_pg.create_database("halfway"))
     upgrade_schema(engine)
     before = _counts(engine)
-    real_record_change = steering.record_change
+    real_record_change = audit.record_change
 
     def server_dies_midway(conn, **kwargs):
         private_pg.stop()
         return real_record_change(conn, **kwargs)
 
-    monkeypatch.setattr(steering, "record_change", server_dies_midway)
+    # Every audited write (data_access.audit.insert_audited) records its audit row through this.
+    monkeypatch.setattr(audit, "record_change", server_dies_midway)
     with pytest.raises(SQLAlchemyError):
         steering.create_decision(
             engine=engine, user=LOCAL_USER, meeting_month=MEETING, title="Half a decision"
