@@ -3,7 +3,8 @@ delivered at that wave's month, and whether the two move together.
 
 The correlation (Pearson's r between the overall trust index and one delivery measure over
 the waves) is given only from `MIN_WAVES` waves with both values, with a 95 % interval by
-Fisher's z transformation. It describes co-movement, not causation: the reading says so.
+Fisher's z transformation (scipy.special only: scipy.stats stays out of the server's
+memory, tests/test_lazy_imports.py). It describes co-movement, not causation: the reading says so.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from kpis.trust import OVERALL
 
@@ -102,7 +104,7 @@ def fisher_interval(r: float, n: int, *, confidence: float = CONFIDENCE) -> tupl
     if abs(r) >= 1.0:
         return r, r
     z = math.atanh(r)
-    half = float(stats.norm.ppf(0.5 + confidence / 2)) / math.sqrt(n - 3)
+    half = float(special.ndtri(0.5 + confidence / 2)) / math.sqrt(n - 3)
     return math.tanh(z - half), math.tanh(z + half)
 
 
@@ -114,7 +116,7 @@ def correlation(table: pd.DataFrame, measure: str, *, min_waves: int = MIN_WAVES
         return None
     if pairs["trust"].nunique() < 2 or pairs[measure].nunique() < 2:
         return None
-    r = float(stats.pearsonr(pairs["trust"], pairs[measure]).statistic)
+    r = float(np.corrcoef(pairs["trust"], pairs[measure])[0, 1])
     low, high = fisher_interval(r, len(pairs))
     return Correlation(measure=measure, waves=len(pairs), r=r, low=low, high=high)
 
