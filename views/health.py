@@ -1,0 +1,189 @@
+"""Alignment health: the maturity profile after Luftman scored from the KPIs (as-of month beside a
+year earlier, with the figures behind each criterion), its trend, and trust beside delivery."""
+
+import pandas as pd
+import streamlit as st
+
+from access.roles import READ
+from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
+from data_access.reference import load_departments
+from kpis.maturity import CONFIDENCES, CRITERIA
+from kpis.trust_delivery import DELIVERY, MIN_WAVES
+from services.health import (
+    compute_health,
+    level_text,
+    overall_text,
+    profile_table,
+    reading_texts,
+    rule_text,
+    value_text,
+)
+from ui.auth import require
+from ui.charts import show_chart
+from ui.data import cached
+from ui.filters import current_filters
+from ui.i18n import lang, month, number, t
+from ui.survey import survey_min_group
+
+require(READ)
+filters = current_filters()
+setting = survey_min_group()
+language = lang()
+
+st.title(t("health.title"))
+if setting.refused:
+    st.error(t(setting.refused, value=setting.configured, default=setting.value))
+view = cached(compute_health, filters=filters, min_group=setting.value)
+now_label, earlier_label = month(view.as_of), month(view.year_earlier)
+st.caption(t("health.caption", as_of=now_label, earlier=earlier_label))
+st.text(overall_text(view.profile, language))
+
+criterion_names = {code: t(f"health.criterion.{code}") for code in CRITERIA}
+confidence_names = {key: t(f"health.confidence.{key}") for key in CONFIDENCES}
+profile = profile_table(view.profile, view.earlier)
+
+radar_column, figures_column = st.columns([3, 2], gap="large")
+with radar_column:
+    show_chart(
+        radar_chart(
+            profile,
+            names=criterion_names,
+            series={"now": now_label, "earlier": earlier_label},
+            texts={
+                "title": t("health.radar.title"),
+                "level": t("health.col.level"),
+                "legend": t("health.radar.series"),
+                "criterion": t("health.col.criterion"),
+            },
+        ),
+        table=pd.DataFrame(
+            {
+                t("health.col.criterion"): [criterion_names[code] for code in profile["criterion"]],
+                now_label: [level_text(level, language) for level in profile["level"]],
+                earlier_label: [
+                    level_text(None if pd.isna(level) else int(level), language)
+                    for level in profile["earlier_level"]
+                ],
+                t("health.col.confidence"): [confidence_names[key] for key in profile["confidence"]],
+            }
+        ),
+        width="content",
+    )
+
+with figures_column:
+    for code in CRITERIA:
+        score = view.profile.criterion(code)
+        earlier = view.earlier.criterion(code)
+        label = f"{criterion_names[code]}: {level_text(score.level, language)} · {confidence_names[score.confidence]}"
+        with st.expander(label):
+            st.caption(
+                t(
+                    "health.confidence",
+                    confidence=confidence_names[score.confidence],
+                    measured=score.measured,
+                    total=len(score.measures),
+                )
+                + " · "
+                + f"{earlier_label}: {level_text(earlier.level, language)}"
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("health.col.measure"): [t(f"health.measure.{m.rule.code}") for m in score.measures],
+                        t("health.col.value"): [
+                            value_text(m.value.value, m.rule.unit, language)
+                            if m.value.available
+                            else t(m.value.reason or "maturity.na.no_data")
+                            for m in score.measures
+                        ],
+                        t("health.col.level"): [
+                            number(m.level) if m.level is not None else "–" for m in score.measures
+                        ],
+                        t("health.col.rule"): [rule_text(m.rule, language) for m in score.measures],
+                        t("health.col.direction"): [
+                            t(f"health.direction.{m.rule.direction}") for m in score.measures
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+show_chart(
+    level_trend_chart(
+        view.trend,
+        confidence=confidence_names,
+        texts={
+            "title": t("health.trend.title"),
+            "month": t("health.trend.month"),
+            "level": t("health.trend.level"),
+            "confidence": t("health.col.confidence"),
+        },
+    ),
+    width="stretch",
+)
+
+st.subheader(t("health.td.title"))
+st.caption(t("health.td.caption", needed=MIN_WAVES))
+departments = cached(load_departments)
+department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+table = view.trust_delivery
+wave_labels = [
+    f"{code} ({month(day, short=True)})" for code, day in zip(table["wave_code"], table["month"], strict=True)
+]
+wave_of = dict(zip(table["wave_id"], wave_labels, strict=True))
+trust_long = pd.concat(
+    [
+        pd.DataFrame({"wave": wave_labels, "series": t("health.td.trust"), "value": table["trust"]}),
+        pd.DataFrame(
+            {
+                "wave": [wave_of[wave] for wave in view.directions.get("wave_id", [])],
+                "series": [
+                    t(
+                        "health.td.direction",
+                        rater=department_names.get(rater, rater),
+                        rated=department_names.get(rated, rated),
+                    )
+                    for rater, rated in zip(
+                        view.directions.get("rater", []), view.directions.get("rated", []), strict=True
+                    )
+                ],
+                "value": view.directions.get("index", []),
+            }
+        ),
+    ],
+    ignore_index=True,
+).dropna(subset=["value"])
+delivery_long = pd.concat(
+    [pd.DataFrame({"wave": wave_labels, "series": t(f"health.td.{m}"), "value": table[m]}) for m in DELIVERY],
+    ignore_index=True,
+).dropna(subset=["value"])
+if table.empty:
+    st.info(t("kpi.na.no_survey"))
+else:
+    show_chart(
+        trust_delivery_chart(
+            trust_long,
+            delivery_long,
+            texts={
+                "title": t("health.td.title"),
+                "wave": t("health.td.wave"),
+                "index": t("health.td.index"),
+                "delivery": t("health.td.delivery"),
+                "series": t("health.td.series"),
+                "waves": wave_labels,
+            },
+        ),
+        table=pd.DataFrame(
+            {
+                t("health.td.wave"): wave_labels,
+                t("health.td.trust"): [number(v, decimals=1) for v in table["trust"]],
+                **{t(f"health.td.{m}"): [number(v, decimals=2) for v in table[m]] for m in DELIVERY},
+            }
+        ),
+        width="stretch",
+    )
+st.text("\n".join(f"• {sentence}" for sentence in reading_texts(view, language)))
+if view.hidden_survey_groups:
+    st.caption(t("survey.hidden_groups", count=view.hidden_survey_groups))
+st.caption(t("health.rules.caption"))
