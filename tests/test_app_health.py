@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
+from data_access.audit import load_audit_trail
+from data_access.engine import create_db_engine
+from data_access.maturity_rules import load_maturity_rule_versions
 from i18n.format import format_pct
 from kpis.maturity import CRITERIA
 from services.health import compute_health
@@ -52,3 +56,36 @@ def test_health_page_in_dutch_and_english(monkeypatch, demo_sqlite_engine, demo_
     assert f"Overall: level {view.profile.level}" in texts
     assert "not cause and effect" in texts
     assert "5 waves" in texts
+
+
+def test_catalogue_shows_the_rules_and_an_editor_saves_a_version(
+    monkeypatch, demo_sqlite_engine, tmp_path
+) -> None:
+    path = tmp_path / "demo-copy.db"
+    source, target = sqlite3.connect(demo_sqlite_engine.url.database), sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    engine = create_db_engine(f"sqlite:///{path}")
+    at = open_app(monkeypatch, f"sqlite:///{path}", page="views/catalogue.py", query={"lang": "en"})
+    rules = at.dataframe[1].value  # right after the KPI table
+    assert "Mixed teams" in set(rules["Measure"])
+    assert "≥ 50% · 65% · 80% · 90%" in set(rules["Thresholds to level 2 · 3 · 4 · 5"])
+    assert not [n for n in at.number_input if n.key.startswith("maturity_rules")]  # opens on request
+    at.toggle(key="maturity_rules_edit").set_value(True).run()
+    at.selectbox(key="maturity_rules_measure").set_value("mixed_teams").run()
+    at.number_input(key="maturity_rules_mixed_teams_t2").set_value(40.0)
+    [button] = [b for b in at.button if b.label == "Save rule"]
+    button.click().run()
+    assert not at.exception
+    assert any("Rule for Mixed teams saved" in s.value for s in at.success)
+    [version] = load_maturity_rule_versions(engine=engine)
+    assert version.thresholds == {"mixed_teams": (0.4, 0.65, 0.8, 0.9)}
+    assert load_audit_trail(engine=engine, entity="maturity_rule")["user_name"].tolist() == ["local"]
+    # Descending thresholds are refused and write nothing.
+    at.number_input(key="maturity_rules_mixed_teams_t3").set_value(10.0)
+    [button] = [b for b in at.button if b.label == "Save rule"]
+    button.click().run()
+    assert any("ascend" in e.value for e in at.error)
+    assert len(load_maturity_rule_versions(engine=engine)) == 1
+    engine.dispose()
