@@ -8,7 +8,7 @@ from access.roles import READ
 from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
 from data_access.reference import load_departments
 from kpis.maturity import CONFIDENCES, CRITERIA
-from kpis.trust_delivery import DELIVERY, MIN_WAVES
+from kpis.trust_delivery import MIN_WAVES
 from services.health import (
     compute_health,
     level_text,
@@ -16,6 +16,7 @@ from services.health import (
     profile_table,
     reading_texts,
     rule_text,
+    trust_delivery_frames,
     value_text,
 )
 from ui.auth import require
@@ -127,60 +128,24 @@ st.subheader(t("health.td.title"))
 st.caption(t("health.td.caption", needed=MIN_WAVES))
 departments = cached(load_departments)
 department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
-table = view.trust_delivery
-wave_labels = [
-    f"{code} ({month(day, short=True)})" for code, day in zip(table["wave_code"], table["month"], strict=True)
-]
-wave_of = dict(zip(table["wave_id"], wave_labels, strict=True))
-trust_long = pd.concat(
-    [
-        pd.DataFrame({"wave": wave_labels, "series": t("health.td.trust"), "value": table["trust"]}),
-        pd.DataFrame(
-            {
-                "wave": [wave_of[wave] for wave in view.directions.get("wave_id", [])],
-                "series": [
-                    t(
-                        "health.td.direction",
-                        rater=department_names.get(rater, rater),
-                        rated=department_names.get(rated, rated),
-                    )
-                    for rater, rated in zip(
-                        view.directions.get("rater", []), view.directions.get("rated", []), strict=True
-                    )
-                ],
-                "value": view.directions.get("index", []),
-            }
-        ),
-    ],
-    ignore_index=True,
-).dropna(subset=["value"])
-delivery_long = pd.concat(
-    [pd.DataFrame({"wave": wave_labels, "series": t(f"health.td.{m}"), "value": table[m]}) for m in DELIVERY],
-    ignore_index=True,
-).dropna(subset=["value"])
-if table.empty:
+frames = trust_delivery_frames(view, language, department_names)
+if view.trust_delivery.empty:
     st.info(t("kpi.na.no_survey"))
 else:
     show_chart(
         trust_delivery_chart(
-            trust_long,
-            delivery_long,
+            frames.trust,
+            frames.delivery,
             texts={
                 "title": t("health.td.title"),
                 "wave": t("health.td.wave"),
                 "index": t("health.td.index"),
                 "delivery": t("health.td.delivery"),
                 "series": t("health.td.series"),
-                "waves": wave_labels,
+                "waves": frames.waves,
             },
         ),
-        table=pd.DataFrame(
-            {
-                t("health.td.wave"): wave_labels,
-                t("health.td.trust"): [number(v, decimals=1) for v in table["trust"]],
-                **{t(f"health.td.{m}"): [number(v, decimals=2) for v in table[m]] for m in DELIVERY},
-            }
-        ),
+        table=frames.figures,
         width="stretch",
     )
 st.text("\n".join(f"• {sentence}" for sentence in reading_texts(view, language)))
