@@ -223,7 +223,7 @@ def level_trend_chart(
 
 
 def trust_delivery_chart(
-    trust: pd.DataFrame, delivery: pd.DataFrame, *, texts: Mapping[str, str]
+    trust: pd.DataFrame, delivery: pd.DataFrame, *, texts: Mapping[str, str], width: int = 560
 ) -> alt.VConcatChart:
     """Two panels over the same waves: the trust index (overall and per direction) on top,
     delivery at each wave's month (CPI, SPI, goals on time, follow-through) below.
@@ -232,7 +232,13 @@ def trust_delivery_chart(
     in `texts["waves"]` order (a list) so both panels align. texts: title, wave, index,
     delivery, series."""
     waves = list(texts["waves"])
-    x = alt.X("wave:O", title=texts["wave"], sort=waves, scale=alt.Scale(domain=waves))
+    x = alt.X(
+        "wave:O",
+        title=texts["wave"],
+        sort=waves,
+        scale=alt.Scale(domain=waves),
+        axis=alt.Axis(labelAngle=0 if len(waves) <= 6 else -40, labelLimit=160),
+    )
 
     def panel(frame: pd.DataFrame, y_title: str, height: int) -> alt.Chart:
         return (
@@ -248,7 +254,7 @@ def trust_delivery_chart(
                     alt.Tooltip("value:Q", title=y_title, format=".2f"),
                 ],
             )
-            .properties(height=height)
+            .properties(height=height, width=width)
         )
 
     return (
