@@ -39,6 +39,7 @@ from ui.filters import current_filters
 from ui.i18n import currency, currency_symbol, lang, month, t
 from ui.text import md, tm
 from ui.times import local_day
+from ui.whatif_health import render_health_levels
 from ui.whatif_tables import (
     change_texts,
     comparison_rows,
@@ -256,6 +257,9 @@ with answer_col:
         column_config=_compact(comparison),
     )
     st.caption(t("whatif.comparison_note"))
+    render_health_levels(
+        filters, scenario=scenario, baseline=baseline_figures, scenario_figures=scenario_figures
+    )
 
     st.subheader(t("whatif.changes"))
     texts = _change_texts(describe_changes(scenario))

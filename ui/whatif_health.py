@@ -1,0 +1,26 @@
+"""The what-if page's table of the maturity levels a scenario would reach, beside the baseline."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpis.periods import Filters
+from kpis.scenario import Scenario, ScenarioFigures
+from services.health import compute_health
+from services.health_whatif import level_rows, scenario_profile, scenario_values
+from ui.data import cached
+from ui.i18n import lang, t
+from ui.survey import survey_min_group
+
+
+def render_health_levels(
+    filters: Filters, *, scenario: Scenario, baseline: ScenarioFigures, scenario_figures: ScenarioFigures
+) -> None:
+    """A small table: per Luftman criterion the baseline level and the scenario's."""
+    view = cached(compute_health, filters=filters, min_group=survey_min_group().value)
+    profile = scenario_profile(
+        view, scenario_values(view, scenario=scenario, baseline=baseline, scenario_figures=scenario_figures)
+    )
+    st.subheader(t("health.whatif.title"))
+    st.dataframe(level_rows(view, profile, lang()), hide_index=True, key="whatif_health")
+    st.caption(t("health.whatif.caption"))
