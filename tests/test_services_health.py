@@ -165,3 +165,16 @@ def test_a_saved_rule_changes_the_level_from_its_month_only(demo_copy) -> None:
     previous = pd.DataFrame(before.trend).set_index("month")["level"]
     replayed = pd.DataFrame(after.trend).set_index("month")["level"]
     assert (previous.iloc[:-1] == replayed.iloc[:-1]).all()
+
+
+def test_the_page_model_is_the_same_on_both_databases(demo_engine, demo_health) -> None:
+    filters, on_sqlite = demo_health
+    view = compute_health(engine=demo_engine, filters=filters, min_group=5)
+    assert [view.profile.criterion(c).level for c in CRITERIA] == [
+        on_sqlite.profile.criterion(c).level for c in CRITERIA
+    ]
+    assert view.trend["level"].tolist() == on_sqlite.trend["level"].tolist()
+    pd.testing.assert_frame_equal(view.trust_delivery, on_sqlite.trust_delivery, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        criterion_rows(view.profile), criterion_rows(on_sqlite.profile), check_exact=False, rtol=1e-9
+    )
