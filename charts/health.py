@@ -210,7 +210,7 @@ def level_trend_chart(
                     domain=[confidence[key] for key in CONFIDENCE_COLORS],
                     range=list(CONFIDENCE_COLORS.values()),
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="right"),
             ),
             tooltip=[
                 alt.Tooltip("month:T", title=texts["month"], format=MONTH_AXIS_FORMAT),
@@ -219,7 +219,7 @@ def level_trend_chart(
             ],
         )
     )
-    return alt.layer(line, dots).properties(title=texts["title"], height=220)
+    return alt.layer(line, dots).properties(title=texts["title"], height=260)
 
 
 def trust_delivery_chart(
