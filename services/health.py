@@ -267,6 +267,26 @@ def compute_health(*, engine: Engine, filters: Filters, min_group: int) -> Healt
     )
 
 
+@dataclass(frozen=True)
+class MonthProfile:
+    """The profile of one month close and the rules it was scored by (what the what-if page needs)."""
+
+    as_of: dt.date
+    profile: Profile
+    rules: MaturityRules
+
+
+def compute_month_profile(*, engine: Engine, filters: Filters, min_group: int) -> MonthProfile:
+    """The as-of month's profile alone: `compute_health(...).profile` without the trend, the
+    year-earlier profile and trust beside delivery, at about the cost of one month."""
+    waves, trend, _ = _survey(engine, filters, min_group)
+    values = measure_values(
+        engine=engine, filters=filters, min_group=min_group, months=[filters.as_of], waves=waves, trend=trend
+    )
+    rules = rules_in_force(load_maturity_rule_versions(engine=engine), as_of=filters.as_of)
+    return MonthProfile(as_of=filters.as_of, profile=score_profile(values[filters.as_of], rules), rules=rules)
+
+
 def criterion_rows(profile: Profile) -> pd.DataFrame:
     """The figures behind each criterion: criterion, measure, value (NaN: no data), reason,
     unit, direction, t1..t4, level (None: no data), one row per measure in criterion order."""

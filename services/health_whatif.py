@@ -1,6 +1,7 @@
 """The maturity levels a what-if scenario would reach, beside the baseline's.
 
-The baseline is the Alignment health profile of the as-of month (services.health). A
+The baseline is the Alignment health profile of the as-of month (services.health,
+`compute_month_profile`: the same profile as the page's, without its trends). A
 scenario changes the inputs, never the stored data (kpis.scenario), so its profile is the
 baseline's measures with those a lever moves replaced, scored by the same rules:
 - funding balance: the baseline value plus the change in joint projects within their split at completion
@@ -23,7 +24,7 @@ from kpis.budget import funding_balance
 from kpis.common import KpiValue
 from kpis.maturity import CRITERIA, Profile, score_profile
 from kpis.scenario import Scenario, ScenarioFigures
-from services.health import TRUST_MEASURES, HealthView, level_text
+from services.health import TRUST_MEASURES, MonthProfile, level_text
 
 
 def _shifted(value: KpiValue, before: KpiValue, after: KpiValue) -> KpiValue:
@@ -34,7 +35,7 @@ def _shifted(value: KpiValue, before: KpiValue, after: KpiValue) -> KpiValue:
 
 
 def scenario_values(
-    view: HealthView, *, scenario: Scenario, baseline: ScenarioFigures, scenario_figures: ScenarioFigures
+    view: MonthProfile, *, scenario: Scenario, baseline: ScenarioFigures, scenario_figures: ScenarioFigures
 ) -> dict[str, KpiValue]:
     """The as-of month's measure values under `scenario` (see the module docstring);
     `baseline` and `scenario_figures` are the what-if page's figures of both sets of frames."""
@@ -52,12 +53,12 @@ def scenario_values(
     return values
 
 
-def scenario_profile(view: HealthView, values: Mapping[str, KpiValue]) -> Profile:
+def scenario_profile(view: MonthProfile, values: Mapping[str, KpiValue]) -> Profile:
     """The profile of `values` by the rules in force at the as-of month."""
     return score_profile(values, view.rules)
 
 
-def level_rows(view: HealthView, scenario: Profile, lang: str) -> pd.DataFrame:
+def level_rows(view: MonthProfile, scenario: Profile, lang: str) -> pd.DataFrame:
     """criterion, baseline level, scenario level as text, the overall level last."""
     names = [translate(f"health.criterion.{code}", lang) for code in CRITERIA]
     overall = translate("health.whatif.overall", lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
@@ -11,7 +12,7 @@ from kpis.budget import funding_balance
 from kpis.maturity import CRITERIA
 from kpis.periods import Filters
 from kpis.scenario import ALL_JOINT, Scenario, apply_scenario, figures
-from services.health import compute_health
+from services.health import compute_health, compute_month_profile, criterion_rows
 from services.health_whatif import level_rows, scenario_profile, scenario_values
 from tests.apptest_helpers import open_app
 
@@ -19,10 +20,17 @@ from tests.apptest_helpers import open_app
 @pytest.fixture(scope="module")
 def demo(demo_sqlite_engine):
     filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
-    view = compute_health(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    view = compute_month_profile(engine=demo_sqlite_engine, filters=filters, min_group=5)
     baseline = load_scenario_baseline(engine=demo_sqlite_engine, filters=filters, with_categories=False)
     tolerance = load_targets(engine=demo_sqlite_engine, as_of=filters.as_of)["funding_drift_pp"].green
     return view, baseline, tolerance
+
+
+def test_the_month_profile_is_the_pages_profile(demo, demo_sqlite_engine) -> None:
+    view = demo[0]
+    page = compute_health(engine=demo_sqlite_engine, filters=Filters.year_to_date(view.as_of), min_group=5)
+    pd.testing.assert_frame_equal(criterion_rows(view.profile), criterion_rows(page.profile))
+    assert (view.profile.level, view.profile.confidence) == (page.profile.level, page.profile.confidence)
 
 
 def _profile(demo, scenario: Scenario):
@@ -91,11 +99,14 @@ def test_level_rows_end_with_the_overall_level(demo) -> None:
 def test_whatif_page_shows_the_maturity_levels(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
     at = open_app(monkeypatch, demo_sqlite_url, page="views/whatif.py")
     filters = at.session_state["filters"]
-    view = compute_health(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    view = compute_month_profile(engine=demo_sqlite_engine, filters=filters, min_group=5)
     baseline = load_scenario_baseline(engine=demo_sqlite_engine, filters=filters, with_categories=False)
     tolerance = load_targets(engine=demo_sqlite_engine, as_of=filters.as_of)["funding_drift_pp"].green
     _, expected = _profile((view, baseline, tolerance), Scenario(trust_targets={"communication": 95.0}))
     assert expected.criterion("communications").level != view.profile.criterion("communications").level
+
+    assert not [d for d in at.dataframe if "Niveau nu" in d.value.columns]  # on request only
+    at.toggle(key="whatif_health_show").set_value(True).run()
 
     def table():
         [frame] = [d.value for d in at.dataframe if "Niveau nu" in d.value.columns]
