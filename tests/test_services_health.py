@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -13,8 +14,15 @@ from data_access.audit import load_audit_trail
 from data_access.engine import bump_data_version
 from data_access.maturity_rules import RuleError, load_maturity_rule_versions, save_maturity_rules
 from data_access.models import Department, SurveyResponse
-from data_access.survey import load_trust_groups, load_waves
+from data_access.survey import (
+    load_item_distribution,
+    load_respondent_scores,
+    load_response_counts,
+    load_trust_groups,
+    load_waves,
+)
 from kpis.maturity import CRITERIA
+from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
 from services.health import compute_health, criterion_rows, overall_text, reading_texts
 from services.single_view import compute_single_view, default_view_filters
@@ -178,3 +186,29 @@ def test_the_page_model_is_the_same_on_both_databases(demo_engine, demo_health) 
     pd.testing.assert_frame_equal(
         criterion_rows(view.profile), criterion_rows(on_sqlite.profile), check_exact=False, rtol=1e-9
     )
+
+
+def test_the_global_filters_reach_every_figure(demo_sqlite_engine, demo_health) -> None:
+    """With a department filter the trust per wave is the Trust page's and the tile-based
+    measures are the Overview's, for the same filters."""
+    filters = dataclasses.replace(demo_health[0], departments=("IT",))
+    view = compute_health(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    waves = load_waves(engine=demo_sqlite_engine, filters=filters)
+    ids = [int(i) for i in waves["id"]]
+    report = trust_report(
+        waves=waves,
+        respondent_scores=load_respondent_scores(engine=demo_sqlite_engine, filters=filters, wave_ids=ids),
+        item_distribution=load_item_distribution(engine=demo_sqlite_engine, filters=filters, wave_ids=ids),
+        response_counts=load_response_counts(engine=demo_sqlite_engine, filters=filters, wave_ids=ids),
+        min_group=5,
+    )
+    overall = report.trend[report.trend["dimension"] == "overall"].set_index("wave_id")["index"]
+    assert view.trust_delivery.set_index("wave_id")["trust"].tolist() == pytest.approx(overall.tolist())
+    assert view.trust_delivery["trust"].tolist() != pytest.approx(
+        demo_health[1].trust_delivery["trust"].tolist()
+    )
+    single = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    rows = criterion_rows(view.profile).set_index("measure")["value"]
+    for measure in ("joint_share", "mixed_teams", "ownership_clarity", "goals_on_time", "funding_balance"):
+        tile = single.tile(measure).value.value
+        assert (rows[measure] == pytest.approx(tile)) if tile is not None else pd.isna(rows[measure]), measure
