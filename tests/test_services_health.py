@@ -22,6 +22,7 @@ from data_access.survey import (
     load_waves,
 )
 from kpis.maturity import CRITERIA
+from kpis.periods import Filters
 from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
 from services.health import compute_health, criterion_rows, overall_text, reading_texts
@@ -212,3 +213,15 @@ def test_the_global_filters_reach_every_figure(demo_sqlite_engine, demo_health) 
     for measure in ("joint_share", "mixed_teams", "ownership_clarity", "goals_on_time", "funding_balance"):
         tile = single.tile(measure).value.value
         assert (rows[measure] == pytest.approx(tile)) if tile is not None else pd.isna(rows[measure]), measure
+
+
+def test_the_as_of_month_replays_the_page(demo_sqlite_engine, demo_health) -> None:
+    march = Filters(as_of=dt.date(2026, 3, 1), period_start=dt.date(2026, 1, 1))
+    view = compute_health(engine=demo_sqlite_engine, filters=march, min_group=5)
+    assert view.trend["month"].iloc[-1] == march.as_of and view.year_earlier == dt.date(2025, 3, 1)
+    assert len(view.trust_delivery) == len(demo_health[1].trust_delivery) - 1  # September's wave not yet
+    assert view.trust_delivery["month"].max() <= march.as_of
+    # The March profile is the October page's trend point for March, when the trend reaches it.
+    october = demo_health[1].trend.set_index("month")["level"]
+    if march.as_of in october.index:
+        assert october[march.as_of] == view.profile.level
