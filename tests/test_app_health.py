@@ -12,6 +12,7 @@ from i18n.format import format_pct
 from kpis.maturity import CRITERIA
 from services.health import compute_health
 from tests.apptest_helpers import open_app
+from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
 
 PAGE = "views/health.py"
 
@@ -89,3 +90,17 @@ def test_catalogue_shows_the_rules_and_an_editor_saves_a_version(
     assert any("ascend" in e.value for e in at.error)
     assert len(load_maturity_rule_versions(engine=engine)) == 1
     engine.dispose()
+
+
+def test_a_viewer_sees_the_rules_but_no_editor(monkeypatch, demo_sqlite_url) -> None:
+    at = open_app(
+        monkeypatch,
+        demo_sqlite_url,
+        secrets=auth_secrets(),
+        user=signed_in(PEOPLE["viewer"]),
+        page="views/catalogue.py",
+        query={"lang": "en"},
+    )
+    assert "Mixed teams" in set(at.dataframe[1].value["Measure"])
+    assert not [toggle for toggle in at.toggle if toggle.key == "maturity_rules_edit"]
+    assert not [n for n in at.number_input if n.key.startswith("maturity_rules")]
