@@ -83,6 +83,10 @@ def test_catalogue_shows_the_rules_and_an_editor_saves_a_version(
     [version] = load_maturity_rule_versions(engine=engine)
     assert version.thresholds == {"mixed_teams": (0.4, 0.65, 0.8, 0.9)}
     assert load_audit_trail(engine=engine, entity="maturity_rule")["user_name"].tolist() == ["local"]
+    [saved] = [
+        d.value for d in at.dataframe if "Changed by" in d.value.columns and "Measure" in d.value.columns
+    ]
+    assert saved.iloc[0].tolist()[1:3] == ["Mixed teams", "≥ 40% · 65% · 80% · 90%"]
     # Descending thresholds are refused and write nothing.
     at.number_input(key="maturity_rules_mixed_teams_t3").set_value(10.0)
     [button] = [b for b in at.button if b.label == "Save rule"]

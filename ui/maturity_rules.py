@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ from services.health import rule_text
 from ui.auth import current_user, ensure_allowed
 from ui.data import cached, get_engine
 from ui.i18n import lang, t
+from ui.times import moment, zone
 
 FLASH_KEY = "maturity_rules_flash"
 
@@ -53,7 +55,28 @@ def render_maturity_rules(user: User) -> None:
         hide_index=True,
         key="maturity_rules_table",
     )
-    st.caption(t("health.rules.versions", count=len(versions)))
+    if versions:
+        with st.expander(t("health.rules.versions", count=len(versions))):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("catalogue.col.effective_from"): format_month(version.effective_from, language),
+                            t("health.col.measure"): t(f"health.measure.{code}"),
+                            t("health.col.rule"): rule_text(
+                                replace(rules.rule(code), thresholds=tuple(values)), language
+                            ),
+                            t("catalogue.col.updated_by"): version.updated_by or "",
+                            t("catalogue.col.updated_at", zone=zone()): moment(version.updated_at),
+                        }
+                        for version in reversed(versions)
+                        for code, values in version.thresholds.items()
+                        if code in MEASURES
+                    ]
+                ),
+                hide_index=True,
+                key="maturity_rules_versions",
+            )
     if not user.may(EDIT_DATA) or not st.toggle(t("health.rules.edit"), key="maturity_rules_edit"):
         return
     code = st.selectbox(
