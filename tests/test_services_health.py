@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import case, select, update
 
 from access.roles import NotAllowed, User
+from charts.health import radar_chart
 from data_access.audit import load_audit_trail
 from data_access.engine import bump_data_version
 from data_access.maturity_rules import RuleError, load_maturity_rule_versions, save_maturity_rules
@@ -25,7 +26,7 @@ from kpis.maturity import CRITERIA
 from kpis.periods import Filters
 from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
-from services.health import compute_health, criterion_rows, overall_text, reading_texts
+from services.health import compute_health, criterion_rows, overall_text, profile_table, reading_texts
 from services.single_view import compute_single_view, default_view_filters
 
 EDITOR = User("e@x.nl", "e@x.nl", "editor")
@@ -225,3 +226,18 @@ def test_the_as_of_month_replays_the_page(demo_sqlite_engine, demo_health) -> No
     october = demo_health[1].trend.set_index("month")["level"]
     if march.as_of in october.index:
         assert october[march.as_of] == view.profile.level
+
+
+def test_an_empty_database_gives_no_levels_and_says_so(empty_engine) -> None:
+    filters = Filters(as_of=dt.date(2026, 10, 1), period_start=dt.date(2026, 1, 1))
+    view = compute_health(engine=empty_engine, filters=filters, min_group=5)
+    assert view.profile.level is None and view.profile.confidence == "none"
+    assert all(view.profile.criterion(code).level is None for code in CRITERIA)
+    assert view.trust_delivery.empty
+    assert overall_text(view.profile, "en") == "Overall: cannot be scored, there is no data."
+    radar_chart(
+        profile_table(view.profile, view.earlier),
+        names={code: code for code in CRITERIA},
+        series={"now": "now", "earlier": "then"},
+        texts={"title": "T", "level": "L", "legend": "M", "criterion": "C"},
+    ).to_dict()
