@@ -73,7 +73,6 @@ from kpis.trust_delivery import (
 from services.single_view import compute_single_view, trend_months
 
 PROFILE_MONTHS = 13  # the as-of month and the twelve before it: "a year earlier" is the first
-MAX_MONTHS = 60  # trust beside delivery reaches back at most five years of waves
 NO_DATA = "maturity.na.no_data"
 # Measures that are a tile of the single view, by tile code.
 TILE_MEASURES = {
@@ -94,7 +93,7 @@ TRUST_MEASURES = {
 
 @dataclass(frozen=True)
 class HealthView:
-    """Everything the Alignment health page, its pack pages and the what-if table show.
+    """Everything the Alignment health page and its pack pages show.
 
     profile / earlier: the as-of month's and a year earlier's profiles; trend: month, level,
     confidence (the overall level at each of the last 13 month closes); trust_delivery:
