@@ -24,7 +24,8 @@ from kpis.budget import funding_balance
 from kpis.common import KpiValue
 from kpis.maturity import CRITERIA, Profile, score_profile
 from kpis.scenario import Scenario, ScenarioFigures
-from services.health import TRUST_MEASURES, MonthProfile, level_text
+from services.health import TRUST_MEASURES, MonthProfile
+from services.health_texts import level_text
 
 
 def _shifted(value: KpiValue, before: KpiValue, after: KpiValue) -> KpiValue:

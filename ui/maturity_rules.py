@@ -14,7 +14,7 @@ from i18n import translate
 from i18n.format import format_month
 from kpis.maturity import MEASURES, rules_in_force
 from kpis.periods import add_months
-from services.health import rule_text
+from services.health_texts import rule_text
 from ui.auth import current_user, ensure_allowed
 from ui.data import cached, get_engine
 from ui.i18n import lang, t

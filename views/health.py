@@ -1,7 +1,6 @@
 """Alignment health: the maturity profile after Luftman scored from the KPIs (as-of month beside a
 year earlier, with the figures behind each criterion), its trend, and trust beside delivery."""
 
-import pandas as pd
 import streamlit as st
 
 from access.roles import READ
@@ -9,21 +8,21 @@ from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
 from data_access.reference import load_departments
 from kpis.maturity import CONFIDENCES, CRITERIA
 from kpis.trust_delivery import MIN_WAVES
-from services.health import (
-    compute_health,
-    level_text,
+from services.health import compute_health, profile_table
+from services.health_texts import (
+    confidence_line,
+    criterion_label,
+    levels_table,
+    measure_table,
     overall_text,
-    profile_table,
     reading_texts,
-    rule_text,
     trust_delivery_frames,
-    value_text,
 )
 from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached
 from ui.filters import current_filters
-from ui.i18n import lang, month, number, t
+from ui.i18n import lang, month, t
 from ui.survey import survey_min_group
 
 require(READ)
@@ -57,57 +56,16 @@ with radar_column:
                 "criterion": t("health.col.criterion"),
             },
         ),
-        table=pd.DataFrame(
-            {
-                t("health.col.criterion"): [criterion_names[code] for code in profile["criterion"]],
-                now_label: [level_text(level, language) for level in profile["level"]],
-                earlier_label: [
-                    level_text(None if pd.isna(level) else int(level), language)
-                    for level in profile["earlier_level"]
-                ],
-                t("health.col.confidence"): [confidence_names[key] for key in profile["confidence"]],
-            }
-        ),
+        table=levels_table(view, language),
         width="content",
     )
 
 with figures_column:
     for code in CRITERIA:
-        score = view.profile.criterion(code)
-        earlier = view.earlier.criterion(code)
-        label = f"{criterion_names[code]}: {level_text(score.level, language)} · {confidence_names[score.confidence]}"
-        with st.expander(label):
-            st.caption(
-                t(
-                    "health.confidence",
-                    confidence=confidence_names[score.confidence],
-                    measured=score.measured,
-                    total=len(score.measures),
-                )
-                + " · "
-                + f"{earlier_label}: {level_text(earlier.level, language)}"
-            )
+        with st.expander(criterion_label(view, code, language)):
+            st.caption(confidence_line(view, code, language))
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("health.col.measure"): [t(f"health.measure.{m.rule.code}") for m in score.measures],
-                        t("health.col.value"): [
-                            value_text(m.value.value, m.rule.unit, language)
-                            if m.value.available
-                            else t(m.value.reason or "maturity.na.no_data")
-                            for m in score.measures
-                        ],
-                        t("health.col.level"): [
-                            number(m.level) if m.level is not None else "–" for m in score.measures
-                        ],
-                        t("health.col.rule"): [rule_text(m.rule, language) for m in score.measures],
-                        t("health.col.direction"): [
-                            t(f"health.direction.{m.rule.direction}") for m in score.measures
-                        ],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
+                measure_table(view.profile.criterion(code), language), hide_index=True, width="stretch"
             )
 
 show_chart(
