@@ -8,7 +8,7 @@ frames the existing loaders return (see services/health.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -108,10 +108,16 @@ def meeting_outcomes_by_month(
 
 
 def ev_coverage_by_month(
-    projects: pd.DataFrame, history: pd.DataFrame, months: list[dt.date]
+    projects: pd.DataFrame,
+    history: pd.DataFrame,
+    months: list[dt.date],
+    *,
+    started: Mapping[str, dt.date] | None = None,
 ) -> list[KpiValue]:
     """Share of the running projects (active, on hold or done) with progress recorded by
-    each month's close, so that their earned value can be computed.
+    each month's close, so that their earned value can be computed. With `started` (project
+    → its first plan month) a month counts only the projects started by then, so a project
+    that began later does not lower an earlier month's share.
 
     `projects`: project, status (load_project_progress); `history`: project, month,
     pct_complete (load_progress_history)."""
@@ -119,7 +125,17 @@ def ev_coverage_by_month(
     if running.empty:
         return [not_available("kpi.na.no_projects") for _ in months]
     tracked = ~np.isnan(progress_by_month(running["project"], history, months))
-    return [KpiValue(float(row.mean())) for row in tracked]
+    values = []
+    for row, month in zip(tracked, months, strict=True):
+        counted = (
+            np.array([code in started and started[code] <= month for code in running["project"]])
+            if started is not None
+            else np.ones(len(running), dtype=bool)
+        )
+        values.append(
+            KpiValue(float(row[counted].mean())) if counted.any() else not_available("kpi.na.no_projects")
+        )
+    return values
 
 
 def fte_balance_by_month(mixes: dict[dt.date, pd.DataFrame], months: Iterable[dt.date]) -> list[KpiValue]:

@@ -173,7 +173,10 @@ def measure_values(
         for month, value in zip(months, fte_balance_by_month(mixes, months), strict=True)
     ]
     history = load_progress_history(engine=engine, filters=filters, months=len(months))
-    by_code["ev_coverage"] = ev_coverage_by_month(projects, history, months)
+    lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
+    planned = lines[lines["planned"] != 0]
+    started = planned.groupby("project")["month"].min().to_dict() if not planned.empty else {}
+    by_code["ev_coverage"] = ev_coverage_by_month(projects, history, months, started=started)
     by_code["meeting_outcomes"] = meeting_outcomes_by_month(
         load_decisions(engine=engine), load_actions(engine=engine, up_to_month=filters.as_of), months
     )

@@ -243,6 +243,12 @@ def test_ev_coverage_and_forecast_accuracy() -> None:
     )
     values = ev_coverage_by_month(projects, history, [dt.date(2026, 9, 1), OCT])
     assert [v.value for v in values] == [pytest.approx(1 / 3), pytest.approx(2 / 3)]
+    # D started only in October: September counts A and B alone (A has progress by then).
+    started = {"A": dt.date(2026, 1, 1), "B": dt.date(2026, 1, 1), "D": OCT}
+    values = ev_coverage_by_month(projects, history, [dt.date(2026, 9, 1), OCT], started=started)
+    assert [v.value for v in values] == [pytest.approx(1 / 2), pytest.approx(2 / 3)]
+    nothing = ev_coverage_by_month(projects, history, [dt.date(2025, 1, 1)], started=started)
+    assert nothing[0].reason == "kpi.na.no_projects"
     assert forecast_accuracy(V(1.04)).value == pytest.approx(0.04)
     assert forecast_accuracy(V(0.9)).value == pytest.approx(0.1)
     assert forecast_accuracy(not_available("kpi.na.no_plan")).reason == "kpi.na.no_plan"
