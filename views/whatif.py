@@ -258,7 +258,7 @@ with answer_col:
     )
     st.caption(t("whatif.comparison_note"))
     render_health_levels(
-        filters, scenario=scenario, baseline=baseline_figures, scenario_figures=scenario_figures
+        filters, scenario=scenario, baseline=baseline, baseline_figures=baseline_figures, tolerance=tolerance
     )
 
     st.subheader(t("whatif.changes"))
