@@ -15,7 +15,7 @@ from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
 from ui.navigation import build_navigation  # noqa: E402
 from ui.organisation import show_logo  # noqa: E402
-from ui.reliability import restore_filters_after_outage, show_database_unavailable  # noqa: E402
+from ui.outage import restore_filters_after_outage, show_database_unavailable  # noqa: E402
 from ui.settings_check import stop_on_bad_settings  # noqa: E402
 
 st.set_page_config(page_title="Alignment dashboard", page_icon=":material/handshake:", layout="wide")

@@ -1,8 +1,9 @@
 """Benchmark databases: generated once with data_access.demo, cached under bench/data/.
 
-A SQLite file is keyed by its size and by the generator's version (a hash of
-data_access/demo.py), so a changed generator never reuses stale data. A cached file is
-upgraded to the current schema on reuse, so new indexes reach it too. PostgreSQL
+A SQLite file is keyed by its size and by the generator's version (a hash of the
+data_access/demo package: its modules and fixture data), so a changed generator never
+reuses stale data. A cached file is upgraded to the current schema on reuse, so new
+indexes reach it too. PostgreSQL
 databases get the same key as their name and are reused when their counts match.
 """
 
@@ -28,8 +29,14 @@ PRODUCTION_LINES = round(demo.LARGE_N_PROJECTS * demo.LARGE_LINES_PER_PROJECT)
 
 
 def generator_version() -> str:
-    """A short hash of the demo generator's source: a new generator means new data."""
-    return hashlib.sha256(Path(demo.__file__).read_bytes()).hexdigest()[:10]
+    """A short hash of the demo generator's files (every module and fixture data file of the
+    package, by relative path and content): a new generator means new data."""
+    package = Path(demo.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".toml")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:10]
 
 
 def n_projects_for(lines: int) -> int:

@@ -192,7 +192,7 @@ from pathlib import Path
 started = time.perf_counter()
 from data_access.engine import create_db_engine
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
+from domain.filters import Filters
 from reports.pack import build_pack, write_pack
 imported = time.perf_counter()
 engine = create_db_engine(sys.argv[1], create=False)

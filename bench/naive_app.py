@@ -13,10 +13,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import create_engine
 
+from domain.filters import Filters
+from domain.months import month_end
 from kpis.budget import realisation
-from kpis.periods import Filters, month_end
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 
 
 @st.cache_resource

@@ -23,7 +23,7 @@ from data_access.memo import clear_memo
 from data_access.projects import load_funding_by_project, load_insight_goals
 from data_access.reference import load_month_bounds
 from data_access.survey import load_trust_groups, load_waves
-from kpis.periods import Filters
+from domain.filters import Filters
 
 OUTPUT = Path(__file__).resolve().parent / "PLANS.md"
 FILTERS = Filters(

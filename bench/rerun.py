@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.engine import create_db_engine
 from data_access.reference import load_departments, load_month_bounds
-from kpis.periods import add_months
+from domain.months import add_months
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -36,12 +36,12 @@ TIMEOUT_S = 600
 
 
 def page_url_path(page: str) -> str:
-    """The URL path of a page: "" for the default page, else the file's stem (Streamlit's default)."""
+    """The URL path of a page: "" for the default page, else the registry's url_path (the file's stem unless set)."""
     from ui.navigation import PAGES
 
     for spec in PAGES:
         if spec.path == page:
-            return "" if spec.default else Path(page).stem
+            return spec.url_path
     return Path(page).stem
 
 

@@ -1,11 +1,11 @@
 """The Overview's sparklines: one small line per tile, in the tile's status colour, on an
-axis that never turns noise into a cliff (services.presentation.trend_domain)."""
+axis that never turns noise into a cliff (presentation.overview.trend_domain)."""
 
 from __future__ import annotations
 
 from charts.theme import MUTED, RAG_COLORS
 
-# Streamlit's colour names (services.presentation.STATUS_COLOURS) as the charts draw them.
+# Streamlit's colour names (presentation.overview.STATUS_COLOURS) as the charts draw them.
 HEX = {"green": RAG_COLORS["green"], "orange": RAG_COLORS["amber"], "red": RAG_COLORS["red"], "gray": MUTED}
 HEIGHT = 44
 

@@ -13,10 +13,10 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, select
 
 from access.roles import EDIT_DATA, NotAllowed, User
-from data_access.audit import record_change
+from data_access.audit import insert_audited, locked_row, update_audited
 from data_access.engine import bump_data_version
 from data_access.models import AuditLog, Department, Project, SteeringAction, SteeringDecision
 from kpis.steering import (
@@ -75,10 +75,6 @@ class ConflictError(RuntimeError):
         self.current = current
         self.changed_by = changed_by
         self.changed_at = changed_at
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _check_right(user: User) -> None:
@@ -235,9 +231,15 @@ def _conflict(conn: Connection, entity: str, entity_id: int, current: dict[str, 
     return ConflictError(current=current, changed_by=changed_by, changed_at=changed_at)
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = [key for key in new if old.get(key) != new[key]]
-    return {k: old.get(k) for k in changed}, {k: new[k] for k in changed}
+def _decision(conn: Connection, decision_id: int) -> dict[str, Any]:
+    """The decision's row as stored (every column)."""
+    table = SteeringDecision.__table__
+    return dict(conn.execute(select(*table.c).where(table.c.id == decision_id)).mappings().one())
+
+
+def _action(conn: Connection, action_id: int) -> dict[str, Any]:
+    """The action as `load_action` gives it (owner department as a code)."""
+    return dict(conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one())
 
 
 def create_decision(
@@ -259,21 +261,11 @@ def create_decision(
             "description": _clean(description),
             "project_id": _project_id(conn, project_code),
         }
-        decision_id = conn.execute(
-            insert(SteeringDecision)
-            .values(**values, created_by=user.name, created_at=_now(), version=1)
-            .returning(SteeringDecision.id)
-        ).scalar_one()
-        record_change(
-            conn,
-            user_name=user.name,
-            entity=DECISION_ENTITY,
-            entity_id=decision_id,
-            action="create",
-            new=values,
+        decision_id = insert_audited(
+            conn, SteeringDecision.__table__, values, user_name=user.name, entity=DECISION_ENTITY
         )
         bump_data_version(conn)
-    return int(decision_id)
+    return decision_id
 
 
 def update_decision(
@@ -291,20 +283,13 @@ def update_decision(
     Raises ConflictError when the decision is no longer at `expected_version`.
     """
     _check_right(user)
+    table = SteeringDecision.__table__
     with engine.begin() as conn:
-        old = (
-            conn.execute(
-                select(*SteeringDecision.__table__.c)
-                .where(SteeringDecision.id == decision_id)
-                .with_for_update()
-            )
-            .mappings()
-            .first()
-        )
-        if old is None:
+        locked = locked_row(conn, table, decision_id)
+        if locked is None:
             raise NotFound(decision_id)
-        old_row = dict(old)
-        if old_row["version"] != expected_version:
+        old_row = _decision(conn, decision_id)
+        if locked.version != expected_version:
             raise _conflict(conn, DECISION_ENTITY, decision_id, old_row)
         _raise_if(
             validate_decision(meeting_month=old_row["meeting_month"], title=title, description=description)
@@ -314,30 +299,21 @@ def update_decision(
             "description": _clean(description),
             "project_id": _project_id(conn, project_code),
         }
-        result = conn.execute(
-            update(SteeringDecision)
-            .where(SteeringDecision.id == decision_id, SteeringDecision.version == expected_version)
-            .values(**new, version=SteeringDecision.version + 1)
-        )
-        if result.rowcount == 0:
-            current = dict(
-                conn.execute(select(*SteeringDecision.__table__.c).where(SteeringDecision.id == decision_id))
-                .mappings()
-                .one()
-            )
-            raise _conflict(conn, DECISION_ENTITY, decision_id, current)
-        old_values, new_values = _changes(old_row, new)
-        record_change(
+        version = update_audited(
             conn,
+            table,
+            decision_id,
+            expected_version=expected_version,
+            values=new,
+            old=old_row,
+            audited=new,
             user_name=user.name,
             entity=DECISION_ENTITY,
-            entity_id=decision_id,
             action="update",
-            old=old_values | {"version": expected_version},
-            new=new_values | {"version": expected_version + 1},
+            conflict=lambda: _conflict(conn, DECISION_ENTITY, decision_id, _decision(conn, decision_id)),
         )
         bump_data_version(conn)
-    return expected_version + 1
+    return version
 
 
 def create_action(
@@ -383,22 +359,17 @@ def create_action(
             "status": status,
             "closed_on": closed_on,
         }
-        action_id = conn.execute(
-            insert(SteeringAction)
-            .values(**values, created_by=user.name, created_at=_now(), version=1)
-            .returning(SteeringAction.id)
-        ).scalar_one()
         audited = {k: v for k, v in values.items() if k != "owner_department_id"}
-        record_change(
+        action_id = insert_audited(
             conn,
+            SteeringAction.__table__,
+            values,
             user_name=user.name,
             entity=ACTION_ENTITY,
-            entity_id=action_id,
-            action="create",
-            new=audited | {"owner_department": owner_department},
+            audited=audited | {"owner_department": owner_department},
         )
         bump_data_version(conn)
-    return int(action_id)
+    return action_id
 
 
 def _write_action(
@@ -406,14 +377,10 @@ def _write_action(
 ) -> int:
     """Apply `changes` (owner_department as a code) if the action is still at `expected_version`."""
     with engine.begin() as conn:
-        locked = conn.execute(
-            select(SteeringAction.id, SteeringAction.version)
-            .where(SteeringAction.id == action_id)
-            .with_for_update()
-        ).first()
+        locked = locked_row(conn, SteeringAction.__table__, action_id)
         if locked is None:
             raise NotFound(action_id)
-        old = dict(conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one())
+        old = _action(conn, action_id)
         if locked.version != expected_version:
             raise _conflict(conn, ACTION_ENTITY, action_id, old)
         merged = old | changes
@@ -435,31 +402,24 @@ def _write_action(
             values["title"] = values["title"].strip()
         if isinstance(values.get("owner_person"), str):
             values["owner_person"] = values["owner_person"].strip()
-        result = conn.execute(
-            update(SteeringAction)
-            .where(SteeringAction.id == action_id, SteeringAction.version == expected_version)
-            .values(**values, version=SteeringAction.version + 1)
-        )
-        if result.rowcount == 0:
-            current = dict(
-                conn.execute(_action_query().where(SteeringAction.id == action_id)).mappings().one()
-            )
-            raise _conflict(conn, ACTION_ENTITY, action_id, current)
         audited_new = {k: v for k, v in values.items() if k != "owner_department_id"}
         if "owner_department" in changes:
             audited_new["owner_department"] = changes["owner_department"]
-        old_values, new_values = _changes(old, audited_new)
-        record_change(
+        version = update_audited(
             conn,
+            SteeringAction.__table__,
+            action_id,
+            expected_version=expected_version,
+            values=values,
+            old=old,
+            audited=audited_new,
             user_name=user.name,
             entity=ACTION_ENTITY,
-            entity_id=action_id,
             action=verb,
-            old=old_values | {"version": expected_version},
-            new=new_values | {"version": expected_version + 1},
+            conflict=lambda: _conflict(conn, ACTION_ENTITY, action_id, _action(conn, action_id)),
         )
         bump_data_version(conn)
-    return expected_version + 1
+    return version
 
 
 def update_action(

@@ -19,9 +19,10 @@ import io
 import sys
 from pathlib import Path
 
+from i18n import LANGUAGES
 from jobs.common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, database_url, job_logger
 
-LANGS = ("nl", "en")
+LANGS = LANGUAGES
 
 
 def _month(text: str) -> dt.date:
@@ -42,7 +43,7 @@ def default_month(url: str, *, today: dt.date | None = None) -> dt.date:
     """The as-of month the dashboard opens on for this database."""
     from data_access.engine import check_connection, create_db_engine
     from data_access.reference import load_month_bounds
-    from kpis.periods import as_of_options
+    from domain.months import as_of_options
 
     engine = create_db_engine(url)
     try:

@@ -1,551 +1,54 @@
-"""Collaboration and customer-insight KPIs per project: funding split, team mix, ownership,
-insight goals. Pure functions on the small frames of data_access.projects.
+"""The project table, its exceptions and detail, and which projects a chart shows: built from
+the collaboration (kpis.teams), ownership (kpis.ownership) and goal (kpis.goals) KPIs.
+Pure functions on the small frames of data_access.projects.
 
-Definitions (also the UI help texts):
-- joint: a project funded by two or more departments.
-- agreed split: funding.agreed_share per department; a NULL share gets an equal part of
-  what the recorded shares leave (1 − Σ recorded) / number of NULL shares.
-- mixed team: a joint project whose team (members active in the as-of month) includes at
-  least one member from EVERY funding department.
-- mixed-teams share = mixed joint projects / joint projects with a team in the as-of month.
-- FTE balance of a joint project = min over its funding departments d of
-  (FTE share of d in the team) / (agreed share of d): 1 means staffed at least in line with
-  the agreed split for every funder, 0 means a funder has nobody in the team. Portfolio: median.
-- ownership clarity = projects whose every responsibility area has exactly one accountable
-  department that is the one the house rule expects / projects with ownership rows.
-- goals: a goal counts as reached only when its achieved date is on or before the as-of end.
+The definitions (also the UI help texts) are in the docstrings of those modules.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from kpis.common import KpiValue, not_available, ratio
-from kpis.periods import add_months
-
-OWNERSHIP_STATUSES = ("ok", "missing", "double", "breach")
-GOAL_STATUSES = ("reached_on_time", "reached_late", "overdue", "open")
-PROGRESS_DISPLAY_CAP = 1.5  # per-goal value progress beyond 150% is shown as 150%
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+# Compatibility re-exports; import from kpis.funding, kpis.teams, kpis.ownership and kpis.goals.
+from kpis.funding import resolve_agreed_shares  # noqa: F401
+from kpis.goals import (  # noqa: F401
+    GOAL_STATUSES,
+    PROGRESS_DISPLAY_CAP,
+    count_reached,
+    first_insight_days,
+    goal_timeline,
+    goals_per_million,
+    late_goals,
+    median_days_to_first_insight,
+    next_goals,
+    shift_date,
+    shift_goals,
+    value_progress,
+)
+from kpis.ownership import (  # noqa: F401
+    OWNERSHIP_STATUSES,
+    ownership_clarity,
+    ownership_issues,
+    ownership_status,
+    project_ownership,
+)
+from kpis.teams import (  # noqa: F401
+    TEAM_MIX_COLUMNS,
+    count_mixed,
+    fte_balance_median,
+    mixed_teams_share,
+    split_text,
+    team_mix,
+    team_mix_by_month,
+    team_text,
+)
 
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
-
-
-def resolve_agreed_shares(funding: pd.DataFrame) -> pd.DataFrame:
-    """Funding rows with the agreed split made explicit and the committed split beside it.
-
-    In: project, department, committed, agreed_share (NaN = not recorded).
-    Out: the same plus `agreed` (agreed_share, or an equal part of 1 − Σ recorded shares of
-    the project for each unrecorded one, never below 0), `committed_share` (committed /
-    the project's total committed; NaN when the project has nothing committed),
-    `n_funders` and `joint` (n_funders ≥ 2).
-    Example: MKT 0.6, IT NaN → IT agreed 0.4; MKT NaN, IT NaN → 0.5 each.
-    """
-    if funding.empty:
-        return funding.assign(agreed=[], committed_share=[], n_funders=[], joint=[])
-    codes, _ = pd.factorize(funding["project"])
-    if (codes < 0).any():  # a row without a project: the grouped path leaves it out
-        return _resolve_agreed_shares_grouped(funding)
-    # One grouped sum over integer project codes for both sums (the same sums, row by row
-    # in the same order, as grouping by the project strings); counts with bincount.
-    sums = (
-        pd.DataFrame(
-            {
-                "recorded": funding["agreed_share"].fillna(0.0),
-                "committed": funding["committed"],
-                "code": codes,
-            }
-        )
-        .groupby("code")
-        .transform("sum")
-    )
-    recorded, total = sums["recorded"], sums["committed"]
-    unrecorded = pd.Series(
-        np.bincount(codes, weights=funding["agreed_share"].isna().to_numpy(), minlength=codes.max() + 1)[
-            codes
-        ],
-        index=funding.index,
-    )
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    counted = np.bincount(codes, weights=funding["department"].notna().to_numpy(), minlength=codes.max() + 1)
-    n_funders = pd.Series(counted[codes].astype("int64"), index=funding.index)
-    return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
-        committed_share=funding["committed"] / total.where(total != 0),
-        n_funders=n_funders,
-        joint=n_funders >= 2,
-    )
-
-
-def _resolve_agreed_shares_grouped(funding: pd.DataFrame) -> pd.DataFrame:
-    """`resolve_agreed_shares` grouped by the project strings (for frames with a missing project)."""
-    by_project = funding["project"]
-    recorded = funding["agreed_share"].fillna(0.0).groupby(by_project).transform("sum")
-    unrecorded = funding["agreed_share"].isna().groupby(by_project).transform("sum")
-    equal_part = ((1.0 - recorded).clip(lower=0.0) / unrecorded.where(unrecorded > 0)).fillna(0.0)
-    total = funding["committed"].groupby(by_project).transform("sum")
-    n_funders = funding["department"].groupby(by_project).transform("count").astype("int64")
-    return funding.assign(
-        agreed=funding["agreed_share"].where(funding["agreed_share"].notna(), equal_part),
-        committed_share=funding["committed"] / total.where(total != 0),
-        n_funders=n_funders,
-        joint=n_funders >= 2,
-    )
-
-
-def split_text(funding: pd.DataFrame) -> dict[str, str]:
-    """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
-    if funding.empty:
-        return {}
-    codes = pd.factorize(funding["project"])[0]
-    if (codes < 0).any():
-        return _split_text_grouped(funding)
-    # committed_share of `resolve_agreed_shares` (the same grouped sum), without the rest.
-    total = (
-        pd.DataFrame({"committed": funding["committed"], "code": codes})
-        .groupby("code")["committed"]
-        .transform("sum")
-    )
-    shares = (funding["committed"] / total.where(total != 0)).tolist()
-    parts = [
-        f"{dept} {round(share * 100)}%" if share == share else f"{dept} –"
-        for dept, share in zip(funding["department"].tolist(), shares, strict=True)
-    ]
-    joined = _joined_by_project(funding, parts)
-    return _split_text_grouped(funding) if joined is None else joined
-
-
-def _split_text_grouped(funding: pd.DataFrame) -> dict[str, str]:
-    """`split_text` with pandas grouping (for frames with a missing project or department)."""
-    shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
-    parts = [
-        f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
-        for dept, share in zip(shares["department"], shares["committed_share"], strict=True)
-    ]
-    joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
-    return {str(project): text for project, text in joined.items()}
-
-
-def _joined_by_project(frame: pd.DataFrame, parts: list[str]) -> dict[str, str] | None:
-    """The `parts` (one per row of `frame`) joined with " · " per project, rows in
-    (project, department) order, projects in order: what sorting by both and a grouped
-    join give. None when a project or department is not a string (NaN): then the caller
-    sorts and groups with pandas."""
-    projects = frame["project"].tolist()
-    departments = frame["department"].tolist()
-    if not all(isinstance(value, str) for value in (*projects, *departments)):
-        return None
-    texts: dict[str, list[str]] = {}
-    for row in sorted(range(len(parts)), key=lambda row: (projects[row], departments[row])):
-        texts.setdefault(projects[row], []).append(parts[row])
-    return {project: " · ".join(items) for project, items in texts.items()}
-
-
-TEAM_MIX_COLUMNS = (
-    "project",
-    "joint",
-    "members",
-    "fte",
-    "has_team",
-    "missing_departments",
-    "mixed",
-    "fte_balance",
-)
-
-
-def team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
-    """Per funded project: is the team mixed, and how balanced is its FTE against the split.
-
-    In: `team` (project, department, members, fte: members active in the as-of month) and
-    `funding` (project, department, committed, agreed_share).
-    Out, one row per project in `funding`: project, joint, members, fte, has_team,
-    missing_departments (funding departments without a team member, comma-separated),
-    mixed (True/False for joint projects with a team, None otherwise), fte_balance
-    (min over funding departments with an agreed share > 0 of FTE share / agreed share;
-    None unless joint with a team of FTE > 0).
-    """
-    return team_mix_by_month({None: team}, funding)[None]
-
-
-def team_mix_by_month(
-    teams: Mapping[object, pd.DataFrame], funding: pd.DataFrame
-) -> dict[object, pd.DataFrame]:
-    """`team_mix` of each team in `teams` (e.g. one per trend month) against one `funding`,
-    in one pass: the teams are stacked with a month key and every sum is one grouped sum
-    over (month, project) or (month, project, department), so six months cost about what
-    one does. Each group holds the same rows in the same order as a single month's would,
-    so every sum and minimum is the one `team_mix` gives; the rest is array arithmetic."""
-    keys = list(teams)
-    if funding.empty:
-        return {key: pd.DataFrame(columns=list(TEAM_MIX_COLUMNS)) for key in keys}
-    shares = resolve_agreed_shares(funding)
-    joint = shares.groupby("project", sort=True)["joint"].first()
-    project_index = joint.index
-    n_months, n_projects = len(keys), len(project_index)
-    # Funder rows (those with a project; a row without one is no group of the mix).
-    funder_project = project_index.get_indexer(shares["project"])
-    kept = funder_project >= 0
-    funder_project = funder_project[kept]
-    funder_department = shares["department"].to_numpy(dtype=object)[kept]
-    agreed = shares["agreed"].to_numpy(dtype="float64")[kept]
-    departments = {name: number for number, name in enumerate(dict.fromkeys(funder_department))}
-    # The teams stacked, with integer keys for month, project and department.
-    frames = [teams[key] for key in keys]
-    lengths = [len(frame) for frame in frames]
-    month = np.repeat(np.arange(n_months), lengths)
-    team_project = np.concatenate(
-        [project_index.get_indexer(frame["project"]) for frame in frames] or [np.empty(0, dtype="intp")]
-    )
-    team_department = np.concatenate(
-        [frame["department"].to_numpy(dtype=object) for frame in frames] or [np.empty(0, dtype=object)]
-    )
-    values = pd.DataFrame(
-        {
-            "members": np.concatenate([frame["members"].to_numpy() for frame in frames] or [np.empty(0)]),
-            "fte": np.concatenate(
-                [frame["fte"].to_numpy(dtype="float64") for frame in frames] or [np.empty(0)]
-            ),
-        }
-    )
-    on_funded = team_project >= 0  # a team of an unfunded project is no row of the mix
-    group = month * n_projects + team_project
-    totals = values.assign(group=group)[on_funded].groupby("group").sum()
-    members = np.zeros(n_months * n_projects, dtype="int64")
-    fte = np.zeros(n_months * n_projects, dtype="float64")
-    members[totals.index.to_numpy()] = totals["members"].to_numpy()
-    fte[totals.index.to_numpy()] = totals["fte"].to_numpy(dtype="float64")
-    # Members and FTE per (month, project, funding department); other departments only
-    # count in the totals above.
-    team_dept = np.array([departments.get(name, -1) for name in team_department], dtype="intp")
-    on_funder = on_funded & (team_dept >= 0)
-    n_departments = max(len(departments), 1)
-    cell = group * n_departments + team_dept
-    per_dept = values.assign(cell=cell)[on_funder].groupby("cell").sum()
-    dept_members = np.zeros(n_months * n_projects * n_departments, dtype="float64")
-    dept_fte = np.zeros(n_months * n_projects * n_departments, dtype="float64")
-    dept_members[per_dept.index.to_numpy()] = per_dept["members"].to_numpy(dtype="float64")
-    dept_fte[per_dept.index.to_numpy()] = per_dept["fte"].to_numpy(dtype="float64")
-    funder_dept = np.array([departments[name] for name in funder_department], dtype="intp")
-    has_team = members > 0
-    joint_flags = np.tile(joint.to_numpy(dtype=bool), n_months)
-    with_team = joint_flags & has_team
-    eligible = with_team & (fte > 0)
-    cells = [
-        (number * n_projects + funder_project) * n_departments + funder_dept for number in range(n_months)
-    ]
-    absences = [dept_members[funder_cells] <= 0 for funder_cells in cells]
-    # The texts' dtype as the grouped join gave it: the departments' string dtype, else
-    # inferred from the texts, or object when no month misses anyone.
-    department_dtype = funding["department"].dtype
-    if isinstance(department_dtype, pd.StringDtype):
-        text_dtype = department_dtype
-    else:
-        text_dtype = None if any(absent.any() for absent in absences) else object
-    result: dict[object, pd.DataFrame] = {}
-    for number, key in enumerate(keys):
-        rows = number * n_projects + funder_project
-        funder_cells = cells[number]
-        absent = absences[number]
-        missing: dict[int, list[str]] = {}
-        for row, name in zip(rows[absent].tolist(), funder_department[absent].tolist(), strict=True):
-            missing.setdefault(row, []).append(name)
-        span = slice(number * n_projects, (number + 1) * n_projects)
-        texts = [",".join(sorted(missing.get(row, ()))) for row in range(span.start, span.stop)]
-        total_fte = fte[rows]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share_ratio = (dept_fte[funder_cells] / np.where(total_fte > 0, total_fte, np.nan)) / np.where(
-                agreed > 0, agreed, np.nan
-            )
-        balance = np.full(n_projects, np.nan)
-        np.fmin.at(balance, funder_project, share_ratio)
-        staffed = with_team[span].tolist()
-        result[key] = pd.DataFrame(
-            {
-                "project": pd.Series(project_index.array, copy=True),
-                "joint": joint_flags[span],
-                "members": members[span],
-                "fte": fte[span],
-                "has_team": has_team[span],
-                "missing_departments": pd.Series(texts, dtype=text_dtype),
-                "mixed": [(not text) if ok else None for ok, text in zip(staffed, texts, strict=True)],
-                "fte_balance": [
-                    float(value) if ok and not np.isnan(value) else None
-                    for value, ok in zip(balance.tolist(), eligible[span].tolist(), strict=True)
-                ],
-            }
-        )
-    return result
-
-
-def team_text(team: pd.DataFrame) -> dict[str, str]:
-    """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
-    if team.empty:
-        return {}
-    parts = [f"{dept} {int(n)}" for dept, n in zip(team["department"], team["members"], strict=True)]
-    joined = _joined_by_project(team, parts)
-    if joined is not None:
-        return joined
-    ordered = team.sort_values(["project", "department"])
-    parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
-    joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
-    return {str(project): text for project, text in joined.items()}
-
-
-def mixed_teams_share(mix: pd.DataFrame) -> KpiValue:
-    """Mixed teams = joint projects staffed from every funding department / joint projects
-    with a team in the as-of month (`mix` from `team_mix`)."""
-    staffed = mix[mix["joint"] & mix["has_team"]] if not mix.empty else mix
-    mixed = int(staffed["mixed"].astype(bool).sum()) if not staffed.empty else 0
-    return ratio(float(mixed), float(len(staffed)), reason_if_zero="projects.na.no_joint_teams")
-
-
-def fte_balance_median(mix: pd.DataFrame) -> KpiValue:
-    """FTE balance of the portfolio = median of the joint projects' FTE balance (see `team_mix`)."""
-    values = mix["fte_balance"].dropna() if not mix.empty else pd.Series(dtype="float64")
-    if values.empty:
-        return not_available("projects.na.no_joint_teams")
-    return KpiValue(float(values.astype("float64").median()))
-
-
-def ownership_status(ownership: pd.DataFrame) -> pd.DataFrame:
-    """Each (project, area) cell with its status, worst first: missing (no accountable
-    department), double (two or more), breach (one owner, not the house rule's department),
-    ok. In: project, area, owners, owner_codes, expected, off_rule; out: the same + status."""
-    if ownership.empty:
-        return ownership.assign(status=pd.Series(dtype="str"))
-    status = [
-        "missing" if owners == 0 else "double" if owners >= 2 else "breach" if off_rule > 0 else "ok"
-        for owners, off_rule in zip(ownership["owners"], ownership["off_rule"], strict=True)
-    ]
-    return ownership.assign(status=status)
-
-
-def project_ownership(status: pd.DataFrame) -> dict[str, str]:
-    """Per project its worst ownership status (missing > double > breach > ok)."""
-    order = ("missing", "double", "breach", "ok")
-    worst = status["status"].map(order.index).groupby(status["project"], sort=True).min()
-    return {str(project): order[rank] for project, rank in worst.items()}
-
-
-def ownership_clarity(status: pd.DataFrame) -> KpiValue:
-    """Ownership clarity = projects whose every area is "ok" (exactly one accountable
-    department, the one the house rule expects) / projects with ownership rows."""
-    if status.empty:
-        return not_available("projects.na.no_ownership")
-    clear = status["status"].eq("ok").groupby(status["project"]).all()
-    return ratio(float(clear.sum()), float(len(clear)), reason_if_zero="projects.na.no_ownership")
-
-
-def ownership_issues(status: pd.DataFrame) -> pd.DataFrame:
-    """The cells that are not ok: project, area, status, owner_codes, expected (ordered)."""
-    columns = ["project", "area", "status", "owner_codes", "expected"]
-    if status.empty:
-        return pd.DataFrame(columns=columns)
-    return status.loc[status["status"] != "ok", columns].reset_index(drop=True)
-
-
-def goal_timeline(goals: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
-    """Goals as they stood at `as_of_end`, with status, slippage and value progress.
-
-    In: load_insight_goals (project, code, target_date, achieved_date, target_value,
-    achieved_value, ...). An achievement after `as_of_end` is not yet known: its date and
-    value are blanked. Adds:
-    - status: reached_on_time (achieved ≤ target), reached_late, overdue (not reached,
-      target date on or before as_of_end), open (not reached, target still ahead).
-    - slippage_days: achieved − target for reached goals (negative = early), as_of_end −
-      target for overdue ones, None for open ones.
-    - progress: achieved_value / target_value for reached goals, 0 for unreached, None
-      when the target is 0 (no meaningful ratio); progress_display is it capped at 150%.
-    - late: reached_late or overdue.
-    """
-    frame = goals.copy()
-    target = [_as_date(v) for v in frame["target_date"]]
-    achieved = [_as_date(v) for v in frame["achieved_date"]]
-    known = [a if a is not None and a <= as_of_end else None for a in achieved]
-    statuses, slippage, progress = [], [], []
-    values = frame["achieved_value"].tolist()
-    for tgt, got, value, target_value in zip(target, known, values, frame["target_value"], strict=True):
-        if got is not None:
-            statuses.append("reached_on_time" if got <= tgt else "reached_late")
-            slippage.append((got - tgt).days)
-        elif tgt <= as_of_end:
-            statuses.append("overdue")
-            slippage.append((as_of_end - tgt).days)
-        else:
-            statuses.append("open")
-            slippage.append(None)
-        if not target_value:
-            progress.append(None)
-        elif got is None or value is None or pd.isna(value):
-            progress.append(0.0)
-        else:
-            progress.append(float(value) / float(target_value))
-    progress_series = pd.Series(progress, index=frame.index, dtype="float64")
-    return frame.assign(
-        target_date=target,
-        achieved_date=known,
-        achieved_value=[v if k is not None else None for v, k in zip(values, known, strict=True)],
-        status=statuses,
-        slippage_days=pd.array(slippage, dtype="Int64"),
-        progress=progress_series,
-        progress_display=progress_series.clip(upper=PROGRESS_DISPLAY_CAP),
-        late=[s in ("reached_late", "overdue") for s in statuses],
-    )
-
-
-def late_goals(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Goals reached late or overdue: project, code, goal, status, target_date, slippage_days."""
-    columns = ["project", "code", "goal", "status", "target_date", "slippage_days"]
-    return timeline.loc[timeline["late"], columns].reset_index(drop=True)
-
-
-def value_progress(timeline: pd.DataFrame, *, as_of_end: dt.date) -> KpiValue:
-    """Value delivered = mean over goals due by `as_of_end` (target date on or before it,
-    target value ≠ 0) of min(achieved / target, 1); an unreached due goal counts 0.
-    `timeline` from `goal_timeline`."""
-    due = timeline[[d <= as_of_end for d in timeline["target_date"]]] if not timeline.empty else timeline
-    due = due[due["progress"].notna()] if not due.empty else due
-    if due.empty:
-        return not_available("kpi.na.no_goals_due")
-    return KpiValue(float(due["progress"].clip(upper=1.0).mean()))
-
-
-def first_insight_days(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Per project with a reached goal: project, first_achieved, days (first achieved −
-    the project's planned_start). `timeline` from `goal_timeline` (needs planned_start)."""
-    reached = timeline[timeline["achieved_date"].notna()]
-    if reached.empty:
-        return pd.DataFrame(columns=["project", "first_achieved", "days"])
-    projects = reached["project"].tolist()
-    if not all(isinstance(project, str) for project in projects):
-        return _first_insight_days_grouped(reached)
-    # One pass in plain Python: the earliest reached date and the first known planned start
-    # per project (what a grouped min and first give), projects in order.
-    first: dict[str, list] = {}
-    for project, got, start in zip(
-        projects, reached["achieved_date"].tolist(), reached["planned_start"].tolist(), strict=True
-    ):
-        known = first.get(project)
-        if known is None:
-            first[project] = [got, start if _present_date(start) else None]
-        else:
-            known[0] = min(known[0], got)
-            if known[1] is None and _present_date(start):
-                known[1] = start
-    codes = sorted(first)
-    project_dtype = timeline["project"].dtype
-    return pd.DataFrame(
-        {
-            "project": pd.Series(
-                codes, dtype=project_dtype if isinstance(project_dtype, pd.StringDtype) else None
-            ),
-            "first_achieved": pd.Series([first[code][0] for code in codes], dtype=object),
-            "days": [(first[code][0] - _as_date(first[code][1])).days for code in codes],
-        }
-    )
-
-
-def _present_date(value: object) -> bool:
-    return value is not None and value is not pd.NaT and not (isinstance(value, float) and pd.isna(value))
-
-
-def _first_insight_days_grouped(reached: pd.DataFrame) -> pd.DataFrame:
-    """`first_insight_days` with a pandas grouping (for a timeline with a missing project)."""
-    first = reached.groupby("project").agg(
-        first_achieved=("achieved_date", "min"), planned_start=("planned_start", "first")
-    )
-    days = [
-        (got - _as_date(start)).days
-        for got, start in zip(first["first_achieved"], first["planned_start"], strict=True)
-    ]
-    return first.reset_index().assign(days=days)[["project", "first_achieved", "days"]]
-
-
-def median_days_to_first_insight(timeline: pd.DataFrame) -> KpiValue:
-    """Time to first insight = median over projects of (first reached goal − planned start), in days."""
-    days = first_insight_days(timeline)
-    if days.empty:
-        return not_available("projects.na.no_insight_yet")
-    return KpiValue(float(pd.Series(days["days"], dtype="float64").median()))
-
-
-def goals_per_million(timeline: pd.DataFrame, spend: pd.DataFrame) -> KpiValue:
-    """Insight per euro = goals reached by the as-of end / (actual spend up to the as-of
-    month / 1,000,000 in the organisation's currency). `spend` has project, actual; n/a when
-    there are no goals at all, or when nothing (or less) was spent."""
-    if timeline.empty:
-        return not_available("projects.na.no_goals")
-    reached = int(timeline["achieved_date"].notna().sum())
-    spent = float(spend["actual"].sum()) if not spend.empty else 0.0
-    if spent <= 0:
-        return not_available("projects.na.no_spend")
-    return ratio(float(reached), spent / 1_000_000, reason_if_zero="projects.na.no_spend")
-
-
-def next_goals(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Per project its next unreached goal (earliest target date): project, code, goal, target_date, status."""
-    columns = ["project", "code", "goal", "target_date", "status"]
-    open_goals = timeline[timeline["achieved_date"].isna()]
-    if open_goals.empty:
-        return pd.DataFrame(columns=columns)
-    return (
-        open_goals.sort_values(["project", "target_date", "code"])
-        .groupby("project", sort=True)
-        .head(1)[columns]
-        .reset_index(drop=True)
-    )
-
-
-def shift_date(day: dt.date, months: int) -> dt.date:
-    """`day` moved `months` months; a month end stays a month end, other days clamp to the month."""
-    moved = add_months(day, months)
-    last = calendar.monthrange(moved.year, moved.month)[1]
-    is_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
-    return moved.replace(day=last if is_month_end else min(day.day, last))
-
-
-def shift_goals(
-    goals: pd.DataFrame,
-    *,
-    months: int,
-    projects: Iterable[str] | None = None,
-    as_of_end: dt.date | None = None,
-) -> pd.DataFrame:
-    """What-if: goals with the target dates of `projects` (all when None) moved `months`
-    months (negative = earlier). With `as_of_end`, goals already reached by then keep their
-    dates (the past does not move). Achieved dates are never changed. Returns a new frame."""
-    chosen = None if projects is None else set(projects)
-    shifted = []
-    for project, target, achieved in zip(
-        goals["project"], goals["target_date"], goals["achieved_date"], strict=True
-    ):
-        target_day = _as_date(target)
-        reached = _as_date(achieved)
-        settled = as_of_end is not None and reached is not None and reached <= as_of_end
-        if target_day is None or settled or (chosen is not None and project not in chosen):
-            shifted.append(target_day)
-        else:
-            shifted.append(shift_date(target_day, months))
-    return goals.assign(target_date=shifted)
 
 
 def project_table(
@@ -712,19 +215,6 @@ def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterabl
     return frame.assign(
         **{c: [labels.get(v, v) if isinstance(v, str) else v for v in frame[c]] for c in columns}
     )
-
-
-def count_mixed(mix: pd.DataFrame) -> tuple[int, int]:
-    """(mixed joint teams, joint projects with a team): the parts of `mixed_teams_share`."""
-    if mix.empty:
-        return 0, 0
-    staffed = mix[mix["joint"] & mix["has_team"]]
-    return int(staffed["mixed"].astype(bool).sum()), len(staffed)
-
-
-def count_reached(timeline: pd.DataFrame) -> int:
-    """Goals reached by the as-of end (`timeline` from `goal_timeline`)."""
-    return int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
 
 
 def total_spend(spend: pd.DataFrame) -> float:

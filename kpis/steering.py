@@ -30,12 +30,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from domain.months import add_months, month_end
+from domain.statuses import ACTION_STATUSES, CLOSED_STATUSES, OPEN_STATUSES
 from kpis.common import KpiValue, ratio
-from kpis.periods import add_months, month_end
 
-ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
-OPEN_STATUSES = ("open", "in_progress")
-CLOSED_STATUSES = ("done", "cancelled")
 MAX_TITLE = 200
 MAX_PERSON = 200
 MAX_DESCRIPTION = 5000

@@ -16,8 +16,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.months import month_end
 from kpis.common import KpiValue, not_available, ratio
-from kpis.periods import month_end
 
 
 def joint_share_by_month(funding: pd.DataFrame, months: list[dt.date]) -> list[KpiValue]:

@@ -9,9 +9,9 @@ secrets file or the embedded SQLite file, as for the app; the schema is not chan
 
 It prints its steps on stderr. `build_pack` makes the content model once (the PPTX, the PDF
 and the workbook are all laid out from it, see `pack_files`):
-- page one, the month: the "since the last meeting" sentences (services.meeting_summary, as on the Overview), the
+- page one, the month: the "since the last meeting" sentences (presentation.summary, as on the Overview), the
   Overview's KPI tiles with status, change and trend (the same texts as the screen, from
-  services.presentation) and the year-end forecast against the budget
+  presentation.overview) and the year-end forecast against the budget
   (kpis.budget.forecast_year_end, as on the Budget page);
 - the Alignment health pages right after it (reports.pack_health: the maturity radar beside a
   year earlier, trust beside delivery with its reading; the profile's figures in the workbook);
@@ -43,7 +43,10 @@ from data_access.engine import DatabaseUnavailable, check_connection, create_db_
 from data_access.projects import load_insight_goals, load_responsibility_areas
 from data_access.reference import load_departments
 from data_access.steering import load_actions, load_decisions
-from i18n import LANGUAGES, translate
+from domain.confidentiality import DEFAULT_MIN_GROUP
+from domain.filters import Filters
+from domain.months import fiscal_year_days, fiscal_year_start
+from i18n import LANGUAGES, names_by_code, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
     currency_symbol,
@@ -53,13 +56,14 @@ from i18n.format import (
     format_number,
     format_pct,
 )
-from kpis.budget import earned_value_table, forecast_year_end, funding_drift
-from kpis.confidentiality import DEFAULT_MIN_GROUP
-from kpis.exceptions import ExceptionItem
-from kpis.periods import Filters, fiscal_year_days, fiscal_year_start
-from kpis.projects import goal_timeline
+from kpis.budget import earned_value_table, forecast_year_end
+from kpis.exceptions import OWNERSHIP_KINDS, ExceptionItem
+from kpis.funding import funding_drift
+from kpis.goals import goal_timeline
 from kpis.steering import actions_for_meeting
 from kpis.targets import rag
+from presentation.overview import exception_text, tile_texts
+from presentation.summary import meeting_summary
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable
 from reports.pack_charts import (
     budget_chart,
@@ -70,9 +74,7 @@ from reports.pack_charts import (
 )
 from reports.pack_health import health_charts, health_table
 from services.health import compute_health
-from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
-from services.presentation import exception_text, tile_texts
 from services.single_view import SingleView, compute_single_view, previous_meeting_filters
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
@@ -81,7 +83,6 @@ EXCEPTION_LINES_PER_KIND = 5
 # this order); the spreadsheet has them all.
 SLIDE_GOALS = 20
 ATTENTION_ORDER = {"overdue": 0, "reached_late": 1, "open": 2, "reached_on_time": 3}
-OWNERSHIP_KINDS = ("house_rule_breach", "missing_owner", "double_owner")
 
 # progress(step, steps, label): called before each step of making the pack.
 Progress = Callable[[int, int, str], None]
@@ -343,7 +344,7 @@ def build_pack(
     organisation = organisation or load_organisation(engine=engine)
     step("figures")
     departments = load_departments(engine=engine)
-    names = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
+    names = names_by_code(departments, lang)
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
     currency = organisation.currency
     tiles, _ = overview_tiles(view, lang=lang, department_names=names, currency=currency)
@@ -353,7 +354,7 @@ def build_pack(
     projects = load_project_progress(engine=engine, filters=filters)
     project_names = dict(zip(projects["project"], projects["name"], strict=True))
     areas = load_responsibility_areas(engine=engine)
-    area_names = dict(zip(areas["code"], areas[f"name_{lang}"], strict=True))
+    area_names = names_by_code(areas, lang)
     lines = exception_lines(
         view,
         lang=lang,

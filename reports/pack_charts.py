@@ -16,6 +16,9 @@ from charts.budget import drift_chart, forecast_chart, largest_drifts
 from charts.projects import goal_timeline_chart, ownership_matrix_chart
 from charts.trust import mirror_chart
 from data_access.projects import load_ownership
+from domain.confidentiality import shown_rows
+from domain.filters import Filters
+from domain.months import fiscal_year_days
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -26,17 +29,11 @@ from i18n.format import (
     format_signed,
 )
 from kpis.budget import cumulative_series
-from kpis.confidentiality import shown_rows
-from kpis.periods import Filters, fiscal_year_days
-from kpis.projects import (
-    GOAL_STATUSES,
-    OWNERSHIP_STATUSES,
-    ChartSelection,
-    goal_chart_projects,
-    ownership_chart_projects,
-    ownership_status,
-)
-from kpis.trust import OVERALL, perception_gaps
+from kpis.goals import GOAL_STATUSES
+from kpis.ownership import OWNERSHIP_STATUSES, ownership_status
+from kpis.perception import perception_gaps
+from kpis.projects import ChartSelection, goal_chart_projects, ownership_chart_projects
+from kpis.survey_stats import OVERALL
 from reports.content import PackChart
 from services.single_view import SingleView
 

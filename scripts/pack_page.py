@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, seed_demo  # noqa: E402
 from data_access.engine import create_db_engine, upgrade_schema  # noqa: E402
-from kpis.periods import Filters  # noqa: E402
+from domain.filters import Filters  # noqa: E402
 from reports.pack import build_pack  # noqa: E402
 from reports.pdf_pack import build_pdf  # noqa: E402
 from services.organisation import Organisation  # noqa: E402

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import translate
-from kpis.trust import OVERALL
+from kpis.survey_stats import OVERALL
 
 
 def _ordered(dimensions: pd.DataFrame) -> pd.DataFrame:

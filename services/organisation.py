@@ -199,18 +199,18 @@ def cleaned_settings(
     """Form input as it would be stored: text stripped (empty: not set), the currency in
     capitals, the logo's media type from its bytes."""
 
-    def text(value: str | None) -> str | None:
+    def cleaned(value: str | None) -> str | None:
         value = (value or "").strip()
         return value or None
 
-    currency_code = text(currency)
+    currency_code = cleaned(currency)
     return OrganisationSettings(
-        name=text(name),
+        name=cleaned(name),
         logo=logo or None,
         logo_media_type=logo_media_type(logo) if logo else None,
         currency=currency_code.upper() if currency_code else None,
         fiscal_year_start_month=fiscal_year_start_month,
-        time_zone=text(time_zone),
+        time_zone=cleaned(time_zone),
     )
 
 

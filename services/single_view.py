@@ -36,15 +36,12 @@ from data_access.reference import load_month_bounds
 from data_access.steering import load_actions
 from data_access.survey import load_respondent_scores, load_survey_dimensions, load_trust_groups, load_waves
 from data_access.targets import load_targets
+from domain.filters import Filters
+from domain.months import add_months, as_of_options, fiscal_year_start, month_end
 from kpis.budget import (
-    count_drifting,
     earned_value_table,
     forecast_year_end,
     frame_totals,
-    funding_balance,
-    funding_balance_trend,
-    funding_drift,
-    max_funding_drift,
     portfolio_earned_value,
     realisation,
 )
@@ -56,20 +53,21 @@ from kpis.exceptions import (
     with_names,
     without_cancelled,
 )
-from kpis.periods import Filters, add_months, as_of_options, fiscal_year_start, month_end
-from kpis.portfolio import count_goals, count_joint_projects
-from kpis.projects import (
-    collaboration_exceptions,
-    count_mixed,
-    fte_balance_median,
-    goal_timeline,
-    mixed_teams_share,
-    ownership_issues,
-    ownership_status,
-    team_mix_by_month,
+from kpis.funding import (
+    count_drifting,
+    funding_balance,
+    funding_balance_trend,
+    funding_drift,
+    max_funding_drift,
 )
+from kpis.goals import goal_timeline
+from kpis.ownership import ownership_issues, ownership_status
+from kpis.portfolio import count_goals, count_joint_projects
+from kpis.projects import collaboration_exceptions
 from kpis.steering import count_follow_through, follow_through
+from kpis.survey_stats import OVERALL
 from kpis.targets import Rag, Target, rag
+from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix_by_month
 from kpis.trends import (
     cpi_by_month,
     goals_on_time_by_month,
@@ -77,7 +75,8 @@ from kpis.trends import (
     ownership_clarity_by_month,
     progress_by_month,
 )
-from kpis.trust import OVERALL, TrustReport, latest_wave_trust, significant_drops, trust_core
+from kpis.trust import TrustReport, significant_drops, trust_core
+from kpis.trust_index import latest_wave_trust
 from services.instrument import names_by_language
 
 TREND_MONTHS = 6

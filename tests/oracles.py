@@ -35,7 +35,7 @@ from data_access.survey import (
     query_item_distribution,
     query_respondent_scores,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
 
 __all__ = [
     "query_funding_split",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpis.projects import resolve_agreed_shares
+from kpis.funding import resolve_agreed_shares
 
 
 def straight_team_mix(team: pd.DataFrame, funding: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +79,7 @@ def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]
     """Ownership clarity of each month's ownership (filters replayed), cancelled projects left out."""
     from data_access.projects import load_ownership
     from kpis.exceptions import without_cancelled
-    from kpis.projects import ownership_clarity, ownership_status
+    from kpis.ownership import ownership_clarity, ownership_status
     from services.single_view import period_for
 
     return [
@@ -95,7 +95,7 @@ def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]
 
 
 def straight_goals_on_time(goals: pd.DataFrame, months) -> list:
-    from kpis.periods import month_end
+    from domain.months import month_end
     from kpis.portfolio import goals_on_time
 
     return [goals_on_time(goals, as_of_end=month_end(m)) for m in months]

@@ -39,28 +39,16 @@ from charts.projects import (
     agreed_boundaries,
 )
 from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, RAG_COLORS, TEXT, department_colors
-from kpis.budget import (
-    CLOSED_STATUSES,
-    Forecast,
-    _drift_rows,
-    _in_fiscal_year,
-    funding_balance_numbers,
-    run_rate_forecast,
-    up_to,
-    year_summary,
-)
-from kpis.budget import count_drifting as count_drifting  # unchanged: re-exported for the tests
-from kpis.budget import funding_balance as funding_balance  # unchanged: re-exported for the tests
+from domain.months import as_date as _as_date
+from kpis.budget import CLOSED_STATUSES, Forecast, _in_fiscal_year, run_rate_forecast, up_to, year_summary
 from kpis.common import KpiValue, not_available
-from kpis.projects import (
-    TEAM_MIX_COLUMNS,
-    _as_date,
-    _present,
-    late_goals,
-    next_goals,
-    ownership_issues,
-    project_ownership,
-)
+from kpis.funding import _drift_rows, funding_balance_numbers
+from kpis.funding import count_drifting as count_drifting  # unchanged: re-exported for the tests
+from kpis.funding import funding_balance as funding_balance  # unchanged: re-exported for the tests
+from kpis.goals import late_goals, next_goals
+from kpis.ownership import ownership_issues, project_ownership
+from kpis.projects import _present
+from kpis.teams import TEAM_MIX_COLUMNS
 
 # ---- kpis/budget.py at 3943b28 (the functions the rewrite changed, and those calling them) ----
 

@@ -17,29 +17,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpis.common import KpiValue, not_available
-from kpis.confidentiality import (
+from domain.confidentiality import (
     DEFAULT_MIN_GROUP,
     SMALL_GROUP,
     keep_shown_groups,
     suppress,
     validate_min_group,
 )
-from kpis.trust import (
-    CELL_VALUES,
-    GAP_COLUMNS,
-    TrustReport,
-    TrustResult,
-    WaveTrust,
-    _wave_codes,
-    _with_overall,
-    index_from_mean,
-    item_heatmap,
-    rating_groups,
-    response_rates,
-    significant_drops,
-    welch_from_stats,
-)
+from kpis.common import KpiValue, not_available
+from kpis.perception import GAP_COLUMNS
+from kpis.survey_stats import CELL_VALUES, _wave_codes, _with_overall, welch_from_stats
+from kpis.trust import TrustReport, item_heatmap, rating_groups, response_rates, significant_drops
+from kpis.trust_index import TrustResult, WaveTrust, index_from_mean
 
 # Unchanged since 3943b28: the production function is the old one.
 straight_significant_drops = significant_drops

@@ -19,23 +19,21 @@ import pandas as pd
 
 from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, MUTED
 from charts.whatif import SERIES, SERIES_COLORS
+from domain.months import as_date as _day
+from domain.months import fiscal_year_end, fiscal_year_start, month_end
 from kpis.budget import (
     EarnedValue,
     Forecast,
     YearSummary,
     earned_value_table,
     forecast_year_end,
-    funding_balance,
-    funding_drift,
-    joint_projects,
-    max_funding_drift,
     portfolio_earned_value,
     year_summary,
 )
 from kpis.common import KpiValue, not_available
-from kpis.periods import fiscal_year_end, fiscal_year_start, month_end
+from kpis.funding import funding_balance, funding_drift, joint_projects, max_funding_drift
 from kpis.portfolio import goals_on_time
-from kpis.scenario import BaselineFrames, _day
+from kpis.scenario.transforms import BaselineFrames
 
 
 def straight_future(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:

@@ -13,7 +13,7 @@ from data_access.importer import export_rows, load_import_log, run_import
 from i18n import load_catalog
 from tests.apptest_helpers import ROOT, open_app
 
-PAGE = "views/import.py"
+PAGE = "views/import_data.py"
 DEPARTMENTS = b"code,name_nl,name_en\r\nMKT,Marketing,Marketing\r\nIT,IT,IT\r\n"
 
 

@@ -12,7 +12,7 @@ from data_access.import_mappings import load_import_mappings
 from data_access.importer import export_rows
 from tests.apptest_helpers import open_app
 
-PAGE = "views/import.py"
+PAGE = "views/import_data.py"
 EXPORT = b"Id;Naam;English name;Owner\r\nMKT;Marketing;Marketing;ann\r\nIT;Informatievoorziening;IT;bob\r\n"
 
 

@@ -14,7 +14,7 @@ from kpis.exceptions import without_cancelled
 from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust import latest_wave_trust
-from services.presentation import exception_groups, exception_text, tile_texts
+from presentation.overview import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app
 
@@ -256,9 +256,9 @@ def test_trust_core_gives_the_trust_reports_frames(demo_sqlite_engine) -> None:
 def test_long_exception_lists_move_to_one_table_with_links(
     monkeypatch, demo_sqlite_engine, demo_sqlite_url
 ) -> None:
-    import services.presentation
+    import presentation.overview
 
-    monkeypatch.setattr(services.presentation, "EXCEPTION_LINES_PER_KIND", 2)
+    monkeypatch.setattr(presentation.overview, "EXCEPTION_LINES_PER_KIND", 2)
     at = open_app(monkeypatch, demo_sqlite_url)
     view = compute_single_view(engine=demo_sqlite_engine, filters=at.session_state["filters"], min_group=5)
     groups = exception_groups(view.exceptions)
@@ -336,7 +336,7 @@ def test_overview_opens_with_the_meeting_summary_and_status_colours(
     from streamlit.proto.Metric_pb2 import Metric
 
     from data_access.steering import load_actions
-    from services.meeting_summary import meeting_summary
+    from presentation.summary import meeting_summary
     from services.single_view import period_for
 
     at = open_app(monkeypatch, demo_sqlite_url, query={"asof": "2026-09", "lang": "en"})

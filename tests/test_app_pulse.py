@@ -13,9 +13,10 @@ from data_access.engine import create_db_engine
 from data_access.models import PulsePendingAnswer, PulsePendingComment, PulseWave
 from data_access.pulse import load_not_answered, load_pulse_waves
 from data_access.survey import load_waves
+from domain.filters import Filters
+from domain.months import last_closed_month
 from i18n import translate
 from i18n.format import format_month
-from kpis.periods import Filters, last_closed_month
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
 

@@ -10,7 +10,7 @@ from access.roles import User
 from data_access.engine import create_db_engine
 from data_access.steering import load_action, load_actions, load_decisions, update_action
 from data_access.targets import load_target_changes, load_targets
-from i18n.format import format_number, format_pct
+from i18n.format import format_pct
 from kpis.steering import follow_through, overdue_actions
 from tests.apptest_helpers import metric_values, open_app
 
@@ -45,20 +45,18 @@ def _shown_texts(at) -> str:
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_steering_page_shows_the_pure_figures(monkeypatch, demo_sqlite_engine, demo_sqlite_url, lang) -> None:
+def test_steering_page_shows_the_demo_figures(monkeypatch, demo_sqlite_engine, demo_sqlite_url, lang) -> None:
+    """October 2026 in the demo: 55% of the actions due were done on time, 3 are overdue."""
     at = open_app(monkeypatch, demo_sqlite_url, page=STEERING, query={"lang": lang})
     filters = at.session_state["filters"]
-    actions = load_actions(engine=demo_sqlite_engine, up_to_month=filters.as_of)
-    expected_rate = format_pct(follow_through(actions, as_of_end=filters.as_of_end).value, lang)
-    overdue = len(overdue_actions(actions, as_of_end=filters.as_of_end))
     labels = {
         "nl": ("Besluiten en acties", "Opvolging acties", "Achterstallige acties"),
         "en": ("Decisions and actions", "Follow-through of actions", "Overdue actions"),
     }[lang]
     assert at.title[0].value == labels[0]
     shown = metric_values(at)
-    assert shown[labels[1]] == expected_rate == ("55%")
-    assert shown[labels[2]] == format_number(overdue, lang) == "3"
+    assert shown[labels[1]] == "55%"
+    assert shown[labels[2]] == "3"
     decisions_table = at.dataframe[0].value
     assert set(decisions_table["title"]) == set(
         load_decisions(engine=demo_sqlite_engine, meeting_month=filters.as_of)["title"]

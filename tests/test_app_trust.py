@@ -15,7 +15,8 @@ from data_access.survey import (
     load_waves,
 )
 from i18n.format import format_number
-from kpis.trust import latest_wave_trust, trust_report
+from kpis.trust import trust_report
+from kpis.trust_index import latest_wave_trust
 from tests.apptest_helpers import metric_values, open_app
 
 PAGE = "views/trust.py"
@@ -45,22 +46,20 @@ def _all_shown_text(at) -> str:
     return "\n".join(parts)
 
 
-def test_trust_page_shows_the_report(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+def test_trust_page_shows_the_report(monkeypatch, demo_sqlite_url) -> None:
+    """The demo's latest wave (W2026-2) as the tiles show it."""
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
-    filters = at.session_state["filters"]
-    waves, report = _report(demo_sqlite_engine, filters)
-    latest = report.trend[(report.trend["wave_id"] == waves["id"].iloc[-1])].set_index("dimension")
     shown = metric_values(at)
-    assert shown["Bekwaamheid"] == format_number(float(latest.loc["ability", "index"]), "nl", decimals=1)
-    assert shown["Betrokkenheid bij strategie"] == format_number(
-        float(latest.loc["strategy", "index"]), "nl", decimals=1
-    )
+    assert shown == {
+        "Totaal": "64,3",
+        "Bekwaamheid": "67,2",
+        "Welwillendheid": "65,3",
+        "Integriteit": "68,3",
+        "Communicatie": "61,8",
+        "Betrokkenheid bij strategie": "58,9",
+    }
+    assert at.subheader[0].value == "Laatste ronde: W2026-2"
     # The page's overall index for the latest wave equals the Overview tile (same function, same filters).
-    tile = latest_wave_trust(
-        waves, load_trust_groups(engine=demo_sqlite_engine, filters=filters, wave_ids=list(waves["id"]))
-    )
-    assert shown["Totaal"] == format_number(tile.current.index.value, "nl", decimals=1)
-    assert latest.loc["overall", "index"] == pytest.approx(tile.current.index.value)
     overview = open_app(monkeypatch, demo_sqlite_url)
     assert metric_values(overview)["Vertrouwensindex"] == shown["Totaal"]
     # No change in the demo's overall index is significant: the page says so instead of a delta.
@@ -160,9 +159,9 @@ def test_comments_need_the_right_and_ten_respondents(monkeypatch, demo_sqlite_ur
     assert texts, "the admin in local mode should read the demo comments"
     monkeypatch.setattr("ui.auth.LOCAL_USER", User(name="v", email=None, role="viewer", local_mode=True))
     calls = []
-    import data_access.survey as survey
+    import services.trust_page
 
-    monkeypatch.setattr(survey, "load_comments", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services.trust_page, "load_comments", lambda **kw: calls.append(kw))
     viewer = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
     assert not viewer.text
     assert any("geen toegang tot opmerkingen" in i.value for i in viewer.info)

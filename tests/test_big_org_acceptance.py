@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from domain.months import add_months
 from i18n import translate
 from i18n.format import format_money_compact
-from kpis.periods import add_months
 from tests.apptest_helpers import ROOT, open_app
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
 from tests.support.big_org import BigOrg, generate, write_files

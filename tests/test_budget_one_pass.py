@@ -18,9 +18,14 @@ import tests.straight_budget as straight
 from data_access.budget import load_budget_by_month, load_funding_shares
 from data_access.demo import DEMO_AS_OF
 from data_access.projects import load_funding_split, load_team_by_months
+from domain.filters import Filters
+from domain.months import add_months, first_of_month
 from kpis import budget
+from kpis import funding as funding_kpis
+from kpis import goals as goals_kpis
+from kpis import ownership as ownership_kpis
 from kpis import projects as budget_projects
-from kpis.periods import Filters, add_months, first_of_month
+from kpis import teams as teams_kpis
 from services.single_view import trend_months
 
 NAN = float("nan")
@@ -129,7 +134,7 @@ def _demo_inputs(engine, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _same_trend(spend: pd.DataFrame, funding: pd.DataFrame, months: list[dt.date], tolerance: float) -> None:
-    fast = budget.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
+    fast = funding_kpis.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
     plain = straight.funding_balance_trend(spend, funding, months=months, tolerance=tolerance)
     assert fast == plain
     # and the definition: one drift table per month close
@@ -145,7 +150,7 @@ def _same_trend(spend: pd.DataFrame, funding: pd.DataFrame, months: list[dt.date
 def test_funding_balance_trend_hand_made(tolerance: float) -> None:
     months = [add_months(JAN, -1), JAN, FEB, MAR, APR, MAY]  # one before any spend
     _same_trend(SPEND, FUNDING, months, tolerance)
-    values = budget.funding_balance_trend(SPEND, FUNDING, months=months, tolerance=tolerance)
+    values = funding_kpis.funding_balance_trend(SPEND, FUNDING, months=months, tolerance=tolerance)
     assert not values[0].available and values[0].reason == "budget.na.no_joint_actuals"
 
 
@@ -173,7 +178,7 @@ def test_funding_balance_trend_random(seed: int) -> None:
 def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> None:
     spend, funding = _demo_inputs(demo_engine, filters)
     months = trend_months(filters.as_of)
-    assert budget.joint_projects(funding)
+    assert funding_kpis.joint_projects(funding)
     _same_trend(spend, funding, months, TOLERANCE)
     _same_trend(spend, funding, months, 2.0)
 
@@ -182,17 +187,17 @@ def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> No
 
 
 def _same_drift(spend: pd.DataFrame, funding: pd.DataFrame, tolerance: float = TOLERANCE) -> None:
-    assert budget.joint_projects(funding) == straight.joint_projects(funding)
+    assert funding_kpis.joint_projects(funding) == straight.joint_projects(funding)
     pd.testing.assert_frame_equal(
-        budget.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
+        funding_kpis.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
     )
     for name in ("funding_drift", "funding_drift_numbers", "portfolio_funding_drift"):
         fast = getattr(budget, name)(spend, funding, tolerance=tolerance)
         plain = getattr(straight, name)(spend, funding, tolerance=tolerance)
         pd.testing.assert_frame_equal(fast, plain, check_exact=True)
-    drift = budget.funding_drift(spend, funding, tolerance=tolerance)
-    assert budget.count_drifting(drift) == straight.count_drifting(drift)
-    assert budget.funding_balance(drift) == straight.funding_balance(drift)
+    drift = funding_kpis.funding_drift(spend, funding, tolerance=tolerance)
+    assert funding_kpis.count_drifting(drift) == straight.count_drifting(drift)
+    assert funding_kpis.funding_balance(drift) == straight.funding_balance(drift)
 
 
 def test_funding_drift_hand_made() -> None:
@@ -209,12 +214,12 @@ def test_funding_drift_hand_made() -> None:
     # and shares as objects; this takes the keyed path (the others above may not).
     app_spend = SPEND.astype({"project": object, "department": object})
     app_funding = FUNDING.astype({"project": "str", "department": "str", "agreed_share": object})
-    joint = budget.joint_projects(app_funding)
-    assert budget._drift_numbers_by_key(app_spend, app_funding, joint, TOLERANCE) is not None
+    joint = funding_kpis.joint_projects(app_funding)
+    assert funding_kpis._drift_numbers_by_key(app_spend, app_funding, joint, TOLERANCE) is not None
     for tolerance in (0.0, TOLERANCE):
         _same_drift(app_spend, app_funding, tolerance)
     duplicated = pd.concat([app_funding, app_funding.iloc[:1]], ignore_index=True)
-    assert budget._drift_numbers_by_key(app_spend, duplicated, joint, TOLERANCE) is None
+    assert funding_kpis._drift_numbers_by_key(app_spend, duplicated, joint, TOLERANCE) is None
     _same_drift(app_spend, duplicated)
 
 
@@ -226,7 +231,9 @@ def test_funding_drift_random(seed: int) -> None:
     app_spend = spend.astype({"project": object, "department": object})
     app_funding = funding.astype({"project": "str", "department": "str"})
     assert (
-        budget._drift_numbers_by_key(app_spend, app_funding, budget.joint_projects(app_funding), 2.0)
+        funding_kpis._drift_numbers_by_key(
+            app_spend, app_funding, funding_kpis.joint_projects(app_funding), 2.0
+        )
         is not None
     )
     _same_drift(app_spend, app_funding, 2.0)
@@ -235,7 +242,10 @@ def test_funding_drift_random(seed: int) -> None:
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=FILTER_IDS)
 def test_funding_drift_on_demo_data(demo_engine, filters: Filters) -> None:
     spend, funding = _demo_inputs(demo_engine, filters)
-    assert budget._drift_numbers_by_key(spend, funding, budget.joint_projects(funding), TOLERANCE) is not None
+    assert (
+        funding_kpis._drift_numbers_by_key(spend, funding, funding_kpis.joint_projects(funding), TOLERANCE)
+        is not None
+    )
     _same_drift(spend[spend["month"] <= filters.as_of], funding)
     _same_drift(spend, funding, 2.0)
 
@@ -274,7 +284,7 @@ TEAMS = {
 
 
 def _same_mix(teams: dict, funding: pd.DataFrame) -> None:
-    fast = budget_projects.team_mix_by_month(teams, funding)
+    fast = teams_kpis.team_mix_by_month(teams, funding)
     plain = straight.team_mix_by_month(teams, funding)
     assert list(fast) == list(plain) == list(teams)
     for key in teams:
@@ -294,10 +304,10 @@ def test_team_mix_by_month_hand_made(text_dtype) -> None:
     _same_mix(teams, funding.assign(agreed_share=NAN))  # no shares recorded
     _same_mix({"mar": teams["mar"]}, funding)
     # No months at all: the plain version raised (pd.concat of nothing); now simply none.
-    assert budget_projects.team_mix_by_month({}, funding) == {}
+    assert teams_kpis.team_mix_by_month({}, funding) == {}
     every = {"all": typed(_team([("A", "IT", 1, 0.5), ("A", "MKT", 1, 0.5)]))}  # nobody missing
     _same_mix(every, funding[funding["project"] == "A"])
-    mix = budget_projects.team_mix_by_month(teams, funding)["mar"].set_index("project")
+    mix = teams_kpis.team_mix_by_month(teams, funding)["mar"].set_index("project")
     assert mix.loc["D", "missing_departments"] == "IT" and mix.loc["E", "mixed"] is True
 
 
@@ -336,7 +346,8 @@ def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> 
     key order included) as before their channels were given as objects."""
     from charts.projects import goal_timeline_chart, ownership_matrix_chart
     from data_access.projects import load_insight_goals, load_ownership
-    from kpis.projects import goal_timeline, ownership_status
+    from kpis.goals import goal_timeline
+    from kpis.ownership import ownership_status
 
     status = ownership_status(load_ownership(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of))
     ownership_texts = {
@@ -386,12 +397,12 @@ def _same_projects_page(
     status: pd.DataFrame,
     timeline: pd.DataFrame,
 ) -> None:
-    assert budget_projects.split_text(funding) == straight.split_text(funding)
-    assert list(budget_projects.split_text(funding)) == list(straight.split_text(funding))  # order
-    assert budget_projects.team_text(team) == straight.team_text(team)
-    assert list(budget_projects.team_text(team)) == list(straight.team_text(team))
+    assert teams_kpis.split_text(funding) == straight.split_text(funding)
+    assert list(teams_kpis.split_text(funding)) == list(straight.split_text(funding))  # order
+    assert teams_kpis.team_text(team) == straight.team_text(team)
+    assert list(teams_kpis.team_text(team)) == list(straight.team_text(team))
     mix = straight.team_mix(team, funding)
-    pd.testing.assert_frame_equal(budget_projects.team_mix(team, funding), mix, check_exact=True)
+    pd.testing.assert_frame_equal(teams_kpis.team_mix(team, funding), mix, check_exact=True)
     labels = {"active": "Active", "mixed.True": "yes", "mixed.False": "no", "breach": "Breach", "none": "–"}
     pd.testing.assert_frame_equal(
         budget_projects.project_table(
@@ -408,7 +419,7 @@ def _same_projects_page(
         check_exact=True,
     )
     pd.testing.assert_frame_equal(
-        budget_projects.first_insight_days(timeline), straight.first_insight_days(timeline), check_exact=True
+        goals_kpis.first_insight_days(timeline), straight.first_insight_days(timeline), check_exact=True
     )
 
 
@@ -464,8 +475,8 @@ def _hand_made_page(text_dtype) -> tuple[pd.DataFrame, ...]:
     ).astype({"project": text_dtype})
     goals.loc[3, "target_date"] = dt.date(2026, 1, 31)
     goals.loc[3, "planned_start"] = dt.date(2025, 6, 1)
-    status = budget_projects.ownership_status(status)
-    timeline = budget_projects.goal_timeline(goals, as_of_end=dt.date(2026, 3, 31))
+    status = ownership_kpis.ownership_status(status)
+    timeline = goals_kpis.goal_timeline(goals, as_of_end=dt.date(2026, 3, 31))
     return projects, funding, team, status, timeline
 
 
@@ -491,10 +502,10 @@ def test_projects_page_functions_on_demo_data(demo_engine, filters: Filters) -> 
     projects = load_projects(engine=demo_engine, filters=filters)
     funding = load_funding_split(engine=demo_engine, filters=filters, as_of=filters.as_of)
     team = load_team_by_department(engine=demo_engine, filters=filters, as_of=filters.as_of)
-    status = budget_projects.ownership_status(
+    status = ownership_kpis.ownership_status(
         load_ownership(engine=demo_engine, filters=filters, as_of=filters.as_of)
     )
-    timeline = budget_projects.goal_timeline(
+    timeline = goals_kpis.goal_timeline(
         load_insight_goals(engine=demo_engine, filters=filters), as_of_end=filters.as_of_end
     )
     assert not team.empty and not timeline.empty
@@ -528,7 +539,7 @@ def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: F
         **texts,
     )
     spend, funding = _demo_inputs(demo_sqlite_engine, filters)
-    drift = budget.funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=2.0)
+    drift = funding_kpis.funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=2.0)
     assert not drift.empty
     same(
         "drift_chart",
@@ -541,7 +552,7 @@ def test_budget_and_funding_chart_specs_unchanged(demo_sqlite_engine, filters: F
         y_title="Project",
         legend_title="Department",
     )
-    split = budget_projects.resolve_agreed_shares(
+    split = funding_kpis.resolve_agreed_shares(
         load_funding_split(engine=demo_sqlite_engine, filters=filters, as_of=filters.as_of)
     )
     same(

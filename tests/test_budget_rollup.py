@@ -12,7 +12,7 @@ from sqlalchemy import Engine, delete, insert, select, text, update
 from data_access import budget
 from data_access.engine import bump_data_version
 from data_access.models import BudgetLine, Project
-from kpis.periods import Filters
+from domain.filters import Filters
 from tests.factories import insert_tiny_portfolio
 
 D = dt.date

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpis.budget import variance_table
 from kpis.targets import Target
-from ui.budget_tables import variance_column_formats, variance_rows
+from presentation.budget import variance_column_formats, variance_rows
 
 TARGET = Target(green=0.95, amber=0.85)
 
@@ -56,7 +56,7 @@ def test_every_numeric_column_has_a_display_format() -> None:
 
 def test_drift_amounts_and_shares_are_numbers() -> None:
     from kpis.common import KpiValue, not_available
-    from ui.budget_tables import drift_column_formats, drift_rows
+    from presentation.budget import drift_column_formats, drift_rows
 
     drift = pd.DataFrame(
         {

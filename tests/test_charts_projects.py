@@ -13,7 +13,9 @@ from charts.projects import (
     ownership_matrix_chart,
 )
 from charts.theme import department_colors
-from kpis.projects import goal_timeline, ownership_status, resolve_agreed_shares
+from kpis.funding import resolve_agreed_shares
+from kpis.goals import goal_timeline
+from kpis.ownership import ownership_status
 
 D = dt.date
 SPLIT = resolve_agreed_shares(

@@ -110,7 +110,7 @@ def test_the_packs_goal_and_ownership_charts_render_at_size(monkeypatch) -> None
 
     import pandas as pd
 
-    from kpis.periods import Filters
+    from domain.filters import Filters
     from kpis.projects import CHART_GOALS, CHART_PROJECTS
     from reports import pack_charts
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from charts.whatif import delta_chart, scenario_chart
-from kpis.scenario import plan_delta
+from kpis.scenario.comparison import plan_delta
 
 D = dt.date
 

@@ -14,13 +14,9 @@ from data_access.budget import (
 )
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from data_access.models import Funding, Progress
-from kpis.budget import (
-    earned_value_table,
-    frame_totals,
-    funding_drift,
-    year_summary,
-)
-from kpis.periods import Filters
+from domain.filters import Filters
+from kpis.budget import earned_value_table, frame_totals, year_summary
+from kpis.funding import funding_drift
 from tests.factories import insert_tiny_portfolio
 
 D = dt.date

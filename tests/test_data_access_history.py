@@ -30,7 +30,7 @@ from data_access.projects import (
     save_house_rule,
 )
 from data_access.targets import load_target_changes, load_targets, save_target
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.targets import DEFAULT_TARGETS, Target
 from tests.conftest import BACKENDS
 

@@ -9,9 +9,9 @@ from data_access.engine import read_data_version
 from data_access.projects import load_funding_by_project, load_insight_goals
 from data_access.reference import load_departments, load_month_bounds
 from data_access.survey import load_trust_groups, load_waves
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 from tests.factories import insert_tiny_portfolio
 
 MARCH = Filters(as_of=dt.date(2026, 3, 1), period_start=dt.date(2026, 1, 1))

@@ -24,17 +24,12 @@ from data_access.projects import (
     load_team_by_department,
     save_house_rule,
 )
-from kpis.periods import Filters, first_of_month
-from kpis.projects import (
-    collaboration_exceptions,
-    goal_timeline,
-    goals_per_million,
-    mixed_teams_share,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
-    team_mix,
-)
+from domain.filters import Filters
+from domain.months import first_of_month
+from kpis.goals import goal_timeline, goals_per_million
+from kpis.ownership import ownership_clarity, ownership_issues, ownership_status
+from kpis.projects import collaboration_exceptions
+from kpis.teams import mixed_teams_share, team_mix
 from tests.factories import insert_tiny_portfolio
 
 D = dt.date

@@ -32,7 +32,7 @@ from data_access.pulse import (
     submit_pulse_answers,
 )
 from data_access.survey import load_response_counts, load_waves
-from kpis.periods import Filters
+from domain.filters import Filters
 from tests.pulse_fixtures import CIO, TODAY, insert_instrument, open_wave, respondent
 
 MKT = ["m1@example.com", "M2@Example.com", "m3@example.com"]

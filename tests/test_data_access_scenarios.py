@@ -20,9 +20,11 @@ from data_access.scenarios import (
     save_scenario,
 )
 from data_access.survey import load_trust_groups, load_waves
-from kpis.periods import Filters
-from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, apply_scenario, compare
-from kpis.trust import pooled_index
+from domain.filters import Filters
+from kpis.scenario.comparison import compare
+from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
+from kpis.scenario.transforms import apply_scenario
+from kpis.trust_index import pooled_index
 from tests.factories import insert_tiny_portfolio
 
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)

@@ -25,7 +25,7 @@ PAGES = [
     "views/whatif.py",
     "views/steering.py",
     "views/catalogue.py",
-    "views/import.py",
+    "views/import_data.py",
     "views/role_settings.py",
 ]
 # An English thousands group (1,234) or decimal point (72.3): digits around "," followed by

@@ -9,14 +9,15 @@ import pandas as pd
 import pytest
 
 from data_access.budget import span_months
+from domain.filters import Filters
+from domain.months import fiscal_year_days, fiscal_year_end, fiscal_year_start
 from i18n.format import format_fiscal_year
 from kpis.budget import eac_year_forecast, earned_value, forecast_year_end, year_summary
 from kpis.common import KpiValue
 from kpis.exceptions import forecast_items
-from kpis.periods import Filters, fiscal_year_days, fiscal_year_end, fiscal_year_start
-from kpis.scenario import goals_due_rest_of_year
+from kpis.scenario.comparison import goals_due_rest_of_year
 from kpis.targets import Target
-from services.presentation import exception_text
+from presentation.overview import exception_text
 from services.single_view import period_for
 
 D = dt.date

@@ -3,24 +3,15 @@
 import datetime as dt
 import re
 import string
-from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from i18n import LANGUAGES, load_catalog, normalise_language, translate
+from i18n import LANGUAGES, load_catalog, names_by_code, normalise_language, translate
 from i18n.format import format_day, format_eur, format_eur_compact, format_month, format_number, format_pct
+from tests.source_tree import code_files
 
-ROOT = Path(__file__).resolve().parent.parent
-CODE_DIRS = ["app.py", "views", "ui", "kpis", "charts", "reports", "data_access", "access"]
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
-
-
-def _code_files() -> list[Path]:
-    files: list[Path] = []
-    for name in CODE_DIRS:
-        path = ROOT / name
-        files += [path] if path.is_file() else sorted(path.rglob("*.py")) if path.exists() else []
-    return files
 
 
 def _placeholders(text: str) -> set[str]:
@@ -38,7 +29,7 @@ def test_every_key_has_both_languages_and_same_placeholders() -> None:
 
 def test_every_key_used_in_code_exists() -> None:
     catalog = load_catalog()
-    used = {key for path in _code_files() for key in KEY_CALL.findall(path.read_text(encoding="utf-8"))}
+    used = {key for path in code_files() for key in KEY_CALL.findall(path.read_text(encoding="utf-8"))}
     assert used, "the scan found no t('...') calls; the pattern is broken"
     missing = sorted(key for key in used if key not in catalog)
     assert not missing, f"keys used in code but missing from i18n/messages: {missing}"
@@ -115,3 +106,12 @@ def test_formats_equal_babels_own_functions() -> None:
                 assert format_pct(value, lang, decimals=decimals) == format_percent(
                     half_up(value, decimals + 2), format=number + "%", locale=locale
                 )
+
+
+def test_names_by_code_maps_codes_to_the_language_asked() -> None:
+    rows = pd.DataFrame(
+        {"code": ["MKT", "IT"], "name_nl": ["Marketing NL", "ICT"], "name_en": ["Marketing", "IT"]}
+    )
+    assert names_by_code(rows, "nl") == {"MKT": "Marketing NL", "IT": "ICT"}
+    assert names_by_code(rows, "en") == {"MKT": "Marketing", "IT": "IT"}
+    assert names_by_code(rows.iloc[:0], "en") == {}

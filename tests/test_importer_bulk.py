@@ -23,8 +23,8 @@ from sqlalchemy.exc import OperationalError
 import bench.import_baseline.pipeline as baseline_pipeline
 import bench.import_baseline.validate as baseline
 import data_access.importer.pipeline as pipeline
+from data_access.importer import bulk as bulk_store
 from data_access.importer import export_rows, run_import, to_csv
-from data_access.importer import store as bulk_store
 from data_access.importer import validate as columnar
 from data_access.importer.reading import Formula, Limits, Number, Sheet
 from data_access.importer.schema import KINDS

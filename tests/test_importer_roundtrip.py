@@ -29,7 +29,7 @@ from data_access.importer import (
 )
 from data_access.importer.schema import KINDS
 from data_access.models import BudgetLine, ImportLog
-from kpis.periods import Filters
+from domain.filters import Filters
 from tests.conftest import ROOT, _drop_pg_database, make_database_url
 from tests.test_app_overview import expected_tiles
 from tests.test_importer_bad_files import dump_database

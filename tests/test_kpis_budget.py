@@ -6,23 +6,25 @@ import pandas as pd
 import pytest
 
 from kpis.budget import (
-    agreed_shares,
-    count_drifting,
     cumulative_series,
     eac_year_forecast,
     earned_value,
     earned_value_table,
     forecast_year_end,
-    funding_balance,
-    funding_drift,
-    max_funding_drift,
     monthly_trend,
     portfolio_earned_value,
-    portfolio_funding_drift,
     run_rate_forecast,
     variance_pct,
     variance_table,
     year_summary,
+)
+from kpis.funding import (
+    agreed_shares,
+    count_drifting,
+    funding_balance,
+    funding_drift,
+    max_funding_drift,
+    portfolio_funding_drift,
 )
 from kpis.targets import DEFAULT_TARGETS
 
@@ -304,7 +306,7 @@ def test_project_helpers_pick_one_project() -> None:
 
 
 def test_funding_drift_numbers_give_the_same_balance_and_drift() -> None:
-    from kpis.budget import funding_balance, funding_balance_numbers, funding_drift, funding_drift_numbers
+    from kpis.funding import funding_balance, funding_balance_numbers, funding_drift, funding_drift_numbers
 
     funding = pd.DataFrame(
         {
@@ -336,7 +338,7 @@ def test_funding_drift_numbers_give_the_same_balance_and_drift() -> None:
 
 
 def test_funding_balance_trend_equals_one_drift_table_per_month() -> None:
-    from kpis.budget import funding_balance, funding_balance_trend, funding_drift
+    from kpis.funding import funding_balance, funding_balance_trend, funding_drift
 
     d = dt.date
     funding = pd.DataFrame(

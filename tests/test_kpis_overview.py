@@ -5,12 +5,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from domain.confidentiality import validate_min_group
+from domain.filters import Filters
+from domain.months import add_months, last_closed_month, month_end, months_between
 from kpis.budget import realisation, variance
 from kpis.common import ratio
-from kpis.periods import Filters, add_months, last_closed_month, month_end, months_between
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
 from kpis.targets import DEFAULT_TARGETS, Target, rag
-from kpis.trust import index_from_mean, latest_wave_trust, pooled_index, validate_min_group
+from kpis.trust_index import index_from_mean, latest_wave_trust, pooled_index
 
 
 def test_realisation_is_actual_over_planned() -> None:

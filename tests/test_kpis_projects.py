@@ -5,36 +5,30 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from kpis.funding import resolve_agreed_shares
+from kpis.goals import (
+    count_reached,
+    first_insight_days,
+    goal_timeline,
+    goals_per_million,
+    late_goals,
+    median_days_to_first_insight,
+    next_goals,
+    shift_date,
+    shift_goals,
+    value_progress,
+)
+from kpis.ownership import ownership_clarity, ownership_issues, ownership_status, project_ownership
 from kpis.portfolio import goals_on_time
 from kpis.projects import (
     collaboration_exceptions,
-    count_mixed,
-    count_reached,
     filter_project_table,
-    first_insight_days,
-    fte_balance_median,
-    goal_timeline,
-    goals_per_million,
     label_codes,
-    late_goals,
-    median_days_to_first_insight,
-    mixed_teams_share,
-    next_goals,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
     project_detail,
-    project_ownership,
     project_table,
-    resolve_agreed_shares,
-    shift_date,
-    shift_goals,
-    split_text,
-    team_mix,
-    team_text,
     total_spend,
-    value_progress,
 )
+from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, split_text, team_mix, team_text
 
 D = dt.date
 NAN = float("nan")

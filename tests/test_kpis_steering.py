@@ -229,10 +229,19 @@ def test_catalogue_table_joins_targets_and_who_changed_them() -> None:
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 
 
-@pytest.mark.parametrize("page", ["views/steering.py", "views/catalogue.py"])
-def test_every_key_on_the_pages_exists(page) -> None:
-    # tests/test_i18n.py scans pages/, not views/; check these pages here.
-    text = (Path(__file__).resolve().parent.parent / page).read_text(encoding="utf-8")
+STEERING_FILES = (
+    "views/steering.py",
+    "services/steering_page.py",
+    "ui/steering_tables.py",
+    "ui/steering_forms.py",
+)
+
+
+@pytest.mark.parametrize("files", [STEERING_FILES, ("views/catalogue.py",)], ids=["steering", "catalogue"])
+def test_every_key_on_the_pages_exists(files) -> None:
+    # The page with its model, tables and forms.
+    root = Path(__file__).resolve().parent.parent
+    text = "\n".join((root / name).read_text(encoding="utf-8") for name in files)
     used = set(KEY_CALL.findall(text))
     assert len(used) > 10
     assert sorted(used - set(load_catalog())) == []

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpis.confidentiality import (
+from domain.confidentiality import (
     COMPLEMENTARY,
     DEFAULT_MIN_GROUP,
     SMALL_GROUP,
@@ -15,18 +15,15 @@ from kpis.confidentiality import (
     shown_rows,
     suppress,
 )
-from kpis.trust import (
+from kpis.survey_stats import (
     OVERALL,
     cell_statistics,
     cronbach_alpha,
-    item_heatmap,
     mean_confidence_interval,
     respondent_means,
-    response_rates,
-    significant_drops,
-    trust_report,
     welch_test,
 )
+from kpis.trust import item_heatmap, response_rates, significant_drops, trust_report
 
 WAVES = pd.DataFrame({"id": [1, 2], "code": ["W1", "W2"]})
 
@@ -294,7 +291,7 @@ def test_t_interval_and_welch_equal_scipy_stats() -> None:
     import numpy as np
     from scipy import stats
 
-    from kpis.trust import t_interval, welch_from_stats
+    from kpis.survey_stats import t_interval, welch_from_stats
 
     rng = np.random.default_rng(5)
     m1, m2 = rng.uniform(1, 5, 200), rng.uniform(1, 5, 200)

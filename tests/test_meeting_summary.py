@@ -7,7 +7,7 @@ import pandas as pd
 from kpis.common import KpiValue
 from kpis.exceptions import ExceptionItem
 from kpis.targets import DEFAULT_TARGETS
-from services.meeting_summary import meeting_summary
+from presentation.summary import meeting_summary
 from services.single_view import SingleView, Tile
 
 OCT = dt.date(2026, 10, 1)

@@ -267,7 +267,7 @@ def test_memo_keeps_one_version_and_reloads_after_a_write(empty_engine: Engine) 
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=_ids)
 def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Filters) -> None:
     from kpis.trust import rating_groups, reliability_table
-    from services.reliability import load_reliability
+    from services.survey_reliability import load_reliability
 
     clear_memo()
     waves = survey.load_waves(engine=demo_engine, filters=filters)

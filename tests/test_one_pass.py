@@ -11,8 +11,9 @@ import pytest
 
 from data_access.demo import DEMO_AS_OF
 from data_access.projects import load_funding_split, load_team_by_months
-from kpis.periods import Filters, first_of_month
-from kpis.projects import team_mix, team_mix_by_month
+from domain.filters import Filters
+from domain.months import first_of_month
+from kpis.teams import team_mix, team_mix_by_month
 from services.single_view import trend_months
 from tests.straight import straight_team_mix
 
@@ -210,7 +211,7 @@ def test_the_meeting_summary_reads_the_same_from_the_short_previous_view(
     demo_engine, filters: Filters
 ) -> None:
     from data_access.steering import load_actions
-    from services.meeting_summary import meeting_summary
+    from presentation.summary import meeting_summary
     from services.single_view import compute_meeting_views, compute_single_view, period_for
 
     views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)

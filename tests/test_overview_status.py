@@ -1,15 +1,16 @@
-"""One status language on the Overview: the colour decisions (services.presentation), the
+"""One status language on the Overview: the colour decisions (presentation.overview), the
 sparkline axes, the budget forecast, exception words and names, cancelled projects, and a
 property check over every demo month that no tile's badge, sparkline and change disagree."""
 
 import pytest
 
 from data_access.demo import DEMO_FIRST_MONTH, DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
+from domain.filters import Filters
+from domain.months import add_months
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import ExceptionItem, forecast_items, with_names, without_cancelled
-from kpis.periods import Filters, add_months
 from kpis.targets import DEFAULT_TARGETS, Target
-from services.presentation import (
+from presentation.overview import (
     NEUTRAL,
     STATUS_COLOURS,
     change_meaningful,

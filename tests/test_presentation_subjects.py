@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from services.presentation import name_exception_subjects
+from presentation.overview import name_exception_subjects
 
 
 def test_area_subjects_show_the_area_name_and_other_subjects_are_kept() -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from data_access.models import SurveyWave
 from data_access.pulse import close_pulse_wave, open_pulse_wave, submit_pulse_answers
-from kpis.periods import Filters
+from domain.filters import Filters
 from services.single_view import compute_single_view
 from tests.pulse_fixtures import CIO, respondent
 

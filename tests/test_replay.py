@@ -14,10 +14,10 @@ from data_access.demo import DEMO_HISTORY_START
 from data_access.importer import export_rows
 from data_access.projects import load_ownership
 from data_access.targets import save_target
-from kpis.periods import Filters
+from domain.filters import Filters
 from kpis.targets import Target
+from presentation.overview import tile_text
 from reports.pack import build_pack
-from services.presentation import tile_text
 from services.single_view import HISTORY_TILES, SingleView, compute_single_view
 from tests.test_data_access_history import SEPTEMBER, reimport, require_after_september
 

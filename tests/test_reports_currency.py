@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
+from domain.filters import Filters
 from reports.pack import build_pack
 from reports.tables import money_number_format, to_xlsx_bytes
 from services.organisation import Organisation

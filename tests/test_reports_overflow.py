@@ -24,7 +24,7 @@ import pytest
 from pptx import Presentation
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
+from domain.filters import Filters
 from reports.pack import build_pack
 from reports.pdf_pack import FOOTER_Y, MARGIN, PAGE_BREAK_MARGIN, build_pdf
 from reports.pptx_pack import EMU_PER_PT, FOOTER_TOP, build_pptx

@@ -20,8 +20,8 @@ from data_access.budget import load_budget_by_month, load_budget_totals
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.models import SurveyComment
 from data_access.steering import load_actions, load_decisions
+from domain.filters import Filters
 from i18n import translate
-from kpis.periods import Filters
 from kpis.steering import actions_for_meeting
 from reports.content import KpiTile, Pack, PackTable, cell_text
 from reports.pack import build_pack, main, pack_tables

@@ -22,10 +22,10 @@ from data_access.reference import load_departments
 from data_access.steering import load_actions
 from i18n import translate
 from kpis.periods import Filters, add_months
+from presentation.summary import meeting_summary
 from reports.pack import PACK_STEPS, build_pack, exception_kind_name, pack_files, pack_tables
 from reports.pdf_pack import build_pdf
 from reports.pptx_pack import build_pptx
-from services.meeting_summary import meeting_summary
 from services.organisation import Organisation, load_organisation
 from services.single_view import compute_single_view, period_for
 

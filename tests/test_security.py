@@ -8,33 +8,17 @@ import tomllib
 from pathlib import Path
 
 from tests.apptest_helpers import ROOT
+from tests.source_tree import code_files, code_roots
 
-CODE_DIRS = [
-    "app.py",
-    "views",
-    "ui",
-    "access",
-    "data_access",
-    "kpis",
-    "charts",
-    "reports",
-    "i18n",
-    "scripts",
-    "bench",
-]
 # Calls whose first argument becomes SQL text: only a string literal may go there.
 SQL_TEXT_CALLS = {"text", "literal_column", "exec_driver_sql", "execute", "TextClause"}
 
 
-def _code_files() -> list[Path]:
-    files: list[Path] = []
-    for name in CODE_DIRS:
-        path = ROOT / name
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files += sorted(path.rglob("*.py"))
-    return files
+def test_the_scans_cover_every_package_and_entry_point() -> None:
+    names = {path.name for path in code_roots()}
+    for expected in ("app.py", "serve.py", "views", "ui", "services", "data_access", "kpis", "reports"):
+        assert expected in names
+    assert not names & {".venv", "tests"}
 
 
 def _calls(path: Path) -> list[ast.Call]:
@@ -144,7 +128,7 @@ def _dynamic_sql(calls: list[ast.Call], path: Path) -> list[str]:
 
 
 def test_no_html_from_data_or_users() -> None:
-    problems = [problem for path in _code_files() for problem in _unsafe_html(_calls(path), path)]
+    problems = [problem for path in code_files() for problem in _unsafe_html(_calls(path), path)]
     assert not problems, problems
 
 
@@ -165,11 +149,11 @@ def test_sql_only_with_bound_parameters() -> None:
     """No SQL text built from strings: text()/execute() take literals, values go in as parameters."""
     files = [
         path
-        for path in _code_files()
+        for path in code_files()
         if path.relative_to(ROOT).parts[0] not in SQL_SCAN_EXCLUDED
         and path.relative_to(ROOT).as_posix() not in SQL_SCAN_EXCLUDED_FILES
     ]
-    assert len(files) < len(_code_files()) - 1 and all(
+    assert len(files) < len(code_files()) - 1 and all(
         (ROOT / excluded).exists() for excluded in SQL_SCAN_EXCLUDED_FILES
     )
     assert any(path.parts[-2] == "data_access" for path in files)
@@ -188,28 +172,43 @@ def _is_log_call(call: ast.Call) -> bool:
     )
 
 
+RISKY_IN_LOGS = ("url", "secret", "token", "password", "auth_settings", "st.user", "claims", "secrets")
+
+
+def _risky_log(call: ast.Call) -> bool:
+    """A log or print call that passes a value naming a URL, a secret or the user's claims. A
+    plain message text names no value; what is passed or formatted in is what counts."""
+    values = [arg for arg in [*call.args, *(k.value for k in call.keywords)] if not _is_literal_string(arg)]
+    source = " ".join(ast.unparse(value) for value in values).lower()
+    return any(word in source for word in RISKY_IN_LOGS) and "describe_url" not in source
+
+
 def test_no_secrets_or_urls_logged() -> None:
     """No logging or printing of a database URL, the auth section, the user's claims or a token."""
-    risky = ("url", "secret", "token", "password", "auth_settings", "st.user", "claims", "secrets")
-    problems = []
-    for path in _code_files():
-        for call in _calls(path):
-            if not _is_log_call(call):
-                continue
-            source = ast.unparse(call).lower()
-            if any(word in source for word in risky) and "describe_url" not in source:
-                problems.append(f"{path}:{call.lineno} {ast.unparse(call)[:80]}")
+    problems = [
+        f"{path}:{call.lineno} {ast.unparse(call)[:80]}"
+        for path in code_files()
+        for call in _calls(path)
+        if _is_log_call(call) and _risky_log(call)
+    ]
     assert not problems, problems
 
 
 def test_log_scanner_finds_what_it_looks_for(tmp_path) -> None:
     bad = tmp_path / "bad.py"
-    bad.write_text('print(database_url)\n_LOGGER.info("claims %s", st.user)\nst.warning(t("x"))\n')
-    assert [_is_log_call(call) for call in _calls(bad) if _name(call) in {"print", "info", "warning"}] == [
+    bad.write_text(
+        'print(database_url)\n_LOGGER.info("claims %s", st.user)\nst.warning(t("x"))\n'
+        'log.error("the DATABASE_URL is not valid")\nlog.error(f"bad {url}")\n'
+        'log.info("backup of %s", describe_url(url))\n'
+    )
+    calls = _calls(bad)
+    assert [_is_log_call(call) for call in calls if _name(call) in {"print", "info", "warning"}] == [
         True,
         True,
         False,
+        True,
     ]
+    assert [call.lineno for call in calls if _is_log_call(call) and _risky_log(call)] == [1, 2, 5]
 
 
 def test_identifiers_from_a_whitelist(empty_engine) -> None:

@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from domain.filters import Filters
 from kpis.exceptions import PAGES, ExceptionItem
-from kpis.periods import Filters
 from services.links import (
     BUDGET,
     PAGE_TABS,

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import kpis.confidentiality as confidentiality
+import domain.confidentiality as confidentiality
+import kpis.perception as perception
+import kpis.survey_stats as survey_stats
 import kpis.trust as trust
 from data_access.demo import DEMO_AS_OF
 from data_access.survey import (
@@ -23,8 +25,9 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import COMPLEMENTARY, SMALL_GROUP, suppress
-from kpis.periods import Filters, first_of_month
+from domain.confidentiality import COMPLEMENTARY, SMALL_GROUP, suppress
+from domain.filters import Filters
+from domain.months import first_of_month
 from tests.straight_confidentiality import straight_suppress
 
 NAN = float("nan")
@@ -355,12 +358,12 @@ def test_demo_callers(demo_engine, filters: Filters, monkeypatch: pytest.MonkeyP
         (3, 5, 8, 12), (scores, thinned_scores), (distribution, thinned_distribution)
     ):
         with monkeypatch.context() as patch:
-            patch.setattr(trust, "suppress", straight_suppress)
-            patch.setattr(confidentiality, "suppress", straight_suppress)
+            for module in (trust, perception, survey_stats, confidentiality):
+                patch.setattr(module, "suppress", straight_suppress)
             expected = compute(min_group, *data)
         with monkeypatch.context() as patch:
-            patch.setattr(trust, "suppress", checked)
-            patch.setattr(confidentiality, "suppress", checked)
+            for module in (trust, perception, survey_stats, confidentiality):
+                patch.setattr(module, "suppress", checked)
             compute(min_group, *data)
         actual = compute(min_group, *data)
         _same_report(actual[0], expected[0])

@@ -26,8 +26,10 @@ from data_access.survey import (
     load_survey_dimensions,
     load_waves,
 )
-from kpis.periods import Filters
-from kpis.trust import OVERALL, rows_for, trust_report
+from domain.filters import Filters
+from kpis.perception import rows_for
+from kpis.survey_stats import OVERALL
+from kpis.trust import trust_report
 from services.instrument import dimension_codes, dimension_labels, dimension_names
 from tests.apptest_helpers import open_app
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
@@ -311,7 +313,7 @@ def test_an_unused_dimension_is_removed_and_order_follows_the_file(tmp_path: Pat
 
 def test_a_trust_drop_names_the_instruments_dimension() -> None:
     from kpis.exceptions import ExceptionItem, with_names
-    from services.presentation import exception_text
+    from presentation.overview import exception_text
 
     drops = [
         ExceptionItem("trust_drop", None, "openness", {"change": -7.5, "p": 0.01, "dimension": "openness"}),

@@ -20,9 +20,9 @@ from data_access.projects import (
     load_ownership_by_months,
 )
 from data_access.reference import load_month_bounds
+from domain.filters import Filters
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import without_cancelled
-from kpis.periods import Filters
 from kpis.trends import (
     cpi_by_month,
     goals_on_time_by_month,

@@ -32,9 +32,11 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import COMPLEMENTARY, SMALL_GROUP
-from kpis.periods import Filters
-from kpis.trust import latest_wave_trust, reliability_table, trust_report
+from domain.confidentiality import COMPLEMENTARY, SMALL_GROUP
+from domain.filters import Filters
+from kpis.survey_stats import reliability_table
+from kpis.trust import trust_report
+from kpis.trust_index import latest_wave_trust
 
 DEPARTMENTS = ("MKT", "IT", "FIN", "SAL")
 GROUP_SIZES = {"MKT": 6, "IT": 7, "FIN": 3, "SAL": 5}

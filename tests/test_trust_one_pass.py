@@ -20,21 +20,13 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import SMALL_GROUP
-from kpis.periods import Filters, first_of_month
-from kpis.trust import (
-    OVERALL,
-    latest_wave_trust,
-    mirror_frame,
-    perception_gaps,
-    pooled_index,
-    rating_groups,
-    rows_for,
-    significant_drops,
-    trend_frame,
-    trust_core,
-    trust_report,
-)
+from domain.confidentiality import SMALL_GROUP
+from domain.filters import Filters
+from domain.months import first_of_month
+from kpis.perception import mirror_frame, perception_gaps, rows_for, trend_frame
+from kpis.survey_stats import OVERALL
+from kpis.trust import rating_groups, significant_drops, trust_core, trust_report
+from kpis.trust_index import latest_wave_trust, pooled_index
 from tests.straight_trust import (
     straight_latest_wave_trust,
     straight_mirror_frame,

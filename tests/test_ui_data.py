@@ -35,7 +35,19 @@ ORACLES = (
     "query_ownership",
 )
 # What the app runs in production (bench/, scripts/ and tests/ are developer tools).
-PRODUCTION = ("access", "charts", "data_access", "i18n", "jobs", "kpis", "reports", "services", "ui", "views")
+PRODUCTION = (
+    "access",
+    "charts",
+    "data_access",
+    "i18n",
+    "jobs",
+    "kpis",
+    "presentation",
+    "reports",
+    "services",
+    "ui",
+    "views",
+)
 
 
 @pytest.fixture

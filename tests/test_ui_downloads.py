@@ -35,7 +35,7 @@ def test_table_downloads_need_the_read_right(monkeypatch) -> None:
 def _pack_page() -> None:
     import datetime as dt
 
-    from kpis.periods import Filters
+    from domain.filters import Filters
     from ui.downloads import download_pack
 
     download_pack(filters=Filters.year_to_date(dt.date(2026, 10, 1)))

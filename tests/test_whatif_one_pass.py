@@ -15,23 +15,24 @@ import pytest
 from charts.whatif import delta_chart, scenario_chart
 from data_access.demo import DEMO_AS_OF
 from data_access.scenarios import load_scenario_baseline
-from kpis.periods import Filters, first_of_month
-from kpis.scenario import (
-    ALL_JOINT,
-    BaselineFrames,
-    ScaleLever,
-    Scenario,
-    _future,
-    apply_scenario,
+from domain.filters import Filters
+from domain.months import first_of_month
+from kpis.scenario.comparison import (
     compare,
-    default_split,
     drift_effects,
     figures,
     goal_effects,
     lever_effects,
-    line_frame,
     plan_delta,
     plan_series,
+)
+from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
+from kpis.scenario.transforms import (
+    BaselineFrames,
+    _future,
+    apply_scenario,
+    default_split,
+    line_frame,
     projected_spend,
     year_frame,
 )

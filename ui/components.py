@@ -41,10 +41,10 @@ def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
 def detail_url(page: str, *, query: str) -> str:
     """The relative URL of `page` with the query string `query`, for a link column in a table.
 
-    The URL path is the one st.Page gives the file (its stem; empty for the default page).
+    The URL path is the registry's (ui.navigation.PageSpec.url_path: the file's stem unless
+    set, empty for the default page), the one st.navigation serves the page at.
     """
     from ui.navigation import PAGES
 
-    default = any(spec.path == page and spec.default for spec in PAGES)
-    path = "" if default else Path(page).stem
+    path = next((spec.url_path for spec in PAGES if spec.path == page), Path(page).stem)
     return f"./{path}?{query}"

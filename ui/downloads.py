@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from access.roles import READ
-from kpis.periods import Filters
+from domain.filters import Filters
 from reports.pack import Progress, build_pack, file_slug, pack_files
 from services.single_view import compute_meeting_views
 from ui.auth import require

@@ -13,9 +13,11 @@ import streamlit as st
 
 from data_access.models import PROJECT_STATUSES
 from data_access.reference import load_categories, load_departments, load_month_bounds, load_projects_list
-from i18n import LANGUAGES, normalise_language, translate
+from domain.filters import Filters
+from domain.months import as_of_options, fiscal_year_start, last_closed_month
+from i18n import LANGUAGES, names_by_code, normalise_language, translate
 from i18n.format import format_month
-from kpis.periods import Filters, as_of_options, fiscal_year_start, last_closed_month
+from services.links import FOCUS_PARAM
 from ui.data import cached
 from ui.i18n import LANG_KEY, lang, t
 from ui.organisation import organisation
@@ -99,9 +101,6 @@ def _load_from_url(
     st.session_state[NOTICES_KEY] = notices
 
 
-FOCUS_PARAM = "focus"
-
-
 def filter_params(filters: Filters) -> dict[str, str]:
     """The query-string form of the filters (what a shared link carries)."""
     wanted = {
@@ -146,13 +145,11 @@ def render_global_filters() -> Filters:
     # .tolist() first: iterating an Arrow-backed string column value by value costs ~1 µs
     # each, 2 ms per rerun for 2,000 projects.
     department_codes = department_rows["code"].tolist()
-    names = dict(zip(department_codes, department_rows[f"name_{lang()}"].tolist(), strict=True))
+    names = names_by_code(department_rows, lang())
     project_rows = cached(load_projects_list)
     project_names = dict(zip(project_rows["code"].tolist(), project_rows["name"].tolist(), strict=True))
     category_rows = cached(load_categories)
-    category_names = dict(
-        zip(category_rows["code"].tolist(), category_rows[f"name_{lang()}"].tolist(), strict=True)
-    )
+    category_names = names_by_code(category_rows, lang())
     _load_from_url(months, department_codes, list(project_names), list(category_names))
 
     st.session_state.setdefault(LANG_KEY, "nl")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
+from domain.filters import Filters
 from i18n import DEFAULT_LANGUAGE, translate
 from i18n import format as fmt
-from kpis.periods import Filters
 from ui.organisation import organisation
 
 LANG_KEY = "lang"

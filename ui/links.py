@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from kpis.periods import Filters
+from domain.filters import Filters
 from services.links import PAGE_TABS, TAB_PARAM, DetailLink, tab_code
 from ui.filters import filter_params
 

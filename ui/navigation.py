@@ -7,6 +7,7 @@ Add a page with one PageSpec line. Hiding is not protection: each page also call
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -23,10 +24,18 @@ class PageSpec:
     right: str
     default: bool = False
     heading_key: str | None = None  # the page's own title when it differs from the menu entry
+    url: str | None = None  # the URL path when it differs from the file's stem
 
     @property
     def heading(self) -> str:
         return self.heading_key or self.title_key
+
+    @property
+    def url_path(self) -> str:
+        """The page's URL path: "" for the default page, else `url` or the file's stem."""
+        if self.default:
+            return ""
+        return self.url or Path(self.path).stem
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -49,7 +58,12 @@ PAGES: tuple[PageSpec, ...] = (
         heading_key="pulse_answer.title",
     ),
     PageSpec(
-        "views/import.py", "nav.import", ":material/upload_file:", EDIT_DATA, heading_key="importer.title"
+        "views/import_data.py",
+        "nav.import",
+        ":material/upload_file:",
+        EDIT_DATA,
+        heading_key="importer.title",
+        url="import",
     ),
     PageSpec("views/role_settings.py", "nav.role_settings", ":material/admin_panel_settings:", MANAGE_ROLES),
     PageSpec(
@@ -71,7 +85,13 @@ def build_navigation(user: User) -> StreamlitPage:
     """st.navigation over the pages the user may open (only those can be reached by URL)."""
     return st.navigation(
         [
-            st.Page(page.path, title=t(page.title_key), icon=page.icon, default=page.default)
+            st.Page(
+                page.path,
+                title=t(page.title_key),
+                icon=page.icon,
+                default=page.default,
+                url_path=None if page.default else page.url_path,
+            )
             for page in visible_pages(user)
         ]
     )

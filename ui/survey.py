@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from kpis.confidentiality import MinGroupSetting, resolve_min_group
+from domain.confidentiality import MinGroupSetting, resolve_min_group
 from ui.i18n import t
 
 MIN_GROUP_ENV = "SURVEY_MIN_GROUP"

@@ -18,22 +18,11 @@ from data_access.scenarios import (
     load_saved_scenario,
     save_scenario,
 )
-from kpis.periods import Filters
-from kpis.scenario import (
-    BaselineFrames,
-    LeverEffect,
-    ScaleLever,
-    Scenario,
-    ScenarioError,
-    ScenarioFigures,
-    decode,
-    encode,
-    figures,
-    lever_effect,
-    lever_groups,
-    restrict,
-    to_json,
-)
+from domain.filters import Filters
+from kpis.scenario.comparison import LeverEffect, ScenarioFigures, figures, lever_effect
+from kpis.scenario.levers import ScaleLever, Scenario, ScenarioError, lever_groups, restrict
+from kpis.scenario.transforms import BaselineFrames
+from services.scenario_link import decode, encode, to_json
 from ui.auth import current_user
 from ui.data import data_version, get_engine
 

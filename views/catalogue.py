@@ -7,6 +7,7 @@ import streamlit as st
 from access.roles import EDIT_DATA, READ, NotAllowed
 from data_access.survey import load_survey_instrument
 from data_access.targets import load_target_changes, load_targets, save_target
+from domain.months import add_months
 from i18n.format import format_month
 from kpis.catalogue import (
     BY_CODE,
@@ -18,7 +19,6 @@ from kpis.catalogue import (
     target_text,
     validate_target,
 )
-from kpis.periods import add_months
 from kpis.targets import DEFAULT_TARGETS, Target
 from services.instrument import instrument_rows
 from ui.auth import current_user, ensure_allowed, require

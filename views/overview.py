@@ -8,9 +8,9 @@ from access.roles import READ
 from charts.overview import sparkline_spec
 from data_access.reference import load_departments
 from data_access.steering import load_actions
+from presentation.overview import exception_groups, exception_text, screen_title, tile_texts
+from presentation.summary import meeting_summary
 from services.links import exception_link, tile_link
-from services.meeting_summary import meeting_summary
-from services.presentation import exception_groups, exception_text, screen_title, tile_texts
 from services.single_view import TREND_MONTHS, compute_meeting_views
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge

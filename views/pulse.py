@@ -17,6 +17,7 @@ from data_access.pulse import (
     open_pulse_wave,
 )
 from data_access.reference import load_departments
+from i18n import names_by_code
 from i18n.format import format_day, format_pct
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, clear_caches, get_engine
@@ -32,7 +33,7 @@ st.caption(t("pulse.caption"))
 engine = get_engine()
 language = lang()
 departments = cached(load_departments)
-department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+department_names = names_by_code(departments, language)
 items = cached(load_instrument_items)
 item_labels = {  # a multiselect shows its options as plain text
     row.code: f"{row.code} · {department_names.get(row.rated_department, row.rated_department)} · "

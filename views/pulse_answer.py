@@ -13,6 +13,7 @@ from data_access.pulse import (
     submit_pulse_answers,
 )
 from data_access.reference import load_departments
+from i18n import names_by_code
 from i18n.format import format_day
 from ui.auth import current_user, ensure_allowed, require, signed_in_claims
 from ui.data import cached, get_engine
@@ -46,7 +47,7 @@ else:
     invitation = invitations[0]
 
 departments = cached(load_departments)
-department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+department_names = names_by_code(departments, language)
 items = load_pulse_items(engine=engine, wave_id=invitation.wave_id, department=invitation.department)
 
 st.subheader(md(invitation.name))

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
+from domain.months import last_closed_month
 from i18n import translate
 from i18n.format import format_pct
-from kpis.periods import last_closed_month
 from tests.auth_fixtures import PEOPLE, auth_secrets, to_toml
 from tests.browser.harness import free_port, streamlit_server, wait_for_app
 from tests.browser.test_accessibility_browser import axe_violations, blocking

@@ -149,7 +149,8 @@ def sign_in(page, setup: SignInSetup, subject: str, *, ready: str = SIGNED_IN) -
 
 
 def _url_path(path: str) -> str:
-    return Path(path).stem
+    spec = next((spec for spec in PAGES if spec.path == path), None)
+    return (spec.url if spec and spec.url else None) or Path(path).stem
 
 
 def open_page(page, setup: SignInSetup, path: str) -> None:

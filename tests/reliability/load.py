@@ -163,7 +163,7 @@ def demo_months(database_url: str) -> list:
     """The last twelve as-of months the sidebar offers for this database."""
     from data_access.engine import create_db_engine
     from data_access.reference import load_month_bounds
-    from kpis.periods import add_months, months_between
+    from domain.months import add_months, months_between
 
     engine = create_db_engine(database_url)
     _, _, last_actual = load_month_bounds(engine=engine)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, select
 
 from data_access.reference import load_month_bounds
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def _canonical(value: Any) -> str:
@@ -52,7 +52,7 @@ def table_fingerprints(
 
 def overview_figures(engine: Engine, lang: str = "en") -> list[tuple[str, str, str | None]]:
     """The Overview's tiles (name, value, change) at the last month with actuals."""
-    from services.presentation import tile_texts
+    from presentation.overview import tile_texts
     from services.single_view import compute_single_view
 
     _, _, last_actual = load_month_bounds(engine=engine)

@@ -6,7 +6,7 @@ import pytest
 
 from i18n import translate
 from tests.apptest_helpers import open_app
-from ui.reliability import MAX_DELAY_S, retry_delay
+from ui.outage import MAX_DELAY_S, retry_delay
 
 
 def test_retry_delay_doubles_up_to_the_cap() -> None:
@@ -30,7 +30,7 @@ def test_warmup_finds_the_frame_and_page_imports() -> None:
     from ui.warmup import ROOT, imported_modules, warm_imports
 
     names = imported_modules(ROOT / "app.py")
-    assert "data_access.engine" in names and "ui.reliability" in names and "streamlit" in names
+    assert "data_access.engine" in names and "ui.outage" in names and "streamlit" in names
     warm_imports()  # idempotent, and every page's imports resolve
     import sys
 

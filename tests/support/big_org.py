@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kpis.periods import add_months, months_between
+from domain.months import add_months, months_between
 
 FIVE_DIMENSIONS = ("ability", "benevolence", "integrity", "communication", "strategy")
 STATUSES = ("active",) * 14 + ("proposed",) * 2 + ("on_hold",) + ("done",) * 2 + ("cancelled",)

@@ -18,9 +18,10 @@ from sqlalchemy import Engine
 
 from data_access.memo import memoised
 from data_access.survey import load_item_scores, load_response_counts, load_waves
-from kpis.confidentiality import validate_min_group
-from kpis.periods import Filters
-from kpis.trust import rating_groups, reliability_table
+from domain.confidentiality import validate_min_group
+from domain.filters import Filters
+from kpis.survey_stats import reliability_table
+from kpis.trust import rating_groups
 
 _EVERY_WAVE = dt.date(9999, 12, 1)
 

@@ -1,6 +1,6 @@
 """Time the memoised loaders against the per-filter SQL after a cold filter change.
 
-    .venv/bin/python -m scripts.bench_memo sqlite:////tmp/bench_data.db [changes]
+    .venv/bin/python -m bench.memo sqlite:////tmp/bench_data.db [changes]
 
 For each of `changes` distinct filter sets (as-of month, department and status subsets) it
 times, in one process and interleaved: the single view (compute_single_view), the Trust
@@ -23,12 +23,13 @@ from typing import Any
 
 import data_access.projects as projects
 import data_access.survey as survey
-import services.reliability as reliability
 import services.single_view as single_view
+import services.survey_reliability as reliability
 import tests.oracles as oracles
 from data_access.engine import create_db_engine, describe_url
 from data_access.memo import clear_memo, memo_usage
-from kpis.periods import Filters, add_months
+from domain.filters import Filters
+from domain.months import add_months
 from kpis.trust import trust_report
 
 STATUS_SETS = [(), ("active",), ("active", "on_hold"), ("active", "done"), ()]

@@ -1,0 +1,130 @@
+"""What the project loaders share: the portfolio's conditions, the memoised facts and funding
+split of every project, the portfolio's projects from them, and the month-by-month replay.
+
+Memoised paths: funding split, teams and ownership depend on the filters only through
+the set of portfolio projects (and, for teams, the as-of month), so each is answered from
+a small aggregate over every project, loaded once per data version (data_access.memo)
+and filtered in pandas. The same loaders with the filters in SQL are tests/oracles.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import ColumnElement, Engine, func, select
+
+from data_access.filtering import all_of, funded_by_selected, project_conditions
+from data_access.history import funding_rows, load_history_start, state_day
+from data_access.memo import memoised
+from data_access.models import Department, Project
+from kpis.periods import Filters, month_end
+
+
+def portfolio_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The projects of the Projects page: status/project filters, funded by a selected
+    department (all when none chosen), and planned to start on or before the as-of month's end
+    (as `load_funding_by_project` does, so counts agree with the Overview)."""
+    return [
+        Project.planned_start <= filters.as_of_end,
+        *project_conditions(filters),
+        *funded_by_selected(filters),
+    ]
+
+
+def _funding_split(
+    engine: Engine, conditions: list[ColumnElement[bool]], day: dt.date | None = None
+) -> pd.DataFrame:
+    source = funding_rows(day)
+    query = (
+        select(
+            Project.code.label("project"),
+            Department.code.label("department"),
+            func.sum(source.c.committed_amount).label("committed"),
+            func.max(source.c.agreed_share).label("agreed_share"),
+        )
+        .join(source, source.c.project_id == Project.id)
+        .join(Department, Department.id == source.c.department_id)
+        .where(all_of(conditions))
+        .group_by(Project.code, Department.code)
+        .order_by(Project.code, Department.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return split_frame([tuple(row) for row in rows])
+
+
+def split_frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=["project", "department", "committed", "agreed_share"])
+    return frame.astype({"committed": "float64", "agreed_share": "float64"})
+
+
+def project_facts(engine: Engine) -> pd.DataFrame:
+    """Memoised: every project's code, status and planned start (what the filters test)."""
+
+    def load(e: Engine) -> pd.DataFrame:
+        query = select(Project.code, Project.status, Project.planned_start).order_by(Project.code)
+        with e.connect() as conn:
+            return pd.DataFrame.from_records(
+                [tuple(row) for row in conn.execute(query)], columns=["code", "status", "planned_start"]
+            )
+
+    return memoised(engine=engine, name="projects.facts", load=load)
+
+
+def funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFrame:
+    """Memoised: the funding split of every project, now or (with `day`) as recorded then."""
+    name = "projects.funding_split" if day is None else f"projects.funding_split@{day.isoformat()}"
+    return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
+
+
+def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
+    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
+    facts = project_facts(engine)
+    mask = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
+    if filters.statuses:
+        mask &= facts["status"].isin(filters.statuses)
+    if filters.projects:
+        mask &= facts["code"].isin(filters.projects)
+    if filters.departments:
+        split = funding_split_base(engine)
+        mask &= facts["code"].isin(split.loc[split["department"].isin(filters.departments), "project"])
+    return set(facts.loc[mask, "code"])
+
+
+def of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
+    return base[base["project"].isin(projects)].reset_index(drop=True)
+
+
+def by_month(
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    base: Any,
+    *,
+    departments: bool = True,
+) -> pd.DataFrame:
+    """`base(engine, day)` (a memoised frame with a `project` column) as recorded at each of
+    `months`' close, stacked with a `month` column first, of the projects `portfolio_projects`
+    selects with the filters replayed at that month (only the as-of month changes, so only
+    the planned start differs). Without `departments` the department filter is left out."""
+    history_start = load_history_start(engine=engine)
+    frames = [base(engine, state_day(month, history_start)) for month in months]
+    lengths = [len(frame) for frame in frames]
+    stacked = pd.concat(frames, ignore_index=True)
+    chosen = filters if departments else replace(filters, departments=())
+    latest = replace(chosen, as_of=max(months), period_start=min(chosen.period_start, max(months)))
+    facts = project_facts(engine)
+    codes = pd.Index(facts["code"])
+    starts = pd.to_datetime(facts["planned_start"]).to_numpy()
+    closes = np.array([np.datetime64(month_end(month), "ns") for month in months])
+    where = codes.get_indexer(stacked["project"])
+    keep = (
+        stacked["project"].isin(portfolio_projects(engine=engine, filters=latest)).to_numpy()
+        & (where >= 0)
+        & (starts[np.maximum(where, 0)] <= np.repeat(closes, lengths))
+    )
+    stacked.insert(0, "month", np.repeat(np.array(months, dtype=object), lengths))
+    return stacked[keep].reset_index(drop=True)
