@@ -13,7 +13,8 @@ from data_access.filtering import all_of, department_condition, funded_by_select
 from data_access.history import funding_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
-from kpis.periods import Filters, add_months
+from domain.filters import Filters
+from domain.months import add_months
 
 Span = Literal["period", "period_to_year_end", "year", "all"]
 DepartmentFilter = Literal["lines", "funders"]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, select
 
 from data_access.models import Department, Funding, Project
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def project_conditions(filters: Filters) -> list[ColumnElement[bool]]:

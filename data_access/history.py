@@ -25,7 +25,7 @@ from data_access.models import (
     ResponsibilityArea,
     TeamMemberHistory,
 )
-from kpis.periods import month_end
+from domain.months import month_end
 
 HISTORY_START_KEY = "history_start"
 HISTORY_TABLES = (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectStatusHistory, HouseRuleHistory)

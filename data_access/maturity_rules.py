@@ -12,7 +12,7 @@ from access.roles import EDIT_DATA, User, check_allowed
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.models import AppState
-from kpis.maturity import MEASURES, RuleVersion, rules_in_force, threshold_problems
+from domain.maturity import MEASURES, RuleVersion, rules_in_force, threshold_problems
 
 MATURITY_RULES_KEY = "maturity_rules"
 

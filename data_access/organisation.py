@@ -13,7 +13,12 @@ from access.roles import MANAGE_ROLES, User, check_allowed
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.models import OrganisationSettings as SettingsRow
-from services.organisation import OrganisationSettings, SettingIssue, logo_media_type, validate_settings
+from data_access.organisation_settings import (
+    OrganisationSettings,
+    SettingIssue,
+    logo_media_type,
+    validate_settings,
+)
 
 AUDIT_ENTITY = "organisation_settings"
 ROW_ID = 1
@@ -72,7 +77,7 @@ def save_organisation_settings(
     """Replace the saved settings, audited as `user`; only a user who may manage roles.
 
     Raises NotAllowed for any other role and OrganisationSettingsInvalid for invalid settings
-    (services.organisation.validate_settings); in both cases nothing is written. Returns the
+    (data_access.organisation_settings.validate_settings); in both cases nothing is written. Returns the
     settings as stored. The data version moves on, so every session reads them at its next rerun.
     """
     check_allowed(user, MANAGE_ROLES)

@@ -34,8 +34,9 @@ from data_access.models import (
 )
 from data_access.projects import load_insight_goals
 from data_access.survey import adjusted_score
-from kpis.periods import Filters
-from kpis.scenario import BaselineFrames, Scenario, from_json, to_json
+from domain.filters import Filters
+from domain.scenario import BaselineFrames, Scenario
+from domain.scenario_link import from_json, to_json
 
 MAX_NAME_LENGTH = 200
 

@@ -19,14 +19,8 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import insert_audited, locked_row, update_audited
 from data_access.engine import bump_data_version
 from data_access.models import AuditLog, Department, Project, SteeringAction, SteeringDecision
-from kpis.steering import (
-    OPEN_STATUSES,
-    Problem,
-    ValidationFailed,
-    validate_action,
-    validate_close,
-    validate_decision,
-)
+from domain.statuses import OPEN_STATUSES
+from domain.steering import Problem, ValidationFailed, validate_action, validate_close, validate_decision
 
 ACTION_ENTITY = "steering_action"
 DECISION_ENTITY = "steering_decision"

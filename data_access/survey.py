@@ -25,7 +25,7 @@ from data_access.models import (
     SurveyResponse,
     SurveyWave,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def load_waves(*, engine: Engine, filters: Filters) -> pd.DataFrame:

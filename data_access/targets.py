@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.models import KpiTarget
-from kpis.targets import DEFAULT_TARGETS, Target, TargetVersion, targets_in_force, with_default_band
+from domain.targets import DEFAULT_TARGETS, Target, TargetVersion, targets_in_force, with_default_band
 
 CHANGE_COLUMNS = [
     "kpi",

@@ -26,8 +26,8 @@ from typing import Literal
 
 import pandas as pd
 
-from kpis.steering import Problem
-from kpis.targets import DEFAULT_TARGETS, Target
+from domain.steering import Problem
+from domain.targets import DEFAULT_TARGETS, Target
 
 Unit = Literal["ratio", "share", "eur", "points", "index_points", "index", "days", "count"]
 Group = Literal["budget", "collaboration", "trust", "insight", "steering"]

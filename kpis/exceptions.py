@@ -32,9 +32,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from domain.targets import Target, rag
 from kpis.common import KpiValue
 from kpis.steering import overdue_actions
-from kpis.targets import Target, rag
 
 PAGES = {
     "forecast_overrun": "views/budget.py",

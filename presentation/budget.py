@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from domain.targets import Target, rag
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -25,7 +26,6 @@ from i18n.format import (
 )
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
-from kpis.targets import Target, rag
 
 # Plain symbols that common fonts carry (colour emoji are missing on many Linux desktops).
 RAG_SYMBOLS = {"green": "✓", "amber": "⚠", "red": "✗"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.targets import Rag
 from i18n import translate
 from kpis.common import KpiValue
-from kpis.targets import Rag
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from domain.targets import Target
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -24,9 +26,10 @@ from i18n.format import (
     format_signed,
 )
 from kpis.exceptions import ExceptionItem
-from kpis.targets import Target
-from kpis.trust import OVERALL
-from services.single_view import SingleView, Tile
+from kpis.survey_stats import OVERALL
+
+if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
+    from services.single_view import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.
 PERCENT_DECIMALS = {

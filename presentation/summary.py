@@ -24,15 +24,19 @@ actions sentence can be made; when nothing changed one sentence says so.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
+from domain.months import month_end
 from i18n import translate
 from i18n.format import DEFAULT_CURRENCY
 from kpis.exceptions import ExceptionItem
-from kpis.periods import month_end
 from kpis.steering import replay_actions
 from presentation.overview import change_meaningful, change_text, exception_text
-from services.single_view import SingleView, Tile
+
+if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
+    from services.single_view import SingleView, Tile
 
 MAX_NAMED = 3
 MAX_MOVES = 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.scenario import ALL_JOINT, Change, Scenario
 from i18n import translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -18,7 +19,7 @@ from i18n.format import (
     format_signed,
 )
 from kpis.common import KpiValue
-from kpis.scenario import ALL_JOINT, Change, ComparisonRow, LeverEffect, Scenario
+from kpis.scenario.comparison import ComparisonRow, LeverEffect
 from presentation.budget import kpi_text, points, signed_money
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from domain.filters import Filters
 from i18n import format as fmt
 from i18n import translate
 from i18n.format import DEFAULT_CURRENCY
-from kpis.periods import Filters
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from domain.targets import Rag
 from i18n import translate
 from i18n.format import format_day, format_month, format_number
 from i18n.times import format_moment
-from kpis.targets import Rag
 
 
 @dataclass(frozen=True)

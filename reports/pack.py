@@ -46,6 +46,7 @@ from data_access.steering import load_actions, load_decisions
 from domain.confidentiality import DEFAULT_MIN_GROUP
 from domain.filters import Filters
 from domain.months import fiscal_year_days, fiscal_year_start
+from domain.targets import rag
 from i18n import LANGUAGES, names_by_code, translate
 from i18n.format import (
     DEFAULT_CURRENCY,
@@ -61,7 +62,6 @@ from kpis.exceptions import OWNERSHIP_KINDS, ExceptionItem
 from kpis.funding import funding_drift
 from kpis.goals import goal_timeline
 from kpis.steering import actions_for_meeting
-from kpis.targets import rag
 from presentation.overview import exception_text, tile_texts
 from presentation.summary import meeting_summary
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, Pack, PackTable

@@ -21,19 +21,17 @@ from charts.budget import largest_drifts
 from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
 from data_access.reference import load_categories, load_departments
 from data_access.targets import load_targets
+from domain.filters import Filters
+from domain.targets import Target
 from i18n.format import DEFAULT_CURRENCY
 from kpis.budget import (
-    count_drifting,
     count_tracked,
     cumulative_series,
     earned_value_table,
     for_project,
     forecast_year_end,
     frame_totals,
-    funding_drift,
-    max_funding_drift,
     portfolio_earned_value,
-    portfolio_funding_drift,
     project_earned_value,
     rag_of,
     realisation,
@@ -43,8 +41,7 @@ from kpis.budget import (
     variance_table,
     year_summary,
 )
-from kpis.periods import Filters
-from kpis.targets import Target
+from kpis.funding import count_drifting, funding_drift, max_funding_drift, portfolio_funding_drift
 from presentation.budget import (
     VarianceTables,
     drift_column_formats,

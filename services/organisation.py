@@ -17,14 +17,12 @@ logo file that does not exist is ignored (the pack is still made, without a logo
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import os
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +30,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+from data_access.organisation_settings import (  # noqa: F401
+    LOGO_MAX_BYTES,
+    LOGO_TYPES,
+    NAME_MAX,
+    OrganisationSettings,
+    SettingIssue,
+    known_currency,
+    known_zone,
+    logo_media_type,
+    validate_settings,
+)
 from i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,100 +101,6 @@ ENV_NAMES = {
     "time_zone": "ORG_TIME_ZONE",
 }
 SECRET_NAMES = {name: name for name in ENV_NAMES}
-NAME_MAX = 120
-LOGO_MAX_BYTES = 1024 * 1024
-LOGO_TYPES = {
-    "image/png": (b"\x89PNG\r\n\x1a\n", "PNG", ".png"),
-    "image/jpeg": (b"\xff\xd8\xff", "JPEG", ".jpg"),
-}
-
-
-@dataclass(frozen=True)
-class OrganisationSettings:
-    """What an admin saved (table organisation_settings); None is "not set here"."""
-
-    name: str | None = None
-    logo: bytes | None = field(default=None, repr=False)
-    logo_media_type: str | None = None
-    currency: str | None = None
-    fiscal_year_start_month: int | None = None
-    time_zone: str | None = None
-    updated_at: dt.datetime | None = None
-    updated_by: str | None = None
-
-
-@dataclass(frozen=True)
-class SettingIssue:
-    """One reason a setting cannot be saved: the field, a message key and its parameters."""
-
-    field: str
-    key: str
-    params: tuple[tuple[str, object], ...] = ()
-
-    def message(self, lang: str) -> str:
-        return translate(self.key, lang, **dict(self.params))
-
-
-def logo_media_type(data: bytes) -> str | None:
-    """ "image/png" or "image/jpeg" from the file's first bytes (never its name); None otherwise."""
-    for media_type, (magic, _format, _suffix) in LOGO_TYPES.items():
-        if data.startswith(magic):
-            return media_type
-    return None
-
-
-def _decodes_as(data: bytes, media_type: str) -> bool:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != LOGO_TYPES[media_type][1]:
-                return False
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except Exception:  # noqa: BLE001 - any decoder failure means "not a usable image"
-        return False
-    return True
-
-
-def validate_settings(settings: OrganisationSettings) -> tuple[SettingIssue, ...]:
-    """Every reason `settings` cannot be saved (empty: it can).
-
-    A name of at most 120 characters; a currency Babel knows (ISO 4217); a month 1–12; an
-    IANA time zone; a logo that is PNG or JPEG by its magic bytes, at most 1 MB and decodable.
-    """
-    issues: list[SettingIssue] = []
-    if settings.name is not None and len(settings.name) > NAME_MAX:
-        issues.append(SettingIssue("name", "orgsettings.error.name_too_long", (("limit", NAME_MAX),)))
-    if settings.currency is not None and not _known_currency(settings.currency):
-        issues.append(
-            SettingIssue("currency", "orgsettings.error.currency", (("value", settings.currency[:20]),))
-        )
-    month = settings.fiscal_year_start_month
-    if month is not None and (isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12):
-        issues.append(
-            SettingIssue("fiscal_year_start_month", "orgsettings.error.month", (("value", str(month)[:20]),))
-        )
-    if settings.time_zone is not None and not _known_zone(settings.time_zone):
-        issues.append(
-            SettingIssue("time_zone", "orgsettings.error.time_zone", (("value", settings.time_zone[:60]),))
-        )
-    if settings.logo is not None:
-        media_type = logo_media_type(settings.logo)
-        if len(settings.logo) > LOGO_MAX_BYTES:
-            issues.append(
-                SettingIssue(
-                    "logo",
-                    "orgsettings.error.logo_too_large",
-                    (("size_kb", -(-len(settings.logo) // 1024)), ("limit_kb", LOGO_MAX_BYTES // 1024)),
-                )
-            )
-        elif media_type is None:
-            issues.append(SettingIssue("logo", "orgsettings.error.logo_type"))
-        elif not _decodes_as(settings.logo, media_type):
-            issues.append(SettingIssue("logo", "orgsettings.error.logo_unreadable"))
-    return tuple(issues)
 
 
 def cleaned_settings(
@@ -300,13 +215,13 @@ def load_organisation(
 def parse_currency(raw: object) -> str | None:
     """An ISO 4217 code as written in the environment or secrets (`chf` is CHF); None if unknown."""
     code = str(raw).strip().upper()
-    return code if _known_currency(code) else None
+    return code if known_currency(code) else None
 
 
 def parse_zone(raw: object) -> str | None:
     """An IANA time zone name; None if unknown."""
     zone = str(raw).strip()
-    return zone if _known_zone(zone) else None
+    return zone if known_zone(zone) else None
 
 
 def parse_month(value: object) -> int | None:
@@ -316,22 +231,6 @@ def parse_month(value: object) -> int | None:
     except (TypeError, ValueError):
         return None
     return month if 1 <= month <= 12 else None
-
-
-def _known_currency(code: str) -> bool:
-    from babel.numbers import list_currencies
-
-    return code in list_currencies()
-
-
-def _known_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def currency_codes() -> tuple[str, ...]:
@@ -390,7 +289,7 @@ def describe_audit_values(values: object, lang: str, *, settings: tuple[str, ...
         if value is None:
             text = not_set
         elif setting == "currency":
-            text = currency_label(str(value), lang) if _known_currency(str(value)) else str(value)
+            text = currency_label(str(value), lang) if known_currency(str(value)) else str(value)
         elif setting == "fiscal_year_start_month":
             text = month_name(int(value), lang)
         elif setting == "logo" and isinstance(value, dict):

@@ -26,38 +26,34 @@ from data_access.projects import (
     load_team_by_department,
 )
 from data_access.reference import load_departments
+from domain.filters import Filters
 from i18n.format import DEFAULT_CURRENCY
-from kpis.periods import Filters
-from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
-from kpis.projects import (
+from kpis.funding import resolve_agreed_shares
+from kpis.goals import (
     GOAL_STATUSES,
-    OWNERSHIP_STATUSES,
-    ChartSelection,
-    collaboration_exceptions,
-    count_mixed,
     count_reached,
-    filter_project_table,
     first_insight_days,
-    fte_balance_median,
-    funding_chart_projects,
-    goal_chart_projects,
     goal_timeline,
     goals_per_million,
-    label_codes,
     late_goals,
     median_days_to_first_insight,
-    mixed_teams_share,
-    ownership_chart_projects,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
-    project_detail,
-    project_table,
-    resolve_agreed_shares,
-    team_mix,
-    total_spend,
     value_progress,
 )
+from kpis.ownership import OWNERSHIP_STATUSES, ownership_clarity, ownership_issues, ownership_status
+from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
+from kpis.projects import (
+    ChartSelection,
+    collaboration_exceptions,
+    filter_project_table,
+    funding_chart_projects,
+    goal_chart_projects,
+    label_codes,
+    ownership_chart_projects,
+    project_detail,
+    project_table,
+    total_spend,
+)
+from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix
 from presentation.charts import ChartInput
 from presentation.metrics import Metric, kpi_metric_text
 from presentation.overview import name_exception_subjects

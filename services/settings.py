@@ -82,7 +82,7 @@ def _long_secret(value: str) -> str | None:
 
 
 def _name(value: str) -> str | None:
-    from services.organisation import NAME_MAX
+    from data_access.organisation_settings import NAME_MAX
 
     if "\n" in value or "\r" in value:
         return "must be one line"

@@ -38,6 +38,7 @@ from data_access.survey import load_respondent_scores, load_survey_dimensions, l
 from data_access.targets import load_targets
 from domain.filters import Filters
 from domain.months import add_months, as_of_options, fiscal_year_start, month_end
+from domain.targets import Rag, Target, rag
 from kpis.budget import (
     earned_value_table,
     forecast_year_end,
@@ -66,7 +67,6 @@ from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import collaboration_exceptions
 from kpis.steering import count_follow_through, follow_through
 from kpis.survey_stats import OVERALL
-from kpis.targets import Rag, Target, rag
 from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix_by_month
 from kpis.trends import (
     cpi_by_month,

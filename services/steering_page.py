@@ -22,9 +22,9 @@ from data_access.steering import (
     load_meeting_months,
     load_steering_trail,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
+from domain.statuses import ACTION_STATUSES
 from kpis.steering import (
-    ACTION_STATUSES,
     CHANGE_FIELDS,
     count_follow_through,
     describe_changes,

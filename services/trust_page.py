@@ -24,9 +24,13 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.confidentiality import comment_groups
-from kpis.periods import Filters
-from kpis.trust import OVERALL, TrustReport, latest_wave_trust, mirror_matrix, rows_for, trust_report
+from domain.confidentiality import comment_groups
+from domain.filters import Filters
+from i18n import names_by_code
+from kpis.perception import mirror_matrix, rows_for
+from kpis.survey_stats import OVERALL
+from kpis.trust import TrustReport, trust_report
+from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md, translate_md
 from presentation.metrics import Metric
 from presentation.words import Words
@@ -201,7 +205,7 @@ def trust_page(*, engine: Engine, filters: Filters, lang: str, min_group: int) -
     caption = words.t("trust.caption", as_of=words.month(filters.as_of), min_group=min_group)
     footer = words.t("trust.footer", pct=words.pct(0.95), min_group=min_group)
     departments = load_departments(engine=engine)
-    department_labels = dict(zip(departments["code"], departments[f"name_{lang}"], strict=True))
+    department_labels = names_by_code(departments, lang)
     instrument = load_survey_dimensions(engine=engine)
     dimensions = dimension_codes(instrument)
     labels = dimension_labels(instrument, lang)
@@ -304,7 +308,7 @@ def trust_comments(
     instrument = load_survey_dimensions(engine=engine)
     labels = dimension_labels(instrument, lang)
     names = load_departments(engine=engine)
-    department_labels = dict(zip(names["code"], names[f"name_{lang}"], strict=True))
+    department_labels = names_by_code(names, lang)
     return tuple(
         (
             f"{md(department_labels.get(row.department, row.department))} · "

@@ -19,26 +19,21 @@ from data_access.reference import load_categories, load_departments, load_projec
 from data_access.scenarios import load_remaining_by_category, load_scenario_baseline
 from data_access.survey import load_survey_dimensions
 from data_access.targets import load_targets
+from domain.filters import Filters
+from domain.scenario import ALL_JOINT, Scenario, describe_changes, needs_categories
 from i18n.format import DEFAULT_CURRENCY
-from kpis.periods import Filters
-from kpis.scenario import (
-    ALL_JOINT,
-    BaselineFrames,
+from kpis.scenario.comparison import (
     LeverEffect,
-    Scenario,
     ScenarioFigures,
-    apply_scenario,
     compare,
-    default_split,
-    describe_changes,
     drift_effects,
     figures,
     goal_effects,
-    needs_categories,
     plan_delta,
     plan_series,
     trust_gaps,
 )
+from kpis.scenario.transforms import BaselineFrames, apply_scenario, default_split
 from presentation.charts import ChartInput
 from presentation.whatif import (
     change_texts,

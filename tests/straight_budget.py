@@ -40,7 +40,8 @@ from charts.projects import (
 )
 from charts.theme import MONEY_LABEL_EXPR, MONTH_AXIS_FORMAT, RAG_COLORS, TEXT, department_colors
 from domain.months import as_date as _as_date
-from kpis.budget import CLOSED_STATUSES, Forecast, _in_fiscal_year, run_rate_forecast, up_to, year_summary
+from domain.statuses import CLOSED_STATUSES
+from kpis.budget import Forecast, _in_fiscal_year, run_rate_forecast, up_to, year_summary
 from kpis.common import KpiValue, not_available
 from kpis.funding import _drift_rows, funding_balance_numbers
 from kpis.funding import count_drifting as count_drifting  # unchanged: re-exported for the tests

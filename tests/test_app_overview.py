@@ -8,12 +8,12 @@ from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.projects import load_funding_by_project, load_insight_goals
 from data_access.reference import load_projects_list
 from data_access.survey import load_trust_groups, load_waves
+from domain.filters import Filters
 from i18n.format import format_number, format_pct
 from kpis.budget import realisation
 from kpis.exceptions import without_cancelled
-from kpis.periods import Filters
 from kpis.portfolio import goals_on_time, joint_share
-from kpis.trust import latest_wave_trust
+from kpis.trust_index import latest_wave_trust
 from presentation.overview import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app

@@ -14,11 +14,8 @@ from data_access.projects import (
     load_ownership,
     load_responsibility_areas,
 )
-from kpis.periods import Filters
-from kpis.projects import (
-    ownership_issues,
-    ownership_status,
-)
+from domain.filters import Filters
+from kpis.ownership import ownership_issues, ownership_status
 from tests.apptest_helpers import metric_values, open_app
 
 PAGE = "views/projects.py"

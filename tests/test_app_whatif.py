@@ -12,7 +12,8 @@ from access.roles import User
 from data_access.engine import create_db_engine
 from data_access.models import Base
 from data_access.scenarios import load_saved_scenarios, save_scenario
-from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, decode, encode
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario
+from domain.scenario_link import decode, encode
 from tests.apptest_helpers import open_app
 
 PAGE = "views/whatif.py"

@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
+from domain.targets import Target
 from kpis.budget import variance_table
-from kpis.targets import Target
 from presentation.budget import variance_column_formats, variance_rows
 
 TARGET = Target(green=0.95, amber=0.85)

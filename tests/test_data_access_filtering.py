@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.models import Department, Funding, Project
-from kpis.periods import Filters
+from domain.filters import Filters
 
 AS_OF = dt.date(2026, 6, 1)
 

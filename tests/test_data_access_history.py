@@ -31,7 +31,7 @@ from data_access.projects import (
 )
 from data_access.targets import load_target_changes, load_targets, save_target
 from domain.filters import Filters
-from kpis.targets import DEFAULT_TARGETS, Target
+from domain.targets import DEFAULT_TARGETS, Target
 from tests.conftest import BACKENDS
 
 SEPTEMBER = dt.date(2026, 9, 1)

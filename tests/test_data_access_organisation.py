@@ -22,12 +22,8 @@ from data_access.organisation import (
     load_organisation_settings,
     save_organisation_settings,
 )
-from services.organisation import (
-    OrganisationSettings,
-    cleaned_settings,
-    describe_organisation,
-    load_organisation,
-)
+from data_access.organisation_settings import OrganisationSettings
+from services.organisation import cleaned_settings, describe_organisation, load_organisation
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
 
 ADMIN = User(name="ada@example.com", email="ada@example.com", role="admin")

@@ -21,8 +21,8 @@ from data_access.scenarios import (
 )
 from data_access.survey import load_trust_groups, load_waves
 from domain.filters import Filters
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario
 from kpis.scenario.comparison import compare
-from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
 from kpis.scenario.transforms import apply_scenario
 from kpis.trust_index import pooled_index
 from tests.factories import insert_tiny_portfolio

@@ -22,8 +22,9 @@ from data_access.steering import (
     update_decision,
 )
 from data_access.targets import load_target_changes, save_target
-from kpis.steering import ValidationFailed, follow_through
-from kpis.targets import Target
+from domain.steering import ValidationFailed
+from domain.targets import Target
+from kpis.steering import follow_through
 from tests.factories import insert_tiny_portfolio
 
 D = dt.date

@@ -11,12 +11,12 @@ import pytest
 from data_access.budget import span_months
 from domain.filters import Filters
 from domain.months import fiscal_year_days, fiscal_year_end, fiscal_year_start
+from domain.targets import Target
 from i18n.format import format_fiscal_year
 from kpis.budget import eac_year_forecast, earned_value, forecast_year_end, year_summary
 from kpis.common import KpiValue
 from kpis.exceptions import forecast_items
 from kpis.scenario.comparison import goals_due_rest_of_year
-from kpis.targets import Target
 from presentation.overview import exception_text
 from services.single_view import period_for
 

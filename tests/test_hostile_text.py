@@ -12,8 +12,8 @@ from sqlalchemy import Engine, create_engine, insert, select, update
 
 from access.roles import LOCAL_USER
 from data_access.models import CostCategory, Department, Project, SavedScenario, SurveyWave
-from kpis.scenario.levers import Scenario
-from services.scenario_link import to_json
+from domain.scenario import Scenario
+from domain.scenario_link import to_json
 from tests.apptest_helpers import open_app
 from ui.text import md
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from domain.targets import DEFAULT_TARGETS
 from kpis.budget import (
     cumulative_series,
     eac_year_forecast,
@@ -26,7 +27,6 @@ from kpis.funding import (
     max_funding_drift,
     portfolio_funding_drift,
 )
-from kpis.targets import DEFAULT_TARGETS
 
 D = dt.date
 REALISATION = DEFAULT_TARGETS["budget_realisation"]

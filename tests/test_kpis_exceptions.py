@@ -4,9 +4,9 @@ import datetime as dt
 
 import pandas as pd
 
+from domain.targets import DEFAULT_TARGETS
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import collect_exceptions, count_by_kind
-from kpis.targets import DEFAULT_TARGETS
 
 END = dt.date(2026, 10, 31)
 

@@ -8,10 +8,10 @@ import pytest
 from domain.confidentiality import validate_min_group
 from domain.filters import Filters
 from domain.months import add_months, last_closed_month, month_end, months_between
+from domain.targets import DEFAULT_TARGETS, Target, rag
 from kpis.budget import realisation, variance
 from kpis.common import ratio
 from kpis.portfolio import count_goals, count_joint_projects, goals_on_time, joint_share
-from kpis.targets import DEFAULT_TARGETS, Target, rag
 from kpis.trust_index import index_from_mean, latest_wave_trust, pooled_index
 
 

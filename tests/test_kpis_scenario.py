@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario, describe_changes, lever_groups, restrict
 from kpis.common import KpiValue
 from kpis.funding import funding_drift
 from kpis.scenario.comparison import (
@@ -18,14 +19,6 @@ from kpis.scenario.comparison import (
     lever_effects,
     plan_series,
     trust_gaps,
-)
-from kpis.scenario.levers import (
-    ALL_JOINT,
-    ScaleLever,
-    Scenario,
-    describe_changes,
-    lever_groups,
-    restrict,
 )
 from kpis.scenario.transforms import BaselineFrames, apply_scenario, default_split, projected_spend
 
@@ -275,7 +268,7 @@ def test_default_split_is_equal_between_the_usual_partners() -> None:
 
 
 def test_only_a_category_lever_needs_the_plan_by_category() -> None:
-    from kpis.scenario.levers import ScaleLever, Scenario, needs_categories
+    from domain.scenario import ScaleLever, Scenario, needs_categories
 
     assert not needs_categories(Scenario())
     assert not needs_categories(

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from data_access.models import ACTION_STATUSES as SCHEMA_STATUSES
+from domain.statuses import ACTION_STATUSES
+from domain.targets import DEFAULT_TARGETS, Target
 from i18n import LANGUAGES, load_catalog
 from kpis.catalogue import BY_CODE, CATALOGUE, TEXT_PARTS, catalogue_table, validate_target
 from kpis.steering import (
-    ACTION_STATUSES,
     count_follow_through,
     follow_through,
     overdue_actions,
@@ -23,7 +24,6 @@ from kpis.steering import (
     validate_decision,
     with_labels,
 )
-from kpis.targets import DEFAULT_TARGETS, Target
 
 D = dt.date
 MAY = D(2026, 5, 1)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from domain.targets import DEFAULT_TARGETS, Target, TargetVersion, rag, targets_in_force, with_default_band
 from kpis.catalogue import SHOWN_AS, target_from_shown, target_shown, target_text, validate_target
-from kpis.targets import DEFAULT_TARGETS, Target, TargetVersion, rag, targets_in_force, with_default_band
 
 BAND = DEFAULT_TARGETS["budget_realisation"]
 

@@ -4,9 +4,6 @@ domain/ is the bottom layer: the standard library, pandas and numpy only. kpis/,
 access/ and i18n/ are pure: no Streamlit, nothing from the layers above them (services/,
 ui/, views/) nor from data_access/. data_access/ may use domain/ but not kpis/ or above.
 Every import counts, also one inside a function (a lazy import is still a dependency).
-One deliberate exception, invisible to ast: kpis/scenario/__init__.py resolves the link codec
-that moved to services/scenario_link.py by name (importlib) so old callers keep working; it
-goes once they import services.scenario_link.
 """
 
 from __future__ import annotations
@@ -89,6 +86,43 @@ def test_pure_packages_import_no_streamlit_and_nothing_above_them(package: str) 
     assert pure_violations(package) == []
 
 
-@pytest.mark.xfail(strict=True, reason="data_access is switched to domain on merge")
 def test_data_access_imports_nothing_from_kpis_or_above() -> None:
     assert data_access_violations() == []
+
+
+def _type_checking_lines(path: Path) -> set[int]:
+    """Lines inside `if TYPE_CHECKING:` blocks (imports for annotations only)."""
+    lines: set[int] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def presentation_violations() -> list[str]:
+    """presentation/ turns figures into words for the pages and the pack: no Streamlit, nothing
+    from ui/, views/ or data_access/, and services/ (whose page models use it) only to name the
+    Overview model's types in annotations."""
+    bad = []
+    for path in sorted((ROOT / "presentation").rglob("*.py")):
+        typing_only = _type_checking_lines(path)
+        for line, module in imports_of(path):
+            top = module.split(".")[0]
+            if top in {"streamlit", "ui", "views", "data_access"} or (
+                top == "services" and line not in typing_only
+            ):
+                bad.append(f"{path.relative_to(ROOT)}:{line} {module}")
+    return bad
+
+
+def test_presentation_is_below_the_page_models() -> None:
+    assert presentation_violations() == []
+
+
+def test_type_checking_lines_are_found(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from services.x import Y\nimport os\n"
+    )
+    assert _type_checking_lines(sample) == {3}

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pandas as pd
 
+from domain.targets import DEFAULT_TARGETS
 from kpis.common import KpiValue
 from kpis.exceptions import ExceptionItem
-from kpis.targets import DEFAULT_TARGETS
 from presentation.summary import meeting_summary
 from services.single_view import SingleView, Tile
 

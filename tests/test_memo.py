@@ -20,7 +20,7 @@ from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.engine import read_data_version
 from data_access.importer import issue_message, run_import
 from data_access.memo import clear_memo, memo_usage, memoised
-from kpis.periods import Filters
+from domain.filters import Filters
 
 D = dt.date
 EDITOR = User(name="erik", email=None, role="editor")
@@ -266,7 +266,8 @@ def test_memo_keeps_one_version_and_reloads_after_a_write(empty_engine: Engine) 
 
 @pytest.mark.parametrize("filters", FILTER_SETS, ids=_ids)
 def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Filters) -> None:
-    from kpis.trust import rating_groups, reliability_table
+    from kpis.survey_stats import reliability_table
+    from kpis.trust import rating_groups
     from services.survey_reliability import load_reliability
 
     clear_memo()

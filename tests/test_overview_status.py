@@ -7,9 +7,9 @@ import pytest
 from data_access.demo import DEMO_FIRST_MONTH, DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from domain.filters import Filters
 from domain.months import add_months
+from domain.targets import DEFAULT_TARGETS, Target
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import ExceptionItem, forecast_items, with_names, without_cancelled
-from kpis.targets import DEFAULT_TARGETS, Target
 from presentation.overview import (
     NEUTRAL,
     STATUS_COLOURS,

@@ -15,7 +15,7 @@ from data_access.importer import export_rows
 from data_access.projects import load_ownership
 from data_access.targets import save_target
 from domain.filters import Filters
-from kpis.targets import Target
+from domain.targets import Target
 from presentation.overview import tile_text
 from reports.pack import build_pack
 from services.single_view import HISTORY_TILES, SingleView, compute_single_view

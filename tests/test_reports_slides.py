@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.reference import load_departments
 from data_access.steering import load_actions
-from i18n import translate
-from kpis.periods import Filters, add_months
+from domain.filters import Filters
+from domain.months import add_months
+from i18n import names_by_code, translate
 from presentation.summary import meeting_summary
 from reports.pack import PACK_STEPS, build_pack, exception_kind_name, pack_files, pack_tables
 from reports.pdf_pack import build_pdf
@@ -193,7 +194,7 @@ def test_the_summary_is_the_overviews_since_the_last_meeting(demo_sqlite_engine)
         previous=previous,
         actions=load_actions(engine=demo_sqlite_engine, up_to_month=FILTERS.as_of),
         lang="en",
-        department_names=dict(zip(departments["code"], departments["name_en"], strict=True)),
+        department_names=names_by_code(departments, "en"),
     )
     assert pack.summary == expected
     assert len(expected) >= 2

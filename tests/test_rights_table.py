@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from access.roles import ROLES, WRITES, NotAllowed, User, roles_for
 from data_access.models import SavedScenario
 from data_access.scenarios import save_scenario
-from kpis.scenario.levers import Scenario
+from domain.scenario import Scenario
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 HEADING = "**Writes and who may do them**"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
-from kpis.periods import Filters
+from domain.filters import Filters
 from services.budget_page import budget_by_group, budget_page, budget_project, project_budget
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))

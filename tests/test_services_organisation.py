@@ -6,18 +6,20 @@ import json
 
 import pytest
 
-from services.organisation import (
+from data_access.organisation_settings import (
     LOGO_MAX_BYTES,
     OrganisationSettings,
+    logo_media_type,
+    validate_settings,
+)
+from services.organisation import (
     cleaned_settings,
     currency_codes,
     currency_label,
     describe_audit_change,
     describe_audit_values,
-    logo_media_type,
     month_name,
     time_zone_names,
-    validate_settings,
 )
 from tests.test_data_access_organisation import image_bytes
 

@@ -7,15 +7,8 @@ import json
 
 import pytest
 
-from kpis.scenario.levers import (
-    ALL_JOINT,
-    MAX_DELAY_MONTHS,
-    SCALE_LIMITS,
-    ScaleLever,
-    Scenario,
-    ScenarioError,
-)
-from services.scenario_link import decode, encode, from_dict, from_json, to_dict, to_json
+from domain.scenario import ALL_JOINT, MAX_DELAY_MONTHS, SCALE_LIMITS, ScaleLever, Scenario, ScenarioError
+from domain.scenario_link import decode, encode, from_dict, from_json, to_dict, to_json
 
 FULL = Scenario(
     split_targets={ALL_JOINT: {"IT": 0.5, "MKT": 0.5}, "P-002": {"HR": 1.0}},

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
+from domain.filters import Filters
 from services.steering_page import steering_meeting, steering_page
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
-from kpis.trust import OVERALL
+from domain.filters import Filters
+from kpis.survey_stats import OVERALL
 from services.trust_page import trust_comments, trust_page
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))

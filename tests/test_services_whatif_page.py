@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
-from kpis.periods import Filters
-from kpis.scenario import ALL_JOINT, ScaleLever, Scenario, figures
+from domain.filters import Filters
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario
+from kpis.scenario.comparison import figures
 from services.whatif_page import remaining_by_category, whatif_answer, whatif_page
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))

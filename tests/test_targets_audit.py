@@ -5,7 +5,7 @@ import pytest
 from data_access.audit import load_audit_trail
 from data_access.engine import read_data_version
 from data_access.targets import load_targets, save_target
-from kpis.targets import DEFAULT_TARGETS, Target
+from domain.targets import DEFAULT_TARGETS, Target
 
 
 def test_targets_default_then_stored_with_audit(empty_engine) -> None:

@@ -12,8 +12,8 @@ import random
 
 import pytest
 
-from kpis.scenario.levers import Scenario, ScenarioError
-from services.scenario_link import decode
+from domain.scenario import Scenario, ScenarioError
+from domain.scenario_link import decode
 from tests.apptest_helpers import open_app
 from ui.filters import _parse_month
 

@@ -17,6 +17,7 @@ from data_access.demo import DEMO_AS_OF
 from data_access.scenarios import load_scenario_baseline
 from domain.filters import Filters
 from domain.months import first_of_month
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario
 from kpis.scenario.comparison import (
     compare,
     drift_effects,
@@ -26,7 +27,6 @@ from kpis.scenario.comparison import (
     plan_delta,
     plan_series,
 )
-from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
 from kpis.scenario.transforms import (
     BaselineFrames,
     _future,

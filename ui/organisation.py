@@ -12,7 +12,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_access.engine import DatabaseUnavailable
 from data_access.organisation import load_organisation_settings
-from services.organisation import Organisation, OrganisationSettings, describe_organisation
+from data_access.organisation_settings import OrganisationSettings
+from services.organisation import Organisation, describe_organisation
 from ui.data import cached, run_version
 
 # Session state: (the run's data version, the settings with their sources). Pages ask for the

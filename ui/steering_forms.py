@@ -22,7 +22,8 @@ from data_access.steering import (
     load_action,
     update_action,
 )
-from kpis.steering import ACTION_STATUSES, OPEN_STATUSES, ValidationFailed, default_due_date
+from domain.statuses import ACTION_STATUSES, OPEN_STATUSES
+from kpis.steering import ValidationFailed, default_due_date
 from services.steering_page import SteeringMeeting, SteeringPage
 from ui import auth
 from ui.data import get_engine

@@ -19,10 +19,10 @@ from data_access.scenarios import (
     save_scenario,
 )
 from domain.filters import Filters
+from domain.scenario import ScaleLever, Scenario, ScenarioError, lever_groups, restrict
+from domain.scenario_link import decode, encode, to_json
 from kpis.scenario.comparison import LeverEffect, ScenarioFigures, figures, lever_effect
-from kpis.scenario.levers import ScaleLever, Scenario, ScenarioError, lever_groups, restrict
 from kpis.scenario.transforms import BaselineFrames
-from services.scenario_link import decode, encode, to_json
 from ui.auth import current_user
 from ui.data import data_version, get_engine
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from access.roles import SAVE_SCENARIO, User
 from data_access.scenarios import load_saved_scenarios, may_delete
-from kpis.scenario import Scenario
+from domain.scenario import Scenario
 from services.whatif_page import WhatifPage
 from ui import whatif as state
 from ui.data import get_engine

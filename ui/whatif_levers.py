@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpis.scenario import ALL_JOINT
+from domain.scenario import ALL_JOINT
 from services.whatif_page import WhatifPage
 from ui import whatif as state
 from ui.i18n import t

@@ -8,6 +8,7 @@ from access.roles import EDIT_DATA, READ, NotAllowed
 from data_access.survey import load_survey_instrument
 from data_access.targets import load_target_changes, load_targets, save_target
 from domain.months import add_months
+from domain.targets import DEFAULT_TARGETS, Target
 from i18n.format import format_month
 from kpis.catalogue import (
     BY_CODE,
@@ -19,7 +20,6 @@ from kpis.catalogue import (
     target_text,
     validate_target,
 )
-from kpis.targets import DEFAULT_TARGETS, Target
 from services.instrument import instrument_rows
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine

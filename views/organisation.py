@@ -6,8 +6,8 @@ import streamlit as st
 from access.roles import MANAGE_ROLES
 from data_access.audit import load_audit_trail
 from data_access.organisation import AUDIT_ENTITY, OrganisationSettingsInvalid, save_organisation_settings
+from data_access.organisation_settings import OrganisationSettings
 from services.organisation import (
-    OrganisationSettings,
     cleaned_settings,
     currency_codes,
     currency_label,

@@ -8,6 +8,7 @@ from access.roles import READ
 from charts.overview import sparkline_spec
 from data_access.reference import load_departments
 from data_access.steering import load_actions
+from i18n import names_by_code
 from presentation.overview import exception_groups, exception_text, screen_title, tile_texts
 from presentation.summary import meeting_summary
 from services.links import exception_link, tile_link
@@ -42,7 +43,7 @@ views = cached(compute_meeting_views, filters=filters, min_group=setting.value)
 view, previous = views.current, views.previous
 language = lang()
 departments = cached(load_departments)
-department_names = dict(zip(departments["code"], departments[f"name_{language}"], strict=True))
+department_names = names_by_code(departments, language)
 
 sentences = meeting_summary(
     current=view,

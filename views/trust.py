@@ -8,7 +8,7 @@ import streamlit as st
 
 from access.roles import READ, READ_COMMENTS
 from charts.trust import heatmap_chart, mirror_chart, trend_chart
-from kpis.confidentiality import DEFAULT_MIN_GROUP
+from domain.confidentiality import DEFAULT_MIN_GROUP
 from services.links import DIMENSION_PARAM, RATED_PARAM, RATER_PARAM, TRUST, TRUST_TABS
 from services.trust_page import trust_comments, trust_page
 from ui import trust_tables as tables

@@ -8,7 +8,7 @@ import streamlit as st
 
 from access.roles import READ
 from charts.whatif import delta_chart, scenario_chart
-from kpis.scenario import needs_categories
+from domain.scenario import needs_categories
 from services.whatif_page import remaining_by_category, whatif_answer, whatif_page
 from ui import whatif as state
 from ui.auth import require

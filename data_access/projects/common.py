@@ -20,7 +20,8 @@ from data_access.filtering import all_of, funded_by_selected, project_conditions
 from data_access.history import funding_rows, load_history_start, state_day
 from data_access.memo import memoised
 from data_access.models import Department, Project
-from kpis.periods import Filters, month_end
+from domain.filters import Filters
+from domain.months import month_end
 
 
 def portfolio_conditions(filters: Filters) -> list[ColumnElement[bool]]:

@@ -18,7 +18,7 @@ from data_access.projects.common import (
     portfolio_projects,
     split_frame,
 )
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def load_funding_by_project(

@@ -18,7 +18,7 @@ from data_access.history import house_rule_rows, ownership_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import Department, Project, ResponsibilityArea
 from data_access.projects.common import by_month, of_projects, portfolio_projects
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def load_responsibility_areas(*, engine: Engine) -> pd.DataFrame:

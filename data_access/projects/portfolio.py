@@ -12,7 +12,7 @@ from data_access.history import replay_day, valid_on
 from data_access.memo import memoised
 from data_access.models import BudgetLine, InsightGoal, Project, ProjectStatusHistory
 from data_access.projects.common import portfolio_conditions, project_facts
-from kpis.periods import Filters
+from domain.filters import Filters
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:

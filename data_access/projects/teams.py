@@ -16,7 +16,8 @@ from data_access.history import load_history_start, state_day
 from data_access.memo import memoised
 from data_access.models import Department, Project, TeamMember, TeamMemberHistory
 from data_access.projects.common import portfolio_conditions, portfolio_projects
-from kpis.periods import Filters, month_end, months_between
+from domain.filters import Filters
+from domain.months import month_end, months_between
 
 
 def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:

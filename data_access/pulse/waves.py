@@ -39,7 +39,7 @@ from data_access.pulse.common import (
     normalise_email,
     overwrite_deleted_rows,
 )
-from kpis.confidentiality import ABSOLUTE_MIN_GROUP
+from domain.confidentiality import ABSOLUTE_MIN_GROUP
 
 
 def open_pulse_wave(

@@ -1,15 +1,31 @@
 """What-if scenarios: levers (kpis.scenario.levers) transform the small baseline frames
 (kpis.scenario.transforms), never the stored data, and the same KPI functions run on both
-(kpis.scenario.comparison). The link codec lives in services.scenario_link.
+(kpis.scenario.comparison). The levers themselves (domain.scenario) and their link codec
+(domain.scenario_link) are plain data, below kpis.
 
-Compatibility re-exports; import from kpis.scenario.levers, .transforms, .comparison and
-services.scenario_link.
+Compatibility re-exports; import from domain.scenario, domain.scenario_link,
+kpis.scenario.transforms and kpis.scenario.comparison.
 """
 
 from __future__ import annotations
 
-import importlib
-
+from domain.scenario import (
+    ALL_JOINT,
+    MAX_DELAY_MONTHS,
+    SCALE_DIMENSIONS,
+    SCALE_LIMITS,
+    SHARE_TOLERANCE,
+    BaselineFrames,
+    Change,
+    ScaleLever,
+    Scenario,
+    ScenarioError,
+    describe_changes,
+    lever_groups,
+    needs_categories,
+    restrict,
+)
+from domain.scenario_link import decode, encode, from_dict, from_json, to_dict, to_json
 from kpis.scenario.comparison import (
     KPIS,
     ComparisonRow,
@@ -28,23 +44,7 @@ from kpis.scenario.comparison import (
     plan_series,
     trust_gaps,
 )
-from kpis.scenario.levers import (
-    ALL_JOINT,
-    MAX_DELAY_MONTHS,
-    SCALE_DIMENSIONS,
-    SCALE_LIMITS,
-    SHARE_TOLERANCE,
-    Change,
-    ScaleLever,
-    Scenario,
-    ScenarioError,
-    describe_changes,
-    lever_groups,
-    needs_categories,
-    restrict,
-)
 from kpis.scenario.transforms import (
-    BaselineFrames,
     apply_scenario,
     default_split,
     delay_projects,
@@ -55,9 +55,6 @@ from kpis.scenario.transforms import (
     split_remaining,
     year_frame,
 )
-
-# The link codec moved to services/; resolved on first use so that kpis imports nothing from services.
-_LINK_NAMES = ("to_dict", "from_dict", "to_json", "from_json", "encode", "decode")
 
 __all__ = [
     "ALL_JOINT",
@@ -99,11 +96,10 @@ __all__ = [
     "split_remaining",
     "trust_gaps",
     "year_frame",
-    *_LINK_NAMES,
+    "decode",
+    "encode",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
 ]
-
-
-def __getattr__(name: str) -> object:
-    if name in _LINK_NAMES:
-        return getattr(importlib.import_module("services.scenario_link"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

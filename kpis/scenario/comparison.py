@@ -13,6 +13,7 @@ import pandas as pd
 
 from domain.confidentiality import DEFAULT_MIN_GROUP
 from domain.months import as_date, fiscal_year_end, month_end
+from domain.scenario import Scenario, lever_groups
 from kpis.budget import (
     EarnedValue,
     Forecast,
@@ -26,7 +27,6 @@ from kpis.budget import (
 from kpis.common import KpiValue, not_available
 from kpis.funding import funding_balance, funding_drift, max_funding_drift
 from kpis.portfolio import goals_on_time
-from kpis.scenario.levers import Scenario, lever_groups
 from kpis.scenario.transforms import BaselineFrames, _of_year, apply_scenario, line_frame, projected_spend
 from kpis.trust_index import pooled_index
 

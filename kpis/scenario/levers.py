@@ -1,112 +1,18 @@
-"""What-if levers: what a scenario changes (scale, funding split, delay, trust targets), within which limits, in words."""
+"""Compatibility re-exports; import from domain.scenario."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-
-ALL_JOINT = "ALL_JOINT"
-SCALE_DIMENSIONS = ("department", "category")
-MAX_DELAY_MONTHS = 36
-SCALE_LIMITS = (-100.0, 200.0)
-SHARE_TOLERANCE = 0.001
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be read (bad URL parameter or stored JSON)."""
-
-
-@dataclass(frozen=True)
-class ScaleLever:
-    """Scale the remaining plan of one department or cost category by `pct` percent."""
-
-    dimension: str
-    code: str
-    pct: float
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """The levers of a what-if scenario (all empty: the baseline itself).
-
-    - split_targets: project code (or ALL_JOINT for every joint project) -> {department:
-      share 0..1}, shares summing to 1; a project's own entry wins over ALL_JOINT;
-    - scale: ScaleLevers, applied one after the other;
-    - delays: project code -> months (1..36);
-    - trust_targets: survey dimension -> target index (0..100).
-    """
-
-    split_targets: dict[str, dict[str, float]] = field(default_factory=dict)
-    scale: tuple[ScaleLever, ...] = ()
-    delays: dict[str, int] = field(default_factory=dict)
-    trust_targets: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.split_targets or self.scale or self.delays or self.trust_targets)
-
-
-def needs_categories(scenario: Scenario) -> bool:
-    """Whether applying `scenario` needs the remaining plan by cost category (a category lever)."""
-    return any(lever.dimension == "category" for lever in scenario.scale)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change of a scenario in words: an i18n key and its parameters (codes, numbers)."""
-
-    key: str
-    params: dict[str, object]
-
-
-def describe_changes(scenario: Scenario) -> list[Change]:
-    """The scenario's levers as sentences to translate, in the order they apply."""
-    changes = [
-        Change(f"whatif.change.scale_{lever.dimension}", {"code": lever.code, "pct": lever.pct})
-        for lever in scenario.scale
-    ]
-    for project, shares in scenario.split_targets.items():
-        key = "whatif.change.split_all" if project == ALL_JOINT else "whatif.change.split"
-        changes.append(Change(key, {"project": project, "shares": dict(shares)}))
-    changes += [
-        Change("whatif.change.delay", {"project": code, "months": months})
-        for code, months in sorted(scenario.delays.items())
-    ]
-    changes += [
-        Change("whatif.change.trust", {"dimension": dimension, "target": target})
-        for dimension, target in sorted(scenario.trust_targets.items())
-    ]
-    return changes
-
-
-def lever_groups(scenario: Scenario) -> list[Scenario]:
-    """The scenario split into its levers as the page offers them, each a Scenario of its own:
-    every scale lever, the funding split (all its projects), the delay (all its projects).
-    Trust targets change no frame and form no group. In the order the levers apply."""
-    groups = [Scenario(scale=(lever,)) for lever in scenario.scale]
-    if scenario.split_targets:
-        groups.append(Scenario(split_targets=dict(scenario.split_targets)))
-    if scenario.delays:
-        groups.append(Scenario(delays=dict(scenario.delays)))
-    return groups
-
-
-def restrict(
-    scenario: Scenario,
-    *,
-    projects: set[str],
-    departments: set[str],
-    categories: set[str],
-    dimensions: set[str],
-) -> tuple[Scenario, bool]:
-    """The scenario without levers on unknown codes, and whether anything was dropped."""
-    split = {
-        p: s
-        for p, s in scenario.split_targets.items()
-        if (p == ALL_JOINT or p in projects) and set(s) <= departments
-    }
-    known = {"department": departments, "category": categories}
-    scale = tuple(lever for lever in scenario.scale if lever.code in known[lever.dimension])
-    delays = {p: m for p, m in scenario.delays.items() if p in projects}
-    trust = {d: v for d, v in scenario.trust_targets.items() if d in dimensions}
-    kept = Scenario(split_targets=split, scale=scale, delays=delays, trust_targets=trust)
-    return kept, kept != scenario
+from domain.scenario import (  # noqa: F401
+    ALL_JOINT,
+    MAX_DELAY_MONTHS,
+    SCALE_DIMENSIONS,
+    SCALE_LIMITS,
+    SHARE_TOLERANCE,
+    BaselineFrames,
+    Change,
+    ScaleLever,
+    Scenario,
+    ScenarioError,
+    describe_changes,
+    lever_groups,
+    needs_categories,
+    restrict,
+)

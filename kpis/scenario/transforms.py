@@ -26,42 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from domain.months import add_months, as_date, fiscal_year_end, fiscal_year_start, month_end
+from domain.scenario import ALL_JOINT, SCALE_DIMENSIONS, BaselineFrames, ScaleLever, Scenario, ScenarioError
 from kpis.funding import joint_projects
-from kpis.scenario.levers import ALL_JOINT, SCALE_DIMENSIONS, ScaleLever, Scenario, ScenarioError
-
-
-@dataclass(frozen=True)
-class BaselineFrames:
-    """The small aggregated frames a scenario transforms.
-
-    - budget: month, project, department, planned, actual (every plan month; the lines of
-      every department of the projects the selected departments fund; actual 0 after as-of);
-    - remaining_by_category: month, project, department, category, planned (months after
-      as-of only: what a category lever needs);
-    - funding: project, department, committed, agreed_share (kpis.budget.agreed_shares);
-    - projects: project, name, status, pct_complete (latest on or before as-of);
-    - goals: project, code, target_date, achieved_date, ...;
-    - trust: dimension, department, respondents, score_sum, answers (latest wave);
-    - line_departments: the selected departments (empty: all), for the figures that count
-      only the selected departments' own lines.
-    """
-
-    as_of: dt.date
-    budget: pd.DataFrame
-    remaining_by_category: pd.DataFrame
-    funding: pd.DataFrame
-    projects: pd.DataFrame
-    goals: pd.DataFrame
-    trust: pd.DataFrame
-    line_departments: tuple[str, ...] = ()
-    fiscal_year_start_month: int = 1
-    """The organisation's fiscal year (1: the calendar year) that "year" figures cover."""
 
 
 def _future(frame: pd.DataFrame, as_of: dt.date) -> pd.Series:

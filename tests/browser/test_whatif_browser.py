@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kpis.scenario.levers import ALL_JOINT, ScaleLever, Scenario
-from services.scenario_link import encode
+from domain.scenario import ALL_JOINT, ScaleLever, Scenario
+from domain.scenario_link import encode
 from tests.browser.harness import wait_for_app, wait_for_charts
 
 pytestmark = pytest.mark.browser
