@@ -2,7 +2,7 @@
 
 Each function gives one value per month of `months` (a month close), n/a with its reason
 where the data says nothing; `kpis.maturity` maps the values to levels. The inputs are the
-frames the existing loaders return (see services/health.py).
+frames the existing loaders return (see services/health_page.py).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ from reports.pack_charts import (
     trust_mirror_chart,
 )
 from reports.pack_health import health_charts, health_table
-from services.health import compute_health
+from services.health_page import compute_health
 from services.organisation import Organisation, load_organisation
 from services.single_view import SingleView, compute_single_view, previous_meeting_filters
 

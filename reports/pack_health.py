@@ -12,7 +12,7 @@ from kpis.maturity import CRITERIA
 from kpis.trust_delivery import MIN_WAVES
 from reports.content import PackChart, PackTable
 from reports.pack_charts import _print_size
-from services.health import HealthView, profile_table
+from services.health_page import HealthView, profile_table
 from services.health_texts import (
     level_text,
     overall_text,

@@ -12,7 +12,7 @@ from i18n import translate
 from i18n.format import format_month, format_number, format_pct
 from kpis.maturity import HIGHER, CriterionScore, MeasureRule, Profile
 from kpis.trust_delivery import DELIVERY, DIRECTION_COLUMNS
-from services.health import NO_DATA, HealthView, profile_table
+from services.health_page import NO_DATA, HealthView, profile_table
 
 
 def value_text(value: float | None, unit: str, lang: str) -> str:

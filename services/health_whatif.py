@@ -1,6 +1,6 @@
 """The maturity levels a what-if scenario would reach, beside the baseline's.
 
-The baseline is the Alignment health profile of the as-of month (services.health,
+The baseline is the Alignment health profile of the as-of month (services.health_page,
 `compute_month_profile`: the same profile as the page's, without its trends). A
 scenario changes the inputs, never the stored data (kpis.scenario), so its profile is the
 baseline's measures with those a lever moves replaced, scored by the same rules:
@@ -24,7 +24,7 @@ from kpis.budget import funding_balance
 from kpis.common import KpiValue
 from kpis.maturity import CRITERIA, Profile, score_profile
 from kpis.scenario import Scenario, ScenarioFigures
-from services.health import TRUST_MEASURES, MonthProfile
+from services.health_page import TRUST_MEASURES, MonthProfile
 from services.health_texts import level_text
 
 

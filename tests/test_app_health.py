@@ -10,7 +10,7 @@ from data_access.engine import create_db_engine
 from data_access.maturity_rules import load_maturity_rule_versions
 from i18n.format import format_pct
 from kpis.maturity import CRITERIA
-from services.health import compute_health
+from services.health_page import compute_health
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
 

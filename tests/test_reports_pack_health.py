@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from kpis.periods import Filters
 from reports.pack import build_pack, pack_files
-from services.health import compute_health
+from services.health_page import compute_health
 from tests.test_reports_pack import pptx_texts
 
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)

@@ -12,7 +12,7 @@ from kpis.budget import funding_balance
 from kpis.maturity import CRITERIA
 from kpis.periods import Filters
 from kpis.scenario import ALL_JOINT, Scenario, apply_scenario, figures
-from services.health import compute_health, compute_month_profile, criterion_rows
+from services.health_page import compute_health, compute_month_profile, criterion_rows
 from services.health_whatif import level_rows, scenario_profile, scenario_values
 from tests.apptest_helpers import open_app
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpis.periods import Filters
 from kpis.scenario import BaselineFrames, Scenario, ScenarioFigures, apply_scenario, figures
-from services.health import compute_month_profile
+from services.health_page import compute_month_profile
 from services.health_whatif import level_rows, scenario_profile, scenario_values
 from ui.data import cached
 from ui.i18n import lang, t

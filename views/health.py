@@ -8,7 +8,7 @@ from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
 from data_access.reference import load_departments
 from kpis.maturity import CONFIDENCES, CRITERIA
 from kpis.trust_delivery import MIN_WAVES
-from services.health import compute_health, profile_table
+from services.health_page import compute_health, profile_table
 from services.health_texts import (
     confidence_line,
     criterion_label,

@@ -26,7 +26,7 @@ from kpis.maturity import CRITERIA
 from kpis.periods import Filters
 from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
-from services.health import compute_health, criterion_rows, profile_table
+from services.health_page import compute_health, criterion_rows, profile_table
 from services.health_texts import overall_text, reading_texts
 from services.single_view import compute_single_view, default_view_filters
 
