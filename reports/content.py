@@ -120,6 +120,8 @@ class Pack:
     filters_text: Sequence[str] = ()
     kpis: Sequence[KpiTile] = ()
     charts: Sequence[PackChart] = ()
+    health: Sequence[PackChart] = ()
+    """The Alignment health pages (reports.pack_health): right after the month page."""
     tables: Sequence[PackTable] = ()
     exceptions: Sequence[str] = ()
     decisions: PackTable = field(default_factory=_empty_table)

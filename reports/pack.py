@@ -13,6 +13,8 @@ and the workbook are all laid out from it, see `pack_files`):
   Overview's KPI tiles with status, change and trend (the same texts as the screen, from
   presentation.overview) and the year-end forecast against the budget
   (kpis.budget.forecast_year_end, as on the Budget page);
+- the Alignment health pages right after it (reports.pack_health: the maturity radar beside a
+  year earlier, trust beside delivery with its reading; the profile's figures in the workbook);
 - the charts of reports.pack_charts (budget with the forecast, funding drift, trust mirror and
   perception gap, goal timeline, ownership matrix), rendered to PNG once;
 - the exceptions grouped by kind, biggest first, the full list in the spreadsheet;
@@ -70,6 +72,8 @@ from reports.pack_charts import (
     ownership_chart,
     trust_mirror_chart,
 )
+from reports.pack_health import health_charts, health_table
+from services.health_page import compute_health
 from services.organisation import Organisation, load_organisation
 from services.single_view import SingleView, compute_single_view, previous_meeting_filters
 
@@ -344,6 +348,7 @@ def build_pack(
     view = view or compute_single_view(engine=engine, filters=filters, min_group=min_group)
     currency = organisation.currency
     tiles, _ = overview_tiles(view, lang=lang, department_names=names, currency=currency)
+    health = compute_health(engine=engine, filters=filters, min_group=min_group)
 
     step("details")
     projects = load_project_progress(engine=engine, filters=filters)
@@ -442,8 +447,10 @@ def build_pack(
         )
         if chart is not None
     ]
+    health_pages = health_charts(health, lang=lang, department_names=names)
     if render:
         charts = render_charts(charts, lang=lang, currency=currency)
+        health_pages = render_charts(health_pages, lang=lang, currency=currency)
     return Pack(
         title=organisation.display_name(lang),
         as_of=filters.as_of,
@@ -452,6 +459,7 @@ def build_pack(
         filters_text=filters_text(filters, lang=lang, department_names=names),
         kpis=tiles,
         charts=charts,
+        health=health_pages,
         tables=[
             PackTable(title=tr("reports.table.budget_month"), frame=budget_table),
             _bounded(tr("reports.table.goals"), goals_table, SLIDE_GOALS, "reports.table.goals_more", lang),
@@ -477,7 +485,10 @@ def build_pack(
             currency=currency,
         ),
         exception_groups=exception_groups(lines, lang=lang),
-        spreadsheet_tables=[PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table)],
+        spreadsheet_tables=[
+            PackTable(title=tr("reports.table.exceptions"), frame=exceptions_table),
+            health_table(health, lang=lang),
+        ],
         logo_path=organisation.logo_path,
         kpi_notes="\n".join(tile.definition for tile in tiles if tile.definition),
         time_zone=organisation.time_zone,

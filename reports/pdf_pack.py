@@ -325,7 +325,7 @@ def _month_page(pdf: _PackPdf, pack: Pack) -> None:
 
 
 def _chart_pages(pdf: _PackPdf, pack: Pack) -> None:
-    for item in pack.charts:
+    for item in (*pack.health, *pack.charts):
         pdf.section(item.title)
         png = png_of(item, lang=pack.lang, currency=pack.currency)
         px_width, px_height = png_size(png)

@@ -361,7 +361,7 @@ def _month_slide(presentation: Presentation, pack: Pack) -> None:
 
 
 def _chart_slides(presentation: Presentation, pack: Pack) -> None:
-    for item in pack.charts:
+    for item in (*pack.health, *pack.charts):
         slide = _slide(presentation, item.title)
         png = png_of(item, lang=pack.lang, currency=pack.currency)
         px_width, px_height = png_size(png)

@@ -517,9 +517,12 @@ def _gap_change(mutual: pd.DataFrame, wave_ids: list[int]) -> KpiValue:
     return KpiValue(float(by_wave[wave_ids[-1]] - by_wave[wave_ids[-2]]))
 
 
-def compute_single_view(*, engine: Engine, filters: Filters, min_group: int) -> SingleView:
-    """Every KPI group of the Overview at `filters.as_of`, with trends and exceptions."""
-    return _single_view(engine, filters, min_group, {})
+def compute_single_view(
+    *, engine: Engine, filters: Filters, min_group: int, trend: int = TREND_MONTHS
+) -> SingleView:
+    """Every KPI group of the Overview at `filters.as_of`, with trends over the last `trend`
+    months (the Alignment health page asks for more) and exceptions."""
+    return _single_view(engine, filters, min_group, {}, trend=trend)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ PAGES = [
     "views/budget.py",
     "views/projects.py",
     "views/trust.py",
+    "views/health.py",
     "views/whatif.py",
     "views/steering.py",
     "views/catalogue.py",

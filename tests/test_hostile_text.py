@@ -108,6 +108,7 @@ def _assert_inert(at) -> None:  # noqa: ANN001
         "views/projects.py",
         "views/whatif.py",
         "views/trust.py",
+        "views/health.py",
         "views/budget.py",
         "views/steering.py",
     ],

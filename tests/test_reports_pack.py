@@ -102,9 +102,11 @@ def test_slides_hold_the_month_charts_exceptions_and_tables(packs) -> None:
         for slide in list(presentation.slides)[1:]
         if any(shape.shape_type == 13 for shape in slide.shapes)
     ]
-    # budget with forecast, funding drift, trust mirror, goal timeline, ownership matrix
-    assert len(chart_slides) == len(pack.charts) == 5
-    for slide, chart in zip(chart_slides, pack.charts, strict=True):
+    # alignment health (profile, trust beside delivery), then budget with forecast, funding
+    # drift, trust mirror, goal timeline, ownership matrix
+    assert len(pack.health) == 2 and len(pack.charts) == 5
+    assert len(chart_slides) == 7
+    for slide, chart in zip(chart_slides, [*pack.health, *pack.charts], strict=True):
         pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
         assert len(pictures) == 1 and png_size(pictures[0].image.blob)[0] > 400
         assert slide.shapes.title.text == chart.title
@@ -150,8 +152,9 @@ def test_pdf_is_a4_landscape_with_page_numbers_and_export_date(packs) -> None:
         assert "Exported on 3 Nov 2026 09:30" in text
     assert "October 2026" in texts[0] and "Since the last meeting" in texts[0]
     chart_pages = [page for page in reader.pages if len(page.images) == 1]
-    assert len(chart_pages) == len(pack.charts) == 5
-    assert pack.charts[0].title in texts[1]
+    assert len(chart_pages) == len(pack.health) + len(pack.charts) == 7
+    assert pack.health[0].title in texts[1]  # the alignment health pages follow the month page
+    assert pack.charts[0].title in texts[1 + len(pack.health)]
     assert any("Exceptions" in text and "Cost above earned value" in text for text in texts)
     assert any("Decisions" in text for text in texts) and any("Actions" in text for text in texts)
 

@@ -108,7 +108,8 @@ def test_every_picture_has_alternative_text(made) -> None:
     pictures = [
         shape for slide in presentation.slides for shape in slide.shapes if shape.shape_type == PICTURE
     ]
-    assert len(pictures) == len(made["pack"].charts) + 1  # the charts and the logo
+    pack = made["pack"]
+    assert len(pictures) == len(pack.health) + len(pack.charts) + 1  # the charts and the logo
     for picture in pictures:
         alt = picture._element.nvPicPr.cNvPr.get("descr") or ""
         assert len(alt) > 15 and not alt.lower().endswith((".png", ".jpg")), alt

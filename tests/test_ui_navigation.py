@@ -16,6 +16,7 @@ URLS = {
     "views/budget.py": "budget",
     "views/projects.py": "projects",
     "views/trust.py": "trust",
+    "views/health.py": "health",
     "views/whatif.py": "whatif",
     "views/steering.py": "steering",
     "views/catalogue.py": "catalogue",

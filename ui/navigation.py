@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/budget.py", "nav.budget", ":material/payments:", READ, heading_key="budget.title"),
     PageSpec("views/projects.py", "nav.projects", ":material/groups:", READ, heading_key="projects.title"),
     PageSpec("views/trust.py", "nav.trust", ":material/handshake:", READ, heading_key="trust.title"),
+    PageSpec("views/health.py", "nav.health", ":material/hub:", READ, heading_key="health.title"),
     PageSpec("views/whatif.py", "nav.whatif", ":material/science:", READ, heading_key="whatif.title"),
     PageSpec("views/steering.py", "nav.steering", ":material/gavel:", READ, heading_key="steering.title"),
     PageSpec(

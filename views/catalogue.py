@@ -24,6 +24,7 @@ from services.instrument import instrument_rows
 from ui.auth import current_user, ensure_allowed, require
 from ui.data import cached, get_engine
 from ui.i18n import currency_name, lang, month, number, t
+from ui.maturity_rules import render_maturity_rules
 from ui.number_display import PLAIN, localised
 from ui.times import moment, moments, zone
 
@@ -78,6 +79,8 @@ st.dataframe(
     height=35 * (len(table) + 1) + 3,
     placeholder="–",
 )
+
+render_maturity_rules(user)
 
 st.subheader(t("catalogue.details.header"))
 code = st.selectbox(

@@ -17,6 +17,7 @@ from ui.data import cached
 from ui.filters import current_filters
 from ui.i18n import currency, lang, t
 from ui.text import md, tm
+from ui.whatif_health import render_health_levels
 from ui.whatif_layout import compact_columns, fitting, height, saved_panel
 from ui.whatif_levers import lever_panel
 
@@ -81,6 +82,13 @@ with answer_col:
         column_config=compact_columns(comparison),
     )
     st.caption(t("whatif.comparison_note"))
+    render_health_levels(
+        filters,
+        scenario=scenario,
+        baseline=baseline,
+        baseline_figures=baseline_figures,
+        tolerance=page.tolerance,
+    )
 
     st.subheader(t("whatif.changes"))
     if answer.changes:
