@@ -2,7 +2,7 @@
 respondent-level sums per cell, item answer distributions and response counts.
 
 The department filter selects rating departments (the respondent's department). Nothing
-here applies the confidentiality rule: every frame goes through kpis.confidentiality before
+here applies the confidentiality rule: every frame goes through domain.confidentiality before
 it is shown.
 """
 

@@ -1,4 +1,4 @@
-"""KPI targets: the defaults in kpis.targets, overridden by effective-dated rows in kpi_target.
+"""KPI targets: the defaults in domain.targets, overridden by effective-dated rows in kpi_target.
 
 Every change is a new row in force from its `effective_from` month (never an overwrite), so a
 month is judged by the targets in force at its close and changing a target today leaves the

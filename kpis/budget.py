@@ -19,22 +19,10 @@ import pandas as pd
 
 from domain.months import as_date, fiscal_year_end, fiscal_year_start
 from domain.statuses import CLOSED_STATUSES
-from kpis.common import KpiValue, not_available, ratio
 
 # Compatibility re-exports; import from kpis.funding.
-from kpis.funding import (  # noqa: F401
-    agreed_shares,
-    count_drifting,
-    funding_balance,
-    funding_balance_numbers,
-    funding_balance_trend,
-    funding_drift,
-    funding_drift_numbers,
-    joint_projects,
-    max_funding_drift,
-    portfolio_funding_drift,
-)
-from kpis.targets import Rag, Target, rag
+from domain.targets import Rag, Target, rag
+from kpis.common import KpiValue, not_available, ratio
 
 
 def realisation(*, actual: float | None, planned: float | None) -> KpiValue:

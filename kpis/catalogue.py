@@ -2,12 +2,12 @@
 
 Names, definitions, formulas and sources are i18n keys (`catalogue.<code>.name`, `.definition`,
 `.formula`, `.source`) so both languages live in i18n/messages/catalogue.toml. A KPI with a
-RAG target has the same code as in kpis.targets.DEFAULT_TARGETS.
+RAG target has the same code as in domain.targets.DEFAULT_TARGETS.
 
 Targets
 - Effective-dated: a target change takes effect from a month (default: the month it is
   made in) and a month is judged by the targets in force at its close, so changing a target
-  never recolours the replay or the pack of an earlier month (kpis.targets.targets_in_force).
+  never recolours the replay or the pack of an earlier month (domain.targets.targets_in_force).
 - Entered and shown in the unit the tile shows (`SHOWN_AS`): a share as a percentage (80 %
   is typed as 80, stored as 0.8), CPI/SPI as an index (0.95), the trust index and the
   perception gap in index points, funding drift in percentage points.

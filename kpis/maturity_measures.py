@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from domain.months import add_months, month_end
 from kpis.common import KpiValue, not_available, ratio
-from kpis.periods import add_months, month_end
-from kpis.projects import fte_balance_median
+from kpis.teams import fte_balance_median
 from kpis.trends import progress_by_month
 
 PROCESSING_AREAS = ("data_processing", "data_policy")

@@ -13,36 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 # Compatibility re-exports; import from kpis.funding, kpis.teams, kpis.ownership and kpis.goals.
-from kpis.funding import resolve_agreed_shares  # noqa: F401
-from kpis.goals import (  # noqa: F401
-    GOAL_STATUSES,
-    PROGRESS_DISPLAY_CAP,
-    count_reached,
-    first_insight_days,
-    goal_timeline,
-    goals_per_million,
-    late_goals,
-    median_days_to_first_insight,
+from kpis.goals import (
     next_goals,
-    shift_date,
-    shift_goals,
-    value_progress,
 )
-from kpis.ownership import (  # noqa: F401
-    OWNERSHIP_STATUSES,
-    ownership_clarity,
-    ownership_issues,
-    ownership_status,
+from kpis.ownership import (
     project_ownership,
 )
-from kpis.teams import (  # noqa: F401
-    TEAM_MIX_COLUMNS,
-    count_mixed,
-    fte_balance_median,
-    mixed_teams_share,
+from kpis.teams import (
     split_text,
-    team_mix,
-    team_mix_by_month,
     team_text,
 )
 

@@ -31,16 +31,6 @@ import pandas as pd
 
 from domain.months import add_months, month_end
 from domain.statuses import CLOSED_STATUSES, OPEN_STATUSES
-from domain.steering import (  # noqa: F401
-    MAX_DESCRIPTION,
-    MAX_PERSON,
-    MAX_TITLE,
-    Problem,
-    ValidationFailed,
-    validate_action,
-    validate_close,
-    validate_decision,
-)
 from kpis.common import KpiValue, ratio
 
 

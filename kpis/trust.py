@@ -20,39 +20,12 @@ from domain.confidentiality import (
 )
 
 # Compatibility re-exports; import from kpis.trust_index, kpis.survey_stats and kpis.perception.
-from kpis.perception import (  # noqa: F401
-    GAP_COLUMNS,
+from kpis.perception import (
     _trend_and_mirror,
-    mirror_frame,
-    mirror_matrix,
     perception_gaps,
-    rows_for,
-    trend_frame,
 )
-from kpis.survey_stats import (  # noqa: F401
-    ALPHA_WARNING,
-    CELL_VALUES,
-    CONFIDENCE,
-    OVERALL,
-    SIGNIFICANCE_LEVEL,
-    WelchResult,
+from kpis.survey_stats import (
     _wave_codes,
-    cell_statistics,
-    cronbach_alpha,
-    mean_confidence_interval,
-    reliability_table,
-    respondent_means,
-    t_interval,
-    welch_from_stats,
-    welch_test,
-    with_changes,
-)
-from kpis.trust_index import (  # noqa: F401
-    TrustResult,
-    WaveTrust,
-    index_from_mean,
-    latest_wave_trust,
-    pooled_index,
 )
 
 HEATMAP_VALUES = ["favourable_share", "neutral_share", "unfavourable_share"]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from kpis.trust import OVERALL
+from kpis.survey_stats import OVERALL
 
 MIN_WAVES = 5
 CONFIDENCE = 0.95

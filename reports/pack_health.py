@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from charts.health import radar_chart, trust_delivery_chart
+from domain.maturity import CRITERIA
 from i18n import translate
 from i18n.format import format_month
-from kpis.maturity import CRITERIA
 from kpis.trust_delivery import MIN_WAVES
 from reports.content import PackChart, PackTable
 from reports.pack_charts import _print_size

@@ -28,17 +28,13 @@ from data_access.projects import (
 )
 from data_access.steering import load_actions, load_decisions
 from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
+from domain.filters import Filters
+from domain.maturity import CRITERIA, MaturityRules, RuleVersion, rules_in_force
+from domain.months import month_end
 from kpis.budget import earned_value_table, portfolio_earned_value
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import without_cancelled
-from kpis.maturity import (
-    CRITERIA,
-    MaturityRules,
-    Profile,
-    RuleVersion,
-    rules_in_force,
-    score_profile,
-)
+from kpis.maturity import Profile, score_profile
 from kpis.maturity_measures import (
     CUSTOMER_DATA_AREAS,
     PROCESSING_AREAS,
@@ -51,9 +47,8 @@ from kpis.maturity_measures import (
     meeting_outcomes_by_month,
     returners_by_month,
 )
-from kpis.periods import Filters, month_end
-from kpis.projects import team_mix_by_month
 from kpis.steering import follow_through
+from kpis.teams import team_mix_by_month
 from kpis.trends import goals_on_time_by_month, progress_by_month
 from kpis.trust import rating_groups, trust_core
 from kpis.trust_delivery import (

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from domain.maturity import HIGHER, MeasureRule
 from i18n import translate
 from i18n.format import format_month, format_number, format_pct
-from kpis.maturity import HIGHER, CriterionScore, MeasureRule, Profile
+from kpis.maturity import CriterionScore, Profile
 from kpis.trust_delivery import DELIVERY, DIRECTION_COLUMNS
 from services.health_page import NO_DATA, HealthView, profile_table
 

@@ -19,11 +19,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from domain.maturity import CRITERIA
+from domain.scenario import Scenario
 from i18n import translate
-from kpis.budget import funding_balance
 from kpis.common import KpiValue
-from kpis.maturity import CRITERIA, Profile, score_profile
-from kpis.scenario import Scenario, ScenarioFigures
+from kpis.funding import funding_balance
+from kpis.maturity import Profile, score_profile
+from kpis.scenario.comparison import ScenarioFigures
 from services.health_page import TRUST_MEASURES, MonthProfile
 from services.health_texts import level_text
 

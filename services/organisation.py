@@ -30,16 +30,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-from data_access.organisation_settings import (  # noqa: F401
-    LOGO_MAX_BYTES,
+from data_access.organisation_settings import (
     LOGO_TYPES,
     NAME_MAX,
     OrganisationSettings,
-    SettingIssue,
     known_currency,
     known_zone,
     logo_media_type,
-    validate_settings,
 )
 from i18n import translate
 

@@ -8,8 +8,8 @@ import sqlite3
 from data_access.audit import load_audit_trail
 from data_access.engine import create_db_engine
 from data_access.maturity_rules import load_maturity_rule_versions
+from domain.maturity import CRITERIA
 from i18n.format import format_pct
-from kpis.maturity import CRITERIA
 from services.health_page import compute_health
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in

@@ -16,8 +16,8 @@ from charts.health import (
     radar_labels,
     trust_delivery_chart,
 )
+from domain.maturity import CRITERIA
 from i18n import LANGUAGES, translate
-from kpis.maturity import CRITERIA
 
 # A generous width per character of the bold 12 px label font (most are about 0.6 em).
 CHARACTER_EM = 0.68

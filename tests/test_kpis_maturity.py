@@ -8,8 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from kpis.common import KpiValue, not_available
-from kpis.maturity import (
+from domain.maturity import (
     CRITERIA,
     DEFAULT_RULES,
     HIGHER,
@@ -17,12 +16,11 @@ from kpis.maturity import (
     MaturityRules,
     MeasureRule,
     RuleVersion,
-    confidence_of,
     rules_in_force,
-    score_criterion,
-    score_profile,
     threshold_problems,
 )
+from kpis.common import KpiValue, not_available
+from kpis.maturity import confidence_of, score_criterion, score_profile
 from kpis.maturity_measures import (
     areas_by_rule_by_month,
     breach_share_by_month,

@@ -10,6 +10,7 @@ import pytest
 
 from data_access.models import ACTION_STATUSES as SCHEMA_STATUSES
 from domain.statuses import ACTION_STATUSES
+from domain.steering import validate_action, validate_close, validate_decision
 from domain.targets import DEFAULT_TARGETS, Target
 from i18n import LANGUAGES, load_catalog
 from kpis.catalogue import BY_CODE, CATALOGUE, TEXT_PARTS, catalogue_table, validate_target
@@ -19,9 +20,6 @@ from kpis.steering import (
     overdue_actions,
     replay_actions,
     status_as_of,
-    validate_action,
-    validate_close,
-    validate_decision,
     with_labels,
 )
 

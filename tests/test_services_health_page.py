@@ -22,8 +22,8 @@ from data_access.survey import (
     load_trust_groups,
     load_waves,
 )
-from kpis.maturity import CRITERIA
-from kpis.periods import Filters
+from domain.filters import Filters
+from domain.maturity import CRITERIA
 from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
 from services.health_page import compute_health, criterion_rows, profile_table

@@ -8,10 +8,12 @@ import pytest
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.scenarios import load_scenario_baseline
 from data_access.targets import load_targets
-from kpis.budget import funding_balance
-from kpis.maturity import CRITERIA
-from kpis.periods import Filters
-from kpis.scenario import ALL_JOINT, Scenario, apply_scenario, figures
+from domain.filters import Filters
+from domain.maturity import CRITERIA
+from domain.scenario import ALL_JOINT, Scenario
+from kpis.funding import funding_balance
+from kpis.scenario.comparison import figures
+from kpis.scenario.transforms import apply_scenario
 from services.health_page import compute_health, compute_month_profile, criterion_rows
 from services.health_whatif import level_rows, scenario_profile, scenario_values
 from tests.apptest_helpers import open_app

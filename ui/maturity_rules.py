@@ -10,10 +10,10 @@ import streamlit as st
 
 from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.maturity_rules import RuleError, load_maturity_rule_versions, save_maturity_rules
+from domain.maturity import MEASURES, rules_in_force
+from domain.months import add_months
 from i18n import translate
 from i18n.format import format_month
-from kpis.maturity import MEASURES, rules_in_force
-from kpis.periods import add_months
 from services.health_texts import rule_text
 from ui.auth import current_user, ensure_allowed
 from ui.data import cached, get_engine

@@ -23,7 +23,8 @@ from data_access.steering import (
     update_action,
 )
 from domain.statuses import ACTION_STATUSES, OPEN_STATUSES
-from kpis.steering import ValidationFailed, default_due_date
+from domain.steering import ValidationFailed
+from kpis.steering import default_due_date
 from services.steering_page import SteeringMeeting, SteeringPage
 from ui import auth
 from ui.data import get_engine

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpis.periods import Filters
-from kpis.scenario import BaselineFrames, Scenario, ScenarioFigures, apply_scenario, figures
+from domain.filters import Filters
+from domain.scenario import BaselineFrames, Scenario
+from kpis.scenario.comparison import ScenarioFigures, figures
+from kpis.scenario.transforms import apply_scenario
 from services.health_page import compute_month_profile
 from services.health_whatif import level_rows, scenario_profile, scenario_values
 from ui.data import cached

@@ -6,7 +6,8 @@ import streamlit as st
 from access.roles import READ
 from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
 from data_access.reference import load_departments
-from kpis.maturity import CONFIDENCES, CRITERIA
+from domain.maturity import CRITERIA
+from kpis.maturity import CONFIDENCES
 from kpis.trust_delivery import MIN_WAVES
 from services.health_page import compute_health, profile_table
 from services.health_texts import (

@@ -12,7 +12,7 @@ Anonymity by construction:
 - the audit trail records that someone answered (who, which wave), never what;
 - a wave is not a survey wave while open, so its results appear nowhere until it closes;
   after that the Trust page, tiles, exceptions and the pack treat it as any imported wave
-  (with the confidentiality gate of kpis.confidentiality).
+  (with the confidentiality gate of domain.confidentiality).
 
 Every write checks the user's right first (access.roles) and is audited in its transaction.
 

@@ -1,4 +1,4 @@
-"""The what-if link codec (services/scenario_link.py): levers to JSON and base64url and back."""
+"""The what-if link codec (domain/scenario_link.py): levers to JSON and base64url and back."""
 
 from __future__ import annotations
 
@@ -82,10 +82,3 @@ def test_unreadable_links_are_refused(bad: str) -> None:
 def test_bad_json_is_refused(text: str) -> None:
     with pytest.raises(ScenarioError):
         from_json(text)
-
-
-def test_the_old_import_path_still_gives_the_codec() -> None:
-    import kpis.scenario as old_path
-
-    assert old_path.encode is encode and old_path.decode is decode
-    assert old_path.to_json is to_json and old_path.from_json is from_json

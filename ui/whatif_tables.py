@@ -1,7 +1,0 @@
-"""Moved to presentation.whatif; this alias keeps the old import path until the branches that use it are merged."""
-
-import sys
-
-import presentation.whatif as _moved
-
-sys.modules[__name__] = _moved
