@@ -75,7 +75,8 @@ from reports.pack_charts import (
 from reports.pack_health import health_charts, health_table
 from services.health_page import compute_health
 from services.organisation import Organisation, load_organisation
-from services.single_view import SingleView, compute_single_view, previous_meeting_filters
+from services.single_view import compute_single_view, previous_meeting_filters
+from services.single_view_model import SingleView
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5

@@ -26,7 +26,7 @@ from kpis import goals as goals_kpis
 from kpis import ownership as ownership_kpis
 from kpis import projects as budget_projects
 from kpis import teams as teams_kpis
-from services.single_view import trend_months
+from services.single_view_model import trend_months
 
 NAN = float("nan")
 AS_OF = first_of_month(DEMO_AS_OF)
