@@ -192,7 +192,7 @@ def _same_drift(spend: pd.DataFrame, funding: pd.DataFrame, tolerance: float = T
         funding_kpis.agreed_shares(funding), straight.agreed_shares(funding), check_exact=True
     )
     for name in ("funding_drift", "funding_drift_numbers", "portfolio_funding_drift"):
-        fast = getattr(budget, name)(spend, funding, tolerance=tolerance)
+        fast = getattr(funding_kpis, name)(spend, funding, tolerance=tolerance)
         plain = getattr(straight, name)(spend, funding, tolerance=tolerance)
         pd.testing.assert_frame_equal(fast, plain, check_exact=True)
     drift = funding_kpis.funding_drift(spend, funding, tolerance=tolerance)
