@@ -180,7 +180,7 @@ def test_page_texts_exist_in_both_languages(lang) -> None:
 
     from i18n import load_catalog
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     source = "".join(
         (root / p).read_text()
         for p in (

@@ -6,8 +6,8 @@ from sqlalchemy import Engine
 
 from data_access.importer import issue_message, run_import
 from data_access.importer.validate import MAX_ISSUES, code_hint
-from tests import test_importer_bad_files as bad_files
-from tests.test_importer_bad_files import ACTUALS_HEADER, csv_bytes, dump_database
+from tests.data_access.importer import test_importer_bad_files as bad_files
+from tests.data_access.importer.test_importer_bad_files import ACTUALS_HEADER, csv_bytes, dump_database
 
 tiny_engine = bad_files.tiny_engine  # the tiny portfolio (departments MKT and IT) on SQLite and PostgreSQL
 

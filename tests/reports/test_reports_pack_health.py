@@ -11,7 +11,7 @@ from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from domain.filters import Filters
 from reports.pack import build_pack, pack_files
 from services.health_page import compute_health
-from tests.test_reports_pack import pptx_texts
+from tests.reports.test_reports_pack import pptx_texts
 
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
 

@@ -15,7 +15,7 @@ from bench.stats import median, p90
 from tests.browser.harness import CHROMIUM_PATH
 from tests.processes import BUSY_FACTOR, run_group
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--lines", "15000", "--changes", "2", "--no-pg", "--org-lines", "15000"]
 
 

@@ -28,8 +28,8 @@ from data_access.importer import export_rows, run_import, to_csv
 from data_access.importer import validate as columnar
 from data_access.importer.reading import Formula, Limits, Number, Sheet
 from data_access.importer.schema import KINDS
-from tests.test_importer_bad_files import dump_database
-from tests.test_importer_roundtrip import fresh_engine, without_import_log
+from tests.data_access.importer.test_importer_bad_files import dump_database
+from tests.data_access.importer.test_importer_roundtrip import fresh_engine, without_import_log
 
 KNOWN = {
     "projects": {"P-001", "P-002", "P-010", "P-0012"},

@@ -17,7 +17,7 @@ from i18n import translate
 from i18n.times import format_moment
 from tests.apptest_helpers import open_app
 from tests.auth_fixtures import PEOPLE, auth_secrets, signed_in
-from tests.test_plain_words import offending, rendered_texts
+from tests.i18n.test_plain_words import offending, rendered_texts
 
 PAGE = "views/organisation.py"
 

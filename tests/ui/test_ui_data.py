@@ -25,7 +25,7 @@ from data_access.engine import (
 from data_access.memo import clear_memo
 from tests.apptest_helpers import open_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUDGET = "views/budget.py"
 ORACLES = (
     "query_trust_groups",

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import _create_pg_database, _drop_pg_database, _pg_admin_url
 from tests.processes import run_group
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # A parent that starts a long-running child (like bench starting serve.py), writes its pid, hangs.
 PARENT = (
     "import subprocess, sys, time\n"

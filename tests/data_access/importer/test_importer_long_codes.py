@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 
 from data_access.importer import issue_message, run_import
-from tests import test_importer_bad_files as bad_files
-from tests.test_importer_bad_files import csv_bytes, dump_database
+from tests.data_access.importer import test_importer_bad_files as bad_files
+from tests.data_access.importer.test_importer_bad_files import csv_bytes, dump_database
 
 tiny_engine = bad_files.tiny_engine  # the tiny portfolio on SQLite and PostgreSQL
 

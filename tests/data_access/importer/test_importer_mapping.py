@@ -29,8 +29,8 @@ from data_access.importer.mapping import (
 )
 from data_access.importer.reading import Sheet
 from data_access.models import AuditLog
-from tests import test_importer_bad_files as bad_files
-from tests.test_importer_bad_files import csv_bytes, dump_database
+from tests.data_access.importer import test_importer_bad_files as bad_files
+from tests.data_access.importer.test_importer_bad_files import csv_bytes, dump_database
 
 tiny_engine = bad_files.tiny_engine
 

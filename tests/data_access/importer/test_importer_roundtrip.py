@@ -31,8 +31,8 @@ from data_access.importer.schema import KINDS
 from data_access.models import BudgetLine, ImportLog
 from domain.filters import Filters
 from tests.conftest import ROOT, _drop_pg_database, make_database_url
-from tests.test_app_overview import expected_tiles
-from tests.test_importer_bad_files import dump_database
+from tests.data_access.importer.test_importer_bad_files import dump_database
+from tests.views.test_app_overview import expected_tiles
 
 AS_OF = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(2026, 1, 1))
 WHOLE = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(2024, 1, 1))

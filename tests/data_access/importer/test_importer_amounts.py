@@ -7,8 +7,13 @@ from sqlalchemy import Engine, text
 
 from data_access.importer import issue_message, run_import
 from data_access.importer.validate import amount_conventions, parse_decimal, split_amount
-from tests import test_importer_bad_files as bad_files
-from tests.test_importer_bad_files import ACTUALS_HEADER, csv_bytes, dump_database, xlsx_bytes
+from tests.data_access.importer import test_importer_bad_files as bad_files
+from tests.data_access.importer.test_importer_bad_files import (
+    ACTUALS_HEADER,
+    csv_bytes,
+    dump_database,
+    xlsx_bytes,
+)
 
 tiny_engine = bad_files.tiny_engine  # the same fixture: the tiny portfolio on SQLite and PostgreSQL
 

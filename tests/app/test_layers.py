@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OURS = frozenset(
     {path.parent.name for path in ROOT.glob("*/*.py") if not path.parent.name.startswith(".")}
     | {path.stem for path in ROOT.glob("*.py")}

@@ -21,7 +21,7 @@ from services.organisation import (
     month_name,
     time_zone_names,
 )
-from tests.test_data_access_organisation import image_bytes
+from tests.data_access.test_data_access_organisation import image_bytes
 
 
 def _issues(**values: object) -> list[tuple[str, str, str]]:

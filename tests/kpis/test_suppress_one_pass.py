@@ -297,7 +297,9 @@ def test_ten_department_mirror(seed: int) -> None:
         [["wave_id", "rater", "rated", "level"]],
         [["wave_id", "rater", "rated", "level"], ["wave_id", "rated", "dimension"]],
     ):
-        out = _same(cells, min_group=5, value_columns=survey_stats.CELL_VALUES, complementary_within=partitions)
+        out = _same(
+            cells, min_group=5, value_columns=survey_stats.CELL_VALUES, complementary_within=partitions
+        )
         assert (out["reason"] == COMPLEMENTARY).any()
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # scipy.stats: kpis.trust needs only scipy.special (about 46 MB less per server).
 EXPORT_LIBRARIES = ("vl_convert", "pptx", "fpdf", "openpyxl", "scipy.stats")
 # Only to change a schema: a server whose database is at the code's head never loads it (issue #23).

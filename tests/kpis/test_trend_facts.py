@@ -31,6 +31,7 @@ from kpis.trends import (
     progress_by_month,
 )
 from services.single_view import compute_single_view, period_for, trend_months
+from tests.kpis.test_one_pass import AS_OF, FILTER_SETS
 from tests.straight import (
     straight_cpi,
     straight_goals_on_time,
@@ -38,7 +39,6 @@ from tests.straight import (
     straight_ownership_clarity,
     straight_progress_at,
 )
-from tests.test_one_pass import AS_OF, FILTER_SETS
 
 MORE_FILTER_SETS = [
     *FILTER_SETS,

@@ -19,7 +19,7 @@ from domain.targets import Target
 from presentation.overview import tile_text
 from reports.pack import build_pack
 from services.single_view import HISTORY_TILES, SingleView, compute_single_view
-from tests.test_data_access_history import SEPTEMBER, reimport, require_after_september
+from tests.data_access.test_data_access_history import SEPTEMBER, reimport, require_after_september
 
 FILTERS = Filters(as_of=SEPTEMBER, period_start=dt.date(2026, 1, 1))
 

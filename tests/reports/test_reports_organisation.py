@@ -15,9 +15,9 @@ from data_access.organisation import save_organisation_settings
 from reports.content import Pack
 from reports.pack import build_pack
 from services.organisation import cleaned_settings
-from tests.test_app_organisation import copy_sqlite
-from tests.test_data_access_organisation import image_bytes
-from tests.test_reports_pack import FILTERS
+from tests.data_access.test_data_access_organisation import image_bytes
+from tests.reports.test_reports_pack import FILTERS
+from tests.views.test_app_organisation import copy_sqlite
 
 ADMIN = User(name="ada@example.com", email="ada@example.com", role="admin")
 MADE = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)

@@ -212,8 +212,8 @@ def test_hostile_names_and_texts_are_shown_as_text_on_both_pages(monkeypatch, fr
 
     from data_access.models import Department, SurveyItem
     from data_access.pulse import open_pulse_wave
+    from tests.app.test_hostile_text import HOSTILE, _assert_inert
     from tests.pulse_fixtures import CIO
-    from tests.test_hostile_text import HOSTILE, _assert_inert
 
     engine = create_db_engine(fresh_url)
     with engine.begin() as conn:

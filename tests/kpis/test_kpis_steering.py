@@ -238,7 +238,7 @@ STEERING_FILES = (
 @pytest.mark.parametrize("files", [STEERING_FILES, ("views/catalogue.py",)], ids=["steering", "catalogue"])
 def test_every_key_on_the_pages_exists(files) -> None:
     # The page with its model, tables and forms.
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     text = "\n".join((root / name).read_text(encoding="utf-8") for name in files)
     used = set(KEY_CALL.findall(text))
     assert len(used) > 10

@@ -13,7 +13,7 @@ from data_access.models import SavedScenario
 from data_access.scenarios import save_scenario
 from domain.scenario import Scenario
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 HEADING = "**Writes and who may do them**"
 
 

@@ -174,7 +174,7 @@ def _rows(rows: list) -> list[tuple]:
 
 
 def _spec(chart: object) -> str:
-    # Unvalidated, as the page sends it (tests/test_charts_whatif.py validates the specs).
+    # Unvalidated, as the page sends it (tests/charts/test_charts_whatif.py validates the specs).
     return json.dumps(chart.to_dict(validate=False))  # type: ignore[attr-defined]
 
 

@@ -17,8 +17,8 @@ import pytest
 from data_access.importer import export, reading
 from data_access.importer.reading import MAX_BLANK_RUN, MAX_COLUMNS, FileRejected, Limits
 from data_access.importer.schema import KIND_ORDER
-from tests.test_hostile_text import HOSTILE
-from tests.test_importer_bad_files import CORPUS
+from tests.app.test_hostile_text import HOSTILE
+from tests.data_access.importer.test_importer_bad_files import CORPUS
 
 LIMITS = Limits()
 
