@@ -23,8 +23,10 @@ from data_access.steering import load_actions, load_decisions
 from domain.filters import Filters
 from i18n import translate
 from kpis.steering import actions_for_meeting
+from reports.cli import main
 from reports.content import KpiTile, Pack, PackTable, cell_text
-from reports.pack import build_pack, main, pack_tables
+from reports.pack import build_pack
+from reports.pack_files import pack_tables
 from reports.pdf_pack import FontMissing, _font_paths, build_pdf
 from reports.pptx_pack import build_pptx
 from reports.render import png_size
