@@ -1,7 +1,8 @@
 """The meeting pack as a PDF (fpdf2): A4 landscape, the same sections as the slides.
 
-Page one is the month (sentences, year-end forecast, KPI tiles with status, change and a
-sparkline); then the charts (with alternative text), the exceptions grouped by kind and the
+Its pages follow reports.content.pack_sections, as the slides do: page one is the month
+(sentences, year-end forecast, KPI tiles with status, change and a sparkline); then the
+Alignment health pages and the charts (with alternative text), the exceptions grouped by kind and the
 tables. Every page but the first has a header with the pack's title and as-of month; every
 page a footer with "page X of Y" and the export date; body text always ends above the
 footer (a paragraph that would reach it starts a new page). Text is set in DejaVu Sans from the system
@@ -12,13 +13,23 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from charts.theme import GRID, MUTED, PRIMARY, RAG_COLORS, TEXT
-from reports.content import KpiTile, Pack, PackTable, cell_text, fit_widths, numeric_columns
+from reports.content import (
+    KpiTile,
+    Pack,
+    PackSection,
+    SectionKind,
+    cell_text,
+    fit_widths,
+    numeric_columns,
+    pack_sections,
+)
 from reports.render import png_of, png_size
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -201,7 +212,7 @@ def _tile(pdf: _PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: fl
         pdf.cell(inner, 4, tile.change_text)
 
 
-def _month_page(pdf: _PackPdf, pack: Pack) -> None:
+def _month_page(pdf: _PackPdf, pack: Pack, section: PackSection) -> None:
     """Page one: the organisation and month, the sentences, the forecast and the tiles."""
     pdf.add_page()
     pdf.set_fill_color(*_rgb(PRIMARY))
@@ -324,34 +335,36 @@ def _month_page(pdf: _PackPdf, pack: Pack) -> None:
         pdf.set_auto_page_break(True, margin=PAGE_BREAK_MARGIN)
 
 
-def _chart_pages(pdf: _PackPdf, pack: Pack) -> None:
-    for item in (*pack.health, *pack.charts):
-        pdf.section(item.title)
-        png = png_of(item, lang=pack.lang, currency=pack.currency)
-        px_width, px_height = png_size(png)
-        note_height = 0.0
-        if item.note:
-            pdf.set_font(FONT, "", 10)
-            note_height = pdf.multi_cell(pdf.content_width, 5, item.note, dry_run=True, output="HEIGHT") + 2
-        room_height = pdf.body_bottom - pdf.get_y() - note_height
-        scale = min(pdf.content_width / px_width, room_height / px_height)
-        width, height = px_width * scale, px_height * scale
-        pdf.image(
-            io.BytesIO(png),
-            x=(pdf.w - width) / 2,
-            y=pdf.get_y(),
-            w=width,
-            h=height,
-            alt_text=item.alt_text or item.title,
-        )
-        if item.note:
-            pdf.set_y(pdf.get_y() + height + 2)
-            pdf.set_font(FONT, "", 10)
-            pdf.set_text_color(*_rgb(MUTED))
-            pdf.multi_cell(0, 5, item.note)
+def _chart_page(pdf: _PackPdf, pack: Pack, section: PackSection) -> None:
+    """One chart on its page, scaled to the room, its note under it."""
+    item = section.chart
+    assert item is not None
+    pdf.section(item.title)
+    png = png_of(item, lang=pack.lang, currency=pack.currency)
+    px_width, px_height = png_size(png)
+    note_height = 0.0
+    if item.note:
+        pdf.set_font(FONT, "", 10)
+        note_height = pdf.multi_cell(pdf.content_width, 5, item.note, dry_run=True, output="HEIGHT") + 2
+    room_height = pdf.body_bottom - pdf.get_y() - note_height
+    scale = min(pdf.content_width / px_width, room_height / px_height)
+    width, height = px_width * scale, px_height * scale
+    pdf.image(
+        io.BytesIO(png),
+        x=(pdf.w - width) / 2,
+        y=pdf.get_y(),
+        w=width,
+        h=height,
+        alt_text=item.alt_text or item.title,
+    )
+    if item.note:
+        pdf.set_y(pdf.get_y() + height + 2)
+        pdf.set_font(FONT, "", 10)
+        pdf.set_text_color(*_rgb(MUTED))
+        pdf.multi_cell(0, 5, item.note)
 
 
-def _exceptions_page(pdf: _PackPdf, pack: Pack) -> None:
+def _exceptions_page(pdf: _PackPdf, pack: Pack, section: PackSection) -> None:
     pdf.section(pack.text("reports.section.exceptions"))
     pdf.continued_title = pack.text("reports.section.exceptions") + " " + pack.text("reports.continued")
     if not pack.groups:
@@ -372,7 +385,10 @@ def _exceptions_page(pdf: _PackPdf, pack: Pack) -> None:
     pdf.continued_title = ""
 
 
-def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
+def _table_page(pdf: _PackPdf, pack: Pack, section: PackSection) -> None:
+    """One table, its title repeated ("continued") on the pages it runs over to."""
+    table = section.table
+    assert table is not None
     pdf.section(table.title)
     pdf.continued_title = table.title + " " + pack.text("reports.continued")
     headers = [str(column) for column in table.frame.columns]
@@ -415,15 +431,18 @@ def _table_page(pdf: _PackPdf, pack: Pack, table: PackTable) -> None:
     pdf.continued_title = ""
 
 
+# How each kind of section becomes pages; the order of the sections is reports.content's.
+PAGES: dict[SectionKind, Callable[[_PackPdf, Pack, PackSection], None]] = {
+    "month": _month_page,
+    "chart": _chart_page,
+    "exceptions": _exceptions_page,
+    "table": _table_page,
+}
+
+
 def build_pdf(pack: Pack) -> bytes:
     """The pack as a PDF file (bytes); raises FontMissing when DejaVu Sans is not installed."""
     pdf = _PackPdf(pack)
-    _month_page(pdf, pack)
-    _chart_pages(pdf, pack)
-    _exceptions_page(pdf, pack)
-    for table in pack.tables:
-        _table_page(pdf, pack, table)
-    for table in (pack.decisions, pack.actions):
-        if len(table.frame.columns):
-            _table_page(pdf, pack, table)
+    for section in pack_sections(pack):
+        PAGES[section.kind](pdf, pack, section)
     return bytes(pdf.output())
