@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statuses", type=_codes, default=(), help="project statuses, comma separated")
     parser.add_argument("--database-url", help="SQLAlchemy URL; default as for the app")
     args = parser.parse_args(argv)
-    from reports.pdf_pack import FontMissing
+    from reports.pdf_document import FontMissing
 
     try:
         fiscal_month = load_organisation().fiscal_year_start_month

@@ -27,7 +27,8 @@ from reports.cli import main
 from reports.content import KpiTile, Pack, PackTable, cell_text
 from reports.pack import build_pack
 from reports.pack_files import pack_tables
-from reports.pdf_pack import FontMissing, _font_paths, build_pdf
+from reports.pdf_document import FontMissing, font_paths
+from reports.pdf_pack import build_pdf
 from reports.pptx_pack import build_pptx
 from reports.render import png_size
 from reports.tables import to_xlsx_bytes
@@ -272,7 +273,7 @@ def test_an_empty_pack_still_builds() -> None:
 
 def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FontMissing, match="fonts-dejavu-core"):
-        _font_paths(tmp_path)
+        font_paths(tmp_path)
 
 
 def test_command_line_writes_the_pack(demo_sqlite_url, tmp_path: Path, capsys) -> None:
