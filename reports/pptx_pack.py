@@ -14,7 +14,7 @@ footer. The drawing pieces (text boxes, tiles, pictures) are in reports.pptx_sha
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
@@ -32,7 +32,7 @@ from reports.content import (
     numeric_columns,
     pack_sections,
 )
-from reports.layout import LINE_SPACING, text_height, text_width, wrap
+from reports.layout import text_height
 from reports.pptx_shapes import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -52,10 +52,12 @@ from reports.pptx_shapes import (
     add_slide,
     add_text,
     add_tile,
+    cell_width,
     fit_paragraphs,
     paragraph_height,
     pt,
     rgb,
+    row_height,
     set_notes,
 )
 from reports.render import png_of, png_size
@@ -258,19 +260,6 @@ def _exception_slides(presentation: Presentation, pack: Pack, section: PackSecti
         set_notes(slide, pack.text("reports.notes.exceptions"))
 
 
-def _cell_width(text: str) -> float:
-    """A cell's width in EMU at the table's font size, padding included."""
-    return Pt(text_width(text, size=TABLE_SIZE, bold=True)) + 2 * CELL_MARGIN_X + Pt(2)
-
-
-def _row_height(values: Sequence[str], widths: Sequence[int], *, bold: bool = False) -> int:
-    lines = max(
-        len(wrap(value, width=pt(width - 2 * CELL_MARGIN_X) - 2, size=TABLE_SIZE, bold=bold))
-        for value, width in zip(values, widths, strict=True)
-    )
-    return int(Pt(lines * TABLE_SIZE * LINE_SPACING) + 2 * CELL_MARGIN_Y + Pt(2))
-
-
 def _table_slides(presentation: Presentation, pack: Pack, section: PackSection) -> None:
     """One table over as many slides as its measured rows need, titled "continued" after the first."""
     table = section.table
@@ -294,16 +283,16 @@ def _table_slides(presentation: Presentation, pack: Pack, section: PackSection) 
         )
         return
     total_width = SLIDE_WIDTH - 2 * MARGIN
-    widths = [int(width) for width in fit_widths(headers, rows, total=total_width, measure=_cell_width)]
+    widths = [int(width) for width in fit_widths(headers, rows, total=total_width, measure=cell_width)]
     widths[-1] = total_width - sum(widths[:-1])
     right = numeric_columns(table.frame)
-    header_height = _row_height(headers, widths, bold=True)
+    header_height = row_height(headers, widths, bold=True)
     note_room = Inches(0.5) if table.note else 0
     room = BODY_BOTTOM - BODY_TOP - Inches(0.1) - note_room
     chunks: list[list[tuple[list[str], int]]] = [[]]
     used = header_height
     for values in rows:
-        height = _row_height(values, widths)
+        height = row_height(values, widths)
         if chunks[-1] and used + height > room:
             chunks.append([])
             used = header_height

@@ -22,7 +22,7 @@ from reports.content import (
     KpiTile,
     Pack,
 )
-from reports.layout import text_height, text_width
+from reports.layout import LINE_SPACING, text_height, text_width, wrap
 
 SLIDE_WIDTH = Emu(12192000)  # 13.333 in: 16:9 at 7.5 in high
 SLIDE_HEIGHT = Inches(7.5)
@@ -247,3 +247,17 @@ def paragraph_height(text: str, style: dict, width: float) -> float:
     return text_height(text, width=width, size=style["size"], bold=style.get("bold", False)) + style.get(
         "space_before", 0
     )
+
+
+def cell_width(text: str) -> float:
+    """A cell's width in EMU at the table's font size, padding included."""
+    return Pt(text_width(text, size=TABLE_SIZE, bold=True)) + 2 * CELL_MARGIN_X + Pt(2)
+
+
+def row_height(values: Sequence[str], widths: Sequence[int], *, bold: bool = False) -> int:
+    """A table row's height in EMU: its tallest cell wrapped to the column widths, padding included."""
+    lines = max(
+        len(wrap(value, width=pt(width - 2 * CELL_MARGIN_X) - 2, size=TABLE_SIZE, bold=bold))
+        for value, width in zip(values, widths, strict=True)
+    )
+    return int(Pt(lines * TABLE_SIZE * LINE_SPACING) + 2 * CELL_MARGIN_Y + Pt(2))
