@@ -259,7 +259,7 @@ class Write:
 
 
 # Every write, and who may do it. The README's table "Writes and who may do them" is checked
-# against this registry (tests/test_rights_table.py), and each write path checks its right.
+# against this registry (tests/access/test_rights_table.py), and each write path checks its right.
 WRITES: tuple[Write, ...] = (
     Write("Import data (page Import data, command line)", EDIT_DATA),
     Write("Edit KPI targets (Catalogue)", EDIT_DATA),

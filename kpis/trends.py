@@ -2,7 +2,7 @@
 
 Each function gives, for every month of a trend, the same value as the KPI function it is
 named after applied month by month (tests/straight.py keeps that month-by-month version
-as the oracle, and tests/test_trend_facts.py checks both agree exactly). The inputs are
+as the oracle, and tests/kpis/test_trend_facts.py checks both agree exactly). The inputs are
 fact frames with a `month` column (one row per project × month close, or per line); the
 work is a few grouped or vectorised operations for all months instead of the same pandas
 calls once per month. Sums of money are taken per month over the same rows in the same

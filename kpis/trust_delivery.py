@@ -4,7 +4,7 @@ delivered at that wave's month, and whether the two move together.
 The correlation (Pearson's r between the overall trust index and one delivery measure over
 the waves) is given only from `MIN_WAVES` waves with both values, with a 95 % interval by
 Fisher's z transformation (scipy.special only: scipy.stats stays out of the server's
-memory, tests/test_lazy_imports.py). It describes co-movement, not causation: the reading says so.
+memory, tests/app/test_lazy_imports.py). It describes co-movement, not causation: the reading says so.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every setting a deployment makes, from the environment or the secrets file, checked at start.
 
 SETTINGS is the one list: the README's configuration table is generated from it
-(`python -m services.settings --markdown`; tests/test_settings.py keeps the two equal).
+(`python -m services.settings --markdown`; tests/app/test_settings.py keeps the two equal).
 The environment wins over .streamlit/secrets.toml, which is still read. `problems()` names
 each bad or missing setting and never shows a value (values may be secrets); serve.py
 refuses to start (exit 2) and app.py shows only these names when there is any.

@@ -544,7 +544,7 @@ def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -
     """`compute_single_view` at the as-of month, and the month before's view without trends,
     computed together: what both need is computed once (the trust report, unless a wave came
     in between). The current view equals `compute_single_view`; the previous one equals it in
-    every value, status and exception (tests/test_one_pass.py)."""
+    every value, status and exception (tests/kpis/test_one_pass.py)."""
     shared: dict[tuple, Any] = {}
     current = _single_view(engine, filters, min_group, shared)
     before = previous_meeting_filters(engine=engine, filters=filters)

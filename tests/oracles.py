@@ -1,7 +1,7 @@
 """Test oracles: the loaders with the global filters applied in SQL, one query per call.
 
 The app answers these from the memoised base aggregates (data_access.memo) filtered in
-pandas; the tests compare both (tests/test_memo.py). They lived in data_access only as
+pandas; the tests compare both (tests/data_access/test_memo.py). They lived in data_access only as
 oracles and are kept here so production code cannot come to depend on them (issue #23).
 `query_respondent_scores` and `query_item_distribution` stay in data_access.survey: the
 memo loads its bases through them (over every wave and department).

@@ -1,6 +1,6 @@
 """The budget and collaboration KPI functions as they were before the one-pass rewrite
 (issue #23, main at 3943b28), copied unchanged from kpis/budget.py and kpis/projects.py: the
-oracle tests/test_budget_one_pass.py compares the rewritten functions against (and the
+oracle tests/kpis/test_budget_one_pass.py compares the rewritten functions against (and the
 chart builders of charts/, whose Vega-Lite specs must stay the same). Do not
 optimise these; they are meant to stay the plain version.
 

@@ -9,7 +9,7 @@ The rule
   so every app process and session drops stale results at its next rerun.
 - The data version is read ONCE per rerun: the first `data_version()` of a run asks the
   database and the rest of the run reuses the answer (it used to be one query per `cached`
-  call: 16 on a Budget rerun, tests/test_ui_data.py). A run starts when app.py calls `start_run()`; a run
+  call: 16 on a Budget rerun, tests/ui/test_ui_data.py). A run starts when app.py calls `start_run()`; a run
   that did not (a page script run on its own, the server's warm-up, a script) reads on
   every call as before. A fragment rerun keeps the version of the full run it belongs to,
   so its figures match the page around it.

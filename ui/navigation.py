@@ -1,7 +1,7 @@
 """The page registry: every page with the right it needs; navigation shows only what the role may use.
 
 Add a page with one PageSpec line. Hiding is not protection: each page also calls
-`require(right)` itself (tests/test_auth_pages.py checks both for every entry).
+`require(right)` itself (tests/views/test_auth_pages.py checks both for every entry).
 """
 
 from __future__ import annotations

@@ -20,10 +20,10 @@ from data_access.importer import import_file, issue_message
 from data_access.organisation import save_organisation_settings
 from data_access.organisation_settings import OrganisationSettings
 from services.links import BUDGET_TABS, PROJECTS_TABS
+from tests.app.test_big_org_acceptance import ORGANISATION
 from tests.browser.conftest import _require_browser
 from tests.browser.harness import ROOT, streamlit_server, wait_for_app, wait_for_visible_charts
 from tests.support.big_org import generate, write_files
-from tests.test_big_org_acceptance import ORGANISATION
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

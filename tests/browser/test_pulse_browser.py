@@ -3,7 +3,7 @@ OpenID provider (oidc-provider-mock) on a phone-sized screen, each answers the w
 page they can see; the CIO sees the response rate, closes the wave and finds its results on
 the Trust page with the small group (four IT respondents, below the threshold of five) hidden.
 
-The wave itself is opened through data_access (the form is covered by tests/test_app_pulse.py);
+The wave itself is opened through data_access (the form is covered by tests/views/test_app_pulse.py);
 everything the respondents and the CIO do happens in the browser.
 """
 

@@ -23,7 +23,7 @@ from data_access.engine import create_db_engine, read_data_version, upgrade_sche
 from data_access.importer import export_rows, to_csv
 from data_access.models import BudgetLine, ImportLog
 from tests.conftest import BACKENDS, ROOT, _drop_pg_database, make_database_url
-from tests.test_importer_bad_files import dump_database
+from tests.data_access.importer.test_importer_bad_files import dump_database
 
 PAUSING_IMPORTER = """
 import sys, time

@@ -1,0 +1,122 @@
+"""The export libraries stay out of memory until someone downloads a file (issue #11).
+
+Runs in a subprocess so the test session's own imports (the report tests load openpyxl,
+python-pptx, fpdf2) cannot hide a page that imports them at its top.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# scipy.stats: kpis.trust needs only scipy.special (about 46 MB less per server).
+EXPORT_LIBRARIES = ("vl_convert", "pptx", "fpdf", "openpyxl", "scipy.stats")
+# Only to change a schema: a server whose database is at the code's head never loads it (issue #23).
+MIGRATION_LIBRARIES = ("alembic", "mako")
+
+_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from ui.warmup import warm_imports
+warm_imports()
+after_warmup = sorted(m for m in {libs} if m in sys.modules)
+at = AppTest.from_file("app.py", default_timeout=120)
+at.secrets = {{"tests": {{"secrets_file": "none"}}}}
+at.run()
+errors = [str(e.value) for e in at.exception]
+metrics = len(at.metric)
+after_overview = sorted(m for m in {libs} if m in sys.modules)
+print(json.dumps({{"warmup": after_warmup, "overview": after_overview, "errors": errors, "metrics": metrics}}))
+"""
+
+
+def _probe(database_url: str) -> dict:
+    code = _PROBE.format(libs=repr(EXPORT_LIBRARIES + MIGRATION_LIBRARIES))
+    env = os.environ | {"DATABASE_URL": database_url}
+    env.pop("SEED_DEMO", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_overview_renders_without_the_export_libraries(demo_sqlite_url: str) -> None:
+    result = _probe(demo_sqlite_url)
+    assert result["errors"] == []
+    assert result["metrics"] > 0  # the Overview really rendered its tiles
+    assert result["warmup"] == []
+    assert result["overview"] == []
+
+
+def test_a_download_imports_its_library_on_demand() -> None:
+    code = (
+        "import sys, pandas as pd\n"
+        "from ui.warmup import import_locked\n"
+        "before = 'openpyxl' in sys.modules\n"
+        "data = import_locked('reports.tables').to_xlsx_bytes({'t': pd.DataFrame({'a': [1]})}, lang='en')\n"
+        "print(before, 'openpyxl' in sys.modules, data[:2] == b'PK')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]
+
+
+def test_lazy_imports_from_many_threads_at_once_get_complete_modules() -> None:
+    code = (
+        "import threading\n"
+        "from ui.warmup import import_locked\n"
+        "names = ['reports.tables', 'reports.pptx_pack', 'reports.pdf_pack'] * 4\n"
+        "got, errors = [], []\n"
+        "def run(name):\n"
+        "    try:\n"
+        "        module = import_locked(name)\n"
+        "        got.append(callable(getattr(module, 'to_xlsx_bytes', None) or getattr(module, 'build_pptx', None)\n"
+        "                   or getattr(module, 'build_pdf', None)))\n"
+        "    except Exception as exc:\n"
+        "        errors.append(repr(exc))\n"
+        "threads = [threading.Thread(target=run, args=(n,)) for n in names]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(got), all(got), errors)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "12 True []"
+
+
+def test_warm_up_takes_the_imported_modules_out_of_the_collectors_view() -> None:
+    """Streamlit's full collection after every run must not walk the imported libraries."""
+    code = (
+        "import gc\n"
+        "from ui.warmup import warm_imports\n"
+        "before = gc.get_freeze_count()\n"
+        "warm_imports()\n"
+        "print(before, gc.get_freeze_count() > 100_000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "True"]  # about 200,000 objects: a 100–250 ms walk each run
+
+
+def test_the_first_session_on_a_warmed_up_server_freezes_what_the_server_made() -> None:
+    code = (
+        "import gc\n"
+        "import ui.warmup as w\n"
+        "w.warm_imports()\n"  # serve.py: before the server exists
+        "after_warmup = gc.get_freeze_count()\n"
+        "made_by_server = [[i] for i in range(5000)]\n"
+        "w.warm_imports()\n"  # AppTest or a script: no server, no second freeze
+        "unchanged = gc.get_freeze_count() == after_warmup\n"
+        "w._server_running = lambda: True\n"
+        "w.warm_imports(); once = gc.get_freeze_count()\n"  # the first session's run
+        "w.warm_imports()\n"
+        "print(unchanged, once >= after_warmup + 5000, gc.get_freeze_count() == once)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "True"]
