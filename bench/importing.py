@@ -193,7 +193,8 @@ started = time.perf_counter()
 from data_access.engine import create_db_engine
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from domain.filters import Filters
-from reports.pack import build_pack, write_pack
+from reports.pack import build_pack
+from reports.pack_files import write_pack
 imported = time.perf_counter()
 engine = create_db_engine(sys.argv[1], create=False)
 filters = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=DEMO_LAST_ACTUAL_MONTH.replace(month=1))

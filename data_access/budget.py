@@ -14,7 +14,7 @@ from data_access.history import funding_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
 from domain.filters import Filters
-from domain.months import add_months
+from domain.months import add_months, as_date
 
 Span = Literal["period", "period_to_year_end", "year", "all"]
 DepartmentFilter = Literal["lines", "funders"]
@@ -176,7 +176,7 @@ def _read_rollup(engine: Engine) -> pd.DataFrame:
         for part in conn.execute(query).partitions(ROLLUP_SLICE):
             month, project_id, department_id, planned, actual = zip(*part, strict=True)
             for value in set(month) - numbers.keys():
-                numbers[value] = _month_number(_as_date(value))  # type: ignore[arg-type]
+                numbers[value] = _month_number(as_date(value))  # type: ignore[arg-type]
             slices.append(
                 pd.DataFrame(
                     {
@@ -308,7 +308,7 @@ def load_budget_by_month(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
-    frame["month"] = [_as_date(value) for value in frame["month"]]
+    frame["month"] = [as_date(value) for value in frame["month"]]
     return frame.astype({"planned": "float64", "actual": "float64", **{name: "object" for name in by}})
 
 
@@ -343,7 +343,7 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     with engine.connect() as conn:
         frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
     return frame.assign(
-        progress_month=_objects([_as_date(value) for value in frame["progress_month"]], frame),
+        progress_month=_objects([as_date(value) for value in frame["progress_month"]], frame),
         pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
     )
 
@@ -382,7 +382,7 @@ def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12)
             [tuple(row) for row in conn.execute(query)], columns=["project", "month", "pct_complete"]
         )
     return frame.assign(
-        month=_objects([_as_date(value) for value in frame["month"]], frame),
+        month=_objects([as_date(value) for value in frame["month"]], frame),
         pct_complete=frame["pct_complete"].astype("float64"),
     )
 
@@ -436,13 +436,3 @@ def _float_or_none(value: object) -> float | None:
 def _objects(values: list, frame: pd.DataFrame) -> pd.Series:
     """A column that keeps None as None (pandas would turn it into NaN in a float column)."""
     return pd.Series(values, index=frame.index, dtype=object)
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

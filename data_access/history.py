@@ -25,7 +25,7 @@ from data_access.models import (
     ResponsibilityArea,
     TeamMemberHistory,
 )
-from domain.months import month_end
+from domain.months import as_date, month_end
 
 HISTORY_START_KEY = "history_start"
 HISTORY_TABLES = (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectStatusHistory, HouseRuleHistory)
@@ -46,7 +46,7 @@ def load_history_start(*, engine: Engine) -> dt.date | None:
         )
     if earliest is None:
         return None
-    return earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest)[:10])
+    return as_date(earliest)
 
 
 def set_history_start(conn: Any, day: dt.date) -> None:

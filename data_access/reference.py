@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data_access.models import BudgetLine, CostCategory, Department, Project
+from domain.months import as_date
 
 
 def load_departments(*, engine: Engine) -> pd.DataFrame:
@@ -49,12 +50,4 @@ def load_month_bounds(*, engine: Engine) -> tuple[dt.date | None, dt.date | None
     )
     with engine.connect() as conn:
         first, last, last_actual = conn.execute(query).one()
-    return _as_date(first), _as_date(last), _as_date(last_actual)
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return as_date(first), as_date(last), as_date(last_actual)

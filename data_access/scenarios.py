@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from access.roles import EDIT_DATA, SAVE_SCENARIO, NotAllowed, User, check_allowed
 from data_access.audit import record_change
 from data_access.budget import (
-    _as_date,
     _line_conditions,
     load_budget_by_month,
     load_funding_shares,
@@ -35,6 +34,7 @@ from data_access.models import (
 from data_access.projects import load_insight_goals
 from data_access.survey import adjusted_score
 from domain.filters import Filters
+from domain.months import as_date
 from domain.scenario import BaselineFrames, Scenario
 from domain.scenario_link import from_json, to_json
 
@@ -73,7 +73,7 @@ def load_remaining_by_category(*, engine: Engine, filters: Filters) -> pd.DataFr
     columns = ["month", "project", "department", "category", "planned"]
     with engine.connect() as conn:
         frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
-    frame["month"] = [_as_date(value) for value in frame["month"]]
+    frame["month"] = [as_date(value) for value in frame["month"]]
     return frame.astype({"planned": "float64"})
 
 
@@ -133,9 +133,9 @@ def load_scenario_baseline(
     )
     goals = load_insight_goals(engine=engine, filters=filters)
     goals = goals.assign(
-        target_date=[_as_date(v) for v in goals["target_date"]],
+        target_date=[as_date(v) for v in goals["target_date"]],
         achieved_date=pd.Series(
-            [_as_date(v) for v in goals["achieved_date"]], index=goals.index, dtype=object
+            [as_date(v) for v in goals["achieved_date"]], index=goals.index, dtype=object
         ),
     )
     return BaselineFrames(

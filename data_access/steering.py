@@ -19,6 +19,7 @@ from access.roles import EDIT_DATA, NotAllowed, User
 from data_access.audit import insert_audited, locked_row, update_audited
 from data_access.engine import bump_data_version
 from data_access.models import AuditLog, Department, Project, SteeringAction, SteeringDecision
+from domain.months import as_date
 from domain.statuses import OPEN_STATUSES
 from domain.steering import Problem, ValidationFailed, validate_action, validate_close, validate_decision
 
@@ -170,7 +171,7 @@ def load_meeting_months(*, engine: Engine) -> list[dt.date]:
     query = select(SteeringDecision.meeting_month).union(select(SteeringAction.meeting_month))
     with engine.connect() as conn:
         values = conn.execute(query).scalars().all()
-    return sorted({v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10]) for v in values})
+    return sorted({as_date(v) for v in values})
 
 
 def load_steering_trail(*, engine: Engine, limit: int = 200) -> pd.DataFrame:

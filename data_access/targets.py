@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, select
 from data_access.audit import record_change
 from data_access.engine import bump_data_version
 from data_access.models import KpiTarget
+from domain.months import as_date
 from domain.targets import DEFAULT_TARGETS, Target, TargetVersion, targets_in_force, with_default_band
 
 CHANGE_COLUMNS = [
@@ -57,16 +58,12 @@ def _versions(conn: Connection, *, kpi: str | None = None) -> list[TargetVersion
     return [
         TargetVersion(
             kpi=row.kpi,
-            effective_from=_date(row.effective_from),
+            effective_from=as_date(row.effective_from),
             target=_target(row),
             recorded_at=row.updated_at,
         )
         for row in conn.execute(query)
     ]
-
-
-def _date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def load_target_versions(*, engine: Engine) -> list[TargetVersion]:

@@ -6,7 +6,7 @@
 Without --month: the month the dashboard opens on (the last closed month with actuals), so
 a timer a few days into the month produces the pack of the month just closed. Writes
 OUT/YYYY-MM/<lang>/ with pack.pptx, pack.pdf, tables.xlsx and the CSV tables
-(reports.pack). Exit 0 ok, 1 a pack could not be written, 2 bad options, settings or an
+(reports.pack, command line in reports.cli). Exit 0 ok, 1 a pack could not be written, 2 bad options, settings or an
 unreachable database.
 """
 
@@ -55,8 +55,8 @@ def default_month(url: str, *, today: dt.date | None = None) -> dt.date:
 
 
 def produce_packs(*, url: str, month: dt.date, out: Path, langs: tuple[str, ...], log) -> int:
-    """reports.pack's command for each language into OUT/YYYY-MM/<lang>; an exit code."""
-    from reports.pack import main as pack_main
+    """reports.cli's command for each language into OUT/YYYY-MM/<lang>; an exit code."""
+    from reports.cli import main as pack_main
 
     status = EXIT_OK
     for lang in langs:
@@ -68,7 +68,7 @@ def produce_packs(*, url: str, month: dt.date, out: Path, langs: tuple[str, ...]
                 code = pack_main(
                     ["--month", f"{month:%Y-%m}", "--out", str(target), "--lang", lang, "--database-url", url]
                 )
-        except SystemExit as exc:  # argparse inside reports.pack
+        except SystemExit as exc:  # argparse inside reports.cli
             code = exc.code if isinstance(exc.code, int) else EXIT_CONFIG
         if code == 0:
             files = [line for line in stdout.getvalue().splitlines() if line.strip()]

@@ -18,7 +18,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -169,6 +169,39 @@ class Pack:
             for table in (*self.tables, self.decisions, self.actions, *self.spreadsheet_tables)
             if len(table.frame.columns)
         ]
+
+
+SectionKind = Literal["month", "chart", "exceptions", "table"]
+
+
+@dataclass(frozen=True)
+class PackSection:
+    """One section of the pack in page order; a renderer lays it out on one page or more.
+
+    `month` is page one (and the KPI tiles that do not fit it); `chart` one chart (`chart`);
+    `exceptions` the exceptions grouped by kind; `table` one table (`table`).
+    """
+
+    kind: SectionKind
+    chart: PackChart | None = None
+    table: PackTable | None = None
+
+
+def pack_sections(pack: Pack) -> list[PackSection]:
+    """The pack's sections in page order, the one place that order is written (the slides and
+    the PDF both walk it): the month, the Alignment health pages, the charts, the exceptions,
+    the tables, then decisions and actions when they have columns."""
+    return [
+        PackSection("month"),
+        *(PackSection("chart", chart=chart) for chart in (*pack.health, *pack.charts)),
+        PackSection("exceptions"),
+        *(PackSection("table", table=table) for table in pack.tables),
+        *(
+            PackSection("table", table=table)
+            for table in (pack.decisions, pack.actions)
+            if len(table.frame.columns)
+        ),
+    ]
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[bool]:

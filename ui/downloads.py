@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 
 from access.roles import READ
 from domain.filters import Filters
-from reports.pack import Progress, build_pack, file_slug, pack_files
+from reports.pack import Progress, build_pack
+from reports.pack_files import file_slug, pack_files
 from services.single_view import compute_meeting_views
 from ui.auth import require
 from ui.data import cached, get_engine

@@ -3,7 +3,6 @@ and database values in the form validation produces."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +10,7 @@ from sqlalchemy import Connection, Table, select
 
 from data_access.importer.schema import BOOLEAN, DATE, DECIMAL, MONTH, REFERENCE, Column
 from data_access.models import Base
+from domain.months import as_date
 
 CODE_KINDS: dict[str, str] = {
     "departments": "department",
@@ -65,7 +65,7 @@ def normalise(value: Any, column: Column) -> Any:
     if column.type == DECIMAL:
         return round(float(value), column.decimals if column.decimals is not None else 6)
     if column.type in (DATE, MONTH):
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        return as_date(value)
     if column.type == BOOLEAN:
         return bool(value)
     return value

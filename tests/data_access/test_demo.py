@@ -9,9 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 from sqlalchemy import Engine, func, select
-from sqlalchemy.sql import Select
 
 from data_access.demo import (
     DEMO_AS_OF,
@@ -26,7 +24,6 @@ from data_access.engine import create_db_engine, read_data_version, upgrade_sche
 from data_access.models import (
     AppState,
     BudgetLine,
-    CostCategory,
     Department,
     Funding,
     InsightGoal,
@@ -38,100 +35,10 @@ from data_access.models import (
     SteeringAction,
     SteeringDecision,
     SurveyComment,
-    SurveyInvitation,
-    SurveyItem,
     SurveyResponse,
-    SurveyWave,
     TeamMember,
 )
-
-SEEDED = (
-    Department,
-    CostCategory,
-    ResponsibilityArea,
-    Project,
-    Funding,
-    Ownership,
-    TeamMember,
-    InsightGoal,
-    BudgetLine,
-    Progress,
-    SurveyWave,
-    SurveyInvitation,
-    SurveyItem,
-    SurveyResponse,
-    SurveyComment,
-    SteeringDecision,
-    SteeringAction,
-)
-CUTOFF = pd.Timestamp(DEMO_LAST_ACTUAL_MONTH)
-
-
-def frame(engine: Engine, query: Select) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {model.__tablename__: conn.scalar(select(func.count()).select_from(model)) for model in SEEDED}
-
-
-def fingerprint(engine: Engine) -> dict[str, object]:
-    """Counts and sums that must agree between backends (sums rounded to the cent)."""
-    sums = {
-        "planned": func.sum(BudgetLine.planned),
-        "actual": func.sum(BudgetLine.actual),
-        "actual_rows": func.count(BudgetLine.actual),
-        "score": func.sum(SurveyResponse.score),
-    }
-    with engine.connect() as conn:
-        values: dict[str, object] = dict(table_counts(engine))
-        values["planned"] = round(float(conn.scalar(select(sums["planned"]))), 2)
-        values["actual"] = round(float(conn.scalar(select(sums["actual"]))), 2)
-        values["actual_rows"] = conn.scalar(select(sums["actual_rows"]))
-        values["score"] = int(conn.scalar(select(sums["score"])))
-        values["pct"] = round(float(conn.scalar(select(func.sum(Progress.pct_complete)))), 2)
-        values["fte"] = round(float(conn.scalar(select(func.sum(TeamMember.fte)))), 2)
-        values["committed"] = round(float(conn.scalar(select(func.sum(Funding.committed_amount)))), 2)
-        values["target"] = round(float(conn.scalar(select(func.sum(InsightGoal.target_value)))), 2)
-    return values
-
-
-def budget(engine: Engine) -> pd.DataFrame:
-    lines = frame(
-        engine,
-        select(
-            Project.code,
-            Project.status,
-            Department.code.label("dept"),
-            BudgetLine.month,
-            BudgetLine.planned,
-            BudgetLine.actual,
-        )
-        .join(Project, Project.id == BudgetLine.project_id)
-        .join(Department, Department.id == BudgetLine.department_id),
-    )
-    lines["month"] = pd.to_datetime(lines["month"])
-    lines["actual"] = lines["actual"].astype(float)
-    return lines
-
-
-def funders(engine: Engine) -> pd.DataFrame:
-    rows = frame(
-        engine,
-        select(Project.code, Department.code.label("dept"), Funding.agreed_share, Funding.committed_amount)
-        .join(Project, Project.id == Funding.project_id)
-        .join(Department, Department.id == Funding.department_id),
-    )
-    count = rows.groupby("code")["dept"].transform("count")
-    rows["agreed"] = rows["agreed_share"].astype(float).fillna(1 / count)
-    rows["n_funders"] = count
-    return rows
-
-
-# -- idempotency, determinism, backends ------------------------------------------------
+from tests.data_access.demo_cases import CUTOFF, budget, fingerprint, frame, funders, table_counts
 
 
 def test_seed_is_idempotent_and_equal_on_both_backends(
@@ -367,105 +274,6 @@ def test_insight_goals(demo_engine: Engine) -> None:
     assert tuple(sorted(late.code.unique())) == DEMO_PLANTED["goals_reached_late"]
     assert (reached & (goals.achieved_date <= goals.target_date)).sum() >= 10
     assert (~reached & (goals.target_date > DEMO_AS_OF)).sum() >= 8
-
-
-def test_survey_groups_and_confidentiality(demo_engine: Engine) -> None:
-    answers = frame(
-        demo_engine,
-        select(SurveyWave.code.label("wave"), SurveyResponse.respondent_ref, Department.code.label("dept"))
-        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
-        .join(Department, Department.id == SurveyResponse.department_id),
-    )
-    per_respondent = answers.groupby(["wave", "respondent_ref"]).size()
-    assert (per_respondent == 30).all()
-    respondents = answers.drop_duplicates().groupby(["wave", "dept"]).size().unstack()
-    assert list(respondents.index) == ["W2025-1", "W2025-2", "W2026-1", "W2026-2"]
-    assert (respondents["FIN"] == 4).all() and (respondents["FIN"] < 5).all()
-    assert respondents["MKT"].between(30, 38).all() and respondents["IT"].between(40, 50).all()
-    assert all(ref.startswith(f"R-{wave}-") for wave, ref in per_respondent.index)
-
-    invited = frame(
-        demo_engine,
-        select(SurveyWave.code.label("wave"), Department.code.label("dept"), SurveyInvitation.invited_count)
-        .join(SurveyWave, SurveyWave.id == SurveyInvitation.wave_id)
-        .join(Department, Department.id == SurveyInvitation.department_id),
-    ).pivot(index="wave", columns="dept", values="invited_count")
-    assert (invited >= respondents).all().all()
-    assert invited["FIN"].eq(6).all()
-
-    items = frame(demo_engine, select(SurveyItem.code, SurveyItem.dimension, SurveyItem.reverse_coded))
-    assert len(items) == 30 and items.reverse_coded.sum() == 10
-    assert "ABI-IT-1" in set(items.code) and "STR-MKT-3" in set(items.code)
-    assert items.groupby("dimension").size().eq(6).all()
-
-    comments = frame(
-        demo_engine,
-        select(SurveyComment.text, Department.code.label("dept")).join(
-            Department, Department.id == SurveyComment.department_id
-        ),
-    )
-    assert set(comments.dept) == {"MKT", "IT"} and len(comments) >= 16
-
-
-def _scores(engine: Engine) -> pd.DataFrame:
-    rated = Department.__table__.alias("rated")
-    rater = Department.__table__.alias("rater")
-    rows = frame(
-        engine,
-        select(
-            SurveyWave.code.label("wave"),
-            SurveyResponse.respondent_ref.label("ref"),
-            rater.c.code.label("rater"),
-            rated.c.code.label("rated"),
-            SurveyItem.code.label("item"),
-            SurveyItem.dimension,
-            SurveyItem.reverse_coded,
-            SurveyResponse.score,
-        )
-        .join(SurveyWave, SurveyWave.id == SurveyResponse.wave_id)
-        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
-        .join(rater, rater.c.id == SurveyResponse.department_id)
-        .join(rated, rated.c.id == SurveyItem.rated_department_id),
-    )
-    rows["value"] = np.where(rows.reverse_coded.astype(bool), 6 - rows.score, rows.score)
-    return rows
-
-
-def _alpha(items: pd.DataFrame) -> float:
-    k = items.shape[1]
-    return k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
-
-
-def test_survey_trends_gap_and_reliability(demo_sqlite_engine: Engine) -> None:
-    rows = _scores(demo_sqlite_engine)
-    assert rows.score.between(1, 5).all()
-    pairs = rows[rows.rater != rows.rated]
-    index = pairs.groupby(["rater", "rated", "wave"])["value"].mean().sub(1).div(4).mul(100)
-    mkt_on_it = index.loc[("MKT", "IT")]
-    assert mkt_on_it.is_monotonic_increasing
-
-    # Marketing's view of IT improves significantly between the last two waves.
-    per_person = pairs[pairs.rater == "MKT"].groupby(["wave", "ref"])["value"].mean()
-    test = stats.ttest_ind(per_person["W2026-1"], per_person["W2026-2"], equal_var=False)
-    assert test.pvalue < 0.01 and per_person["W2026-2"].mean() > per_person["W2026-1"].mean()
-
-    # IT's view of marketing on strategy stays low: a perception gap in every wave.
-    dim = pairs.groupby(["rater", "rated", "dimension", "wave"])["value"].mean().sub(1).div(4).mul(100)
-    it_strategy = dim.loc[("IT", "MKT", "strategy")]
-    mkt_strategy = dim.loc[("MKT", "IT", "strategy")]
-    assert (it_strategy < 40).all() and (mkt_strategy - it_strategy > 5).all()
-
-    # IT's view of marketing's communication drops in the last wave.
-    comm = pairs[(pairs.rater == "IT") & (pairs.dimension == "communication")]
-    comm = comm.groupby(["wave", "ref"])["value"].mean()
-    drop = stats.ttest_ind(comm["W2026-1"], comm["W2026-2"], equal_var=False)
-    assert comm["W2026-2"].mean() < comm["W2026-1"].mean() and drop.pvalue < 0.05
-
-    # Every 3-item scale is reliable (Cronbach's alpha), pooled over the waves.
-    rated_by_staff = rows[rows.rater.isin(["MKT", "IT"])]
-    for (rated, dimension), group in rated_by_staff.groupby(["rated", "dimension"]):
-        wide = group.pivot_table(index=["wave", "ref"], columns="item", values="value")
-        assert _alpha(wide) > 0.7, (rated, dimension)
 
 
 def test_steering_log_and_no_targets(demo_engine: Engine) -> None:

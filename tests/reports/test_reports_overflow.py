@@ -26,8 +26,10 @@ from pptx import Presentation
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from domain.filters import Filters
 from reports.pack import build_pack
-from reports.pdf_pack import FOOTER_Y, MARGIN, PAGE_BREAK_MARGIN, build_pdf
-from reports.pptx_pack import EMU_PER_PT, FOOTER_TOP, build_pptx
+from reports.pdf_document import FOOTER_Y, MARGIN, PAGE_BREAK_MARGIN
+from reports.pdf_pack import build_pdf
+from reports.pptx_pack import build_pptx
+from reports.pptx_shapes import EMU_PER_PT, FOOTER_TOP
 
 EXPORTED = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)  # 09:30 in Amsterdam (CET)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)  # October 2026

@@ -6,8 +6,10 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import altair as alt
 import openpyxl
 import pandas as pd
 import pytest
@@ -23,10 +25,13 @@ from data_access.steering import load_actions, load_decisions
 from domain.filters import Filters
 from i18n import translate
 from kpis.steering import actions_for_meeting
-from reports.content import KpiTile, Pack, PackTable, cell_text
-from reports.pack import build_pack, main, pack_tables
-from reports.pdf_pack import FontMissing, _font_paths, build_pdf
-from reports.pptx_pack import build_pptx
+from reports.cli import main
+from reports.content import KpiTile, Pack, PackChart, PackTable, cell_text, pack_sections
+from reports.pack import build_pack
+from reports.pack_files import pack_tables
+from reports.pdf_document import FontMissing, font_paths
+from reports.pdf_pack import PAGES, build_pdf
+from reports.pptx_pack import SLIDES, build_pptx
 from reports.render import png_size
 from reports.tables import to_xlsx_bytes
 from tests.apptest_helpers import metric_values, open_app
@@ -268,9 +273,36 @@ def test_an_empty_pack_still_builds() -> None:
     assert "No exceptions this month." in " ".join(pdf_texts(build_pdf(pack)))
 
 
+def test_slides_and_pdf_follow_one_section_order() -> None:
+    chart = PackChart(title="", chart=alt.Chart(pd.DataFrame()).mark_point())
+    pack = replace(
+        _tiny_pack(),
+        health=[replace(chart, title="Health")],
+        charts=[replace(chart, title="Budget")],
+        tables=[PackTable(title="Budget per maand", frame=pd.DataFrame({"a": [1]}))],
+    )
+    sections = pack_sections(pack)
+    assert [section.kind for section in sections] == [
+        "month",
+        "chart",
+        "chart",
+        "exceptions",
+        "table",
+        "table",
+        "table",
+    ]
+    assert [section.chart.title for section in sections if section.chart] == ["Health", "Budget"]
+    assert [section.table.title for section in sections if section.table] == [
+        "Budget per maand",
+        "Besluiten",
+        "Acties",
+    ]
+    assert set(SLIDES) == set(PAGES) == {"month", "chart", "exceptions", "table"}
+
+
 def test_missing_font_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FontMissing, match="fonts-dejavu-core"):
-        _font_paths(tmp_path)
+        font_paths(tmp_path)
 
 
 def test_command_line_writes_the_pack(demo_sqlite_url, tmp_path: Path, capsys) -> None:

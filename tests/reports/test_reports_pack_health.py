@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from domain.filters import Filters
-from reports.pack import build_pack, pack_files
+from reports.pack import build_pack
+from reports.pack_files import pack_files
 from services.health_page import compute_health
 from tests.reports.test_reports_pack import pptx_texts
 

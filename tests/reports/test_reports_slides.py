@@ -24,7 +24,9 @@ from domain.filters import Filters
 from domain.months import add_months
 from i18n import names_by_code, translate
 from presentation.summary import meeting_summary
-from reports.pack import PACK_STEPS, build_pack, exception_kind_name, pack_files, pack_tables
+from reports.pack import PACK_STEPS, build_pack
+from reports.pack_files import pack_files, pack_tables
+from reports.pack_text import exception_kind_name
 from reports.pdf_pack import build_pdf
 from reports.pptx_pack import build_pptx
 from services.organisation import Organisation, load_organisation
@@ -251,7 +253,7 @@ def test_the_goal_table_puts_what_needs_attention_first() -> None:
     """Overdue, then reached late, then open, then reached on time; each by target date."""
     import pandas as pd
 
-    from reports.pack import _goals_table
+    from reports.pack_text import goals_table
 
     as_of = dt.date(2026, 9, 1)  # month end 30-09-2026
     day = dt.date
@@ -276,7 +278,7 @@ def test_the_goal_table_puts_what_needs_attention_first() -> None:
             "achieved_date",
         ],
     )
-    table = _goals_table(goals, filters=Filters.year_to_date(as_of), lang="en", project_names={})
+    table = goals_table(goals, filters=Filters.year_to_date(as_of), lang="en", project_names={})
     order = [text.split(": ", 1)[1] for text in table[translate("reports.col.goal", "en")]]
     assert order == ["overdue first", "reached after the month", "overdue later", "late", "open", "on time"]
 
@@ -289,7 +291,7 @@ def test_a_long_goal_table_is_bounded_on_slides_and_whole_in_the_spreadsheet(mad
     import pandas as pd
 
     from reports.content import PackTable
-    from reports.pack import SLIDE_GOALS
+    from reports.pack_text import SLIDE_GOALS
 
     lang, pack = made["lang"], made["pack"]
     frame = pd.DataFrame(
