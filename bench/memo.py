@@ -24,10 +24,14 @@ from typing import Any
 import data_access.projects as projects
 import data_access.survey as survey
 import services.single_view as single_view
+import services.single_view_model as single_view_model
+import services.single_view_tiles as single_view_tiles
+import services.single_view_trust as single_view_trust
 import services.survey_reliability as reliability
 import tests.oracles as oracles
 from data_access.engine import create_db_engine, describe_url
 from data_access.memo import clear_memo, memo_usage
+from data_access.targets import load_targets
 from domain.filters import Filters
 from domain.months import add_months
 from kpis.trust import trust_report
@@ -64,15 +68,15 @@ def old_path() -> Iterator[None]:
     for name in ("funding_split", "team_by_department", "ownership"):
         swap(projects, f"load_{name}", getattr(oracles, f"query_{name}"))
     swap(reliability, "load_reliability", reliability.reliability_of_waves)
-    swap(single_view, "load_respondent_scores", oracles.query_respondent_scores)
-    swap(single_view, "load_trust_groups", oracles.query_trust_groups)
-    swap(single_view, "load_funding_split", oracles.query_funding_split)
+    swap(single_view_trust, "load_respondent_scores", oracles.query_respondent_scores)
+    swap(single_view_trust, "load_trust_groups", oracles.query_trust_groups)
+    swap(single_view_tiles, "load_funding_split", oracles.query_funding_split)
     swap(
-        single_view,
+        single_view_tiles,
         "load_team_by_months",
         lambda *, engine, filters, months, replay=False: {
             m: oracles.query_team_by_department(
-                engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
+                engine=engine, filters=single_view_model.period_for(filters, m), as_of=m if replay else None
             )
             for m in months
         },
@@ -119,11 +123,11 @@ def overview(engine: Any, filters: Filters) -> None:
 
 def overview_parts(engine: Any, filters: Filters) -> None:
     """The single view's survey and project/team parts (this change), without budget."""
-    months = single_view.trend_months(filters.as_of)
-    targets = single_view.load_targets(engine=engine)
-    _, frames = single_view._portfolio_tiles(engine, filters, months, targets)
-    single_view._collaboration_tiles(engine, filters, months, targets, frames["goals"])
-    single_view._trust_tiles(engine, filters, months, targets, 10)
+    months = single_view_model.trend_months(filters.as_of)
+    targets = load_targets(engine=engine)
+    _, frames = single_view_tiles.portfolio_tiles(engine, filters, months, targets, {})
+    single_view_tiles.collaboration_tiles(engine, filters, months, targets, frames["goals"], {})
+    single_view_trust.trust_tiles(engine, filters, months, targets, 10, {})
 
 
 def timed(call: Callable[[], None]) -> float:

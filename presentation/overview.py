@@ -29,7 +29,7 @@ from kpis.exceptions import ExceptionItem
 from kpis.survey_stats import OVERALL
 
 if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
-    from services.single_view import SingleView, Tile
+    from services.single_view_model import SingleView, Tile
 
 # KPIs whose value is a share shown as a percentage; their change is in percentage points.
 PERCENT_DECIMALS = {

@@ -36,7 +36,7 @@ from kpis.steering import replay_actions
 from presentation.overview import change_meaningful, change_text, exception_text
 
 if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
-    from services.single_view import SingleView, Tile
+    from services.single_view_model import SingleView, Tile
 
 MAX_NAMED = 3
 MAX_MOVES = 2

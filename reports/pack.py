@@ -68,7 +68,8 @@ from reports.pack_text import (
 )
 from services.health_page import compute_health
 from services.organisation import Organisation, load_organisation
-from services.single_view import SingleView, compute_single_view, previous_meeting_filters
+from services.single_view import compute_single_view, previous_meeting_filters
+from services.single_view_model import SingleView
 
 # progress(step, steps, label): called before each step of making the pack.
 Progress = Callable[[int, int, str], None]

@@ -35,7 +35,7 @@ from kpis.perception import perception_gaps
 from kpis.projects import ChartSelection, goal_chart_projects, ownership_chart_projects
 from kpis.survey_stats import OVERALL
 from reports.content import PackChart
-from services.single_view import SingleView
+from services.single_view_model import SingleView
 
 DRIFT_CHART_ROWS = 24  # bars of the funding-drift chart on a slide
 PRINT_WIDTH = 860  # chart width in pixels before vl-convert's scale

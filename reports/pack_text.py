@@ -22,7 +22,7 @@ from kpis.exceptions import OWNERSHIP_KINDS, ExceptionItem
 from kpis.goals import goal_timeline
 from presentation.overview import exception_text, tile_texts
 from reports.content import ExceptionGroupText, ForecastText, KpiTile, PackTable
-from services.single_view import SingleView
+from services.single_view_model import SingleView
 
 # What the slides and the PDF show of one kind of exception; the rest is in the spreadsheet.
 EXCEPTION_LINES_PER_KIND = 5

@@ -6,77 +6,50 @@ widget and need one more aggregate each, loaded only then (as the page did befor
 variance table of the group picked (`budget_by_group`, then `BudgetPage.variance`) and the
 drill-down of the project picked (`project_budget`, then `budget_project`, pure). No
 Streamlit here: the page (views/budget.py) only lays the model out; tests read the figures.
+The parts both share are in services.budget_parts, the drill-down in services.budget_drilldown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from charts.budget import largest_drifts
-from data_access.budget import load_budget_by_month, load_funding_shares, load_project_progress
-from data_access.reference import load_categories, load_departments
-from data_access.targets import load_targets
+from data_access.budget import load_budget_by_month
 from domain.filters import Filters
-from domain.targets import Target
 from i18n.format import DEFAULT_CURRENCY
 from kpis.budget import (
     count_tracked,
     cumulative_series,
-    earned_value_table,
-    for_project,
     forecast_year_end,
     frame_totals,
     portfolio_earned_value,
-    project_earned_value,
     rag_of,
     realisation,
-    up_to,
     variance,
     variance_pct,
-    variance_table,
     year_summary,
 )
-from kpis.funding import count_drifting, funding_drift, max_funding_drift, portfolio_funding_drift
-from presentation.budget import (
-    VarianceTables,
-    drift_column_formats,
-    drift_rows,
-    earned_value_rows,
-    signed_money,
-    variance_column_formats,
-    variance_rows,
-)
+from kpis.funding import count_drifting, max_funding_drift
+from presentation.budget import drift_column_formats, drift_rows, earned_value_rows, signed_money
 from presentation.metrics import Metric, kpi_metric_text
 from presentation.words import Words
+from services.budget_parts import (
+    BudgetData,
+    SeriesCharts,
+    Variance,
+    budget_data,
+    index_text,
+    rounding_note,
+    series_charts,
+    variance_tables,
+)
 
 GROUPS = ("department", "category", "project")
-
-
-@dataclass(frozen=True)
-class SeriesCharts:
-    """Inputs of the monthly and cumulative planned-against-actual charts (charts.budget)."""
-
-    series: pd.DataFrame
-    labels: Mapping[str, str]
-    monthly_title: str
-    cumulative_title: str
-    x_title: str
-    y_title: str
-    legend_title: str
-
-    def texts(self) -> dict[str, object]:
-        """The keyword arguments both chart builders share."""
-        return {
-            "labels": dict(self.labels),
-            "x_title": self.x_title,
-            "y_title": self.y_title,
-            "legend_title": self.legend_title,
-        }
 
 
 @dataclass(frozen=True)
@@ -91,29 +64,6 @@ class DriftChart:
     x_title: str
     y_title: str
     legend_title: str
-
-
-@dataclass(frozen=True)
-class Variance:
-    """A variance table pair (rows, total apart) with its column display formats."""
-
-    tables: VarianceTables
-    by: str
-    formats: Mapping[str, Mapping[str, object]]
-
-
-@dataclass(frozen=True)
-class _Data:
-    """What both the page and its drill-down compute from the filters."""
-
-    targets: Mapping[str, Target]
-    department_names: dict[str, str]
-    category_names: dict[str, str]
-    project_names: dict[str, str]
-    projects: pd.DataFrame
-    ev_table: pd.DataFrame
-    drift: pd.DataFrame
-    drift_total: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -137,7 +87,7 @@ class BudgetPage:
     drift_note: str
     project_codes: tuple[str, ...]
     project_labels: Mapping[str, str]  # code → "code · name", for the picker
-    data: _Data  # what the variance tables and the drill-down reuse
+    data: BudgetData  # what the variance tables and the drill-down reuse
     as_of: dt.date
     lang: str
     currency: str
@@ -149,7 +99,7 @@ class BudgetPage:
             "category": self.data.category_names,
             "project": self.data.project_names,
         }[by]
-        return _variance(
+        return variance_tables(
             grouped,
             by=by,
             names=names,
@@ -159,84 +109,12 @@ class BudgetPage:
         )
 
 
-@dataclass(frozen=True)
-class BudgetProject:
-    """The drill-down of one project: its funding drift, KPIs, charts and variance tables."""
-
-    code: str
-    drift_rows: pd.DataFrame | None  # None when the project is funded by one department
-    metrics: tuple[Metric, ...]
-    charts: SeriesCharts
-    variance: tuple[Variance, ...]  # by department, then by category
-    note: str
-
-
-def _names(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:
-    return dict(zip(frame[key], frame[value], strict=True))
-
-
-def _index(words: Words):
-    return lambda value: words.number(value, decimals=2)
-
-
-def _rounding_note(words: Words) -> str:
-    return words.t("budget.rounding_note", currency=words.currency_name())
-
-
-def _series_charts(series: pd.DataFrame, words: Words) -> SeriesCharts:
-    return SeriesCharts(
-        series=series,
-        labels={"planned": words.t("budget.series.planned"), "actual": words.t("budget.series.actual")},
-        monthly_title=words.t("budget.chart.monthly"),
-        cumulative_title=words.t("budget.chart.cumulative"),
-        x_title=words.t("budget.chart.month"),
-        y_title=words.t("budget.chart.amount", currency=words.currency_symbol()),
-        legend_title=words.t("budget.chart.series"),
-    )
-
-
-def _variance(
-    frame: pd.DataFrame, *, by: str, names: Mapping[str, str], total: dict, target: Target, words: Words
-) -> Variance:
-    tables = variance_rows(
-        variance_table(frame, by=by, target=target),
-        by=by,
-        names=dict(names),
-        total=total,
-        lang=words.lang,
-        currency=words.currency,
-        target=target,
-    )
-    return Variance(tables, by, variance_column_formats(by, words.lang, currency=words.currency))
-
-
-def _data(engine: Engine, filters: Filters, lang: str) -> _Data:
-    targets = load_targets(engine=engine, as_of=filters.as_of)
-    tolerance = targets["funding_drift_pp"].green
-    projects = load_project_progress(engine=engine, filters=filters)
-    all_frame = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
-    spend = load_budget_by_month(
-        engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
-    )
-    funding = load_funding_shares(engine=engine, filters=filters, as_of=filters.as_of)
-    return _Data(
-        targets=targets,
-        department_names=_names(load_departments(engine=engine), "code", f"name_{lang}"),
-        category_names=_names(load_categories(engine=engine), "code", f"name_{lang}"),
-        project_names=_names(projects, "project", "name"),
-        projects=projects,
-        ev_table=earned_value_table(all_frame, projects, as_of=filters.as_of),
-        drift=funding_drift(spend, funding, tolerance=tolerance),
-        drift_total=portfolio_funding_drift(spend, funding, tolerance=tolerance),
-    )
-
-
 def budget_page(
     *, engine: Engine, filters: Filters, lang: str, currency: str = DEFAULT_CURRENCY
 ) -> BudgetPage:
     """The Budget page for `filters` (as-of month included) in `lang`, amounts in `currency`."""
     words = Words(lang, currency)
-    data = _data(engine, filters, lang)
+    data = budget_data(engine, filters, lang)
     targets = data.targets
     tolerance = targets["funding_drift_pp"].green
     period_frame = load_budget_by_month(engine=engine, filters=filters)
@@ -253,7 +131,7 @@ def budget_page(
     )
     largest_drift = max_funding_drift(data.drift)
     drifting, measured = count_drifting(data.drift)
-    index = _index(words)
+    index = index_text(words)
     ratio_pct = lambda value: words.pct(value, decimals=1)  # noqa: E731
     na = words.t("kpi.na")
     period_realisation = realisation(**totals)
@@ -415,7 +293,7 @@ def budget_page(
             legend_title=words.t("budget.group.department"),
         )
     )
-    rounding = _rounding_note(words)
+    rounding = rounding_note(words)
     codes = tuple(data.projects["project"])
     return BudgetPage(
         caption=words.t(
@@ -426,7 +304,7 @@ def budget_page(
         ),
         realisation_metrics=realisation_metrics,
         earned_value_metrics=earned_value_metrics,
-        portfolio_charts=_series_charts(cumulative_series(chart_frame, as_of=filters.as_of), words),
+        portfolio_charts=series_charts(cumulative_series(chart_frame, as_of=filters.as_of), words),
         chart_note=words.t("budget.chart.note", end=words.month(filters.year_end)),
         variance_note=words.t("budget.variance_note") + " " + rounding,
         ev_note=words.t(
@@ -488,105 +366,3 @@ def budget_page(
 def budget_by_group(*, engine: Engine, filters: Filters, group: str) -> pd.DataFrame:
     """The period's planned and actual by `group` (department, category or project)."""
     return load_budget_by_month(engine=engine, filters=filters, by=(group,))
-
-
-def project_budget(*, engine: Engine, filters: Filters, code: str) -> pd.DataFrame:
-    """Project `code`'s planned and actual by month, department and category, every month."""
-    return load_budget_by_month(
-        engine=engine, filters=replace(filters, projects=(code,)), by=("department", "category"), span="all"
-    )
-
-
-def budget_project(page: BudgetPage, *, code: str, project_frame: pd.DataFrame) -> BudgetProject:
-    """The Budget page's drill-down for project `code`; `project_frame` is project_budget's."""
-    lang = page.lang
-    currency = page.currency
-    words = Words(lang, currency)
-    data = page.data
-    targets = data.targets
-    realisation_target = targets["budget_realisation"]
-    to_date = up_to(project_frame, page.as_of)
-    figures = project_earned_value(data.ev_table, code)
-    project_drift = for_project(data.drift, code)
-    project_totals = frame_totals(to_date)
-    to_date_realisation = realisation(**project_totals)
-    index = _index(words)
-    na = words.t("kpi.na")
-
-    if figures is None or figures.pct_complete is None:
-        complete = Metric(
-            words.t("budget.col.pct_complete"),
-            na,
-            caption=words.t("budget.na.no_progress") if figures is not None else None,
-        )
-    else:
-        complete = Metric(
-            words.t("budget.col.pct_complete"),
-            words.pct(figures.pct_complete / 100, decimals=1),
-            caption=words.t(
-                "budget.project_eac",
-                eac=words.money_compact(figures.eac.value) if figures.eac.available else na,
-                bac=words.money_compact(figures.bac),
-            ),
-        )
-    metrics = [
-        kpi_metric_text(
-            words.t("budget.kpi.realisation_to_date"),
-            to_date_realisation,
-            lambda value: words.pct(value, decimals=1),
-            lang,
-            help_text=words.t("budget.help.realisation_to_date"),
-            badge=rag_of(to_date_realisation, realisation_target),
-            detail=words.t(
-                "budget.detail",
-                actual=words.money_compact(project_totals["actual"]),
-                planned=words.money_compact(project_totals["planned"]),
-            ),
-            delta_color="inverse",
-        ),
-        complete,
-    ]
-    if figures is not None:
-        for label, value, target in (
-            ("CPI", figures.cpi, targets["cpi"]),
-            ("SPI", figures.spi, targets["spi"]),
-        ):
-            metrics.append(
-                kpi_metric_text(
-                    label,
-                    value,
-                    index,
-                    lang,
-                    help_text=words.t(f"budget.help.{label.lower()}"),
-                    badge=rag_of(value, target),
-                    delta_color="inverse",
-                )
-            )
-    names = {"department": data.department_names, "category": data.category_names}
-    return BudgetProject(
-        code=code,
-        drift_rows=None
-        if project_drift.empty
-        else drift_rows(
-            project_drift,
-            department_names=data.department_names,
-            project_names=None,
-            lang=lang,
-            currency=currency,
-            target=targets["funding_drift_pp"],
-        ),
-        metrics=tuple(metrics),
-        charts=_series_charts(cumulative_series(project_frame, as_of=page.as_of), words),
-        variance=tuple(
-            _variance(
-                to_date,
-                by=dimension,
-                names=names[dimension],
-                total=project_totals,
-                target=realisation_target,
-                words=words,
-            )
-            for dimension in ("department", "category")
-        ),
-        note=words.t("budget.project_note") + " " + _rounding_note(words),
-    )

@@ -60,7 +60,8 @@ from kpis.trust_delivery import (
     trust_by_direction,
     trust_by_wave,
 )
-from services.single_view import compute_single_view, trend_months
+from services.single_view import compute_single_view
+from services.single_view_model import trend_months
 
 PROFILE_MONTHS = 13  # the as-of month and the twelve before it: "a year earlier" is the first
 NO_DATA = "maturity.na.no_data"

@@ -67,7 +67,7 @@ def straight_joint_share(engine, filters, months) -> list:
     """`joint_share` of `load_funding_by_project` with the filters replayed at each month."""
     from data_access.projects import load_funding_by_project
     from kpis.portfolio import joint_share
-    from services.single_view import period_for
+    from services.single_view_model import period_for
 
     return [
         joint_share(load_funding_by_project(engine=engine, filters=period_for(filters, m), as_of=m))
@@ -80,7 +80,7 @@ def straight_ownership_clarity(engine, filters, months, statuses: dict[str, str]
     from data_access.projects import load_ownership
     from kpis.exceptions import without_cancelled
     from kpis.ownership import ownership_clarity, ownership_status
-    from services.single_view import period_for
+    from services.single_view_model import period_for
 
     return [
         ownership_clarity(

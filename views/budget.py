@@ -1,13 +1,15 @@
 """Budget: planned against actual, earned value, forecast to year end and funding drift.
 
-Layout only: the figures, tables and chart inputs come from services.budget_page.
+Layout only: the figures, tables and chart inputs come from services.budget_page (the
+project drill-down from services.budget_drilldown).
 """
 
 import streamlit as st
 
 from access.roles import READ
 from charts.budget import cumulative_chart, drift_chart, monthly_chart
-from services.budget_page import GROUPS, budget_by_group, budget_page, budget_project, project_budget
+from services.budget_drilldown import budget_project, project_budget
+from services.budget_page import GROUPS, budget_by_group, budget_page
 from services.links import BUDGET, BUDGET_TABS
 from ui.auth import require
 from ui.charts import show_chart

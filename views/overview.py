@@ -12,7 +12,8 @@ from i18n import names_by_code
 from presentation.overview import exception_groups, exception_text, screen_title, tile_texts
 from presentation.summary import meeting_summary
 from services.links import exception_link, tile_link
-from services.single_view import TREND_MONTHS, compute_meeting_views
+from services.single_view import compute_meeting_views
+from services.single_view_model import TREND_MONTHS
 from ui.auth import require
 from ui.components import detail_link, detail_url, rag_badge
 from ui.data import cached

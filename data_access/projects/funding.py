@@ -100,7 +100,7 @@ def load_funding_split(*, engine: Engine, filters: Filters, as_of: dt.date | Non
 
 def load_funding_by_months(*, engine: Engine, filters: Filters, months: list[dt.date]) -> pd.DataFrame:
     """`load_funding_by_project` with the filters replayed at each of `months` (as-of that
-    month, as `services.single_view.period_for` replays them), in one pass: month, code,
+    month, as `services.single_view_model.period_for` replays them), in one pass: month, code,
     committed, n_funders, ordered by month and code."""
     split = by_month(engine, filters, months, funding_split_base, departments=False)
     keys = [split["month"], split["project"]]

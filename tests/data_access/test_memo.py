@@ -14,6 +14,9 @@ from sqlalchemy import Engine
 import data_access.projects as projects
 import data_access.survey as survey
 import services.single_view as single_view
+import services.single_view_model as single_view_model
+import services.single_view_tiles as single_view_tiles
+import services.single_view_trust as single_view_trust
 import tests.oracles as oracles
 from access.roles import User
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
@@ -78,12 +81,12 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
 
 def test_team_by_months_is_each_month_replayed(demo_engine: Engine) -> None:
     filters = Filters.year_to_date(D(2026, 6, 1), departments=("MKT",), statuses=("active", "on_hold"))
-    months = single_view.trend_months(filters.as_of)
+    months = single_view_model.trend_months(filters.as_of)
     teams = projects.load_team_by_months(engine=demo_engine, filters=filters, months=months)
     sqlite = demo_engine.dialect.name == "sqlite"
     for month in months:
         old = oracles.query_team_by_department(
-            engine=demo_engine, filters=single_view.period_for(filters, month)
+            engine=demo_engine, filters=single_view_model.period_for(filters, month)
         )
         _assert_same(teams[month], old, sums_of_decimals=sqlite)
     assert len(teams[months[0]]) != len(teams[months[-1]]) or not teams[months[0]].equals(teams[months[-1]])
@@ -110,19 +113,19 @@ def _close(a: object, b: object) -> bool:
 
 def _old_single_view(
     monkeypatch: pytest.MonkeyPatch, engine: Engine, filters: Filters
-) -> single_view.SingleView:
+) -> single_view_model.SingleView:
     """The single view computed through the per-filter SQL (one team query per month)."""
     with monkeypatch.context() as patch:
-        patch.setattr(single_view, "load_respondent_scores", oracles.query_respondent_scores)
-        patch.setattr(single_view, "load_trust_groups", oracles.query_trust_groups)
-        patch.setattr(single_view, "load_funding_split", oracles.query_funding_split)
+        patch.setattr(single_view_trust, "load_respondent_scores", oracles.query_respondent_scores)
+        patch.setattr(single_view_trust, "load_trust_groups", oracles.query_trust_groups)
+        patch.setattr(single_view_tiles, "load_funding_split", oracles.query_funding_split)
         patch.setattr(
-            single_view,
+            single_view_tiles,
             "load_ownership_by_months",
             lambda *, engine, filters, months: pd.concat(
                 [
                     oracles.query_ownership(
-                        engine=engine, filters=single_view.period_for(filters, m), as_of=m
+                        engine=engine, filters=single_view_model.period_for(filters, m), as_of=m
                     ).assign(month=m)
                     for m in months
                 ],
@@ -130,11 +133,13 @@ def _old_single_view(
             ).pipe(lambda frame: frame[["month", *(c for c in frame.columns if c != "month")]]),
         )
         patch.setattr(
-            single_view,
+            single_view_tiles,
             "load_team_by_months",
             lambda *, engine, filters, months, replay=False: {
                 m: oracles.query_team_by_department(
-                    engine=engine, filters=single_view.period_for(filters, m), as_of=m if replay else None
+                    engine=engine,
+                    filters=single_view_model.period_for(filters, m),
+                    as_of=m if replay else None,
                 )
                 for m in months
             },

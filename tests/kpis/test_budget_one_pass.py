@@ -20,7 +20,7 @@ from domain.filters import Filters
 from domain.months import add_months
 from kpis import budget
 from kpis import funding as funding_kpis
-from services.single_view import trend_months
+from services.single_view_model import trend_months
 from tests.kpis.budget_cases import (
     APR,
     FEB,

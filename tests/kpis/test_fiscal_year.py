@@ -18,7 +18,7 @@ from kpis.common import KpiValue
 from kpis.exceptions import forecast_items
 from kpis.scenario.comparison import goals_due_rest_of_year
 from presentation.overview import exception_text
-from services.single_view import period_for
+from services.single_view_model import period_for
 
 D = dt.date
 APRIL = 4

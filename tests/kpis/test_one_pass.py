@@ -14,7 +14,7 @@ from data_access.projects import load_funding_split, load_team_by_months
 from domain.filters import Filters
 from domain.months import first_of_month
 from kpis.teams import team_mix, team_mix_by_month
-from services.single_view import trend_months
+from services.single_view_model import trend_months
 from tests.straight import straight_team_mix
 
 NAN = float("nan")
@@ -136,7 +136,8 @@ def _same_view(left, right) -> None:
     ids=["all", "IT", "MKT-active", "march", "wave-month", "wave-month-IT"],
 )
 def test_meeting_views_equal_two_single_views(demo_engine, filters: Filters) -> None:
-    from services.single_view import compute_meeting_views, compute_single_view, period_for
+    from services.single_view import compute_meeting_views, compute_single_view
+    from services.single_view_model import period_for
 
     views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)
     _same_view(views.current, compute_single_view(engine=demo_engine, filters=filters, min_group=5))
@@ -189,15 +190,16 @@ def test_meeting_views_compute_the_trust_report_once_when_no_wave_came_in(
     demo_sqlite_engine, monkeypatch
 ) -> None:
     import services.single_view as single_view
+    import services.single_view_trust as single_view_trust
 
     calls: list[int] = []
-    real = single_view.trust_core
+    real = single_view_trust.trust_core
 
     def counting(**kwargs):
         calls.append(len(kwargs["waves"]))
         return real(**kwargs)
 
-    monkeypatch.setattr(single_view, "trust_core", counting)
+    monkeypatch.setattr(single_view_trust, "trust_core", counting)
     single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=FILTER_SETS[0], min_group=5)
     assert calls == [4]  # October and September see the same four waves: one report
     calls.clear()
@@ -212,7 +214,8 @@ def test_the_meeting_summary_reads_the_same_from_the_short_previous_view(
 ) -> None:
     from data_access.steering import load_actions
     from presentation.summary import meeting_summary
-    from services.single_view import compute_meeting_views, compute_single_view, period_for
+    from services.single_view import compute_meeting_views, compute_single_view
+    from services.single_view_model import period_for
 
     views = compute_meeting_views(engine=demo_engine, filters=filters, min_group=5)
     full = compute_single_view(

@@ -18,7 +18,7 @@ from kpis import goals as goals_kpis
 from kpis import ownership as ownership_kpis
 from kpis import projects as budget_projects
 from kpis import teams as teams_kpis
-from services.single_view import trend_months
+from services.single_view_model import trend_months
 from tests.kpis.budget_cases import FILTER_IDS, FILTER_SETS, FUNDING, NAN, _funding, _random_case
 
 # --- team_mix_by_month ------------------------------------------------------------------

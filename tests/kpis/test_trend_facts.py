@@ -30,7 +30,8 @@ from kpis.trends import (
     ownership_clarity_by_month,
     progress_by_month,
 )
-from services.single_view import compute_single_view, period_for, trend_months
+from services.single_view import compute_single_view
+from services.single_view_model import period_for, trend_months
 from tests.kpis.test_one_pass import AS_OF, FILTER_SETS
 from tests.straight import (
     straight_cpi,

@@ -8,7 +8,7 @@ from domain.targets import DEFAULT_TARGETS
 from kpis.common import KpiValue
 from kpis.exceptions import ExceptionItem
 from presentation.summary import meeting_summary
-from services.single_view import SingleView, Tile
+from services.single_view_model import SingleView, Tile
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)

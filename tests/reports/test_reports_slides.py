@@ -30,7 +30,8 @@ from reports.pack_text import exception_kind_name
 from reports.pdf_pack import build_pdf
 from reports.pptx_pack import build_pptx
 from services.organisation import Organisation, load_organisation
-from services.single_view import compute_single_view, period_for
+from services.single_view import compute_single_view
+from services.single_view_model import period_for
 
 EXPORTED = dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)  # 09:30 in Amsterdam (CET)
 FILTERS = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)

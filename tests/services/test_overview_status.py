@@ -21,7 +21,8 @@ from presentation.overview import (
     tile_texts,
     trend_domain,
 )
-from services.single_view import Tile, compute_single_view, worst
+from services.single_view import compute_single_view
+from services.single_view_model import Tile, worst
 
 
 def _tile(code="joint_share", value=0.8, change=0.0, rag="green", note=None, trend=(0.8, 0.8)):

@@ -18,7 +18,9 @@ from domain.filters import Filters
 from domain.targets import Target
 from presentation.overview import tile_text
 from reports.pack import build_pack
-from services.single_view import HISTORY_TILES, SingleView, compute_single_view
+from services.single_view import compute_single_view
+from services.single_view_model import SingleView
+from services.single_view_tiles import HISTORY_TILES
 from tests.data_access.test_data_access_history import SEPTEMBER, reimport, require_after_september
 
 FILTERS = Filters(as_of=SEPTEMBER, period_start=dt.date(2026, 1, 1))

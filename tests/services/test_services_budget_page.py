@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from domain.filters import Filters
-from services.budget_page import budget_by_group, budget_page, budget_project, project_budget
+from services.budget_drilldown import budget_project, project_budget
+from services.budget_page import budget_by_group, budget_page
 
 FILTERS = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=dt.date(DEMO_LAST_ACTUAL_MONTH.year, 1, 1))
 

@@ -13,7 +13,7 @@ from kpis.budget import frame_totals
 from tests.apptest_helpers import ROOT, metric_values, open_app
 
 PAGE = "views/budget.py"
-MODEL = "services/budget_page.py"
+MODEL = ("services/budget_page.py", "services/budget_parts.py", "services/budget_drilldown.py")
 
 
 def _table(at, key: str):
@@ -112,7 +112,7 @@ def test_group_by_and_project_drill_down(budget_page, demo_sqlite_engine) -> Non
 
 def test_every_text_key_of_the_page_exists() -> None:
     catalog = load_catalog()
-    source = "\n".join((Path(ROOT) / path).read_text(encoding="utf-8") for path in (PAGE, MODEL))
+    source = "\n".join((Path(ROOT) / path).read_text(encoding="utf-8") for path in (PAGE, *MODEL))
     used = set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']""", source))
     used |= {f"budget.group.{name}" for name in ("department", "category", "project")}
     assert len(used) > 40

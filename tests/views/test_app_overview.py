@@ -188,7 +188,7 @@ def test_exceptions_list_holds_the_planted_problems_with_links(
 
 
 def test_trend_and_change_are_the_previous_months(demo_sqlite_engine) -> None:
-    from services.single_view import period_for
+    from services.single_view_model import period_for
 
     filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
     view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
@@ -205,7 +205,7 @@ def test_trend_and_change_are_the_previous_months(demo_sqlite_engine) -> None:
 def test_vectorised_portfolio_cpi_equals_the_earned_value_table(demo_sqlite_engine) -> None:
     from data_access.budget import load_budget_by_month, load_progress_history, load_project_progress
     from kpis.budget import earned_value_table, portfolio_cpi, portfolio_earned_value
-    from services.single_view import trend_months
+    from services.single_view_model import trend_months
     from tests.straight import straight_progress_at
 
     filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH)
@@ -292,6 +292,8 @@ def test_the_warm_up_computes_into_the_cache_what_a_new_session_opens_with(
     import data_access.steering as steering
     import serve
     import services.single_view as single_view
+    from domain.months import add_months
+    from services.single_view_model import period_for
     from ui.data import clear_caches
 
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
@@ -299,7 +301,7 @@ def test_the_warm_up_computes_into_the_cache_what_a_new_session_opens_with(
     wanted = single_view.default_view_filters(engine=demo_sqlite_engine)
     # The default view and the month before it (for "since the last meeting").
     assert len(wanted) == 2
-    assert wanted[1] == single_view.period_for(wanted[0], single_view.add_months(wanted[0].as_of, -1))
+    assert wanted[1] == period_for(wanted[0], add_months(wanted[0].as_of, -1))
     assert "default view (" in serve._warm_default_view(demo_sqlite_engine)  # before the server listens
 
     computed: list[str] = []  # every cached function the session had to run (a cache miss)
@@ -337,7 +339,7 @@ def test_overview_opens_with_the_meeting_summary_and_status_colours(
 
     from data_access.steering import load_actions
     from presentation.summary import meeting_summary
-    from services.single_view import period_for
+    from services.single_view_model import period_for
 
     at = open_app(monkeypatch, demo_sqlite_url, query={"asof": "2026-09", "lang": "en"})
     filters = at.session_state["filters"]

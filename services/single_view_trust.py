@@ -1,0 +1,156 @@
+"""The single view's survey tiles: the trust index (latest wave) and the mutual perception gap,
+with their trend over the trend months and their change since the previous wave.
+
+The trust report is computed once per set of waves, rating departments and threshold; two
+views of one meeting (services.single_view.compute_meeting_views) share it through `shared`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
+from domain.filters import Filters
+from domain.months import month_end
+from domain.targets import Target, rag
+from kpis.common import KpiValue, not_available
+from kpis.survey_stats import OVERALL
+from kpis.trust import TrustReport, trust_core
+from kpis.trust_index import latest_wave_trust
+from services.single_view_model import Tile
+
+
+def trust_tiles(
+    engine: Engine,
+    filters: Filters,
+    months: list[dt.date],
+    targets: dict[str, Target],
+    min_group: int,
+    shared: dict[tuple, Any],
+) -> tuple[list[Tile], TrustReport | None, int]:
+    waves = load_waves(engine=engine, filters=filters)
+    if waves.empty:
+        missing = not_available("kpi.na.no_survey")
+        blank = tuple(None for _ in months)
+        return (
+            [
+                Tile("trust_index", missing, None, "index", blank, missing, "wave"),
+                Tile("perception_gap", missing, None, "points", blank, missing, "wave"),
+            ],
+            None,
+            0,
+        )
+    wave_ids = [int(i) for i in waves["id"]]
+    # The report depends on the waves, the rating departments and the threshold only: two
+    # views of one meeting (compute_meeting_views) share it unless a wave came in between.
+    key = ("trust", tuple(wave_ids), tuple(sorted(filters.departments)), min_group)
+    if key not in shared:
+        groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
+        shared[key] = (
+            groups,
+            trust_core(
+                waves=waves,
+                respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
+                groups=groups,
+                min_group=min_group,
+            ),
+        )
+    groups, report = shared[key]
+
+    fielded = pd.to_datetime(waves["fielded_on"])
+
+    def waves_until(month: dt.date) -> pd.DataFrame:
+        return waves[fielded <= pd.Timestamp(month_end(month))]
+
+    def latest(until: pd.DataFrame) -> Any:
+        # The trend months see a few distinct sets of waves: each is computed once (and once
+        # for both views of a meeting).
+        wave_set = (*key, "latest", tuple(int(i) for i in until["id"]))
+        if wave_set not in shared:
+            shared[wave_set] = latest_wave_trust(until, groups, min_group=min_group)
+        return shared[wave_set]
+
+    def index_at(month: dt.date) -> KpiValue:
+        until = waves_until(month)
+        return latest(until).current.index if not until.empty else not_available("kpi.na.no_survey")
+
+    headline = latest(waves)
+    trend = [index_at(month) for month in months]
+    overall = report.trend[(report.trend["dimension"] == OVERALL) & (report.trend["wave_id"] == wave_ids[-1])]
+    significant = bool(overall["significant"].iloc[0]) if not overall.empty else False
+    p_value = (
+        float(overall["p_value"].iloc[0])
+        if not overall.empty and pd.notna(overall["p_value"].iloc[0])
+        else None
+    )
+    trust_tile = Tile(
+        code="trust_index",
+        value=headline.current.index,
+        rag=rag(headline.current.index.value, targets["trust_index"]),
+        unit="index",
+        trend=tuple(value.value for value in trend),
+        change=headline.change,
+        change_basis="wave",
+        detail=(
+            "single.detail.trust",
+            {"wave": headline.wave_code, "respondents": headline.current.respondents},
+        ),
+        note=(
+            ("single.note.trust_significant", {"p": p_value})
+            if significant
+            else ("single.note.trust_not_significant", {"p": p_value})
+        )
+        if headline.change.available
+        else None,
+    )
+
+    gaps = report.gaps
+    mutual = gaps[(gaps["kind"] == "mutual") & (gaps["dimension"] == OVERALL) & gaps["shown"]]
+
+    def gap_at(month: dt.date) -> KpiValue:
+        until = set(int(i) for i in waves_until(month)["id"])
+        rows = mutual[mutual["wave_id"].isin(until)]
+        if rows.empty:
+            return not_available("kpi.na.no_gap")
+        latest = rows[rows["wave_id"] == rows["wave_id"].max()]
+        return KpiValue(float(latest["gap"].abs().max()))
+
+    gap_values = [gap_at(month) for month in months]
+    latest_gap = mutual[mutual["wave_id"] == wave_ids[-1]]
+    gap_detail = None
+    if not latest_gap.empty:
+        row = latest_gap.loc[latest_gap["gap"].abs().idxmax()]
+        gap_detail = (
+            "single.detail.gap",
+            {
+                "a": row["department_a"],
+                "b": row["department_b"],
+                "index_a": row["index_a"],
+                "index_b": row["index_b"],
+            },
+        )
+    wave_change = [value.value for value in gap_values]
+    gap_tile = Tile(
+        code="perception_gap",
+        value=gap_values[-1],
+        rag=rag(gap_values[-1].value, targets["perception_gap"]),
+        unit="points",
+        trend=tuple(wave_change),
+        change=_gap_change(mutual, wave_ids),
+        change_basis="wave",
+        detail=gap_detail,
+    )
+    return [trust_tile, gap_tile], report, headline.current.hidden_groups
+
+
+def _gap_change(mutual: pd.DataFrame, wave_ids: list[int]) -> KpiValue:
+    if len(wave_ids) < 2:
+        return not_available("kpi.na.no_previous_wave")
+    by_wave = mutual.groupby("wave_id")["gap"].apply(lambda gaps: gaps.abs().max())
+    if wave_ids[-1] not in by_wave.index or wave_ids[-2] not in by_wave.index:
+        return not_available("kpi.na.no_previous_wave")
+    return KpiValue(float(by_wave[wave_ids[-1]] - by_wave[wave_ids[-2]]))
