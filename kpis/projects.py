@@ -29,6 +29,27 @@ def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
 
 
+# The portfolio table's columns, in the order the Projects page shows them (has_issue, the
+# last, drives the "issues only" filter and is not shown).
+PORTFOLIO_COLUMNS = [
+    "code",
+    "name",
+    "status",
+    "rag",
+    "rag_reason",
+    "split",
+    "joint",
+    "team",
+    "mixed",
+    "fte_balance",
+    "ownership",
+    "next_goal",
+    "next_goal_date",
+    "late_goals",
+    "has_issue",
+]
+
+
 def project_table(
     projects: pd.DataFrame,
     *,
@@ -96,24 +117,7 @@ def project_table(
                 ),
             }
         )
-    columns = [
-        "code",
-        "name",
-        "status",
-        "rag",
-        "rag_reason",
-        "split",
-        "joint",
-        "team",
-        "mixed",
-        "fte_balance",
-        "ownership",
-        "next_goal",
-        "next_goal_date",
-        "late_goals",
-        "has_issue",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
 
 
 def filter_project_table(

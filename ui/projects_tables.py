@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpis.projects import PORTFOLIO_COLUMNS
 from ui.i18n import currency_symbol, lang, t
 
 
@@ -11,22 +12,8 @@ def date_format() -> str:
     return "DD-MM-YYYY" if lang() == "nl" else "D MMM YYYY"
 
 
-PORTFOLIO_ORDER = [
-    "code",
-    "name",
-    "status",
-    "rag",
-    "rag_reason",
-    "split",
-    "joint",
-    "team",
-    "mixed",
-    "fte_balance",
-    "ownership",
-    "next_goal",
-    "next_goal_date",
-    "late_goals",
-]
+# Every column of the portfolio table but the "issues only" flag.
+PORTFOLIO_ORDER = [column for column in PORTFOLIO_COLUMNS if column != "has_issue"]
 
 
 def _text(key: str, **kwargs) -> st.column_config.Column:
