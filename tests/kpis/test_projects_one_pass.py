@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tests.straight_budget as straight
+import tests.straight_project_charts as straight_charts
+import tests.straight_projects as straight
 from data_access.projects import load_funding_split, load_team_by_months
 from domain.filters import Filters
 from kpis import goals as goals_kpis
@@ -135,7 +136,7 @@ def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> 
     }
     assert not status.empty and (status["status"] != "ok").any()
     assert json.dumps(ownership_matrix_chart(status, **ownership_texts).to_dict()) == json.dumps(
-        straight.ownership_matrix_chart(status, **ownership_texts).to_dict()
+        straight_charts.ownership_matrix_chart(status, **ownership_texts).to_dict()
     )
     timeline = goal_timeline(
         load_insight_goals(engine=demo_sqlite_engine, filters=filters), as_of_end=filters.as_of_end
@@ -154,7 +155,7 @@ def test_project_chart_specs_unchanged(demo_sqlite_engine, filters: Filters) -> 
     }
     assert not timeline.empty
     assert json.dumps(goal_timeline_chart(timeline, **goal_texts).to_dict()) == json.dumps(
-        straight.goal_timeline_chart(timeline, **goal_texts).to_dict()
+        straight_charts.goal_timeline_chart(timeline, **goal_texts).to_dict()
     )
 
 

@@ -1,0 +1,248 @@
+"""The project chart builders as they were at 3943b28, before the one-pass rewrite of issue
+#23, kept as oracles (see tests/straight_budget.py for the rules of these copies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from charts.projects import (
+    FIT_WIDTH,
+    GOAL_STATUS_COLORS,
+    ISSUE_STROKE,
+    MISSING_COLOR,
+    ROW_STEP,
+    SEVERAL_COLOR,
+    _department_scale,
+    agreed_boundaries,
+)
+from charts.theme import RAG_COLORS, TEXT, department_colors
+from kpis.funding import count_drifting as count_drifting  # unchanged: re-exported for the tests
+from kpis.funding import funding_balance as funding_balance  # unchanged: re-exported for the tests
+
+# ---- charts/projects.py at 3943b28 (the builders whose construction changed) ----
+
+
+def ownership_matrix_chart(
+    status: pd.DataFrame,
+    *,
+    area_names: Mapping[str, str],
+    status_names: Mapping[str, str],
+    title: str,
+    project_title: str,
+    area_title: str,
+    owner_title: str,
+    expected_title: str,
+    status_title: str,
+    none_label: str,
+    several_label: str,
+) -> alt.Chart:
+    """Projects × responsibility areas, each cell coloured by its accountable department
+    (grey when several, light grey when none); cells that are not ok get a red border and
+    a "!" after the owner codes. In: ownership_status output."""
+    codes = sorted({c for owners in status["owner_codes"] for c in str(owners).split(",") if c})
+    data = status.assign(
+        area_name=[area_names.get(a, a) for a in status["area"]],
+        status_name=[status_names.get(s, s) for s in status["status"]],
+        owner=[
+            none_label if n == 0 else several_label if n > 1 else codes_text
+            for n, codes_text in zip(status["owners"], status["owner_codes"], strict=True)
+        ],
+        label=[
+            (str(owners) or "–") + (" !" if s != "ok" else "")
+            for owners, s in zip(status["owner_codes"], status["status"], strict=True)
+        ],
+        issue=[s != "ok" for s in status["status"]],
+    )
+    colors = department_colors(codes)
+    scale = alt.Scale(
+        domain=[*codes, several_label, none_label],
+        range=[*(colors[c] for c in codes), SEVERAL_COLOR, MISSING_COLOR],
+    )
+    area_order = list(dict.fromkeys(data["area_name"]))
+    base = alt.Chart().encode(
+        x=alt.X(
+            "area_name:N",
+            title=area_title,
+            sort=area_order,
+            axis=alt.Axis(labelAngle=0, orient="top", labelLimit=125),
+        ),
+        y=alt.Y("project:N", title=project_title, sort="ascending", axis=alt.Axis(labelOverlap=False)),
+        tooltip=[
+            alt.Tooltip("project:N", title=project_title),
+            alt.Tooltip("area_name:N", title=area_title),
+            alt.Tooltip("owner_codes:N", title=owner_title),
+            alt.Tooltip("expected:N", title=expected_title),
+            alt.Tooltip("status_name:N", title=status_title),
+        ],
+    )
+    cells = base.mark_rect(cornerRadius=2).encode(
+        color=alt.Color("owner:N", title=owner_title, scale=scale),
+        stroke=alt.condition("datum.issue", alt.value(ISSUE_STROKE), alt.value("white")),
+        strokeWidth=alt.condition("datum.issue", alt.value(3), alt.value(1)),
+    )
+    labels = base.mark_text(fontWeight="bold", color="white").encode(text=alt.Text("label:N"))
+    return alt.layer(cells, labels, data=data).properties(
+        title=title,
+        height=22 * status["project"].nunique(),
+        autosize=FIT_WIDTH,
+    )
+
+
+def goal_timeline_chart(
+    timeline: pd.DataFrame,
+    *,
+    as_of_end: dt.date,
+    status_names: Mapping[str, str],
+    title: str,
+    goal_title: str,
+    date_title: str,
+    target_title: str,
+    achieved_title: str,
+    status_title: str,
+    slippage_title: str,
+    as_of_title: str,
+) -> alt.Chart:
+    """Gantt-like goal timeline: per goal (project · code) a bar from the project's planned
+    start to the target date (light), a diamond at the target, a dot at the achieved date,
+    and a coloured slippage bar from target to achieved date (or to the as-of date when the
+    goal is overdue); a dashed rule marks the as-of date. In: goal_timeline output."""
+    end = [
+        got if got is not None and pd.notna(got) else (as_of_end if s == "overdue" else tgt)
+        for got, tgt, s in zip(
+            timeline["achieved_date"], timeline["target_date"], timeline["status"], strict=True
+        )
+    ]
+    data = timeline.assign(
+        label=timeline["project"].astype(str) + " · " + timeline["code"].astype(str),
+        start=pd.to_datetime(timeline["planned_start"]),
+        target=pd.to_datetime(timeline["target_date"]),
+        achieved=pd.to_datetime(timeline["achieved_date"]),
+        slip_end=pd.to_datetime(pd.Series(end, index=timeline.index)),
+        status_name=[status_names.get(s, s) for s in timeline["status"]],
+        slippage=timeline["slippage_days"].astype("float64"),
+    )[
+        [
+            "label",
+            "project",
+            "code",
+            "goal",
+            "start",
+            "target",
+            "achieved",
+            "slip_end",
+            "status",
+            "status_name",
+            "slippage",
+        ]
+    ]
+    domain = [status_names.get(s, s) for s in GOAL_STATUS_COLORS]
+    scale = alt.Scale(domain=domain, range=list(GOAL_STATUS_COLORS.values()))
+    tooltip = [
+        alt.Tooltip("label:N", title=goal_title),
+        alt.Tooltip("goal:N", title=goal_title),
+        alt.Tooltip("target:T", title=target_title, format="%d-%m-%Y"),
+        alt.Tooltip("achieved:T", title=achieved_title, format="%d-%m-%Y"),
+        alt.Tooltip("status_name:N", title=status_title),
+        alt.Tooltip("slippage:Q", title=slippage_title),
+    ]
+    # "ascending" sorts the labels like sorted() did, without a list of every label in the spec.
+    y = alt.Y("label:N", title=goal_title, sort="ascending", axis=alt.Axis(labelOverlap=False))
+    # The layers share one top-level data set (alt.layer(..., data=)): layering charts that
+    # each carry the frame makes Altair hash and copy it once per layer.
+    base = alt.Chart().encode(y=y, tooltip=tooltip)
+    plan = base.mark_bar(color=MISSING_COLOR, height=6).encode(
+        x=alt.X("start:T", title=date_title, axis=alt.Axis(format="%b %Y")), x2="target:T"
+    )
+    slip = base.mark_bar(height=10).encode(
+        x="target:T", x2="slip_end:T", color=alt.Color("status_name:N", title=status_title, scale=scale)
+    )
+    target = base.mark_point(shape="diamond", filled=True, size=70, color=TEXT).encode(x="target:T")
+    achieved = base.mark_circle(size=70, color=RAG_COLORS["green"], stroke="white").encode(x="achieved:T")
+    as_of = (
+        alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of_end)], "name": [as_of_title]}))
+        .mark_rule(strokeDash=[4, 3], color=ISSUE_STROKE)
+        .encode(x="as_of:T", tooltip=[alt.Tooltip("as_of:T", title=as_of_title, format="%d-%m-%Y")])
+    )
+    return (alt.layer(plan, slip, target, achieved, data=data) + as_of).properties(
+        title=title, height=18 * data["label"].nunique(), autosize=FIT_WIDTH
+    )
+
+
+def funding_split_chart(
+    split: pd.DataFrame,
+    *,
+    title: str,
+    share_title: str,
+    project_title: str,
+    department_title: str,
+    agreed_title: str,
+) -> alt.Chart:
+    """Stacked bars of each department's share of the committed funding per project, with
+    a black tick where the agreed split puts the boundary. In: resolve_agreed_shares output."""
+    data = split.assign(order=split["department"].rank(method="dense"))
+    codes = sorted(split["department"].unique().tolist())
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("project:N", title=project_title, sort="ascending", axis=alt.Axis(labelOverlap=False)),
+            x=alt.X(
+                "committed_share:Q",
+                title=share_title,
+                stack="zero",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("project:N", title=project_title),
+                alt.Tooltip("department:N", title=department_title),
+                alt.Tooltip("committed_share:Q", title=share_title, format=".0%"),
+                alt.Tooltip("agreed:Q", title=agreed_title, format=".0%"),
+            ],
+        )
+    )
+    ticks = (
+        alt.Chart(agreed_boundaries(split))
+        .mark_tick(color=TEXT, thickness=3, size=18)
+        .encode(
+            y=alt.Y("project:N", sort="ascending"),
+            x=alt.X("boundary:Q"),
+            tooltip=[
+                alt.Tooltip("project:N", title=project_title),
+                alt.Tooltip("between:N", title=department_title),
+                alt.Tooltip("boundary:Q", title=agreed_title, format=".0%"),
+            ],
+        )
+    )
+    return (bars + ticks).properties(
+        title=title, height=ROW_STEP * split["project"].nunique(), autosize=FIT_WIDTH
+    )
+
+
+def fte_chart(
+    fte: pd.DataFrame, *, title: str, month_title: str, fte_title: str, department_title: str
+) -> alt.Chart:
+    """FTE per home department per month, stacked areas. In: month, department, fte."""
+    codes = sorted(fte["department"].unique().tolist())
+    return (
+        alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])))
+        .mark_area(opacity=0.85, interpolate="step-after")
+        .encode(
+            x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y", tickCount="month")),
+            y=alt.Y("fte:Q", title=fte_title, stack="zero"),
+            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            tooltip=[
+                alt.Tooltip("month:T", title=month_title, format="%b %Y"),
+                alt.Tooltip("department:N", title=department_title),
+                alt.Tooltip("fte:Q", title=fte_title, format=".1f"),
+                alt.Tooltip("members:Q"),
+            ],
+        )
+        .properties(title=title, height=260)
+    )
