@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.warmup import warm_imports
+from runtime.warmup import warm_imports
 
 warm_imports()  # a cold server opened by many users at once: import once, not in a race
 

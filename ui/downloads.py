@@ -5,7 +5,7 @@ a callable, run by Streamlit on a separate thread without Streamlit commands), t
 "Make the meeting pack" is clicked (its steps shown in a status box), so a page does not pay
 for exports nobody asks for. The callables use pure functions only: no session state, no cache. The export
 libraries (openpyxl, python-pptx, fpdf2, vl-convert) are imported only then, through
-`ui.warmup.import_locked`, so a server that never exports does not hold them in memory.
+`runtime.warmup.import_locked`, so a server that never exports does not hold them in memory.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from access.roles import READ
 from domain.filters import Filters
 from reports.pack import Progress, build_pack
 from reports.pack_files import file_slug, pack_files
+from runtime.warmup import import_locked
 from services.single_view import compute_meeting_views
 from ui.auth import require
 from ui.data import cached, get_engine
 from ui.i18n import lang, number, t
 from ui.survey import survey_min_group
-from ui.warmup import import_locked
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

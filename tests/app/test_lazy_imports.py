@@ -21,7 +21,7 @@ MIGRATION_LIBRARIES = ("alembic", "mako")
 _PROBE = """
 import json, sys
 from streamlit.testing.v1 import AppTest
-from ui.warmup import warm_imports
+from runtime.warmup import warm_imports
 warm_imports()
 after_warmup = sorted(m for m in {libs} if m in sys.modules)
 at = AppTest.from_file("app.py", default_timeout=120)
@@ -61,7 +61,7 @@ def test_the_overview_renders_without_the_export_libraries(demo_sqlite_url: str)
 def test_a_download_imports_its_library_on_demand() -> None:
     code = (
         "import sys, pandas as pd\n"
-        "from ui.warmup import import_locked\n"
+        "from runtime.warmup import import_locked\n"
         "before = 'openpyxl' in sys.modules\n"
         "data = import_locked('reports.tables').to_xlsx_bytes({'t': pd.DataFrame({'a': [1]})}, lang='en')\n"
         "print(before, 'openpyxl' in sys.modules, data[:2] == b'PK')\n"
@@ -73,7 +73,7 @@ def test_a_download_imports_its_library_on_demand() -> None:
 def test_lazy_imports_from_many_threads_at_once_get_complete_modules() -> None:
     code = (
         "import threading\n"
-        "from ui.warmup import import_locked\n"
+        "from runtime.warmup import import_locked\n"
         "names = ['reports.tables', 'reports.pptx_pack', 'reports.pdf_pack'] * 4\n"
         "got, errors = [], []\n"
         "def run(name):\n"
@@ -95,7 +95,7 @@ def test_warm_up_takes_the_imported_modules_out_of_the_collectors_view() -> None
     """Streamlit's full collection after every run must not walk the imported libraries."""
     code = (
         "import gc\n"
-        "from ui.warmup import warm_imports\n"
+        "from runtime.warmup import warm_imports\n"
         "before = gc.get_freeze_count()\n"
         "warm_imports()\n"
         "print(before, gc.get_freeze_count() > 100_000)\n"
@@ -107,7 +107,7 @@ def test_warm_up_takes_the_imported_modules_out_of_the_collectors_view() -> None
 def test_the_first_session_on_a_warmed_up_server_freezes_what_the_server_made() -> None:
     code = (
         "import gc\n"
-        "import ui.warmup as w\n"
+        "import runtime.warmup as w\n"
         "w.warm_imports()\n"  # serve.py: before the server exists
         "after_warmup = gc.get_freeze_count()\n"
         "made_by_server = [[i] for i in range(5000)]\n"

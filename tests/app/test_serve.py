@@ -20,7 +20,7 @@ def test_serve_warms_up_before_it_listens(demo_sqlite_url: str, tmp_path: Path) 
 
 
 def test_serve_passes_the_script_and_options_on() -> None:
-    from serve import _split
+    from runtime.server import _split
 
     assert _split(["--server.port=1"]) == ("app.py", ["--server.port=1"])
     assert _split(["bench/empty_app.py", "--server.port=1"]) == ("bench/empty_app.py", ["--server.port=1"])

@@ -27,7 +27,7 @@ def test_unreachable_database_shows_the_message_and_retry_not_a_trace(
 
 
 def test_warmup_finds_the_frame_and_page_imports() -> None:
-    from ui.warmup import ROOT, imported_modules, warm_imports
+    from runtime.warmup import ROOT, imported_modules, warm_imports
 
     names = imported_modules(ROOT / "app.py")
     assert "data_access.engine" in names and "ui.outage" in names and "streamlit" in names

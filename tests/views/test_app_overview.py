@@ -290,7 +290,7 @@ def test_the_warm_up_computes_into_the_cache_what_a_new_session_opens_with(
     import data_access.reference as reference
     import data_access.role_settings as role_settings
     import data_access.steering as steering
-    import serve
+    import runtime.server as serve
     import services.single_view as single_view
     from domain.months import add_months
     from services.single_view_model import period_for
