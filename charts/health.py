@@ -61,7 +61,7 @@ def radar_chart(
     """The profile as a radar: level rings 1–5, a spoke per criterion, the as-of month (solid)
     over the same month a year earlier (dashed). A criterion without a level has no point.
 
-    `profile`: criterion, level, earlier_level (services.health_page.profile_table); `names`:
+    `profile`: criterion, level, earlier_level (kpis.maturity.profile_table); `names`:
     criterion → label; `series`: "now"/"earlier" → legend label; texts: title, level, legend.
     """
     codes = list(profile["criterion"])

@@ -21,6 +21,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pandas as pd
+
 from domain.maturity import (  # noqa: F401 - the rules are part of this module's interface
     CRITERIA,
     DEFAULT_RULES,
@@ -78,6 +80,10 @@ class Profile:
         return next(score for score in self.criteria if score.criterion == code)
 
 
+# The reason (an i18n key) of a measure that has no data at the month scored.
+NO_DATA = "maturity.na.no_data"
+
+
 def confidence_of(measured: int, total: int) -> str:
     """high when every measure has data, medium for at least half, low for fewer, none for none."""
     if total == 0 or measured == 0:
@@ -110,3 +116,16 @@ def score_profile(values: Mapping[str, KpiValue], rules: MaturityRules | None = 
     weakest = tuple(score.criterion for score in criteria if level is not None and score.level == level)
     confidence = min((score.confidence for score in criteria), key=CONFIDENCES.index)
     return Profile(criteria, level, confidence, weakest)
+
+
+def profile_table(current: Profile, earlier: Profile) -> pd.DataFrame:
+    """criterion, level, confidence, earlier_level, earlier_confidence: the radar's data (the page, the pack and the what-if read it)."""
+    return pd.DataFrame(
+        {
+            "criterion": list(CRITERIA),
+            "level": [current.criterion(code).level for code in CRITERIA],
+            "confidence": [current.criterion(code).confidence for code in CRITERIA],
+            "earlier_level": [earlier.criterion(code).level for code in CRITERIA],
+            "earlier_confidence": [earlier.criterion(code).confidence for code in CRITERIA],
+        }
+    )

@@ -9,17 +9,18 @@ from charts.health import radar_chart, trust_delivery_chart
 from domain.maturity import CRITERIA
 from i18n import translate
 from i18n.format import format_month
+from kpis.maturity import profile_table
 from kpis.trust_delivery import MIN_WAVES
-from reports.content import PackChart, PackTable
-from reports.pack_charts import _print_size
-from services.health_page import HealthView, profile_table
-from services.health_texts import (
+from presentation.health import (
     level_text,
     overall_text,
     profile_figures,
     reading_texts,
     trust_delivery_frames,
 )
+from reports.content import PackChart, PackTable
+from reports.pack_charts import _print_size
+from services.health_page import HealthView
 
 
 def _criteria_lines(view: HealthView, lang: str) -> list[str]:

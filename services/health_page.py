@@ -29,12 +29,12 @@ from data_access.projects import (
 from data_access.steering import load_actions, load_decisions
 from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
 from domain.filters import Filters
-from domain.maturity import CRITERIA, MaturityRules, RuleVersion, rules_in_force
+from domain.maturity import MaturityRules, RuleVersion, rules_in_force
 from domain.months import month_end
 from kpis.budget import earned_value_table, portfolio_earned_value
 from kpis.common import KpiValue, not_available
 from kpis.exceptions import without_cancelled
-from kpis.maturity import Profile, score_profile
+from kpis.maturity import NO_DATA, Profile, score_profile
 from kpis.maturity_measures import (
     CUSTOMER_DATA_AREAS,
     PROCESSING_AREAS,
@@ -64,7 +64,6 @@ from services.single_view import compute_single_view
 from services.single_view_model import trend_months
 
 PROFILE_MONTHS = 13  # the as-of month and the twelve before it: "a year earlier" is the first
-NO_DATA = "maturity.na.no_data"
 # Measures that are a tile of the single view, by tile code.
 TILE_MEASURES = {
     "perception_gap": "perception_gap",
@@ -298,16 +297,3 @@ def criterion_rows(profile: Profile) -> pd.DataFrame:
         for measure in score.measures
     ]
     return pd.DataFrame(rows)
-
-
-def profile_table(current: Profile, earlier: Profile) -> pd.DataFrame:
-    """criterion, level, confidence, earlier_level, earlier_confidence: the radar's data."""
-    return pd.DataFrame(
-        {
-            "criterion": list(CRITERIA),
-            "level": [current.criterion(code).level for code in CRITERIA],
-            "confidence": [current.criterion(code).confidence for code in CRITERIA],
-            "earlier_level": [earlier.criterion(code).level for code in CRITERIA],
-            "earlier_confidence": [earlier.criterion(code).confidence for code in CRITERIA],
-        }
-    )

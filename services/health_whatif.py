@@ -26,8 +26,8 @@ from kpis.common import KpiValue
 from kpis.funding import funding_balance
 from kpis.maturity import Profile, score_profile
 from kpis.scenario.comparison import ScenarioFigures
+from presentation.health import level_text
 from services.health_page import TRUST_MEASURES, MonthProfile
-from services.health_texts import level_text
 
 
 def _shifted(value: KpiValue, before: KpiValue, after: KpiValue) -> KpiValue:

@@ -14,7 +14,7 @@ from domain.maturity import MEASURES, rules_in_force
 from domain.months import add_months
 from i18n import translate
 from i18n.format import format_month
-from services.health_texts import rule_text
+from presentation.health import rule_text
 from ui.auth import current_user, ensure_allowed
 from ui.data import cached, get_engine
 from ui.i18n import lang, t

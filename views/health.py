@@ -7,10 +7,9 @@ from access.roles import READ
 from charts.health import level_trend_chart, radar_chart, trust_delivery_chart
 from data_access.reference import load_departments
 from domain.maturity import CRITERIA
-from kpis.maturity import CONFIDENCES
+from kpis.maturity import CONFIDENCES, profile_table
 from kpis.trust_delivery import MIN_WAVES
-from services.health_page import compute_health, profile_table
-from services.health_texts import (
+from presentation.health import (
     confidence_line,
     criterion_label,
     levels_table,
@@ -19,6 +18,7 @@ from services.health_texts import (
     reading_texts,
     trust_delivery_frames,
 )
+from services.health_page import compute_health
 from ui.auth import require
 from ui.charts import show_chart
 from ui.data import cached

@@ -24,10 +24,11 @@ from data_access.survey import (
 )
 from domain.filters import Filters
 from domain.maturity import CRITERIA
+from kpis.maturity import profile_table
 from kpis.trust import trust_report
 from kpis.trust_delivery import TABLE_COLUMNS
-from services.health_page import compute_health, criterion_rows, profile_table
-from services.health_texts import overall_text, reading_texts
+from presentation.health import overall_text, reading_texts
+from services.health_page import compute_health, criterion_rows
 from services.single_view import compute_single_view, default_view_filters
 
 EDITOR = User("e@x.nl", "e@x.nl", "editor")

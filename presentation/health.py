@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from domain.maturity import HIGHER, MeasureRule
 from i18n import translate
 from i18n.format import format_month, format_number, format_pct
-from kpis.maturity import CriterionScore, Profile
+from kpis.maturity import NO_DATA, CriterionScore, Profile, profile_table
 from kpis.trust_delivery import DELIVERY, DIRECTION_COLUMNS
-from services.health_page import NO_DATA, HealthView, profile_table
+
+if TYPE_CHECKING:  # the page model, read here, is built in services/
+    from services.health_page import HealthView
 
 
 def value_text(value: float | None, unit: str, lang: str) -> str:
