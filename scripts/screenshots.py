@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from access.roles import RESPOND  # noqa: E402 - needs the repository on sys.path
 from scripts.screenshot import shrink_png  # noqa: E402 - needs the repository on sys.path
 from tests.browser.harness import (  # noqa: E402
     launch_chromium,
@@ -27,19 +28,15 @@ from tests.browser.harness import (  # noqa: E402
     wait_for_app,
     wait_for_visible_charts,
 )
+from ui.navigation import PAGES as NAVIGATION  # noqa: E402
 
-# Page name -> URL path (st.Page uses the file's stem; the Overview is the default page).
+# Page name -> URL path, from the app's own page registry (a new page is shot from its first
+# commit): the default page is "overview"; the respondents' questionnaire is left out (local
+# mode has no respondent).
 PAGES = {
-    "overview": "",
-    "budget": "budget",
-    "projects": "projects",
-    "trust": "trust",
-    "whatif": "whatif",
-    "steering": "steering",
-    "catalogue": "catalogue",
-    "import": "import",
-    "organisation": "organisation",
-    "pulse": "pulse",
+    ("overview" if spec.default else spec.url_path): spec.url_path
+    for spec in NAVIGATION
+    if spec.right != RESPOND
 }
 SIZES = ("1280x720", "1440x900")
 LANGS = ("nl", "en")
