@@ -55,8 +55,11 @@ def take_screenshots(
     sizes: list[str],
     langs: list[str],
     pages: list[str],
+    scroll_to: str | None = None,
 ) -> list[Path]:
-    """Every page × language × size as a PNG in `out`; -> the files written."""
+    """Every page × language × size as a PNG in `out`; -> the files written. With
+    `scroll_to` (a CSS selector), the first element it matches is scrolled to the top first:
+    a section below the fold, such as the Overview's exceptions."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +76,12 @@ def take_screenshots(
                         wait_for_app(page)
                         wait_for_visible_charts(page, timeout_ms=60_000)
                         page.wait_for_timeout(1500)  # sparklines and fonts settle after the script
-                        path = out / f"{name}-{lang}-{size}.png"
+                        suffix = ""
+                        if scroll_to:
+                            page.locator(scroll_to).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+                            page.wait_for_timeout(500)
+                            suffix = "-scrolled"
+                        path = out / f"{name}-{lang}-{size}{suffix}.png"
                         page.screenshot(path=str(path))
                         shrink_png(path)
                         written.append(path)
@@ -93,6 +101,9 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument(
+        "--scroll-to", default=None, help="a CSS selector scrolled to the top before each shot (-scrolled.png)"
+    )
     args = parser.parse_args()
     pages = [name for name in args.pages.split(",") if name]
     unknown = set(pages) - set(PAGES)
@@ -110,6 +121,7 @@ def main() -> None:
                 sizes=args.sizes.split(","),
                 langs=args.langs.split(","),
                 pages=pages,
+                scroll_to=args.scroll_to,
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -24,7 +25,9 @@ def rag_badge(rag: str | None) -> None:
     st.badge(t(f"rag.{rag}"), color=color, icon=icon)
 
 
-def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
+def detail_link(
+    page: str, *, label: str, query_params: dict[str, str], width: Literal["content", "stretch"] = "content"
+) -> None:
     """A link to the page holding the detail; nothing when that page is not reachable.
 
     A page is unreachable when the user's navigation does not hold it (their role may not
@@ -33,7 +36,9 @@ def detail_link(page: str, *, label: str, query_params: dict[str, str]) -> None:
     from streamlit.errors import StreamlitAPIException
 
     try:
-        st.page_link(page, label=label, icon=":material/arrow_forward:", query_params=query_params)
+        st.page_link(
+            page, label=label, icon=":material/arrow_forward:", query_params=query_params, width=width
+        )
     except StreamlitAPIException:
         return
 

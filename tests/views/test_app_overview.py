@@ -14,6 +14,7 @@ from kpis.budget import realisation
 from kpis.exceptions import without_cancelled
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust_index import latest_wave_trust
+from presentation.markdown import md
 from presentation.overview import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app
@@ -150,12 +151,11 @@ def assert_exceptions_shown(at, exceptions) -> None:
         for group in groups
         if group.rest
     ]
-    # The plain-text lines: first the "since the last meeting" sentences, then the exceptions.
-    shown = [t.value for t in at.text]
-    assert len(shown) > len(lines)
-    assert shown[len(shown) - len(lines) :] == lines
-    # One link per exception line, plus one per tile (services.links.tile_link: every tile has one).
-    assert len(at.get("page_link")) == len(lines) + len(at.metric)
+    # Each exception line is itself the link to its detail, its text escaped for Markdown; the
+    # tiles' links come first (services.links.tile_link: every tile has one).
+    links = at.get("page_link")
+    assert len(links) == len(lines) + len(at.metric)
+    assert [link.proto.label for link in links[len(at.metric) :]] == [md(line) for line in lines]
     shown_tables = [
         list(frame.value["exception"]) for frame in at.dataframe if "exception" in frame.value.columns
     ]
