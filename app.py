@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from runtime.warmup import warm_imports
+from runtime.warmup import app_with_default_page, warm_imports
 
-warm_imports()  # a cold server opened by many users at once: import once, not in a race
+# A cold server opened by many users at once: import once, not in a race. The other pages'
+# imports come at each one's first run, below (a server only loads what its pages need).
+warm_imports(app_with_default_page())
 
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
@@ -13,7 +15,7 @@ from data_access.engine import DatabaseUnavailable  # noqa: E402
 from ui.auth import gate, render_language_switch, render_user_badge  # noqa: E402
 from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
-from ui.navigation import build_navigation  # noqa: E402
+from ui.navigation import build_navigation, page_file  # noqa: E402
 from ui.organisation import show_logo  # noqa: E402
 from ui.outage import restore_filters_after_outage, show_database_unavailable  # noqa: E402
 from ui.settings_check import stop_on_bad_settings  # noqa: E402
@@ -45,6 +47,8 @@ with st.sidebar:
     render_user_badge(user)
 
 navigation = build_navigation(user)
+if (file := page_file(navigation)) is not None:
+    warm_imports([file])  # this page's own imports, once per process, under the warm-up lock
 if user.may(READ):
     show_url_notices()
 try:

@@ -18,15 +18,23 @@ import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import altair as alt
 import pandas as pd
 
 from domain.targets import Rag
 from i18n import translate
 from i18n.format import format_day, format_month, format_number
 from i18n.times import format_moment
+
+if TYPE_CHECKING:  # only for annotations: the Overview's server never loads Altair for it
+    import altair as alt
+
+
+# progress(step, steps, label): called before each step of making the pack (reports.pack,
+# reports.pack_files).
+Progress = Callable[[int, int, str], None]
+PACK_STEPS = ("figures", "details", "charts", "slides", "pdf", "tables")
 
 
 @dataclass(frozen=True)

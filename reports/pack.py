@@ -25,7 +25,6 @@ figures pass the confidentiality gate of kpis.trust.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -46,7 +45,7 @@ from kpis.budget import earned_value_table, forecast_year_end
 from kpis.funding import funding_drift
 from kpis.steering import actions_for_meeting
 from presentation.summary import meeting_summary
-from reports.content import Pack, PackTable
+from reports.content import PACK_STEPS, Pack, PackTable, Progress
 from reports.pack_charts import (
     budget_chart,
     funding_drift_chart,
@@ -70,10 +69,6 @@ from services.health_page import compute_health
 from services.organisation import Organisation, load_organisation
 from services.single_view import compute_single_view, previous_meeting_filters
 from services.single_view_model import SingleView
-
-# progress(step, steps, label): called before each step of making the pack.
-Progress = Callable[[int, int, str], None]
-PACK_STEPS = ("figures", "details", "charts", "slides", "pdf", "tables")
 
 
 def _previous_view(engine: Engine, *, filters: Filters, min_group: int) -> SingleView | None:

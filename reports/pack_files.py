@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from i18n.format import currency_symbol
-from reports.content import Pack
-from reports.pack import PACK_STEPS, Progress
+from reports.content import PACK_STEPS, Pack, Progress
 
 
 def pack_tables(pack: Pack) -> dict[str, pd.DataFrame]:

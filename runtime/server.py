@@ -11,7 +11,7 @@ the empty app included) start servers this way; the benchmark also records the t
 process start to healthy, so the warm-up is reported, not hidden.
 
 The warm-up is runtime.warmup.warm_imports (the script's own top-level imports; for app.py also
-every page's) and, for app.py, ui.data.get_engine() and what a new session's Overview
+the default page's, while every other page's come at its first run) and, for app.py, ui.data.get_engine() and what a new session's Overview
 asks for, computed into the app's result cache (ui.data.cached): the default views
 (services.single_view.default_view_filters, which also load the base aggregates that every
 later filter change reuses), the sidebar's lists and the meeting summary's actions. A
@@ -47,10 +47,10 @@ def warm_up(script: str) -> str:
     caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
     caching_log.addFilter(_no_runtime_warning)
     try:
-        from runtime.warmup import warm_imports
+        from runtime.warmup import app_with_default_page, warm_imports
 
         path = (ROOT / script).resolve()
-        warm_imports(None if path == APP else [path])
+        warm_imports(app_with_default_page() if path == APP else [path])
     finally:
         caching_log.removeFilter(_no_runtime_warning)
     # Streamlit asks once per process, at the first element, whether it runs in a REPL:

@@ -40,10 +40,22 @@ def imported_modules(path: Path) -> list[str]:
     return names
 
 
+APP = ROOT / "app.py"
+DEFAULT_PAGE = ROOT / "views" / "overview.py"  # ui.navigation.PAGES' default page
+
+
+def app_with_default_page() -> list[Path]:
+    """What a server of app.py imports before its first session: the frame and the default
+    page. Every other page's imports come at that page's first run (app.py calls
+    `warm_imports([page])` before it runs the page), under the same lock: a server whose
+    users stay on the Overview never loads Altair (about 30 MB), the charts' library."""
+    return [APP, DEFAULT_PAGE]
+
+
 def warm_imports(files: Iterable[Path] | None = None) -> None:
     """Import every module that `files` (default: app.py and views/*.py) import, once."""
     global _server_frozen  # noqa: PLW0603
-    paths = list(files) if files is not None else [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+    paths = list(files) if files is not None else [APP, *sorted((ROOT / "views").glob("*.py"))]
     if all(path in _warm for path in paths):
         if not _server_frozen:
             _freeze_server_once()

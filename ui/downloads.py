@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from access.roles import READ
 from domain.filters import Filters
-from reports.pack import Progress, build_pack
+from reports.content import Progress
 from reports.pack_files import file_slug, pack_files
 from runtime.warmup import import_locked
 from services.single_view import compute_meeting_views
@@ -141,7 +141,8 @@ def _make_pack(
     # The Overview's views, from the app's cache (the same ones the page just showed).
     views = cached(compute_meeting_views, filters=filters, min_group=min_group)
     view, previous = views.current, views.previous
-    pack = build_pack(
+    # Only here: the pack's charts need Altair, which the Overview's own server never loads.
+    pack = import_locked("reports.pack").build_pack(
         engine,
         filters=filters,
         lang=language,

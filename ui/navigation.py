@@ -81,6 +81,15 @@ def visible_pages(user: User, pages: tuple[PageSpec, ...] = PAGES) -> list[PageS
     return [page for page in pages if user.may(page.right)]
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_file(page: StreamlitPage) -> Path | None:
+    """The file of the registry's page that st.navigation chose (None for a page not in it);
+    both give the default page the URL path ""."""
+    return next((ROOT / spec.path for spec in PAGES if spec.url_path == page.url_path), None)
+
+
 def build_navigation(user: User) -> StreamlitPage:
     """st.navigation over the pages the user may open (only those can be reached by URL)."""
     return st.navigation(

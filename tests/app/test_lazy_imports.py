@@ -120,3 +120,60 @@ def test_the_first_session_on_a_warmed_up_server_freezes_what_the_server_made() 
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+_PAGE_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from runtime.warmup import app_with_default_page, warm_imports
+warm_imports(app_with_default_page())  # what serve.py does for app.py
+at = AppTest.from_file("app.py", default_timeout=120)
+at.secrets = {"tests": {"secrets_file": "none"}}
+at.run()
+overview = {"errors": [str(e.value) for e in at.exception], "metrics": len(at.metric),
+            "altair": "altair" in sys.modules, "title": at.title[0].value}
+at.switch_page("views/budget.py").run()
+budget = {"errors": [str(e.value) for e in at.exception], "metrics": len(at.metric), "title": at.title[0].value,
+          "altair": "altair" in sys.modules}
+print(json.dumps({"overview": overview, "budget": budget}))
+"""
+
+
+def test_the_overview_server_leaves_the_chart_library_to_the_pages_that_draw_charts(
+    demo_sqlite_url: str,
+) -> None:
+    """A server of app.py imports the frame and the Overview before its first session; the
+    Overview runs without Altair (issue #23: a lean server), and the Budget page, at its first
+    run, imports what it needs itself (under the warm-up lock) and draws its charts."""
+    env = os.environ | {"DATABASE_URL": demo_sqlite_url}
+    env.pop("SEED_DEMO", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _PAGE_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["overview"]["errors"] == []
+    assert result["overview"]["altair"] is False
+    assert result["overview"]["metrics"] >= 10
+    assert result["budget"]["errors"] == []
+    assert result["budget"]["altair"] is True
+    assert result["budget"]["metrics"] > 0
+    assert result["budget"]["title"] != result["overview"].get("title")
+
+
+def test_every_registry_page_is_found_from_its_navigation_entry() -> None:
+    """app.py warms a page's imports from st.navigation's choice (ui.navigation.page_file),
+    matched on the URL path, which st.navigation gives the default page as ""."""
+    from types import SimpleNamespace
+
+    from ui.navigation import PAGES, page_file
+    from ui.navigation import ROOT as APP_ROOT
+
+    for spec in PAGES:
+        assert page_file(SimpleNamespace(url_path=spec.url_path)) == APP_ROOT / spec.path, spec.path
+    assert page_file(SimpleNamespace(url_path="no-such-page")) is None
