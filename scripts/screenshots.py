@@ -102,7 +102,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument(
-        "--scroll-to", default=None, help="a CSS selector scrolled to the top before each shot (-scrolled.png)"
+        "--scroll-to",
+        default=None,
+        help="a CSS selector scrolled to the top before each shot (-scrolled.png)",
     )
     args = parser.parse_args()
     pages = [name for name in args.pages.split(",") if name]

@@ -115,7 +115,9 @@ for number, group in enumerate(groups):
             link = exception_link(item)
             detail_link(
                 link.page,
-                label=md(exception_text(item, language, department_names=department_names, currency=currency())),
+                label=md(
+                    exception_text(item, language, department_names=department_names, currency=currency())
+                ),
                 query_params=link_params(link, filters),
                 width="stretch",
             )
