@@ -13,8 +13,9 @@ from data_access.filtering import all_of, department_condition, funded_by_select
 from data_access.history import funding_rows, replay_day
 from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
+from data_access.projects.common import project_facts, selected_projects
 from domain.filters import Filters
-from domain.months import add_months, as_date
+from domain.months import add_months, as_date, as_dates
 
 Span = Literal["period", "period_to_year_end", "year", "all"]
 DepartmentFilter = Literal["lines", "funders"]
@@ -308,8 +309,30 @@ def load_budget_by_month(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
-    frame["month"] = [as_date(value) for value in frame["month"]]
+    frame["month"] = as_dates(frame["month"])
     return frame.astype({"planned": "float64", "actual": "float64", **{name: "object" for name in by}})
+
+
+def progress_base(engine: Engine) -> pd.DataFrame:
+    """Memoised: every progress row (project code, month, pct_complete as float), in the
+    database's order of codes, then by month. A few rows per project and month: at 2,000
+    projects about 70,000 rows, about 5 MB."""
+
+    def load(e: Engine) -> pd.DataFrame:
+        query = (
+            select(Project.code.label("project"), Progress.month, Progress.pct_complete)
+            .join(Progress, Progress.project_id == Project.id)
+            .order_by(Project.code, Progress.month)
+        )
+        with e.connect() as conn:
+            frame = pd.DataFrame.from_records(
+                [tuple(row) for row in conn.execute(query)], columns=["project", "month", "pct_complete"]
+            )
+        return frame.assign(
+            month=as_dates(frame["month"]), pct_complete=frame["pct_complete"].astype("float64")
+        )
+
+    return memoised(engine=engine, name="budget.progress", load=load)
 
 
 def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -317,34 +340,24 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     before the as-of month: pct_complete (None when no progress row yet) and progress_month.
 
     Projects qualify by the status and project filters and, with departments chosen, when
-    a chosen department funds them.
+    a chosen department funds them (data_access.projects.common.selected_projects). From
+    the memoised project facts and progress rows; the same in SQL is tests/oracles.py.
     """
-    latest = (
-        select(Progress.project_id, func.max(Progress.month).label("month"))
-        .where(Progress.month <= filters.as_of)
-        .group_by(Progress.project_id)
-        .subquery()
+    facts = project_facts(engine)
+    chosen = facts[facts["code"].isin(selected_projects(engine=engine, filters=filters))]
+    rows = progress_base(engine)
+    latest = rows[rows["month"] <= filters.as_of].drop_duplicates("project", keep="last").set_index("project")
+    frame = pd.DataFrame(
+        {
+            "project": chosen["code"].to_numpy(dtype=object),
+            "name": chosen["name"].to_numpy(dtype=object),
+            "status": chosen["status"].to_numpy(dtype=object),
+        }
     )
-    query = (
-        select(
-            Project.code.label("project"),
-            Project.name,
-            Project.status,
-            Progress.pct_complete,
-            Progress.month.label("progress_month"),
-        )
-        .select_from(Project)
-        .outerjoin(latest, latest.c.project_id == Project.id)
-        .outerjoin(Progress, (Progress.project_id == Project.id) & (Progress.month == latest.c.month))
-        .where(all_of([*project_conditions(filters), *funded_by_selected(filters)]))
-        .order_by(Project.code)
-    )
-    columns = ["project", "name", "status", "pct_complete", "progress_month"]
-    with engine.connect() as conn:
-        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+    found = latest.reindex(frame["project"])
     return frame.assign(
-        progress_month=_objects([as_date(value) for value in frame["progress_month"]], frame),
-        pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
+        pct_complete=_objects([_float_or_none(value) for value in found["pct_complete"]], frame),
+        progress_month=_objects([as_date(value) for value in found["month"]], frame),
     )
 
 
@@ -352,39 +365,21 @@ def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12)
     """Progress rows of the filtered projects for the `months` months up to the as-of month,
     plus each project's latest row before that window: project, month, pct_complete.
 
-    Enough to replay "% complete as it stood" at any of those month closes.
+    Enough to replay "% complete as it stood" at any of those month closes. From the
+    memoised progress rows; the same in SQL is tests/oracles.py.
     """
     window_start = add_months(filters.as_of, -(months - 1))
-    before = (
-        select(Progress.project_id, func.max(Progress.month).label("month"))
-        .where(Progress.month < window_start)
-        .group_by(Progress.project_id)
-        .subquery()
-    )
-    query = (
-        select(Project.code.label("project"), Progress.month, Progress.pct_complete)
-        .join(Progress, Progress.project_id == Project.id)
-        .outerjoin(before, (before.c.project_id == Project.id) & (before.c.month == Progress.month))
-        .where(
-            all_of(
-                [
-                    Progress.month <= filters.as_of,
-                    (Progress.month >= window_start) | before.c.month.is_not(None),
-                    *project_conditions(filters),
-                    *funded_by_selected(filters),
-                ]
-            )
-        )
-        .order_by(Project.code, Progress.month)
-    )
-    with engine.connect() as conn:
-        frame = pd.DataFrame.from_records(
-            [tuple(row) for row in conn.execute(query)], columns=["project", "month", "pct_complete"]
-        )
-    return frame.assign(
-        month=_objects([as_date(value) for value in frame["month"]], frame),
-        pct_complete=frame["pct_complete"].astype("float64"),
-    )
+    rows = progress_base(engine)
+    rows = rows[
+        rows["project"].isin(selected_projects(engine=engine, filters=filters))
+        & (rows["month"] <= filters.as_of)
+    ]
+    in_window = rows["month"] >= window_start
+    # The rows come by project, then month: a project's latest row before the window is its last one there.
+    last_before = rows.index.isin(rows[~in_window].drop_duplicates("project", keep="last").index)
+    history = rows[in_window | last_before].reset_index(drop=True)
+    # As a query's empty answer: no rows, no inferred text type.
+    return history.astype({"project": object}) if history.empty else history
 
 
 def load_funding_shares(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from data_access.models import (
 from data_access.projects import load_insight_goals
 from data_access.survey import adjusted_score
 from domain.filters import Filters
-from domain.months import as_date
+from domain.months import as_dates
 from domain.scenario import BaselineFrames, Scenario
 from domain.scenario_link import from_json, to_json
 
@@ -73,7 +73,7 @@ def load_remaining_by_category(*, engine: Engine, filters: Filters) -> pd.DataFr
     columns = ["month", "project", "department", "category", "planned"]
     with engine.connect() as conn:
         frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
-    frame["month"] = [as_date(value) for value in frame["month"]]
+    frame["month"] = as_dates(frame["month"])
     return frame.astype({"planned": "float64"})
 
 
@@ -133,10 +133,8 @@ def load_scenario_baseline(
     )
     goals = load_insight_goals(engine=engine, filters=filters)
     goals = goals.assign(
-        target_date=[as_date(v) for v in goals["target_date"]],
-        achieved_date=pd.Series(
-            [as_date(v) for v in goals["achieved_date"]], index=goals.index, dtype=object
-        ),
+        target_date=as_dates(goals["target_date"]),
+        achieved_date=pd.Series(as_dates(goals["achieved_date"]), index=goals.index, dtype=object),
     )
     return BaselineFrames(
         as_of=filters.as_of,

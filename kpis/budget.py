@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.months import as_date, fiscal_year_end, fiscal_year_start
+from domain.months import as_dates, fiscal_year_end, fiscal_year_start
 from domain.statuses import CLOSED_STATUSES
 
 # Compatibility re-exports; import from kpis.funding.
@@ -154,7 +154,7 @@ def _in_fiscal_year(
         return year_frame
     start = fiscal_year_start(as_of, fiscal_year_start_month)
     end = fiscal_year_end(as_of, fiscal_year_start_month)
-    return year_frame[[start <= as_date(m) <= end for m in year_frame["month"]]]
+    return year_frame[[start <= month <= end for month in as_dates(year_frame["month"])]]
 
 
 def year_summary(
@@ -253,17 +253,15 @@ def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of
     to_date = up_to(all_frame, as_of) if not all_frame.empty else all_frame
     pv = to_date.groupby("project")["planned"].sum() if not to_date.empty else pd.Series(dtype=float)
     ac = to_date.groupby("project")["actual"].sum() if not to_date.empty else pd.Series(dtype=float)
+    # Each project's sums looked up once for all projects (not one Series.get per project).
+    codes = projects["project"]
+    bacs, pvs, acs = (sums.reindex(codes).fillna(0.0).astype("float64").tolist() for sums in (plan, pv, ac))
     rows = []
-    for code, status, pct in zip(
-        projects["project"], projects["status"], projects["pct_complete"], strict=True
+    for code, status, pct, bac, planned, actual in zip(
+        codes, projects["status"], projects["pct_complete"], bacs, pvs, acs, strict=True
     ):
         pct_value = None if pct is None or pd.isna(pct) else float(pct)
-        figures = earned_value(
-            bac=float(plan.get(code, 0.0)),
-            pv=float(pv.get(code, 0.0)),
-            ac=float(ac.get(code, 0.0)),
-            pct_complete=pct_value,
-        )
+        figures = earned_value(bac=bac, pv=planned, ac=actual, pct_complete=pct_value)
         rows.append(
             {
                 "project": code,

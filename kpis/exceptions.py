@@ -154,16 +154,23 @@ def _drift_items(drift: pd.DataFrame) -> list[ExceptionItem]:
     if drift.empty:
         return []
     flagged = drift[drift["flagged"].astype(bool)]
-    items = []
-    for project, rows in flagged.groupby("project", sort=True):
-        measured = [row for row in rows.itertuples() if row.drift_pp.available]
-        if measured:
-            # One line per project: the department that pays least against its agreement.
-            row = min(measured, key=lambda r: r.drift_pp.value)
-            items.append(
-                ExceptionItem("funding_drift", str(project), row.department, {"drift_pp": row.drift_pp.value})
-            )
-    return items
+    measured = flagged[
+        pd.Series([value.available for value in flagged["drift_pp"]], index=flagged.index, dtype=bool)
+    ]
+    # One line per project, projects in order: the department that pays least against its
+    # agreement (the first such row on a tie: a stable sort keeps the rows' order).
+    lowest = (
+        measured.assign(_drift=[value.value for value in measured["drift_pp"]])
+        .sort_values("_drift", kind="stable")
+        .sort_values("project", kind="stable")
+        .drop_duplicates("project")
+    )
+    return [
+        ExceptionItem("funding_drift", str(project), department, {"drift_pp": float(value)})
+        for project, department, value in zip(
+            lowest["project"], lowest["department"], lowest["_drift"], strict=True
+        )
+    ]
 
 
 def _collaboration_items(collaboration: pd.DataFrame | None) -> list[ExceptionItem]:

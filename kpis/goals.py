@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from domain.months import add_months, as_date
+from domain.months import add_months, as_date, as_dates
 from kpis.common import KpiValue, not_available, ratio
 
 GOAL_STATUSES = ("reached_on_time", "reached_late", "overdue", "open")
@@ -34,8 +34,8 @@ def goal_timeline(goals: pd.DataFrame, *, as_of_end: dt.date) -> pd.DataFrame:
     - late: reached_late or overdue.
     """
     frame = goals.copy()
-    target = [as_date(v) for v in frame["target_date"]]
-    achieved = [as_date(v) for v in frame["achieved_date"]]
+    target = as_dates(frame["target_date"])
+    achieved = as_dates(frame["achieved_date"])
     known = [a if a is not None and a <= as_of_end else None for a in achieved]
     statuses, slippage, progress = [], [], []
     values = frame["achieved_value"].tolist()

@@ -132,7 +132,7 @@ def budget_tiles(
     totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
-    year_lines = lines[[filters.year_start <= month <= filters.year_end for month in lines["month"]]]
+    year_lines = lines[(lines["month"] >= filters.year_start) & (lines["month"] <= filters.year_end)]
     forecast = forecast_year_end(
         year_lines, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
     )

@@ -17,10 +17,12 @@ from sqlalchemy import Engine, func, select
 
 import data_access.projects as projects
 import data_access.survey as survey
-from data_access.filtering import all_of, department_condition
+from data_access.budget import _float_or_none, _objects
+from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.history import replay_day, valid_on
 from data_access.models import (
     Department,
+    Progress,
     Project,
     SurveyInvitation,
     SurveyItem,
@@ -36,9 +38,12 @@ from data_access.survey import (
     query_respondent_scores,
 )
 from domain.filters import Filters
+from domain.months import add_months, as_date
 
 __all__ = [
     "query_funding_split",
+    "query_progress_history",
+    "query_project_progress",
     "query_item_distribution",
     "query_ownership",
     "query_respondent_scores",
@@ -174,3 +179,78 @@ def query_ownership(*, engine: Engine, filters: Filters, as_of: dt.date | None =
     One query per call (`load_ownership` answers from the memo).
     """
     return projects._ownership(engine, portfolio_conditions(filters), replay_day(engine, as_of))
+
+
+def query_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Per filtered project: project (code), name, status, and its latest progress on or
+    before the as-of month: pct_complete (None when no progress row yet) and progress_month.
+
+    Projects qualify by the status and project filters and, with departments chosen, when
+    a chosen department funds them.
+    """
+    latest = (
+        select(Progress.project_id, func.max(Progress.month).label("month"))
+        .where(Progress.month <= filters.as_of)
+        .group_by(Progress.project_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Project.code.label("project"),
+            Project.name,
+            Project.status,
+            Progress.pct_complete,
+            Progress.month.label("progress_month"),
+        )
+        .select_from(Project)
+        .outerjoin(latest, latest.c.project_id == Project.id)
+        .outerjoin(Progress, (Progress.project_id == Project.id) & (Progress.month == latest.c.month))
+        .where(all_of([*project_conditions(filters), *funded_by_selected(filters)]))
+        .order_by(Project.code)
+    )
+    columns = ["project", "name", "status", "pct_complete", "progress_month"]
+    with engine.connect() as conn:
+        frame = pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+    return frame.assign(
+        progress_month=_objects([as_date(value) for value in frame["progress_month"]], frame),
+        pct_complete=_objects([_float_or_none(value) for value in frame["pct_complete"]], frame),
+    )
+
+
+def query_progress_history(*, engine: Engine, filters: Filters, months: int = 12) -> pd.DataFrame:
+    """Progress rows of the filtered projects for the `months` months up to the as-of month,
+    plus each project's latest row before that window: project, month, pct_complete.
+
+    Enough to replay "% complete as it stood" at any of those month closes.
+    """
+    window_start = add_months(filters.as_of, -(months - 1))
+    before = (
+        select(Progress.project_id, func.max(Progress.month).label("month"))
+        .where(Progress.month < window_start)
+        .group_by(Progress.project_id)
+        .subquery()
+    )
+    query = (
+        select(Project.code.label("project"), Progress.month, Progress.pct_complete)
+        .join(Progress, Progress.project_id == Project.id)
+        .outerjoin(before, (before.c.project_id == Project.id) & (before.c.month == Progress.month))
+        .where(
+            all_of(
+                [
+                    Progress.month <= filters.as_of,
+                    (Progress.month >= window_start) | before.c.month.is_not(None),
+                    *project_conditions(filters),
+                    *funded_by_selected(filters),
+                ]
+            )
+        )
+        .order_by(Project.code, Progress.month)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["project", "month", "pct_complete"]
+        )
+    return frame.assign(
+        month=_objects([as_date(value) for value in frame["month"]], frame),
+        pct_complete=frame["pct_complete"].astype("float64"),
+    )

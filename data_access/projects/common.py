@@ -63,13 +63,17 @@ def split_frame(rows: list[tuple]) -> pd.DataFrame:
 
 
 def project_facts(engine: Engine) -> pd.DataFrame:
-    """Memoised: every project's code, status and planned start (what the filters test)."""
+    """Memoised: every project's code, status and planned start (what the filters test) and
+    its name, in the database's order of codes."""
 
     def load(e: Engine) -> pd.DataFrame:
-        query = select(Project.code, Project.status, Project.planned_start).order_by(Project.code)
+        query = select(Project.code, Project.status, Project.planned_start, Project.name).order_by(
+            Project.code
+        )
         with e.connect() as conn:
             return pd.DataFrame.from_records(
-                [tuple(row) for row in conn.execute(query)], columns=["code", "status", "planned_start"]
+                [tuple(row) for row in conn.execute(query)],
+                columns=["code", "status", "planned_start", "name"],
             )
 
     return memoised(engine=engine, name="projects.facts", load=load)
@@ -81,10 +85,10 @@ def funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFra
     return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
 
 
-def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
-    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
-    facts = project_facts(engine)
-    mask = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
+def _selected_mask(engine: Engine, filters: Filters, facts: pd.DataFrame) -> pd.Series:
+    """Which of `facts`' projects the status, project and department filters select (the
+    pandas form of `project_conditions` + `funded_by_selected`)."""
+    mask = pd.Series(True, index=facts.index)
     if filters.statuses:
         mask &= facts["status"].isin(filters.statuses)
     if filters.projects:
@@ -92,7 +96,22 @@ def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
     if filters.departments:
         split = funding_split_base(engine)
         mask &= facts["code"].isin(split.loc[split["department"].isin(filters.departments), "project"])
-    return set(facts.loc[mask, "code"])
+    return mask
+
+
+def selected_projects(*, engine: Engine, filters: Filters) -> set[str]:
+    """Codes of the projects the status, project and department filters select (a project
+    qualifies when a selected department funds it), from the memo: `project_conditions` and
+    `funded_by_selected` without a query."""
+    facts = project_facts(engine)
+    return set(facts.loc[_selected_mask(engine, filters, facts), "code"])
+
+
+def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
+    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
+    facts = project_facts(engine)
+    started = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
+    return set(facts.loc[started & _selected_mask(engine, filters, facts), "code"])
 
 
 def of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:

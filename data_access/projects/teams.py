@@ -17,7 +17,7 @@ from data_access.memo import memoised
 from data_access.models import Department, Project, TeamMember, TeamMemberHistory
 from data_access.projects.common import portfolio_conditions, portfolio_projects
 from domain.filters import Filters
-from domain.months import as_date, month_end, months_between
+from domain.months import as_dates, month_end, months_between
 
 
 def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:
@@ -61,7 +61,7 @@ def load_fte_by_month(*, engine: Engine, filters: Filters, project: str | None =
     frame = pd.DataFrame.from_records(
         [tuple(row) for row in rows], columns=["month", "department", "fte", "members"]
     )
-    frame["month"] = [as_date(m) for m in frame["month"]]
+    frame["month"] = as_dates(frame["month"])
     return frame.astype({"fte": "float64", "members": "int64"})
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
+import data_access.budget as budget
 import data_access.projects as projects
 import data_access.survey as survey
 import services.single_view as single_view
@@ -40,6 +41,7 @@ FILTER_SETS = [
 
 SURVEY = ["respondent_scores", "trust_groups", "item_distribution", "response_counts"]
 PROJECTS = ["funding_split", "team_by_department", "ownership"]
+PROGRESS = ["project_progress", "progress_history"]
 
 
 def _ids(filters: Filters) -> str:
@@ -70,6 +72,16 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
         fast = getattr(projects, f"load_{name}")(engine=demo_engine, filters=filters)
         old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
         _assert_same(fast, old, sums_of_decimals=sqlite and name == "team_by_department")
+    for name in PROGRESS:
+        fast = getattr(budget, f"load_{name}")(engine=demo_engine, filters=filters)
+        old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
+        _assert_same(fast, old, sums_of_decimals=False)
+    for months in (1, 3, 24):
+        _assert_same(
+            budget.load_progress_history(engine=demo_engine, filters=filters, months=months),
+            oracles.query_progress_history(engine=demo_engine, filters=filters, months=months),
+            sums_of_decimals=False,
+        )
     if filters.as_of == DEMO_LAST_ACTUAL_MONTH and not filters.departments:
         assert (
             not waves.empty

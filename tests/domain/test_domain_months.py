@@ -11,6 +11,7 @@ import pytest
 from domain.months import (
     add_months,
     as_date,
+    as_dates,
     as_of_options,
     first_of_month,
     fiscal_year_days,
@@ -126,3 +127,20 @@ def test_as_of_options() -> None:
     assert default == D(2026, 2, 1)  # the last month with actuals
     # A plan that starts after the last closed month: only its first month.
     assert as_of_options(D(2026, 6, 1), D(2026, 12, 1), None, today) == ([D(2026, 6, 1)], D(2026, 6, 1))
+
+
+def test_as_dates_equals_as_date_value_by_value() -> None:
+    values = [
+        dt.date(2026, 1, 1),
+        None,
+        pd.Timestamp("2026-02-03 10:00"),
+        "2026-03-05T14:00",
+        float("nan"),
+        pd.NaT,
+        dt.datetime(2026, 4, 1, 5),
+        dt.date(2026, 1, 1),
+        np.datetime64("2026-05-01"),
+    ]
+    assert as_dates(values) == [as_date(value) for value in values]
+    assert as_dates(pd.Series(values, index=range(10, 19))) == [as_date(value) for value in values]
+    assert as_dates([]) == []

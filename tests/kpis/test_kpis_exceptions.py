@@ -49,6 +49,38 @@ def test_drift_gives_one_line_per_project_for_the_department_paying_least() -> N
     ]
 
 
+def test_drift_lines_keep_project_order_the_first_lowest_on_a_tie_and_skip_unmeasured_rows() -> None:
+    drift = pd.DataFrame(
+        {
+            "project": ["Z", "Z", "A", "A", "A", "M", "M"],
+            "department": ["IT", "MKT", "FIN", "IT", "MKT", "IT", "MKT"],
+            "drift_pp": [
+                KpiValue(-7.0),
+                KpiValue(-9.0),
+                KpiValue(-12.0),  # A: a tie between FIN and MKT, FIN comes first
+                not_available("x"),  # unmeasured: never the chosen row
+                KpiValue(-12.0),
+                not_available("x"),  # M: flagged but nothing measured, so no line
+                not_available("x"),
+            ],
+            "flagged": [True, True, True, True, True, True, False],
+        }
+    )
+    items = collect_exceptions(as_of_end=END, targets=DEFAULT_TARGETS, ev_table=pd.DataFrame(), drift=drift)
+    assert [(i.project, i.subject, i.values["drift_pp"]) for i in items] == [
+        ("A", "FIN", -12.0),
+        ("Z", "MKT", -9.0),
+    ]
+    assert all(type(i.values["drift_pp"]) is float for i in items)
+    nothing_flagged = drift.assign(flagged=False)
+    assert (
+        collect_exceptions(
+            as_of_end=END, targets=DEFAULT_TARGETS, ev_table=pd.DataFrame(), drift=nothing_flagged
+        )
+        == []
+    )
+
+
 def test_late_goals_and_overdue_actions_at_the_as_of_date() -> None:
     goals = pd.DataFrame(
         {
