@@ -15,6 +15,7 @@ from data_access.memo import memoised
 from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
 from data_access.projects.common import project_facts, selected_projects
 from domain.filters import Filters
+from domain.frames import isin
 from domain.months import add_months, as_date, as_dates
 
 Span = Literal["period", "period_to_year_end", "year", "all"]
@@ -236,7 +237,7 @@ def _budget_from_rollup(
         keep &= rollup["department"].isin(filters.departments).to_numpy()
     elif filters.departments and department_filter == "funders":
         funded = funders.loc[funders["department"].isin(filters.departments), "project"]
-        keep &= rollup["project"].isin(funded).to_numpy()
+        keep &= isin(rollup["project"], funded).to_numpy()
     chosen = rollup[keep]
     booked = chosen["month_no"].to_numpy() <= _month_number(filters.as_of)
     chosen = chosen.assign(actual=np.where(booked, chosen["actual"].to_numpy(), 0.0))
@@ -344,7 +345,7 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     the memoised project facts and progress rows; the same in SQL is tests/oracles.py.
     """
     facts = project_facts(engine)
-    chosen = facts[facts["code"].isin(selected_projects(engine=engine, filters=filters))]
+    chosen = facts[isin(facts["code"], selected_projects(engine=engine, filters=filters))]
     rows = progress_base(engine)
     latest = rows[rows["month"] <= filters.as_of].drop_duplicates("project", keep="last").set_index("project")
     frame = pd.DataFrame(
@@ -371,7 +372,7 @@ def load_progress_history(*, engine: Engine, filters: Filters, months: int = 12)
     window_start = add_months(filters.as_of, -(months - 1))
     rows = progress_base(engine)
     rows = rows[
-        rows["project"].isin(selected_projects(engine=engine, filters=filters))
+        isin(rows["project"], selected_projects(engine=engine, filters=filters))
         & (rows["month"] <= filters.as_of)
     ]
     in_window = rows["month"] >= window_start

@@ -16,6 +16,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from domain.frames import isin
 from kpis.common import KpiValue, not_available, ratio
 
 
@@ -142,7 +143,7 @@ def funding_drift_numbers(spend: pd.DataFrame, funding: pd.DataFrame, *, toleran
     # thousands of projects); the same figures as `_drift_rows` per project.
     agreed = _joint_agreed(funding, joint)
     actual = (
-        spend[spend["project"].isin(joint)].groupby(["project", "department"])["actual"].sum()
+        spend[isin(spend["project"], joint)].groupby(["project", "department"])["actual"].sum()
         if not spend.empty
         else pd.Series(dtype=float, index=pd.MultiIndex.from_tuples([], names=["project", "department"]))
     )
@@ -173,7 +174,7 @@ def _drift_numbers_by_key(
         return None
     if any(spend[name].dtype not in (text_dtype, object) for name in ("project", "department")):
         return None
-    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    shares = agreed_shares(funding[isin(funding["project"], joint)])
     agreed_keys = list(zip(shares["project"].tolist(), shares["department"].tolist(), strict=True))
     if len(set(agreed_keys)) != len(agreed_keys) or not all(isinstance(d, str) for _, d in agreed_keys):
         return None
@@ -230,7 +231,7 @@ def _drift_numbers_by_key(
 
 def _joint_agreed(funding: pd.DataFrame, joint: list[str]) -> pd.Series:
     """Agreed share per (project, department) of the joint projects (see `agreed_shares`)."""
-    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    shares = agreed_shares(funding[isin(funding["project"], joint)])
     return shares.groupby(["project", "department"])["share"].sum()
 
 
@@ -279,7 +280,7 @@ def funding_balance_trend(
         ]
     agreed = _joint_agreed(funding, joint)
     monthly = (
-        spend[spend["project"].isin(joint)]
+        spend[isin(spend["project"], joint)]
         .groupby(["project", "department", "month"])["actual"]
         .sum()
         .unstack("month", fill_value=0.0)
@@ -340,7 +341,7 @@ def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, toler
     joint = joint_projects(funding)
     if not joint:
         return pd.DataFrame(columns=columns)
-    shares = agreed_shares(funding[funding["project"].isin(joint)])
+    shares = agreed_shares(funding[isin(funding["project"], joint)])
     committed = shares.groupby("project")["committed"].sum()
     weight_total = float(committed.sum())
     weighted = shares.assign(weight=shares["project"].map(committed) * shares["share"])
@@ -350,7 +351,7 @@ def portfolio_funding_drift(spend: pd.DataFrame, funding: pd.DataFrame, *, toler
         else weighted.groupby("department")["weight"].sum() * 0.0
     )
     actual = (
-        spend[spend["project"].isin(joint)].groupby("department")["actual"].sum()
+        spend[isin(spend["project"], joint)].groupby("department")["actual"].sum()
         if not spend.empty
         else pd.Series(dtype=float)
     )

@@ -16,6 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from domain.frames import isin
 from domain.months import month_end
 from kpis.common import KpiValue, not_available, ratio
 
@@ -56,7 +57,7 @@ def ownership_clarity_by_month(
     has exactly one accountable department and that is the one the house rule expects; a
     project is clear when all its cells are.
     """
-    kept = ownership[~ownership["project"].isin(cancelled)]
+    kept = ownership[~isin(ownership["project"], cancelled)]
     ok = (kept["owners"] == 1) & (kept["off_rule"] == 0)
     clear = ok.groupby([kept["month"], kept["project"]], sort=False).all()
     per_month = clear.groupby(level=0, sort=False).agg(["sum", "size"])

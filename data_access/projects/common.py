@@ -21,6 +21,7 @@ from data_access.history import funding_rows, load_history_start, state_day
 from data_access.memo import memoised
 from data_access.models import Department, Project
 from domain.filters import Filters
+from domain.frames import isin
 from domain.months import month_end
 
 
@@ -95,7 +96,7 @@ def _selected_mask(engine: Engine, filters: Filters, facts: pd.DataFrame) -> pd.
         mask &= facts["code"].isin(filters.projects)
     if filters.departments:
         split = funding_split_base(engine)
-        mask &= facts["code"].isin(split.loc[split["department"].isin(filters.departments), "project"])
+        mask &= isin(facts["code"], split.loc[split["department"].isin(filters.departments), "project"])
     return mask
 
 
@@ -115,7 +116,7 @@ def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
 
 
 def of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:
-    return base[base["project"].isin(projects)].reset_index(drop=True)
+    return base[isin(base["project"], projects)].reset_index(drop=True)
 
 
 def by_month(
@@ -142,7 +143,7 @@ def by_month(
     closes = np.array([np.datetime64(month_end(month), "ns") for month in months])
     where = codes.get_indexer(stacked["project"])
     keep = (
-        stacked["project"].isin(portfolio_projects(engine=engine, filters=latest)).to_numpy()
+        isin(stacked["project"], portfolio_projects(engine=engine, filters=latest)).to_numpy()
         & (where >= 0)
         & (starts[np.maximum(where, 0)] <= np.repeat(closes, lengths))
     )

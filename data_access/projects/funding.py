@@ -19,6 +19,7 @@ from data_access.projects.common import (
     split_frame,
 )
 from domain.filters import Filters
+from domain.frames import isin
 
 
 def load_funding_by_project(
@@ -70,7 +71,7 @@ def _funding_by_project_then(engine: Engine, filters: Filters, day: dt.date) -> 
     """`load_funding_by_project` from the memoised funding split recorded on `day`."""
     split = funding_split_base(engine, day)
     projects = portfolio_projects(engine=engine, filters=replace(filters, departments=()))
-    rows = split[split["project"].isin(projects)]
+    rows = split[isin(split["project"], projects)]
     funders = rows.groupby("project").size()
     chosen = rows[rows["department"].isin(filters.departments)] if filters.departments else rows
     committed = chosen.groupby("project")["committed"].sum().sort_index()

@@ -17,6 +17,7 @@ from data_access.memo import memoised
 from data_access.models import Department, Project, TeamMember, TeamMemberHistory
 from data_access.projects.common import portfolio_conditions, portfolio_projects
 from domain.filters import Filters
+from domain.frames import isin
 from domain.months import as_dates, month_end, months_between
 
 
@@ -131,7 +132,7 @@ def load_team_by_months(
     if filters.departments or filters.statuses or filters.projects:
         # Project choices do not depend on the month except through the planned start.
         latest = replace(filters, as_of=max(months), period_start=min(filters.period_start, max(months)))
-        members = members[members["project"].isin(portfolio_projects(engine=engine, filters=latest))]
+        members = members[isin(members["project"], portfolio_projects(engine=engine, filters=latest))]
     group = members["group"].to_numpy()
     person = members["person_key"].to_numpy()
     cents = members["fte_cents"].to_numpy()
