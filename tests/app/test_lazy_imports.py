@@ -34,8 +34,10 @@ print(json.dumps({{"warmup": after_warmup, "overview": after_overview, "errors":
 """
 
 
-def _probe(database_url: str) -> dict:
-    code = _PROBE.format(libs=repr(EXPORT_LIBRARIES + MIGRATION_LIBRARIES))
+def _probe(database_url: str, code: str | None = None) -> dict:
+    """Run `code` (default: the export libraries' probe) in a fresh interpreter on the
+    database; the JSON it prints last."""
+    code = code or _PROBE.format(libs=repr(EXPORT_LIBRARIES + MIGRATION_LIBRARIES))
     env = os.environ | {"DATABASE_URL": database_url}
     env.pop("SEED_DEMO", None)
     done = subprocess.run(
@@ -145,18 +147,7 @@ def test_the_overview_server_leaves_the_chart_library_to_the_pages_that_draw_cha
     """A server of app.py imports the frame and the Overview before its first session; the
     Overview runs without Altair (issue #23: a lean server), and the Budget page, at its first
     run, imports what it needs itself (under the warm-up lock) and draws its charts."""
-    env = os.environ | {"DATABASE_URL": demo_sqlite_url}
-    env.pop("SEED_DEMO", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _PAGE_PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _probe(demo_sqlite_url, _PAGE_PROBE)
     assert result["overview"]["errors"] == []
     assert result["overview"]["altair"] is False
     assert result["overview"]["metrics"] >= 10
