@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 "From navigation start to the metrics visible and the script done, in a new browser context. "
                 "Both servers start with `python serve.py SCRIPT` (as `make run`), which imports the script's "
-                "modules (for the app also every page's; it prepares the database and computes the default Overview) before the server accepts "
+                "modules (for the app also the Overview's, other pages import theirs at their first run; it prepares the database and computes the default Overview) before the server accepts "
                 "connections; that work is in the last column, process start to healthy, not in the render.",
                 "",
                 "| App | median ms | p90 ms | ratio to empty | server start → ready median ms |",
