@@ -12,8 +12,8 @@ from sqlalchemy import Engine, case, func, select
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.history import funding_rows, replay_day
 from data_access.memo import memoised
-from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Funding, Progress, Project
-from data_access.projects.common import project_facts, selected_projects
+from data_access.models import BudgetLine, BudgetMonth, CostCategory, Department, Progress, Project
+from data_access.projects.common import funded_by, project_facts, selected_projects
 from domain.filters import Filters
 from domain.frames import isin
 from domain.months import add_months, as_date, as_dates
@@ -129,35 +129,19 @@ def _from_ids(ids: np.ndarray, label_of: dict[int, str], categories: list[str]) 
     return pd.Categorical.from_codes(lookup[ids], categories=categories)
 
 
-def load_budget_rollup(*, engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The whole budget_month rollup with codes, and who funds what, for this data version.
-
-    Returns (rollup, funders): rollup has one row per project, month and funding
-    department: month_no (year × 12 + month − 1), project, status and department (pandas
-    categoricals over the sorted codes), planned, actual (0 for nothing booked). That is
-    about a twelfth of budget_line (103,324 rows, about 3 MB, at 1.2 million lines);
-    funders has project and department for every funding row. Both are memoised for the
-    current data version (data_access.memo: one session loads while others wait, every
-    write bumps the version), so a new filter set is a pandas filter and group-by instead
-    of a database scan. The rollup is read in slices of ROLLUP_SLICE rows, so loading
-    never holds the whole result as Python objects.
+def load_budget_rollup(*, engine: Engine) -> pd.DataFrame:
+    """The whole budget_month rollup with codes for this data version: one row per project,
+    month and funding department: month_no (year × 12 + month − 1), project, status and
+    department (pandas categoricals over the sorted codes), planned, actual (0 for nothing
+    booked). That is about a twelfth of budget_line (103,324 rows, about 3 MB, at 1.2
+    million lines). It is memoised for the current data version (data_access.memo: one
+    session loads while others wait, every write bumps the version), so a new filter set is
+    a pandas filter and group-by instead of a database scan. The rollup is read in slices of
+    ROLLUP_SLICE rows, so loading never holds the whole result as Python objects. Who funds
+    what comes from the same memo as every other loader's
+    (data_access.projects.common.funded_by).
     """
-    return (
-        memoised(engine=engine, name="budget.rollup", load=_read_rollup),
-        memoised(engine=engine, name="budget.funders", load=_read_funders),
-    )
-
-
-def _read_funders(engine: Engine) -> pd.DataFrame:
-    query = (
-        select(Project.code, Department.code)
-        .join(Funding, Funding.project_id == Project.id)
-        .join(Department, Department.id == Funding.department_id)
-    )
-    with engine.connect() as conn:
-        return pd.DataFrame.from_records(
-            [tuple(row) for row in conn.execute(query)], columns=["project", "department"]
-        )
+    return memoised(engine=engine, name="budget.rollup", load=_read_rollup)
 
 
 def _read_rollup(engine: Engine) -> pd.DataFrame:
@@ -222,7 +206,7 @@ def _budget_from_rollup(
     department_filter: DepartmentFilter,
 ) -> pd.DataFrame:
     """load_budget_by_month without the cost category, from the in-memory rollup."""
-    rollup, funders = load_budget_rollup(engine=engine)
+    rollup = load_budget_rollup(engine=engine)
     start, end = span_months(filters, span)
     keep = np.ones(len(rollup), dtype=bool)
     if filters.statuses:
@@ -236,8 +220,7 @@ def _budget_from_rollup(
     if filters.departments and department_filter == "lines":
         keep &= rollup["department"].isin(filters.departments).to_numpy()
     elif filters.departments and department_filter == "funders":
-        funded = funders.loc[funders["department"].isin(filters.departments), "project"]
-        keep &= isin(rollup["project"], funded).to_numpy()
+        keep &= isin(rollup["project"], funded_by(engine=engine, departments=filters.departments)).to_numpy()
     chosen = rollup[keep]
     booked = chosen["month_no"].to_numpy() <= _month_number(filters.as_of)
     chosen = chosen.assign(actual=np.where(booked, chosen["actual"].to_numpy(), 0.0))
@@ -358,7 +341,7 @@ def load_project_progress(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     found = latest.reindex(frame["project"])
     return frame.assign(
         pct_complete=_objects([_float_or_none(value) for value in found["pct_complete"]], frame),
-        progress_month=_objects([as_date(value) for value in found["month"]], frame),
+        progress_month=_objects(as_dates(found["month"]), frame),
     )
 
 

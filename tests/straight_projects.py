@@ -13,7 +13,7 @@ from kpis.funding import count_drifting as count_drifting  # unchanged: re-expor
 from kpis.funding import funding_balance as funding_balance  # unchanged: re-exported for the tests
 from kpis.goals import late_goals, next_goals
 from kpis.ownership import ownership_issues, project_ownership
-from kpis.projects import _present
+from kpis.projects import PORTFOLIO_COLUMNS, _present
 from kpis.teams import TEAM_MIX_COLUMNS
 
 # ---- kpis/projects.py at 3943b28 (the functions the rewrite changed, and those calling them) ----
@@ -223,24 +223,7 @@ def project_table(
                 ),
             }
         )
-    columns = [
-        "code",
-        "name",
-        "status",
-        "rag",
-        "rag_reason",
-        "split",
-        "joint",
-        "team",
-        "mixed",
-        "fte_balance",
-        "ownership",
-        "next_goal",
-        "next_goal_date",
-        "late_goals",
-        "has_issue",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
 
 
 def collaboration_exceptions(

@@ -86,6 +86,13 @@ def funding_split_base(engine: Engine, day: dt.date | None = None) -> pd.DataFra
     return memoised(engine=engine, name=name, load=lambda e: _funding_split(e, [], day))
 
 
+def funded_by(*, engine: Engine, departments: tuple[str, ...]) -> pd.Series:
+    """Codes of the projects one of `departments` funds now (`funded_by_selected`'s set),
+    from the memoised funding split; a code may repeat."""
+    split = funding_split_base(engine)
+    return split.loc[split["department"].isin(departments), "project"]
+
+
 def _selected_mask(engine: Engine, filters: Filters, facts: pd.DataFrame) -> pd.Series:
     """Which of `facts`' projects the status, project and department filters select (the
     pandas form of `project_conditions` + `funded_by_selected`)."""
@@ -95,8 +102,7 @@ def _selected_mask(engine: Engine, filters: Filters, facts: pd.DataFrame) -> pd.
     if filters.projects:
         mask &= facts["code"].isin(filters.projects)
     if filters.departments:
-        split = funding_split_base(engine)
-        mask &= isin(facts["code"], split.loc[split["department"].isin(filters.departments), "project"])
+        mask &= isin(facts["code"], funded_by(engine=engine, departments=filters.departments))
     return mask
 
 
