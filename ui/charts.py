@@ -2,65 +2,78 @@
 
 from __future__ import annotations
 
-from functools import partial
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from charts.describe import describe_chart
-from charts.theme import vega_locale
+from charts.theme import with_locale
 from ui.i18n import currency, lang, t
 
-
-def localised(chart: Any, *, lang: str, currency: str = "EUR") -> Any:
-    """The chart (a shallow copy) with `lang`'s number and month conventions (and the
-    organisation's currency) in its
-    `config.locale`, which Vega-Lite applies to every axis, legend and tooltip format:
-    st.altair_chart has no locale argument, the spec carries it."""
-    chart = chart.copy(deep=False)
-    config = chart.config.copy(deep=False) if chart.config is not alt.Undefined else alt.Config()
-    config.locale = vega_locale(lang, currency=currency)
-    chart.config = config
-    return chart
+_TRANSFORMER = "alignment_arrow_datasets"
+# Altair's theme and data transformer are process-wide: one conversion at a time.
+_ALTAIR_GLOBALS = threading.Lock()
 
 
-def _without_data(chart: Any) -> Any:
-    """A copy of `chart` (and of its layers and sub-charts) without data: the description
-    reads only titles and axes, and serialising every row for it cost as much as the chart
-    itself (about 170 ms for the goal timeline at 2,000 goals)."""
-    copy = chart.copy(deep=False)
-    if copy._kwds.get("data", alt.Undefined) is not alt.Undefined:
-        copy._kwds["data"] = alt.Undefined
-    for key in ("layer", "hconcat", "vconcat", "concat"):
-        parts = copy._kwds.get(key, alt.Undefined)
-        if isinstance(parts, list):
-            copy._kwds[key] = [_without_data(part) for part in parts]
-    if copy._kwds.get("spec", alt.Undefined) is not alt.Undefined:
-        copy._kwds["spec"] = _without_data(copy._kwds["spec"])
-    return copy
+def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
+    """Altair data transformer: the rows as Arrow bytes under their content hash, the spec
+    naming them (as st.altair_chart's own transformer does; no row becomes JSON)."""
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.blake2b(payload, digest_size=16).hexdigest()
+    datasets[name] = payload
+    return {"name": name}
 
 
-def unvalidated(chart: Any) -> Any:
-    """`chart` whose `to_dict()` (which st.altair_chart calls) skips Altair's JSON-schema
-    validation. Validating a spec costs 10–100 ms per chart on every rerun (about 290 ms of a
-    Trust page rerun); every chart builder's spec is validated by its tests instead
-    (tests/test_charts_*.py call `to_dict()`, which validates), and the spec sent is the same."""
-    # Altair keeps public attributes as schema properties; this one must stay on the object.
-    object.__setattr__(chart, "to_dict", partial(type(chart).to_dict, chart, validate=False))
-    return chart
+alt.data_transformers.register(_TRANSFORMER, _arrow_dataset)
+
+
+@contextmanager
+def _streamlit_conversion(datasets: dict[str, bytes]) -> Iterator[None]:
+    """Altair's globals as st.altair_chart sets them: no default theme (its fixed 300-pixel
+    view would override the page's width) and the Arrow transformer."""
+    with _ALTAIR_GLOBALS:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):
+            yield
+
+
+def vega_lite_spec(chart: Any, *, description: str | None, lang: str, currency: str) -> dict[str, Any]:
+    """The Vega-Lite spec st.altair_chart would send for `chart`, with its `description` (given,
+    or derived from its title and axes) and `lang`'s number and month conventions (and the
+    organisation's currency) in `config.locale`, which Vega-Lite applies to every axis, legend
+    and tooltip format (st.altair_chart has no locale argument; the spec carries it).
+
+    The chart is converted once, without Altair's JSON-schema validation, and the description
+    and locale are set on the resulting dict. Every copy of a layered Altair chart deep-copies
+    its layers (about 12 % of a Projects page rerun went to copies for `.properties()`, the
+    locale and the description). Each chart builder's spec is validated by its tests
+    (tests/charts call `to_dict()`, which validates)."""
+    datasets: dict[str, bytes] = {}
+    with _streamlit_conversion(datasets):
+        spec = chart.to_dict(validate=False)
+    spec["description"] = description or describe_chart(spec, lang=lang)
+    spec = with_locale(spec, lang, currency=currency)
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
 
 
 def show_chart(
     chart: Any, *, description: str | None = None, table: pd.DataFrame | None = None, **kwargs: Any
 ) -> None:
-    """st.altair_chart(chart, **kwargs) with a description for screen readers (given, or
-    derived from the chart's title and axes) and, when `table` is given, the figures behind
-    it in a collapsed expander right below."""
-    text = description or describe_chart(_without_data(chart).to_dict(validate=False), lang=lang())
-    st.altair_chart(
-        unvalidated(localised(chart.properties(description=text), lang=lang(), currency=currency())), **kwargs
+    """`chart` on the page (as st.altair_chart, `kwargs` its arguments) with a description for
+    screen readers (given, or derived from the chart's title and axes), the reader's number
+    conventions and, when `table` is given, the figures behind it in a collapsed expander right
+    below."""
+    st.vega_lite_chart(
+        spec=vega_lite_spec(chart, description=description, lang=lang(), currency=currency()), **kwargs
     )
     if table is not None:
         with st.expander(t("chart.table"), icon=":material/table:"):

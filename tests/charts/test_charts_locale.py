@@ -12,7 +12,7 @@ import vl_convert
 from charts.theme import vega_locale, with_locale
 from charts.whatif import scenario_chart
 from reports.render import chart_png, png_size
-from ui.charts import localised
+from ui.charts import vega_lite_spec
 
 
 def _chart():  # type: ignore[no-untyped-def]
@@ -47,10 +47,15 @@ def test_axes_follow_the_language(lang: str, month: str, money: str, english_onl
 
 
 def test_the_spec_carries_the_locale_for_the_browser() -> None:
-    spec = localised(_chart(), lang="nl").to_dict()
+    spec = vega_lite_spec(_chart(), description=None, lang="nl", currency="EUR")
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["config"]["locale"]["time"]["shortMonths"][9] == "okt"
-    assert localised(_chart(), lang="en").to_dict()["config"]["locale"]["number"]["decimal"] == "."
+    assert (
+        vega_lite_spec(_chart(), description=None, lang="en", currency="EUR")["config"]["locale"]["number"][
+            "decimal"
+        ]
+        == "."
+    )
     # the locale in the spec alone (no vl-convert option) is enough for Vega
     svg = vl_convert.vegalite_to_svg(with_locale(_chart().to_dict(), "nl"))
     assert "okt 2026" in re.findall(r"<text[^>]*>([^<]*)</text>", svg)
@@ -64,7 +69,7 @@ def test_pack_png_renders_in_either_language() -> None:
 
 @pytest.mark.parametrize(("lang", "money"), [("nl", "CHF\u00a01,5\u00a0mln"), ("en", "CHF\u00a01.5m")])
 def test_money_axes_and_the_spec_carry_the_organisations_currency(lang: str, money: str) -> None:
-    spec = localised(_chart(), lang=lang, currency="CHF").to_dict()
+    spec = vega_lite_spec(_chart(), description=None, lang=lang, currency="CHF")
     assert spec["config"]["locale"]["number"]["currency"] == ["CHF\u00a0", ""]
     labels = _labels_in(_chart().to_json(), lang, "CHF")
     assert money in labels
