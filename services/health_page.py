@@ -47,7 +47,7 @@ from kpis.maturity_measures import (
     meeting_outcomes_by_month,
     returners_by_month,
 )
-from kpis.steering import follow_through
+from kpis.steering import follow_through_by_month
 from kpis.teams import team_mix_by_month
 from kpis.trends import goals_on_time_by_month, progress_by_month
 from kpis.trust import rating_groups, trust_core
@@ -206,6 +206,7 @@ def delivery_by_wave(*, engine: Engine, filters: Filters, table: pd.DataFrame) -
     statuses = dict(zip(projects["project"], projects["status"], strict=True))
     goals = without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses)
     goals_values = goals_on_time_by_month(goals, months)
+    follow = follow_through_by_month(actions, as_of_ends=[month_end(month) for month in months])
     rows = []
     for row, month in enumerate(months):
         at_close = projects.assign(pct_complete=progress[row])
@@ -215,7 +216,7 @@ def delivery_by_wave(*, engine: Engine, filters: Filters, table: pd.DataFrame) -
                 "cpi": earned.cpi.value,
                 "spi": earned.spi.value,
                 "goals_on_time": goals_values[row].value,
-                "follow_through": follow_through(actions, as_of_end=month_end(month)).value,
+                "follow_through": follow[row].value,
             }
         )
     delivery = pd.DataFrame(rows, columns=list(DELIVERY), dtype="float64")

@@ -54,7 +54,7 @@ from kpis.goals import goal_timeline
 from kpis.ownership import ownership_issues, ownership_status
 from kpis.portfolio import count_goals, count_joint_projects
 from kpis.projects import collaboration_exceptions
-from kpis.steering import count_follow_through, follow_through
+from kpis.steering import count_follow_through, follow_through_by_month
 from kpis.teams import count_mixed, fte_balance_median, mixed_teams_share, team_mix_by_month
 from kpis.trends import (
     cpi_by_month,
@@ -287,7 +287,7 @@ def steering_tile(
     engine: Engine, filters: Filters, months: list[dt.date], targets: dict[str, Target]
 ) -> tuple[Tile, pd.DataFrame]:
     actions = load_actions(engine=engine, up_to_month=filters.as_of)
-    values = _series(months, lambda m: follow_through(actions, as_of_end=month_end(m)))
+    values = follow_through_by_month(actions, as_of_ends=[month_end(m) for m in months])
     on_time, due = count_follow_through(actions, as_of_end=filters.as_of_end)
     tile = _tile(
         "follow_through",

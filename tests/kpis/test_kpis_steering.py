@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import random
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from data_access.models import ACTION_STATUSES as SCHEMA_STATUSES
+from domain.months import month_end
 from domain.statuses import ACTION_STATUSES
 from domain.steering import validate_action, validate_close, validate_decision
 from domain.targets import DEFAULT_TARGETS, Target
@@ -16,7 +18,9 @@ from i18n import LANGUAGES, load_catalog
 from kpis.catalogue import BY_CODE, CATALOGUE, TEXT_PARTS, catalogue_table, validate_target
 from kpis.steering import (
     count_follow_through,
+    count_follow_through_by_month,
     follow_through,
+    follow_through_by_month,
     overdue_actions,
     replay_actions,
     status_as_of,
@@ -125,6 +129,42 @@ def test_follow_through_replays_the_past() -> None:
     assert count_follow_through(_actions(), as_of_end=D(2026, 6, 10)) == (1, 2)
     # At 31 August: e (due 20 July, still in progress) and f (done early) join → a, f of a, b, d, e, f.
     assert count_follow_through(_actions(), as_of_end=D(2026, 8, 31)) == (2, 5)
+
+
+def _follow_through_by_replay(actions: pd.DataFrame, as_of_end: dt.date) -> tuple[int, int]:
+    """The definition read straight: replay the log at `as_of_end`, then count."""
+    replayed = replay_actions(actions, as_of_end=as_of_end)
+    cutoff = pd.Timestamp(as_of_end)
+    due = replayed[
+        (pd.to_datetime(replayed["due_date"]) <= cutoff) & (replayed["status_then"] != "cancelled")
+    ]
+    done = due[due["status_then"] == "done"]
+    on_time = done[pd.to_datetime(done["closed_on"]) <= pd.to_datetime(done["due_date"])]
+    return len(on_time), len(due)
+
+
+def test_follow_through_by_month_is_the_replay_of_each_month_on_random_logs() -> None:
+    rng = random.Random(7)
+    month_ends = [month_end(D(2025, 11 + i, 1) if i < 2 else D(2026, i - 1, 1)) for i in range(14)]
+    for case in range(60):
+        rows = []
+        for _ in range(rng.randint(0, 40)):
+            meeting = D(2025, 11, 1) + dt.timedelta(days=rng.randint(0, 420))
+            due = None if rng.random() < 0.05 else meeting + dt.timedelta(days=rng.randint(-10, 120))
+            status = rng.choice(["open", "in_progress", "done", "cancelled"])
+            closed = (
+                meeting + dt.timedelta(days=rng.randint(0, 150)) if status in ("done", "cancelled") else None
+            )
+            if status == "done" and rng.random() < 0.05:
+                closed = None  # a done action without its date: never counted as done in time
+            rows.append(("t", meeting.replace(day=1), due, status, closed))
+        actions = pd.DataFrame(rows, columns=["title", "meeting_month", "due_date", "status", "closed_on"])
+        expected = [_follow_through_by_replay(actions, end) for end in month_ends]
+        assert count_follow_through_by_month(actions, as_of_ends=month_ends) == expected, case
+        assert [value.value for value in follow_through_by_month(actions, as_of_ends=month_ends)] == [
+            on_time / due if due else None for on_time, due in expected
+        ]
+        assert [count_follow_through(actions, as_of_end=end) for end in month_ends] == expected
 
 
 def test_follow_through_is_na_when_nothing_is_due() -> None:
