@@ -14,13 +14,20 @@ frame is dropped. Inside one of the app's cached calls the version is handed dow
 Streamlit here: the memo works the same in the app, the meeting pack's command line and
 the tests; it sits below the app's one result cache (ui.data), which says why it stays. Callers get the memoised frame itself and must not change it in place
 (the loaders built on it always return filtered copies).
+
+`memoised_result` holds, the same way, a few results that many filter sets share because they
+depend on one or two filters only: the survey's trust core per set of rating departments
+(services.survey_core), which every as-of month and project status filter slices. It keeps
+the most recently used `RESULT_ENTRIES` keys per name.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -36,6 +43,9 @@ class _Entry:
 
 
 _entries: dict[str, _Entry] = {}
+_results: OrderedDict[tuple[str, Hashable], tuple[str, int, Any]] = OrderedDict()
+RESULT_ENTRIES = 32
+T = TypeVar("T")
 _locks: dict[str, threading.Lock] = {}
 _registry_lock = threading.Lock()
 
@@ -68,10 +78,38 @@ def memoised(*, engine: Engine, name: str, load: Callable[[Engine], pd.DataFrame
         return frame
 
 
+def memoised_result(*, engine: Engine, name: str, key: Hashable, compute: Callable[[Engine], T]) -> T:
+    """`compute(engine)` for (`name`, `key`) at the database's current data version, computed
+    once per version (as `memoised`); the `RESULT_ENTRIES` most recently used keys of a name
+    are kept. Callers must not change the result in place."""
+    url = engine.url.render_as_string(hide_password=True)
+    version = read_data_version(engine)
+    slot = (name, key)
+    with _registry_lock:
+        held = _results.get(slot)
+        if held is not None and held[:2] == (url, version):
+            _results.move_to_end(slot)
+            return held[2]
+    with _lock_for(name):
+        with _registry_lock:
+            held = _results.get(slot)
+            if held is not None and held[:2] == (url, version):
+                return held[2]
+        result = compute(engine)
+        if read_data_version(engine) == version:
+            with _registry_lock:
+                _results[slot] = (url, version, result)
+                _results.move_to_end(slot)
+                for old in [k for k in _results if k[0] == name][:-RESULT_ENTRIES]:
+                    del _results[old]
+        return result
+
+
 def clear_memo() -> None:
-    """Drop every memoised frame (the next calls reload them)."""
+    """Drop every memoised frame and result (the next calls reload them)."""
     with _registry_lock:
         _entries.clear()
+        _results.clear()
 
 
 def memo_usage() -> dict[str, int]:

@@ -30,14 +30,22 @@ from domain.filters import Filters
 
 def load_waves(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     """Waves fielded on or before the as-of month's end: id, code, name, fielded_on (oldest first)."""
-    query = (
-        select(SurveyWave.id, SurveyWave.code, SurveyWave.name, SurveyWave.fielded_on)
-        .where(SurveyWave.fielded_on <= filters.as_of_end)
-        .order_by(SurveyWave.fielded_on)
-    )
+    return _waves(engine, until=filters.as_of_end)
+
+
+def load_all_waves(*, engine: Engine) -> pd.DataFrame:
+    """Every wave, as `load_waves` gives them (oldest first)."""
+    return _waves(engine, until=None)
+
+
+def _waves(engine: Engine, *, until: dt.date | None) -> pd.DataFrame:
+    query = select(SurveyWave.id, SurveyWave.code, SurveyWave.name, SurveyWave.fielded_on)
+    if until is not None:
+        query = query.where(SurveyWave.fielded_on <= until)
     with engine.connect() as conn:
         return pd.DataFrame.from_records(
-            [tuple(row) for row in conn.execute(query)], columns=["id", "code", "name", "fielded_on"]
+            [tuple(row) for row in conn.execute(query.order_by(SurveyWave.fielded_on))],
+            columns=["id", "code", "name", "fielded_on"],
         )
 
 

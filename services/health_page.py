@@ -27,7 +27,7 @@ from data_access.projects import (
     load_team_by_months,
 )
 from data_access.steering import load_actions, load_decisions
-from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
+from data_access.survey import load_trust_groups, load_waves
 from domain.filters import Filters
 from domain.maturity import MaturityRules, RuleVersion, rules_in_force
 from domain.months import month_end
@@ -50,7 +50,7 @@ from kpis.maturity_measures import (
 from kpis.steering import follow_through_by_month
 from kpis.teams import team_mix_by_month
 from kpis.trends import goals_on_time_by_month, progress_by_month
-from kpis.trust import rating_groups, trust_core
+from kpis.trust import rating_groups
 from kpis.trust_delivery import (
     DELIVERY,
     TABLE_COLUMNS,
@@ -62,6 +62,7 @@ from kpis.trust_delivery import (
 )
 from services.single_view import compute_single_view
 from services.single_view_model import trend_months
+from services.survey_core import trust_core_of_waves
 
 PROFILE_MONTHS = 13  # the as-of month and the twelve before it: "a year earlier" is the first
 # Measures that are a tile of the single view, by tile code.
@@ -119,13 +120,7 @@ def _survey(
     waves = load_waves(engine=engine, filters=filters)
     if waves.empty:
         return waves, pd.DataFrame(), pd.DataFrame()
-    wave_ids = [int(i) for i in waves["id"]]
-    report = trust_core(
-        waves=waves,
-        respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
-        groups=load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids),
-        min_group=min_group,
-    )
+    _, report = trust_core_of_waves(engine=engine, filters=filters, waves=waves, min_group=min_group)
     return waves, report.trend, report.mirror
 
 

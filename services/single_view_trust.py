@@ -1,8 +1,10 @@
 """The single view's survey tiles: the trust index (latest wave) and the mutual perception gap,
 with their trend over the trend months and their change since the previous wave.
 
-The trust report is computed once per set of waves, rating departments and threshold; two
-views of one meeting (services.single_view.compute_meeting_views) share it through `shared`.
+The trust report is the slice of the survey core for the waves fielded by the as-of month
+(services.survey_core: computed once per data version, rating departments and threshold); two
+views of one meeting (services.single_view.compute_meeting_views) share the latest-wave
+figures through `shared`.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.survey import load_respondent_scores, load_trust_groups, load_waves
+from data_access.survey import load_waves
 from domain.filters import Filters
 from domain.months import month_end
 from domain.targets import Target, rag
 from kpis.common import KpiValue, not_available
 from kpis.survey_stats import OVERALL
-from kpis.trust import TrustReport, trust_core
+from kpis.trust import TrustReport
 from kpis.trust_index import latest_wave_trust
 from services.single_view_model import Tile
+from services.survey_core import trust_core_of_waves
 
 
 def trust_tiles(
@@ -45,21 +48,10 @@ def trust_tiles(
             0,
         )
     wave_ids = [int(i) for i in waves["id"]]
-    # The report depends on the waves, the rating departments and the threshold only: two
-    # views of one meeting (compute_meeting_views) share it unless a wave came in between.
+    groups, report = trust_core_of_waves(engine=engine, filters=filters, waves=waves, min_group=min_group)
+    # The latest wave's trust for the few distinct sets of waves the trend months see: each is
+    # computed once (and once for both views of a meeting).
     key = ("trust", tuple(wave_ids), tuple(sorted(filters.departments)), min_group)
-    if key not in shared:
-        groups = load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
-        shared[key] = (
-            groups,
-            trust_core(
-                waves=waves,
-                respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
-                groups=groups,
-                min_group=min_group,
-            ),
-        )
-    groups, report = shared[key]
 
     fielded = pd.to_datetime(waves["fielded_on"])
 
@@ -67,8 +59,6 @@ def trust_tiles(
         return waves[fielded <= pd.Timestamp(month_end(month))]
 
     def latest(until: pd.DataFrame) -> Any:
-        # The trend months see a few distinct sets of waves: each is computed once (and once
-        # for both views of a meeting).
         wave_set = (*key, "latest", tuple(int(i) for i in until["id"]))
         if wave_set not in shared:
             shared[wave_set] = latest_wave_trust(until, groups, min_group=min_group)

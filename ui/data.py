@@ -22,7 +22,8 @@ The rule
 
 data_access.memo stays, below this cache and without Streamlit: it holds the few
 filter-independent base aggregates (survey cells, team memberships, the budget rollup)
-that many different cached results are computed from, once per data version. st.cache_data
+that many different cached results are computed from, once per data version, and the
+survey's trust core per set of rating departments, which every as-of month slices. st.cache_data
 cannot hold them without data_access knowing Streamlit, and the meeting pack's command line
 (reports.pack), the jobs and the tests run the same loaders without a Streamlit runtime.
 """

@@ -25,6 +25,7 @@ from data_access.engine import read_data_version
 from data_access.importer import issue_message, run_import
 from data_access.memo import clear_memo, memo_usage, memoised
 from domain.filters import Filters
+from kpis.trust import trust_core
 
 D = dt.date
 EDITOR = User(name="erik", email=None, role="editor")
@@ -123,13 +124,20 @@ def _close(a: object, b: object) -> bool:
     return a == b
 
 
+def _trust_core_by_sql(*, engine: Engine, filters: Filters, waves: pd.DataFrame, min_group: int):
+    """The trust core of `waves` by the per-filter SQL, not sliced from the memoised core."""
+    wave_ids = [int(i) for i in waves["id"]]
+    groups = oracles.query_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids)
+    scores = oracles.query_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids)
+    return groups, trust_core(waves=waves, respondent_scores=scores, groups=groups, min_group=min_group)
+
+
 def _old_single_view(
     monkeypatch: pytest.MonkeyPatch, engine: Engine, filters: Filters
 ) -> single_view_model.SingleView:
     """The single view computed through the per-filter SQL (one team query per month)."""
     with monkeypatch.context() as patch:
-        patch.setattr(single_view_trust, "load_respondent_scores", oracles.query_respondent_scores)
-        patch.setattr(single_view_trust, "load_trust_groups", oracles.query_trust_groups)
+        patch.setattr(single_view_trust, "trust_core_of_waves", _trust_core_by_sql)
         patch.setattr(single_view_tiles, "load_funding_split", oracles.query_funding_split)
         patch.setattr(
             single_view_tiles,

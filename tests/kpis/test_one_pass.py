@@ -186,26 +186,31 @@ def test_meeting_views_without_a_month_before(demo_engine) -> None:
     assert views.previous is None and views.current.as_of == first
 
 
-def test_meeting_views_compute_the_trust_report_once_when_no_wave_came_in(
-    demo_sqlite_engine, monkeypatch
-) -> None:
+def test_meeting_views_compute_the_survey_core_once_for_every_month(demo_sqlite_engine, monkeypatch) -> None:
     import services.single_view as single_view
-    import services.single_view_trust as single_view_trust
+    import services.survey_core as survey_core
+    from data_access.memo import clear_memo
+    from data_access.survey import load_all_waves
 
     calls: list[int] = []
-    real = single_view_trust.trust_core
+    real = survey_core.trust_core
 
     def counting(**kwargs):
         calls.append(len(kwargs["waves"]))
         return real(**kwargs)
 
-    monkeypatch.setattr(single_view_trust, "trust_core", counting)
+    monkeypatch.setattr(survey_core, "trust_core", counting)
+    clear_memo()
+    every_wave = len(load_all_waves(engine=demo_sqlite_engine))
     single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=FILTER_SETS[0], min_group=5)
-    assert calls == [4]  # October and September see the same four waves: one report
-    calls.clear()
+    assert calls == [every_wave]  # October and September: one core over every wave, sliced
     september = Filters(as_of=dt.date(2026, 9, 1), period_start=dt.date(2026, 1, 1))
-    single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=september, min_group=5)
-    assert calls == [4, 3]  # the September wave is not in August's view
+    views = single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=september, min_group=5)
+    assert calls == [every_wave]  # August and September, which see fewer waves: the same core
+    assert views.current.tile("trust_index").value.available
+    single_view.compute_meeting_views(engine=demo_sqlite_engine, filters=september, min_group=7)
+    assert calls == [every_wave, every_wave]  # another threshold: its own core
+    clear_memo()
 
 
 @pytest.mark.parametrize("filters", FILTER_SETS[:2], ids=["all", "IT"])

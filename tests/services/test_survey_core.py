@@ -1,0 +1,105 @@
+"""services.survey_core: the trust core of the waves an as-of month sees, sliced from the core
+over every wave, equals the core computed on those waves alone; for every month of the demo's
+survey, several sets of rating departments and thresholds, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from data_access.memo import clear_memo
+from data_access.survey import load_all_waves, load_respondent_scores, load_trust_groups, load_waves
+from domain.filters import Filters
+from domain.months import add_months
+from kpis.trust import trust_core
+from services.survey_core import trust_core_of_waves
+
+DEPARTMENT_SETS = [(), ("IT",), ("FIN", "MKT"), ("MKT", "IT", "FIN"), ("NOPE",)]
+FRAMES = ["groups", "rates", "trend", "mirror", "gaps", "heatmap"]
+
+
+def _months(engine) -> list[dt.date]:
+    waves = load_all_waves(engine=engine)
+    first = pd.Timestamp(waves["fielded_on"].min()).date().replace(day=1)
+    last = pd.Timestamp(waves["fielded_on"].max()).date().replace(day=1)
+    months, month = [], add_months(first, -1)
+    while month <= add_months(last, 1):
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+@pytest.mark.parametrize("min_group", [5, 8, 12])
+def test_the_slice_is_the_core_of_the_waves_seen(demo_engine, min_group) -> None:
+    clear_memo()
+    months = _months(demo_engine)
+    assert len(load_all_waves(engine=demo_engine)) >= 3 and len(months) >= 12
+    hidden = 0
+    for departments in DEPARTMENT_SETS:
+        for month in months:
+            filters = Filters.year_to_date(month, departments=departments)
+            waves = load_waves(engine=demo_engine, filters=filters)
+            if waves.empty:
+                continue
+            wave_ids = [int(i) for i in waves["id"]]
+            groups = load_trust_groups(engine=demo_engine, filters=filters, wave_ids=wave_ids)
+            expected = trust_core(
+                waves=waves,
+                respondent_scores=load_respondent_scores(
+                    engine=demo_engine, filters=filters, wave_ids=wave_ids
+                ),
+                groups=groups,
+                min_group=min_group,
+            )
+            sliced_groups, report = trust_core_of_waves(
+                engine=demo_engine, filters=filters, waves=waves, min_group=min_group
+            )
+            pd.testing.assert_frame_equal(sliced_groups, groups, check_exact=True)
+            assert report.min_group == expected.min_group
+            for name in FRAMES:
+                pd.testing.assert_frame_equal(
+                    getattr(report, name), getattr(expected, name), check_exact=True, obj=f"{name} {month}"
+                )
+            hidden += int((~expected.groups["shown"].astype(bool)).sum()) if not expected.groups.empty else 0
+    if min_group == 12:
+        assert hidden > 0  # the threshold hides groups: the slice keeps their suppression too
+
+
+def test_the_core_is_shared_by_months_and_statuses_and_follows_the_data(demo_copy, monkeypatch) -> None:
+    import services.survey_core as survey_core
+    from data_access.engine import bump_data_version
+
+    clear_memo()
+    calls: list[tuple] = []
+    real = survey_core._core_over_every_wave
+
+    def counted(engine, filters, min_group):
+        calls.append((filters.departments, min_group))
+        return real(engine, filters, min_group)
+
+    monkeypatch.setattr(survey_core, "_core_over_every_wave", counted)
+
+    def core(filters: Filters, min_group: int = 5):
+        return trust_core_of_waves(
+            engine=demo_copy,
+            filters=filters,
+            waves=load_waves(engine=demo_copy, filters=filters),
+            min_group=min_group,
+        )
+
+    last = _months(demo_copy)[-1]
+    for months_back in range(4):
+        for statuses in [(), ("active",)]:
+            core(dataclasses.replace(Filters.year_to_date(add_months(last, -months_back)), statuses=statuses))
+    assert calls == [((), 5)]
+    core(Filters.year_to_date(last, departments=("IT",)))
+    assert calls[-1] == (("IT",), 5) and len(calls) == 2
+    # Any write moves the data version: the next call computes again.
+    with demo_copy.begin() as conn:
+        bump_data_version(conn)
+    core(Filters.year_to_date(last))
+    assert len(calls) == 3
+    clear_memo()
