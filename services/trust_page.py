@@ -17,9 +17,6 @@ from sqlalchemy import Engine
 from data_access.reference import load_departments
 from data_access.survey import (
     load_comments,
-    load_item_distribution,
-    load_respondent_scores,
-    load_response_counts,
     load_survey_dimensions,
     load_trust_groups,
     load_waves,
@@ -29,12 +26,13 @@ from domain.filters import Filters
 from i18n import names_by_code
 from kpis.perception import mirror_matrix, rows_for
 from kpis.survey_stats import OVERALL
-from kpis.trust import TrustReport, trust_report
+from kpis.trust import TrustReport
 from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md, translate_md
 from presentation.metrics import Metric
 from presentation.words import Words
 from services.instrument import dimension_codes, dimension_labels
+from services.survey_core import trust_report_of_waves
 from services.survey_reliability import load_reliability
 
 CHART_TEXT_KEYS = (
@@ -232,13 +230,7 @@ def trust_page(*, engine: Engine, filters: Filters, lang: str, min_group: int) -
             lang=lang,
         )
     wave_ids = [int(i) for i in waves["id"]]
-    report = trust_report(
-        waves=waves,
-        respondent_scores=load_respondent_scores(engine=engine, filters=filters, wave_ids=wave_ids),
-        item_distribution=load_item_distribution(engine=engine, filters=filters, wave_ids=wave_ids),
-        response_counts=load_response_counts(engine=engine, filters=filters, wave_ids=wave_ids),
-        min_group=min_group,
-    )
+    report = trust_report_of_waves(engine=engine, filters=filters, waves=waves, min_group=min_group)
     headline = latest_wave_trust(
         waves, load_trust_groups(engine=engine, filters=filters, wave_ids=wave_ids), min_group=min_group
     )

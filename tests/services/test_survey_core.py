@@ -1,5 +1,5 @@
-"""services.survey_core: the trust core of the waves an as-of month sees, sliced from the core
-over every wave, equals the core computed on those waves alone; for every month of the demo's
+"""services.survey_core: the trust core (and the Trust page's full report) of the waves an as-of
+month sees, sliced from the one over every wave, equals the one computed on those waves alone; for every month of the demo's
 survey, several sets of rating departments and thresholds, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -11,11 +11,18 @@ import pandas as pd
 import pytest
 
 from data_access.memo import clear_memo
-from data_access.survey import load_all_waves, load_respondent_scores, load_trust_groups, load_waves
+from data_access.survey import (
+    load_all_waves,
+    load_item_distribution,
+    load_respondent_scores,
+    load_response_counts,
+    load_trust_groups,
+    load_waves,
+)
 from domain.filters import Filters
 from domain.months import add_months
-from kpis.trust import trust_core
-from services.survey_core import trust_core_of_waves
+from kpis.trust import trust_core, trust_report
+from services.survey_core import trust_core_of_waves, trust_report_of_waves
 
 DEPARTMENT_SETS = [(), ("IT",), ("FIN", "MKT"), ("MKT", "IT", "FIN"), ("NOPE",)]
 FRAMES = ["groups", "rates", "trend", "mirror", "gaps", "heatmap"]
@@ -37,7 +44,7 @@ def test_the_slice_is_the_core_of_the_waves_seen(demo_engine, min_group) -> None
     clear_memo()
     months = _months(demo_engine)
     assert len(load_all_waves(engine=demo_engine)) >= 3 and len(months) >= 12
-    hidden = 0
+    hidden = heatmaps = 0
     for departments in DEPARTMENT_SETS:
         for month in months:
             filters = Filters.year_to_date(month, departments=departments)
@@ -46,24 +53,40 @@ def test_the_slice_is_the_core_of_the_waves_seen(demo_engine, min_group) -> None
                 continue
             wave_ids = [int(i) for i in waves["id"]]
             groups = load_trust_groups(engine=demo_engine, filters=filters, wave_ids=wave_ids)
-            expected = trust_core(
+            scores = load_respondent_scores(engine=demo_engine, filters=filters, wave_ids=wave_ids)
+            expected = trust_core(waves=waves, respondent_scores=scores, groups=groups, min_group=min_group)
+            full = trust_report(
                 waves=waves,
-                respondent_scores=load_respondent_scores(
+                respondent_scores=scores,
+                item_distribution=load_item_distribution(
                     engine=demo_engine, filters=filters, wave_ids=wave_ids
                 ),
-                groups=groups,
+                response_counts=load_response_counts(engine=demo_engine, filters=filters, wave_ids=wave_ids),
                 min_group=min_group,
+            )
+            report_slice = trust_report_of_waves(
+                engine=demo_engine, filters=filters, waves=waves, min_group=min_group
             )
             sliced_groups, report = trust_core_of_waves(
                 engine=demo_engine, filters=filters, waves=waves, min_group=min_group
             )
             pd.testing.assert_frame_equal(sliced_groups, groups, check_exact=True)
             assert report.min_group == expected.min_group
+            assert report_slice.min_group == full.min_group
             for name in FRAMES:
                 pd.testing.assert_frame_equal(
                     getattr(report, name), getattr(expected, name), check_exact=True, obj=f"{name} {month}"
                 )
+                pd.testing.assert_frame_equal(
+                    getattr(report_slice, name),
+                    getattr(full, name),
+                    check_exact=True,
+                    obj=f"report {name} {month}",
+                )
+            if not full.heatmap.empty:
+                heatmaps += 1
             hidden += int((~expected.groups["shown"].astype(bool)).sum()) if not expected.groups.empty else 0
+    assert heatmaps > 0  # the Trust page's item heatmap and response rates are compared too
     if min_group == 12:
         assert hidden > 0  # the threshold hides groups: the slice keeps their suppression too
 
