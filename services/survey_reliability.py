@@ -16,7 +16,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.memo import memoised
+from data_access.memo import memoised_result
 from data_access.survey import load_item_scores, load_response_counts, load_waves
 from domain.confidentiality import validate_min_group
 from domain.filters import Filters
@@ -71,7 +71,7 @@ def load_reliability(
             return reliability_of_waves(engine=e, filters=every, wave_ids=ids, min_group=min_group)
         return pd.concat(tables, ignore_index=True)
 
-    table = memoised(engine=engine, name=f"trust.reliability:{','.join(departments)}:{min_group}", load=load)
+    table = memoised_result(engine=engine, name="trust.reliability", key=(departments, min_group), compute=load)
     chosen = table[table["wave_id"].isin(wave_ids)].reset_index(drop=True)
     if chosen.empty:  # the table's empty form, as reliability_table gives it
         waves, groups = _inputs(engine, filters, wave_ids, min_group)

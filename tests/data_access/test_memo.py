@@ -310,3 +310,35 @@ def test_memoised_reliability_is_the_page_table(demo_engine: Engine, filters: Fi
         pd.testing.assert_frame_equal(fast, old, check_exact=True)
         if filters.as_of == DEMO_LAST_ACTUAL_MONTH and min_group == 10:
             assert fast["alpha"].notna().sum() > 5
+
+
+def test_memoised_results_keep_the_most_recent_keys_of_a_name(
+    demo_sqlite_engine: Engine, monkeypatch
+) -> None:
+    import data_access.memo as memo
+
+    monkeypatch.setattr(memo, "RESULT_ENTRIES", 3)
+    clear_memo()
+    computed: list[tuple[str, int]] = []
+
+    def result(name: str, key: int) -> tuple[str, int]:
+        def compute(engine: Engine) -> tuple[str, int]:
+            computed.append((name, key))
+            return (name, key)
+
+        return memo.memoised_result(engine=demo_sqlite_engine, name=name, key=key, compute=compute)
+
+    for key in (1, 2, 3):
+        assert result("a", key) == ("a", key)
+    assert result("b", 1) == ("b", 1)  # another name does not push "a" out
+    assert result("a", 1) == ("a", 1) and len(computed) == 4  # held: "a" 1 is now the most recent
+    result("a", 4)  # pushes out the least recently used: "a" 2
+    result("a", 1)
+    result("a", 3)
+    assert len(computed) == 5
+    result("a", 2)
+    assert computed[-1] == ("a", 2) and len(computed) == 6
+    clear_memo()
+    result("b", 1)
+    assert computed[-1] == ("b", 1) and len(computed) == 7
+    clear_memo()
