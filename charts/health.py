@@ -121,17 +121,17 @@ def radar_chart(
     grid = (
         alt.Chart(rings)
         .mark_line(color=GRID, strokeWidth=1)
-        .encode(x=x, y=y, detail="ring:N", order="order:Q")
+        .encode(x=x, y=y, detail=alt.Detail("ring:N"), order=alt.Order("order:Q"))
     )
     axes = (
         alt.Chart(spokes)
         .mark_line(color=GRID, strokeWidth=1)
-        .encode(x=x, y=y, detail="spoke:N", order="order:Q")
+        .encode(x=x, y=y, detail=alt.Detail("spoke:N"), order=alt.Order("order:Q"))
     )
     ring_labels = (
         alt.Chart(pd.DataFrame({"x": [0.0] * 5, "y": [1.0, 2.0, 3.0, 4.0, 5.0], "level": [1, 2, 3, 4, 5]}))
         .mark_text(color=MUTED, fontSize=10, dx=4, align="left", baseline="bottom")
-        .encode(x=x, y=y, text="level:Q")
+        .encode(x=x, y=y, text=alt.Text("level:Q"))
     )
     lines = (
         alt.Chart(polygons)
@@ -140,8 +140,8 @@ def radar_chart(
             x=x,
             y=y,
             color=colour,
-            detail="edge:N",
-            order="end:Q",
+            detail=alt.Detail("edge:N"),
+            order=alt.Order("end:Q"),
             strokeDash=alt.StrokeDash(
                 "series:N",
                 scale=alt.Scale(domain=[series["now"], series["earlier"]], range=[[1, 0], [6, 4]]),
@@ -167,11 +167,19 @@ def radar_chart(
     labels = [
         alt.Chart(label_data[label_data["align"] == align])
         .mark_text(color=TEXT, fontSize=FONT_SIZE, fontWeight="bold", align=align, lineBreak="\n")
-        .encode(x=x, y=y, text="label:N")
+        .encode(x=x, y=y, text=alt.Text("label:N"))
         for align in ("left", "right", "center")
         if (label_data["align"] == align).any()
     ]
-    return alt.layer(grid, axes, ring_labels, lines, dots, *labels).properties(
+    # The chart's properties in the one LayerChart built (each copy of a layered chart, as
+    # `.properties()` makes, deep-copies every layer).
+    return alt.layer(
+        grid,
+        axes,
+        ring_labels,
+        lines,
+        dots,
+        *labels,
         title=texts["title"],
         width=RADAR_WIDTH,
         height=RADAR_WIDTH * 6.8 / RADAR_EXTENT,
