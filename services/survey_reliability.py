@@ -71,7 +71,9 @@ def load_reliability(
             return reliability_of_waves(engine=e, filters=every, wave_ids=ids, min_group=min_group)
         return pd.concat(tables, ignore_index=True)
 
-    table = memoised_result(engine=engine, name="trust.reliability", key=(departments, min_group), compute=load)
+    table = memoised_result(
+        engine=engine, name="trust.reliability", key=(departments, min_group), compute=load
+    )
     chosen = table[table["wave_id"].isin(wave_ids)].reset_index(drop=True)
     if chosen.empty:  # the table's empty form, as reliability_table gives it
         waves, groups = _inputs(engine, filters, wave_ids, min_group)
