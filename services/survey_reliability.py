@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.memo import memoised_result
-from data_access.survey import load_item_scores, load_response_counts, load_waves
+from data_access.survey import load_all_waves, load_item_scores, load_response_counts, load_waves
 from domain.confidentiality import validate_min_group
 from domain.filters import Filters
 from kpis.survey_stats import reliability_table
@@ -55,7 +55,7 @@ def load_reliability(
     every = Filters(as_of=_EVERY_WAVE, period_start=_EVERY_WAVE, departments=departments)
 
     def load(e: Engine) -> pd.DataFrame:
-        ids = [int(i) for i in load_waves(engine=e, filters=every)["id"]]
+        ids = [int(i) for i in load_all_waves(engine=e)["id"]]
         # Wave by wave (each row depends on its own wave only): the answers of one wave at a
         # time in memory, not those of every wave at once. The waves and their rating groups
         # are read once for all of them (a wave's rows only meet its own groups).
