@@ -205,32 +205,68 @@ def _budget_from_rollup(
     span: Span,
     department_filter: DepartmentFilter,
 ) -> pd.DataFrame:
-    """load_budget_by_month without the cost category, from the in-memory rollup."""
+    """load_budget_by_month without the cost category, from the in-memory rollup.
+
+    The rows are grouped on one integer key (the month, then each `by` column's category
+    code: the codes follow the sorted labels, so the key's order is the order of month and
+    labels), and the month and label columns are taken from small arrays of their distinct
+    values. A grouped sum adds each group's rows in their rollup order, as grouping by the
+    columns themselves did, so every sum is the same to the last bit; only the per-row
+    Python objects and the multi-column grouping are gone."""
     rollup = load_budget_rollup(engine=engine)
     start, end = span_months(filters, span)
+    month_no = rollup["month_no"].to_numpy()
     keep = np.ones(len(rollup), dtype=bool)
     if filters.statuses:
         keep &= rollup["status"].isin(filters.statuses).to_numpy()
     if filters.projects:
         keep &= rollup["project"].isin(filters.projects).to_numpy()
     if start is not None:
-        keep &= rollup["month_no"].to_numpy() >= _month_number(start)
+        keep &= month_no >= _month_number(start)
     if end is not None:
-        keep &= rollup["month_no"].to_numpy() <= _month_number(end)
+        keep &= month_no <= _month_number(end)
     if filters.departments and department_filter == "lines":
         keep &= rollup["department"].isin(filters.departments).to_numpy()
     elif filters.departments and department_filter == "funders":
         keep &= isin(rollup["project"], funded_by(engine=engine, departments=filters.departments)).to_numpy()
-    chosen = rollup[keep]
-    booked = chosen["month_no"].to_numpy() <= _month_number(filters.as_of)
-    chosen = chosen.assign(actual=np.where(booked, chosen["actual"].to_numpy(), 0.0))
-    frame = (
-        chosen.groupby(["month_no", *by], sort=True, observed=True)[["planned", "actual"]].sum().reset_index()
+    months = month_no[keep].astype("int64")
+    booked = months <= _month_number(filters.as_of)
+    planned = rollup["planned"].to_numpy()[keep]
+    actual = np.where(booked, rollup["actual"].to_numpy()[keep], 0.0)
+    first = int(months.min()) if len(months) else 0
+    key = months - first
+    labels: list[np.ndarray] = []
+    for name in by:
+        column = rollup[name].cat
+        labels.append(column.categories.to_numpy(dtype=object))
+        key = key * len(labels[-1]) + column.codes.to_numpy()[keep].astype("int64")
+    # The rollup has one row per month, project and department: grouped by both, each group
+    # is one row, whose grouped sum is 0.0 + its value (0.0 for a missing one).
+    order = np.argsort(key, kind="stable") if {"project", "department"} <= set(by) else None
+    group = key[order] if order is not None else key
+    if order is not None and (len(group) < 2 or bool((group[1:] != group[:-1]).all())):
+        planned_sums, actual_sums = (
+            np.where(np.isnan(v), 0.0, v + 0.0) for v in (planned[order], actual[order])
+        )
+    else:
+        sums = pd.DataFrame({"planned": planned, "actual": actual}).groupby(key, sort=True).sum()
+        group = sums.index.to_numpy(dtype="int64")
+        planned_sums, actual_sums = sums["planned"].to_numpy(), sums["actual"].to_numpy()
+    columns: dict[str, Any] = {}
+    for name, values in reversed(list(zip(by, labels, strict=True))):
+        columns[name] = values[group % len(values)]
+        group = group // len(values)
+    distinct = np.unique(group)
+    dates = np.empty(len(distinct), dtype=object)
+    dates[:] = [dt.date((first + number) // 12, (first + number) % 12 + 1, 1) for number in distinct.tolist()]
+    return pd.DataFrame(
+        {
+            "month": pd.Series(dates[np.searchsorted(distinct, group)], dtype=object),
+            **{name: pd.Series(columns[name], dtype=object) for name in by},
+            "planned": planned_sums.astype("float64"),
+            "actual": actual_sums.astype("float64"),
+        }
     )
-    months = {number: dt.date(number // 12, number % 12 + 1, 1) for number in set(frame["month_no"].tolist())}
-    frame.insert(0, "month", pd.Series([months[number] for number in frame["month_no"]], dtype=object))
-    frame = frame.drop(columns="month_no")
-    return frame.astype({"planned": "float64", "actual": "float64", **{name: "object" for name in by}})
 
 
 def load_budget_by_month(

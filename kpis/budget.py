@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from domain.months import as_dates, fiscal_year_end, fiscal_year_start
@@ -58,6 +59,17 @@ def frame_totals(frame: pd.DataFrame) -> dict[str, float]:
 def up_to(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """The rows of a budget frame for months up to and including `as_of` (to date)."""
     return frame[frame["month"] <= as_of]
+
+
+def month_range(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+    """The rows of a budget frame ordered by month (as `load_budget_by_month` returns it)
+    with start <= month <= end (None: unbounded): the same rows, in the same order, as
+    masking `frame["month"]` with both comparisons, found by binary search instead of
+    comparing every row's date object."""
+    months = frame["month"].to_numpy()
+    first = 0 if start is None else int(np.searchsorted(months, start, side="left"))
+    last = len(months) if end is None else int(np.searchsorted(months, end, side="right"))
+    return frame.iloc[first : max(first, last)]
 
 
 def for_project(table: pd.DataFrame, code: str) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from kpis.budget import (
     earned_value_table,
     forecast_year_end,
     frame_totals,
+    month_range,
     portfolio_earned_value,
     realisation,
 )
@@ -104,12 +105,8 @@ def budget_tiles(
     spend = load_budget_by_month(
         engine=engine, filters=filters, by=("project", "department"), span="all", department_filter="funders"
     )
-    if filters.departments:
-        lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
-    else:
-        # Without a department filter the project lines are the spend summed over departments:
-        # one scan of the budget lines instead of two.
-        lines = spend.groupby(["month", "project"], as_index=False)[["planned", "actual"]].sum()
+    # Both frames come ordered by month: a month window is a slice (month_range).
+    lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
     funding = load_funding_shares(engine=engine, filters=filters, as_of=filters.as_of)
     projects = load_project_progress(engine=engine, filters=filters)
     history = load_progress_history(engine=engine, filters=filters)
@@ -117,7 +114,7 @@ def budget_tiles(
 
     def realisation_at(month: dt.date) -> KpiValue:
         period = period_for(filters, month)
-        window = lines[(lines["month"] >= period.period_start) & (lines["month"] <= month)]
+        window = month_range(lines, period.period_start, month)
         return realisation(**frame_totals(window))
 
     cpi_series = cpi_by_month(lines, projects["project"], history, months[:-1])
@@ -127,12 +124,12 @@ def budget_tiles(
     )
     ev_table = earned_value_table(lines, at_close, as_of=filters.as_of)
     portfolio = portfolio_earned_value(ev_table)
-    drift = funding_drift(spend[spend["month"] <= filters.as_of], funding, tolerance=tolerance)
+    drift = funding_drift(month_range(spend, None, filters.as_of), funding, tolerance=tolerance)
     budget_values = _series(months, realisation_at)
-    totals = frame_totals(lines[(lines["month"] >= filters.period_start) & (lines["month"] <= filters.as_of)])
+    totals = frame_totals(month_range(lines, filters.period_start, filters.as_of))
     flagged, measured = count_drifting(drift)
     largest = max_funding_drift(drift)
-    year_lines = lines[(lines["month"] >= filters.year_start) & (lines["month"] <= filters.year_end)]
+    year_lines = month_range(lines, filters.year_start, filters.year_end)
     forecast = forecast_year_end(
         year_lines, ev_table, as_of=filters.as_of, fiscal_year_start_month=filters.fiscal_year_start_month
     )

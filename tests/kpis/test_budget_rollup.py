@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, insert, select, text, update
 
 from data_access import budget
 from data_access.engine import bump_data_version
-from data_access.models import BudgetLine, Project
+from data_access.models import BudgetLine, Department, Funding, Project
 from domain.filters import Filters
 from tests.factories import insert_tiny_portfolio
 
@@ -168,3 +168,59 @@ def test_the_in_memory_rollup_follows_the_data_version(empty_engine: Engine) -> 
         bump_data_version(conn)
     frame_after = budget.load_budget_by_month(engine=empty_engine, filters=filters)
     assert frame_after["planned"].sum() == pytest.approx(frame_before["planned"].sum() + 10 * lines)
+
+
+def _grouped_by_columns(
+    engine: Engine, filters: Filters, by: tuple[str, ...], span: budget.Span, department_filter: str
+) -> pd.DataFrame:
+    """The monthly frame grouped the straightforward way: the rollup's rows filtered, the
+    actuals after the as-of month zeroed, a pandas group-by over the month and label columns."""
+    rollup = budget.load_budget_rollup(engine=engine)
+    start, end = budget.span_months(filters, span)
+    rows = rollup.assign(month=[D(n // 12, n % 12 + 1, 1) for n in rollup["month_no"]])
+    keep = pd.Series(True, index=rows.index)
+    if filters.statuses:
+        keep &= rows["status"].isin(filters.statuses)
+    if filters.projects:
+        keep &= rows["project"].isin(filters.projects)
+    if start is not None:
+        keep &= rows["month"] >= start
+    if end is not None:
+        keep &= rows["month"] <= end
+    if filters.departments and department_filter == "lines":
+        keep &= rows["department"].isin(filters.departments)
+    elif filters.departments:
+        query = (
+            select(Project.code)
+            .join(Funding, Funding.project_id == Project.id)
+            .join(Department, Department.id == Funding.department_id)
+            .where(Department.code.in_(filters.departments))
+        )
+        with engine.connect() as conn:
+            funded = set(conn.scalars(query))
+        keep &= rows["project"].astype(object).isin(funded)
+    chosen = rows[keep]
+    chosen = chosen.assign(actual=chosen["actual"].where(chosen["month"] <= filters.as_of, 0.0))
+    frame = (
+        chosen.astype({name: object for name in by})
+        .groupby(["month", *by], sort=True)[["planned", "actual"]]
+        .sum()
+        .reset_index()
+    )
+    return frame.astype({"month": object, **{name: object for name in by}})
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f"{f.as_of}-{f.departments}-{f.statuses}")
+def test_rollup_grouping_is_the_column_grouping_to_the_last_bit(
+    demo_engine: Engine, filters: Filters
+) -> None:
+    """`load_budget_by_month` from the rollup groups on one integer key (and skips the
+    grouping where every group is one row); each sum is the pandas group-by's exactly."""
+    cases = [*CASES, (("project",), "all", "funders"), (("department", "status"), "all", "lines")]
+    for by, span, department_filter in cases:
+        fast = budget.load_budget_by_month(
+            engine=demo_engine, filters=filters, by=by, span=span, department_filter=department_filter
+        )
+        straight = _grouped_by_columns(demo_engine, filters, by, span, department_filter)
+        assert len(fast) > 0, (by, span)
+        pd.testing.assert_frame_equal(fast, straight, check_exact=True)

@@ -12,6 +12,7 @@ from kpis.budget import (
     earned_value,
     earned_value_table,
     forecast_year_end,
+    month_range,
     monthly_trend,
     portfolio_earned_value,
     run_rate_forecast,
@@ -375,3 +376,33 @@ def test_funding_balance_trend_equals_one_drift_table_per_month() -> None:
     # B at 70/0 against 70/30 both drift; March: B's IT booking brings B to 70/30.
     values = [v.value for v in funding_balance_trend(spend, funding, months=months, tolerance=5.0)]
     assert values == [None, 1.0, 0.0, 0.5]
+
+
+def test_month_range_is_the_masked_rows_of_a_month_ordered_frame() -> None:
+    months = [
+        dt.date(2025, 11, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 1),
+        dt.date(2026, 4, 1),
+    ]
+    frame = pd.DataFrame(
+        {
+            "month": pd.Series(months, dtype=object),
+            "project": list("ABCDE"),
+            "planned": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    bounds = [
+        None,
+        *(dt.date(y, m, 1) for y, m in [(2025, 10), (2025, 11), (2026, 1), (2026, 3), (2026, 4), (2026, 6)]),
+    ]
+    for start in bounds:
+        for end in bounds:
+            mask = pd.Series(True, index=frame.index)
+            if start is not None:
+                mask &= frame["month"] >= start
+            if end is not None:
+                mask &= frame["month"] <= end
+            pd.testing.assert_frame_equal(month_range(frame, start, end), frame[mask])
+    assert month_range(frame.iloc[0:0], dt.date(2026, 1, 1), None).empty
