@@ -272,6 +272,8 @@ def funding_balance_trend(
     close m in `months`, from one pivot of the monthly actuals (cumulated over the months)
     instead of one drift table per month. `spend` needs month, project, department, actual.
     """
+    if not months:
+        return []
     joint = joint_projects(funding)
     if not joint or spend.empty:
         return [

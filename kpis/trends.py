@@ -120,6 +120,8 @@ def cpi_by_month(
     `lines`: month, project, planned, actual (one row per project and month, any order);
     `projects`: the codes of the view's projects, in its order.
     """
+    if not months:
+        return []
     pct = progress_by_month(projects, history, months)
     codes = pd.Index(projects)
     bac = lines.groupby("project")["planned"].sum().reindex(codes, fill_value=0.0).to_numpy(dtype="float64")
