@@ -261,33 +261,42 @@ def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of
     kpis = ["ev", "cpi", "spi", "eac", "vac"]
     if projects.empty:
         return pd.DataFrame(columns=columns + kpis)
-    plan = all_frame.groupby("project")["planned"].sum() if not all_frame.empty else pd.Series(dtype=float)
-    to_date = up_to(all_frame, as_of) if not all_frame.empty else all_frame
-    pv = to_date.groupby("project")["planned"].sum() if not to_date.empty else pd.Series(dtype=float)
-    ac = to_date.groupby("project")["actual"].sum() if not to_date.empty else pd.Series(dtype=float)
-    # Each project's sums looked up once for all projects (not one Series.get per project).
     codes = projects["project"]
-    bacs, pvs, acs = (sums.reindex(codes).fillna(0.0).astype("float64").tolist() for sums in (plan, pv, ac))
-    rows = []
-    for code, status, pct, bac, planned, actual in zip(
-        codes, projects["status"], projects["pct_complete"], bacs, pvs, acs, strict=True
-    ):
-        pct_value = None if pct is None or pd.isna(pct) else float(pct)
-        figures = earned_value(bac=bac, pv=planned, ac=actual, pct_complete=pct_value)
-        rows.append(
-            {
-                "project": code,
-                "status": status,
-                "has_progress": pct_value is not None,
-                "ev_figures": figures,
-                "bac": figures.bac,
-                "pv": figures.pv,
-                "ac": figures.ac,
-                "pct_complete": pct_value,
-                **{name: getattr(figures, name) for name in kpis},
-            }
-        )
-    return pd.DataFrame(rows, columns=columns + kpis)
+    n = len(codes)
+    bacs, pvs, acs = [0.0] * n, [0.0] * n, [0.0] * n
+    if not all_frame.empty:
+        # One factorisation of the project codes for the three grouped sums (grouping on the
+        # integer keys adds each group's rows in the same order, so the sums are the same).
+        keys, names = pd.factorize(all_frame["project"])
+        position = names.get_indexer(codes)
+        found = position >= 0
+        amounts = all_frame[["planned", "actual"]].reset_index(drop=True)
+        to_date = (all_frame["month"] <= as_of).to_numpy()
+        plan = amounts["planned"].groupby(keys).sum()
+        dated = amounts[to_date].groupby(keys[to_date]).sum()
+        for target, sums in ((bacs, plan), (pvs, dated["planned"]), (acs, dated["actual"])):
+            group = sums.index.to_numpy()
+            known = group >= 0  # a row without a project code is in no project's sums
+            values = np.zeros(len(names), dtype="float64")
+            values[group[known]] = sums.to_numpy(dtype="float64")[known]
+            target[:] = np.where(found, values[np.maximum(position, 0)], 0.0).tolist()
+    pcts = [None if pct is None or pd.isna(pct) else float(pct) for pct in projects["pct_complete"]]
+    figures = [
+        earned_value(bac=bac, pv=planned, ac=actual, pct_complete=pct)
+        for bac, planned, actual, pct in zip(bacs, pvs, acs, pcts, strict=True)
+    ]
+    table = {
+        "project": list(codes),
+        "status": list(projects["status"]),
+        "has_progress": [pct is not None for pct in pcts],
+        "ev_figures": figures,
+        "bac": [f.bac for f in figures],
+        "pv": [f.pv for f in figures],
+        "ac": [f.ac for f in figures],
+        "pct_complete": pcts,
+        **{name: [getattr(f, name) for f in figures] for name in kpis},
+    }
+    return pd.DataFrame(table, columns=columns + kpis)
 
 
 def portfolio_earned_value(table: pd.DataFrame) -> EarnedValue:

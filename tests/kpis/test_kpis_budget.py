@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -406,3 +407,73 @@ def test_month_range_is_the_masked_rows_of_a_month_ordered_frame() -> None:
                 mask &= frame["month"] <= end
             pd.testing.assert_frame_equal(month_range(frame, start, end), frame[mask])
     assert month_range(frame.iloc[0:0], dt.date(2026, 1, 1), None).empty
+
+
+def _earned_value_rows(all_frame: pd.DataFrame, projects: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """earned_value_table the straightforward way: one grouped sum by project code per
+    figure, one dict per project."""
+    plan = all_frame.groupby("project")["planned"].sum()
+    to_date = all_frame[all_frame["month"] <= as_of]
+    pv = to_date.groupby("project")["planned"].sum()
+    ac = to_date.groupby("project")["actual"].sum()
+    rows = []
+    for code, status, pct in zip(
+        projects["project"], projects["status"], projects["pct_complete"], strict=True
+    ):
+        pct_value = None if pct is None or pd.isna(pct) else float(pct)
+        figures = earned_value(
+            bac=float(plan.get(code, 0.0)),
+            pv=float(pv.get(code, 0.0)),
+            ac=float(ac.get(code, 0.0)),
+            pct_complete=pct_value,
+        )
+        rows.append(
+            {
+                "project": code,
+                "status": status,
+                "has_progress": pct_value is not None,
+                "ev_figures": figures,
+                "bac": figures.bac,
+                "pv": figures.pv,
+                "ac": figures.ac,
+                "pct_complete": pct_value,
+                **{name: getattr(figures, name) for name in ("ev", "cpi", "spi", "eac", "vac")},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_earned_value_table_is_the_per_project_computation_on_random_frames() -> None:
+    rng = np.random.default_rng(23)
+    months = [dt.date(2025, m, 1) for m in range(1, 13)] + [dt.date(2026, m, 1) for m in range(1, 7)]
+    for round_ in range(25):
+        codes = [f"P-{n:03d}" for n in range(int(rng.integers(1, 30)))]
+        size = int(rng.integers(0, 200))
+        frame = pd.DataFrame(
+            {
+                "month": pd.Series([months[i] for i in rng.integers(0, len(months), size)], dtype=object),
+                "project": pd.Series([f"P-{n:03d}" for n in rng.integers(0, 35, size)], dtype=object),
+                "planned": rng.choice([0.0, 1.5, 1000.25, 333.3, -20.0], size),
+                "actual": rng.choice([0.0, 0.1, 999.9, -50.0, 1e6 / 3], size),
+            }
+        )
+        projects = pd.DataFrame(
+            {
+                "project": pd.Series(codes, dtype=object),
+                "status": pd.Series(rng.choice(["active", "done", "on_hold"], len(codes)), dtype=object),
+                "pct_complete": pd.Series(
+                    [
+                        None if rng.random() < 0.25 else float(rng.choice([0.0, 12.5, 50.0, 100.0]))
+                        for _ in codes
+                    ],
+                    dtype=object,
+                ),
+            }
+        )
+        as_of = months[int(rng.integers(0, len(months)))]
+        pd.testing.assert_frame_equal(
+            earned_value_table(frame, projects, as_of=as_of),
+            _earned_value_rows(frame, projects, as_of),
+            check_exact=True,
+            obj=f"round {round_}",
+        )
