@@ -18,22 +18,15 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.budget import load_budget_by_month, load_progress_history, load_project_progress
+from data_access.budget import load_progress_history
 from data_access.maturity_rules import load_maturity_rule_versions
-from data_access.projects import (
-    load_funding_split,
-    load_insight_goals,
-    load_ownership_by_months,
-    load_team_by_months,
-)
-from data_access.steering import load_actions, load_decisions
+from data_access.steering import load_decisions
 from data_access.survey import load_trust_groups, load_waves
 from domain.filters import Filters
 from domain.maturity import MaturityRules, RuleVersion, rules_in_force
 from domain.months import month_end
 from kpis.budget import earned_value_table, portfolio_earned_value
 from kpis.common import KpiValue, not_available
-from kpis.exceptions import without_cancelled
 from kpis.maturity import NO_DATA, Profile, score_profile
 from kpis.maturity_measures import (
     CUSTOMER_DATA_AREAS,
@@ -48,7 +41,6 @@ from kpis.maturity_measures import (
     returners_by_month,
 )
 from kpis.steering import follow_through_by_month
-from kpis.teams import team_mix_by_month
 from kpis.trends import goals_on_time_by_month, progress_by_month
 from kpis.trust import rating_groups
 from kpis.trust_delivery import (
@@ -60,7 +52,7 @@ from kpis.trust_delivery import (
     trust_by_direction,
     trust_by_wave,
 )
-from services.single_view import compute_single_view
+from services.single_view import ViewFrames, single_view_with_frames
 from services.single_view_model import trend_months
 from services.survey_core import trust_core_of_waves
 
@@ -132,9 +124,13 @@ def measure_values(
     months: list[dt.date],
     waves: pd.DataFrame,
     trend: pd.DataFrame,
-) -> dict[dt.date, dict[str, KpiValue]]:
-    """Every maturity measure at each of `months` (the last is `filters.as_of`), code → value."""
-    view = compute_single_view(engine=engine, filters=filters, min_group=min_group, trend=len(months))
+) -> tuple[dict[dt.date, dict[str, KpiValue]], ViewFrames]:
+    """Every maturity measure at each of `months` (the last is `filters.as_of`), code → value,
+    and the frames of the single view they come from (ownership, team mixes, projects and
+    their budget lines are read from it, not loaded or computed again)."""
+    view, frames = single_view_with_frames(
+        engine=engine, filters=filters, min_group=min_group, trend=len(months)
+    )
     by_code: dict[str, list[KpiValue]] = {
         measure: _tile_values(view.tile(tile).trend) for measure, tile in TILE_MEASURES.items()
     }
@@ -143,9 +139,9 @@ def measure_values(
     ]
     for measure, dimension in TRUST_MEASURES.items():
         by_code[measure] = latest_wave_values(waves, trend, dimension, months)
-    projects = load_project_progress(engine=engine, filters=filters)
+    projects = frames.projects
     cancelled = set(projects.loc[projects["status"] == "cancelled", "project"])
-    ownership = load_ownership_by_months(engine=engine, filters=filters, months=months)
+    ownership = frames.ownership
     # Recorded history only: before it a month's ownership is assumed, as on the Overview.
     masked = set(view.months_without_history)
     ownership = ownership[~ownership["month"].isin(masked)]
@@ -156,24 +152,23 @@ def measure_values(
     by_code["customer_data_by_rule"] = areas_by_rule_by_month(
         ownership, months, areas=CUSTOMER_DATA_AREAS, cancelled=cancelled
     )
-    teams = load_team_by_months(engine=engine, filters=filters, months=months, replay=True)
-    mixes = team_mix_by_month(teams, load_funding_split(engine=engine, filters=filters, as_of=filters.as_of))
     by_code["fte_balance"] = [
         not_available(NO_DATA) if month in masked else value
-        for month, value in zip(months, fte_balance_by_month(mixes, months), strict=True)
+        for month, value in zip(months, fte_balance_by_month(frames.mixes, months), strict=True)
     ]
     history = load_progress_history(engine=engine, filters=filters, months=len(months))
-    lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
+    lines = frames.lines
     planned = lines[lines["planned"] != 0]
     started = planned.groupby("project")["month"].min().to_dict() if not planned.empty else {}
     by_code["ev_coverage"] = ev_coverage_by_month(projects, history, months, started=started)
     by_code["meeting_outcomes"] = meeting_outcomes_by_month(
-        load_decisions(engine=engine), load_actions(engine=engine, up_to_month=filters.as_of), months
+        load_decisions(engine=engine), frames.actions, months
     )
     by_code["returners"] = returners_by_month(months)
-    return {
+    values = {
         month: {code: values[row] for code, values in by_code.items()} for row, month in enumerate(months)
     }
+    return values, frames
 
 
 def profiles(
@@ -186,20 +181,19 @@ def profiles(
     }
 
 
-def delivery_by_wave(*, engine: Engine, filters: Filters, table: pd.DataFrame) -> pd.DataFrame:
+def delivery_by_wave(
+    *, engine: Engine, filters: Filters, table: pd.DataFrame, frames: ViewFrames
+) -> pd.DataFrame:
     """`table` (trust by wave) with CPI, SPI, insight goals on time and follow-through at each
-    wave's month close, computed as the Overview computes them for that month."""
+    wave's month close, computed as the Overview computes them for that month, from the
+    frames of the as-of month's single view (`frames`)."""
     if table.empty:
         return table.reindex(columns=TABLE_COLUMNS)
     months = list(table["month"])
     back = _months_back(min(months), filters.as_of)
-    lines = load_budget_by_month(engine=engine, filters=filters, by=("project",), span="all")
-    projects = load_project_progress(engine=engine, filters=filters)
+    lines, projects, actions, goals = frames.lines, frames.projects, frames.actions, frames.goals
     history = load_progress_history(engine=engine, filters=filters, months=back)
     progress = progress_by_month(projects["project"], history, months)
-    actions = load_actions(engine=engine, up_to_month=filters.as_of)
-    statuses = dict(zip(projects["project"], projects["status"], strict=True))
-    goals = without_cancelled(load_insight_goals(engine=engine, filters=filters), statuses)
     goals_values = goals_on_time_by_month(goals, months)
     follow = follow_through_by_month(actions, as_of_ends=[month_end(month) for month in months])
     rows = []
@@ -222,13 +216,13 @@ def compute_health(*, engine: Engine, filters: Filters, min_group: int) -> Healt
     """The Alignment health page model at `filters.as_of` (see HealthView)."""
     months = trend_months(filters.as_of, PROFILE_MONTHS)
     waves, trend, mirror = _survey(engine, filters, min_group)
-    values = measure_values(
+    values, frames = measure_values(
         engine=engine, filters=filters, min_group=min_group, months=months, waves=waves, trend=trend
     )
     versions = load_maturity_rule_versions(engine=engine)
     by_month = profiles(values, versions)
     table = trust_by_wave(waves, trend) if not waves.empty else pd.DataFrame(columns=TABLE_COLUMNS[:4])
-    table = delivery_by_wave(engine=engine, filters=filters, table=table)
+    table = delivery_by_wave(engine=engine, filters=filters, table=table, frames=frames)
     correlations = {measure: correlation(table, measure) for measure in DELIVERY}
     hidden = 0
     if not waves.empty:
@@ -268,7 +262,7 @@ def compute_month_profile(*, engine: Engine, filters: Filters, min_group: int) -
     """The as-of month's profile alone: `compute_health(...).profile` without the trend, the
     year-earlier profile and trust beside delivery, at about the cost of one month."""
     waves, trend, _ = _survey(engine, filters, min_group)
-    values = measure_values(
+    values, _ = measure_values(
         engine=engine, filters=filters, min_group=min_group, months=[filters.as_of], waves=waves, trend=trend
     )
     rules = rules_in_force(load_maturity_rule_versions(engine=engine), as_of=filters.as_of)

@@ -12,8 +12,10 @@ set; the trend months are computed from those frames, not by querying again per 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.history import load_history_start, months_before_history
@@ -42,6 +44,31 @@ def compute_single_view(
 ) -> SingleView:
     """Every KPI group of the Overview at `filters.as_of`, with trends over the last `trend`
     months (the Alignment health page asks for more) and exceptions."""
+    return _single_view(engine, filters, min_group, {}, trend=trend)[0]
+
+
+@dataclass(frozen=True)
+class ViewFrames:
+    """What a single view was computed from, for a page that shows more of the same months
+    (the Alignment health page) without loading or computing it again: the filtered
+    projects with their progress at the as-of month (`load_project_progress`), their
+    monthly budget over the whole plan (`load_budget_by_month` by project, span "all"), the
+    insight goals without those of cancelled projects, the actions up to the as-of month,
+    the ownership at each trend month's close (`load_ownership_by_months`) and the team mix
+    at each (`kpis.teams.team_mix_by_month`, keyed by month). Callers must not change them."""
+
+    projects: pd.DataFrame
+    lines: pd.DataFrame
+    goals: pd.DataFrame
+    actions: pd.DataFrame
+    ownership: pd.DataFrame
+    mixes: dict[dt.date, pd.DataFrame]
+
+
+def single_view_with_frames(
+    *, engine: Engine, filters: Filters, min_group: int, trend: int = TREND_MONTHS
+) -> tuple[SingleView, ViewFrames]:
+    """`compute_single_view` and the frames it was computed from (ViewFrames)."""
     return _single_view(engine, filters, min_group, {}, trend=trend)
 
 
@@ -51,9 +78,9 @@ def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -
     in between). The current view equals `compute_single_view`; the previous one equals it in
     every value, status and exception (tests/kpis/test_one_pass.py)."""
     shared: dict[tuple, Any] = {}
-    current = _single_view(engine, filters, min_group, shared)
+    current = _single_view(engine, filters, min_group, shared)[0]
     before = previous_meeting_filters(engine=engine, filters=filters)
-    previous = _single_view(engine, before, min_group, shared, trend=1) if before is not None else None
+    previous = _single_view(engine, before, min_group, shared, trend=1)[0] if before is not None else None
     return MeetingViews(current=current, previous=previous)
 
 
@@ -69,7 +96,7 @@ def previous_meeting_filters(*, engine: Engine, filters: Filters) -> Filters | N
 
 def _single_view(
     engine: Engine, filters: Filters, min_group: int, shared: dict[tuple, Any], trend: int = TREND_MONTHS
-) -> SingleView:
+) -> tuple[SingleView, ViewFrames]:
     """`compute_single_view` with `trend` trend months; `shared` holds results another view of
     the same call may reuse."""
     targets = load_targets(engine=engine, as_of=filters.as_of)
@@ -80,7 +107,7 @@ def _single_view(
     projects = budget_frames["projects"]
     statuses = dict(zip(projects["project"], projects["status"], strict=True))
     portfolio, portfolio_frames = portfolio_tiles(engine, filters, months, targets, statuses)
-    collaboration_pair, collaboration, timeline = collaboration_tiles(
+    collaboration_pair, collaboration, timeline, collaboration_frames = collaboration_tiles(
         engine, filters, months, targets, portfolio_frames["goals"], statuses
     )
     follow_tile, actions = steering_tile(engine, filters, months, targets)
@@ -114,7 +141,7 @@ def _single_view(
         },
         dimension_names=names_by_language(load_survey_dimensions(engine=engine)),
     )
-    return SingleView(
+    view = SingleView(
         as_of=filters.as_of,
         trend_months=tuple(months),
         tiles=tuple(tiles),
@@ -126,6 +153,15 @@ def _single_view(
         history_start=history_start,
         months_without_history=without_history,
     )
+    frames = ViewFrames(
+        projects=projects,
+        lines=budget_frames["lines"],
+        goals=portfolio_frames["goals"],
+        actions=actions,
+        ownership=collaboration_frames["ownership"],
+        mixes=collaboration_frames["mixes"],
+    )
+    return view, frames
 
 
 def default_view_filters(

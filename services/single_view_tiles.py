@@ -187,6 +187,7 @@ def budget_tiles(
         "ev_table": ev_table,
         "drift": drift,
         "projects": projects,
+        "lines": lines,
         "forecast": forecast_items(
             forecast_ratio=forecast_ratio,
             forecast=forecast.eac_based,
@@ -242,7 +243,10 @@ def collaboration_tiles(
     targets: dict[str, Target],
     goals: pd.DataFrame,
     statuses: dict[str, str],
-) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame]:
+) -> tuple[list[Tile], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The mixed-teams and ownership tiles, the collaboration exceptions and the goal timeline,
+    and the frames they came from: "ownership" (`load_ownership_by_months`) and "mixes"
+    (`team_mix_by_month` at each of `months`)."""
     funding = load_funding_split(engine=engine, filters=filters, as_of=filters.as_of)
     # period_for(filters, m) only moves the as-of month, so all months come from one pass;
     # each month uses the memberships recorded at its close.
@@ -277,7 +281,7 @@ def collaboration_tiles(
     ]
     timeline = goal_timeline(goals, as_of_end=filters.as_of_end)
     exceptions = without_cancelled(collaboration_exceptions(mixes[-1], status, timeline), statuses)
-    return tiles, exceptions, timeline
+    return tiles, exceptions, timeline, {"ownership": ownership, "mixes": by_month}
 
 
 def steering_tile(
