@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -53,23 +54,22 @@ def trust_tiles(
     # computed once (and once for both views of a meeting).
     key = ("trust", tuple(wave_ids), tuple(sorted(filters.departments)), min_group)
 
-    fielded = pd.to_datetime(waves["fielded_on"])
+    # Which waves were fielded by each trend month's close: months × waves.
+    fielded = pd.to_datetime(waves["fielded_on"]).to_numpy()
+    closes = np.array([np.datetime64(month_end(month), "ns") for month in months])
+    seen = fielded[None, :] <= closes[:, None]
 
-    def waves_until(month: dt.date) -> pd.DataFrame:
-        return waves[fielded <= pd.Timestamp(month_end(month))]
-
-    def latest(until: pd.DataFrame) -> Any:
-        wave_set = (*key, "latest", tuple(int(i) for i in until["id"]))
+    def latest(chosen: np.ndarray) -> Any:
+        wave_set = (*key, "latest", tuple(wave for wave, kept in zip(wave_ids, chosen, strict=True) if kept))
         if wave_set not in shared:
-            shared[wave_set] = latest_wave_trust(until, groups, min_group=min_group)
+            shared[wave_set] = latest_wave_trust(waves[chosen], groups, min_group=min_group)
         return shared[wave_set]
 
-    def index_at(month: dt.date) -> KpiValue:
-        until = waves_until(month)
-        return latest(until).current.index if not until.empty else not_available("kpi.na.no_survey")
+    def index_at(row: int) -> KpiValue:
+        return latest(seen[row]).current.index if seen[row].any() else not_available("kpi.na.no_survey")
 
-    headline = latest(waves)
-    trend = [index_at(month) for month in months]
+    headline = latest(np.ones(len(wave_ids), dtype=bool))
+    trend = [index_at(row) for row in range(len(months))]
     overall = report.trend[(report.trend["dimension"] == OVERALL) & (report.trend["wave_id"] == wave_ids[-1])]
     significant = bool(overall["significant"].iloc[0]) if not overall.empty else False
     p_value = (
@@ -101,15 +101,14 @@ def trust_tiles(
     gaps = report.gaps
     mutual = gaps[(gaps["kind"] == "mutual") & (gaps["dimension"] == OVERALL) & gaps["shown"]]
 
-    def gap_at(month: dt.date) -> KpiValue:
-        until = set(int(i) for i in waves_until(month)["id"])
-        rows = mutual[mutual["wave_id"].isin(until)]
-        if rows.empty:
-            return not_available("kpi.na.no_gap")
-        latest = rows[rows["wave_id"] == rows["wave_id"].max()]
-        return KpiValue(float(latest["gap"].abs().max()))
+    # The largest mutual gap of each wave that has one; a month shows its latest such wave's.
+    gap_by_wave = {int(wave): float(gap.abs().max()) for wave, gap in mutual.groupby("wave_id")["gap"]}
 
-    gap_values = [gap_at(month) for month in months]
+    def gap_at(row: int) -> KpiValue:
+        shown = [wave for wave, kept in zip(wave_ids, seen[row], strict=True) if kept and wave in gap_by_wave]
+        return KpiValue(gap_by_wave[max(shown)]) if shown else not_available("kpi.na.no_gap")
+
+    gap_values = [gap_at(row) for row in range(len(months))]
     latest_gap = mutual[mutual["wave_id"] == wave_ids[-1]]
     gap_detail = None
     if not latest_gap.empty:
