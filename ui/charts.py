@@ -32,6 +32,11 @@ def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
 
 
 alt.data_transformers.register(_TRANSFORMER, _arrow_dataset)
+# Altair's debug mode validates every schema object against the JSON schema as it is made:
+# for the app a second validation of specs the chart builders' tests already validate
+# (tests/charts convert each with `to_dict()`, which validates), and about 14 % of a Budget
+# page's rerun with its figures cached. The app makes its charts without it.
+alt.utils.schemapi.disable_debug_mode()
 
 
 @contextmanager
