@@ -21,6 +21,7 @@ from data_access.budget import _float_or_none, _objects
 from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
 from data_access.history import replay_day, valid_on
 from data_access.models import (
+    BudgetLine,
     Department,
     Progress,
     Project,
@@ -253,4 +254,29 @@ def query_progress_history(*, engine: Engine, filters: Filters, months: int = 12
     return frame.assign(
         month=_objects([as_date(value) for value in frame["month"]], frame),
         pct_complete=frame["pct_complete"].astype("float64"),
+    )
+
+
+def query_actual_spend_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """`load_actual_spend_by_project` in SQL over the budget lines."""
+    query = (
+        select(Project.code.label("project"), func.sum(BudgetLine.actual).label("actual"))
+        .join(BudgetLine, BudgetLine.project_id == Project.id)
+        .where(
+            all_of(
+                [
+                    *portfolio_conditions(filters),
+                    BudgetLine.month <= filters.as_of,
+                    BudgetLine.actual.is_not(None),
+                    *department_condition(BudgetLine.department_id, filters),
+                ]
+            )
+        )
+        .group_by(Project.code)
+        .order_by(Project.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=["project", "actual"]).astype(
+        {"actual": "float64"}
     )

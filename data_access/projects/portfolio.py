@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
-from data_access.filtering import all_of, department_condition, funded_by_selected, project_conditions
+from data_access.filtering import all_of, funded_by_selected, project_conditions
 from data_access.history import replay_day, valid_on
 from data_access.memo import memoised
-from data_access.models import BudgetLine, InsightGoal, Project, ProjectStatusHistory
-from data_access.projects.common import portfolio_conditions, project_facts
+from data_access.models import InsightGoal, Project, ProjectStatusHistory
+from data_access.projects.common import portfolio_conditions, portfolio_projects, project_facts
 from domain.filters import Filters
+from domain.frames import isin
 
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
@@ -80,28 +81,33 @@ def load_projects(*, engine: Engine, filters: Filters, as_of: dt.date | None = N
 
 def load_actual_spend_by_project(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     """Actual spend per project from its first booking up to the as-of month (the selected
-    departments' lines): project, actual. Projects without any booking are left out."""
-    query = (
-        select(Project.code.label("project"), func.sum(BudgetLine.actual).label("actual"))
-        .join(BudgetLine, BudgetLine.project_id == Project.id)
-        .where(
-            all_of(
-                [
-                    *portfolio_conditions(filters),
-                    BudgetLine.month <= filters.as_of,
-                    BudgetLine.actual.is_not(None),
-                    *department_condition(BudgetLine.department_id, filters),
-                ]
-            )
+    departments' lines): project, actual, in code order. Projects without any booking are
+    left out.
+
+    From the memoised budget rollup (one row per project, month and funding department, with
+    how many of its lines are booked), not a scan of the budget lines per filter set; the
+    same in SQL over the lines is tests/oracles.py (equal up to the order in which binary
+    floats are added)."""
+    # Imported here: data_access.budget imports this package (for who funds what).
+    from data_access.budget import load_budget_rollup, month_number
+
+    rollup = load_budget_rollup(engine=engine)
+    keep = rollup["month_no"].to_numpy() <= month_number(filters.as_of)
+    keep &= isin(rollup["project"], portfolio_projects(engine=engine, filters=filters)).to_numpy()
+    if filters.departments:
+        keep &= rollup["department"].isin(filters.departments).to_numpy()
+    codes = rollup["project"].cat.codes.to_numpy()[keep]
+    sums = (
+        pd.DataFrame(
+            {"actual": rollup["actual"].to_numpy()[keep], "booked": rollup["booked"].to_numpy()[keep]}
         )
-        .group_by(Project.code)
-        .order_by(Project.code)
+        .groupby(codes, sort=True)
+        .sum()
     )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=["project", "actual"]).astype(
-        {"actual": "float64"}
-    )
+    booked = sums[sums["booked"] > 0]
+    names = rollup["project"].cat.categories.to_numpy(dtype=object)
+    rows = zip(names[booked.index.to_numpy()].tolist(), booked["actual"].tolist(), strict=True)
+    return pd.DataFrame.from_records(list(rows), columns=["project", "actual"]).astype({"actual": "float64"})
 
 
 def load_project_status(*, engine: Engine, as_of: dt.date | None = None) -> pd.DataFrame:

@@ -6,13 +6,14 @@ import json
 
 import pandas as pd
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from access.roles import NotAllowed, User
 from data_access.audit import load_audit_trail
+from data_access.budget import load_budget_by_month
 from data_access.demo import DEMO_AS_OF, DEMO_PLANTED
 from data_access.engine import bump_data_version, read_data_version
-from data_access.models import Funding, Ownership, Project, ResponsibilityArea, TeamMember
+from data_access.models import BudgetLine, Funding, Ownership, Project, ResponsibilityArea, TeamMember
 from data_access.projects import (
     load_actual_spend_by_project,
     load_fte_by_month,
@@ -241,6 +242,26 @@ def test_actual_spend_and_goals(tiny) -> None:
     timeline = goal_timeline(goals, as_of_end=MARCH.as_of_end)
     # Reached by 31 March: only A-G1 (A-G2 came on 15 April).
     assert goals_per_million(timeline, spend).value == pytest.approx(1 / (580 / 1_000_000))
+
+
+def test_actual_spend_leaves_out_projects_without_a_booking(tiny) -> None:
+    """Planned lines without any actual up to the as-of month are no spend: the project is
+    left out (as the sum over booked lines in SQL leaves it out), month by month."""
+    import tests.oracles as oracles
+
+    with tiny.begin() as conn:  # B's one booking (January) undone: B has plan, no actuals
+        b_id = conn.scalar(select(Project.id).where(Project.code == "B"))
+        conn.execute(update(BudgetLine).where(BudgetLine.project_id == b_id).values(actual=None))
+        bump_data_version(conn)
+    seen_unbooked = False
+    for month in range(1, 7):
+        filters = Filters.year_to_date(D(2026, month, 1))
+        spend = load_actual_spend_by_project(engine=tiny, filters=filters)
+        expected = oracles.query_actual_spend_by_project(engine=tiny, filters=filters)
+        assert spend.to_dict("records") == expected.to_dict("records"), month
+        planned = load_budget_by_month(engine=tiny, filters=filters, by=("project",), span="period")
+        seen_unbooked |= bool(set(planned["project"]) - set(spend["project"]))
+    assert seen_unbooked  # the case this test is about occurs
 
 
 def test_house_rule_write_records_audit_and_bumps_the_version(tiny) -> None:

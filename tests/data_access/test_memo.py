@@ -73,6 +73,16 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
         fast = getattr(projects, f"load_{name}")(engine=demo_engine, filters=filters)
         old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
         _assert_same(fast, old, sums_of_decimals=sqlite and name == "team_by_department")
+    # Sums of the booked amounts: the rollup's monthly sums added again, against one sum over
+    # the lines (binary floats added in another order: equal to 1e-12).
+    spend = projects.load_actual_spend_by_project(engine=demo_engine, filters=filters)
+    pd.testing.assert_frame_equal(
+        spend,
+        oracles.query_actual_spend_by_project(engine=demo_engine, filters=filters),
+        check_exact=False,
+        rtol=1e-12,
+        atol=1e-6,
+    )
     for name in PROGRESS:
         fast = getattr(budget, f"load_{name}")(engine=demo_engine, filters=filters)
         old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
