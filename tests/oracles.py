@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Date, Engine, func, literal, select, true, union_all
 
 import data_access.projects as projects
 import data_access.survey as survey
@@ -39,7 +39,7 @@ from data_access.survey import (
     query_respondent_scores,
 )
 from domain.filters import Filters
-from domain.months import add_months, as_date
+from domain.months import add_months, as_date, as_dates, months_between
 
 __all__ = [
     "query_funding_split",
@@ -280,3 +280,38 @@ def query_actual_spend_by_project(*, engine: Engine, filters: Filters) -> pd.Dat
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=["project", "actual"]).astype(
         {"actual": "float64"}
     )
+
+
+def query_fte_by_month(*, engine: Engine, filters: Filters, project: str | None = None) -> pd.DataFrame:
+    """`load_fte_by_month` in SQL: one query per call."""
+    months = union_all(
+        *(
+            select(literal(m, Date).label("month"))
+            for m in months_between(filters.period_start, filters.as_of)
+        )
+    ).subquery("months")
+    conditions = [*portfolio_conditions(filters), projects._active_in(months.c.month)]
+    if project is not None:
+        conditions.append(Project.code == project)
+    query = (
+        select(
+            months.c.month,
+            Department.code.label("department"),
+            func.sum(TeamMember.fte).label("fte"),
+            func.count(func.distinct(TeamMember.person_ref)).label("members"),
+        )
+        .select_from(months)
+        .join(TeamMember, true())
+        .join(Project, Project.id == TeamMember.project_id)
+        .join(Department, Department.id == TeamMember.department_id)
+        .where(all_of(conditions))
+        .group_by(months.c.month, Department.code)
+        .order_by(months.c.month, Department.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows], columns=["month", "department", "fte", "members"]
+    )
+    frame["month"] = as_dates(frame["month"])
+    return frame.astype({"fte": "float64", "members": "int64"})

@@ -9,13 +9,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Date, Engine, and_, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Engine, and_, or_, select
 
-from data_access.filtering import all_of
 from data_access.history import load_history_start, state_day
 from data_access.memo import memoised
 from data_access.models import Department, Project, TeamMember, TeamMemberHistory
-from data_access.projects.common import portfolio_conditions, portfolio_projects
+from data_access.projects.common import portfolio_projects
 from domain.filters import Filters
 from domain.frames import isin
 from domain.months import as_dates, month_end, months_between
@@ -32,36 +31,39 @@ def _active_in(month: Any, source: Any = TeamMember) -> ColumnElement[bool]:
 
 def load_fte_by_month(*, engine: Engine, filters: Filters, project: str | None = None) -> pd.DataFrame:
     """FTE per month and home department over the reporting period (period start .. as-of):
-    month, department, fte, members. Only `project` when given, else the page's projects."""
-    months = union_all(
-        *(
-            select(literal(m, Date).label("month"))
-            for m in months_between(filters.period_start, filters.as_of)
-        )
-    ).subquery("months")
-    conditions = [*portfolio_conditions(filters), _active_in(months.c.month)]
+    month, department, fte (Σ, exact to the hundredth), members (distinct people), ordered by
+    month and department. Only `project` when given, else the page's projects
+    (`portfolio_projects`). A membership counts in each month from its start month to its
+    end month (without an end month, in every later month).
+
+    From the memoised memberships; the same in SQL is tests/oracles.py."""
+    members = _team_members(engine)
+    chosen = isin(members["project"], portfolio_projects(engine=engine, filters=filters)).to_numpy()
     if project is not None:
-        conditions.append(Project.code == project)
-    query = (
-        select(
-            months.c.month,
-            Department.code.label("department"),
-            func.sum(TeamMember.fte).label("fte"),
-            func.count(func.distinct(TeamMember.person_ref)).label("members"),
-        )
-        .select_from(months)
-        .join(TeamMember, true())
-        .join(Project, Project.id == TeamMember.project_id)
-        .join(Department, Department.id == TeamMember.department_id)
-        .where(all_of(conditions))
-        .group_by(months.c.month, Department.code)
-        .order_by(months.c.month, Department.code)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    frame = pd.DataFrame.from_records(
-        [tuple(row) for row in rows], columns=["month", "department", "fte", "members"]
-    )
+        chosen = chosen & (members["project"] == project).to_numpy()
+    members = members[chosen]
+    codes, departments = pd.factorize(members["department"], sort=True)
+    person = members["person_key"].to_numpy()
+    cents = members["fte_cents"].to_numpy()
+    start = members["start_month"].to_numpy()
+    end = members["end_month"].to_numpy()
+    open_ended = members["end_month"].isna().to_numpy()
+    persons = int(person.max()) + 1 if len(person) else 1
+    size = max(len(departments), 1)
+    rows: list[tuple[dt.date, str, float, int]] = []
+    for month in months_between(filters.period_start, filters.as_of):
+        stamp = np.datetime64(month, "ns")
+        active = (start <= stamp) & (open_ended | (end >= stamp))
+        group = codes[active]
+        if not len(group):
+            continue
+        fte_cents = np.bincount(group, weights=cents[active], minlength=size)
+        people = np.bincount(np.unique(group * persons + person[active]) // persons, minlength=size)
+        rows += [
+            (month, str(departments[number]), fte_cents[number] / 100, int(people[number]))
+            for number in np.unique(group).tolist()
+        ]
+    frame = pd.DataFrame.from_records(rows, columns=["month", "department", "fte", "members"])
     frame["month"] = as_dates(frame["month"])
     return frame.astype({"fte": "float64", "members": "int64"})
 

@@ -83,6 +83,12 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
         rtol=1e-12,
         atol=1e-6,
     )
+    for project in (None, "P-001", "P-004"):
+        _assert_same(
+            projects.load_fte_by_month(engine=demo_engine, filters=filters, project=project),
+            oracles.query_fte_by_month(engine=demo_engine, filters=filters, project=project),
+            sums_of_decimals=sqlite,
+        )
     for name in PROGRESS:
         fast = getattr(budget, f"load_{name}")(engine=demo_engine, filters=filters)
         old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
