@@ -89,3 +89,54 @@ def test_the_catalogue_names_the_organisations_currency_as_the_unit_of_money_kpi
     assert table.loc["cpi", "unit"] == "<catalogue.unit.ratio>"
     euro = catalogue_table(targets={}, changes=changes, translate=lambda key: f"<{key}>").set_index("code")
     assert euro.loc["eac", "unit"] == "<catalogue.unit.eur>"
+
+
+def test_format_number_is_babels_pattern_on_many_values() -> None:
+    """format_number writes the half-up rounded decimal with Python's formatting and the
+    language's symbols; Babel's own pattern formatting of the same decimal is the reference."""
+    import random
+
+    from i18n.format import _apply, format_number, half_up
+
+    rng = random.Random(23)
+    values = [
+        0.0,
+        -0.0,
+        0.5,
+        -0.5,
+        0.05,
+        -0.04,
+        999.5,
+        1000.0,
+        -1234.5,
+        1e15,
+        -1e20,
+        2.675,
+        1 / 3,
+        123456789.125,
+    ]
+    values += [rng.uniform(-1e9, 1e9) for _ in range(300)] + [rng.uniform(-2, 2) for _ in range(300)]
+    values += [round(rng.uniform(-1e6, 1e6), 2) + 0.005 for _ in range(200)]
+    for lang in ("nl", "en"):
+        for decimals in range(4):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            for value in values:
+                expected = _apply(pattern, half_up(value, decimals), lang)
+                assert format_number(value, lang, decimals=decimals) == expected, (value, lang, decimals)
+
+
+def test_format_pct_is_babels_pattern_on_many_values() -> None:
+    import random
+
+    from i18n.format import _apply, format_pct, half_up
+
+    rng = random.Random(7)
+    values = [0.0, -0.0, 0.005, -0.004, 0.9535, 1.0, 12.345, -0.125] + [
+        rng.uniform(-3, 3) for _ in range(400)
+    ]
+    for lang in ("nl", "en"):
+        for decimals in range(3):
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+            for value in values:
+                expected = _apply(pattern, half_up(value, decimals + 2), lang)
+                assert format_pct(value, lang, decimals=decimals) == expected, (value, lang, decimals)
