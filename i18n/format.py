@@ -96,7 +96,7 @@ def format_money(amount: float | None, lang: str, *, currency: str, decimals: in
     assert amount is not None
     decimals = min(decimals, currency_digits(currency))
     rounded = half_up(amount, decimals)
-    number = format_number(float(abs(rounded)), lang, decimals=decimals)
+    number = f"{abs(rounded):,.{decimals}f}".translate(_number_symbols(lang))
     return (MINUS if rounded < 0 else "") + _money_prefix(currency, lang, space=" ") + number
 
 

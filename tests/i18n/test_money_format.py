@@ -140,3 +140,32 @@ def test_format_pct_is_babels_pattern_on_many_values() -> None:
             for value in values:
                 expected = _apply(pattern, half_up(value, decimals + 2), lang)
                 assert format_pct(value, lang, decimals=decimals) == expected, (value, lang, decimals)
+
+
+def test_format_money_is_the_sign_symbol_and_babels_number() -> None:
+    import random
+
+    from i18n.format import MINUS, _apply, _money_prefix, format_money, half_up
+
+    rng = random.Random(11)
+    values = [0.0, -0.0, -0.4, 0.5, -0.5, 1234.5, -1234.5, 999999.995] + [
+        rng.uniform(-1e8, 1e8) for _ in range(400)
+    ]
+    for currency in ("EUR", "CHF", "JPY", "USD"):
+        for lang in ("nl", "en"):
+            for decimals in (0, 2):
+                for value in values:
+                    places = 0 if currency == "JPY" else decimals
+                    rounded = half_up(value, places)
+                    pattern = "#,##0" + ("." + "0" * places if places else "")
+                    expected = (
+                        (MINUS if rounded < 0 else "")
+                        + _money_prefix(currency, lang, space=" ")
+                        + _apply(pattern, half_up(float(abs(rounded)), places), lang)
+                    )
+                    assert format_money(value, lang, currency=currency, decimals=decimals) == expected, (
+                        value,
+                        currency,
+                        lang,
+                        decimals,
+                    )
