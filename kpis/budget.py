@@ -247,6 +247,30 @@ def earned_value(*, bac: float, pv: float, ac: float, pct_complete: float | None
     return EarnedValue(bac, pv, ac, pct_complete, KpiValue(ev), cpi, spi, eac, vac)
 
 
+def _project_sums(all_frame: pd.DataFrame, codes: pd.Series, as_of: dt.date) -> tuple[np.ndarray, ...]:
+    """Per project of `codes` (in their order): Σ planned over all months, Σ planned and
+    Σ actual over months ≤ `as_of` (0.0 for a project without rows). One factorisation of the
+    project codes serves the three grouped sums; grouping on the integer keys adds each
+    group's rows in the same order as grouping by the codes, so the sums are the same."""
+    sums = [np.zeros(len(codes), dtype="float64") for _ in range(3)]
+    if all_frame.empty:
+        return tuple(sums)
+    keys, names = pd.factorize(all_frame["project"])
+    position = names.get_indexer(codes)
+    found = position >= 0
+    amounts = all_frame[["planned", "actual"]].reset_index(drop=True)
+    to_date = (all_frame["month"] <= as_of).to_numpy()
+    plan = amounts["planned"].groupby(keys).sum()
+    dated = amounts[to_date].groupby(keys[to_date]).sum()
+    for target, grouped in zip(sums, (plan, dated["planned"], dated["actual"]), strict=True):
+        group = grouped.index.to_numpy()
+        known = group >= 0  # a row without a project code is in no project's sums
+        values = np.zeros(len(names), dtype="float64")
+        values[group[known]] = grouped.to_numpy(dtype="float64")[known]
+        target[:] = np.where(found, values[np.maximum(position, 0)], 0.0)
+    return tuple(sums)
+
+
 def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Earned value per project.
 
@@ -262,24 +286,7 @@ def earned_value_table(all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of
     if projects.empty:
         return pd.DataFrame(columns=columns + kpis)
     codes = projects["project"]
-    n = len(codes)
-    bacs, pvs, acs = [0.0] * n, [0.0] * n, [0.0] * n
-    if not all_frame.empty:
-        # One factorisation of the project codes for the three grouped sums (grouping on the
-        # integer keys adds each group's rows in the same order, so the sums are the same).
-        keys, names = pd.factorize(all_frame["project"])
-        position = names.get_indexer(codes)
-        found = position >= 0
-        amounts = all_frame[["planned", "actual"]].reset_index(drop=True)
-        to_date = (all_frame["month"] <= as_of).to_numpy()
-        plan = amounts["planned"].groupby(keys).sum()
-        dated = amounts[to_date].groupby(keys[to_date]).sum()
-        for target, sums in ((bacs, plan), (pvs, dated["planned"]), (acs, dated["actual"])):
-            group = sums.index.to_numpy()
-            known = group >= 0  # a row without a project code is in no project's sums
-            values = np.zeros(len(names), dtype="float64")
-            values[group[known]] = sums.to_numpy(dtype="float64")[known]
-            target[:] = np.where(found, values[np.maximum(position, 0)], 0.0).tolist()
+    bacs, pvs, acs = (values.tolist() for values in _project_sums(all_frame, codes, as_of))
     pcts = [None if pct is None or pd.isna(pct) else float(pct) for pct in projects["pct_complete"]]
     figures = [
         earned_value(bac=bac, pv=planned, ac=actual, pct_complete=pct)
@@ -315,6 +322,25 @@ def portfolio_earned_value(table: pd.DataFrame) -> EarnedValue:
     ev = float(sum(value.value for value in tracked["ev"]))
     pct = ev / bac * 100.0 if bac else 0.0
     return earned_value(bac=bac, pv=pv, ac=ac, pct_complete=pct)
+
+
+def portfolio_earned_value_of(
+    all_frame: pd.DataFrame, projects: pd.DataFrame, *, as_of: dt.date
+) -> EarnedValue:
+    """`portfolio_earned_value(earned_value_table(all_frame, projects, as_of=as_of))` without
+    the per-project table (for figures at many month closes): the same sums over the projects
+    with progress data, in the same order, so the same figures to the last bit."""
+    pct = np.array(
+        [np.nan if value is None or pd.isna(value) else float(value) for value in projects["pct_complete"]],
+        dtype="float64",
+    )
+    tracked = ~np.isnan(pct)
+    if not tracked.any():
+        return earned_value(bac=0.0, pv=0.0, ac=0.0, pct_complete=None)
+    bacs, pvs, acs = (values[tracked] for values in _project_sums(all_frame, projects["project"], as_of))
+    bac, pv, ac = (float(pd.Series(values).sum()) for values in (bacs, pvs, acs))
+    ev = float(sum((pct[tracked] / 100.0 * bacs).tolist()))
+    return earned_value(bac=bac, pv=pv, ac=ac, pct_complete=ev / bac * 100.0 if bac else 0.0)
 
 
 def count_tracked(table: pd.DataFrame) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from data_access.survey import load_trust_groups, load_waves
 from domain.filters import Filters
 from domain.maturity import MaturityRules, RuleVersion, rules_in_force
 from domain.months import month_end
-from kpis.budget import earned_value_table, portfolio_earned_value
+from kpis.budget import portfolio_earned_value_of
 from kpis.common import KpiValue, not_available
 from kpis.maturity import NO_DATA, Profile, score_profile
 from kpis.maturity_measures import (
@@ -199,7 +199,7 @@ def delivery_by_wave(
     rows = []
     for row, month in enumerate(months):
         at_close = projects.assign(pct_complete=progress[row])
-        earned = portfolio_earned_value(earned_value_table(lines, at_close, as_of=month))
+        earned = portfolio_earned_value_of(lines, at_close, as_of=month)
         rows.append(
             {
                 "cpi": earned.cpi.value,

@@ -16,6 +16,7 @@ from kpis.budget import (
     month_range,
     monthly_trend,
     portfolio_earned_value,
+    portfolio_earned_value_of,
     run_rate_forecast,
     variance_pct,
     variance_table,
@@ -471,9 +472,11 @@ def test_earned_value_table_is_the_per_project_computation_on_random_frames() ->
             }
         )
         as_of = months[int(rng.integers(0, len(months)))]
+        table = earned_value_table(frame, projects, as_of=as_of)
         pd.testing.assert_frame_equal(
-            earned_value_table(frame, projects, as_of=as_of),
-            _earned_value_rows(frame, projects, as_of),
-            check_exact=True,
-            obj=f"round {round_}",
+            table, _earned_value_rows(frame, projects, as_of), check_exact=True, obj=f"round {round_}"
+        )
+        # The portfolio's figures without the table: equal to the last bit.
+        assert portfolio_earned_value_of(frame, projects, as_of=as_of) == portfolio_earned_value(table), (
+            round_
         )
