@@ -20,19 +20,15 @@ from data_access.budget import (
     load_funding_shares,
     load_project_progress,
 )
-from data_access.filtering import department_condition
 from data_access.models import (
     BudgetLine,
     CostCategory,
     Department,
     Project,
     SavedScenario,
-    SurveyItem,
-    SurveyResponse,
-    SurveyWave,
 )
 from data_access.projects import load_insight_goals
-from data_access.survey import adjusted_score
+from data_access.survey import load_respondent_scores, load_waves
 from domain.filters import Filters
 from domain.months import as_dates
 from domain.scenario import BaselineFrames, Scenario
@@ -81,38 +77,29 @@ def load_trust_by_dimension(*, engine: Engine, filters: Filters) -> pd.DataFrame
     """For the latest wave fielded by the as-of month: per survey dimension and rating
     department, respondents, Σ adjusted score (reverse-coded items flipped) and answers.
 
-    Columns: dimension, department, respondents, score_sum, answers (empty without a wave).
-    """
+    Columns: dimension, department, respondents, score_sum, answers (empty without a wave),
+    ordered by dimension and department. From the memoised respondent cells
+    (data_access.survey.load_respondent_scores); the same in SQL is tests/oracles.py."""
     columns = ["dimension", "department", "respondents", "score_sum", "answers"]
-    latest = (
-        select(SurveyWave.id)
-        .where(SurveyWave.fielded_on <= filters.as_of_end)
-        .order_by(SurveyWave.fielded_on.desc(), SurveyWave.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            SurveyItem.dimension.label("dimension"),
-            Department.code.label("department"),
-            func.count(func.distinct(SurveyResponse.respondent_ref)).label("respondents"),
-            func.sum(adjusted_score()).label("score_sum"),
-            func.count().label("answers"),
-        )
-        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
-        .join(Department, Department.id == SurveyResponse.department_id)
-        .where(
-            SurveyResponse.wave_id == latest,
-            *department_condition(SurveyResponse.department_id, filters),
-        )
-        .group_by(SurveyItem.dimension, Department.code)
-        .order_by(SurveyItem.dimension, Department.code)
-    )
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns).astype(
-        {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
-    )
+    types = {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
+    waves = load_waves(engine=engine, filters=filters)
+    if waves.empty:
+        return pd.DataFrame.from_records([], columns=columns).astype(types)
+    # The latest by fielding date, the highest id on a tie (as the query ordered them).
+    latest = max(zip(waves["fielded_on"], waves["id"].astype(int), strict=True))[1]
+    cells = load_respondent_scores(engine=engine, filters=filters, wave_ids=[latest])
+    if cells.empty:
+        return pd.DataFrame.from_records([], columns=columns).astype(types)
+    grouped = cells.groupby(["dimension", "department"], sort=True)
+    frame = pd.DataFrame(
+        {
+            "respondents": grouped["respondent"].nunique(),
+            "score_sum": grouped["score_sum"].sum(),
+            "answers": grouped["answers"].sum(),
+        }
+    ).reset_index()
+    rows = [tuple(row) for row in frame[columns].itertuples(index=False)]
+    return pd.DataFrame.from_records(rows, columns=columns).astype(types)
 
 
 REMAINING_COLUMNS = ["month", "project", "department", "category", "planned"]

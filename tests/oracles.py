@@ -28,6 +28,7 @@ from data_access.models import (
     SurveyInvitation,
     SurveyItem,
     SurveyResponse,
+    SurveyWave,
     TeamMember,
     TeamMemberHistory,
 )
@@ -315,3 +316,37 @@ def query_fte_by_month(*, engine: Engine, filters: Filters, project: str | None 
     )
     frame["month"] = as_dates(frame["month"])
     return frame.astype({"fte": "float64", "members": "int64"})
+
+
+def query_trust_by_dimension(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """`load_trust_by_dimension` in SQL: one query per call."""
+    columns = ["dimension", "department", "respondents", "score_sum", "answers"]
+    latest = (
+        select(SurveyWave.id)
+        .where(SurveyWave.fielded_on <= filters.as_of_end)
+        .order_by(SurveyWave.fielded_on.desc(), SurveyWave.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            SurveyItem.dimension.label("dimension"),
+            Department.code.label("department"),
+            func.count(func.distinct(SurveyResponse.respondent_ref)).label("respondents"),
+            func.sum(adjusted_score()).label("score_sum"),
+            func.count().label("answers"),
+        )
+        .join(SurveyItem, SurveyItem.id == SurveyResponse.item_id)
+        .join(Department, Department.id == SurveyResponse.department_id)
+        .where(
+            SurveyResponse.wave_id == latest,
+            *department_condition(SurveyResponse.department_id, filters),
+        )
+        .group_by(SurveyItem.dimension, Department.code)
+        .order_by(SurveyItem.dimension, Department.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns).astype(
+        {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import data_access.budget as budget
 import data_access.projects as projects
+import data_access.scenarios as scenarios
 import data_access.survey as survey
 import services.single_view as single_view
 import services.single_view_model as single_view_model
@@ -89,6 +90,11 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
             oracles.query_fte_by_month(engine=demo_engine, filters=filters, project=project),
             sums_of_decimals=sqlite,
         )
+    pd.testing.assert_frame_equal(
+        scenarios.load_trust_by_dimension(engine=demo_engine, filters=filters),
+        oracles.query_trust_by_dimension(engine=demo_engine, filters=filters),
+        check_exact=True,
+    )
     for name in PROGRESS:
         fast = getattr(budget, f"load_{name}")(engine=demo_engine, filters=filters)
         old = getattr(oracles, f"query_{name}")(engine=demo_engine, filters=filters)
