@@ -23,6 +23,7 @@ from data_access.history import replay_day, valid_on
 from data_access.models import (
     BudgetLine,
     Department,
+    InsightGoal,
     Progress,
     Project,
     SurveyInvitation,
@@ -350,3 +351,36 @@ def query_trust_by_dimension(*, engine: Engine, filters: Filters) -> pd.DataFram
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns).astype(
         {"respondents": "int64", "score_sum": "float64", "answers": "int64"}
     )
+
+
+def query_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
+    """`load_insight_goals` in SQL: one query per call."""
+    query = (
+        select(
+            Project.code.label("project"),
+            InsightGoal.code,
+            InsightGoal.target_date,
+            InsightGoal.achieved_date,
+            InsightGoal.target_value,
+            InsightGoal.achieved_value,
+            InsightGoal.goal,
+            InsightGoal.measure,
+            Project.planned_start,
+        )
+        .join(Project, Project.id == InsightGoal.project_id)
+        .where(all_of([*project_conditions(filters), *funded_by_selected(filters)]))
+        .order_by(Project.code, InsightGoal.code)
+    )
+    columns = [
+        "project",
+        "code",
+        "target_date",
+        "achieved_date",
+        "target_value",
+        "achieved_value",
+        "goal",
+        "measure",
+        "planned_start",
+    ]
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)

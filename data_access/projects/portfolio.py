@@ -7,47 +7,68 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from data_access.filtering import all_of, funded_by_selected, project_conditions
+from data_access.filtering import all_of
 from data_access.history import replay_day, valid_on
 from data_access.memo import memoised
 from data_access.models import InsightGoal, Project, ProjectStatusHistory
-from data_access.projects.common import portfolio_conditions, portfolio_projects, project_facts
+from data_access.projects.common import (
+    portfolio_conditions,
+    portfolio_projects,
+    project_facts,
+    selected_projects,
+)
 from domain.filters import Filters
 from domain.frames import isin
 
+GOAL_COLUMNS = [
+    "project",
+    "code",
+    "target_date",
+    "achieved_date",
+    "target_value",
+    "achieved_value",
+    "goal",
+    "measure",
+    "planned_start",
+]
+
+
+def _goal_rows(engine: Engine) -> pd.DataFrame:
+    """Memoised: every insight goal with its project's code and planned start, ordered by
+    project and goal code, as the database returned them (object columns: no type is
+    inferred here, so a filtered subset infers what a query for it would)."""
+
+    def load(e: Engine) -> pd.DataFrame:
+        query = (
+            select(
+                Project.code.label("project"),
+                InsightGoal.code,
+                InsightGoal.target_date,
+                InsightGoal.achieved_date,
+                InsightGoal.target_value,
+                InsightGoal.achieved_value,
+                InsightGoal.goal,
+                InsightGoal.measure,
+                Project.planned_start,
+            )
+            .join(Project, Project.id == InsightGoal.project_id)
+            .order_by(Project.code, InsightGoal.code)
+        )
+        with e.connect() as conn:
+            rows = [tuple(row) for row in conn.execute(query)]
+        return pd.DataFrame(rows or None, columns=GOAL_COLUMNS, dtype=object)
+
+    return memoised(engine=engine, name="projects.goals", load=load)
+
 
 def load_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
-    """Insight goals of the filtered projects: project, code, target_date, achieved_date,
-    target_value, achieved_value, goal (text), measure, planned_start (of the project)."""
-    query = (
-        select(
-            Project.code.label("project"),
-            InsightGoal.code,
-            InsightGoal.target_date,
-            InsightGoal.achieved_date,
-            InsightGoal.target_value,
-            InsightGoal.achieved_value,
-            InsightGoal.goal,
-            InsightGoal.measure,
-            Project.planned_start,
-        )
-        .join(Project, Project.id == InsightGoal.project_id)
-        .where(all_of([*project_conditions(filters), *funded_by_selected(filters)]))
-        .order_by(Project.code, InsightGoal.code)
-    )
-    columns = [
-        "project",
-        "code",
-        "target_date",
-        "achieved_date",
-        "target_value",
-        "achieved_value",
-        "goal",
-        "measure",
-        "planned_start",
-    ]
-    with engine.connect() as conn:
-        return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+    """Insight goals of the filtered projects (status, project and department filters, as
+    `selected_projects`): project, code, target_date, achieved_date, target_value,
+    achieved_value, goal (text), measure, planned_start (of the project), ordered by project
+    and goal code. From the memoised goals; the same in SQL is tests/oracles.py."""
+    rows = _goal_rows(engine)
+    chosen = rows[isin(rows["project"], selected_projects(engine=engine, filters=filters))]
+    return pd.DataFrame.from_records(list(chosen.itertuples(index=False, name=None)), columns=GOAL_COLUMNS)
 
 
 def load_projects(*, engine: Engine, filters: Filters, as_of: dt.date | None = None) -> pd.DataFrame:

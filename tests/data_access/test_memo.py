@@ -91,6 +91,11 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
             sums_of_decimals=sqlite,
         )
     pd.testing.assert_frame_equal(
+        projects.load_insight_goals(engine=demo_engine, filters=filters),
+        oracles.query_insight_goals(engine=demo_engine, filters=filters),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
         scenarios.load_trust_by_dimension(engine=demo_engine, filters=filters),
         oracles.query_trust_by_dimension(engine=demo_engine, filters=filters),
         check_exact=True,
