@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from data_access.models import BudgetLine, CostCategory, Department, Project
+from data_access.models import BudgetLine, CostCategory, Department
+from data_access.projects.common import project_facts
 from domain.months import as_date
 
 
@@ -30,12 +31,11 @@ def load_categories(*, engine: Engine) -> pd.DataFrame:
 
 
 def load_projects_list(*, engine: Engine) -> pd.DataFrame:
-    """Projects for pickers: code, name, status."""
-    query = select(Project.code, Project.name, Project.status).order_by(Project.code)
-    with engine.connect() as conn:
-        return pd.DataFrame.from_records(
-            [tuple(row) for row in conn.execute(query)], columns=["code", "name", "status"]
-        )
+    """Projects for pickers: code, name, status (ordered by code), from the memoised project
+    facts (data_access.projects.common.project_facts)."""
+    facts = project_facts(engine)
+    rows = zip(facts["code"].tolist(), facts["name"].tolist(), facts["status"].tolist(), strict=True)
+    return pd.DataFrame.from_records(list(rows), columns=["code", "name", "status"])
 
 
 def load_month_bounds(*, engine: Engine) -> tuple[dt.date | None, dt.date | None, dt.date | None]:

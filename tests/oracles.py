@@ -384,3 +384,12 @@ def query_insight_goals(*, engine: Engine, filters: Filters) -> pd.DataFrame:
     ]
     with engine.connect() as conn:
         return pd.DataFrame.from_records([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
+def query_projects_list(*, engine: Engine) -> pd.DataFrame:
+    """`data_access.reference.load_projects_list` in SQL: one query per call."""
+    query = select(Project.code, Project.name, Project.status).order_by(Project.code)
+    with engine.connect() as conn:
+        return pd.DataFrame.from_records(
+            [tuple(row) for row in conn.execute(query)], columns=["code", "name", "status"]
+        )

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import data_access.budget as budget
 import data_access.projects as projects
+import data_access.reference as reference
 import data_access.scenarios as scenarios
 import data_access.survey as survey
 import services.single_view as single_view
@@ -90,6 +91,9 @@ def test_memoised_loaders_give_the_query_frames(demo_engine: Engine, filters: Fi
             oracles.query_fte_by_month(engine=demo_engine, filters=filters, project=project),
             sums_of_decimals=sqlite,
         )
+    pd.testing.assert_frame_equal(
+        reference.load_projects_list(engine=demo_engine), oracles.query_projects_list(engine=demo_engine)
+    )
     pd.testing.assert_frame_equal(
         projects.load_insight_goals(engine=demo_engine, filters=filters),
         oracles.query_insight_goals(engine=demo_engine, filters=filters),
