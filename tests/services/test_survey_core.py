@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.memo import clear_memo
 from data_access.survey import (
     load_all_waves,
@@ -126,3 +127,40 @@ def test_the_core_is_shared_by_months_and_statuses_and_follows_the_data(demo_cop
     core(Filters.year_to_date(last))
     assert len(calls) == 3
     clear_memo()
+
+
+@pytest.mark.parametrize("departments", [(), ("IT",), ("FIN", "MKT")])
+def test_trust_tiles_trend_is_each_months_latest_wave(demo_engine, departments) -> None:
+    """The Overview's trust index and perception gap at each of 13 trend months are those of the
+    waves fielded by that month's close, read month by month: the latest wave's index, and the
+    largest overall mutual gap shown in the latest wave that has one."""
+    from data_access.survey import load_waves
+    from data_access.targets import load_targets
+    from domain.months import month_end
+    from kpis.survey_stats import OVERALL
+    from kpis.trust_index import latest_wave_trust
+    from services.single_view_model import trend_months
+    from services.single_view_trust import trust_tiles
+
+    filters = Filters.year_to_date(DEMO_LAST_ACTUAL_MONTH, departments=departments)
+    months = trend_months(filters.as_of, 13)
+    tiles, _, _ = trust_tiles(demo_engine, filters, months, load_targets(engine=demo_engine), 5, {})
+    waves = load_waves(engine=demo_engine, filters=filters)
+    groups, report = trust_core_of_waves(engine=demo_engine, filters=filters, waves=waves, min_group=5)
+    gaps = report.gaps
+    mutual = gaps[(gaps["kind"] == "mutual") & (gaps["dimension"] == OVERALL) & gaps["shown"]]
+    fielded = pd.to_datetime(waves["fielded_on"])
+    indexes, largest = [], []
+    for month in months:
+        until = waves[fielded <= pd.Timestamp(month_end(month))]
+        indexes.append(
+            latest_wave_trust(until, groups, min_group=5).current.index.value if len(until) else None
+        )
+        rows = mutual[mutual["wave_id"].isin(set(until["id"]))]
+        latest = rows[rows["wave_id"] == rows["wave_id"].max()]
+        largest.append(None if rows.empty else float(latest["gap"].abs().max()))
+    assert list(tiles[0].trend) == indexes
+    assert list(tiles[1].trend) == largest
+    assert sum(value is not None for value in indexes) >= 2
+    if not departments:  # a gap needs both sides of a pair among the rating departments
+        assert sum(value is not None for value in largest) >= 2
