@@ -136,12 +136,12 @@ def load_budget_rollup(*, engine: Engine) -> pd.DataFrame:
     month and funding department: month_no (year × 12 + month − 1), project, status and
     department (pandas categoricals over the sorted codes), planned, actual (0 for nothing
     booked) and booked (how many of its lines have an actual). That is about a twelfth of
-    budget_line (103,324 rows, about 3 MB, at 1.2 million lines). It is memoised for the current data version (data_access.memo: one
-    session loads while others wait, every write bumps the version), so a new filter set is
-    a pandas filter and group-by instead of a database scan. The rollup is read in slices of
-    ROLLUP_SLICE rows, so loading never holds the whole result as Python objects. Who funds
-    what comes from the same memo as every other loader's
-    (data_access.projects.common.funded_by).
+    budget_line (103,324 rows, about 3 MB, at 1.2 million lines). It is memoised for the
+    current data version (data_access.memo: one session loads while others wait, every write
+    bumps the version), so a new filter set is a pandas filter and group-by instead of a
+    database scan. The rollup is read in slices of ROLLUP_SLICE rows, so loading never holds
+    the whole result as Python objects. Who funds what comes from the same memo as every
+    other loader's (data_access.projects.common.funded_by).
     """
     return memoised(engine=engine, name="budget.rollup", load=_read_rollup)
 
