@@ -96,7 +96,7 @@ def format_money(amount: float | None, lang: str, *, currency: str, decimals: in
     assert amount is not None
     decimals = min(decimals, currency_digits(currency))
     rounded = half_up(amount, decimals)
-    number = f"{abs(rounded):,.{decimals}f}".translate(_number_symbols(lang))
+    number = _grouped(abs(rounded), decimals, lang)
     return (MINUS if rounded < 0 else "") + _money_prefix(currency, lang, space=" ") + number
 
 
@@ -140,7 +140,7 @@ def format_pct(ratio: float | None, lang: str, *, decimals: int = 0) -> str:
     assert ratio is not None
     # Babel's pattern `#,##0%` (with decimals `#,##0.0…%`): the rounded ratio × 100, exactly.
     number = half_up(ratio, decimals + 2).scaleb(2)
-    return f"{number:,.{decimals}f}".translate(_number_symbols(lang)) + _percent_sign(lang)
+    return _grouped(number, decimals, lang) + _percent_sign(lang)
 
 
 @lru_cache(maxsize=8)
@@ -162,6 +162,12 @@ def _number_symbols(lang: str) -> dict[int, str]:
     )
 
 
+def _grouped(number: Decimal, decimals: int, lang: str) -> str:
+    """An exact decimal with `decimals` places, grouped by thousands, in the language's
+    symbols: what Babel's pattern `#,##0` (`#,##0.0…`) writes for it."""
+    return f"{number:,.{decimals}f}".translate(_number_symbols(lang))
+
+
 def format_number(value: float | None, lang: str, *, decimals: int = 0) -> str:
     """A plain number with the language's grouping and decimal separators.
 
@@ -171,7 +177,7 @@ def format_number(value: float | None, lang: str, *, decimals: int = 0) -> str:
     if _missing(value):
         return NOT_AVAILABLE
     assert value is not None
-    return f"{half_up(value, decimals):,.{decimals}f}".translate(_number_symbols(lang))
+    return _grouped(half_up(value, decimals), decimals, lang)
 
 
 def format_signed(value: float | None, lang: str, *, decimals: int = 1, suffix: str = "") -> str:

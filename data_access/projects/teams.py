@@ -54,14 +54,12 @@ def load_fte_by_month(*, engine: Engine, filters: Filters, project: str | None =
     for month in months_between(filters.period_start, filters.as_of):
         stamp = np.datetime64(month, "ns")
         active = (start <= stamp) & (open_ended | (end >= stamp))
-        group = codes[active]
-        if not len(group):
+        if not active.any():
             continue
-        fte_cents = np.bincount(group, weights=cents[active], minlength=size)
-        people = np.bincount(np.unique(group * persons + person[active]) // persons, minlength=size)
+        present, _, people, fte = _group_counts(codes[active], person[active], cents[active], size, persons)
         rows += [
-            (month, str(departments[number]), fte_cents[number] / 100, int(people[number]))
-            for number in np.unique(group).tolist()
+            (month, str(departments[number]), value, count)
+            for number, value, count in zip(present.tolist(), fte.tolist(), people.tolist(), strict=True)
         ]
     frame = pd.DataFrame.from_records(rows, columns=["month", "department", "fte", "members"])
     frame["month"] = as_dates(frame["month"])
@@ -180,18 +178,22 @@ def _team_frame(
     columns = ["project", "department", "members", "fte"]
     if len(group) == 0:
         return pd.DataFrame.from_records([], columns=columns).astype({"members": "int64", "fte": "float64"})
+    present, first, members, fte = _group_counts(group, person, cents, size, persons)
+    return pd.DataFrame(
+        {"project": projects[first], "department": departments[first], "members": members, "fte": fte}
+    )
+
+
+def _group_counts(
+    group: np.ndarray, person: np.ndarray, cents: np.ndarray, size: int, persons: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per integer group with a row, in group order: the group, its first row, its members
+    (distinct people) and its FTE (Σ cents / 100: the exact sum, correctly rounded)."""
     distinct = np.unique(group * persons + person) // persons
     members = np.bincount(distinct, minlength=size)
     fte_cents = np.bincount(group, weights=cents, minlength=size)
     present, first = np.unique(group, return_index=True)
-    return pd.DataFrame(
-        {
-            "project": projects[first],
-            "department": departments[first],
-            "members": members[present].astype("int64"),
-            "fte": fte_cents[present] / 100,
-        }
-    )
+    return present, first, members[present].astype("int64"), fte_cents[present] / 100
 
 
 def load_team_by_department(
