@@ -166,7 +166,10 @@ def check_settings(options: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     script, options = _split(list(sys.argv[1:] if argv is None else argv))
     options = check_settings(options)
-    print(warm_up(script), file=sys.stderr, flush=True)
+    from runtime.memory import use_system_allocator
+
+    pool = use_system_allocator()  # before the warm-up allocates: see runtime/memory.py
+    print(f"{warm_up(script)}, Arrow memory pool {pool}", file=sys.stderr, flush=True)
     from streamlit.web import cli
 
     cli.main(args=["run", script, *options], prog_name="streamlit")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from bench.browser import server
+from runtime.memory import POOL_VARIABLE
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_serve_warms_up_before_it_listens(demo_sqlite_url: str, tmp_path: Path) -> None:
@@ -15,6 +23,7 @@ def test_serve_warms_up_before_it_listens(demo_sqlite_url: str, tmp_path: Path) 
     warm = text.index("warm-up: imports")
     summary = text[warm:].splitlines()[0]
     assert "database ready in" in summary and "default view (" in summary
+    assert summary.endswith("Arrow memory pool system")  # runtime.memory, before the warm-up
     assert warm < text.index(f":{port}")  # before Streamlit announces where it listens
     assert "No runtime found" not in text
 
@@ -24,3 +33,28 @@ def test_serve_passes_the_script_and_options_on() -> None:
 
     assert _split(["--server.port=1"]) == ("app.py", ["--server.port=1"])
     assert _split(["bench/empty_app.py", "--server.port=1"]) == ("bench/empty_app.py", ["--server.port=1"])
+
+
+def _pool_in_fresh_process(environ: dict[str, str]) -> str:
+    code = "from runtime.memory import use_system_allocator; print(use_system_allocator())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_server_gives_arrow_the_system_allocator() -> None:
+    environ = {key: value for key, value in os.environ.items() if key != POOL_VARIABLE}
+    code = "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    wheel_default = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert wheel_default != "system"  # else there is nothing to change
+    assert _pool_in_fresh_process(environ) == "system"
+
+
+@pytest.mark.parametrize("chosen", ["mimalloc", "jemalloc"])
+def test_an_operators_choice_of_arrow_pool_is_kept(chosen: str) -> None:
+    # Both pools are in the pinned pyarrow wheel (requirements.txt).
+    environ = {key: value for key, value in os.environ.items() if key != POOL_VARIABLE}
+    assert _pool_in_fresh_process(environ | {POOL_VARIABLE: chosen}) == chosen
