@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import asdict
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,6 +91,38 @@ def test_funding_balance_trend_on_demo_data(demo_engine, filters: Filters) -> No
     assert funding_kpis.joint_projects(funding)
     _same_trend(spend, funding, months, TOLERANCE)
     _same_trend(spend, funding, months, 2.0)
+
+
+def _monthly_by_definition(spend: pd.DataFrame, joint: list[str]) -> pd.DataFrame:
+    return (
+        spend[spend["project"].isin(joint)]
+        .groupby(["project", "department", "month"])["actual"]
+        .sum()
+        .unstack("month", fill_value=0.0)
+    )
+
+
+def _same_monthly(spend: pd.DataFrame, joint: list[str]) -> None:
+    fast = funding_kpis._monthly_actuals(spend, joint)
+    plain = _monthly_by_definition(spend, joint)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True, check_column_type=False)
+    assert (np.signbit(fast.to_numpy()) == np.signbit(plain.to_numpy())).all()  # 0.0, not −0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_monthly_actuals_in_the_budget_frames_order_and_any_other(seed: int) -> None:
+    spend, funding, _ = _random_case(seed)
+    joint = funding_kpis.joint_projects(funding)
+    # As data_access.budget gives it: one row per month, project and department, in that
+    # order (each sum is its one value), with a −0.0 and a missing actual among them.
+    ordered = spend.sort_values(["month", "project", "department"], ignore_index=True)
+    ordered.loc[ordered.index[::7], "actual"] = -0.0
+    ordered.loc[ordered.index[3::11], "actual"] = NAN
+    _same_monthly(ordered, joint)
+    _same_monthly(ordered.iloc[::-1], joint)  # another order: grouped
+    _same_monthly(pd.concat([ordered, ordered.iloc[::5]], ignore_index=True), joint)  # repeated keys
+    _same_monthly(spend, joint)
+    _same_monthly(ordered, [])  # nothing joint
 
 
 # --- funding_drift and its parts ------------------------------------------------------
