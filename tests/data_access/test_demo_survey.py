@@ -3,6 +3,8 @@ the reliability of the scales."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -116,3 +118,25 @@ def test_survey_trends_gap_and_reliability(demo_sqlite_engine: Engine) -> None:
     for (rated, dimension), group in rated_by_staff.groupby(["rated", "dimension"]):
         wide = group.pivot_table(index=["wave", "ref"], columns="item", values="value")
         assert _alpha(wide) > 0.7, (rated, dimension)
+
+
+def test_respondent_scores_read_in_slices_are_the_whole_read(demo_engine: Engine) -> None:
+    """query_respondent_scores reads a slice of rows at a time: the same frame as one read of
+    every row, whatever the slice (one row, a few, more than there are), on both backends."""
+    from data_access import survey
+
+    wave_ids = survey._all_wave_ids(demo_engine)
+    everyone = survey._ALL_DEPARTMENTS
+    for filters in (everyone, dataclasses.replace(everyone, departments=("IT",))):
+        query = survey.respondent_score_query(filters, wave_ids)
+        with demo_engine.connect() as conn:
+            rows = [tuple(row) for row in conn.execute(query).all()]
+        whole = pd.DataFrame.from_records(rows, columns=survey.RESPONDENT_SCORE_COLUMNS).astype(
+            {"wave_id": "int64", "score_sum": "float64", "answers": "int64"}
+        )
+        assert len(whole) > 100
+        for slice_rows in (1, 7, 100, len(rows) + 1):
+            read = survey.query_respondent_scores(
+                engine=demo_engine, filters=filters, wave_ids=wave_ids, slice_rows=slice_rows
+            )
+            pd.testing.assert_frame_equal(read, whole, check_exact=True)
