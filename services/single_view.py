@@ -12,7 +12,7 @@ set; the trend months are computed from those frames, not by querying again per 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -76,12 +76,17 @@ def compute_meeting_views(*, engine: Engine, filters: Filters, min_group: int) -
     """`compute_single_view` at the as-of month, and the month before's view without trends,
     computed together: what both need is computed once (the trust report, unless a wave came
     in between). The current view equals `compute_single_view`; the previous one equals it in
-    every value, status and exception (tests/kpis/test_one_pass.py)."""
+    every value, status and exception (tests/kpis/test_one_pass.py). The previous view keeps
+    no frames for the pack's charts (mirror, timeline): only the meeting summary reads it, for
+    its tiles and exceptions, and every cached pair of views (ui.data.cached) would hold them
+    (at 2,000 projects the goal timeline was 650 of the pair's 1,600 kB)."""
     shared: dict[tuple, Any] = {}
     current = _single_view(engine, filters, min_group, shared)[0]
     before = previous_meeting_filters(engine=engine, filters=filters)
-    previous = _single_view(engine, before, min_group, shared, trend=1)[0] if before is not None else None
-    return MeetingViews(current=current, previous=previous)
+    if before is None:
+        return MeetingViews(current=current, previous=None)
+    previous = _single_view(engine, before, min_group, shared, trend=1)[0]
+    return MeetingViews(current=current, previous=replace(previous, mirror=None, timeline=None))
 
 
 def previous_meeting_filters(*, engine: Engine, filters: Filters) -> Filters | None:
