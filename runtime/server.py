@@ -166,10 +166,11 @@ def check_settings(options: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     script, options = _split(list(sys.argv[1:] if argv is None else argv))
     options = check_settings(options)
-    from runtime.memory import use_system_allocator
+    from runtime.memory import pool_in_use, use_system_allocator
 
-    pool = use_system_allocator()  # before the warm-up allocates: see runtime/memory.py
-    print(f"{warm_up(script)}, Arrow memory pool {pool}", file=sys.stderr, flush=True)
+    use_system_allocator()  # before the warm-up allocates: see runtime/memory.py
+    summary = warm_up(script)
+    print(f"{summary}, Arrow memory pool {pool_in_use()}", file=sys.stderr, flush=True)
     from streamlit.web import cli
 
     cli.main(args=["run", script, *options], prog_name="streamlit")
