@@ -5,6 +5,12 @@ The rule
   the data version and the keyword arguments (the filters). Small aggregated results only:
   whole tables are never cached. The Overview's single view is cached here like any other
   result (the server's warm-up, serve.py, computes the default one into this same cache).
+- The page models (`services.*`: a page's figures for one filter set) are kept in a bounded
+  part of it, the last `MODEL_ENTRIES` used; the loaders' small lists in the rest. st.cache_data
+  bounds entries, not bytes, and at 2,000 projects one model is 0.2-4.2 MB pickled (What-if
+  4.2, Projects 2.8, Budget 2.3, Overview 0.9; bench/NOTES.md, stop 36): 2,048 of them would
+  not fit the 2 GB a process is given (README, Sizing). A filter set used again after 64
+  others is computed again.
 - Every write bumps the data version in the database (`data_access.engine.bump_data_version`),
   so every app process and session drops stale results at its next rerun.
 - The data version is read ONCE per rerun: the first `data_version()` of a run asks the
@@ -117,8 +123,12 @@ def data_version() -> int:
     return _versioned()[1]
 
 
-@st.cache_data(max_entries=2048, ttl=6 * 3600, show_spinner=False)
-def _cached_call(
+MODEL_PACKAGE = "services."  # the page models: large results, bounded apart (module docstring)
+MODEL_ENTRIES = 64
+CACHE_TTL_SECONDS = 6 * 3600
+
+
+def _call(
     function_path: str, url: str, version: int, kwargs: tuple[tuple[str, Any], ...], _writes: int
 ) -> Any:
     """`_writes` (local_writes() when `version` was read; not part of the key) lets a write
@@ -130,6 +140,21 @@ def _cached_call(
         return function(engine=engine, **dict(kwargs))
 
 
+# Two functions, not one wrapped twice: st.cache_data keys its storage by the function.
+@st.cache_data(max_entries=2048, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _cached_call(
+    function_path: str, url: str, version: int, kwargs: tuple[tuple[str, Any], ...], _writes: int
+) -> Any:
+    return _call(function_path, url, version, kwargs, _writes)
+
+
+@st.cache_data(max_entries=MODEL_ENTRIES, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _cached_model(
+    function_path: str, url: str, version: int, kwargs: tuple[tuple[str, Any], ...], _writes: int
+) -> Any:
+    return _call(function_path, url, version, kwargs, _writes)
+
+
 def cached(function: Callable[..., T], /, **kwargs: Any) -> T:
     """Call a data_access (or services) function `function(engine=..., **kwargs)` through the cache.
 
@@ -137,9 +162,10 @@ def cached(function: Callable[..., T], /, **kwargs: Any) -> T:
     arguments, so a filter change or any write gives a fresh result.
     """
     path = f"{function.__module__}:{function.__qualname__}"
+    call = _cached_model if function.__module__.startswith(MODEL_PACKAGE) else _cached_call
     try:
         url, version, writes = _versioned()
-        return _cached_call(path, url, version, tuple(sorted(kwargs.items())), writes)
+        return call(path, url, version, tuple(sorted(kwargs.items())), writes)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable("The database cannot be reached right now.") from exc
 
@@ -148,5 +174,6 @@ def clear_caches() -> None:
     """Drop this process's cached results (other processes follow the data version) and the
     version this run read."""
     _cached_call.clear()
+    _cached_model.clear()
     if get_script_run_ctx(suppress_warning=True) is not None and RUN_VERSION_KEY in st.session_state:
         st.session_state[RUN_VERSION_KEY] = None

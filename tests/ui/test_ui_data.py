@@ -195,3 +195,40 @@ def test_the_migration_files_head_read_without_alembic_is_alembics() -> None:
     from data_access.engine import _single_head_in_files, head_revision
 
     assert _single_head_in_files() == head_revision()
+
+
+def test_page_models_are_kept_in_a_bounded_part_of_the_cache(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_engine: Engine
+) -> None:
+    # st.cache_data bounds entries, not bytes: a page model at 2,000 projects is up to 4 MB
+    # pickled, so the models are kept apart, the last MODEL_ENTRIES used (ui/data.py).
+    import data_access.reference as loaders
+    import services.settings as models
+    import ui.data as data
+
+    monkeypatch.setenv("DATABASE_URL", str(demo_sqlite_engine.url))
+    calls: list[tuple[str, int]] = []
+
+    def model(*, engine: Engine, n: int) -> int:
+        calls.append(("model", n))
+        return n
+
+    def loader(*, engine: Engine, n: int) -> int:
+        calls.append(("loader", n))
+        return n
+
+    for function, module in ((model, models), (loader, loaders)):
+        function.__module__ = module.__name__
+        function.__qualname__ = f"_cache_probe_{function.__name__}"
+        monkeypatch.setattr(module, function.__qualname__, function, raising=False)
+    data.clear_caches()
+    try:
+        for function in (model, loader):
+            for n in range(data.MODEL_ENTRIES + 1):
+                assert data.cached(function, n=n) == n
+            assert data.cached(function, n=data.MODEL_ENTRIES) == data.MODEL_ENTRIES  # the newest: kept
+            assert data.cached(function, n=0) == 0  # the oldest: dropped for a model only
+        runs = {kind: len([call for call in calls if call[0] == kind]) for kind in ("model", "loader")}
+        assert runs == {"model": data.MODEL_ENTRIES + 2, "loader": data.MODEL_ENTRIES + 1}
+    finally:
+        data.clear_caches()
