@@ -15,7 +15,7 @@ from data_access.engine import DatabaseUnavailable  # noqa: E402
 from ui.auth import gate, render_language_switch, render_user_badge  # noqa: E402
 from ui.data import get_engine, start_run  # noqa: E402
 from ui.filters import init_language, render_global_filters, show_url_notices  # noqa: E402
-from ui.navigation import build_navigation, page_file  # noqa: E402
+from ui.navigation import build_navigation, page_file, scroll_to_top_on_page_change  # noqa: E402
 from ui.organisation import show_logo  # noqa: E402
 from ui.outage import restore_filters_after_outage, show_database_unavailable  # noqa: E402
 from ui.settings_check import stop_on_bad_settings  # noqa: E402
@@ -51,6 +51,7 @@ if (file := page_file(navigation)) is not None:
     warm_imports([file])  # this page's own imports, once per process, under the warm-up lock
 if user.may(READ):
     show_url_notices()
+scroll_to_top_on_page_change()
 try:
     navigation.run()
 except (DatabaseUnavailable, SQLAlchemyError) as exc:

@@ -104,3 +104,39 @@ def build_navigation(user: User) -> StreamlitPage:
             for page in visible_pages(user)
         ]
     )
+
+
+def scroll_to_top_on_page_change() -> None:
+    """Open every page at its top.
+
+    Streamlit keeps the main area's scroll offset when another page opens: the new page's
+    elements replace the old ones in place, so a link followed from far down the Overview
+    could land on its detail scrolled out of view (tests/browser/test_meeting_browser.py, 1 in
+    5 runs with the Overview's sparklines as images). Streamlit puts each page's address in the
+    browser's history when it opens; this script, a constant, wraps that once per browser tab
+    and scrolls the main area to the top when the path changes (a filter change only changes
+    the query, so the place on the page is kept)."""
+    with st.sidebar:
+        st.html(
+            """<script>
+(() => {
+  if (window.alignmentScrollsToTop) return;
+  window.alignmentScrollsToTop = true;
+  let shown = location.pathname;
+  const onChange = () => {
+    if (location.pathname === shown) return;
+    shown = location.pathname;
+    document.querySelector('[data-testid="stMain"]')?.scrollTo({top: 0, left: 0, behavior: "instant"});
+  };
+  for (const name of ["pushState", "replaceState"]) {
+    const original = history[name];
+    history[name] = function (...args) {
+      const result = original.apply(this, args);
+      onChange();
+      return result;
+    };
+  }
+})();
+</script>""",
+            unsafe_allow_javascript=True,
+        )

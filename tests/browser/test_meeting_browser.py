@@ -152,6 +152,33 @@ def test_every_exception_link_lands_on_its_detail(meeting, app_url: str, output_
     assert pages == {"budget", "projects", "trust", "steering"}
 
 
+MAIN = "document.querySelector('[data-testid=\"stMain\"]')"
+
+
+def test_another_page_opens_at_its_top_and_a_filter_change_keeps_the_place(meeting, app_url: str) -> None:
+    # Streamlit keeps the scroll offset across pages (ui.navigation.scroll_to_top_on_page_change).
+    open_overview(meeting, app_url)
+    assert meeting.evaluate("() => window.alignmentScrollsToTop === true")
+    meeting.evaluate(f"() => {MAIN}.scrollTo(0, 600)")
+    meeting.wait_for_function(f"() => {MAIN}.scrollTop > 0")
+    # The query changes (as a filter change writes it): the place is kept.
+    meeting.evaluate(
+        "() => history.replaceState(history.state, '', location.pathname + location.search + '&x=1')"
+    )
+    assert meeting.evaluate(f"() => {MAIN}.scrollTop") > 0
+    # The path changes (as a page opens): the main area goes to its top at once.
+    meeting.evaluate("() => history.pushState(history.state, '', '/budget' + location.search)")
+    assert meeting.evaluate(f"() => {MAIN}.scrollTop") == 0
+    # And a real page change from far down the Overview: Budget from the sidebar.
+    open_overview(meeting, app_url)
+    meeting.evaluate(f"() => {MAIN}.scrollTo(0, {MAIN}.scrollHeight)")
+    meeting.wait_for_function(f"() => {MAIN}.scrollTop > 0")
+    meeting.locator("[data-testid='stSidebarNav'] a", has_text="Budget").click()
+    meeting.wait_for_url(lambda url: urlparse(url).path.endswith("/budget"), timeout=60_000)
+    wait_for_app(meeting)
+    assert meeting.evaluate(f"() => {MAIN}.scrollTop") == 0
+
+
 def test_a_clicked_tab_is_kept_in_the_link(meeting, app_url: str) -> None:
     """Tabs are bound to the URL by code: a copied link reopens the tab the user chose."""
     meeting.goto(f"{app_url}/trust?{MEETING_QUERY}")

@@ -48,3 +48,26 @@ def test_streamlit_serves_each_page_at_its_url_path(
     }
     shown = {spec.path for spec in PAGES if LOCAL_USER.may(spec.right)}
     assert registered == {path: url for path, url in URLS.items() if path in shown}
+
+
+def _scroll_scripts(at: AppTest) -> list[str]:
+    return [
+        element.proto.body
+        for element in at.sidebar.get("html")
+        if "scrollTo" in element.proto.body and element.proto.unsafe_allow_javascript
+    ]
+
+
+def test_every_page_sends_the_one_script_that_opens_pages_at_their_top(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    # ui.navigation.scroll_to_top_on_page_change: a constant, once per run, on every page;
+    # what it does in the browser: tests/browser/test_meeting_browser.py.
+    from tests.apptest_helpers import open_app
+
+    at = open_app(monkeypatch, demo_sqlite_url)
+    overview = _scroll_scripts(at)
+    assert len(overview) == 1 and "pushState" in overview[0] and "stMain" in overview[0]
+    for page in ("views/budget.py", "views/projects.py"):
+        at.switch_page(page).run()
+        assert _scroll_scripts(at) == overview
