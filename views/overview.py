@@ -5,7 +5,7 @@ the meeting pack."""
 import streamlit as st
 
 from access.roles import READ
-from charts.overview import sparkline_spec
+from charts.overview import sparkline_html
 from data_access.reference import load_departments
 from data_access.steering import load_actions
 from i18n import names_by_code
@@ -88,9 +88,14 @@ for start in range(0, len(texts), 5):
                 delta_arrow="off" if tile.change_is_zero else "auto",
                 help=tile.help,
             )
-            spec = sparkline_spec(tile.trend, domain=tile.domain, colour=tile.colours.line)
-            if spec is not None:
-                st.vega_lite_chart(spec, height=44, width="stretch")
+            sparkline = sparkline_html(
+                tile.trend,
+                domain=tile.domain,
+                colour=tile.colours.line,
+                label=t("single.sparkline", name=tile.name, months=len(tile.trend)),
+            )
+            if sparkline is not None:
+                st.html(sparkline)
             rag_badge(tile.rag)
             if (link := tile_link(tile.code)) is not None:
                 detail_link(

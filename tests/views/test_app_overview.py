@@ -1,8 +1,11 @@
 """AppTest: the Overview shows the pure functions' figures for the demo data, in both languages."""
 
+import base64
+
 import pandas as pd
 import pytest
 
+from charts.overview import sparkline_svg
 from data_access.budget import load_budget_totals
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH
 from data_access.projects import load_funding_by_project, load_insight_goals
@@ -363,3 +366,13 @@ def test_overview_opens_with_the_meeting_summary_and_status_colours(
         assert (
             Metric.MetricColor.Name(metric.proto.color).lower() == colours[metric.label.replace("\u00ad", "")]
         )
+    # Each sparkline is an image of the tile's trend, in its line colour, named for screen readers.
+    lines = {text.name: text for text in tile_texts(view, "en")}
+    sparklines = [element.proto.body for element in at.get("html") if "tile-sparkline" in element.proto.body]
+    drawn = [name for name, text in lines.items() if sum(value is not None for value in text.trend) >= 2]
+    assert len(sparklines) == len(drawn) >= 5
+    for name, body in zip(drawn, sparklines, strict=True):
+        text = lines[name]
+        assert f'alt="{name} over the last {len(text.trend)} months"' in body
+        svg = sparkline_svg(text.trend, domain=text.domain, colour=text.colours.line)
+        assert svg is not None and base64.b64encode(svg.encode()).decode() in body
