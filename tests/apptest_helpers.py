@@ -46,3 +46,11 @@ def open_app(
 def metric_values(at: AppTest) -> dict[str, str]:
     """Each metric's value by its label (soft hyphens, where a title may break, left out)."""
     return {m.label.replace("\u00ad", ""): m.value for m in at.metric}
+
+
+def open_exception_groups(at: AppTest) -> AppTest:
+    """Open every group of the Overview's exceptions (a closed group sends nothing) and rerun."""
+    for expander in at.expander:
+        if expander.key and expander.key.startswith("overview_exceptions_"):
+            at.session_state[expander.key] = True
+    return at.run()

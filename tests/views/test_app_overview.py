@@ -20,7 +20,7 @@ from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md
 from presentation.overview import exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
-from tests.apptest_helpers import metric_values, open_app
+from tests.apptest_helpers import metric_values, open_app, open_exception_groups
 
 DEPARTMENTS_NL = {"MKT": "Marketing", "IT": "IT", "FIN": "Financiën"}
 
@@ -141,9 +141,17 @@ def test_as_of_month_replays_every_tile_and_the_exceptions(
 
 
 def assert_exceptions_shown(at, exceptions) -> None:
-    """Each kind's first lines as text with a link, the rest as rows of one table, in list order."""
+    """One group per kind, the first two open; a closed group sends nothing until it is opened.
+    Then each kind's first lines as text with a link, the rest as rows of one table, in list order."""
     text = [exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in exceptions]
     groups = exception_groups(exceptions)
+    boxes = [box for box in at.expander if box.key and box.key.startswith("overview_exceptions_")]
+    assert [box.key for box in boxes] == [f"overview_exceptions_{group.kind}" for group in groups]
+    assert [box.proto.expanded for box in boxes] == [number < 2 for number in range(len(groups))]
+    first_two = sum(len(group.lines) for group in groups[:2])
+    assert len(at.get("page_link")) == len(at.metric) + first_two
+    assert len(at.dataframe) == sum(1 for group in groups[:2] if group.rest)
+    open_exception_groups(at)
     lines = [
         exception_text(item, "nl", department_names=DEPARTMENTS_NL)
         for group in groups
