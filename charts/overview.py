@@ -12,6 +12,8 @@ zero-length stroke with round caps, so it stays round however the width is scale
 from __future__ import annotations
 
 import base64
+import math
+from collections.abc import Sequence
 from html import escape
 
 from charts.theme import MUTED, RAG_COLORS
@@ -26,26 +28,40 @@ LINE_WIDTH = 2
 POINT_WIDTH = 4.2  # the points' diameter in px
 
 
+def trend_shares(
+    trend: Sequence[float | None], *, domain: tuple[float, float] | None = None
+) -> list[tuple[float, float]] | None:
+    """Where each known month of a trend sits in a sparkline's box, as (across, up) shares
+    from 0 to 1: across by the month's place (a missing month is a gap the line spans), up on
+    the axis `domain` (values outside drawn at its edge) or the values' own range (a flat
+    trend in the middle). None without two known, finite values. The Overview's images and
+    the pack's slides and PDF draw their lines from this."""
+    known = [
+        (index, value) for index, value in enumerate(trend) if value is not None and math.isfinite(value)
+    ]
+    if len(known) < 2:
+        return None
+    low, high = domain if domain is not None else (min(v for _, v in known), max(v for _, v in known))
+    steps = len(trend) - 1
+
+    def up(value: float) -> float:
+        return 0.5 if high <= low else min(max((value - low) / (high - low), 0.0), 1.0)
+
+    return [(index / steps, up(value)) for index, value in known]
+
+
 def sparkline_points(
     trend: tuple[float | None, ...], *, domain: tuple[float, float] | None
 ) -> list[tuple[float, float]] | None:
     """The known months as (x, y) in the SVG's box (y down), or None without two known
-    values. Months keep their place, a missing one is a gap the line spans; the y-axis is
-    `domain` (values outside are drawn at its edge) or the values' own range."""
-    known = [(index, value) for index, value in enumerate(trend) if value is not None]
-    if len(known) < 2:
+    values (`trend_shares` placed inside the padding)."""
+    shares = trend_shares(trend, domain=domain)
+    if shares is None:
         return None
-    low, high = domain if domain is not None else (min(v for _, v in known), max(v for _, v in known))
-    span_x = (WIDTH - 2 * PAD_X) / (len(trend) - 1)
-    inner = HEIGHT - 2 * PAD_Y
-
-    def y(value: float) -> float:
-        if high <= low:
-            return HEIGHT / 2
-        share = min(max((value - low) / (high - low), 0.0), 1.0)
-        return PAD_Y + (1.0 - share) * inner
-
-    return [(PAD_X + index * span_x, y(value)) for index, value in known]
+    return [
+        (PAD_X + across * (WIDTH - 2 * PAD_X), PAD_Y + (1.0 - up) * (HEIGHT - 2 * PAD_Y))
+        for across, up in shares
+    ]
 
 
 def sparkline_svg(

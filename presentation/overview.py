@@ -374,6 +374,11 @@ class ExceptionGroup:
         return len(self.lines) + len(self.rest)
 
 
+def exception_group_key(kind: str) -> str:
+    """The widget key of a kind's group on the Overview: it holds whether the group is open."""
+    return f"overview_exceptions_{kind}"
+
+
 def exception_groups(items: list[ExceptionItem], *, per_kind: int | None = None) -> list[ExceptionGroup]:
     """`items` grouped by kind in list order, each split after `per_kind` items
     (default EXCEPTION_LINES_PER_KIND)."""

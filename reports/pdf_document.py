@@ -5,11 +5,11 @@ the sections out on it.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from fpdf import FPDF
 
+from charts.overview import trend_shares
 from charts.theme import GRID, MUTED, PRIMARY, RAG_COLORS, TEXT
 from reports.content import KpiTile, Pack
 
@@ -148,15 +148,12 @@ def add_paragraph(
 
 
 def draw_sparkline(pdf: PackPdf, values, *, x: float, y: float, w: float, h: float) -> None:  # type: ignore[no-untyped-def]
-    points = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v)]
-    if len(points) < 2:
+    shares = trend_shares(values)
+    if shares is None:
         return
-    low, high = min(v for _, v in points), max(v for _, v in points)
-    span = (high - low) or 1.0
-    steps = max(1, len(values) - 1)
     pdf.set_draw_color(*rgb(PRIMARY))
     pdf.set_line_width(0.5)
-    pdf.polyline([(x + w * i / steps, y + h - h * (v - low) / span) for i, v in points])
+    pdf.polyline([(x + w * across, y + h - h * up) for across, up in shares])
 
 
 def draw_tile(pdf: PackPdf, pack: Pack, tile: KpiTile, *, x: float, y: float, w: float, h: float) -> None:

@@ -6,7 +6,6 @@ sparkline, and body text made to fit. reports.pptx_pack lays the sections out wi
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 
 from pptx import Presentation
@@ -17,6 +16,7 @@ from pptx.shapes.picture import Picture
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from charts.overview import trend_shares
 from charts.theme import GRID, MUTED, PRIMARY, RAG_COLORS, TEXT
 from reports.content import (
     KpiTile,
@@ -133,18 +133,10 @@ def add_sparkline(
     slide: Slide, values: Sequence[float | None], *, left: int, top: int, width: int, height: int
 ) -> None:
     """The trend as a thin line (None values left out); nothing with fewer than two values."""
-    points = [
-        (index, value) for index, value in enumerate(values) if value is not None and math.isfinite(value)
-    ]
-    if len(points) < 2:
+    shares = trend_shares(values)
+    if shares is None:
         return
-    low, high = min(v for _, v in points), max(v for _, v in points)
-    span = (high - low) or 1.0
-    steps = max(1, len(values) - 1)
-    xy = [
-        (int(left + width * index / steps), int(top + height - height * (value - low) / span))
-        for index, value in points
-    ]
+    xy = [(int(left + width * across), int(top + height - height * up)) for across, up in shares]
     builder = slide.shapes.build_freeform(*xy[0], scale=1.0)
     builder.add_line_segments(xy[1:], close=False)
     shape = builder.convert_to_shape()

@@ -50,7 +50,10 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 def open_exception_groups(at: AppTest) -> AppTest:
     """Open every group of the Overview's exceptions (a closed group sends nothing) and rerun."""
+    from presentation.overview import exception_group_key
+
+    prefix = exception_group_key("")
     for expander in at.expander:
-        if expander.key and expander.key.startswith("overview_exceptions_"):
+        if expander.key and expander.key.startswith(prefix):
             at.session_state[expander.key] = True
     return at.run()

@@ -9,7 +9,13 @@ from charts.overview import sparkline_html
 from data_access.reference import load_departments
 from data_access.steering import load_actions
 from i18n import names_by_code
-from presentation.overview import exception_groups, exception_text, screen_title, tile_texts
+from presentation.overview import (
+    exception_group_key,
+    exception_groups,
+    exception_text,
+    screen_title,
+    tile_texts,
+)
 from presentation.summary import meeting_summary
 from services.links import exception_link, tile_link
 from services.single_view import compute_meeting_views
@@ -23,8 +29,6 @@ from ui.i18n import currency, lang, month, t
 from ui.links import link_params, link_queries
 from ui.survey import survey_min_group
 from ui.text import md
-
-EXCEPTION_GROUP_KEY = "overview_exceptions_"  # + the kind: the group's open state
 
 require(READ)
 filters = current_filters()
@@ -121,7 +125,7 @@ for number, group in enumerate(groups):
     box = st.expander(
         f"{t(f'single.kind.{group.kind}')} ({group.count})",
         expanded=number < 2,
-        key=f"{EXCEPTION_GROUP_KEY}{group.kind}",
+        key=exception_group_key(group.kind),
         on_change="rerun",
     )
     if not box.open:

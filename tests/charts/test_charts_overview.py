@@ -10,7 +10,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from charts.overview import HEIGHT, HEX, PAD_X, PAD_Y, WIDTH, sparkline_html, sparkline_points, sparkline_svg
+from charts.overview import (
+    HEIGHT,
+    HEX,
+    PAD_X,
+    PAD_Y,
+    WIDTH,
+    sparkline_html,
+    sparkline_points,
+    sparkline_svg,
+    trend_shares,
+)
 from charts.theme import MUTED, RAG_COLORS
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -83,3 +93,10 @@ def test_the_image_carries_the_svg_and_its_text_as_text() -> None:
     )
     assert 'alt="Trend of &quot;R&amp;D&quot; &lt;b&gt;over&lt;/b&gt; 6 months"' in html
     assert "<b>" not in html
+
+
+def test_shares_leave_out_missing_and_non_finite_months_for_screen_and_pack() -> None:
+    # One geometry for the Overview's images and the pack's slides and PDF.
+    assert trend_shares((1.0, float("nan"), None, 3.0)) == [(0.0, 0.0), (1.0, 1.0)]
+    assert trend_shares((2.0, 2.0, 2.0)) == [(0.0, 0.5), (0.5, 0.5), (1.0, 0.5)]
+    assert trend_shares((float("inf"), 4.0)) is None

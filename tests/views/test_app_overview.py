@@ -18,7 +18,7 @@ from kpis.exceptions import without_cancelled
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md
-from presentation.overview import exception_groups, exception_text, tile_texts
+from presentation.overview import exception_group_key, exception_groups, exception_text, tile_texts
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app, open_exception_groups
 
@@ -145,8 +145,8 @@ def assert_exceptions_shown(at, exceptions) -> None:
     Then each kind's first lines as text with a link, the rest as rows of one table, in list order."""
     text = [exception_text(item, "nl", department_names=DEPARTMENTS_NL) for item in exceptions]
     groups = exception_groups(exceptions)
-    boxes = [box for box in at.expander if box.key and box.key.startswith("overview_exceptions_")]
-    assert [box.key for box in boxes] == [f"overview_exceptions_{group.kind}" for group in groups]
+    boxes = [box for box in at.expander if box.key and box.key.startswith(exception_group_key(""))]
+    assert [box.key for box in boxes] == [exception_group_key(group.kind) for group in groups]
     assert [box.proto.expanded for box in boxes] == [number < 2 for number in range(len(groups))]
     first_two = sum(len(group.lines) for group in groups[:2])
     assert len(at.get("page_link")) == len(at.metric) + first_two
