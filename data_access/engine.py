@@ -370,6 +370,13 @@ def read_data_version(engine: Engine) -> int:
     return query_data_version(engine)
 
 
+def version_is_known(engine: Engine) -> bool:
+    """Whether `read_data_version(engine)` answers without a query here: inside
+    `data_version_known` for this database, and this process has not written since."""
+    known = _known_version.get()
+    return known is not None and known[0] == _url_of(engine) and known[2] == _writes
+
+
 @contextmanager
 def data_version_known(engine: Engine, version: int, *, writes: int | None = None) -> Iterator[None]:
     """Within the block (this thread), `read_data_version(engine)` answers `version` (read

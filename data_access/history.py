@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, union_all
 
+from data_access.engine import version_is_known
+from data_access.memo import memoised_result
 from data_access.models import (
     AppState,
     Funding,
@@ -34,7 +36,17 @@ HISTORY_TABLES = (OwnershipHistory, FundingHistory, TeamMemberHistory, ProjectSt
 def load_history_start(*, engine: Engine) -> dt.date | None:
     """The first day with recorded history: app_state "history_start" (set when history was
     introduced on existing data, or by the demo), else the earliest valid_from of any
-    version, else None (nothing recorded yet)."""
+    version, else None (nothing recorded yet).
+
+    Inside one of the app's cached calls (the data version known) the answer is memoised
+    per data version: a single view asks for it a dozen times. Elsewhere it is one query,
+    as cheap as reading the version would be."""
+    if version_is_known(engine):
+        return memoised_result(engine=engine, name="history.start", key=None, compute=_history_start)
+    return _history_start(engine)
+
+
+def _history_start(engine: Engine) -> dt.date | None:
     with engine.connect() as conn:
         stored = conn.scalar(select(AppState.value).where(AppState.key == HISTORY_START_KEY))
         if stored:

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Engine, func, select
 
 from data_access.filtering import all_of, funded_by_selected, project_conditions
 from data_access.history import funding_rows, load_history_start, state_day
-from data_access.memo import memoised
+from data_access.memo import memoised, memoised_result
 from data_access.models import Department, Project
 from domain.filters import Filters
 from domain.frames import isin
@@ -106,19 +106,33 @@ def _selected_mask(engine: Engine, filters: Filters, facts: pd.DataFrame) -> pd.
     return mask
 
 
-def selected_projects(*, engine: Engine, filters: Filters) -> set[str]:
+def selected_projects(*, engine: Engine, filters: Filters) -> frozenset[str]:
     """Codes of the projects the status, project and department filters select (a project
     qualifies when a selected department funds it), from the memo: `project_conditions` and
-    `funded_by_selected` without a query."""
-    facts = project_facts(engine)
-    return set(facts.loc[_selected_mask(engine, filters, facts), "code"])
+    `funded_by_selected` without a query. Memoised per data version and those three filters:
+    one single view asks for the same set up to a dozen times."""
+    key = (filters.statuses, filters.projects, filters.departments)
+
+    def compute(e: Engine) -> frozenset[str]:
+        facts = project_facts(e)
+        return frozenset(facts.loc[_selected_mask(e, filters, facts), "code"])
+
+    return memoised_result(engine=engine, name="projects.selected", key=key, compute=compute)
 
 
-def portfolio_projects(*, engine: Engine, filters: Filters) -> set[str]:
-    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo."""
-    facts = project_facts(engine)
-    started = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
-    return set(facts.loc[started & _selected_mask(engine, filters, facts), "code"])
+def portfolio_projects(*, engine: Engine, filters: Filters) -> frozenset[str]:
+    """Codes of the projects `portfolio_conditions(filters)` selects, from the memo: those
+    `selected_projects` gives that are planned to start by the as-of month's end. Memoised
+    as `selected_projects`, with the as-of month's end in the key."""
+    key = (filters.as_of_end, filters.statuses, filters.projects, filters.departments)
+
+    def compute(e: Engine) -> frozenset[str]:
+        facts = project_facts(e)
+        started = pd.Series([day <= filters.as_of_end for day in facts["planned_start"]], index=facts.index)
+        chosen = selected_projects(engine=e, filters=filters)
+        return frozenset(code for code in facts.loc[started, "code"] if code in chosen)
+
+    return memoised_result(engine=engine, name="projects.portfolio", key=key, compute=compute)
 
 
 def of_projects(base: pd.DataFrame, projects: set[str]) -> pd.DataFrame:

@@ -373,3 +373,78 @@ def test_memoised_results_keep_the_most_recent_keys_of_a_name(
     result("b", 1)
     assert computed[-1] == ("b", 1) and len(computed) == 7
     clear_memo()
+
+
+def _sql_codes(engine: Engine, conditions: list) -> set[str]:
+    from sqlalchemy import select
+
+    from data_access.filtering import all_of
+    from data_access.models import Project
+
+    with engine.connect() as conn:
+        return set(conn.scalars(select(Project.code).where(all_of(conditions))))
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS, ids=_ids)
+def test_project_selections_are_the_sql_ones_and_held_per_version(
+    demo_engine: Engine, filters: Filters
+) -> None:
+    from data_access.filtering import funded_by_selected, project_conditions
+    from data_access.projects.common import portfolio_projects, selected_projects
+
+    clear_memo()
+    selected = selected_projects(engine=demo_engine, filters=filters)
+    portfolio = portfolio_projects(engine=demo_engine, filters=filters)
+    assert selected == _sql_codes(demo_engine, [*project_conditions(filters), *funded_by_selected(filters)])
+    assert portfolio == _sql_codes(demo_engine, projects.portfolio_conditions(filters))
+    assert isinstance(selected, frozenset) and isinstance(portfolio, frozenset)
+    # Held: the same set again, also for another period start (not part of the selection).
+    assert selected_projects(engine=demo_engine, filters=filters) is selected
+    later_start = Filters(
+        as_of=filters.as_of,
+        period_start=filters.as_of,
+        departments=filters.departments,
+        statuses=filters.statuses,
+        projects=filters.projects,
+    )
+    assert portfolio_projects(engine=demo_engine, filters=later_start) is portfolio
+    if filters == FILTER_SETS[0]:
+        assert len(portfolio) > 10
+
+
+def test_selections_and_history_start_follow_every_write(empty_engine: Engine) -> None:
+    from sqlalchemy import event
+
+    from data_access.engine import data_version_known, local_writes
+    from data_access.history import load_history_start
+    from data_access.projects.common import portfolio_projects, selected_projects
+
+    engine = empty_engine
+    clear_memo()
+    _import(engine, "departments", "code,name_nl,name_en\nMKT,M,M\nIT,I,I\n")
+    _import(
+        engine, "projects", "code,name,status,planned_start,planned_end\nA,A,active,2026-01-01,2026-12-31\n"
+    )
+    active = Filters.year_to_date(D(2026, 3, 1), statuses=("active",))
+    assert selected_projects(engine=engine, filters=active) == {"A"}
+    assert portfolio_projects(engine=engine, filters=active) == {"A"}
+    assert portfolio_projects(engine=engine, filters=Filters.year_to_date(D(2025, 12, 1))) == set()
+    queries: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
+    version = read_data_version(engine)
+    with data_version_known(engine, version, writes=local_writes()):
+        first = load_history_start(engine=engine)
+        asked = len(queries)
+        assert load_history_start(engine=engine) == first and len(queries) == asked  # held
+    assert first is not None
+    _import(
+        engine, "projects", "code,name,status,planned_start,planned_end\nA,A,done,2026-01-01,2026-12-31\n"
+    )
+    assert selected_projects(engine=engine, filters=active) == set()
+    assert portfolio_projects(engine=engine, filters=active) == set()
+    # The write moved the data version: the start is read again, once.
+    with data_version_known(engine, read_data_version(engine), writes=local_writes()):
+        asked = len(queries)
+        assert load_history_start(engine=engine) == first and len(queries) > asked
+        asked = len(queries)
+        assert load_history_start(engine=engine) == first and len(queries) == asked
