@@ -214,8 +214,8 @@ def _survey_cells(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     `_with_overall(kept, [])` and `_with_overall(kept renamed to rater/rated, ["rater", "rated"])`.
 
     `kept` is respondent scores of shown groups (keep_shown_groups). The rows are coded once;
-    one groupby sums every respondent's answers per cell for all four levels (trend per
-    dimension and overall, mirror per dimension and overall) and one groupby takes count,
+    one groupby per level sums every respondent's answers per cell (trend per dimension and
+    overall, mirror per dimension and overall) and one groupby takes count,
     mean and sd of the respondent means per cell. Within each group the rows come in the
     order the level-by-level computation gives them (by respondent; per dimension before
     overall), so the sums, means and spreads are bit for bit the same.
@@ -243,12 +243,22 @@ def _survey_cells(kept: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         (answered & pair & (dimension >= 0), pair_key + dimension),
         (answered & pair, pair_key + overall),
     ]
-    rows = np.concatenate([np.flatnonzero(valid) for valid, _ in levels])
-    level = np.concatenate([np.full(int(valid.sum()), number) for number, (valid, _) in enumerate(levels)])
-    key = np.concatenate([keys[valid] for valid, keys in levels])
-    by_respondent = ((level * n_waves + wave[rows]) * n_respondents + respondent[rows]) * n_keys + key
-    summed = (
-        kept[["score_sum", "answers"]].take(rows).set_axis(by_respondent).groupby(level=0, sort=True).sum()
+    # One grouped sum per level, concatenated in level order: the level is the key's most
+    # significant part, so this is the order (and each group the rows) of one sum over all
+    # four levels stacked, without holding the four stacked copies and their sort at once
+    # (at 2,000 projects that held about 20 MB above the server's resting size).
+    values = kept[["score_sum", "answers"]]
+    summed = pd.concat(
+        [
+            values.take(rows)
+            .set_axis(
+                ((number * n_waves + wave[rows]) * n_respondents + respondent[rows]) * n_keys + keys[rows]
+            )
+            .groupby(level=0, sort=True)
+            .sum()
+            for number, (valid, keys) in enumerate(levels)
+            for rows in (np.flatnonzero(valid),)
+        ]
     )
     means = summed["score_sum"] / summed["answers"]
     codes = summed.index.to_numpy()
