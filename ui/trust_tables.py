@@ -14,9 +14,18 @@ def _number(key: str, **kwargs) -> st.column_config.Column:
     return st.column_config.NumberColumn(t(key), **kwargs)
 
 
+def _table(rows, formats, *, column_order: list[str], **kwargs) -> None:
+    """`rows` as a table of `column_order`'s columns, numbers in the reader's language
+    (`localised`). Only those columns go to the page: the rest (wave ids, p-values, flags,
+    the other language's texts) were styled and sent for nothing, about half of each table."""
+    shown = rows[[name for name in column_order if name in rows.columns]]
+    st.dataframe(localised(shown, lang(), formats), column_order=column_order, **kwargs)
+
+
 def trend_table(rows) -> None:
-    st.dataframe(
-        localised(rows, lang(), INDEX_COLUMNS),
+    _table(
+        rows,
+        INDEX_COLUMNS,
         column_order=["wave_code", "respondents", "index", "ci_low", "ci_high", "significance", "reason"],
         column_config={
             "wave_code": t("trust.col.wave"),
@@ -34,8 +43,9 @@ def trend_table(rows) -> None:
 
 
 def wave_gaps_table(rows) -> None:
-    st.dataframe(
-        localised(rows, lang(), {"gap": SIGNED_1}),
+    _table(
+        rows,
+        {"gap": SIGNED_1},
         column_order=["kind", "pair", "gap", "significant"],
         column_config={
             "kind": st.column_config.TextColumn(t("trust.col.kind"), width=90),
@@ -50,8 +60,9 @@ def wave_gaps_table(rows) -> None:
 
 
 def gaps_table(rows) -> None:
-    st.dataframe(
-        localised(rows, lang(), {"index_a": DECIMAL_1, "index_b": DECIMAL_1, "gap": SIGNED_1}),
+    _table(
+        rows,
+        {"index_a": DECIMAL_1, "index_b": DECIMAL_1, "gap": SIGNED_1},
         column_order=[
             "wave_code",
             "kind",
@@ -91,12 +102,9 @@ def matrix_table(matrix, department_codes) -> None:
 
 def items_table(rows) -> None:
     text = f"text_{lang()}"
-    st.dataframe(
-        localised(
-            rows,
-            lang(),
-            dict.fromkeys(["favourable_share", "neutral_share", "unfavourable_share"], PERCENT_1),
-        ),
+    _table(
+        rows,
+        dict.fromkeys(["favourable_share", "neutral_share", "unfavourable_share"], PERCENT_1),
         column_order=[
             "item_code",
             text,
@@ -124,8 +132,9 @@ def items_table(rows) -> None:
 
 
 def alpha_table(rows) -> None:
-    st.dataframe(
-        localised(rows, lang(), {"alpha": DECIMAL_2}),
+    _table(
+        rows,
+        {"alpha": DECIMAL_2},
         column_order=[
             "wave_code",
             "dimension",
@@ -151,8 +160,9 @@ def alpha_table(rows) -> None:
 
 
 def response_table(rates) -> None:
-    st.dataframe(
-        localised(rates, lang(), {"response_rate": PERCENT_1}),
+    _table(
+        rates,
+        {"response_rate": PERCENT_1},
         column_order=["wave_code", "department", "invited", "respondents", "response_rate"],
         column_config={
             "wave_code": t("trust.col.wave"),

@@ -93,7 +93,11 @@ def test_mirror_matrix_and_gap_match_the_report(monkeypatch, demo_sqlite_engine,
     assert "MKT" not in set(gaps["department_a"]) | set(gaps["department_b"])  # names, not codes
     # Beside the mirror: the gaps of the chosen (latest) wave only, the same figures.
     beside = next(df.value for df in at.dataframe if "pair" in df.value.columns)
-    assert set(beside["wave_code"]) == {waves["code"].iloc[-1]}
+    latest_gaps = gaps[(gaps["wave_code"] == waves["code"].iloc[-1]) & gaps["gap"].notna()]
+    assert [(r["kind"], r["pair"], r["gap"]) for r in beside.to_dict("records")] == [
+        (r["kind"], f"{r['department_a']} / {r['department_b']}", r["gap"])
+        for r in latest_gaps.to_dict("records")
+    ]
     mutual = beside[beside["kind"] == "Mutual"].iloc[0]
     assert mutual["gap"] == pytest.approx(row["gap"]) and bool(mutual["significant"])
     assert mutual["pair"] == "IT / Marketing"
@@ -166,3 +170,18 @@ def test_comments_need_the_right_and_ten_respondents(monkeypatch, demo_sqlite_ur
     assert not viewer.text
     assert any("geen toegang tot opmerkingen" in i.value for i in viewer.info)
     assert calls == []
+
+
+def test_tables_send_only_the_columns_they_show(monkeypatch, demo_sqlite_url) -> None:
+    """Each table's data holds the columns of its column order and no more: ids, p-values,
+    flags and the other language's item texts stay on the server."""
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    assert not at.exception
+    ordered = [df for df in at.dataframe if list(df.proto.column_order)]
+    assert len(ordered) >= 6
+    for df in ordered:
+        columns = set(df.value.columns)
+        assert columns <= set(df.proto.column_order), columns - set(df.proto.column_order)
+        assert not columns & {"wave_id", "p_value", "shown", "text_en", "previous_wave_id"}
+    items = next(df.value for df in ordered if "item_code" in df.value.columns)
+    assert "text_nl" in items.columns and len(items) > 10
