@@ -160,7 +160,7 @@ def heatmap_chart(heatmap: pd.DataFrame, *, lang: str, texts: Mapping[str, str])
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("department:N", title=texts["rater"]),
+            x=alt.X("department:N", title=texts["rater"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=460)),
             color=alt.Color(
                 "favourable_share:Q",

@@ -152,6 +152,8 @@ class TrustPage:
         heat = rows_for(report.heatmap, wave_id=wave_id)
         if dimension != OVERALL:
             heat = rows_for(heat, dimension=dimension)
+        # The rating department by its name, as in the mirror and the gap tables.
+        heat = heat.assign(department=[labels.get(code, code) for code in heat["department"]])
         trend_rows = with_reason_text(rows_for(report.trend, dimension=dimension), words)
         allowed = rows_for(comment_groups(report.groups, min_group=report.min_group), wave_id=wave_id)
         return TrustSelection(
