@@ -364,9 +364,8 @@ def read_data_version(engine: Engine) -> int:
     Inside `data_version_known(engine, v)` this is `v` without a query, as long as this
     process has not written since; otherwise it asks the database (`query_data_version`).
     """
-    known = _known_version.get()
-    if known is not None and known[0] == _url_of(engine) and known[2] == _writes:
-        return known[1]
+    if version_is_known(engine):
+        return _known_version.get()[1]  # type: ignore[index]
     return query_data_version(engine)
 
 
