@@ -57,3 +57,14 @@ def open_exception_groups(at: AppTest) -> AppTest:
         if expander.key and expander.key.startswith(prefix):
             at.session_state[expander.key] = True
     return at.run()
+
+
+def open_tab(at: AppTest, code: str) -> AppTest:
+    """Open the tab `code` of the page shown and rerun, as a click on it does (its code goes
+    into the URL). Only the open tab is drawn, so a test reads a tab's content after this."""
+    from services.links import TAB_PARAM
+
+    at.query_params[TAB_PARAM] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

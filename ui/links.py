@@ -10,6 +10,7 @@ Overview opens the same tab in Dutch and English, and switching tabs updates the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -30,11 +31,36 @@ def _remember(key: str, codes: tuple[str, ...], labels: dict[str, str]) -> None:
         st.query_params[TAB_PARAM] = code
 
 
-def bound_tabs(page: str, labels: dict[str, str], *, key: str) -> dict[str, Sequence]:
+@dataclass(frozen=True)
+class PageTabs:
+    """A page's tabs: the code of the open one and its container.
+
+    Only the open tab's content is computed and drawn. A hidden tab sent in full on every
+    rerun cost the browser more than the page's own figures (the Budget page's six tabs were
+    102 elements, five charts and ten tables); clicking a tab reruns the page anyway, to put
+    its code into the URL, and then draws that tab.
+    """
+
+    open: str
+    panel: object  # the open tab's container (a DeltaGenerator)
+
+
+def _keep(keys: Sequence[str]) -> None:
+    """Keep the values of widgets that live in tabs: Streamlit forgets a widget's value when
+    a run does not draw it, and a hidden tab is not drawn. Saving the value again makes it
+    the session's own (the widget reads it when its tab is open again)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def bound_tabs(page: str, labels: dict[str, str], *, key: str, keep: Sequence[str] = ()) -> PageTabs:
     """Draw the tabs of `page` (codes from services.links.PAGE_TABS, labels translated by
-    the caller) with the one the URL names selected; -> {code: tab container}."""
+    the caller) with the one the URL names selected; -> the open tab's code and container.
+    `keep`: keys of widgets inside the tabs whose values outlive a visit to another tab."""
     codes = PAGE_TABS[page]
     chosen = tab_code(page, st.query_params.get(TAB_PARAM))
+    _keep(keep)
     st.session_state[key] = labels[chosen]
     containers = st.tabs(
         [labels[code] for code in codes],
@@ -42,7 +68,7 @@ def bound_tabs(page: str, labels: dict[str, str], *, key: str) -> dict[str, Sequ
         on_change=_remember,
         args=(key, codes, labels),
     )
-    return dict(zip(codes, containers, strict=True))
+    return PageTabs(open=chosen, panel=containers[codes.index(chosen)])
 
 
 def apply_selection(param: str, key: str, options: Sequence[str]) -> str | None:

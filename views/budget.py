@@ -72,82 +72,86 @@ st.html(
 )
 st.caption(page.caption)
 
-tabs = bound_tabs(BUDGET, {code: t(f"budget.tab.{code}") for code in BUDGET_TABS}, key="budget_tab")
+tabs = bound_tabs(
+    BUDGET,
+    {code: t(f"budget.tab.{code}") for code in BUDGET_TABS},
+    key="budget_tab",
+    keep=("budget_group_by", "budget_project"),
+)
 
-with tabs["realisation"]:
-    _metrics(page.realisation_metrics)
-    _metrics(page.earned_value_metrics)
-    _charts(page.portfolio_charts, "budget_portfolio")
-    st.caption(page.chart_note)
-    group = st.radio(
-        t("budget.group_by"),
-        options=list(GROUPS),
-        format_func=lambda name: t(f"budget.group.{name}"),
-        horizontal=True,
-        key="budget_group_by",
-    )
-    grouped = cached(budget_by_group, filters=filters, group=group)
-    _variance(page.variance(grouped, by=group), key="budget_variance_table")
-    st.caption(page.variance_note)
-
-with tabs["earned_value"]:
-    st.caption(page.ev_note)
-    st.dataframe(page.ev_rows, hide_index=True, key="budget_ev_table")
-    st.caption(page.ev_thresholds)
-
-with tabs["forecast"]:
-    _metrics(page.forecast_metrics)
-    st.caption(page.forecast_note)
-
-with tabs["drift"]:
-    st.subheader(t("budget.drift.portfolio"))
-    _drift_table(page.drift_portfolio_rows, key="budget_drift_portfolio")
-    st.caption(t("budget.drift.portfolio_note"))
-    st.subheader(t("budget.drift.projects"))
-    _drift_table(page.drift_project_rows, key="budget_drift_projects")
-    if (chart := page.drift_chart) is not None:
-        show_chart(
-            drift_chart(
-                chart.rows,
-                tolerance=chart.tolerance,
-                department_names=dict(chart.department_names),
-                title=chart.title,
-                x_title=chart.x_title,
-                y_title=chart.y_title,
-                legend_title=chart.legend_title,
-            ),
-            width="stretch",
-            key="budget_drift_chart",
-        )
-        if page.drift_chart_more:
-            st.caption(page.drift_chart_more)
-    st.caption(page.drift_note)
-
-with tabs["project"]:
-    codes = list(page.project_codes)
-    if not codes:
-        st.info(t("kpi.na.no_projects"))
-    else:
-        apply_focus("budget_project", codes)
-        code = st.selectbox(
-            t("budget.project_picker"),
-            options=codes,
-            format_func=lambda c: page.project_labels.get(c, c),
-            key="budget_project",
-        )
-        project_frame = cached(project_budget, filters=filters, code=code)
-        project = budget_project(page, code=code, project_frame=project_frame)
-        # The funding drift first: a drift exception lands here, and the table is short.
-        if project.drift_rows is None:
-            st.caption(t("budget.drift.not_joint"))
-        else:
-            st.subheader(t("budget.drift.project"))
-            _drift_table(project.drift_rows, key="budget_project_drift")
-        _metrics(project.metrics)
-        _charts(project.charts, "budget_project")
-        for variance in project.variance:
-            with st.container():
-                _variance(variance, key=f"budget_project_{variance.by}")
-        st.caption(project.note)
-with tabs["glossary"]:
-    st.markdown(t("budget.glossary"))
+with tabs.panel:
+    match tabs.open:
+        case "realisation":
+            _metrics(page.realisation_metrics)
+            _metrics(page.earned_value_metrics)
+            _charts(page.portfolio_charts, "budget_portfolio")
+            st.caption(page.chart_note)
+            group_labels = {name: t(f"budget.group.{name}") for name in GROUPS}
+            group = st.radio(
+                t("budget.group_by"),
+                options=list(GROUPS),
+                format_func=group_labels.__getitem__,
+                horizontal=True,
+                key="budget_group_by",
+            )
+            grouped = cached(budget_by_group, filters=filters, group=group)
+            _variance(page.variance(grouped, by=group), key="budget_variance_table")
+            st.caption(page.variance_note)
+        case "earned_value":
+            st.caption(page.ev_note)
+            st.dataframe(page.ev_rows, hide_index=True, key="budget_ev_table")
+            st.caption(page.ev_thresholds)
+        case "forecast":
+            _metrics(page.forecast_metrics)
+            st.caption(page.forecast_note)
+        case "drift":
+            st.subheader(t("budget.drift.portfolio"))
+            _drift_table(page.drift_portfolio_rows, key="budget_drift_portfolio")
+            st.caption(t("budget.drift.portfolio_note"))
+            st.subheader(t("budget.drift.projects"))
+            _drift_table(page.drift_project_rows, key="budget_drift_projects")
+            if (chart := page.drift_chart) is not None:
+                show_chart(
+                    drift_chart(
+                        chart.rows,
+                        tolerance=chart.tolerance,
+                        department_names=dict(chart.department_names),
+                        title=chart.title,
+                        x_title=chart.x_title,
+                        y_title=chart.y_title,
+                        legend_title=chart.legend_title,
+                    ),
+                    width="stretch",
+                    key="budget_drift_chart",
+                )
+                if page.drift_chart_more:
+                    st.caption(page.drift_chart_more)
+            st.caption(page.drift_note)
+        case "project":
+            codes = list(page.project_codes)
+            if not codes:
+                st.info(t("kpi.na.no_projects"))
+            else:
+                apply_focus("budget_project", codes)
+                code = st.selectbox(
+                    t("budget.project_picker"),
+                    options=codes,
+                    format_func=lambda c: page.project_labels.get(c, c),
+                    key="budget_project",
+                )
+                project_frame = cached(project_budget, filters=filters, code=code)
+                project = budget_project(page, code=code, project_frame=project_frame)
+                # The funding drift first: a drift exception lands here, and the table is short.
+                if project.drift_rows is None:
+                    st.caption(t("budget.drift.not_joint"))
+                else:
+                    st.subheader(t("budget.drift.project"))
+                    _drift_table(project.drift_rows, key="budget_project_drift")
+                _metrics(project.metrics)
+                _charts(project.charts, "budget_project")
+                for variance in project.variance:
+                    with st.container():
+                        _variance(variance, key=f"budget_project_{variance.by}")
+                st.caption(project.note)
+        case "glossary":
+            st.markdown(t("budget.glossary"))

@@ -66,79 +66,76 @@ chart_texts = dict(page.chart_texts)
 
 tabs = bound_tabs(TRUST, {code: t(f"trust.tab.{code}") for code in TRUST_TABS}, key="trust_tab")
 
-with tabs["trend"]:
-    st.subheader(page.latest_heading)
-    # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
-    # Any number of dimensions: the last row has only as many bordered tiles as it needs.
-    columns = [column for _ in range(0, len(page.tiles), 3) for column in st.columns(3)]
-    for column, tile in zip(columns, page.tiles, strict=False):
-        with column.container(border=True, height="stretch"):
-            kpi_metric(tile)
-    if page.hidden_groups:
-        st.caption(page.hidden_groups)
-    st.caption(t("trust.trend.caption"))
-    show_chart(
-        trend_chart(report.trend, dimension_labels=dict(page.dimension_labels), texts=chart_texts),
-        width="stretch",
-    )
-    tables.trend_table(chosen.trend_rows)
-
-with tabs["mirror"]:
-    if chosen.focus_text is not None:
-        st.info(chosen.focus_text, icon=":material/my_location:")
-    st.caption(chosen.mirror_caption)
-    chart_col, gap_col = st.columns(2, gap="medium")
-    with chart_col:
-        show_chart(
-            mirror_chart(
-                chosen.mirror_cells,
-                department_labels=dict(page.department_labels),
-                texts=chart_texts,
-                highlight=focus,
-                width="container",
-            ),
-            width="stretch",
-            key="trust_mirror_chart",
-        )
-    with gap_col:
-        # The perception gaps of this wave beside the mirror: the story in one view.
-        st.markdown(f"**{t('trust.gaps.title')}**", help=t("trust.gaps.caption"))
-        tables.wave_gaps_table(chosen.wave_gaps)
-    for hidden in chosen.hidden_raters:
-        st.caption(hidden)
-    st.markdown(f"**{t('trust.gaps.history')}**")
-    st.caption(t("trust.gaps.caption"))
-    tables.gaps_table(chosen.gaps)
-    st.markdown(f"**{t('trust.mirror.matrix')}**")
-    tables.matrix_table(chosen.matrix, page.department_labels)
-
-with tabs["items"]:
-    st.caption(t("trust.items.caption"))
-    show_chart(heatmap_chart(chosen.heat, lang=lang(), texts=chart_texts), width="stretch")
-    tables.items_table(chosen.heat_rows)
-
-with tabs["reliability"]:
-    st.caption(t("trust.alpha.caption"))
-    for warning in page.alpha_warnings:
-        st.warning(warning)
-    tables.alpha_table(page.alpha)
-
-with tabs["response"]:
-    st.caption(t("trust.response.caption"))
-    tables.response_table(page.rates)
-
-with tabs["comments"]:
-    if not user.may(READ_COMMENTS):
-        st.info(t("trust.comments.not_allowed"))
-    else:
-        st.caption(chosen.comments_caption)
-        comments = cached(
-            trust_comments, wave_id=wave_id, departments=chosen.comment_departments, lang=lang()
-        )
-        if not comments:
-            st.info(t("trust.comments.none"))
-        for heading, text in comments:
-            st.caption(heading)
-            st.text(text)
+with tabs.panel:
+    match tabs.open:
+        case "trend":
+            st.subheader(page.latest_heading)
+            # Three to a row: six tiles side by side cut their titles on a 1280-pixel projector.
+            # Any number of dimensions: the last row has only as many bordered tiles as it needs.
+            columns = [column for _ in range(0, len(page.tiles), 3) for column in st.columns(3)]
+            for column, tile in zip(columns, page.tiles, strict=False):
+                with column.container(border=True, height="stretch"):
+                    kpi_metric(tile)
+            if page.hidden_groups:
+                st.caption(page.hidden_groups)
+            st.caption(t("trust.trend.caption"))
+            show_chart(
+                trend_chart(report.trend, dimension_labels=dict(page.dimension_labels), texts=chart_texts),
+                width="stretch",
+            )
+            tables.trend_table(chosen.trend_rows)
+        case "mirror":
+            if chosen.focus_text is not None:
+                st.info(chosen.focus_text, icon=":material/my_location:")
+            st.caption(chosen.mirror_caption)
+            chart_col, gap_col = st.columns(2, gap="medium")
+            with chart_col:
+                show_chart(
+                    mirror_chart(
+                        chosen.mirror_cells,
+                        department_labels=dict(page.department_labels),
+                        texts=chart_texts,
+                        highlight=focus,
+                        width="container",
+                    ),
+                    width="stretch",
+                    key="trust_mirror_chart",
+                )
+            with gap_col:
+                # The perception gaps of this wave beside the mirror: the story in one view.
+                st.markdown(f"**{t('trust.gaps.title')}**", help=t("trust.gaps.caption"))
+                tables.wave_gaps_table(chosen.wave_gaps)
+            for hidden in chosen.hidden_raters:
+                st.caption(hidden)
+            st.markdown(f"**{t('trust.gaps.history')}**")
+            st.caption(t("trust.gaps.caption"))
+            tables.gaps_table(chosen.gaps)
+            st.markdown(f"**{t('trust.mirror.matrix')}**")
+            tables.matrix_table(chosen.matrix, page.department_labels)
+        case "items":
+            st.caption(t("trust.items.caption"))
+            show_chart(heatmap_chart(chosen.heat, lang=lang(), texts=chart_texts), width="stretch")
+            tables.items_table(chosen.heat_rows)
+        case "reliability":
+            st.caption(t("trust.alpha.caption"))
+            for warning in page.alpha_warnings:
+                st.warning(warning)
+            tables.alpha_table(page.alpha)
+        case "response":
+            st.caption(t("trust.response.caption"))
+            tables.response_table(page.rates)
+        case "comments":
+            if not user.may(READ_COMMENTS):
+                st.info(t("trust.comments.not_allowed"))
+            else:
+                st.caption(chosen.comments_caption)
+                comments = cached(
+                    trust_comments, wave_id=wave_id, departments=chosen.comment_departments, lang=lang()
+                )
+                if not comments:
+                    st.info(t("trust.comments.none"))
+                for heading, text in comments:
+                    st.caption(heading)
+                    st.text(text)
 
 st.caption(page.footer)

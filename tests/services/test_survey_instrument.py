@@ -31,7 +31,7 @@ from kpis.perception import rows_for
 from kpis.survey_stats import OVERALL
 from kpis.trust import trust_report
 from services.instrument import dimension_codes, dimension_labels, dimension_names
-from tests.apptest_helpers import open_app
+from tests.apptest_helpers import open_app, open_tab
 from tests.conftest import BACKENDS, _drop_pg_database, make_database_url
 
 FILTERS = Filters.year_to_date(dt.date(2026, 10, 1))
@@ -176,6 +176,7 @@ def test_trust_page_shows_the_three_dimensions(monkeypatch, three: Engine, lang:
     }[lang]
     chooser = next(s for s in at.selectbox if s.key == "trust_dimension")
     assert chooser.options == names
+    open_tab(at, "trend")  # the tiles
     assert [m.label for m in at.metric][: len(names)] == names
     respect = next(m for m in at.metric if m.label == "Respect")
     assert respect.value == ("87,5" if lang == "nl" else "87.5")  # mean (4 + 5) / 2 = 4.5 → 87.5

@@ -10,7 +10,7 @@ from data_access.budget import load_budget_by_month
 from data_access.demo import DEMO_LAST_ACTUAL_MONTH, DEMO_PLANTED
 from i18n import load_catalog
 from kpis.budget import frame_totals
-from tests.apptest_helpers import ROOT, metric_values, open_app
+from tests.apptest_helpers import ROOT, metric_values, open_app, open_tab
 
 PAGE = "views/budget.py"
 MODEL = ("services/budget_page.py", "services/budget_parts.py", "services/budget_drilldown.py")
@@ -46,8 +46,14 @@ def test_budget_page_shows_the_demo_figures(budget_page) -> None:
     assert [m.value for m in at.metric if m.label == "SPI"][0] == "0,93"
     assert shown["Grootste drift"] == "15,1 pp"
     assert "3 van 19 gezamenlijke projecten buiten de marge" in [c.value for c in at.caption]
+    text = _all_text(at)
+    assert not [d for d in at.dataframe if "Gereed" in d.value.columns]  # hidden tabs are not sent
+    open_tab(at, "earned_value")
     ev_shown = [d.value for d in at.dataframe if "Gereed" in d.value.columns]
     assert len(ev_shown) == 1 and len(ev_shown[0]) == 26  # 25 projects and the portfolio row
+    assert "Geen voortgangsgegevens" in _all_text(at)  # P-018 has no progress data
+    text += _all_text(at)
+    open_tab(at, "drift")
     drift_shown = [
         d.value
         for d in at.dataframe
@@ -60,9 +66,8 @@ def test_budget_page_shows_the_demo_figures(budget_page) -> None:
         if note == "Buiten de marge"
     }
     assert flagged_projects == set(DEMO_PLANTED["funding_drift"])
-    text = _all_text(at)
+    text += _all_text(at)
     assert not re.search(r"\b(nan|NaN|inf)\b", text)
-    assert "Geen voortgangsgegevens" in text  # P-018 has no progress data
     assert not at.exception
 
 
@@ -71,8 +76,10 @@ def test_budget_page_in_english(monkeypatch, demo_sqlite_url) -> None:
     assert at.title[0].value == "Budget realisation"
     assert metric_values(at)["Budget realisation"] == "104.7%"
     assert [m.value for m in at.metric if m.label == "CPI"][0] == "0.89"
+    open_tab(at, "earned_value")
     assert len([d.value for d in at.dataframe if "Complete" in d.value.columns][0]) == 26
-    assert "CPI" in at.markdown[-1].value or any("Earned value" in m.value for m in at.markdown)
+    open_tab(at, "glossary")
+    assert "CPI" in at.markdown[-1].value and "Earned value" in at.markdown[-1].value
 
 
 def test_filters_change_the_figures(budget_page) -> None:
@@ -99,6 +106,7 @@ def test_group_by_and_project_drill_down(budget_page, demo_sqlite_engine) -> Non
     assert "Totaal" not in list(table[0]["Project"])
     assert len(table[0]) == by_project["project"].nunique()
     assert "Klantdataplatform (CDP)" in list(table[0]["Project"])
+    open_tab(at, "project")
     at.selectbox(key="budget_project").set_value("P-001").run()
     assert not at.exception
     assert metric_values(at)["Realisatie tot nu"].startswith("120")  # planted: about 20% over plan
@@ -108,6 +116,12 @@ def test_group_by_and_project_drill_down(budget_page, demo_sqlite_engine) -> Non
     assert any(c.value == "Geen voortgangsgegevens: geen earned value." for c in at.caption)
     at.selectbox(key="budget_project").set_value("P-014").run()  # single-funded
     assert any("één afdeling" in c.value for c in at.caption)
+    # Each tab's widgets keep their values while another tab is open (and not drawn).
+    open_tab(at, "realisation")
+    assert "budget_project" not in [s.key for s in at.selectbox]  # it lives in the hidden project tab
+    assert at.radio(key="budget_group_by").value == "project"
+    open_tab(at, "project")
+    assert at.selectbox(key="budget_project").value == "P-014"
 
 
 def test_every_text_key_of_the_page_exists() -> None:

@@ -16,7 +16,7 @@ from data_access.projects import (
 )
 from domain.filters import Filters
 from kpis.ownership import ownership_issues, ownership_status
-from tests.apptest_helpers import metric_values, open_app
+from tests.apptest_helpers import metric_values, open_app, open_tab
 
 PAGE = "views/projects.py"
 LABELS = {
@@ -105,8 +105,10 @@ def test_planted_problems_are_listed(monkeypatch, demo_sqlite_url) -> None:
     assert by_kind["Late goal"] == set(DEMO_PLANTED["goals_overdue_open"]) | set(
         DEMO_PLANTED["goals_reached_late"]
     )
+    open_tab(at, "goals")
     late = frame_with(at, "project", "slippage_days")
     assert set(late["project"]) == by_kind["Late goal"]
+    open_tab(at, "ownership")
     issues = frame_with(at, "project", "owner_codes")
     assert set(issues["project"]) == {"P-007", "P-013", "P-015", "P-016"}
 
@@ -121,6 +123,7 @@ def test_filters_and_project_detail(monkeypatch, demo_sqlite_url) -> None:
     at.text_input(key="projects_search").set_value("social").run()
     assert list(frame_with(at, "split")["code"]) == ["P-015"]
 
+    open_tab(at, "project")
     at.selectbox(key="projects_detail").set_value("P-015").run()
     assert not at.exception
     assert any(h.value == "P-015 · Social listening" for h in at.subheader)
@@ -128,6 +131,11 @@ def test_filters_and_project_detail(monkeypatch, demo_sqlite_url) -> None:
     assert ownership.set_index("area").loc["Campagnegebruik", "status"] == "Eigenaar ontbreekt"
     team = frame_with(at, "members")
     assert list(team["department"]) == ["MKT"]
+    # The portfolio tab's search and toggle kept their values while the card was open.
+    open_tab(at, "portfolio")
+    assert at.text_input(key="projects_search").value == "social"
+    assert at.toggle(key="projects_issues_only").value is True
+    assert list(frame_with(at, "split")["code"]) == ["P-015"]
 
 
 def test_editor_changes_the_house_rule(monkeypatch, tmp_path) -> None:
@@ -137,6 +145,7 @@ def test_editor_changes_the_house_rule(monkeypatch, tmp_path) -> None:
     seed_demo(engine)
     at = open_app(monkeypatch, url, page=PAGE)
     before = metric_values(at)["Eigenaarschap helder"]
+    open_tab(at, "ownership")
     at.selectbox(key="house_rule_customer_database").set_value("IT")
     next(b for b in at.button if b.label == "Huisregel opslaan").click().run()
     assert not at.exception
@@ -149,6 +158,7 @@ def test_editor_changes_the_house_rule(monkeypatch, tmp_path) -> None:
     trail = load_audit_trail(engine=engine, entity="responsibility_area")
     assert list(trail["entity_id"]) == ["customer_database"] and list(trail["user_name"]) == ["local"]
     # The as-of month (before today) is replayed with the rule in force at its close ...
+    open_tab(at, "portfolio")
     assert metric_values(at)["Eigenaarschap helder"] == before
     # ... while today's state applies the new rule: every project with a marketing customer
     # database now breaks it; only P-013 follows it.
@@ -168,9 +178,10 @@ def test_viewer_sees_no_house_rule_editor(monkeypatch, demo_sqlite_url) -> None:
     viewer = User(name="vera", email=None, role="viewer")
     monkeypatch.setattr(ui.auth, "current_user", lambda: viewer)
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    assert metric_values(at)  # a viewer still reads the page
+    open_tab(at, "ownership")
     assert not [b for b in at.button if b.label == "Huisregel opslaan"]
     assert any("Alleen redacteuren" in i.value for i in at.info)
-    assert metric_values(at)  # a viewer still reads the page
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -203,6 +214,9 @@ def test_filters_without_projects_or_with_one_department(monkeypatch, demo_sqlit
     # Both proposed projects start in 2027: nothing to show, every KPI n/a with its reason.
     assert set(metric_values(at).values()) == {"n.v.t."}
     assert any(i.value == "Geen projecten bij deze filters." for i in at.info)
+    for tab in ("project", "goals"):  # no project to pick or chart on any tab
+        open_tab(at, tab)
+        assert [i.value for i in at.info] == ["Geen projecten bij deze filters."]
     at = open_app(monkeypatch, demo_sqlite_url, query={"dept": "FIN"}, page=PAGE)
     filters = at.session_state["filters"]
     assert filters.departments == ("FIN",)
@@ -228,15 +242,18 @@ def test_per_project_charts_show_the_projects_needing_attention_first(
 ) -> None:
     """With more projects than a chart holds, each chart says which ones it shows."""
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
-    assert not at.exception
-    captions = " ".join(c.value for c in at.caption)
-    assert "De grafiek toont 5 van" in captions  # funding split and ownership
-    assert "De tijdlijn toont de doelen van 5 van" in captions
+    captions, charts = {}, []
+    for tab in ("funding", "ownership", "goals"):
+        open_tab(at, tab)
+        captions[tab] = " ".join(c.value for c in at.caption)
+        charts += [str(chart.proto) for chart in at.get("vega_lite_chart")]
+    assert "De grafiek toont 5 van" in captions["funding"]
+    assert "De grafiek toont 5 van" in captions["ownership"]
+    assert "De tijdlijn toont de doelen van 5 van" in captions["goals"]
     import re
 
     from i18n import translate
 
-    charts = [str(chart.proto) for chart in at.get("vega_lite_chart")]
     titles = [translate(key, "nl") for key in ("projects.chart.funding", "projects.chart.goals")]
     for title in titles:
         (chart,) = [proto for proto in charts if title in proto]

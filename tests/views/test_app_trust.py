@@ -17,7 +17,8 @@ from data_access.survey import (
 from i18n.format import format_number
 from kpis.trust import trust_report
 from kpis.trust_index import latest_wave_trust
-from tests.apptest_helpers import metric_values, open_app
+from services.links import TRUST_TABS
+from tests.apptest_helpers import metric_values, open_app, open_tab
 
 PAGE = "views/trust.py"
 
@@ -49,6 +50,8 @@ def _all_shown_text(at) -> str:
 def test_trust_page_shows_the_report(monkeypatch, demo_sqlite_url) -> None:
     """The demo's latest wave (W2026-2) as the tiles show it."""
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    assert not at.metric  # the mirror tab opens first; the tiles are on the trend tab
+    open_tab(at, "trend")
     shown = metric_values(at)
     assert shown == {
         "Totaal": "64,3",
@@ -65,9 +68,14 @@ def test_trust_page_shows_the_report(monkeypatch, demo_sqlite_url) -> None:
     # No change in the demo's overall index is significant: the page says so instead of a delta.
     assert any("Geen significante verandering" in c.value for c in at.caption)
     assert all(m.proto.delta == "" for m in at.metric)
-    assert len(at.get("vega_lite_chart")) >= 3
-    assert len(at.dataframe) == 7
-    assert not at.error
+    charts = tables = 0
+    for tab in TRUST_TABS:
+        open_tab(at, tab)
+        charts += len(at.get("vega_lite_chart"))
+        tables += len(at.dataframe)
+        assert not at.error
+    assert charts >= 3
+    assert tables == 7
 
 
 def test_mirror_matrix_and_gap_match_the_report(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
@@ -108,31 +116,46 @@ def test_small_department_never_shows_a_score(monkeypatch, demo_sqlite_url, depa
     query = {"dept": departments} if departments else None
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE, query=query)
     checked = 0
-    for wave in at.selectbox(key="trust_wave").options:
-        for dimension in ("Totaal", "Bekwaamheid"):
-            at.selectbox(key="trust_wave").set_value(
-                next(w for w in at.selectbox(key="trust_wave").options if w == wave)
-            )
-            at.selectbox(key="trust_dimension").set_value(
-                "overall" if dimension == "Totaal" else "ability"
-            ).run()
-            assert not at.exception
-            for frame in (df.value for df in at.dataframe):
-                for column in ("department", "rater", "department_b"):
-                    if column in frame.columns:
-                        # The code or the name (the gap and item tables show names).
-                        fin = frame[frame[column].astype(str).str.startswith(("FIN", "Financ"))]
-                        for value_column in ("index", "favourable_share", "gap", "index_a", "index_b"):
-                            if value_column in fin.columns:
-                                assert fin[value_column].isna().all(), (column, value_column)
-                                checked += len(fin)
-                if "FIN" in frame.index:
-                    assert frame.loc["FIN"].isna().all()
-            for chart in at.get("vega_lite_chart"):
-                assert "FIN" not in str(chart.proto) and "Financi" not in str(chart.proto)
+    # The mirror, trend and items tabs show the chosen wave and dimension; the reliability
+    # and response tabs every wave.
+    for tab in ("mirror", "trend", "items"):
+        open_tab(at, tab)
+        for wave in at.selectbox(key="trust_wave").options:
+            for dimension in ("Totaal", "Bekwaamheid"):
+                at.selectbox(key="trust_wave").set_value(
+                    next(w for w in at.selectbox(key="trust_wave").options if w == wave)
+                )
+                at.selectbox(key="trust_dimension").set_value(
+                    "overall" if dimension == "Totaal" else "ability"
+                ).run()
+                assert not at.exception
+                checked += _small_department_rows(at)
+    for tab in ("reliability", "response"):
+        open_tab(at, tab)
+        checked += _small_department_rows(at)
     assert checked > 0  # the small department's rows were there, without a score
     if departments == "FIN":
+        open_tab(at, "trend")
         assert metric_values(at)["Totaal"] == "n.v.t."
+
+
+def _small_department_rows(at) -> int:
+    """Assert that no table or chart shown gives the small department (FIN) a score; -> its rows seen."""
+    checked = 0
+    for frame in (df.value for df in at.dataframe):
+        for column in ("department", "rater", "department_b"):
+            if column in frame.columns:
+                # The code or the name (the gap and item tables show names).
+                fin = frame[frame[column].astype(str).str.startswith(("FIN", "Financ"))]
+                for value_column in ("index", "favourable_share", "gap", "index_a", "index_b"):
+                    if value_column in fin.columns:
+                        assert fin[value_column].isna().all(), (column, value_column)
+                        checked += len(fin)
+        if "FIN" in frame.index:
+            assert frame.loc["FIN"].isna().all()
+    for chart in at.get("vega_lite_chart"):
+        assert "FIN" not in str(chart.proto) and "Financi" not in str(chart.proto)
+    return checked
 
 
 def test_min_group_below_three_is_refused_on_the_page(monkeypatch, demo_sqlite_url) -> None:
@@ -158,11 +181,12 @@ def test_a_stricter_threshold_hides_marketing(monkeypatch, demo_sqlite_engine, d
         ),
         min_group=40,
     )
+    open_tab(at, "trend")
     assert metric_values(at)["Totaal"] == format_number(tile.current.index.value, "nl", decimals=1)
 
 
 def test_comments_need_the_right_and_ten_respondents(monkeypatch, demo_sqlite_url) -> None:
-    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE, query={"tab": "comments"})
     texts = [t.value for t in at.text]
     assert texts, "the admin in local mode should read the demo comments"
     monkeypatch.setattr("ui.auth.LOCAL_USER", User(name="v", email=None, role="viewer", local_mode=True))
@@ -170,7 +194,7 @@ def test_comments_need_the_right_and_ten_respondents(monkeypatch, demo_sqlite_ur
     import services.trust_page
 
     monkeypatch.setattr(services.trust_page, "load_comments", lambda **kw: calls.append(kw))
-    viewer = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    viewer = open_app(monkeypatch, demo_sqlite_url, page=PAGE, query={"tab": "comments"})
     assert not viewer.text
     assert any("geen toegang tot opmerkingen" in i.value for i in viewer.info)
     assert calls == []
@@ -180,8 +204,11 @@ def test_tables_send_only_the_columns_they_show(monkeypatch, demo_sqlite_url) ->
     """Each table's data holds the columns of its column order and no more: ids, p-values,
     flags and the other language's item texts stay on the server."""
     at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
-    assert not at.exception
-    ordered = [df for df in at.dataframe if list(df.proto.column_order)]
+    ordered, charts = [], []
+    for tab in TRUST_TABS:
+        open_tab(at, tab)
+        ordered += [df for df in at.dataframe if list(df.proto.column_order)]
+        charts += at.get("vega_lite_chart")
     assert len(ordered) >= 6
     for df in ordered:
         columns = set(df.value.columns)
@@ -193,7 +220,7 @@ def test_tables_send_only_the_columns_they_show(monkeypatch, demo_sqlite_url) ->
     assert "Marketing" in set(items["department"]) and not set(items["department"]) & {"MKT", "FIN"}
     import pyarrow as pa
 
-    heatmap = next(el for el in at.get("vega_lite_chart") if "favourable_share" in el.proto.spec)
+    heatmap = next(el for el in charts if "favourable_share" in el.proto.spec)
     raters = {
         value
         for dataset in heatmap.proto.datasets
