@@ -184,10 +184,13 @@ def test_a_clicked_tab_is_kept_in_the_link(meeting, app_url: str) -> None:
     meeting.goto(f"{app_url}/trust?{MEETING_QUERY}")
     wait_for_app(meeting)
     assert active_tab(meeting) == "Spiegel en perceptiekloof"
+    tiles = meeting.locator("[data-testid='stMetric']")
+    assert tiles.count() == 0  # only the open tab is drawn: the trend's tiles are not sent yet
     meeting.locator("[data-testid='stTab']", has_text="Verloop").click()
     meeting.wait_for_url(lambda url: "tab=trend" in url, timeout=60_000)
     wait_for_app(meeting)
     assert active_tab(meeting) == "Verloop"
+    tiles.first.wait_for(timeout=60_000)  # the trend tab, drawn after the click's rerun
     meeting.goto(meeting.url)
     wait_for_app(meeting)
     assert active_tab(meeting) == "Verloop"
