@@ -23,6 +23,7 @@ from data_access.budget import load_budget_by_month
 from domain.filters import Filters
 from i18n.format import DEFAULT_CURRENCY
 from kpis.budget import (
+    EarnedValue,
     count_tracked,
     cumulative_series,
     forecast_year_end,
@@ -75,22 +76,53 @@ class BudgetPage:
     chart_note: str
     variance_note: str
     ev_note: str
-    ev_rows: pd.DataFrame
     ev_thresholds: str
     forecast_metrics: tuple[Metric, ...]
     forecast_note: str
-    drift_portfolio_rows: pd.DataFrame
-    drift_project_rows: pd.DataFrame
     drift_formats: Mapping[str, Mapping[str, object]]
     drift_chart: DriftChart | None  # None when no project has a measured drift
     drift_chart_more: str | None
     drift_note: str
     project_codes: tuple[str, ...]
     project_labels: Mapping[str, str]  # code → "code · name", for the picker
-    data: BudgetData  # what the variance tables and the drill-down reuse
+    data: BudgetData  # what the tables of the tabs and the drill-down reuse
+    portfolio: EarnedValue  # the earned-value table's portfolio row
     as_of: dt.date
     lang: str
     currency: str
+
+    # The tables of the Earned value and Funding drift tabs are made when their tab is drawn,
+    # not with the model: at 2,000 projects their text took about 85 ms of a 225 ms model, on
+    # every rerun of the page, whichever tab was open (bench/NOTES.md, stop 38).
+    def ev_rows(self) -> pd.DataFrame:
+        """The earned-value table: each project, then the portfolio row."""
+        return earned_value_rows(
+            self.data.ev_table,
+            names=self.data.project_names,
+            lang=self.lang,
+            currency=self.currency,
+            cpi_target=self.data.targets["cpi"],
+            spi_target=self.data.targets["spi"],
+            portfolio=self.portfolio,
+        )
+
+    def drift_portfolio_rows(self) -> pd.DataFrame:
+        """The funding drift of all joint projects together, per department."""
+        return self._drift(self.data.drift_total, project_names=None)
+
+    def drift_project_rows(self) -> pd.DataFrame:
+        """The funding drift of each joint project, per department."""
+        return self._drift(self.data.drift, project_names=self.data.project_names)
+
+    def _drift(self, drift: pd.DataFrame, *, project_names: Mapping[str, str] | None) -> pd.DataFrame:
+        return drift_rows(
+            drift,
+            department_names=self.data.department_names,
+            project_names=project_names,
+            lang=self.lang,
+            currency=self.currency,
+            target=self.data.targets["funding_drift_pp"],
+        )
 
     def variance(self, grouped: pd.DataFrame, *, by: str) -> Variance:
         """The variance tables of `grouped` (budget_by_group's frame for group `by`)."""
@@ -277,7 +309,6 @@ def budget_page(
         ),
     )
 
-    drift_target = targets["funding_drift_pp"]
     chart_rows, left_out = largest_drifts(data.drift)
     drift_chart = (
         None
@@ -310,15 +341,6 @@ def budget_page(
         ev_note=words.t(
             "budget.ev_note", tracked=tracked, total=project_count, as_of=words.month(filters.as_of)
         ),
-        ev_rows=earned_value_rows(
-            data.ev_table,
-            names=data.project_names,
-            lang=lang,
-            currency=currency,
-            cpi_target=targets["cpi"],
-            spi_target=targets["spi"],
-            portfolio=portfolio,
-        ),
         ev_thresholds=words.t(
             "budget.ev_thresholds",
             cpi_green=index(targets["cpi"].green),
@@ -332,22 +354,6 @@ def budget_page(
         forecast_note=words.t(
             "budget.forecast_note", end=words.month(filters.year_end), months=summary.months_remaining
         ),
-        drift_portfolio_rows=drift_rows(
-            data.drift_total,
-            department_names=data.department_names,
-            project_names=None,
-            lang=lang,
-            currency=currency,
-            target=drift_target,
-        ),
-        drift_project_rows=drift_rows(
-            data.drift,
-            department_names=data.department_names,
-            project_names=data.project_names,
-            lang=lang,
-            currency=currency,
-            target=drift_target,
-        ),
         drift_formats=drift_column_formats(lang, currency=currency),
         drift_chart=drift_chart,
         drift_chart_more=words.t("budget.drift.chart_more", count=left_out)
@@ -357,6 +363,7 @@ def budget_page(
         project_codes=codes,
         project_labels={code: f"{code} · {data.project_names.get(code, '')}" for code in codes},
         data=data,
+        portfolio=portfolio,
         as_of=filters.as_of,
         lang=lang,
         currency=currency,

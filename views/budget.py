@@ -99,17 +99,17 @@ with tabs.panel:
             st.caption(page.variance_note)
         case "earned_value":
             st.caption(page.ev_note)
-            st.dataframe(page.ev_rows, hide_index=True, key="budget_ev_table")
+            st.dataframe(page.ev_rows(), hide_index=True, key="budget_ev_table")
             st.caption(page.ev_thresholds)
         case "forecast":
             _metrics(page.forecast_metrics)
             st.caption(page.forecast_note)
         case "drift":
             st.subheader(t("budget.drift.portfolio"))
-            _drift_table(page.drift_portfolio_rows, key="budget_drift_portfolio")
+            _drift_table(page.drift_portfolio_rows(), key="budget_drift_portfolio")
             st.caption(t("budget.drift.portfolio_note"))
             st.subheader(t("budget.drift.projects"))
-            _drift_table(page.drift_project_rows, key="budget_drift_projects")
+            _drift_table(page.drift_project_rows(), key="budget_drift_projects")
             if (chart := page.drift_chart) is not None:
                 show_chart(
                     drift_chart(

@@ -115,12 +115,14 @@ def _metrics(at) -> dict[str, str]:
     return values
 
 
-def _page(monkeypatch: pytest.MonkeyPatch, url: str, org: BigOrg, page: str):
+def _page(monkeypatch: pytest.MonkeyPatch, url: str, org: BigOrg, page: str, tab: str | None = None):
     for name, value in _env().items():
         if name.startswith("ORG_"):
             monkeypatch.setenv(name, value)
     start, as_of = _period(org)
     query = {"lang": "en", "asof": as_of.strftime("%Y-%m"), "from": start.strftime("%Y-%m")}
+    if tab is not None:  # only the open tab is drawn
+        query["tab"] = tab
     return open_app(monkeypatch, url, query=query, page=page)
 
 
@@ -290,7 +292,7 @@ def test_trust_index_overall_and_per_dimension(monkeypatch, big) -> None:
     org, url = big
     trust = expected_trust(org)
     assert trust["hidden"] == 1  # the department of three respondents is left out of every figure
-    metrics = _metrics(_page(monkeypatch, url, org, "views/trust.py"))
+    metrics = _metrics(_page(monkeypatch, url, org, "views/trust.py", tab="trend"))
     assert _number(metrics["Overall"]) == round(trust["overall"], 1)
     for dimension, value in trust["dimensions"].items():
         # The catalogue's name for the five built-in dimensions; the imported name otherwise.

@@ -45,17 +45,16 @@ def test_the_demo_figures(page) -> None:
 
 
 def test_the_tables_and_chart_inputs(page, demo_sqlite_engine: Engine) -> None:
-    assert len(page.ev_rows) == 26  # 25 projects and the portfolio row
-    assert page.ev_rows["CPI"].iloc[-1] == "⚠ 0,89"
+    assert len(page.ev_rows()) == 26  # 25 projects and the portfolio row
+    assert page.ev_rows()["CPI"].iloc[-1] == "⚠ 0,89"
     by_department = budget_by_group(engine=demo_sqlite_engine, filters=FILTERS, group="department")
     total = page.variance(by_department, by="department").tables.total
     assert list(total["Afdeling"]) == ["Totaal"]
     assert total["Realisatie"].iloc[0] == pytest.approx(1.047251, abs=1e-6)
+    drift = page.drift_project_rows()
     flagged = {
         label.split(" · ")[0]
-        for label, note in zip(
-            page.drift_project_rows["Project"], page.drift_project_rows["Toelichting"], strict=True
-        )
+        for label, note in zip(drift["Project"], drift["Toelichting"], strict=True)
         if note == "Buiten de marge"
     }
     assert flagged == set(DEMO_PLANTED["funding_drift"])
