@@ -1,4 +1,5 @@
-"""Accessibility in Chromium: axe-core on every page in both languages, and the keyboard.
+"""Accessibility in Chromium: axe-core on every page (each tab of a page with tabs) in both
+languages, and the keyboard.
 
 axe-core comes bundled with axe-playwright-python (requirements-dev.txt; axe.min.js inside
 the wheel, no network at test time). A page passes with no violation of impact "serious" or
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from services.links import PAGE_TABS
 from tests.browser.harness import wait_for_app
 from ui.navigation import PAGES
 
@@ -59,10 +61,18 @@ def blocking(violations: list[dict]) -> list[str]:
     ]
 
 
+# Only the open tab is drawn: every other tab of a page with tabs is opened by its link.
+PAGE_VIEWS = [(spec.path, None) for spec in PAGES] + [
+    (path, tab) for path, tabs in PAGE_TABS.items() for tab in tabs[1:]
+]
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize("path", [spec.path for spec in PAGES])
-def test_every_page_has_no_serious_or_critical_axe_violation(page, app_url, output_dir, path, lang) -> None:
-    page.goto(page_url(app_url, path, lang))
+@pytest.mark.parametrize(("path", "tab"), PAGE_VIEWS)
+def test_every_page_has_no_serious_or_critical_axe_violation(
+    page, app_url, output_dir, path, tab, lang
+) -> None:
+    page.goto(page_url(app_url, path, lang) + (f"&tab={tab}" if tab else ""))
     wait_for_app(page)
     page.wait_for_timeout(1500)  # charts draw after the script has finished
     wait_for_app(page)
@@ -71,7 +81,9 @@ def test_every_page_has_no_serious_or_critical_axe_violation(page, app_url, outp
     record = output_dir / "axe"
     record.mkdir(exist_ok=True)
     summary = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in violations]
-    (record / f"{Path(path).stem}-{lang}.json").write_text(json.dumps(summary, indent=1))
+    (record / f"{Path(path).stem}{'-' + tab if tab else ''}-{lang}.json").write_text(
+        json.dumps(summary, indent=1)
+    )
     assert blocking(violations) == []
 
 
