@@ -379,6 +379,11 @@ def exception_group_key(kind: str) -> str:
     return f"overview_exceptions_{kind}"
 
 
+def exception_rest_key(kind: str) -> str:
+    """The widget key of the switch that shows a kind's exceptions after its first lines as a table."""
+    return f"overview_rest_{kind}"
+
+
 def exception_groups(items: list[ExceptionItem], *, per_kind: int | None = None) -> list[ExceptionGroup]:
     """`items` grouped by kind in list order, each split after `per_kind` items
     (default EXCEPTION_LINES_PER_KIND)."""

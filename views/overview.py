@@ -12,6 +12,7 @@ from i18n import names_by_code
 from presentation.overview import (
     exception_group_key,
     exception_groups,
+    exception_rest_key,
     exception_text,
     screen_title,
     tile_texts,
@@ -143,9 +144,14 @@ for number, group in enumerate(groups):
                 query_params=link_params(link, filters),
                 width="stretch",
             )
-        if group.rest:
+        # The rest of a long list as a table, drawn when asked for: a table on the opening
+        # screen made the browser load and start its data-grid code (about 1.2 MB of
+        # JavaScript), a third of a second of the Overview's first render (bench/NOTES.md, stop 38).
+        if group.rest and st.toggle(
+            t("single.exceptions.more_show", count=len(group.rest)), key=exception_rest_key(group.kind)
+        ):
             rest_links = [exception_link(item) for item in group.rest]
-            st.caption(t("single.exceptions.more", count=len(group.rest)))
+            st.caption(t("single.exceptions.more"))
             st.dataframe(
                 {
                     "exception": [

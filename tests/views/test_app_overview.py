@@ -18,7 +18,13 @@ from kpis.exceptions import without_cancelled
 from kpis.portfolio import goals_on_time, joint_share
 from kpis.trust_index import latest_wave_trust
 from presentation.markdown import md
-from presentation.overview import exception_group_key, exception_groups, exception_text, tile_texts
+from presentation.overview import (
+    exception_group_key,
+    exception_groups,
+    exception_rest_key,
+    exception_text,
+    tile_texts,
+)
 from services.single_view import compute_single_view
 from tests.apptest_helpers import metric_values, open_app, open_exception_groups
 
@@ -150,8 +156,15 @@ def assert_exceptions_shown(at, exceptions) -> None:
     assert [box.proto.expanded for box in boxes] == [number < 2 for number in range(len(groups))]
     first_two = sum(len(group.lines) for group in groups[:2])
     assert len(at.get("page_link")) == len(at.metric) + first_two
-    assert len(at.dataframe) == sum(1 for group in groups[:2] if group.rest)
+    # The rest of a long list is a table drawn when its switch is on (off at first).
+    with_rest = [group for group in groups[:2] if group.rest]
+    assert [toggle.key for toggle in at.toggle] == [exception_rest_key(group.kind) for group in with_rest]
+    assert not at.dataframe
     open_exception_groups(at)
+    for toggle in at.toggle:
+        toggle.set_value(True)
+    at.run()
+    assert not at.exception
     lines = [
         exception_text(item, "nl", department_names=DEPARTMENTS_NL)
         for group in groups
