@@ -92,7 +92,7 @@ class BudgetPage:
     currency: str
 
     # The tables of the Earned value and Funding drift tabs are made when their tab is drawn,
-    # not with the model: at 2,000 projects their text took about 85 ms of a 225 ms model, on
+    # not with the model: at 1,945 projects their text took about 86 ms of a 225 ms model, on
     # every rerun of the page, whichever tab was open (bench/NOTES.md, stop 38).
     def ev_rows(self) -> pd.DataFrame:
         """The earned-value table: each project, then the portfolio row."""
