@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,16 @@ def open_tab(at: AppTest, code: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def each_tab(at: AppTest, page: str) -> Iterator[str | None]:
+    """Open each tab of `page` in turn (only the open tab is drawn) and yield its code; a
+    page without tabs is yielded once, as it is (None)."""
+    from services.links import PAGE_TABS
+
+    if page not in PAGE_TABS:
+        yield None
+        return
+    for code in PAGE_TABS[page]:
+        open_tab(at, code)
+        yield code

@@ -14,8 +14,7 @@ from access.roles import LOCAL_USER
 from data_access.models import CostCategory, Department, Project, SavedScenario, SurveyWave
 from domain.scenario import Scenario
 from domain.scenario_link import to_json
-from services.links import PAGE_TABS
-from tests.apptest_helpers import open_app, open_tab
+from tests.apptest_helpers import each_tab, open_app, open_tab
 from ui.text import md
 
 HOSTILE = "**bold** $x^2$ :red[x] ![i](http://x.invalid/i.png) [a](data:text/html,<b>h</b>) <b>h</b>"
@@ -118,9 +117,7 @@ def test_hostile_data_text_is_shown_as_text_on_every_page(
     monkeypatch: pytest.MonkeyPatch, hostile_url: str, page: str
 ) -> None:
     at = open_app(monkeypatch, hostile_url, page=page)
-    _assert_inert(at)
-    for tab in PAGE_TABS.get(page, ()):  # only the open tab is drawn: each in turn
-        open_tab(at, tab)
+    for _ in each_tab(at, page):
         _assert_inert(at)
     if page == "views/projects.py":
         open_tab(at, "project")

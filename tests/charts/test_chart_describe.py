@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from charts.describe import describe_chart
-from services.links import PAGE_TABS
-from tests.apptest_helpers import open_app, open_tab
+from tests.apptest_helpers import each_tab, open_app
 
 FRAME = pd.DataFrame(
     {"month": ["2026-01-01", "2026-02-01"], "amount": [1.0, 2.0], "kind": ["plan", "actual"]}
@@ -57,9 +56,7 @@ def test_layers_and_untitled_charts() -> None:
 )
 def test_every_chart_on_the_page_has_a_description(monkeypatch, demo_sqlite_url, page) -> None:
     at = open_app(monkeypatch, demo_sqlite_url, page=page)
-    charts = list(at.get("vega_lite_chart"))
-    for tab in PAGE_TABS.get(page, ())[1:]:  # only the open tab is drawn: each in turn
-        charts += open_tab(at, tab).get("vega_lite_chart")
+    charts = [chart for _ in each_tab(at, page) for chart in at.get("vega_lite_chart")]
     assert charts, f"no chart on {page}"
     for chart in charts:
         description = json.loads(chart.proto.spec).get("description", "")
