@@ -28,13 +28,27 @@ GOAL_STATUS_COLORS = {
 }
 
 
-def _department_scale(codes: list[str]) -> alt.Scale:
+def _department_scale(codes: list[str], names: Mapping[str, str] | None = None) -> alt.Scale:
+    """Each department's own colour (keyed by code), shown under its name (`names`; the code
+    itself where there is none)."""
     colors = department_colors(codes)
-    return alt.Scale(domain=sorted(codes), range=[colors[c] for c in sorted(codes)])
+    return alt.Scale(
+        domain=[_name(c, names) for c in sorted(codes)], range=[colors[c] for c in sorted(codes)]
+    )
 
 
-def agreed_boundaries(split: pd.DataFrame) -> pd.DataFrame:
-    """Where the agreed split divides each project's bar: project, boundary (0..1), between.
+def _name(code: str, names: Mapping[str, str] | None) -> str:
+    return code if names is None else names.get(code, code)
+
+
+def _named(codes: pd.Series, names: Mapping[str, str] | None) -> list[str]:
+    """Each code of `codes` as its department's name (the code where there is none)."""
+    return [_name(code, names) for code in codes]
+
+
+def agreed_boundaries(split: pd.DataFrame, department_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Where the agreed split divides each project's bar: project, boundary (0..1), between
+    (the two departments' names, or codes without `department_names`).
 
     In: project, department, agreed (resolve_agreed_shares). Departments stack in code
     order, so the k-th boundary is the sum of the first k agreed shares (the last, 1.0, is
@@ -48,7 +62,10 @@ def agreed_boundaries(split: pd.DataFrame) -> pd.DataFrame:
         {
             "project": ordered.loc[inner, "project"].to_numpy(),
             "boundary": cumulative[inner].to_numpy(dtype="float64"),
-            "between": (ordered.loc[inner, "department"] + " | " + following[inner]).to_numpy(),
+            "between": [
+                f"{_name(a, department_names)} | {_name(b, department_names)}"
+                for a, b in zip(ordered.loc[inner, "department"], following[inner], strict=True)
+            ],
         },
         columns=["project", "boundary", "between"],
     )
@@ -62,10 +79,15 @@ def funding_split_chart(
     project_title: str,
     department_title: str,
     agreed_title: str,
+    department_names: Mapping[str, str] | None = None,
 ) -> alt.Chart:
     """Stacked bars of each department's share of the committed funding per project, with
-    a black tick where the agreed split puts the boundary. In: resolve_agreed_shares output."""
-    data = split.assign(order=split["department"].rank(method="dense"))
+    a black tick where the agreed split puts the boundary. In: resolve_agreed_shares output.
+    Departments are shown by their `department_names` (by code without them)."""
+    data = split.assign(
+        order=split["department"].rank(method="dense"),
+        department=_named(split["department"], department_names),
+    )
     codes = sorted(split["department"].unique().tolist())
     bars = (
         alt.Chart(data)
@@ -79,7 +101,9 @@ def funding_split_chart(
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            color=alt.Color(
+                "department:N", title=department_title, scale=_department_scale(codes, department_names)
+            ),
             order=alt.Order("order:Q"),
             tooltip=[
                 alt.Tooltip("project:N", title=project_title),
@@ -90,7 +114,7 @@ def funding_split_chart(
         )
     )
     ticks = (
-        alt.Chart(agreed_boundaries(split))
+        alt.Chart(agreed_boundaries(split, department_names))
         .mark_tick(color=TEXT, thickness=3, size=18)
         .encode(
             y=alt.Y("project:N", sort="ascending"),
@@ -108,17 +132,29 @@ def funding_split_chart(
 
 
 def fte_chart(
-    fte: pd.DataFrame, *, title: str, month_title: str, fte_title: str, department_title: str
+    fte: pd.DataFrame,
+    *,
+    title: str,
+    month_title: str,
+    fte_title: str,
+    department_title: str,
+    department_names: Mapping[str, str] | None = None,
 ) -> alt.Chart:
-    """FTE per home department per month, stacked areas. In: month, department, fte."""
+    """FTE per home department per month, stacked areas. In: month, department, fte.
+    Departments are shown by their `department_names` (by code without them)."""
     codes = sorted(fte["department"].unique().tolist())
+    data = fte.assign(
+        month=pd.to_datetime(fte["month"]), department=_named(fte["department"], department_names)
+    )
     return (
-        alt.Chart(fte.assign(month=pd.to_datetime(fte["month"])), title=title, height=260)
+        alt.Chart(data, title=title, height=260)
         .mark_area(opacity=0.85, interpolate="step-after")
         .encode(
             x=alt.X("month:T", title=month_title, axis=alt.Axis(format="%b %Y", tickCount="month")),
             y=alt.Y("fte:Q", title=fte_title, stack="zero"),
-            color=alt.Color("department:N", title=department_title, scale=_department_scale(codes)),
+            color=alt.Color(
+                "department:N", title=department_title, scale=_department_scale(codes, department_names)
+            ),
             tooltip=[
                 alt.Tooltip("month:T", title=month_title, format="%b %Y"),
                 alt.Tooltip("department:N", title=department_title),
@@ -142,16 +178,26 @@ def ownership_matrix_chart(
     status_title: str,
     none_label: str,
     several_label: str,
+    department_names: Mapping[str, str] | None = None,
 ) -> alt.Chart:
     """Projects × responsibility areas, each cell coloured by its accountable department
     (grey when several, light grey when none); cells that are not ok get a red border and
-    a "!" after the owner codes. In: ownership_status output."""
+    a "!" after the owner codes. In: ownership_status output.
+
+    With `department_names` the legend names each department with its code in brackets (the
+    cells keep the short codes) and the tooltip names the owners and the expected department.
+    """
     codes = sorted({c for owners in status["owner_codes"] for c in str(owners).split(",") if c})
+
+    def legend(code: str) -> str:
+        name = _name(code, department_names)
+        return code if name == code else f"{name} ({code})"
+
     data = status.assign(
         area_name=[area_names.get(a, a) for a in status["area"]],
         status_name=[status_names.get(s, s) for s in status["status"]],
         owner=[
-            none_label if n == 0 else several_label if n > 1 else codes_text
+            none_label if n == 0 else several_label if n > 1 else legend(codes_text)
             for n, codes_text in zip(status["owners"], status["owner_codes"], strict=True)
         ],
         label=[
@@ -160,9 +206,17 @@ def ownership_matrix_chart(
         ],
         issue=[s != "ok" for s in status["status"]],
     )
+    if department_names is not None:
+        data = data.assign(
+            owner_codes=[
+                ", ".join(_name(c, department_names) for c in str(owners).split(",") if c)
+                for owners in status["owner_codes"]
+            ],
+            expected=[_name(c, department_names) if isinstance(c, str) else c for c in status["expected"]],
+        )
     colors = department_colors(codes)
     scale = alt.Scale(
-        domain=[*codes, several_label, none_label],
+        domain=[*(legend(c) for c in codes), several_label, none_label],
         range=[*(colors[c] for c in codes), SEVERAL_COLOR, MISSING_COLOR],
     )
     area_order = list(dict.fromkeys(data["area_name"]))

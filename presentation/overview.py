@@ -400,11 +400,19 @@ def exception_groups(items: list[ExceptionItem], *, per_kind: int | None = None)
 AREA_SUBJECT_KINDS = frozenset({"house_rule_breach", "missing_owner", "double_owner"})
 
 
-def name_exception_subjects(frame: pd.DataFrame, *, area_names: Mapping[str, str]) -> pd.DataFrame:
+def name_exception_subjects(
+    frame: pd.DataFrame, *, area_names: Mapping[str, str], department_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """A copy of `collaboration_exceptions`' frame whose area subjects (ownership kinds) show the
-    area's name instead of its internal code; other subjects (departments, goal codes) are kept."""
+    area's name instead of its internal code, and whose missing departments (unmixed teams) their
+    names when `department_names` is given; goal codes are kept."""
+    departments = department_names or {}
     subjects = [
-        area_names.get(subject, subject) if kind in AREA_SUBJECT_KINDS else subject
+        area_names.get(subject, subject)
+        if kind in AREA_SUBJECT_KINDS
+        else ", ".join(departments.get(c.strip(), c.strip()) for c in subject.split(",") if c.strip())
+        if kind == "unmixed_team" and department_names is not None and isinstance(subject, str)
+        else subject
         for kind, subject in zip(frame["kind"], frame["subject"], strict=True)
     ]
     return frame.assign(subject=subjects)

@@ -209,7 +209,9 @@ def build_pack(
             ),
             trust_mirror_chart(view, lang=lang, department_names=names),
             goals_chart(view, filters=filters, lang=lang),
-            ownership_chart(engine, filters=filters, lang=lang, area_names=area_names),
+            ownership_chart(
+                engine, filters=filters, lang=lang, area_names=area_names, department_names=names
+            ),
         )
         if chart is not None
     ]

@@ -235,7 +235,12 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
 
 
 def ownership_chart(
-    engine: Engine, *, filters: Filters, lang: str, area_names: dict[str, str]
+    engine: Engine,
+    *,
+    filters: Filters,
+    lang: str,
+    area_names: dict[str, str],
+    department_names: dict[str, str],
 ) -> PackChart | None:
     status = ownership_status(load_ownership(engine=engine, filters=filters, as_of=filters.as_of))
     if status.empty:
@@ -253,6 +258,7 @@ def ownership_chart(
         status_title=translate("projects.col.issue", lang),
         none_label=translate("projects.own.none", lang),
         several_label=translate("projects.own.several", lang),
+        department_names=department_names,
     )
     issues = int((status["status"] != "ok").sum())
     return PackChart(

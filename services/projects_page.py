@@ -8,7 +8,7 @@ Streamlit here: views/projects.py lays the model out, the tests read the figures
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -124,13 +124,32 @@ class ProjectDrillDown:
     fte_chart: ChartInput | None
 
 
-def _fte_texts(words: Words) -> dict[str, str]:
+def _fte_texts(words: Words, department_names: Mapping[str, str]) -> dict[str, object]:
     return {
         "title": words.t("projects.chart.fte"),
         "month_title": words.t("projects.col.month"),
         "fte_title": words.t("projects.col.fte"),
         "department_title": words.t("projects.col.department"),
+        "department_names": department_names,
     }
+
+
+def name_departments(
+    frame: pd.DataFrame, names: Mapping[str, str], *, single: Iterable[str] = (), lists: Iterable[str] = ()
+) -> pd.DataFrame:
+    """A copy of `frame` that shows departments by name: a code in each column of `single`, a
+    comma-separated list of codes in each of `lists` (joined by ", "). Unknown codes stay."""
+    return label_codes(frame, names, single).assign(
+        **{
+            column: [
+                ", ".join(names.get(code.strip(), code.strip()) for code in text.split(",") if code.strip())
+                if isinstance(text, str)
+                else text
+                for text in frame[column]
+            ]
+            for column in lists
+        }
+    )
 
 
 def _limited(selection: ChartSelection, key: str, words: Words) -> str | None:
@@ -310,17 +329,19 @@ def projects_page(
                 "status_title": words.t("projects.col.issue"),
                 "none_label": words.t("projects.own.none"),
                 "several_label": words.t("projects.own.several"),
+                "department_names": department_names,
             },
             _limited(ownership_selection, "projects.chart.limited_ownership", words),
         )
     goal_selection = goal_chart_projects(timeline)
+    project_labels = {
+        code: f"{code} · {name}" for code, name in zip(projects["code"], projects["name"], strict=True)
+    }
     return ProjectsPage(
         caption=words.t("projects.caption", as_of=words.month(filters.as_of)),
         metrics=metrics,
         table=table,
-        project_labels={
-            code: f"{code} · {name}" for code, name in zip(projects["code"], projects["name"], strict=True)
-        },
+        project_labels=project_labels,
         funding_chart=ChartInput(
             split[split["project"].isin(funding_selection.shown)],
             {
@@ -329,17 +350,35 @@ def projects_page(
                 "project_title": words.t("projects.col.code"),
                 "department_title": words.t("projects.col.department"),
                 "agreed_title": words.t("projects.col.agreed"),
+                "department_names": department_names,
             },
             _limited(funding_selection, "projects.chart.limited_funding", words),
         ),
-        fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words)),
-        unmixed=(mix[mix["mixed"].eq(False)] if not mix.empty else mix).reindex(
-            columns=["project", "members", "fte", "missing_departments", "fte_balance"]
+        fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words, department_names)),
+        unmixed=name_departments(
+            label_codes(
+                (mix[mix["mixed"].eq(False)] if not mix.empty else mix).reindex(
+                    columns=["project", "members", "fte", "missing_departments", "fte_balance"]
+                ),
+                project_labels,
+                ["project"],
+            ),
+            department_names,
+            lists=["missing_departments"],
         ),
         ownership_chart=ownership_chart,
         ownership_issues=issues
         if issues.empty
-        else label_codes(label_codes(issues, own_labels, ["status"]), data.area_names, ["area"]),
+        else name_departments(
+            label_codes(
+                label_codes(label_codes(issues, own_labels, ["status"]), data.area_names, ["area"]),
+                project_labels,
+                ["project"],
+            ),
+            department_names,
+            single=["expected"],
+            lists=["owner_codes"],
+        ),
         goal_chart=ChartInput(
             timeline[timeline["project"].isin(goal_selection.shown)] if not timeline.empty else timeline,
             {
@@ -356,13 +395,21 @@ def projects_page(
             },
             _limited(goal_selection, "projects.chart.limited_goals", words),
         ),
-        late_goals=late if late.empty else label_codes(late, goal_labels, ["status"]),
+        late_goals=late
+        if late.empty
+        else label_codes(label_codes(late, goal_labels, ["status"]), project_labels, ["project"]),
         exceptions=label_codes(
-            name_exception_subjects(
-                collaboration_exceptions(mix, ownership, timeline), area_names=data.area_names
+            label_codes(
+                name_exception_subjects(
+                    collaboration_exceptions(mix, ownership, timeline),
+                    area_names=data.area_names,
+                    department_names=department_names,
+                ),
+                kind_labels,
+                ["kind"],
             ),
-            kind_labels,
-            ["kind"],
+            project_labels,
+            ["project"],
         ),
         house_rule=tuple(
             HouseRuleArea(
@@ -410,11 +457,16 @@ def project_drill_down(page: ProjectsPage, *, code: str, fte: pd.DataFrame) -> P
         rag_reason=chosen["rag_reason"] if isinstance(chosen["rag_reason"], str) else None,
         status_line=words.t(f"status.{chosen['status']}") + " · " + planned,
         goal=chosen["goal"] if isinstance(chosen["goal"], str) else None,
-        funding=detail.funding,
-        team=detail.team,
+        funding=name_departments(detail.funding, page.department_names, single=["department"]),
+        team=name_departments(detail.team, page.department_names, single=["department"]),
         ownership=detail.ownership
         if detail.ownership.empty
-        else label_codes(label_codes(detail.ownership, own_labels, ["status"]), data.area_names, ["area"]),
+        else name_departments(
+            label_codes(label_codes(detail.ownership, own_labels, ["status"]), data.area_names, ["area"]),
+            page.department_names,
+            single=["expected"],
+            lists=["owner_codes"],
+        ),
         goals=detail.goals if detail.goals.empty else label_codes(detail.goals, goal_labels, ["status"]),
-        fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words)),
+        fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words, page.department_names)),
     )

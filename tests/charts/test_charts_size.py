@@ -134,12 +134,15 @@ def test_the_packs_goal_and_ownership_charts_render_at_size(monkeypatch) -> None
             "area": list(areas) * PROJECTS,
             "owner_codes": ["MKT" if i % 3 else "" for i in range(n)],
             "owners": [1 if i % 3 else 0 for i in range(n)],
+            "expected": ["MKT"] * n,
             "status": ["ok" if i % 3 else "missing" for i in range(n)],
         }
     )
     monkeypatch.setattr(pack_charts, "load_ownership", lambda **_: None)
     monkeypatch.setattr(pack_charts, "ownership_status", lambda _: status)
-    ownership = pack_charts.ownership_chart(None, filters=filters, lang="nl", area_names={})
+    ownership = pack_charts.ownership_chart(
+        None, filters=filters, lang="nl", area_names={}, department_names={}
+    )
     assert ownership is not None and ownership.note is not None
     assert f"{CHART_PROJECTS} van {PROJECTS} projecten" in ownership.note
     png = chart_png(ownership.chart, lang="nl", scale=1)

@@ -2,6 +2,7 @@
 languages, lists the planted problems, and lets an editor change the house rule."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -94,10 +95,17 @@ def test_projects_page_in_english(monkeypatch, demo_sqlite_url) -> None:
     assert frame_with(at, "split").set_index("code").loc["P-016", "ownership"] == "Double owner"
 
 
+def project_codes(labels) -> set[str]:
+    """The project codes of labels "code · name" (each must have a name after its code)."""
+    parts = [str(label).split(" · ", 1) for label in labels]
+    assert all(len(part) == 2 and part[1] for part in parts), labels
+    return {code for code, _ in parts}
+
+
 def test_planted_problems_are_listed(monkeypatch, demo_sqlite_url) -> None:
     at = open_in_english(monkeypatch, demo_sqlite_url)
     exceptions = frame_with(at, "kind")
-    by_kind = exceptions.groupby("kind")["project"].apply(set).to_dict()
+    by_kind = exceptions.groupby("kind")["project"].apply(project_codes).to_dict()
     assert by_kind["House-rule breach"] == set(DEMO_PLANTED["house_rule_breach"])
     assert by_kind["Missing owner"] == set(DEMO_PLANTED["missing_owner"])
     assert by_kind["Double owner"] == set(DEMO_PLANTED["double_owner"])
@@ -107,10 +115,74 @@ def test_planted_problems_are_listed(monkeypatch, demo_sqlite_url) -> None:
     )
     open_tab(at, "goals")
     late = frame_with(at, "project", "slippage_days")
-    assert set(late["project"]) == by_kind["Late goal"]
+    assert project_codes(late["project"]) == by_kind["Late goal"]
     open_tab(at, "ownership")
     issues = frame_with(at, "project", "owner_codes")
-    assert set(issues["project"]) == {"P-007", "P-013", "P-015", "P-016"}
+    assert project_codes(issues["project"]) == {"P-007", "P-013", "P-015", "P-016"}
+
+
+def _legends(at) -> set[str]:
+    """Every value of a colour scale's domain in the page's charts."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert specs, "the tab shows a chart"
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            color = node.get("color")
+            domain = color.get("scale", {}).get("domain") if isinstance(color, dict) else None
+            if isinstance(domain, list):
+                found.update(str(value) for value in domain)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for spec in specs:
+        walk(spec)
+    return found
+
+
+def test_departments_and_projects_are_named_not_coded(monkeypatch, demo_sqlite_url) -> None:
+    """Tables and legends name departments (Financiën, Marketing) and projects ("P-011 · name"),
+    never a bare department code; the ownership matrix's legend gives the code its cells use."""
+    at = open_app(monkeypatch, demo_sqlite_url, page=PAGE)
+    names = dict(zip(frame_with(at, "split")["code"], frame_with(at, "split")["name"], strict=True))
+    open_tab(at, "teams")
+    unmixed = frame_with(at, "missing_departments")
+    assert dict(zip(unmixed["project"], unmixed["missing_departments"], strict=True)) == {
+        f"P-011 · {names['P-011']}": "Marketing",
+        f"P-015 · {names['P-015']}": "IT",
+        f"P-019 · {names['P-019']}": "IT",
+    }
+    assert _legends(at) == {"Financiën", "IT", "Marketing"}
+
+    open_tab(at, "funding")
+    assert _legends(at) == {"Financiën", "IT", "Marketing"}
+
+    open_tab(at, "ownership")
+    assert {"Marketing (MKT)", "IT"} <= _legends(at) and "MKT" not in _legends(at)
+    issues = frame_with(at, "project", "owner_codes").set_index("project")
+    assert issues.loc[f"P-007 · {names['P-007']}", ["owner_codes", "expected"]].tolist() == [
+        "Marketing",
+        "IT",
+    ]
+    assert issues.loc[f"P-016 · {names['P-016']}", "owner_codes"] == "IT, Marketing"
+
+    exceptions = frame_with(at, "kind", "subject")
+    unmixed_rows = exceptions[exceptions["kind"] == "Team niet gemengd"]
+    assert dict(zip(unmixed_rows["project"], unmixed_rows["subject"], strict=True)) == {
+        f"P-011 · {names['P-011']}": "Marketing",
+        f"P-015 · {names['P-015']}": "IT",
+        f"P-019 · {names['P-019']}": "IT",
+    }
+
+    open_tab(at, "project")
+    at.selectbox(key="projects_detail").set_value("P-009").run()
+    funding = frame_with(at, "committed")
+    assert list(funding["department"]) == ["Financiën", "IT", "Marketing"]
+    assert _legends(at) and not _legends(at) & {"FIN", "MKT"}  # the project's FTE chart
 
 
 def test_filters_and_project_detail(monkeypatch, demo_sqlite_url) -> None:
@@ -130,7 +202,7 @@ def test_filters_and_project_detail(monkeypatch, demo_sqlite_url) -> None:
     ownership = frame_with(at, "area")
     assert ownership.set_index("area").loc["Campagnegebruik", "status"] == "Eigenaar ontbreekt"
     team = frame_with(at, "members")
-    assert list(team["department"]) == ["MKT"]
+    assert list(team["department"]) == ["Marketing"]
     # The portfolio tab's search and toggle kept their values while the card was open.
     open_tab(at, "portfolio")
     assert at.text_input(key="projects_search").value == "social"
