@@ -100,6 +100,16 @@ def format_money(amount: float | None, lang: str, *, currency: str, decimals: in
     return (MINUS if rounded < 0 else "") + _money_prefix(currency, lang, space=" ") + number
 
 
+def money_column_pattern(lang: str) -> str:
+    """A printf pattern (Streamlit's NumberColumn `format`) for whole amounts grouped as the
+    language groups them, whatever the browser's language: `%'.,.0f` shows `1.234.567` in
+    Dutch, `%,.0f` `1,234,567` in English (`-855` when negative). Streamlit's "euro" and
+    "localized" formats follow the browser: `€159,237` on a Dutch page in an English browser,
+    which a Dutch reader takes for 159 euros."""
+    group = get_group_symbol(_babel_locale(lang))
+    return "%,.0f" if group == "," else "%_.0f" if group == "_" else f"%'{group},.0f"
+
+
 def format_money_compact(amount: float | None, lang: str, *, currency: str) -> str:
     """An amount in thousands, millions or billions for tiles: `€ 1,2 mln` / `€1.2m`,
     `CHF 1,2 mln` / `CHF 1.2m`, `−€ 1,5 mln` / `−€1.5m`, `CHF 5,73 mld` / `CHF 5.73bn`

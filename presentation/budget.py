@@ -23,6 +23,7 @@ from i18n.format import (
     format_number,
     format_signed,
     half_up,
+    money_column_pattern,
 )
 from kpis.budget import EarnedValue, realisation, variance, variance_pct
 from kpis.common import KpiValue
@@ -164,23 +165,22 @@ def variance_header(by: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> 
     }
 
 
-# Display formats of numeric columns (st.column_config.NumberColumn): "euro" and "percent"
-# are formatted by the browser in its language; `step` fixes the decimals (whole amounts, one
-# decimal of a percentage). A missing figure (NaN) shows as an empty cell.
+# Display formats of numeric columns (st.column_config.NumberColumn): whole amounts grouped
+# as the app's language groups them (i18n.format.money_column_pattern: `1.234.567` in Dutch
+# in any browser), the currency's symbol in the column header (`Begroot (€)`), so a negative
+# amount reads `-855` in both languages; "percent" is formatted by the browser in its language,
+# `step` fixing one decimal. A missing figure (NaN) shows as an empty cell.
 PERCENT_FORMAT = {"format": "percent", "step": 0.001}
-# The currencies the browser's own formats carry; any other amount is a localized number
-# with the currency's symbol in the column header (`Begroot (CHF)`).
-BROWSER_MONEY_FORMATS = {"EUR": "euro", "USD": "dollar", "JPY": "yen"}
 
 
-def money_format(currency: str = DEFAULT_CURRENCY) -> dict[str, object]:
-    """NumberColumn keyword arguments for whole amounts in the currency."""
-    return {"format": BROWSER_MONEY_FORMATS.get(currency, "localized"), "step": 1.0}
+def money_format(lang: str) -> dict[str, object]:
+    """NumberColumn keyword arguments for whole amounts in `lang`."""
+    return {"format": money_column_pattern(lang), "step": 1.0}
 
 
 def money_header(text: str, lang: str, *, currency: str = DEFAULT_CURRENCY) -> str:
-    """A money column's header: with the currency's symbol when the cells do not show it."""
-    return text if currency in BROWSER_MONEY_FORMATS else f"{text} ({currency_symbol(currency, lang)})"
+    """A money column's header with the currency's symbol: `Begroot (€)`, `Planned (CHF)`."""
+    return f"{text} ({currency_symbol(currency, lang)})"
 
 
 def variance_column_formats(
@@ -188,7 +188,7 @@ def variance_column_formats(
 ) -> dict[str, dict[str, object]]:
     """Column header -> NumberColumn keyword arguments for `variance_rows`' tables."""
     header = variance_header(by, lang, currency=currency)
-    money_cells = money_format(currency)
+    money_cells = money_format(lang)
     return {
         header["planned"]: money_cells,
         header["actual"]: money_cells,
@@ -322,7 +322,7 @@ def drift_column_formats(lang: str, *, currency: str = DEFAULT_CURRENCY) -> dict
     """Column header -> NumberColumn keyword arguments for `drift_rows`' tables."""
     return {
         money_header(translate("budget.col.actual_to_date", lang), lang, currency=currency): money_format(
-            currency
+            lang
         ),
         translate("budget.col.actual_share", lang): PERCENT_FORMAT,
         translate("budget.col.agreed_share", lang): PERCENT_FORMAT,

@@ -38,20 +38,24 @@ def test_rows_are_numeric_ordered_by_name_and_the_total_is_apart() -> None:
     )
     rows = tables.rows
     assert list(rows["Afdeling"]) == ["archief", "Bestuur", "Zorg"]  # by the names shown
-    for column in ("Begroot", "Werkelijk", "Afwijking €", "Afwijking %", "Realisatie"):
+    for column in ("Begroot (€)", "Werkelijk (€)", "Afwijking €", "Afwijking %", "Realisatie"):
         assert pd.api.types.is_float_dtype(rows[column]), column
-    by_planned = rows.sort_values("Begroot", ascending=False)["Afdeling"].tolist()
+    by_planned = rows.sort_values("Begroot (€)", ascending=False)["Afdeling"].tolist()
     assert by_planned == ["Zorg", "archief", "Bestuur"]  # 926 million first, not "€ 989.124"
     assert math.isnan(rows.set_index("Afdeling").loc["Bestuur", "Realisatie"])  # nothing planned
     assert list(tables.total["Afdeling"]) == ["Totaal"] and len(tables.total) == 1
-    assert tables.total["Begroot"].iloc[0] == total["planned"]
+    assert tables.total["Begroot (€)"].iloc[0] == total["planned"]
     assert list(tables.total.columns) == list(rows.columns)
 
 
 def test_every_numeric_column_has_a_display_format() -> None:
     formats = variance_column_formats("department", "en")
-    assert formats["Planned"]["format"] == "euro" and formats["Planned"]["step"] == 1.0
+    assert formats["Planned (€)"]["format"] == "%,.0f" and formats["Planned (€)"]["step"] == 1.0
     assert formats["Realisation"]["format"] == "percent"
+    dutch = variance_column_formats("department", "nl")
+    assert dutch["Begroot (€)"]["format"] == "%'.,.0f"  # "." groups thousands, whatever the browser
+    swiss = variance_column_formats("department", "nl", currency="CHF")
+    assert swiss["Begroot (CHF)"]["format"] == "%'.,.0f"
 
 
 def test_drift_amounts_and_shares_are_numbers() -> None:
