@@ -103,28 +103,27 @@ with tabs.panel:
                 st.caption(detail.status_line)
                 if detail.goal is not None:
                     st.markdown(md(detail.goal))
-                fund_col, team_col = st.columns(2)
-                with fund_col:
-                    st.markdown(f"**{t('projects.detail.funding')}**")
+                # One below the other: side by side, the funding table's four columns did not
+                # fit half a 1280-pixel screen (its last header was cut off).
+                st.markdown(f"**{t('projects.detail.funding')}**")
+                st.dataframe(
+                    localised(
+                        detail.funding,
+                        lang(),
+                        {"committed": WHOLE, "committed_share": PERCENT_1, "agreed": PERCENT_1},
+                    ),
+                    hide_index=True,
+                    column_config=columns.funding_columns(),
+                )
+                st.markdown(f"**{t('projects.detail.team')}**")
+                if detail.team.empty:
+                    st.caption(t("projects.detail.no_team"))
+                else:
                     st.dataframe(
-                        localised(
-                            detail.funding,
-                            lang(),
-                            {"committed": WHOLE, "committed_share": PERCENT_1, "agreed": PERCENT_1},
-                        ),
+                        localised(detail.team, lang(), {"fte": DECIMAL_1}),
                         hide_index=True,
-                        column_config=columns.funding_columns(),
+                        column_config=columns.team_columns(),
                     )
-                with team_col:
-                    st.markdown(f"**{t('projects.detail.team')}**")
-                    if detail.team.empty:
-                        st.caption(t("projects.detail.no_team"))
-                    else:
-                        st.dataframe(
-                            localised(detail.team, lang(), {"fte": DECIMAL_1}),
-                            hide_index=True,
-                            column_config=columns.team_columns(),
-                        )
                 st.markdown(f"**{t('projects.detail.ownership')}**")
                 if detail.ownership.empty:
                     st.caption(t("projects.detail.no_ownership"))
