@@ -59,6 +59,7 @@ def project_table(
     ownership: pd.DataFrame,
     timeline: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
+    department_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The portfolio table: one row per project of `projects` (load_projects).
 
@@ -66,11 +67,12 @@ def project_table(
     team (members per department), mixed, fte_balance, ownership (worst status),
     next_goal, next_goal_date, late_goals, has_issue (ownership not ok, unmixed team or a
     late goal). Codes in status, rag and ownership are replaced
-    by `labels[code]` where given (translated by the caller).
+    by `labels[code]` where given (translated by the caller); split and team name the
+    departments by `department_names` where given.
     """
     labels = labels or {}
-    splits = split_text(funding)
-    teams = team_text(team)
+    splits = split_text(funding, department_names)
+    teams = team_text(team, department_names)
     # Plain dicts per column instead of a Series lookup per project and column (the same
     # values: a project appears once in the mix and in the next goals).
     if mix.empty:

@@ -23,13 +23,15 @@ from kpis.common import KpiValue, not_available, ratio
 from kpis.funding import resolve_agreed_shares
 
 
-def split_text(funding: pd.DataFrame) -> dict[str, str]:
-    """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (codes, whole %)."""
+def split_text(funding: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Per project the committed split as text, e.g. {"P-1": "IT 50% · MKT 50%"} (whole %):
+    departments by their `names` (by code without them), in code order."""
     if funding.empty:
         return {}
+    names = names or {}
     codes = pd.factorize(funding["project"])[0]
     if (codes < 0).any():
-        return _split_text_grouped(funding)
+        return _split_text_grouped(funding, names)
     # committed_share of `resolve_agreed_shares` (the same grouped sum), without the rest.
     total = (
         pd.DataFrame({"committed": funding["committed"], "code": codes})
@@ -38,18 +40,18 @@ def split_text(funding: pd.DataFrame) -> dict[str, str]:
     )
     shares = (funding["committed"] / total.where(total != 0)).tolist()
     parts = [
-        f"{dept} {round(share * 100)}%" if share == share else f"{dept} –"
+        f"{names.get(dept, dept)} {round(share * 100)}%" if share == share else f"{names.get(dept, dept)} –"
         for dept, share in zip(funding["department"].tolist(), shares, strict=True)
     ]
     joined = _joined_by_project(funding, parts)
-    return _split_text_grouped(funding) if joined is None else joined
+    return _split_text_grouped(funding, names) if joined is None else joined
 
 
-def _split_text_grouped(funding: pd.DataFrame) -> dict[str, str]:
+def _split_text_grouped(funding: pd.DataFrame, names: Mapping[str, str]) -> dict[str, str]:
     """`split_text` with pandas grouping (for frames with a missing project or department)."""
     shares = resolve_agreed_shares(funding).sort_values(["project", "department"])
     parts = [
-        f"{dept} {round(share * 100)}%" if pd.notna(share) else f"{dept} –"
+        f"{names.get(dept, dept)} {round(share * 100)}%" if pd.notna(share) else f"{names.get(dept, dept)} –"
         for dept, share in zip(shares["department"], shares["committed_share"], strict=True)
     ]
     joined = pd.Series(parts, index=shares.index).groupby(shares["project"], sort=True).agg(" · ".join)
@@ -207,16 +209,24 @@ def team_mix_by_month(
     return result
 
 
-def team_text(team: pd.DataFrame) -> dict[str, str]:
-    """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}."""
+def team_text(team: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Per project the members per home department, e.g. {"P-1": "IT 4 · MKT 3"}:
+    departments by their `names` (by code without them), in code order."""
     if team.empty:
         return {}
-    parts = [f"{dept} {int(n)}" for dept, n in zip(team["department"], team["members"], strict=True)]
+    names = names or {}
+    parts = [
+        f"{names.get(dept, dept)} {int(n)}"
+        for dept, n in zip(team["department"], team["members"], strict=True)
+    ]
     joined = _joined_by_project(team, parts)
     if joined is not None:
         return joined
     ordered = team.sort_values(["project", "department"])
-    parts = [f"{dept} {int(n)}" for dept, n in zip(ordered["department"], ordered["members"], strict=True)]
+    parts = [
+        f"{names.get(dept, dept)} {int(n)}"
+        for dept, n in zip(ordered["department"], ordered["members"], strict=True)
+    ]
     joined = pd.Series(parts, index=ordered.index).groupby(ordered["project"], sort=True).agg(" · ".join)
     return {str(project): text for project, text in joined.items()}
 

@@ -308,6 +308,7 @@ def projects_page(
             ownership=ownership,
             timeline=timeline,
             labels=labels,
+            department_names=department_names,
         )
     )
 

@@ -67,10 +67,12 @@ with tabs.panel:
         st.stop()
     match tabs.open:
         case "portfolio":
-            search_col, joint_col, issues_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-            search = search_col.text_input(t("projects.filter.search"), key="projects_search")
-            joint_only = joint_col.toggle(t("projects.filter.joint_only"), key="projects_joint_only")
-            issues_only = issues_col.toggle(t("projects.filter.issues_only"), key="projects_issues_only")
+            # A row that wraps rather than cuts: in three fixed columns the switches' labels were
+            # cut off with "…" at 1280 pixels.
+            with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+                search = st.text_input(t("projects.filter.search"), key="projects_search", width=280)
+                joint_only = st.toggle(t("projects.filter.joint_only"), key="projects_joint_only")
+                issues_only = st.toggle(t("projects.filter.issues_only"), key="projects_issues_only")
             shown = page.shown_table(search=search, joint_only=joint_only, issues_only=issues_only)
             st.dataframe(
                 shown,

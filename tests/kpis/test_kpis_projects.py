@@ -90,6 +90,10 @@ def test_split_and_team_texts() -> None:
     assert split_text(FUNDING)["U"] == "IT 25% · MKT 75%"
     assert split_text(FUNDING)["S"] == "IT 100%"
     assert team_text(TEAM) == {"J": "IT 1 · MKT 2", "R": "IT 1 · MKT 1", "S": "IT 2", "U": "MKT 3"}
+    # With names, the departments are named (still in code order; an unknown code stays).
+    names = {"MKT": "Marketing", "IT": "Informatievoorziening"}
+    assert split_text(FUNDING, names)["U"] == "Informatievoorziening 25% · Marketing 75%"
+    assert team_text(TEAM, {"MKT": "Marketing"})["J"] == "IT 1 · Marketing 2"
 
 
 def test_team_mix_mixed_and_fte_balance() -> None:

@@ -37,7 +37,7 @@ def test_the_demo_figures(page) -> None:
 
 def test_the_tables_and_lists(page) -> None:
     assert len(page.table) == 23  # P-024 and P-025 start in 2027, after the as-of month
-    assert page.table.set_index("code").loc["P-009", "split"] == "FIN 20% · IT 40% · MKT 40%"
+    assert page.table.set_index("code").loc["P-009", "split"] == "Financiën 20% · IT 40% · Marketing 40%"
     assert len(page.shown_table(search="", joint_only=True, issues_only=False)) == 19
     assert len(page.late_goals) == 18 and len(page.ownership_issues) == 4
     assert page.exceptions["kind"].value_counts().to_dict() == {

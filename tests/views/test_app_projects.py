@@ -73,7 +73,7 @@ def test_projects_page_shows_the_kpis_in_dutch(monkeypatch, demo_sqlite_url) -> 
     table = frame_with(at, "split")
     assert len(table) == 23  # P-024 and P-025 start in 2027, after the as-of month
     row = table.set_index("code").loc["P-009"]
-    assert row["split"] == "FIN 20% · IT 40% · MKT 40%" and bool(row["joint"])
+    assert row["split"] == "Financiën 20% · IT 40% · Marketing 40%" and bool(row["joint"])
     assert table.set_index("code").loc["P-015", "ownership"] == "Eigenaar ontbreekt"
     assert table.set_index("code").loc["P-011", "mixed"] == "Nee"
 
