@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -285,6 +285,24 @@ def tile_texts(
     return [
         tile_text(tile, lang, department_names=department_names, targets=view.targets, currency=currency)
         for tile in view.tiles
+    ]
+
+
+def shared_notes(texts: list[TileText], lang: str) -> tuple[list[TileText], list[str]]:
+    """The tiles without a note that several of them carry, and each such note once, naming
+    its tiles ("… Geldt voor: Gezamenlijk aandeel, Gemengde teams."): the screen says it once
+    below the tiles instead of under each (the history's start was the same caption on five
+    tiles). A note of one tile stays with it."""
+    tiles_of: dict[str, list[str]] = {}
+    for text in texts:
+        if text.note:
+            tiles_of.setdefault(text.note, []).append(text.name)
+    shared = {note for note, names in tiles_of.items() if len(names) > 1}
+    kept = [replace(text, note=None) if text.note in shared else text for text in texts]
+    return kept, [
+        translate("single.note.shared", lang, note=note, tiles=", ".join(tiles_of[note]))
+        for note in tiles_of
+        if note in shared
     ]
 
 

@@ -15,6 +15,7 @@ from presentation.overview import (
     exception_rest_key,
     exception_text,
     screen_title,
+    shared_notes,
     tile_texts,
 )
 from presentation.summary import meeting_summary
@@ -83,7 +84,9 @@ st.html(
 </style>"""
 )
 
-texts = tile_texts(view, language, department_names=department_names, currency=currency())
+texts, notes = shared_notes(
+    tile_texts(view, language, department_names=department_names, currency=currency()), language
+)
 for start in range(0, len(texts), 5):
     for column, tile in zip(st.columns(5, border=True), texts[start : start + 5], strict=False):
         with column:
@@ -112,6 +115,8 @@ for start in range(0, len(texts), 5):
                 st.caption(md(tile.detail))
             if tile.note:
                 st.caption(md(tile.note))
+for note in notes:
+    st.caption(md(note))
 if view.hidden_survey_groups:
     st.caption(t("survey.hidden_groups", count=view.hidden_survey_groups))
 

@@ -26,6 +26,7 @@ from presentation.overview import (
     tile_texts,
 )
 from services.single_view import compute_single_view
+from services.single_view_tiles import HISTORY_TILES
 from tests.apptest_helpers import metric_values, open_app, open_exception_groups
 
 DEPARTMENTS_NL = {"MKT": "Marketing", "IT": "IT", "FIN": "Financiën"}
@@ -397,3 +398,20 @@ def test_overview_opens_with_the_meeting_summary_and_status_colours(
         assert f'alt="{name} over the last {len(text.trend)} months"' in body
         svg = sparkline_svg(text.trend, domain=text.domain, colour=text.colours.line)
         assert svg is not None and base64.b64encode(svg.encode()).decode() in body
+
+
+def test_a_note_several_tiles_share_is_said_once(monkeypatch, demo_sqlite_engine, demo_sqlite_url) -> None:
+    """The history's start is the same note on each history tile: it is one caption below the
+    tiles, naming them, not a caption under each."""
+    at = open_app(monkeypatch, demo_sqlite_url)
+    view = compute_single_view(engine=demo_sqlite_engine, filters=at.session_state["filters"], min_group=5)
+    texts = {text.code: text for text in tile_texts(view, "nl")}
+    note = texts["joint_share"].note
+    assert note and note.startswith("Historie vastgelegd vanaf")
+    sharing = [text.name for text in texts.values() if text.note == note]
+    assert len(sharing) == len(HISTORY_TILES)
+    captions = [caption.value for caption in at.caption]
+    with_note = [caption for caption in captions if md(note) in caption]
+    assert with_note == [md(f"{note} Geldt voor: {', '.join(sharing)}.")]
+    # A note of one tile stays under it: the budget tile's forecast.
+    assert texts["budget_realisation"].note and md(texts["budget_realisation"].note) in captions
