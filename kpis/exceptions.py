@@ -132,11 +132,13 @@ def with_names(
     project_names: dict[str, str],
     area_names: dict[str, dict[str, str]],
     dimension_names: dict[str, dict[str, str]] | None = None,
+    goal_names: dict[tuple[str, str], str] | None = None,
 ) -> list[ExceptionItem]:
     """`items` with the project's name (`values["project_name"]`) and, for ownership
     exceptions, the area's name per language (`values["area_names"]`), so every line can say
     "P-007 Name" and a responsibility area in words rather than its code; for a trust drop,
-    the survey dimension's name per language (`values["dimension_names"]`)."""
+    the survey dimension's name per language (`values["dimension_names"]`); for a late goal,
+    the goal's text (`values["goal"]`, from `goal_names` by project and goal code)."""
     named = []
     for item in items:
         values = dict(item.values)
@@ -146,6 +148,8 @@ def with_names(
             values["area_names"] = area_names[item.subject]
         if item.kind == "trust_drop" and dimension_names and values.get("dimension") in dimension_names:
             values["dimension_names"] = dimension_names[str(values["dimension"])]
+        if item.kind == "late_goal" and goal_names and goal_names.get((item.project or "", item.subject)):
+            values["goal"] = goal_names[(item.project or "", item.subject)]
         named.append(replace(item, values=values))
     return named
 

@@ -207,3 +207,15 @@ def shift_goals(
 def count_reached(timeline: pd.DataFrame) -> int:
     """Goals reached by the as-of end (`timeline` from `goal_timeline`)."""
     return int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
+
+
+def goal_texts(timeline: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """Each goal's text by (project, goal code), from `goal_timeline`'s frame; goals without a
+    text are left out (a line then names the goal by its code)."""
+    if timeline is None or timeline.empty or "goal" not in timeline:
+        return {}
+    return {
+        (str(project), str(code)): text
+        for project, code, text in zip(timeline["project"], timeline["code"], timeline["goal"], strict=True)
+        if isinstance(text, str) and text.strip()
+    }

@@ -343,6 +343,8 @@ def exception_text(
             )
         elif name in {"project_name", "rule", "fiscal_year_start_month"}:
             continue
+        elif name == "goal":
+            values["subject"] = value  # the goal's text rather than its code
         elif name in {"drift_pp", "change"}:
             values[name] = format_signed(value, lang, decimals=1)
         elif name == "p":
@@ -419,18 +421,26 @@ AREA_SUBJECT_KINDS = frozenset({"house_rule_breach", "missing_owner", "double_ow
 
 
 def name_exception_subjects(
-    frame: pd.DataFrame, *, area_names: Mapping[str, str], department_names: Mapping[str, str] | None = None
+    frame: pd.DataFrame,
+    *,
+    area_names: Mapping[str, str],
+    department_names: Mapping[str, str] | None = None,
+    goal_names: Mapping[tuple[str, str], str] | None = None,
 ) -> pd.DataFrame:
     """A copy of `collaboration_exceptions`' frame whose area subjects (ownership kinds) show the
-    area's name instead of its internal code, and whose missing departments (unmixed teams) their
-    names when `department_names` is given; goal codes are kept."""
+    area's name instead of its internal code, whose missing departments (unmixed teams) their
+    names when `department_names` is given, and whose late goals their text when `goal_names`
+    (by project and goal code) has it."""
     departments = department_names or {}
+    goals = goal_names or {}
     subjects = [
         area_names.get(subject, subject)
         if kind in AREA_SUBJECT_KINDS
         else ", ".join(departments.get(c.strip(), c.strip()) for c in subject.split(",") if c.strip())
         if kind == "unmixed_team" and department_names is not None and isinstance(subject, str)
+        else goals.get((project, subject), subject)
+        if kind == "late_goal"
         else subject
-        for kind, subject in zip(frame["kind"], frame["subject"], strict=True)
+        for kind, project, subject in zip(frame["kind"], frame["project"], frame["subject"], strict=True)
     ]
     return frame.assign(subject=subjects)

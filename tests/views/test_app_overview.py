@@ -415,3 +415,22 @@ def test_a_note_several_tiles_share_is_said_once(monkeypatch, demo_sqlite_engine
     assert with_note == [md(f"{note} Geldt voor: {', '.join(sharing)}.")]
     # A note of one tile stays under it: the budget tile's forecast.
     assert texts["budget_realisation"].note and md(texts["budget_realisation"].note) in captions
+
+
+def test_a_late_goal_is_named_by_its_text(demo_sqlite_engine) -> None:
+    """An exception line names the late insight goal by its text, never by its code (G1)."""
+    filters = Filters(as_of=DEMO_LAST_ACTUAL_MONTH, period_start=DEMO_LAST_ACTUAL_MONTH.replace(month=1))
+    view = compute_single_view(engine=demo_sqlite_engine, filters=filters, min_group=5)
+    late = [item for item in view.exceptions if item.kind == "late_goal"]
+    assert late
+    texts = {
+        (project, code): goal
+        for project, code, goal in zip(
+            view.timeline["project"], view.timeline["code"], view.timeline["goal"], strict=True
+        )
+    }
+    for item in late:
+        goal = texts[(item.project, item.subject)]
+        line = exception_text(item, "nl")
+        assert f"inzichtdoel ‘{goal}’ niet op tijd gehaald" in line, line
+        assert f" {item.subject} " not in f"{line} "

@@ -178,6 +178,9 @@ def test_departments_and_projects_are_named_not_coded(monkeypatch, demo_sqlite_u
         f"P-019 · {names['P-019']}": "IT",
     }
 
+    late = exceptions[exceptions["kind"] == "Doel te laat"]
+    assert len(late) and not late["subject"].str.fullmatch(r"G\d+").any()  # the goal's text, not G1
+
     open_tab(at, "project")
     at.selectbox(key="projects_detail").set_value("P-009").run()
     funding = frame_with(at, "committed")
