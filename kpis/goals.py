@@ -209,13 +209,18 @@ def count_reached(timeline: pd.DataFrame) -> int:
     return int(timeline["achieved_date"].notna().sum()) if not timeline.empty else 0
 
 
-def goal_texts(timeline: pd.DataFrame | None) -> dict[tuple[str, str], str]:
-    """Each goal's text by (project, goal code), from `goal_timeline`'s frame; goals without a
-    text are left out (a line then names the goal by its code)."""
-    if timeline is None or timeline.empty or "goal" not in timeline:
+def late_goal_texts(timeline: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """The text of each late goal (reached late or overdue: `goal_timeline`'s "late") by
+    (project, goal code), for the exception lines; goals without a text are left out (a line
+    then names the goal by its code). Only the late rows are read: at 2,000 projects the whole
+    timeline (3,964 goals) took 8 ms to walk, its 1,027 late rows about 1 ms."""
+    if timeline is None or timeline.empty or "goal" not in timeline or "late" not in timeline:
         return {}
+    late = timeline[timeline["late"].fillna(False).astype(bool)]
     return {
         (str(project), str(code)): text
-        for project, code, text in zip(timeline["project"], timeline["code"], timeline["goal"], strict=True)
+        for project, code, text in zip(
+            late["project"].tolist(), late["code"].tolist(), late["goal"].tolist(), strict=True
+        )
         if isinstance(text, str) and text.strip()
     }

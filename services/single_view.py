@@ -26,7 +26,7 @@ from data_access.targets import load_targets
 from domain.filters import Filters
 from domain.months import add_months, as_of_options, fiscal_year_start
 from kpis.exceptions import collect_exceptions, with_names
-from kpis.goals import goal_texts
+from kpis.goals import late_goal_texts
 from kpis.trust import significant_drops
 from services.instrument import names_by_language
 from services.single_view_model import TREND_MONTHS, MeetingViews, SingleView, period_for, trend_months
@@ -146,7 +146,7 @@ def _single_view(
             for code, nl, en in zip(areas["code"], areas["name_nl"], areas["name_en"], strict=True)
         },
         dimension_names=names_by_language(load_survey_dimensions(engine=engine)),
-        goal_names=goal_texts(timeline),
+        goal_names=late_goal_texts(timeline),
     )
     view = SingleView(
         as_of=filters.as_of,

@@ -11,6 +11,7 @@ from kpis.goals import (
     first_insight_days,
     goal_timeline,
     goals_per_million,
+    late_goal_texts,
     late_goals,
     median_days_to_first_insight,
     next_goals,
@@ -380,3 +381,16 @@ def test_an_unmixed_team_alone_is_an_issue(with_teamless_project: bool) -> None:
     ).set_index("code")
     assert not table.loc["M", "has_issue"]
     assert table.loc["U", "has_issue"]
+
+
+def test_late_goal_texts_name_only_late_goals_with_a_text() -> None:
+    timeline = pd.DataFrame(
+        {
+            "project": ["P-1", "P-1", "P-2", "P-3"],
+            "code": ["G1", "G2", "G1", "G1"],
+            "goal": ["One customer view", "On time goal", None, "  "],
+            "late": [True, False, True, True],
+        }
+    )
+    assert late_goal_texts(timeline) == {("P-1", "G1"): "One customer view"}
+    assert late_goal_texts(timeline.iloc[0:0]) == {} and late_goal_texts(None) == {}
