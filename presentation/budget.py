@@ -285,14 +285,17 @@ def drift_rows(
     """kpis.budget.funding_drift (or the portfolio table, without `project`) for display: the
     amount and the shares as numbers (formatted by `drift_column_formats`, so they sort by
     value; a share that cannot be measured is empty), the drift and its status as text."""
+    # The drift and its rating right after whose they are: at 1280 pixels, after the amount and
+    # both shares, the rating was out of sight in the per-project table. The drift's header is
+    # short; its cells carry the unit ("+1,4 pp"), the chart's axis keeps the words.
     header = {
         "project": translate("budget.group.project", lang),
         "department": translate("budget.group.department", lang),
-        "actual": money_header(translate("budget.col.actual_to_date", lang), lang, currency=currency),
+        "drift_pp": translate("budget.col.drift_short", lang),
+        "rag": translate("budget.col.rag", lang),
         "actual_share": translate("budget.col.actual_share", lang),
         "agreed_share": translate("budget.col.agreed_share", lang),
-        "drift_pp": translate("budget.col.drift", lang),
-        "rag": translate("budget.col.rag", lang),
+        "actual": money_header(translate("budget.col.actual_to_date", lang), lang, currency=currency),
         "note": translate("budget.col.note", lang),
     }
     if project_names is None:

@@ -80,3 +80,5 @@ def test_drift_amounts_and_shares_are_numbers() -> None:
         assert pd.api.types.is_float_dtype(rows[column]), column
     assert math.isnan(rows[list(formats)[1]].iloc[2])  # no actuals: no share, an empty cell
     assert rows[list(formats)[0]].tolist() == [1_250_000.0, 75_000.0, 0.0]
+    # The drift and its rating come right after whose they are (visible at 1280 pixels).
+    assert list(rows.columns)[:4] == ["Project", "Afdeling", "Drift (pp)", "Oordeel"]
