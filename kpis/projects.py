@@ -201,6 +201,19 @@ def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterabl
     )
 
 
+def label_code_list(text: str, labels: Mapping[str, str]) -> str:
+    """A comma-separated list of codes ("IT,MKT") as their labels joined by ", " ("IT,
+    Marketing"); unknown codes kept, empty ones left out."""
+    return ", ".join(labels.get(code.strip(), code.strip()) for code in text.split(",") if code.strip())
+
+
+def label_code_lists(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterable[str]) -> pd.DataFrame:
+    """`label_codes` for columns that hold comma-separated lists of codes (`label_code_list`)."""
+    return frame.assign(
+        **{c: [label_code_list(v, labels) if isinstance(v, str) else v for v in frame[c]] for c in columns}
+    )
+
+
 def total_spend(spend: pd.DataFrame) -> float:
     """Σ actual spend of `load_actual_spend_by_project`."""
     return float(spend["actual"].sum()) if not spend.empty else 0.0

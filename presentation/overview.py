@@ -26,6 +26,7 @@ from i18n.format import (
     format_signed,
 )
 from kpis.exceptions import ExceptionItem
+from kpis.projects import label_code_list
 from kpis.survey_stats import OVERALL
 
 if TYPE_CHECKING:  # the Overview's model, read here, is built in services/
@@ -364,9 +365,7 @@ def exception_text(
     if item.kind == "funding_drift":
         values["subject"] = names.get(item.subject, item.subject)
     if item.kind == "unmixed_team":
-        values["subject"] = ", ".join(
-            names.get(code.strip(), code.strip()) for code in item.subject.split(",")
-        )
+        values["subject"] = label_code_list(item.subject, names)
     if item.kind == "over_budget" and item.values.get("rule") == "spend":
         return translate("single.exception.over_budget_spend", lang, **values)
     if item.kind == "trust_drop":
@@ -431,12 +430,11 @@ def name_exception_subjects(
     area's name instead of its internal code, whose missing departments (unmixed teams) their
     names when `department_names` is given, and whose late goals their text when `goal_names`
     (by project and goal code) has it."""
-    departments = department_names or {}
     goals = goal_names or {}
     subjects = [
         area_names.get(subject, subject)
         if kind in AREA_SUBJECT_KINDS
-        else ", ".join(departments.get(c.strip(), c.strip()) for c in subject.split(",") if c.strip())
+        else label_code_list(subject, department_names)
         if kind == "unmixed_team" and department_names is not None and isinstance(subject, str)
         else goals.get((project, subject), subject)
         if kind == "late_goal"

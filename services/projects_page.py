@@ -8,7 +8,7 @@ Streamlit here: views/projects.py lays the model out, the tests read the figures
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,6 +48,7 @@ from kpis.projects import (
     filter_project_table,
     funding_chart_projects,
     goal_chart_projects,
+    label_code_lists,
     label_codes,
     ownership_chart_projects,
     project_detail,
@@ -135,21 +136,18 @@ def _fte_texts(words: Words, department_names: Mapping[str, str]) -> dict[str, o
     }
 
 
-def name_departments(
-    frame: pd.DataFrame, names: Mapping[str, str], *, single: Iterable[str] = (), lists: Iterable[str] = ()
+def _ownership_rows(
+    frame: pd.DataFrame,
+    *,
+    status_labels: Mapping[str, str],
+    area_names: Mapping[str, str],
+    department_names: Mapping[str, str],
 ) -> pd.DataFrame:
-    """A copy of `frame` that shows departments by name: a code in each column of `single`, a
-    comma-separated list of codes in each of `lists` (joined by ", "). Unknown codes stay."""
-    return label_codes(frame, names, single).assign(
-        **{
-            column: [
-                ", ".join(names.get(code.strip(), code.strip()) for code in text.split(",") if code.strip())
-                if isinstance(text, str)
-                else text
-                for text in frame[column]
-            ]
-            for column in lists
-        }
+    """Ownership rows (status, area, owner_codes, expected) in words: the status and the area
+    by name, the owners and the expected department by their departments' names."""
+    named = label_codes(label_codes(frame, status_labels, ["status"]), area_names, ["area"])
+    return label_code_lists(
+        label_codes(named, department_names, ["expected"]), department_names, ["owner_codes"]
     )
 
 
@@ -357,7 +355,7 @@ def projects_page(
             _limited(funding_selection, "projects.chart.limited_funding", words),
         ),
         fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words, department_names)),
-        unmixed=name_departments(
+        unmixed=label_code_lists(
             label_codes(
                 (mix[mix["mixed"].eq(False)] if not mix.empty else mix).reindex(
                     columns=["project", "members", "fte", "missing_departments", "fte_balance"]
@@ -366,20 +364,20 @@ def projects_page(
                 ["project"],
             ),
             department_names,
-            lists=["missing_departments"],
+            ["missing_departments"],
         ),
         ownership_chart=ownership_chart,
         ownership_issues=issues
         if issues.empty
-        else name_departments(
-            label_codes(
-                label_codes(label_codes(issues, own_labels, ["status"]), data.area_names, ["area"]),
-                project_labels,
-                ["project"],
+        else label_codes(
+            _ownership_rows(
+                issues,
+                status_labels=own_labels,
+                area_names=data.area_names,
+                department_names=department_names,
             ),
-            department_names,
-            single=["expected"],
-            lists=["owner_codes"],
+            project_labels,
+            ["project"],
         ),
         goal_chart=ChartInput(
             timeline[timeline["project"].isin(goal_selection.shown)] if not timeline.empty else timeline,
@@ -460,15 +458,15 @@ def project_drill_down(page: ProjectsPage, *, code: str, fte: pd.DataFrame) -> P
         rag_reason=chosen["rag_reason"] if isinstance(chosen["rag_reason"], str) else None,
         status_line=words.t(f"status.{chosen['status']}") + " · " + planned,
         goal=chosen["goal"] if isinstance(chosen["goal"], str) else None,
-        funding=name_departments(detail.funding, page.department_names, single=["department"]),
-        team=name_departments(detail.team, page.department_names, single=["department"]),
+        funding=label_codes(detail.funding, page.department_names, ["department"]),
+        team=label_codes(detail.team, page.department_names, ["department"]),
         ownership=detail.ownership
         if detail.ownership.empty
-        else name_departments(
-            label_codes(label_codes(detail.ownership, own_labels, ["status"]), data.area_names, ["area"]),
-            page.department_names,
-            single=["expected"],
-            lists=["owner_codes"],
+        else _ownership_rows(
+            detail.ownership,
+            status_labels=own_labels,
+            area_names=data.area_names,
+            department_names=page.department_names,
         ),
         goals=detail.goals if detail.goals.empty else label_codes(detail.goals, goal_labels, ["status"]),
         fte_chart=None if fte.empty else ChartInput(fte, _fte_texts(words, page.department_names)),

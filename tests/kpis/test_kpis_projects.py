@@ -24,6 +24,7 @@ from kpis.portfolio import goals_on_time
 from kpis.projects import (
     collaboration_exceptions,
     filter_project_table,
+    label_code_list,
     label_codes,
     project_detail,
     project_table,
@@ -394,3 +395,10 @@ def test_late_goal_texts_name_only_late_goals_with_a_text() -> None:
     )
     assert late_goal_texts(timeline) == {("P-1", "G1"): "One customer view"}
     assert late_goal_texts(timeline.iloc[0:0]) == {} and late_goal_texts(None) == {}
+
+
+def test_a_list_of_codes_is_labelled_code_by_code() -> None:
+    names = {"MKT": "Marketing", "FIN": "Financiën"}
+    assert label_code_list("IT,MKT", names) == "IT, Marketing"  # an unknown code is kept
+    assert label_code_list(" FIN , MKT,", names) == "Financiën, Marketing"  # spaces and empties
+    assert label_code_list("", names) == ""
