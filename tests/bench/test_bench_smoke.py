@@ -115,6 +115,10 @@ def test_bench_import_and_pack_parts(tmp_path: Path) -> None:
     assert set(steps) == {"check plan", "apply plan", "check actuals", "apply actuals", "**all four**"}
     for name, cells in steps.items():
         assert _number(cells[0]) > 0 and _number(cells[1]) > 0, name
+    floor = re.search(r"insert plan ([\d.,]+) s and update actuals ([\d.,]+) s, ([\d.,]+) s in all", report)
+    assert floor is not None, report
+    assert all(_number(value) > 0 for value in floor.groups())
+    assert "at most" in report and "× is possible with these writes" in report
     packs = _table_rows(report, "## Meeting pack")
     packs.pop("Data")
     assert len(packs) == 2 and "demo data" in packs
