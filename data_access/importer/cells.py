@@ -170,14 +170,27 @@ _EVIDENT_POINT = r"[+-]?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})"
 _EVIDENT_COMMA = r"[+-]?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})"
 
 
-def fullmatches(values: list[str], pattern: str) -> np.ndarray:
-    """Which of `values` match `pattern` as a whole, all at once (pandas' text column: RE2
-    through pyarrow, else Python's re; the patterns here read the same in both)."""
+def text_column(values: list[str]) -> pd.Series | None:
+    """`values` as pandas' text column (Arrow), to match several patterns against; None when
+    pyarrow cannot hold one of them (a lone surrogate)."""
     try:
-        return pd.Series(values, dtype="str").str.fullmatch(pattern).to_numpy(dtype=bool, copy=True)
-    except ValueError:  # text pyarrow cannot hold (a lone surrogate): one by one
-        compiled = re.compile(pattern)
-        return np.fromiter((compiled.fullmatch(v) is not None for v in values), dtype=bool, count=len(values))
+        return pd.Series(values, dtype="str")
+    except ValueError:
+        return None
+
+
+def fullmatches(values: list[str], pattern: str, column: pd.Series | None = None) -> np.ndarray:
+    """Which of `values` match `pattern` as a whole, all at once (pandas' text column: RE2
+    through pyarrow, else Python's re; the patterns here read the same in both). `column`:
+    `text_column(values)` when the caller has it already."""
+    column = text_column(values) if column is None else column
+    if column is not None:
+        try:
+            return column.str.fullmatch(pattern).to_numpy(dtype=bool, copy=True)
+        except ValueError:
+            pass
+    compiled = re.compile(pattern)
+    return np.fromiter((compiled.fullmatch(v) is not None for v in values), dtype=bool, count=len(values))
 
 
 def amount_conventions(values: list[str], separator: str | None) -> AmountConventions:
@@ -188,8 +201,9 @@ def amount_conventions(values: list[str], separator: str | None) -> AmountConven
     """
     counts: Counter[str] = Counter()
     named: Counter[str] = Counter()
-    point, comma = fullmatches(values, _EVIDENT_POINT), fullmatches(values, _EVIDENT_COMMA)
-    evident = point | comma | fullmatches(values, _EVIDENT_NONE)
+    column = text_column(values)  # one text column for the three patterns
+    point, comma = fullmatches(values, _EVIDENT_POINT, column), fullmatches(values, _EVIDENT_COMMA, column)
+    evident = point | comma | fullmatches(values, _EVIDENT_NONE, column)
     kinds = {1: int(point.sum()), 2: int(comma.sum())}
     for mark, index in ((".", 1), (",", 2)):
         if kinds[index]:

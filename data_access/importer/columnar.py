@@ -4,6 +4,7 @@ column, the rest left to the row-by-row check; the records held as a frame."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import overload
 
 import numpy as np
@@ -98,7 +99,7 @@ def _objects(items: list[object]) -> np.ndarray:
     return array
 
 
-def _raw_columns(
+def raw_columns(
     rows: list[tuple[int, list[str]]], indexes: Iterable[int | None]
 ) -> dict[int | None, list[str]]:
     """The cells of the given columns (by position; None or a position past a row's end
@@ -145,16 +146,23 @@ class FrameRecords(Sequence[Record]):
             yield self._record(row, tuple(values))
 
 
-def validate_columns(kind: Kind, sheet: Sheet, checker: RowChecker) -> tuple[FrameRecords, list[Issue]]:
+def validate_columns(
+    kind: Kind,
+    sheet: Sheet,
+    checker: RowChecker,
+    raw_columns: dict[int | None, list[str]] | None = None,
+) -> tuple[FrameRecords, list[Issue]]:
     """`validate_sheet` column by column: whole columns checked at once (each distinct code,
     month or date once; plain amounts by pattern); rows with any doubtful cell go through the
-    row-by-row check in row order, so every message is the one that check gives."""
+    row-by-row check in row order, so every message is the one that check gives.
+    `raw_columns`: `raw_columns(sheet.rows, ...)` of the kind's columns, when the caller has it."""
     rows = sheet.rows
     n = len(rows)
-    dirty = np.fromiter((len(cells) for _, cells in rows), dtype=np.int64, count=n) > checker.width
+    dirty = np.fromiter(map(len, map(itemgetter(1), rows)), dtype=np.int64, count=n) > checker.width
     columns: dict[str, np.ndarray] = {}
     indexes = {column.name: checker.positions.get(column.name) for column in kind.columns}
-    raw_columns = _raw_columns(rows, indexes.values())
+    if raw_columns is None:
+        raw_columns = raw_columns(rows, indexes.values())
     for column in kind.columns:
         columns[column.name], column_dirty = _column_values(
             raw_columns[indexes[column.name]], column, checker
@@ -171,7 +179,7 @@ def validate_columns(kind: Kind, sheet: Sheet, checker: RowChecker) -> tuple[Fra
         else:
             for name, value in values.items():
                 columns[name][position] = value
-    numbers = np.fromiter((number for number, _ in rows), dtype=np.int64, count=n)
+    numbers = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
     frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in kind.column_names})
     frame["row"] = numbers
     frame = frame[valid]

@@ -42,6 +42,7 @@ from data_access.importer.columnar import (
     FrameRecords,
     amounts_note,
     columnar,
+    raw_columns,
     validate_columns,
 )
 from data_access.importer.reading import Limits, Number, Sheet
@@ -94,7 +95,17 @@ def validate_sheet(
     if not sheet.rows:
         return [], [Issue("importer.error.no_data_rows")]
     decimal_columns = [positions[c.name] for c in kind.columns if c.type == DECIMAL and c.name in positions]
-    if len(decimal_columns) == 1:
+    # A columnar kind's columns, transposed once: its amounts are read from them here too.
+    by_column = (
+        raw_columns(sheet.rows, [positions.get(c.name) for c in kind.columns]) if columnar(kind) else None
+    )
+    if by_column is not None and len(decimal_columns) == 1:
+        # A short row's missing cell comes as "": it matches no amount pattern's evidence.
+        cells = by_column[decimal_columns[0]]
+        raw_numbers = (
+            cells if set(map(type, cells)) == {str} else [c for c in cells if not isinstance(c, Number)]
+        )
+    elif len(decimal_columns) == 1:
         index = decimal_columns[0]
         raw_numbers = [
             cells[index]
@@ -110,8 +121,8 @@ def validate_sheet(
         ]
     conventions = amount_conventions(raw_numbers, separator)
     checker = RowChecker(kind, positions, len(sheet.header), known, limits, conventions)
-    if columnar(kind):
-        return validate_columns(kind, sheet, checker)
+    if by_column is not None:
+        return validate_columns(kind, sheet, checker, by_column)
     records: list[Record] = []
     bounded = BoundedIssues()
     first_row_of: dict[tuple[object, ...], int] = {}
