@@ -208,7 +208,7 @@ def build_pack(
                 drift, tolerance=tolerance, department_names=names, project_names=project_names, lang=lang
             ),
             trust_mirror_chart(view, lang=lang, department_names=names),
-            goals_chart(view, filters=filters, lang=lang),
+            goals_chart(view, filters=filters, lang=lang, project_names=project_names),
             ownership_chart(
                 engine, filters=filters, lang=lang, area_names=area_names, department_names=names
             ),

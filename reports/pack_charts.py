@@ -200,7 +200,9 @@ def _limited_note(selection: ChartSelection, key: str, lang: str) -> str | None:
     return translate(key, lang, shown=len(selection.shown), total=selection.total)
 
 
-def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart | None:
+def goals_chart(
+    view: SingleView, *, filters: Filters, lang: str, project_names: Mapping[str, str] | None = None
+) -> PackChart | None:
     """The insight goals due in the as-of year on a timeline (target, achieved, slippage)."""
     if view.timeline is None or view.timeline.empty:
         return None
@@ -223,6 +225,8 @@ def goals_chart(view: SingleView, *, filters: Filters, lang: str) -> PackChart |
         status_title=translate("projects.col.status", lang),
         slippage_title=translate("projects.col.slippage", lang),
         as_of_title=translate("projects.col.as_of", lang),
+        project_names=project_names,
+        project_title=translate("projects.col.name", lang),
     )
     late = int((this_year["status"] != "reached_on_time").sum()) if "status" in this_year else 0
     return PackChart(

@@ -392,6 +392,8 @@ def projects_page(
                 "status_title": words.t("projects.col.status"),
                 "slippage_title": words.t("projects.col.slippage"),
                 "as_of_title": words.t("projects.col.as_of"),
+                "project_names": dict(zip(projects["code"], projects["name"], strict=True)),
+                "project_title": words.t("projects.col.name"),
             },
             _limited(goal_selection, "projects.chart.limited_goals", words),
         ),

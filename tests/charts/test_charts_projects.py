@@ -121,3 +121,60 @@ def test_charts_build_with_department_colours_and_titles() -> None:
     # Overdue: the slippage bar runs from the target to the as-of date.
     assert goal_rows[0]["label"] == "A · G1" and goal_rows[0]["slip_end"].startswith("2026-03-31")
     assert goal_rows[0]["slippage"] == 59
+
+
+def test_goals_are_named_by_their_text_when_project_names_are_given() -> None:
+    """With project names the axis reads "code · goal text" in project and goal order (G1
+    before G2 although its text sorts after), a text twice in one project keeps its code to
+    tell the rows apart, and the tooltip names the project; without them, codes as before."""
+    goals = pd.DataFrame(
+        {
+            "project": ["P-2", "P-1", "P-1", "P-3", "P-3"],
+            "code": ["G1", "G2", "G1", "G1", "G2"],
+            "goal": ["Same view", "A first goal", "Zebra profile", "Twice", "Twice"],
+            "target_date": [D(2026, 1, 31)] * 5,
+            "achieved_date": [None] * 5,
+            "target_value": [1.0] * 5,
+            "achieved_value": [None] * 5,
+            "planned_start": [D(2025, 1, 1)] * 5,
+        }
+    )
+    timeline = goal_timeline(goals, as_of_end=D(2026, 3, 31))
+    texts = {
+        "as_of_end": D(2026, 3, 31),
+        "status_names": {},
+        "title": "G",
+        "goal_title": "Goal",
+        "date_title": "Date",
+        "target_title": "T",
+        "achieved_title": "A",
+        "status_title": "S",
+        "slippage_title": "Sl",
+        "as_of_title": "As of",
+    }
+    named = goal_timeline_chart(
+        timeline, **texts, project_names={"P-1": "Customer view", "P-2": "Web shop"}, project_title="Project"
+    ).to_dict()
+    rows = sorted((r for r in _layer_data(named) if "label" in r), key=lambda r: r["order"])
+    assert [r["label"] for r in rows] == [
+        "P-1 · Zebra profile",
+        "P-1 · A first goal",
+        "P-2 · Same view",
+        "P-3 · Twice (G1)",
+        "P-3 · Twice (G2)",
+    ]
+    assert [r["project_name"] for r in rows][:3] == [
+        "P-1 · Customer view",
+        "P-1 · Customer view",
+        "P-2 · Web shop",
+    ]
+    assert rows[3]["project_name"] == "P-3"  # no name known: the code
+    y = named["layer"][0]["encoding"]["y"]
+    assert y["sort"] == {"field": "order", "op": "min"} and y["title"] is None
+    assert named["layer"][0]["encoding"]["tooltip"][0] == {
+        "field": "project_name",
+        "title": "Project",
+        "type": "nominal",
+    }
+    plain = goal_timeline_chart(timeline, **texts).to_dict()
+    assert sorted(r["label"] for r in _layer_data(plain) if "label" in r)[0] == "P-1 · G1"
