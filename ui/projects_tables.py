@@ -109,9 +109,10 @@ def ownership_issue_columns() -> dict:
 
 
 def late_goal_columns() -> dict:
+    """The late goals' columns, also their order: a goal is named by its text, so its code
+    (G1, G2 ...) is left out."""
     return {
         "project": _text("projects.col.name"),
-        "code": _text("projects.col.code"),
         "goal": _text("projects.col.goal", width="large"),
         "status": _text("projects.col.status"),
         "target_date": st.column_config.DateColumn(t("projects.col.next_goal_date"), format=date_format()),

@@ -177,7 +177,8 @@ with tabs.panel:
                 page.late_goals,
                 t("projects.goals.none_late"),
                 key="projects_late_goals",
-                column_config=columns.late_goal_columns(),
+                column_config=(late_columns := columns.late_goal_columns()),
+                column_order=list(late_columns),
             )
 
 with st.expander(t("projects.exceptions")):

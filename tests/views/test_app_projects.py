@@ -116,6 +116,17 @@ def test_planted_problems_are_listed(monkeypatch, demo_sqlite_url) -> None:
     open_tab(at, "goals")
     late = frame_with(at, "project", "slippage_days")
     assert project_codes(late["project"]) == by_kind["Late goal"]
+    # A goal is named by its text: the table leaves its code out, the timeline's rows read it.
+    table = next(df for df in at.dataframe if "slippage_days" in df.value.columns)
+    assert list(table.proto.column_order) == ["project", "goal", "status", "target_date", "slippage_days"]
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    y = [
+        layer["encoding"]["y"]
+        for spec in specs
+        for layer in spec.get("layer", [])
+        if "y" in layer.get("encoding", {})
+    ]
+    assert y and all(axis["sort"] == {"field": "order", "op": "min"} for axis in y)  # named goals
     open_tab(at, "ownership")
     issues = frame_with(at, "project", "owner_codes")
     assert project_codes(issues["project"]) == {"P-007", "P-013", "P-015", "P-016"}
