@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, text, update
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.stats import median
@@ -169,18 +169,14 @@ def measure_floor(
     source: Engine, files: dict[str, bytes], *, backend: str, data_dir: Path, pg_admin: str | None
 ) -> dict[str, float]:
     """The database's own part of the two applies: the same budget lines inserted, then their
-    actuals updated by id, through the importer's own driver calls (`bulk.insert_columns`;
-    executemany on SQLite, COPY into a temporary table and one UPDATE on PostgreSQL), into
+    actuals updated by id, through the importer's own writes (`bulk.write_lines`: executemany
+    on SQLite; COPY, and a temporary table with one UPDATE, on PostgreSQL), into
     an empty database with the reference data, each in one transaction with its commit; on
     SQLite with the rollup triggers suspended, as the importer does, and no rollup afterwards
     (PostgreSQL's statement trigger runs, as in an import). No reading, checking or planning:
     a lower bound for any importer that writes through these calls."""
-    from data_access.importer.bulk import (
-        ROLLUP_TRIGGERS,
-        _executemany,
-        _write_bulk_postgresql,
-        insert_columns,
-    )
+    from data_access.importer.bulk import suspend_rollup_triggers, write_lines
+    from data_access.importer.codes import load_ids
     from data_access.models import BudgetLine
 
     plan, actuals = _lines_of(source)
@@ -190,23 +186,20 @@ def measure_floor(
         for kind in REFERENCE_KINDS:
             _run("current", target.engine, kind, files[kind], dry_run=False)
         with target.engine.connect() as conn:
-            ids = {
-                name: dict(conn.execute(text(f"SELECT code, id FROM {name}")).all())  # noqa: S608 - fixed names
-                for name in ("project", "department", "cost_category")
-            }
+            ids = {ref: load_ids(conn, ref) for ref in ("projects", "departments", "cost_categories")}
         values = {
-            "project_id": [ids["project"][c] for c in plan["project"]],
+            "project_id": [ids["projects"][c] for c in plan["project"]],
             "month": plan["month"],
-            "department_id": [ids["department"][c] for c in plan["department"]],
-            "category_id": [ids["cost_category"][c] for c in plan["category"]],
+            "department_id": [ids["departments"][c] for c in plan["department"]],
+            "category_id": [ids["cost_categories"][c] for c in plan["category"]],
             "planned": plan["planned"],
             "actual": [None] * len(plan["planned"]),
         }
         seconds: dict[str, float] = {}
         started = time.perf_counter()
         with target.engine.begin() as conn:
-            _suspend_triggers(conn, ROLLUP_TRIGGERS)
-            insert_columns(conn, table, values)
+            suspend_rollup_triggers(conn)  # as the import does; not put back (a throwaway database)
+            write_lines(conn, table, values, {})
         seconds["insert plan"] = time.perf_counter() - started
         with target.engine.connect() as conn:
             row_ids = [r[0] for r in conn.execute(text("SELECT id FROM budget_line ORDER BY id"))]
@@ -215,14 +208,8 @@ def measure_floor(
         booked = [row_ids[i] for i in actuals["position"]]
         started = time.perf_counter()
         with target.engine.begin() as conn:
-            if backend == "postgresql":
-                _write_bulk_postgresql(conn, table, {}, {"id": booked, "actual": actuals["actual"]})
-            else:
-                _suspend_triggers(conn, ROLLUP_TRIGGERS)
-                statement = (
-                    update(table).where(table.c.id == bindparam("row_id")).values(actual=bindparam("actual"))
-                )
-                _executemany(conn, statement, {"actual": actuals["actual"], "row_id": booked})
+            suspend_rollup_triggers(conn)
+            write_lines(conn, table, {}, {"id": booked, "actual": actuals["actual"]})
         seconds["update actuals"] = time.perf_counter() - started
         with target.engine.connect() as conn:
             booked_now = conn.execute(
@@ -233,20 +220,6 @@ def measure_floor(
         return seconds
     finally:
         target.close()
-
-
-def _suspend_triggers(conn: Any, triggers: dict[str, str]) -> None:
-    """Drop SQLite's rollup triggers inside the transaction, as the importer's bulk write does
-    (they are not put back: the floor's database is thrown away)."""
-    if conn.dialect.name != "sqlite":
-        return
-    raw = conn.connection.driver_connection
-    if not raw.in_transaction:
-        raw.execute("BEGIN")
-    present = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    for name, drop in triggers.items():
-        if name in present:
-            raw.execute(drop)
 
 
 def _run(implementation: str, engine: Engine, kind: str, data: bytes, *, dry_run: bool) -> None:

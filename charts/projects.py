@@ -248,10 +248,10 @@ def ownership_matrix_chart(
     )
 
 
-def _named_goals(data: pd.DataFrame, project_names: Mapping[str, str]) -> pd.DataFrame:
+def _named_goals(data: pd.DataFrame, project_labels: Mapping[str, str]) -> pd.DataFrame:
     """The timeline's rows labelled "project code · goal text" (the goal's code added only
-    where one project has two goals of the same text), the project as "code · name", and
-    their order by project and goal code."""
+    where one project has two goals of the same text), the project as its label, and their
+    order by project and goal code."""
     text = data["goal"].fillna("").astype(str).str.strip()
     label = data["project"].astype(str) + " · " + text.where(text != "", data["code"].astype(str))
     twice = label.duplicated(keep=False)
@@ -259,9 +259,7 @@ def _named_goals(data: pd.DataFrame, project_names: Mapping[str, str]) -> pd.Dat
     keys = list(zip(data["project"].astype(str), data["code"].astype(str), strict=True))
     rank = {key: position for position, key in enumerate(sorted(set(keys)))}
     order = [rank[key] for key in keys]
-    names = [
-        f"{code} · {project_names[code]}" if project_names.get(code) else code for code in data["project"]
-    ]
+    names = [project_labels.get(code, code) for code in data["project"]]
     return data.assign(label=label, project_name=names, order=order)
 
 
@@ -278,7 +276,7 @@ def goal_timeline_chart(
     status_title: str,
     slippage_title: str,
     as_of_title: str,
-    project_names: Mapping[str, str] | None = None,
+    project_labels: Mapping[str, str] | None = None,
     project_title: str | None = None,
 ) -> alt.Chart:
     """Gantt-like goal timeline: per goal (project · code) a bar from the project's planned
@@ -286,9 +284,9 @@ def goal_timeline_chart(
     and a coloured slippage bar from target to achieved date (or to the as-of date when the
     goal is overdue); a dashed rule marks the as-of date. In: goal_timeline output.
 
-    With `project_names` (code -> name) a goal is named by its text, not its code: the axis
-    reads "P-010 · Eén klantprofiel ..." (rows still in project and goal order), and the
-    tooltip names the project ("P-010 · name", under `project_title`) and the goal."""
+    With `project_labels` (code -> "P-010 · name") a goal is named by its text, not its code:
+    the axis reads "P-010 · Eén klantprofiel ..." (rows still in project and goal order), and
+    the tooltip names the project by its label (under `project_title`) and the goal."""
     end = [
         got if got is not None and pd.notna(got) else (as_of_end if s == "overdue" else tgt)
         for got, tgt, s in zip(
@@ -320,8 +318,8 @@ def goal_timeline_chart(
     ]
     sort: Any = "ascending"  # sorts the labels like sorted() did, without a list of every label
     first: list[Any] = [alt.Tooltip("label:N", title=goal_title)]
-    if project_names is not None:
-        data = _named_goals(data, project_names)
+    if project_labels is not None:
+        data = _named_goals(data, project_labels)
         sort = alt.EncodingSortField(field="order", op="min")
         first = [alt.Tooltip("project_name:N", title=project_title or goal_title)]
     domain = [status_names.get(s, s) for s in GOAL_STATUS_COLORS]
@@ -336,12 +334,12 @@ def goal_timeline_chart(
     ]
     axis = (
         alt.Axis(labelOverlap=False)
-        if project_names is None
+        if project_labels is None
         else alt.Axis(labelOverlap=False, labelLimit=320)
     )
     # Named goals need no axis title (the chart's title says what the rows are): the long
     # labels leave it no room of its own.
-    y = alt.Y("label:N", title=goal_title if project_names is None else None, sort=sort, axis=axis)
+    y = alt.Y("label:N", title=goal_title if project_labels is None else None, sort=sort, axis=axis)
     # Channels are given as objects, not "field:T" strings or alt.condition() dicts: Altair
     # turns each of those into an object through a lookup table it rebuilds per call
     # (about 7 ms each); the spec is the same.

@@ -201,6 +201,17 @@ def label_codes(frame: pd.DataFrame, labels: Mapping[str, str], columns: Iterabl
     )
 
 
+def project_label(code: str, names: Mapping[str, str]) -> str:
+    """How a person reads a project: "P-011 · name", or the code alone when it has no name."""
+    name = names.get(code)
+    return f"{code} · {name}" if name else code
+
+
+def labels_of_projects(names: Mapping[str, str], codes: Iterable[str] | None = None) -> dict[str, str]:
+    """`project_label` of each of `codes` (by default every project in `names`), by code."""
+    return {code: project_label(code, names) for code in (names if codes is None else codes)}
+
+
 def label_code_list(text: str, labels: Mapping[str, str]) -> str:
     """A comma-separated list of codes ("IT,MKT") as their labels joined by ", " ("IT,
     Marketing"); unknown codes kept, empty ones left out."""

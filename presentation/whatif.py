@@ -19,6 +19,7 @@ from i18n.format import (
     format_signed,
 )
 from kpis.common import KpiValue
+from kpis.projects import project_label
 from kpis.scenario.comparison import ComparisonRow, LeverEffect
 from presentation.budget import kpi_text, points, signed_money
 
@@ -171,7 +172,7 @@ def drift_effect_rows(
     changed = table[table["changed"].astype(bool)] if not table.empty else table
     data = [
         [
-            f"{p} · {project_names.get(p, '')}".rstrip(" ·"),
+            project_label(p, project_names),
             department_names.get(d, d),
             format_pct(a, lang, decimals=0),
             kpi_text(x, lambda v: points(v, lang), lang),
@@ -201,7 +202,7 @@ def goal_effect_rows(table: pd.DataFrame, *, project_names: dict[str, str], lang
     ]
     data = [
         [
-            f"{p} · {project_names.get(p, '')}".rstrip(" ·"),
+            project_label(p, project_names),
             code,
             format_day(a, lang),
             format_day(b, lang),

@@ -32,7 +32,7 @@ from kpis.budget import cumulative_series
 from kpis.goals import GOAL_STATUSES
 from kpis.ownership import OWNERSHIP_STATUSES, ownership_status
 from kpis.perception import perception_gaps
-from kpis.projects import ChartSelection, goal_chart_projects, ownership_chart_projects
+from kpis.projects import ChartSelection, goal_chart_projects, labels_of_projects, ownership_chart_projects
 from kpis.survey_stats import OVERALL
 from reports.content import PackChart
 from services.single_view_model import SingleView
@@ -225,7 +225,7 @@ def goals_chart(
         status_title=translate("projects.col.status", lang),
         slippage_title=translate("projects.col.slippage", lang),
         as_of_title=translate("projects.col.as_of", lang),
-        project_names=project_names,
+        project_labels=None if project_names is None else labels_of_projects(project_names),
         project_title=translate("projects.col.name", lang),
     )
     late = int((this_year["status"] != "reached_on_time").sum()) if "status" in this_year else 0

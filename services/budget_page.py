@@ -36,6 +36,7 @@ from kpis.budget import (
     year_summary,
 )
 from kpis.funding import count_drifting, max_funding_drift
+from kpis.projects import labels_of_projects
 from presentation.budget import drift_column_formats, drift_rows, earned_value_rows, signed_money
 from presentation.metrics import Metric, kpi_metric_text
 from presentation.words import Words
@@ -361,7 +362,7 @@ def budget_page(
         else None,
         drift_note=words.t("budget.drift.note", tolerance=words.number(tolerance, decimals=0)),
         project_codes=codes,
-        project_labels={code: f"{code} · {data.project_names.get(code, '')}" for code in codes},
+        project_labels=labels_of_projects(data.project_names, codes),
         data=data,
         portfolio=portfolio,
         as_of=filters.as_of,

@@ -50,6 +50,7 @@ from kpis.projects import (
     goal_chart_projects,
     label_code_lists,
     label_codes,
+    labels_of_projects,
     ownership_chart_projects,
     project_detail,
     project_table,
@@ -334,9 +335,7 @@ def projects_page(
             _limited(ownership_selection, "projects.chart.limited_ownership", words),
         )
     goal_selection = goal_chart_projects(timeline)
-    project_labels = {
-        code: f"{code} · {name}" for code, name in zip(projects["code"], projects["name"], strict=True)
-    }
+    project_labels = labels_of_projects(dict(zip(projects["code"], projects["name"], strict=True)))
     return ProjectsPage(
         caption=words.t("projects.caption", as_of=words.month(filters.as_of)),
         metrics=metrics,
@@ -392,7 +391,7 @@ def projects_page(
                 "status_title": words.t("projects.col.status"),
                 "slippage_title": words.t("projects.col.slippage"),
                 "as_of_title": words.t("projects.col.as_of"),
-                "project_names": dict(zip(projects["code"], projects["name"], strict=True)),
+                "project_labels": project_labels,
                 "project_title": words.t("projects.col.name"),
             },
             _limited(goal_selection, "projects.chart.limited_goals", words),

@@ -22,6 +22,7 @@ from data_access.targets import load_targets
 from domain.filters import Filters
 from domain.scenario import ALL_JOINT, Scenario, describe_changes, needs_categories
 from i18n.format import DEFAULT_CURRENCY
+from kpis.projects import labels_of_projects
 from kpis.scenario.comparison import (
     LeverEffect,
     ScenarioFigures,
@@ -107,7 +108,7 @@ def whatif_page(*, engine: Engine, filters: Filters, lang: str) -> WhatifPage:
         project_names=projects,
         # Each project's label made once: both project lists format every one of their options.
         project_labels={ALL_JOINT: words.t("whatif.all_joint")}
-        | {code: f"{code} · {name}" for code, name in projects.items() if code != ALL_JOINT},
+        | labels_of_projects(projects, [code for code in projects if code != ALL_JOINT]),
         dimensions=tuple(dimension_codes(instrument)),
         dimension_names=dimension_names_in(instrument, lang),
         baseline=baseline,

@@ -337,16 +337,12 @@ def _executemany(conn: Connection, statement: Any, values: dict[str, list[Any]])
         cursor.close()
 
 
-def _write_bulk_sqlite(
-    conn: Connection,
-    table: Table,
-    plan: KindPlan,
-    inserts: dict[str, list[Any]],
-    updates: dict[str, list[Any]],
-) -> None:
-    """Inserts and updates by executemany with the rollup triggers suspended inside the
-    transaction (SQLite's DDL is transactional: a rollback brings them back), then the
-    budget_month groups of the plan's months recomputed as the triggers would."""
+def suspend_rollup_triggers(conn: Connection) -> list[tuple[str, str]]:
+    """On SQLite, drop the rollup triggers of budget_line inside the caller's transaction
+    (SQLite's DDL is transactional: a rollback brings them back); their (name, DDL), to be
+    put back once the rollup is recomputed (`write_bulk`). Nothing on PostgreSQL."""
+    if conn.dialect.name != "sqlite":
+        return []
     raw = conn.connection.driver_connection
     assert raw is not None
     if not raw.in_transaction:  # the driver begins lazily, before the first write only
@@ -357,6 +353,18 @@ def _write_bulk_sqlite(
     suspended = [(name, ddl) for name, ddl in saved if name in ROLLUP_TRIGGERS]
     for name, _ in suspended:
         raw.execute(ROLLUP_TRIGGERS[name])
+    return suspended
+
+
+def write_lines(
+    conn: Connection, table: Table, inserts: dict[str, list[Any]], updates: dict[str, list[Any]]
+) -> None:
+    """Insert rows given as columns and update rows by id ({"id": [...], column: [...]})
+    inside the caller's transaction: COPY, and a temporary table with one UPDATE, on
+    PostgreSQL; executemany in batches on SQLite. Nothing else (no removals, no rollup)."""
+    if conn.dialect.name == "postgresql":
+        _write_bulk_postgresql(conn, table, inserts, updates)
+        return
     if inserts and len(next(iter(inserts.values()))):
         insert_columns(conn, table, inserts)
     if updates and len(updates["id"]):
@@ -366,18 +374,12 @@ def _write_bulk_sqlite(
         )
         ordered = {n: updates[n] for n in names} | {"row_id": updates["id"]}
         _executemany(conn, statement, ordered)
-    _write_removals(conn, table, plan)
-    if suspended:
-        months = sorted(m.isoformat() for m in plan.months)
-        conn.execute(_ROLLUP_DELETE, {"months": months})
-        conn.execute(_ROLLUP_INSERT, {"months": months})
-        for _, ddl in suspended:
-            raw.execute(ddl)
 
 
 def write_bulk(conn: Connection, table: Table, plan: KindPlan, codes: Codes) -> None:
-    """Write a bulk plan: COPY on PostgreSQL, executemany in batches on SQLite; a driver
-    error comes back as SQLAlchemy's (so the import reports it and rolls back)."""
+    """Write a bulk plan: COPY on PostgreSQL, executemany in batches on SQLite with the
+    rollup triggers suspended and the plan's months recomputed after; a driver error comes
+    back as SQLAlchemy's (so the import reports it and rolls back)."""
     kind = plan.kind
     inserted: FrameRecords = plan.inserts  # type: ignore[assignment]
     updated: Pairs = plan.updates  # type: ignore[assignment]
@@ -387,10 +389,16 @@ def write_bulk(conn: Connection, table: Table, plan: KindPlan, codes: Codes) -> 
     updates = {"id": updated.ids} | _bulk_columns(kind, updated.records, codes, value_columns_of(kind))
     dbapi = conn.dialect.loaded_dbapi
     try:
-        if conn.dialect.name == "postgresql":
-            _write_bulk_postgresql(conn, table, inserts, updates)
-            _write_removals(conn, table, plan)
-        else:
-            _write_bulk_sqlite(conn, table, plan, inserts, updates)
+        # SQLite: the triggers' work once for the file's months instead of once per line.
+        suspended = suspend_rollup_triggers(conn)
+        write_lines(conn, table, inserts, updates)
+        _write_removals(conn, table, plan)
+        if suspended:
+            months = sorted(m.isoformat() for m in plan.months)
+            conn.execute(_ROLLUP_DELETE, {"months": months})
+            conn.execute(_ROLLUP_INSERT, {"months": months})
+            raw = conn.connection.driver_connection
+            for _, ddl in suspended:
+                raw.execute(ddl)  # type: ignore[union-attr]
     except dbapi.Error as exc:
         raise DBAPIError.instance(None, None, exc, dbapi.Error) from exc

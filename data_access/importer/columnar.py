@@ -150,23 +150,21 @@ def validate_columns(
     kind: Kind,
     sheet: Sheet,
     checker: RowChecker,
-    raw_columns: dict[int | None, list[str]] | None = None,
+    by_column: dict[int | None, list[str]] | None = None,
 ) -> tuple[FrameRecords, list[Issue]]:
     """`validate_sheet` column by column: whole columns checked at once (each distinct code,
     month or date once; plain amounts by pattern); rows with any doubtful cell go through the
     row-by-row check in row order, so every message is the one that check gives.
-    `raw_columns`: `raw_columns(sheet.rows, ...)` of the kind's columns, when the caller has it."""
+    `by_column`: `raw_columns(sheet.rows, ...)` of the kind's columns, when the caller has it."""
     rows = sheet.rows
     n = len(rows)
     dirty = np.fromiter(map(len, map(itemgetter(1), rows)), dtype=np.int64, count=n) > checker.width
     columns: dict[str, np.ndarray] = {}
     indexes = {column.name: checker.positions.get(column.name) for column in kind.columns}
-    if raw_columns is None:
-        raw_columns = raw_columns(rows, indexes.values())
+    if by_column is None:
+        by_column = raw_columns(rows, indexes.values())
     for column in kind.columns:
-        columns[column.name], column_dirty = _column_values(
-            raw_columns[indexes[column.name]], column, checker
-        )
+        columns[column.name], column_dirty = _column_values(by_column[indexes[column.name]], column, checker)
         dirty |= column_dirty
     valid = np.ones(n, dtype=bool)
     found: dict[int, list[Issue]] = {}

@@ -123,7 +123,7 @@ def test_charts_build_with_department_colours_and_titles() -> None:
     assert goal_rows[0]["slippage"] == 59
 
 
-def test_goals_are_named_by_their_text_when_project_names_are_given() -> None:
+def test_goals_are_named_by_their_text_when_project_labels_are_given() -> None:
     """With project names the axis reads "code · goal text" in project and goal order (G1
     before G2 although its text sorts after), a text twice in one project keeps its code to
     tell the rows apart, and the tooltip names the project; without them, codes as before."""
@@ -153,7 +153,10 @@ def test_goals_are_named_by_their_text_when_project_names_are_given() -> None:
         "as_of_title": "As of",
     }
     named = goal_timeline_chart(
-        timeline, **texts, project_names={"P-1": "Customer view", "P-2": "Web shop"}, project_title="Project"
+        timeline,
+        **texts,
+        project_labels={"P-1": "P-1 · Customer view", "P-2": "P-2 · Web shop"},
+        project_title="Project",
     ).to_dict()
     rows = sorted((r for r in _layer_data(named) if "label" in r), key=lambda r: r["order"])
     assert [r["label"] for r in rows] == [

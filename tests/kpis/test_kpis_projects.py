@@ -26,7 +26,9 @@ from kpis.projects import (
     filter_project_table,
     label_code_list,
     label_codes,
+    labels_of_projects,
     project_detail,
+    project_label,
     project_table,
     total_spend,
 )
@@ -402,3 +404,12 @@ def test_a_list_of_codes_is_labelled_code_by_code() -> None:
     assert label_code_list("IT,MKT", names) == "IT, Marketing"  # an unknown code is kept
     assert label_code_list(" FIN , MKT,", names) == "Financiën, Marketing"  # spaces and empties
     assert label_code_list("", names) == ""
+
+
+def test_a_project_reads_as_code_and_name() -> None:
+    names = {"P-1": "Web shop", "P-2": ""}
+    assert project_label("P-1", names) == "P-1 · Web shop"
+    assert project_label("P-2", names) == "P-2"  # no name: the code, without a dangling dot
+    assert project_label("P-9", names) == "P-9"
+    assert labels_of_projects(names) == {"P-1": "P-1 · Web shop", "P-2": "P-2"}
+    assert labels_of_projects(names, ["P-9", "P-1"]) == {"P-9": "P-9", "P-1": "P-1 · Web shop"}

@@ -113,6 +113,32 @@ def test_columnar_check_gives_the_row_by_row_records_and_issues(separator: str |
     assert len(new[1]) > 20 and len(new[0]) >= 3  # the file really has mistakes and good rows
 
 
+def test_columnar_check_transposes_the_sheet_itself_when_not_given_it() -> None:
+    """validate_columns without the caller's columns reads them itself, to the same result."""
+    from data_access.importer.cells import amount_conventions
+    from data_access.importer.columnar import validate_columns
+    from data_access.importer.rows import RowChecker, check_header
+
+    kind, sheet = KINDS["budget_plan"], budget_sheet(MESSY_BUDGET)
+    positions, _ = check_header(kind, sheet)
+    amounts = [cells[4] for _, cells in sheet.rows if len(cells) > 4]
+    checker = RowChecker(
+        kind,
+        positions,
+        len(sheet.header),
+        {k: set(v) for k, v in KNOWN.items()},
+        Limits(),
+        amount_conventions(amounts, None),
+    )
+    records, issues = validate_columns(kind, sheet, checker)
+    expected_records, expected_issues = columnar.validate_sheet(
+        kind, sheet, known={k: set(v) for k, v in KNOWN.items()}, limits=Limits()
+    )
+    assert [(r.row, r.values) for r in records] == [(r.row, r.values) for r in expected_records]
+    assert [plain(i) for i in issues] == [plain(i) for i in expected_issues]
+    assert len(records) > 5 and issues
+
+
 def test_a_small_cell_limit_holds_for_plain_amounts_too() -> None:
     old, new = both("budget_plan", budget_sheet(MESSY_BUDGET), ",", max_cell=6)
     assert new == old
